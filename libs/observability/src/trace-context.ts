@@ -1,0 +1,26 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+/** What travels with one request across the gateway and the services (logs, transport packets). */
+export interface TraceStore {
+  traceId: string;
+  userId?: string;
+}
+
+const storage = new AsyncLocalStorage<TraceStore>();
+
+/** Request-scoped trace id without threading it through every call. */
+export const traceContext = {
+  run<T>(store: TraceStore, fn: () => T): T {
+    return storage.run(store, fn);
+  },
+  get(): TraceStore | undefined {
+    return storage.getStore();
+  },
+  getTraceId(): string | undefined {
+    return storage.getStore()?.traceId;
+  },
+  newTraceId(): string {
+    return randomUUID();
+  },
+};
