@@ -1,1 +1,5 @@
-export {};
+export * from './services.constants';
+export * from './common/rpc-error';
+export * from './common/ids';
+export * from './chat/chat.patterns';
+export * from './chat/chat.dto';

@@ -1,0 +1,152 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested, IsBoolean } from 'class-validator';
+import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
+
+/** Default cap on one message; the gateway's config may lower it. */
+export const MAX_MESSAGE_CHARS = 32_000;
+export const PROVIDER_NAMES = ['ollama', 'local', 'gemini'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export class ChatOptionsDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 2, example: 0.7, description: 'Sampling temperature; 0 is greedy.' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(2)
+  temperature?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 8192, example: 512, description: 'Upper bound on generated tokens.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(8192)
+  max_tokens?: number;
+
+  @ApiPropertyOptional({ enum: PROVIDER_NAMES, description: 'Ask for one provider instead of the configured order (no fallback).' })
+  @IsOptional()
+  @IsIn(PROVIDER_NAMES as unknown as string[])
+  provider?: ProviderName;
+
+  @ApiPropertyOptional({ maxLength: 128, description: 'Model name for that provider (e.g. "phi3").' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  model?: string;
+
+  @ApiPropertyOptional({ maxLength: 4000, description: 'A system prompt for this request.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  system?: string;
+}
+
+export class ChatRequestDto {
+  @ApiProperty({ minLength: 1, maxLength: MAX_MESSAGE_CHARS, example: 'Explain Redis Streams in two sentences.' })
+  @IsString()
+  @MinLength(1, { message: 'message must not be empty' })
+  @MaxLength(MAX_MESSAGE_CHARS)
+  message!: string;
+
+  @ApiProperty({ pattern: ID_PATTERN.source, example: 'alice' })
+  @IsString()
+  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
+  user_id!: string;
+
+  @ApiPropertyOptional({ pattern: ID_PATTERN.source, example: 'default', description: 'Conversation id; a new one is created when omitted.' })
+  @IsOptional()
+  @IsString()
+  @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })
+  session_id?: string;
+
+  @ApiPropertyOptional({ type: ChatOptionsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChatOptionsDto)
+  options?: ChatOptionsDto;
+
+  @ApiPropertyOptional({ description: 'Stream the answer as Server-Sent Events (same as POST /chat/stream).' })
+  @IsOptional()
+  @IsBoolean()
+  stream?: boolean;
+}
+
+export class ChatResponseDto {
+  @ApiProperty({ description: "The assistant's answer." })
+  response!: string;
+  @ApiProperty({ example: 'phi3', description: 'Model that produced the answer.' })
+  ai_model!: string;
+  @ApiProperty({ example: 'local', description: 'Provider that served it: ollama, gemini or local.' })
+  ai_source!: string;
+  @ApiProperty({ example: '2026-11-28T10:00:00.000Z' })
+  timestamp!: string;
+  @ApiProperty({ example: 'default' })
+  session_id!: string;
+  @ApiPropertyOptional({ description: 'Providers tried before this one, with the reason each was skipped.' })
+  fallbacks?: { provider: string; reason: string }[];
+  @ApiPropertyOptional({ description: 'Token counts where the provider reports them.' })
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+  @ApiPropertyOptional({ description: 'Why generation stopped: stop, length or error.' })
+  finish_reason?: string;
+}
+
+export class ChatMessageDto {
+  @ApiProperty({ enum: ['user', 'assistant', 'system'] })
+  role!: 'user' | 'assistant' | 'system';
+  @ApiProperty()
+  content!: string;
+  @ApiProperty()
+  timestamp!: string;
+  @ApiPropertyOptional()
+  ai_model?: string;
+  @ApiPropertyOptional()
+  ai_source?: string;
+  @ApiPropertyOptional({ description: 'True when the stream broke before the answer finished.' })
+  incomplete?: boolean;
+}
+
+export class ChatHistoryDto {
+  @ApiProperty()
+  user_id!: string;
+  @ApiProperty()
+  session_id!: string;
+  @ApiProperty({ type: [ChatMessageDto] })
+  messages!: ChatMessageDto[];
+}
+
+export class ChatSessionDto {
+  @ApiProperty()
+  session_id!: string;
+  @ApiProperty()
+  message_count!: number;
+  @ApiProperty()
+  updated_at!: string;
+  @ApiPropertyOptional({ description: 'First user message, cut to 80 characters.' })
+  title?: string;
+}
+
+/** Wire messages between gateway and ai-router (already validated at the edge). */
+export interface ChatHistoryQuery {
+  user_id: string;
+  session_id?: string;
+  limit?: number;
+}
+
+/** One Server-Sent Event of a streamed answer. `error` after tokens means the answer is incomplete. */
+export type ChatStreamEvent =
+  | { type: 'meta'; session_id: string; ai_model: string; ai_source: string; fallbacks?: { provider: string; reason: string }[] }
+  | { type: 'token'; text: string }
+  | { type: 'done'; response: string; ai_model: string; ai_source: string; session_id: string; timestamp: string; finish_reason?: string; usage?: ChatResponseDto['usage'] }
+  | { type: 'error'; status: number; code: string; message: string; incomplete: boolean };
+
+/**
+ * What ai-router receives for chat.send / chat.stream. Other services (search summaries, agents,
+ * voice) send the same shape; `ephemeral` answers without reading or writing conversation memory.
+ */
+export interface ChatCommand {
+  message: string;
+  user_id: string;
+  session_id?: string;
+  options?: ChatOptionsDto;
+  ephemeral?: boolean;
+}

@@ -1,0 +1,61 @@
+import { Controller, Get, Header, HttpCode, Inject, Optional, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiExcludeEndpoint } from '@nestjs/swagger';
+import { metricsRegistry } from './metrics.registry';
+import { READINESS_CHECKS, ReadinessCheck, SERVICE_NAME } from './health.tokens';
+
+const startedAt = Date.now();
+
+/** Liveness, readiness and Prometheus metrics, the same on every service. */
+@ApiTags('health')
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(SERVICE_NAME) private readonly service: string,
+    @Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = [],
+  ) {}
+
+  @Get('health')
+  @ApiOperation({ summary: 'Liveness: the process is up and its event loop answers.' })
+  @ApiOkResponse({ description: '{ status: "healthy", service, uptime_s, timestamp }' })
+  health() {
+    return { status: 'healthy', service: this.service, uptime_s: Math.round((Date.now() - startedAt) / 1000), timestamp: new Date().toISOString() };
+  }
+
+  @Get('health/ready')
+  @ApiOperation({ summary: 'Readiness: Redis and every dependency this process needs answer.' })
+  @ApiOkResponse({ description: 'Every check passed.' })
+  @ApiServiceUnavailableResponse({ description: 'At least one check failed; `checks` says which and why.' })
+  async ready() {
+    const results = await runChecks(this.checks ?? []);
+    const body = { status: results.every((r) => r.ok) ? 'ready' : 'not_ready', service: this.service, checks: results };
+    if (body.status !== 'ready') throw new ServiceUnavailableException(body);
+    return body;
+  }
+}
+
+/** Prometheus text; the gateway replaces this with its own (JSON summary on Accept: application/json). */
+@Controller()
+export class MetricsController {
+  @Get('metrics')
+  @ApiExcludeEndpoint()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async metrics(@Res({ passthrough: true }) res: { header(k: string, v: string): unknown }) {
+    res.header('Content-Type', metricsRegistry.contentType);
+    return metricsRegistry.metrics();
+  }
+}
+
+export async function runChecks(checks: ReadinessCheck[], timeoutMs = 2000) {
+  return Promise.all(
+    checks.map(async (c) => {
+      const started = Date.now();
+      try {
+        await Promise.race([c.check(), new Promise((_, rej) => setTimeout(() => rej(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref())]);
+        return { name: c.name, ok: true, ms: Date.now() - started };
+      } catch (e) {
+        return { name: c.name, ok: false, ms: Date.now() - started, error: (e as Error).message };
+      }
+    }),
+  );
+}

@@ -1,0 +1,36 @@
+import { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ServiceEnv } from '@nitro/config';
+import { createLogger, initMetrics, PinoNestLogger } from '@nitro/observability';
+import { RedisStreamsServer } from '@nitro/transport';
+import { AllRpcExceptionsFilter } from './rpc-exception.filter';
+
+/**
+ * Starts a Nitro service: its message handlers on the Redis Streams transport and a small HTTP
+ * server for /health, /health/ready and /metrics. Prints one `"msg":"ready"` JSON line when up.
+ */
+export async function bootstrapService(service: string, module: Type<unknown>, env: ServiceEnv): Promise<INestApplication> {
+  const logger = createLogger(service, env.LOG_LEVEL);
+  initMetrics(service);
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: new PinoNestLogger(logger) });
+  app.connectMicroservice(
+    {
+      strategy: new RedisStreamsServer({
+        redisUrl: env.REDIS_URL,
+        service,
+        concurrency: env.TRANSPORT_CONCURRENCY,
+        maxLen: env.TRANSPORT_MAX_LEN,
+      }),
+    },
+    { inheritAppConfig: true },
+  );
+  app.useGlobalFilters(new AllRpcExceptionsFilter(service));
+  app.enableShutdownHooks();
+  await app.startAllMicroservices();
+  await app.listen(env.HTTP_PORT, env.HTTP_HOST);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : env.HTTP_PORT;
+  logger.info({ port, service }, 'ready');
+  return app;
+}

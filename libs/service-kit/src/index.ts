@@ -1,0 +1,5 @@
+export * from './service-error';
+export * from './rpc-exception.filter';
+export * from './redis.provider';
+export * from './service-kit.module';
+export * from './bootstrap-service';
