@@ -17,3 +17,6 @@ export const MEDIA_CLIENT = 'MEDIA_CLIENT';
 export const VOICE_CLIENT = 'VOICE_CLIENT';
 export const SEARCH_CLIENT = 'SEARCH_CLIENT';
 export const AGENTS_CLIENT = 'AGENTS_CLIENT';
+
+/** Patterns every service answers (registered by the service kit). */
+export const SYS_PATTERNS = { ping: 'sys.ping' } as const;

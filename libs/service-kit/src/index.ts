@@ -3,3 +3,4 @@ export * from './rpc-exception.filter';
 export * from './redis.provider';
 export * from './service-kit.module';
 export * from './bootstrap-service';
+export * from './ping.controller';

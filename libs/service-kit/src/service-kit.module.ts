@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { HealthController, MetricsController, READINESS_CHECKS, ReadinessCheck, SERVICE_NAME } from '@nitro/observability';
 import { CommonEnv } from '@nitro/config';
 import { createRedis, REDIS_CLIENT } from './redis.provider';
+import { PingController } from './ping.controller';
 
 export const APP_ENV = Symbol('APP_ENV');
 
@@ -29,7 +30,7 @@ export class ServiceKitModule implements OnApplicationShutdown {
     };
     return {
       module: ServiceKitModule,
-      controllers: opts.ownMetrics ? [HealthController] : [HealthController, MetricsController],
+      controllers: opts.ownMetrics ? [HealthController] : [HealthController, MetricsController, PingController],
       providers: [
         { provide: SERVICE_NAME, useValue: opts.service },
         { provide: APP_ENV, useValue: opts.env },

@@ -1,0 +1,24 @@
+import { createParamDecorator, ExecutionContext, ForbiddenException, SetMetadata, UnauthorizedException } from '@nestjs/common';
+
+/** Who is calling, as established by the auth guard from a JWT or an API key. */
+export interface AuthUser {
+  id: string;
+  role: 'admin' | 'user';
+  /** 'jwt' | 'api_key' | 'disabled' (AUTH_DISABLED single-user mode). */
+  via: string;
+}
+
+export const IS_PUBLIC = 'nitro:isPublic';
+/** Marks a route that needs no token (health, metrics, docs, auth, the PWA). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthUser | undefined => {
+  return ctx.switchToHttp().getRequest<{ user?: AuthUser }>().user;
+});
+
+/** A user_id in a path or body must be the caller's own; admins may act for others. */
+export function assertCanAccess(user: AuthUser | undefined, userId: string): void {
+  if (!user) throw new UnauthorizedException({ error: 'UNAUTHENTICATED', message: 'authentication required: send Authorization: Bearer <token or API key>' });
+  if (user.role === 'admin' || user.id === userId) return;
+  throw new ForbiddenException({ error: 'FORBIDDEN', message: `user_id "${userId}" is not yours` });
+}

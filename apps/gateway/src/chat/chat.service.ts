@@ -1,0 +1,47 @@
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import { Observable } from 'rxjs';
+import { AI_ROUTER_CLIENT, CHAT_PATTERNS, ChatCommand, ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ChatStreamEvent } from '@nitro/contracts';
+import { GatewayEnv } from '@nitro/config';
+import { call, stream } from '../services/service-call';
+
+/** Chat at the edge: enforce the configured message limit, then hand over to ai-router. */
+@Injectable()
+export class ChatService {
+  constructor(
+    @Inject(AI_ROUTER_CLIENT) private readonly aiRouter: ClientProxy,
+    private readonly env: GatewayEnv,
+  ) {}
+
+  send(dto: ChatRequestDto): Promise<ChatResponseDto> {
+    return call(this.aiRouter, CHAT_PATTERNS.send, this.command(dto));
+  }
+
+  stream(dto: ChatRequestDto): Observable<ChatStreamEvent> {
+    return stream(this.aiRouter, CHAT_PATTERNS.stream, this.command(dto));
+  }
+
+  history(user_id: string, session_id?: string, limit?: number): Promise<ChatHistoryDto> {
+    return call(this.aiRouter, CHAT_PATTERNS.history, { user_id, session_id, limit });
+  }
+
+  clear(user_id: string, session_id?: string): Promise<{ cleared: number }> {
+    return call(this.aiRouter, CHAT_PATTERNS.clear, { user_id, session_id });
+  }
+
+  sessions(user_id: string): Promise<ChatSessionDto[]> {
+    return call(this.aiRouter, CHAT_PATTERNS.sessions, { user_id });
+  }
+
+  deleteSession(user_id: string, session_id: string): Promise<{ cleared: number }> {
+    return call(this.aiRouter, CHAT_PATTERNS.deleteSession, { user_id, session_id });
+  }
+
+  private command(dto: ChatRequestDto): ChatCommand {
+    if (dto.message.length > this.env.CHAT_MAX_MESSAGE_CHARS) {
+      throw new BadRequestException({ error: 'VALIDATION_FAILED', message: `message must be shorter than or equal to ${this.env.CHAT_MAX_MESSAGE_CHARS} characters` });
+    }
+    if (!dto.message.trim()) throw new BadRequestException({ error: 'VALIDATION_FAILED', message: 'message must not be blank' });
+    return { message: dto.message, user_id: dto.user_id, session_id: dto.session_id, options: dto.options };
+  }
+}
