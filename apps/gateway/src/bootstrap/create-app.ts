@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayEnv } from '@nitro/config';
@@ -23,6 +24,8 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
   const fastify = adapter.getInstance();
   // JSON and multipart only: anything else is answered with a 400 naming Content-Type.
   fastify.removeContentTypeParser(['text/plain']);
+  // Upload routes read files with req.file({ limits }) and set their own size limit per route.
+  await fastify.register(multipart as any, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: 100 * 1024 * 1024 } });
   registerRequestContext(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env), adapter, { logger: new PinoNestLogger(logger), bodyParser: true });
   app.useGlobalPipes(createValidationPipe());
