@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Shared by start.sh and test.sh: make a fresh machine ready (pnpm, dependencies, build).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PNPM_VERSION="12.4.2"
+
+log() { printf '\033[1;36m[nitro]\033[0m %s\n' "$*" >&2; }
+
+ensure_node() {
+  command -v node >/dev/null || { log "Node.js 20+ is required (https://nodejs.org or apt-get install nodejs)"; exit 1; }
+  local major; major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] || { log "Node.js $(node -v) is too old: 20 or newer is required"; exit 1; }
+}
+
+ensure_pnpm() {
+  if command -v pnpm >/dev/null && [ "$(pnpm -v 2>/dev/null)" = "$PNPM_VERSION" ]; then return; fi
+  log "installing pnpm $PNPM_VERSION"
+  npm install -g -E "pnpm@$PNPM_VERSION" >/dev/null 2>&1 || { log "npm install -g pnpm failed (try with sudo, or corepack enable)"; exit 1; }
+}
+
+ensure_deps() {
+  cd "$ROOT"
+  if [ ! -d node_modules/.pnpm ] || [ pnpm-lock.yaml -nt node_modules/.pnpm/lock.yaml ]; then
+    log "installing dependencies (pnpm install --frozen-lockfile)"
+    pnpm install --frozen-lockfile --reporter=append-only 2>&1 | grep -v '^Progress' | tail -5
+  fi
+}
+
+ensure_system() { # runtime|test
+  if [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null; then
+    bash "$ROOT/scripts/install-system-deps.sh" "$1"
+  else
+    log "not root: skipping apt-get; voice needs ffmpeg, flite, espeak-ng, pocketsphinx, pocketsphinx-en-us"
+  fi
+}
+
+build() { cd "$ROOT" && bash scripts/build.sh; }
+
+redis_ping() { # url
+  node -e 'const n=require("net");const u=new URL(process.argv[1]);const s=n.connect(+u.port||6379,u.hostname);s.setTimeout(800);s.on("connect",()=>s.write("PING\r\n"));s.on("data",d=>{process.exit(String(d).includes("PONG")?0:1)});s.on("error",()=>process.exit(1));s.on("timeout",()=>process.exit(1));' "$1"
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Starts the whole platform on one machine with embedded defaults: no keys, no network.
+#   Redis: uses REDIS_URL if it answers, else starts redis-server on 127.0.0.1:6379 (data in .data/redis).
+#   S3:    uses S3_ENDPOINT if set, else starts a local S3-compatible server (s3rver) on 127.0.0.1:9000.
+#   Chat:  Ollama/Gemini when configured, else the local GGUF model (LOCAL_MODEL_PATH or models/*.gguf).
+# Then gateway (PORT, default 8000), ai-router, media, voice, search and agents as separate processes.
+source "$(dirname "$0")/lib.sh"
+ensure_node; ensure_pnpm; ensure_deps; ensure_system runtime; build
+cd "$ROOT"
+mkdir -p .data/logs .data/redis .data/s3 models
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+pids=()
+cleanup() { log "stopping"; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+if ! redis_ping "$REDIS_URL"; then
+  log "no Redis at $REDIS_URL: starting redis-server (AOF in .data/redis)"
+  port=$(node -e 'console.log(new URL(process.argv[1]).port||6379)' "$REDIS_URL")
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$ROOT/.data/redis" --appendonly yes --save '' --daemonize no > .data/logs/redis.log 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 50); do redis_ping "$REDIS_URL" && break; sleep 0.1; done
+fi
+
+if [ -z "${S3_ENDPOINT:-}" ]; then
+  export S3_ENDPOINT="http://127.0.0.1:9000" S3_ACCESS_KEY_ID="${S3_ACCESS_KEY_ID:-S3RVER}" S3_SECRET_ACCESS_KEY="${S3_SECRET_ACCESS_KEY:-S3RVER}"
+  if [ -f dist/apps/media/src/dev/s3rver.main.js ]; then
+    log "no S3_ENDPOINT: starting a local S3-compatible server on $S3_ENDPOINT (data in .data/s3)"
+    S3RVER_DIR="$ROOT/.data/s3" node dist/apps/media/src/dev/s3rver.main.js > .data/logs/s3rver.log 2>&1 &
+    pids+=($!)
+  fi
+fi
+
+if [ -z "${LOCAL_MODEL_PATH:-}" ]; then
+  found=$(ls models/*.gguf 2>/dev/null | head -1 || true)
+  if [ -n "$found" ]; then export LOCAL_MODEL_PATH="$ROOT/$found";
+  elif [ "${NITRO_DOWNLOAD_MODEL:-0}" = "1" ] && [ -f dist/apps/ai-router/src/model-download.js ]; then
+    node dist/apps/ai-router/src/model-download.js || log "model download failed: chat will use Ollama/Gemini if configured"
+    found=$(ls models/*.gguf 2>/dev/null | head -1 || true); [ -n "$found" ] && export LOCAL_MODEL_PATH="$ROOT/$found"
+  else
+    log "no local model: put a .gguf file in models/ (or set LOCAL_MODEL_PATH), or run with NITRO_DOWNLOAD_MODEL=1 to download a small chat model; Ollama (OLLAMA_HOST) and Gemini (GEMINI_API_KEY) work too"
+  fi
+fi
+
+for svc in ai-router media voice search agents; do
+  if [ -f "dist/apps/$svc/src/main.js" ]; then
+    node "dist/apps/$svc/src/main.js" > ".data/logs/$svc.log" 2>&1 &
+    pids+=($!)
+  fi
+done
+log "gateway on http://127.0.0.1:${PORT:-8000} (Swagger UI at /docs); service logs in .data/logs/"
+node dist/apps/gateway/src/main.js &
+pids+=($!)
+wait -n "${pids[@]}" || true
+log "a process exited; see .data/logs/"
