@@ -1,0 +1,7 @@
+export * from './redis-streams.server';
+export * from './redis-streams.client';
+export * from './redis-streams.context';
+export * from './transport.errors';
+export * from './transport.options';
+export * from './transport.module';
+export { requestStreamKey, replyStreamKey, presenceKey, PATTERN_NOT_FOUND, DEFAULT_CLAIM_IDLE_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_LEN, DEFAULT_TIMEOUT_MS } from './transport.constants';

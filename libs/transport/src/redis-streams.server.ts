@@ -1,0 +1,255 @@
+import { Logger } from '@nestjs/common';
+import { CustomTransportStrategy, Server, type WritePacket } from '@nestjs/microservices';
+import { traceContext } from '@nitro/observability';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { decodeRequest, encodeReply, type RequestEnvelope } from './packet.codec';
+import { createRedisConnection, isBusyGroupError, isNoGroupError, openConnection, type TransportRedis } from './redis-connection.factory';
+import { RedisStreamsContext } from './redis-streams.context';
+import { StreamMaintenance } from './stream-maintenance.util';
+import { DEAD_CONSUMER_IDLE_MS, DEFAULT_CLAIM_IDLE_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_LEN, PATTERN_NOT_FOUND, REPLY_STREAM_PREFIX, requestStreamKey } from './transport.constants';
+import { TransportMetrics } from './transport.metrics';
+import type { RedisStreamsServerOptions } from './transport.options';
+
+export const REDIS_STREAMS_TRANSPORT = Symbol('REDIS_STREAMS');
+const READ_BLOCK_MS = 5_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface InFlight {
+  startedAt: number;
+  pattern: string;
+  ctx: RedisStreamsContext;
+}
+
+/**
+ * Nest custom transporter: one consumer group per service on `nitro:req:<service>`, so each
+ * request is handled by exactly one replica (Nest's Transport.REDIS is pub/sub: every replica
+ * would handle it). Replies go to the asking client's own stream. See docs/adr/0001.
+ */
+type Listener = (...args: any[]) => void;
+
+export class RedisStreamsServer extends Server<Record<string, Listener>> implements CustomTransportStrategy {
+  override transportId = REDIS_STREAMS_TRANSPORT;
+  readonly consumer: string;
+  private readonly stream: string;
+  private readonly group: string;
+  private readonly concurrency: number;
+  private readonly maxLen: number;
+  private readonly claimIdleMs: number;
+  private readonly metrics = new TransportMetrics('server');
+  private readonly log: Logger;
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly listeners: [string, Listener][] = [];
+  private cmd?: TransportRedis;
+  private reader?: TransportRedis;
+  private maintenance?: StreamMaintenance;
+  private running = false;
+  private loopDone?: Promise<void>;
+  private slotFreed?: () => void;
+  private ackQueue: string[] = [];
+
+  constructor(private readonly options: RedisStreamsServerOptions & { deadConsumerIdleMs?: number }) {
+    super();
+    const { service } = options;
+    this.consumer = options.consumer ?? `${service}:${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.stream = requestStreamKey(service);
+    this.group = service;
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.maxLen = options.maxLen ?? DEFAULT_MAX_LEN;
+    this.claimIdleMs = options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS;
+    this.log = new Logger(`RedisStreamsServer:${service}`);
+  }
+
+  async listen(callback: (err?: unknown, ...rest: unknown[]) => void): Promise<void> {
+    try {
+      const cmd = createRedisConnection(this.options.redisUrl, { name: `${this.consumer}:cmd` }, this.log);
+      const reader = createRedisConnection(this.options.redisUrl, { name: `${this.consumer}:read`, blocking: true }, this.log);
+      for (const [event, fn] of this.listeners) cmd.on(event, fn);
+      this.cmd = cmd;
+      this.reader = reader;
+      await Promise.all([openConnection(cmd), openConnection(reader)]);
+      await this.ensureGroup();
+      this.maintenance = new StreamMaintenance({
+        cmd,
+        service: this.options.service,
+        stream: this.stream,
+        group: this.group,
+        consumer: this.consumer,
+        claimIdleMs: this.claimIdleMs,
+        deadConsumerIdleMs: this.options.deadConsumerIdleMs ?? DEAD_CONSUMER_IDLE_MS,
+        logger: this.log,
+        metrics: this.metrics,
+        inFlightIds: () => [...this.inFlight.keys()],
+        isInFlight: (id) => this.inFlight.has(id),
+        freeSlots: () => (this.running ? this.concurrency - this.inFlight.size : 0),
+        dispatchReclaimed: (id, fields) => this.dispatch(id, fields, true),
+        ack: (id) => this.ack(id),
+      });
+      await this.maintenance.heartbeat();
+      this.maintenance.start();
+      this.running = true;
+      this.loopDone = this.readLoop();
+      this._status$.next('connected');
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  /** Stops reading, lets running handlers finish (up to drainTimeoutMs), leaves the rest to be reclaimed. */
+  async close(): Promise<void> {
+    const { cmd, reader } = this;
+    if (!cmd || !reader || !this.running) return;
+    this.running = false; // also stops reclaiming (freeSlots is 0); keep-alives go on while draining
+    reader.disconnect(); // interrupts the blocking XREADGROUP
+    this.slotFreed?.();
+    await this.loopDone;
+    const drainUntil = Date.now() + (this.options.drainTimeoutMs ?? 10_000);
+    while (this.inFlight.size > 0 && Date.now() < drainUntil) await sleep(20);
+    this.maintenance?.stop();
+    this.flushAcks(cmd);
+    await this.maintenance?.leave().catch((err) => this.log.warn(`leaving group: ${(err as Error).message}`));
+    await cmd.quit().catch(() => cmd.disconnect());
+    this.cmd = this.reader = undefined;
+    this._status$.next('disconnected');
+  }
+
+  /** Listens to the command connection's events ('error', 'ready', 'reconnecting' …). */
+  on<EventKey extends string = string, EventCallback extends Listener = Listener>(event: EventKey, callback: EventCallback): void {
+    this.listeners.push([event, callback]);
+    this.cmd?.on(event, callback);
+  }
+
+  unwrap<T>(): T {
+    if (!this.cmd) throw new Error('Not initialized. Please call the "listen"/"startAllMicroservices" method before accessing the server.');
+    return this.cmd as T;
+  }
+
+  private async ensureGroup(): Promise<void> {
+    try {
+      // From 0, not $: after a Redis restart a client may have added requests before the group exists.
+      await this.cmd?.call('XGROUP', 'CREATE', this.stream, this.group, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!isBusyGroupError(err)) throw err;
+    }
+  }
+
+  private async readLoop(): Promise<void> {
+    while (this.running) {
+      const free = this.concurrency - this.inFlight.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      let reply: [string, [string, string[]][]][] | null;
+      try {
+        reply = (await this.reader?.call('XREADGROUP', 'GROUP', this.group, this.consumer, 'COUNT', Math.min(free, 256), 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.stream, '>')) as typeof reply;
+      } catch (err) {
+        if (!this.running) break;
+        if (isNoGroupError(err)) {
+          // Redis lost its data (restart without persistence): recreate and carry on.
+          await this.ensureGroup().catch(() => sleep(250));
+          this.log.warn(`consumer group ${this.group} was missing; recreated`);
+        } else {
+          await sleep(250);
+        }
+        continue;
+      }
+      for (const [, entries] of reply ?? []) for (const [id, fields] of entries) this.dispatch(id, fields, false);
+    }
+  }
+
+  private dispatch(entryId: string, fields: string[], reclaimed: boolean): void {
+    const req = decodeRequest(fields);
+    if (!req) return this.ack(entryId);
+    if (req.deadline > 0 && req.deadline < Date.now()) {
+      // Nobody waits for this answer any more (the client has timed out): drop it.
+      if (reclaimed) this.metrics.reclaimedEntries(this.options.service, 'expired');
+      return this.ack(entryId);
+    }
+    if (reclaimed) this.metrics.reclaimedEntries(this.options.service, 'handled');
+    const ctx = new RedisStreamsContext({ pattern: req.pattern, traceId: req.traceId, messageId: entryId, requestId: req.id, consumer: this.consumer, reclaimed });
+    traceContext.run({ traceId: req.traceId }, () => {
+      if (req.id === undefined || !req.replyTo) void this.handleEventEntry(entryId, req, ctx);
+      else this.handleRequest(entryId, req, ctx);
+    });
+  }
+
+  private async handleEventEntry(entryId: string, req: RequestEnvelope, ctx: RedisStreamsContext): Promise<void> {
+    this.begin(entryId, this.getHandlerByPattern(req.pattern) ? req.pattern : 'unknown', ctx);
+    let outcome = 'ok';
+    try {
+      await this.handleEvent(req.pattern, { pattern: req.pattern, data: JSON.parse(req.data) }, ctx);
+    } catch (err) {
+      outcome = 'error';
+      this.log.error(`event ${req.pattern} failed: ${(err as Error).message}`);
+    }
+    this.finish(entryId, outcome);
+  }
+
+  private handleRequest(entryId: string, req: RequestEnvelope, ctx: RedisStreamsContext): void {
+    const handler = this.getHandlerByPattern(req.pattern);
+    this.begin(entryId, handler ? req.pattern : 'unknown', ctx);
+    const replyTo = req.replyTo as string;
+    let seq = 0;
+    let failed = false;
+    const respond = (packet: WritePacket): void => {
+      if (packet.err !== undefined) failed = true;
+      const body = encodeReply({ id: req.id as string, seq: seq++, from: this.consumer, response: packet.response, err: packet.err, isDisposed: packet.isDisposed || undefined });
+      // NOMKSTREAM: a client that is gone (its stream expired) gets nothing, and no orphan stream is created.
+      if (replyTo.startsWith(REPLY_STREAM_PREFIX)) {
+        this.cmd?.call('XADD', replyTo, 'NOMKSTREAM', 'MAXLEN', '~', this.maxLen, '*', 'p', body).catch((err) => this.log.warn(`reply to ${replyTo}: ${(err as Error).message}`));
+      }
+      if (packet.isDisposed) this.finish(entryId, failed ? 'error' : 'ok');
+    };
+    if (!handler) {
+      const message = `There is no matching message handler defined in the remote service "${this.options.service}" for pattern "${req.pattern}"`;
+      return respond({ err: { status: 'error', code: PATTERN_NOT_FOUND, message }, isDisposed: true });
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(req.data);
+    } catch {
+      return respond({ err: { status: 400, code: 'BAD_REQUEST', message: `request data for "${req.pattern}" is not valid JSON` }, isDisposed: true });
+    }
+    const run = async () => {
+      try {
+        this.send(this.transformToObservable(await handler(data, ctx)), respond);
+      } catch (err) {
+        respond({ err, isDisposed: true });
+      }
+    };
+    void Promise.resolve(this.onProcessingStartHook(this.transportId, ctx, run)).catch((err) => respond({ err, isDisposed: true }));
+  }
+
+  private begin(entryId: string, pattern: string, ctx: RedisStreamsContext): void {
+    this.inFlight.set(entryId, { startedAt: performance.now(), pattern, ctx });
+    this.metrics.setInFlight(this.options.service, this.inFlight.size);
+  }
+
+  private finish(entryId: string, outcome: string): void {
+    const entry = this.inFlight.get(entryId);
+    if (!entry) return;
+    this.inFlight.delete(entryId);
+    this.ack(entryId);
+    this.metrics.finished(this.options.service, entry.pattern, outcome, entry.startedAt);
+    this.metrics.setInFlight(this.options.service, this.inFlight.size);
+    this.onProcessingEndHook?.(this.transportId, entry.ctx);
+    const wake = this.slotFreed;
+    this.slotFreed = undefined;
+    wake?.();
+  }
+
+  /** XACKs are batched per event-loop turn: one XACK with many ids instead of one per request. */
+  private ack(entryId: string): void {
+    this.ackQueue.push(entryId);
+    if (this.ackQueue.length === 1) setImmediate(() => this.cmd && this.flushAcks(this.cmd));
+  }
+
+  private flushAcks(cmd: TransportRedis): void {
+    const ids = this.ackQueue;
+    if (ids.length === 0) return;
+    this.ackQueue = [];
+    cmd.call('XACK', this.stream, this.group, ...ids).catch((err) => this.log.warn(`XACK: ${(err as Error).message}`));
+  }
+}

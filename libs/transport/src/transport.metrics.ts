@@ -1,0 +1,50 @@
+import { counter, gauge, histogram } from '@nitro/observability';
+import type { Counter, Gauge, Histogram } from 'prom-client';
+
+/**
+ * Transport metrics. Label values come from the code (service names, handler patterns), never
+ * from free text, so cardinality stays bounded: the server labels unknown patterns "unknown".
+ * Labelled children are cached because `labels()` hashes its arguments on every call.
+ */
+export class TransportMetrics {
+  private readonly requests: Counter<string>;
+  private readonly duration: Histogram<string>;
+  private readonly inFlight: Gauge<string>;
+  private readonly reclaimed: Counter<string>;
+  private readonly cache = new Map<string, any>();
+
+  constructor(private readonly side: 'client' | 'server') {
+    this.requests = counter('nitro_transport_requests_total', 'Transport requests by side, service, pattern and outcome', ['side', 'service', 'pattern', 'outcome']);
+    this.duration = histogram(
+      'nitro_transport_request_duration_seconds',
+      'Transport request duration (client: until the last packet; server: handler run time)',
+      ['side', 'service', 'pattern'],
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    );
+    this.inFlight = gauge('nitro_transport_in_flight', 'Transport requests currently in flight', ['side', 'service']);
+    this.reclaimed = counter('nitro_transport_reclaimed_total', 'Entries reclaimed from dead replicas (outcome: handled | expired | deleted)', ['service', 'outcome']);
+  }
+
+  private child<T>(metric: string, key: string, make: () => T): T {
+    const cacheKey = `${metric}|${key}`;
+    let child = this.cache.get(cacheKey) as T | undefined;
+    if (!child) {
+      child = make();
+      this.cache.set(cacheKey, child);
+    }
+    return child;
+  }
+
+  finished(service: string, pattern: string, outcome: string, startedAt: number): void {
+    this.child('r', `${service}|${pattern}|${outcome}`, () => this.requests.labels(this.side, service, pattern, outcome)).inc();
+    this.child('d', `${service}|${pattern}`, () => this.duration.labels(this.side, service, pattern)).observe((performance.now() - startedAt) / 1000);
+  }
+
+  setInFlight(service: string, value: number): void {
+    this.child('g', service, () => this.inFlight.labels(this.side, service)).set(value);
+  }
+
+  reclaimedEntries(service: string, outcome: 'handled' | 'expired' | 'deleted', count = 1): void {
+    if (count > 0) this.child('c', `${service}|${outcome}`, () => this.reclaimed.labels(service, outcome)).inc(count);
+  }
+}

@@ -1,0 +1,25 @@
+export interface RedisStreamsServerOptions {
+  redisUrl: string;
+  /** Service name: request stream `nitro:req:<service>` and consumer group `<service>`. */
+  service: string;
+  /** Consumer name of this replica; default `<service>:<hostname>:<pid>:<random>`. */
+  consumer?: string;
+  /** Max handlers running at once in this replica (default 64). */
+  concurrency?: number;
+  /** Approximate cap (MAXLEN ~) for the streams this replica writes to (default 10,000). */
+  maxLen?: number;
+  /** An entry pending this long without a keep-alive belongs to a dead replica and is reclaimed (default 5,000). */
+  claimIdleMs?: number;
+  /** On close, wait this long for running handlers before leaving them to be reclaimed (default 10,000). */
+  drainTimeoutMs?: number;
+}
+
+export interface RedisStreamsClientOptions {
+  redisUrl: string;
+  /** Target service. */
+  service: string;
+  /** No reply within this many ms -> TransportTimeoutError. For streams: the max gap between packets, first included (default 30,000). */
+  timeoutMs?: number;
+  /** Approximate cap (MAXLEN ~) for the request stream (default 10,000). */
+  maxLen?: number;
+}
