@@ -28,7 +28,10 @@ export class HealthController {
   async ready() {
     const results = await runChecks(this.checks ?? []);
     const body = { status: results.every((r) => r.ok) ? 'ready' : 'not_ready', service: this.service, checks: results };
-    if (body.status !== 'ready') throw new ServiceUnavailableException(body);
+    if (body.status !== 'ready') {
+      const failed = results.filter((r) => !r.ok).map((r) => `${r.name} (${r.error})`);
+      throw new ServiceUnavailableException({ error: 'NOT_READY', message: `not ready: ${failed.join(', ')}`, details: body });
+    }
     return body;
   }
 }

@@ -1,0 +1,111 @@
+import { freePort } from '@nitro/testing';
+import { Platform, readSse, startPlatform } from '../support/platform';
+
+/**
+ * Chat end to end: gateway and ai-router as separate processes, a real Redis, the real local model.
+ * Ollama is configured first but nothing listens there, so every answer must come from `local`.
+ */
+describe('chat end to end (gateway + ai-router + local model)', () => {
+  let p: Platform;
+
+  beforeAll(async () => {
+    const deadPort = await freePort();
+    p = await startPlatform({
+      services: ['ai-router'],
+      appEnv: { 'ai-router': { AI_PROVIDERS: 'ollama,local,gemini', OLLAMA_HOST: `http://127.0.0.1:${deadPort}`, OLLAMA_TIMEOUT_MS: '2000' } },
+    });
+  });
+  afterAll(() => p?.stop());
+
+  const send = (body: unknown) => p.request('/chat', { method: 'POST', json: body });
+
+  it('answers from the local model when Ollama is unreachable, and says so', async () => {
+    const res = await send({ message: 'Once upon a time', user_id: p.userId, session_id: 's1', options: { temperature: 0, max_tokens: 24 } });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.ai_source).toBe('local');
+    expect(typeof body.ai_model).toBe('string');
+    expect(body.response.length).toBeGreaterThan(0);
+    expect(body.session_id).toBe('s1');
+    expect(new Date(body.timestamp).toString()).not.toBe('Invalid Date');
+    expect(body.fallbacks).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'ollama' })]));
+  });
+
+  it('streams tokens as Server-Sent Events, then done', async () => {
+    const res = await p.request('/chat/stream', { method: 'POST', json: { message: 'The little dog', user_id: p.userId, session_id: 's2', options: { temperature: 0, max_tokens: 24 } } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const events = await readSse(res);
+    const kinds = events.map((e) => e.event);
+    expect(kinds[0]).toBe('meta');
+    expect(kinds.filter((k) => k === 'token').length).toBeGreaterThan(1);
+    expect(kinds[kinds.length - 1]).toBe('done');
+    const done = events[events.length - 1].data;
+    const joined = events.filter((e) => e.event === 'token').map((e) => e.data.text).join('');
+    expect(done.response).toBe(joined);
+    expect(done.ai_source).toBe('local');
+  });
+
+  it('keeps history per session, lists sessions, and clears them', async () => {
+    const hist = await (await p.request(`/chat/history/${p.userId}?session_id=s1`)).json();
+    expect(hist.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+    expect(hist.messages[0].content).toBe('Once upon a time');
+    expect(hist.messages[1].ai_source).toBe('local');
+    const sessions = await (await p.request(`/chat/sessions/${p.userId}`)).json();
+    expect(sessions.map((s: { session_id: string }) => s.session_id).sort()).toEqual(['s1', 's2']);
+    const cleared = await p.request(`/chat/clear/${p.userId}?session_id=s1`, { method: 'DELETE' });
+    expect(cleared.status).toBe(200);
+    const after = await (await p.request(`/chat/history/${p.userId}?session_id=s1`)).json();
+    expect(after.messages).toEqual([]);
+    const s2 = await (await p.request(`/chat/history/${p.userId}?session_id=s2`)).json();
+    expect(s2.messages).toHaveLength(2);
+  });
+
+  it.each([
+    ['missing message', { user_id: 'u1' }, /message/],
+    ['empty message', { message: '', user_id: 'u1' }, /message/],
+    ['message over the limit', { message: 'x'.repeat(32_001), user_id: 'u1' }, /message/],
+    ['wrong type', { message: 42, user_id: 'u1' }, /message/],
+    ['unknown field', { message: 'hi', user_id: 'u1', admin: true }, /admin/],
+    ['malformed user_id', { message: 'hi', user_id: '../etc/passwd' }, /user_id/],
+    ['user_id too long', { message: 'hi', user_id: 'a'.repeat(65) }, /user_id/],
+    ['malformed session_id', { message: 'hi', user_id: 'u1', session_id: 'a b' }, /session_id/],
+    ['temperature out of range', { message: 'hi', user_id: 'u1', options: { temperature: 9 } }, /options\.temperature/],
+    ['max_tokens wrong type', { message: 'hi', user_id: 'u1', options: { max_tokens: 'many' } }, /options\.max_tokens/],
+    ['body is an array', [1, 2], /./],
+  ])('rejects %s with a 400 naming the field', async (_name, body, field) => {
+    const res = await send(body);
+    expect(res.status).toBe(400);
+    const err = await res.json();
+    expect(JSON.stringify(err.message)).toMatch(field);
+  });
+
+  it('rejects malformed JSON and a wrong content type with a 400, history untouched', async () => {
+    const before = await (await p.request(`/chat/history/${p.userId}?session_id=s2`)).json();
+    const bad = await p.request('/chat', { method: 'POST', body: '{"message": "hi", ', headers: { 'content-type': 'application/json' } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toMatch(/JSON/);
+    const text = await p.request('/chat', { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } });
+    expect(text.status).toBe(400);
+    expect((await text.json()).message).toMatch(/Content-Type/);
+    const after = await (await p.request(`/chat/history/${p.userId}?session_id=s2`)).json();
+    expect(after).toEqual(before);
+  });
+
+  it('serves health, readiness, metrics and the OpenAPI document', async () => {
+    expect((await fetch(`${p.baseUrl}/health`)).status).toBe(200);
+    const ready = await fetch(`${p.baseUrl}/health/ready`);
+    const readyBody = await ready.json();
+    // Only ai-router runs here: readiness names the missing services instead of pretending.
+    expect(readyBody.checks ?? readyBody.details?.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'redis', ok: true }), expect.objectContaining({ name: 'ai-router', ok: true })]));
+    const prom = await fetch(`${p.baseUrl}/metrics`);
+    expect(await prom.text()).toMatch(/nitro_http_requests_total/);
+    const summary = await (await fetch(`${p.baseUrl}/metrics`, { headers: { accept: 'application/json' } })).json();
+    expect(summary).toEqual(expect.objectContaining({ cpu: expect.any(Object), memory: expect.any(Object), uptime_s: expect.any(Number) }));
+    expect(summary.sessions.total_messages).toBeGreaterThanOrEqual(2);
+    const spec = await (await fetch(`${p.baseUrl}/docs-json`)).json();
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/chat', '/chat/stream', '/chat/history/{user_id}', '/chat/clear/{user_id}']));
+    expect(spec.components.schemas.ChatRequestDto.properties.message).toBeDefined();
+    expect((await fetch(`${p.baseUrl}/docs`)).status).toBe(200);
+  });
+});
