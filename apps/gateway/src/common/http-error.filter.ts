@@ -24,6 +24,13 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof HttpException) {
     const res = exception.getResponse();
     const status = exception.getStatus();
+    // Fastify's generic 415 for a JSON route: say which header is wrong (upload routes throw their own 415).
+    if (status === 415 && exception.message === 'Unsupported Media Type') {
+      return { statusCode: 400, error: 'BAD_CONTENT_TYPE', message: 'Content-Type must be application/json (or multipart/form-data on upload routes)', trace_id };
+    }
+    if (status === 400 && /JSON/.test(exception.message) && /not valid/i.test(exception.message)) {
+      return { statusCode: 400, error: 'MALFORMED_JSON', message: `body is not valid JSON: ${exception.message}`, trace_id };
+    }
     if (typeof res === 'object' && res !== null) {
       const r = res as Record<string, unknown>;
       return { statusCode: status, error: String(r.error ?? r.code ?? HttpStatus[status] ?? 'ERROR'), message: (r.message as string) ?? exception.message, ...(r.details ? { details: r.details } : {}), trace_id };

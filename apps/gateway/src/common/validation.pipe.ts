@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 
 /** Flattens nested class-validator errors into "options.temperature must not be greater than 2". */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): string[] {
@@ -9,9 +9,19 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** A JSON body that is an array, a string or null is refused as a whole before field checks. */
+class BodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata) {
+    if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw new BadRequestException({ error: 'VALIDATION_FAILED', message: 'body must be a JSON object' });
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Whitelist + forbid unknown fields; every message names the field. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
