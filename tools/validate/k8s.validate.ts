@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ts from 'typescript';
+import YAML from 'yaml';
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [k: string]: unknown };
+  [k: string]: any;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/** `kubectl kustomize <overlay>`: renders offline, no cluster needed. */
+export function renderOverlay(overlay: string): K8sObject[] {
+  const out = execFileSync('kubectl', ['kustomize', join(ROOT, 'k8s', 'overlays', overlay)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
+  return YAML.parseAllDocuments(out).map((d) => d.toJSON()).filter(Boolean);
+}
+
+function modelPath(obj: K8sObject): string {
+  return `kubernetes-models/${obj.apiVersion}/${obj.kind}`;
+}
+
+/** Schema validation with kubernetes-models (types, required fields, formats). */
+export function schemaErrors(obj: K8sObject): string[] {
+  try {
+    const Model = require(modelPath(obj))[obj.kind];
+    new Model(obj).validate();
+    return [];
+  } catch (e) {
+    return [`${obj.kind}/${obj.metadata?.name}: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`];
+  }
+}
+
+/**
+ * kubernetes-models does not flag unknown fields; TypeScript's excess-property check on object
+ * literals typed with its interfaces does, at any depth.
+ */
+export function unknownFieldErrors(objs: K8sObject[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'k8s-fields-'));
+  const file = join(dir, 'manifests.ts');
+  const lines = objs.map((o, i) => `import type { I${o.kind} as T${i} } from ${JSON.stringify(require.resolve(modelPath(o)).replace(/\.js$/, ''))};\nexport const o${i}: T${i} = ${JSON.stringify(o, null, 1)};`);
+  writeFileSync(file, lines.join('\n'));
+  const program = ts.createProgram([file], { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, types: [] });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file?.fileName === file)
+    .map((d) => {
+      const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : 0;
+      const idx = Number((d.file?.getFullText().split('\n').slice(0, line + 1).reverse().find((l) => /^export const o\d+/.test(l)) ?? 'o0').match(/o(\d+)/)?.[1] ?? 0);
+      return `${objs[idx]?.kind}/${objs[idx]?.metadata?.name}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+    });
+}
+
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+
+/** Every container: three probes, requests and limits, non-root, read-only root, no capabilities. */
+export function policyErrors(objs: K8sObject[]): string[] {
+  const errors: string[] = [];
+  for (const o of objs.filter((x) => WORKLOADS.has(x.kind))) {
+    const pod = o.spec?.template?.spec ?? {};
+    for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+      const where = `${o.kind}/${o.metadata.name} container ${c.name}`;
+      for (const p of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (!c[p]) errors.push(`${where}: no ${p}`);
+      for (const r of ['cpu', 'memory']) {
+        if (!c.resources?.requests?.[r]) errors.push(`${where}: no resources.requests.${r}`);
+        if (!c.resources?.limits?.[r]) errors.push(`${where}: no resources.limits.${r}`);
+      }
+      const sc = c.securityContext ?? {};
+      if (!(sc.runAsNonRoot ?? pod.securityContext?.runAsNonRoot)) errors.push(`${where}: runAsNonRoot is not set`);
+      if ((sc.runAsUser ?? pod.securityContext?.runAsUser) === 0) errors.push(`${where}: runs as uid 0`);
+      if (sc.readOnlyRootFilesystem !== true) errors.push(`${where}: root filesystem is writable`);
+      if (sc.allowPrivilegeEscalation !== false) errors.push(`${where}: allowPrivilegeEscalation is not false`);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) errors.push(`${where}: capabilities are not dropped`);
+    }
+  }
+  return errors;
+}
+
+/** Images of our apps must be ones the release workflow builds; others must be pinned third-party images. */
+export function imageErrors(objs: K8sObject[], releasedApps: string[], thirdParty: RegExp[]): string[] {
+  const errors: string[] = [];
+  for (const o of objs.filter((x) => WORKLOADS.has(x.kind))) {
+    for (const c of o.spec.template.spec.containers ?? []) {
+      const image: string = c.image ?? '';
+      const ours = /(?:^|\/)nitro-([a-z-]+):([\w.-]+)$/.exec(image);
+      if (ours) {
+        if (!releasedApps.includes(ours[1])) errors.push(`${o.metadata.name}: image ${image} is not built by the release workflow`);
+        if (ours[2] === 'latest') errors.push(`${o.metadata.name}: image ${image} uses the moving tag "latest"`);
+      } else if (!thirdParty.some((r) => r.test(image))) {
+        errors.push(`${o.metadata.name}: image ${image} is neither ours nor an allowed pinned third-party image`);
+      }
+    }
+  }
+  return errors;
+}
+
+/** The app matrix of .github/workflows/release.yml. */
+export function releasedApps(): string[] {
+  const wf = YAML.parse(require('node:fs').readFileSync(join(ROOT, '.github', 'workflows', 'release.yml'), 'utf8'));
+  return wf.jobs.image.strategy.matrix.app;
+}
