@@ -4,6 +4,7 @@ import { GatewayEnv } from '@nitro/config';
 import { ServiceKitModule } from '@nitro/service-kit';
 import { AuthGuard } from './auth/auth.guard';
 import { ChatModule } from './chat/chat.module';
+import { SearchModule } from './search/search.module';
 import { gatewayReadiness } from './health/gateway-health.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { ServiceClientsModule } from './services/service-clients.module';
@@ -15,7 +16,7 @@ export class AppModule {
   static register(env: GatewayEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, ChatModule],
+      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, ChatModule, SearchModule],
       controllers: [MetricsController, PlaceholderController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

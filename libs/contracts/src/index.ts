@@ -3,3 +3,4 @@ export * from './common/rpc-error';
 export * from './common/ids';
 export * from './chat/chat.patterns';
 export * from './chat/chat.dto';
+export * from './search';

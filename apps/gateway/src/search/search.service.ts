@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import { Observable } from 'rxjs';
+import {
+  SEARCH_CLIENT,
+  SEARCH_PATTERNS,
+  type SearchCommand,
+  type SearchRequestDto,
+  type SearchResponseDto,
+  type SearchStreamEvent,
+  type VideoSearchCommand,
+  type VideoSearchRequestDto,
+  type VideoSearchResponseDto,
+} from '@nitro/contracts';
+import { call, stream } from '../services/service-call';
+
+/** Search at the edge: the request is validated by the pipe; the search service does the work. */
+@Injectable()
+export class SearchService {
+  constructor(@Inject(SEARCH_CLIENT) private readonly search: ClientProxy) {}
+
+  web(dto: SearchRequestDto): Promise<SearchResponseDto> {
+    return call(this.search, SEARCH_PATTERNS.web, toCommand(dto));
+  }
+
+  webStream(dto: SearchRequestDto): Observable<SearchStreamEvent> {
+    return stream(this.search, SEARCH_PATTERNS.webStream, toCommand(dto));
+  }
+
+  videos(dto: VideoSearchRequestDto): Promise<VideoSearchResponseDto> {
+    return call(this.search, SEARCH_PATTERNS.videos, toCommand(dto));
+  }
+}
+
+/** DTO instances -> plain JSON for the wire (no undefined keys). */
+function toCommand<T extends SearchCommand | VideoSearchCommand>(dto: T): T {
+  return JSON.parse(JSON.stringify(dto)) as T;
+}

@@ -1,0 +1,27 @@
+import { load } from 'cheerio';
+
+const NOISE = 'script, style, noscript, template, svg, canvas, iframe, object, nav, header, footer, aside, form, button, select, [hidden], [aria-hidden="true"], [role="navigation"], [role="banner"], [role="contentinfo"]';
+const BLOCKS = 'h1, h2, h3, h4, h5, h6, p, li, pre, blockquote, dt, dd, td, th, figcaption';
+
+/**
+ * The readable text of an HTML page for a summary prompt: the main content (article, main or
+ * body) without scripts, navigation and chrome, one line per block, whitespace collapsed.
+ */
+export function extractReadableText(html: string, maxChars = 20_000): { title: string; text: string } {
+  const $ = load(html);
+  const title = $('title').first().text().replace(/\s+/g, ' ').trim();
+  $(NOISE).remove();
+  const main = ['article', 'main', '[role="main"]', 'body'].find((sel) => $(sel).first().text().trim());
+  const root = $(main ?? 'html').first();
+  const lines: string[] = [];
+  root.find(BLOCKS).each((_, el) => {
+    // Nested blocks (li > p) would repeat text: take the innermost.
+    if ($(el).find(BLOCKS).length) return;
+    const line = $(el).text().replace(/\s+/g, ' ').trim();
+    if (line) lines.push(line);
+  });
+  let text = lines.join('\n');
+  // Pages built from bare <div>s have no blocks: fall back to all the text.
+  if (text.length < 200) text = root.text().replace(/\s+/g, ' ').trim();
+  return { title, text: text.slice(0, maxChars) };
+}
