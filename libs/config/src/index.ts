@@ -2,3 +2,4 @@ export * from './load-config';
 export * from './common.env';
 export * from './gateway.env';
 export * from './search.env';
+export * from './agents.env';

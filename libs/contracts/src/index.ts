@@ -4,3 +4,4 @@ export * from './common/ids';
 export * from './chat/chat.patterns';
 export * from './chat/chat.dto';
 export * from './search';
+export * from './agents';

@@ -1,0 +1,121 @@
+import { IsBoolean, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { ServiceEnv } from './common.env';
+
+/** The agents service: code assistant, file analyzer and task scheduler. */
+export class AgentsEnv extends ServiceEnv {
+  override HTTP_PORT = 8105;
+
+  // --- code assistant ---
+  /** Longest accepted source, in characters. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MAX_CODE_CHARS: number = 100_000;
+
+  /** A function longer than this many lines is reported (long-function). */
+  @IsInt()
+  @Min(1)
+  CODE_MAX_FUNCTION_LINES: number = 50;
+
+  /** Control-flow nesting deeper than this is reported (deep-nesting). */
+  @IsInt()
+  @Min(1)
+  CODE_MAX_NESTING: number = 4;
+
+  /** Approximate cyclomatic complexity above this is reported (high-complexity). */
+  @IsInt()
+  @Min(1)
+  CODE_MAX_COMPLEXITY: number = 10;
+
+  /** Parsing stops after this long (a pathological input must not hold a replica). */
+  @IsInt()
+  @Min(100)
+  CODE_PARSE_TIMEOUT_MS: number = 5_000;
+
+  // --- file analyzer ---
+  /** Largest file analyze_file accepts, bytes. */
+  @IsInt()
+  @Min(1)
+  MAX_FILE_BYTES: number = 10 * 1024 * 1024;
+
+  /** scan_directory only reads below this folder (its real path). */
+  @IsString()
+  @MinLength(1)
+  AGENTS_WORKSPACE_ROOT: string = 'workspace';
+
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  SCAN_MAX_DEPTH: number = 5;
+
+  @IsInt()
+  @Min(1)
+  SCAN_MAX_FILES: number = 1_000;
+
+  /** Total bytes scan_directory reads from files (for type detection and line counts). */
+  @IsInt()
+  @Min(1)
+  SCAN_MAX_BYTES: number = 20 * 1024 * 1024;
+
+  /** PDF pages whose text is extracted; the page count is always reported. */
+  @IsInt()
+  @Min(1)
+  PDF_MAX_PAGES: number = 50;
+
+  /** Parsing one file (PDF, image, ZIP) stops after this long. */
+  @IsInt()
+  @Min(100)
+  FILE_PARSE_TIMEOUT_MS: number = 15_000;
+
+  // --- scheduler ---
+  /** Runs kept per scheduled task (newest first). */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  TASK_RESULTS_KEEP: number = 50;
+
+  /** A run's result is cut to this many characters of JSON. */
+  @IsInt()
+  @Min(100)
+  TASK_RESULT_MAX_CHARS: number = 16_000;
+
+  /** Runs and cancelled tasks are kept this long after their last write, seconds. */
+  @IsInt()
+  @Min(60)
+  TASK_RESULTS_TTL_S: number = 7 * 24 * 3600;
+
+  @IsInt()
+  @Min(1)
+  TASKS_MAX_PER_USER: number = 50;
+
+  /** Shortest allowed schedule interval, ms (cron with seconds counts too). */
+  @IsInt()
+  @Min(100)
+  TASK_MIN_INTERVAL_MS: number = 1_000;
+
+  /** Scheduled runs processed at once per replica. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  SCHEDULER_CONCURRENCY: number = 2;
+
+  // --- LLM pass (through ai-router) ---
+  /** false: static results only, the answer says the LLM pass is disabled. */
+  @IsBoolean()
+  LLM_ENABLED: boolean = true;
+
+  /** Whole LLM call through ai-router, ms. */
+  @IsInt()
+  @Min(100)
+  LLM_TIMEOUT_MS: number = 20_000;
+
+  @IsInt()
+  @Min(1)
+  @Max(8192)
+  LLM_MAX_TOKENS: number = 512;
+
+  /** Code or file text sent to the model is cut to this many characters (small local models have small contexts). */
+  @IsInt()
+  @Min(200)
+  LLM_MAX_PROMPT_CHARS: number = 12_000;
+}

@@ -1,0 +1,43 @@
+/**
+ * agents service message patterns. WARNING: renaming one breaks replicas of other versions in a
+ * rolling deploy.
+ */
+export const AGENTS_PATTERNS = {
+  list: 'agents.list',
+  execute: 'agents.execute',
+} as const;
+
+/** Agent and task names as the registry declares them (the seed's names). */
+export const AGENT_NAMES = {
+  code: 'CodeAssistantAgent',
+  file: 'FileAnalyzerAgent',
+  scheduler: 'TaskSchedulerAgent',
+} as const;
+
+export const AGENT_TASKS = {
+  analyzeCode: 'analyze_code',
+  reviewCode: 'review_code',
+  suggestRefactoring: 'suggest_refactoring',
+  analyzeFile: 'analyze_file',
+  scanDirectory: 'scan_directory',
+  scheduleTask: 'schedule_task',
+  listTasks: 'list_tasks',
+  cancelTask: 'cancel_task',
+  listRuns: 'list_runs',
+} as const;
+export type AgentTaskName = (typeof AGENT_TASKS)[keyof typeof AGENT_TASKS];
+
+/**
+ * BullMQ queue of scheduled agent runs. WARNING: never rename it in a running deployment; the job
+ * schedulers stored under the old name would stop firing.
+ */
+export const AGENTS_QUEUES = { scheduled: 'agents-scheduled' } as const;
+
+/**
+ * An upload parked by the gateway for the agents service: bytes under a short-lived key, so large
+ * files never travel inside a (length-capped, replayed) request stream entry. The key includes the
+ * owner, so a user can only name their own uploads.
+ */
+export function agentUploadKey(userId: string, uploadId: string): string {
+  return `nitro:agents:upload:${userId}:${uploadId}`;
+}

@@ -1,0 +1,5 @@
+export * from './agents.patterns';
+export * from './agents.dto';
+export * from './code-review.dto';
+export * from './file-analysis.dto';
+export * from './schedule.dto';
