@@ -1,0 +1,52 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AgentsEnv } from '@nitro/config';
+import { AI_ROUTER_CLIENT, SERVICES } from '@nitro/contracts';
+import { ServiceKitModule } from '@nitro/service-kit';
+import { createTransportClientProvider } from '@nitro/transport';
+import { CodeAnalyzerService } from './code-assistant/code-analyzer.service';
+import { CodeAssistantAgent } from './code-assistant/code-assistant.agent';
+import { TreeSitterLoader } from './code-assistant/tree-sitter.loader';
+import { FileAnalysisService } from './file-analyzer/file-analysis.service';
+import { FileAnalyzerAgent } from './file-analyzer/file-analyzer.agent';
+import { UploadStore } from './file-analyzer/upload-store.repository';
+import { WorkspaceScannerService } from './file-analyzer/workspace-scanner.service';
+import { AiRouterLlmClient } from './llm/ai-router-llm.client';
+import { LlmClient } from './llm/llm.client';
+import { LlmPassService } from './llm/llm-pass.service';
+import { AgentRegistry } from './registry/agent-registry.service';
+import { AgentsHandler } from './registry/agents.handler';
+import { SchedulerQueue } from './scheduler/scheduler.queue';
+import { SchedulerService } from './scheduler/scheduler.service';
+import { TaskRunner } from './scheduler/task-runner.service';
+import { TaskSchedulerAgent } from './scheduler/task-scheduler.agent';
+import { TaskStore } from './scheduler/task-store.repository';
+
+@Module({})
+export class AppModule {
+  /** The three agents register themselves with the registry when Nest creates them. */
+  static register(env: AgentsEnv): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ServiceKitModule.forService({ service: 'agents', env })],
+      controllers: [AgentsHandler],
+      providers: [
+        createTransportClientProvider(AI_ROUTER_CLIENT, SERVICES.aiRouter, { redisUrl: env.REDIS_URL, timeoutMs: env.LLM_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
+        { provide: LlmClient, useClass: AiRouterLlmClient },
+        LlmPassService,
+        AgentRegistry,
+        TreeSitterLoader,
+        CodeAnalyzerService,
+        CodeAssistantAgent,
+        UploadStore,
+        FileAnalysisService,
+        WorkspaceScannerService,
+        FileAnalyzerAgent,
+        TaskStore,
+        TaskRunner,
+        SchedulerQueue,
+        SchedulerService,
+        TaskSchedulerAgent,
+      ],
+    };
+  }
+}

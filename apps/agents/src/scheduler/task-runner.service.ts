@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { AgentsEnv } from '@nitro/config';
+import { isRpcErrorPayload } from '@nitro/contracts';
+import { getLogger } from '@nitro/observability';
+import { ServiceError } from '@nitro/service-kit';
+import { LlmClient } from '../llm/llm.client';
+import { AgentRegistry } from '../registry/agent-registry.service';
+import { RunJobData, ScheduledTaskRecord, TaskRun } from './scheduled-task.types';
+import { TaskStore } from './task-store.repository';
+
+export const REPLICA_ID = `${hostname()}:${process.pid}`;
+
+/** Runs one tick of a scheduled task and records the outcome; a failed run is recorded, never retried. */
+@Injectable()
+export class TaskRunner {
+  constructor(
+    private readonly store: TaskStore,
+    private readonly registry: AgentRegistry,
+    private readonly llm: LlmClient,
+    private readonly env: AgentsEnv,
+  ) {}
+
+  /** Returns false when the task is gone or cancelled (the caller then drops its schedule). */
+  async run(job: RunJobData, tick: number): Promise<boolean> {
+    const task = await this.store.get(job.user_id, job.task_id);
+    if (!task || task.status !== 'active') return false;
+    if (!(await this.store.claimTick(job.user_id, job.task_id, tick, this.env.TASK_RESULTS_TTL_S))) return true;
+    const started = new Date();
+    const outcome = await this.execute(task).then(
+      (result) => ({ status: 'ok' as const, ...this.cap(result) }),
+      (err) => ({ status: 'error' as const, error: this.describe(err) }),
+    );
+    const run: TaskRun = { tick_at: new Date(tick).toISOString(), started_at: started.toISOString(), finished_at: new Date().toISOString(), replica: REPLICA_ID, ...outcome };
+    await this.store.addRun(job.user_id, job.task_id, run, this.env.TASK_RESULTS_KEEP, this.env.TASK_RESULTS_TTL_S);
+    if ('delay_ms' in task.schedule) await this.store.save({ ...task, status: 'done', updated_at: run.finished_at });
+    return true;
+  }
+
+  private async execute(task: ScheduledTaskRecord): Promise<unknown> {
+    if ('prompt' in task.action) {
+      const answer = await this.llm.complete({ prompt: task.action.prompt, system: 'You are a helpful assistant.', user_id: task.user_id, max_tokens: this.env.LLM_MAX_TOKENS, timeout_ms: this.env.LLM_TIMEOUT_MS });
+      return { response: answer.text, ai_model: answer.ai_model, ai_source: answer.ai_source };
+    }
+    return (await this.registry.execute({ task: task.action.task, data: task.action.data, user_id: task.user_id }, 'schedule')).result;
+  }
+
+  /** Results are kept in Redis: anything larger than TASK_RESULT_MAX_CHARS is cut, and says so. */
+  private cap(result: unknown): { result: unknown; truncated?: boolean } {
+    const json = JSON.stringify(result ?? null);
+    if (json.length <= this.env.TASK_RESULT_MAX_CHARS) return { result: result ?? null };
+    return { result: json.slice(0, this.env.TASK_RESULT_MAX_CHARS), truncated: true };
+  }
+
+  private describe(err: unknown): { status: number; code: string; message: string } {
+    if (err instanceof ServiceError) return { status: err.status, code: err.code, message: err.message };
+    if (isRpcErrorPayload(err)) return { status: err.status, code: err.code, message: err.message };
+    const e = err as { code?: string; status?: number; message?: string; name?: string };
+    getLogger().warn({ err }, 'scheduled run failed');
+    return { status: typeof e?.status === 'number' ? e.status : 500, code: e?.code ?? e?.name ?? 'INTERNAL', message: e?.message ?? 'run failed' };
+  }
+}
