@@ -6,7 +6,7 @@ ensure_node; ensure_pnpm; ensure_deps; ensure_system test; build
 cd "$ROOT"
 export LOCAL_MODEL_PATH="${LOCAL_MODEL_PATH:-$(cd "$ROOT/.." && pwd)/shared/models/stories260K.gguf}"
 rm -rf tmp/test-logs
-log "typecheck"; npx tsc -p tsconfig.json --noEmit
+log "typecheck"; npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/web/tsconfig.json --noEmit
 log "lint"; npx eslint --max-warnings=0 apps libs bench test tools
 log "unit"; npx jest --selectProjects unit --ci
 log "integration"; npx jest --selectProjects integration --ci --runInBand

@@ -1,0 +1,136 @@
+import { api, apiJson, currentSession } from '../api';
+import { clear, errorBox, formatTime, h } from '../dom';
+import { renderMarkdown } from '../markdown';
+import { postSse } from '../sse';
+import { speakText } from './speak';
+
+interface Msg {
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+  timestamp?: string;
+  ai_model?: string;
+  ai_source?: string;
+  incomplete?: boolean;
+}
+interface SessionInfo {
+  session_id: string;
+  message_count: number;
+  updated_at: string;
+  title?: string;
+}
+
+const CURRENT = 'nitro.chat.session';
+const newId = () => `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Chat: conversation list, streamed Markdown answers, stop, retry, provider and model per answer. */
+export function chatTab(root: HTMLElement): void {
+  const user = currentSession()!.userId;
+  let sessionId = localStorage.getItem(CURRENT) ?? newId();
+  let controller: AbortController | null = null;
+
+  const list = h('ul', { class: 'conv-list', 'aria-label': 'Conversations' });
+  const log = h('div', { class: 'messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
+  const input = h('textarea', { id: 'chat-input', rows: 3, placeholder: 'Ask anything… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message', maxlength: 32000 });
+  const send = h('button', { type: 'submit', class: 'btn-primary', id: 'chat-send' }, 'Send');
+  const stop = h('button', { type: 'button', class: 'btn-secondary', id: 'chat-stop', hidden: true, onclick: () => controller?.abort() }, 'Stop');
+  const form = h('form', { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), void ask(input.value)) }, input, h('div', { class: 'composer-actions' }, stop, send));
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  const newChat = h('button', { type: 'button', class: 'btn-secondary', id: 'new-chat', onclick: () => open(newId()) }, '+ New chat');
+  root.append(h('section', { class: 'chat-layout' }, h('aside', { class: 'sidebar' }, newChat, list), h('div', { class: 'chat-main' }, log, form)));
+
+  function bubble(m: Msg): HTMLElement {
+    const body = h('div', { class: 'bubble-body' });
+    if (m.role === 'assistant') body.append(renderMarkdown(m.content));
+    else body.textContent = m.content;
+    const meta = h('div', { class: 'bubble-meta' }, formatTime(m.timestamp));
+    if (m.ai_source) meta.append(` · ${m.ai_source}${m.ai_model ? ` / ${m.ai_model}` : ''}`);
+    if (m.incomplete) meta.append(h('span', { class: 'badge-warn' }, ' incomplete'));
+    const el = h('article', { class: `bubble ${m.role}`, 'aria-label': m.role === 'user' ? 'You' : 'Assistant' }, body, meta);
+    if (m.role === 'assistant') meta.append(' ', h('button', { type: 'button', class: 'link-btn', 'aria-label': 'Read this answer aloud', onclick: () => speakText(m.content) }, '🔊'));
+    return el;
+  }
+
+  async function refreshList() {
+    try {
+      const sessions = await apiJson<SessionInfo[]>(`/chat/sessions/${encodeURIComponent(user)}`);
+      clear(list);
+      for (const s of sessions) {
+        const active = s.session_id === sessionId;
+        list.append(
+          h('li', { class: active ? 'active' : '' },
+            h('button', { type: 'button', class: 'conv', 'aria-current': active ? 'true' : undefined, onclick: () => open(s.session_id) }, s.title || s.session_id),
+            h('button', { type: 'button', class: 'icon-btn', 'aria-label': `Delete conversation ${s.title || s.session_id}`, onclick: () => remove(s.session_id) }, '🗑'),
+          ),
+        );
+      }
+    } catch (e) {
+      clear(list);
+      list.append(h('li', {}, errorBox((e as Error).message, refreshList)));
+    }
+  }
+
+  async function open(id: string) {
+    sessionId = id;
+    localStorage.setItem(CURRENT, id);
+    clear(log);
+    try {
+      const hist = await apiJson<{ messages: Msg[] }>(`/chat/history/${encodeURIComponent(user)}?session_id=${encodeURIComponent(id)}`);
+      for (const m of hist.messages) log.append(bubble(m));
+      log.scrollTop = log.scrollHeight;
+    } catch (e) {
+      log.append(errorBox((e as Error).message, () => open(id)));
+    }
+    void refreshList();
+  }
+
+  async function remove(id: string) {
+    const res = await api(`/chat/sessions/${encodeURIComponent(user)}/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    if (res.ok && id === sessionId) await open(newId());
+    else void refreshList();
+  }
+
+  async function ask(text: string) {
+    if (!text.trim() || controller) return;
+    input.value = '';
+    log.append(bubble({ role: 'user', content: text, timestamp: new Date().toISOString() }));
+    const answer: Msg = { role: 'assistant', content: '' };
+    const live = bubble(answer);
+    live.classList.add('streaming');
+    log.append(live);
+    const body = live.querySelector('.bubble-body')!;
+    const meta = live.querySelector('.bubble-meta')!;
+    controller = new AbortController();
+    send.disabled = true;
+    stop.hidden = false;
+    let failed: string | null = null;
+    try {
+      await postSse('/chat/stream', { message: text, user_id: user, session_id: sessionId }, (e) => {
+        if (e.event === 'meta') meta.textContent = `${e.data.ai_source} / ${e.data.ai_model}`;
+        else if (e.event === 'token') {
+          answer.content += e.data.text;
+          body.replaceChildren(renderMarkdown(answer.content));
+          log.scrollTop = log.scrollHeight;
+        } else if (e.event === 'done') meta.textContent = `${formatTime(e.data.timestamp)} · ${e.data.ai_source} / ${e.data.ai_model}`;
+        else if (e.event === 'error') failed = e.data.message;
+      }, controller.signal);
+    } catch (e) {
+      failed = (e as Error).name === 'AbortError' ? null : (e as Error).message;
+      if ((e as Error).name === 'AbortError') meta.append(h('span', { class: 'badge-warn' }, ' stopped'));
+    } finally {
+      live.classList.remove('streaming');
+      controller = null;
+      send.disabled = false;
+      stop.hidden = true;
+    }
+    if (failed) live.append(errorBox(failed, () => void ask(text)));
+    void refreshList();
+  }
+
+  void open(sessionId);
+}
