@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { CustomTransportStrategy, Server, type WritePacket } from '@nestjs/microservices';
+import { CustomTransportStrategy, Server, type MessageHandler, type WritePacket } from '@nestjs/microservices';
 import { traceContext } from '@nitro/observability';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -47,6 +47,8 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
   private loopDone?: Promise<void>;
   private slotFreed?: () => void;
   private ackQueue: string[] = [];
+  /** Wire pattern -> handler. Nest's lookup JSON.parses (and throws for) every plain string pattern. */
+  private readonly handlerCache = new Map<string, MessageHandler | null>();
 
   constructor(private readonly options: RedisStreamsServerOptions & { deadConsumerIdleMs?: number }) {
     super();
@@ -165,6 +167,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     if (req.deadline > 0 && req.deadline < Date.now()) {
       // Nobody waits for this answer any more (the client has timed out): drop it.
       if (reclaimed) this.metrics.reclaimedEntries(this.options.service, 'expired');
+      else this.metrics.finished(this.options.service, this.handlerFor(req.pattern) ? req.pattern : 'unknown', 'expired', performance.now());
       return this.ack(entryId);
     }
     if (reclaimed) this.metrics.reclaimedEntries(this.options.service, 'handled');
@@ -176,7 +179,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
   }
 
   private async handleEventEntry(entryId: string, req: RequestEnvelope, ctx: RedisStreamsContext): Promise<void> {
-    this.begin(entryId, this.getHandlerByPattern(req.pattern) ? req.pattern : 'unknown', ctx);
+    this.begin(entryId, this.handlerFor(req.pattern) ? req.pattern : 'unknown', ctx);
     let outcome = 'ok';
     try {
       await this.handleEvent(req.pattern, { pattern: req.pattern, data: JSON.parse(req.data) }, ctx);
@@ -188,7 +191,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
   }
 
   private handleRequest(entryId: string, req: RequestEnvelope, ctx: RedisStreamsContext): void {
-    const handler = this.getHandlerByPattern(req.pattern);
+    const handler = this.handlerFor(req.pattern);
     this.begin(entryId, handler ? req.pattern : 'unknown', ctx);
     const replyTo = req.replyTo as string;
     let seq = 0;
@@ -220,6 +223,16 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
       }
     };
     void Promise.resolve(this.onProcessingStartHook(this.transportId, ctx, run)).catch((err) => respond({ err, isDisposed: true }));
+  }
+
+  private handlerFor(pattern: string): MessageHandler | null {
+    let handler = this.handlerCache.get(pattern);
+    if (handler === undefined) {
+      handler = this.getHandlerByPattern(pattern);
+      if (this.handlerCache.size > 1_000) this.handlerCache.clear(); // junk patterns must not grow it forever
+      this.handlerCache.set(pattern, handler);
+    }
+    return handler;
   }
 
   private begin(entryId: string, pattern: string, ctx: RedisStreamsContext): void {
