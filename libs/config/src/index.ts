@@ -3,3 +3,4 @@ export * from './common.env';
 export * from './gateway.env';
 export * from './search.env';
 export * from './agents.env';
+export * from './ai-router.env';

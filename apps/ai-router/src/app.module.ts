@@ -1,0 +1,46 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AiRouterEnv } from '@nitro/config';
+import { REDIS_CLIENT, ServiceKitModule } from '@nitro/service-kit';
+import { ChatController } from './chat/chat.controller';
+import { ChatService } from './chat/chat.service';
+import { ConversationRepository } from './memory/conversation.repository';
+import { ConversationService } from './memory/conversation.service';
+import { CHAT_PROVIDERS } from './providers/chat-provider.interface';
+import { createProviders } from './providers/providers.factory';
+import { ProviderRegistry } from './providers/provider-registry';
+import { RouterService } from './providers/router.service';
+
+export const SERVICE = 'ai-router';
+export const CHAT_KEY_PREFIX = 'nitro:chat:';
+
+@Module({})
+export class AppModule {
+  /** The env is validated before the module exists; providers are built from it once. */
+  static register(env: AiRouterEnv): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ServiceKitModule.forService({ service: SERVICE, env })],
+      controllers: [ChatController],
+      providers: [
+        { provide: CHAT_PROVIDERS, useFactory: () => createProviders(env) },
+        {
+          provide: ConversationRepository,
+          inject: [REDIS_CLIENT],
+          useFactory: (redis: Redis) => new ConversationRepository(redis, { prefix: CHAT_KEY_PREFIX, ttlSeconds: env.CHAT_TTL_DAYS * 86_400, maxStored: env.CHAT_MAX_STORED }),
+        },
+        ProviderRegistry,
+        RouterService,
+        ChatService,
+        ConversationService,
+      ],
+    };
+  }
+}
+
+/** bootstrapService takes a module class: wrap the env-configured dynamic module in one. */
+export function rootModule(env: AiRouterEnv): Type<unknown> {
+  @Module({ imports: [AppModule.register(env)] })
+  class AiRouterRootModule {}
+  return AiRouterRootModule;
+}

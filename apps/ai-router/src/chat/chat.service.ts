@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { Observable, Subscriber } from 'rxjs';
+import { AiRouterEnv } from '@nitro/config';
+import { ChatCommand, ChatResponseDto, ChatStreamEvent, ERROR_CODES, isRpcErrorPayload, ProviderName } from '@nitro/contracts';
+import { getLogger } from '@nitro/observability';
+import { ServiceError } from '@nitro/service-kit';
+import { ConversationRepository } from '../memory/conversation.repository';
+import { ProviderRequest } from '../providers/chat-provider.interface';
+import { ProviderError } from '../providers/provider-error';
+import { IncompleteStreamError, RouterService } from '../providers/router.service';
+import { newSessionId, validateChatCommand } from './chat-command.validator';
+import { contextWindow } from './context-window.util';
+
+interface Turn {
+  cmd: ChatCommand;
+  sessionId: string;
+  receivedAt: string;
+}
+
+/**
+ * A chat turn: read the conversation's recent context, route to a provider, store the user's
+ * message and the answer, and only then reply (so the next request always sees this turn).
+ */
+@Injectable()
+export class ChatService {
+  constructor(
+    private readonly router: RouterService,
+    private readonly memory: ConversationRepository,
+    private readonly env: AiRouterEnv,
+  ) {}
+
+  async send(raw: unknown): Promise<ChatResponseDto> {
+    const turn = this.begin(raw);
+    const routed = await this.router.generate(await this.request(turn), { provider: turn.cmd.options?.provider });
+    const timestamp = await this.remember(turn, routed.result.text, routed.model, routed.provider);
+    const { result } = routed;
+    return {
+      response: result.text,
+      ai_model: routed.model,
+      ai_source: routed.provider,
+      timestamp,
+      session_id: turn.sessionId,
+      fallbacks: routed.fallbacks,
+      usage: result.usage,
+      finish_reason: result.finishReason,
+    };
+  }
+
+  /** meta, token..., then done (after the write) or one error event; never a silent end. */
+  stream(raw: unknown): Observable<ChatStreamEvent> {
+    return new Observable<ChatStreamEvent>((subscriber) => {
+      const cancel = new AbortController();
+      void this.runStream(raw, subscriber, cancel.signal);
+      // The transport unsubscribes when the caller goes away: stop generating for nobody.
+      return () => cancel.abort(new Error('stream cancelled by the caller'));
+    });
+  }
+
+  private async runStream(raw: unknown, out: Subscriber<ChatStreamEvent>, signal: AbortSignal): Promise<void> {
+    let turn: Turn | undefined;
+    let text = '';
+    let source: { provider: ProviderName; model: string } | undefined;
+    try {
+      turn = this.begin(raw);
+      for await (const ev of this.router.stream(await this.request(turn), { provider: turn.cmd.options?.provider, signal })) {
+        if (ev.type === 'meta') {
+          source = { provider: ev.provider, model: ev.model };
+          out.next({ type: 'meta', session_id: turn.sessionId, ai_model: ev.model, ai_source: ev.provider, fallbacks: ev.fallbacks });
+        } else if (ev.type === 'token') {
+          text += ev.text;
+          out.next({ type: 'token', text: ev.text });
+        } else {
+          const timestamp = await this.remember(turn, text, ev.model, ev.provider);
+          out.next({ type: 'done', response: text, ai_model: ev.model, ai_source: ev.provider, session_id: turn.sessionId, timestamp, finish_reason: ev.finishReason, usage: ev.usage });
+        }
+      }
+    } catch (err) {
+      const incomplete = err instanceof IncompleteStreamError || (err instanceof ProviderError && err.kind === 'aborted' && !!text);
+      if (incomplete && turn && source) {
+        // Keep what the user saw, marked as such: the history must not pretend it was a full answer.
+        await this.remember(turn, text, source.model, source.provider, true).catch((e) => getLogger().error({ err: e }, 'could not store an incomplete answer'));
+      }
+      if (!out.closed) out.next(this.errorEvent(err, incomplete));
+    }
+    out.complete();
+  }
+
+  private begin(raw: unknown): Turn {
+    const cmd = validateChatCommand(raw);
+    return { cmd, sessionId: cmd.session_id ?? newSessionId(), receivedAt: new Date().toISOString() };
+  }
+
+  private async request(turn: Turn): Promise<ProviderRequest> {
+    const { cmd } = turn;
+    const stored = cmd.ephemeral || !this.env.CHAT_CONTEXT_MESSAGES ? [] : await this.memory.messages(cmd.user_id, turn.sessionId, this.env.CHAT_CONTEXT_MESSAGES).catch(memoryDown);
+    const history = contextWindow(stored, this.env.CHAT_CONTEXT_MESSAGES, this.env.CHAT_CONTEXT_CHARS);
+    const o = cmd.options ?? {};
+    return { system: o.system, model: o.model, temperature: o.temperature, maxTokens: o.max_tokens, messages: [...history, { role: 'user', content: cmd.message }] };
+  }
+
+  /** Writes the user's message and the answer; returns the answer's timestamp. */
+  private async remember(turn: Turn, answer: string, model: string, provider: ProviderName, incomplete = false): Promise<string> {
+    const timestamp = new Date().toISOString();
+    if (turn.cmd.ephemeral) return timestamp;
+    await this.memory
+      .append(turn.cmd.user_id, turn.sessionId, [
+        { role: 'user', content: turn.cmd.message, timestamp: turn.receivedAt },
+        { role: 'assistant', content: answer, timestamp, ai_model: model, ai_source: provider, ...(incomplete ? { incomplete: true } : {}) },
+      ])
+      .catch(memoryDown);
+    return timestamp;
+  }
+
+  private errorEvent(err: unknown, incomplete: boolean): ChatStreamEvent {
+    if (err instanceof IncompleteStreamError) return { type: 'error', status: 502, code: ERROR_CODES.providerFailed, message: err.message, incomplete: true };
+    if (err instanceof ServiceError) return { type: 'error', ...pick(err.toPayload()), incomplete };
+    if (isRpcErrorPayload(err)) return { type: 'error', ...pick(err), incomplete };
+    getLogger().error({ err }, 'chat stream failed');
+    return { type: 'error', status: 500, code: ERROR_CODES.internal, message: 'internal error in ai-router', incomplete };
+  }
+}
+
+function pick(p: { status: number; code: string; message: string }) {
+  return { status: p.status, code: p.code, message: p.message };
+}
+
+/** Memory is part of the contract (written before the reply): without Redis, say so rather than answer unrecorded. */
+function memoryDown(err: unknown): never {
+  getLogger().error({ err }, 'conversation memory unavailable');
+  throw new ServiceError(503, 'MEMORY_UNAVAILABLE', `conversation memory (Redis) is unavailable: ${(err as Error).message}. Retry, or send "ephemeral": true to chat without memory.`);
+}

@@ -1,0 +1,21 @@
+import type { ChatMessageDto } from '@nitro/contracts';
+import type { ProviderMessage } from '../providers/chat-provider.interface';
+
+/**
+ * The history sent to the model with a new message: the newest stored turns, at most
+ * `maxMessages` and `maxChars` characters (a turn that would cross the budget ends the window).
+ * The window opens on a user turn, which is what chat templates and Gemini expect.
+ */
+export function contextWindow(history: ChatMessageDto[], maxMessages: number, maxChars: number): ProviderMessage[] {
+  const out: ProviderMessage[] = [];
+  let chars = 0;
+  for (let i = history.length - 1; i >= 0 && out.length < maxMessages; i--) {
+    const m = history[i];
+    if (m.role === 'system' || !m.content) continue;
+    if (chars + m.content.length > maxChars) break;
+    chars += m.content.length;
+    out.unshift({ role: m.role, content: m.content });
+  }
+  while (out[0]?.role === 'assistant') out.shift();
+  return out;
+}

@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { AiRouterEnv, loadConfigOrExit } from '@nitro/config';
+import { getLogger } from '@nitro/observability';
+import { bootstrapService } from '@nitro/service-kit';
+import { rootModule, SERVICE } from './app.module';
+
+async function main() {
+  const env = loadConfigOrExit(AiRouterEnv, SERVICE);
+  await bootstrapService(SERVICE, rootModule(env), env);
+}
+
+main().catch((err) => {
+  getLogger().fatal({ err }, `${SERVICE} failed to start`);
+  process.exit(1);
+});

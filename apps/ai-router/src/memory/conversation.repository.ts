@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { ChatMessageDto, ChatSessionDto } from '@nitro/contracts';
+import { APPEND_SCRIPT, DELETE_SCRIPT, STATS_SCRIPT } from './conversation.scripts';
+
+export type StoredMessage = ChatMessageDto;
+
+export interface ConversationOptions {
+  /** Key prefix; every key lives under it (default nitro:chat:). */
+  prefix: string;
+  /** Idle TTL: a conversation untouched this long is gone. */
+  ttlSeconds: number;
+  /** Messages kept per conversation. */
+  maxStored: number;
+}
+
+export const CONVERSATION_OPTIONS = Symbol('CONVERSATION_OPTIONS');
+
+/**
+ * Conversation memory in Redis. Per user: a sorted set of session ids by last write, a list of
+ * JSON messages per session, and first-message titles. Global: the active-session index and the
+ * message count behind chat.stats. All keys idle-expire after the TTL, refreshed on every write.
+ */
+export class ConversationRepository {
+  private readonly shas = new Map<string, string>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly opts: ConversationOptions,
+  ) {}
+
+  /** Appends messages (oldest first), trims to the cap, refreshes TTLs. Returns the stored count. */
+  async append(userId: string, sessionId: string, messages: StoredMessage[], now = Date.now()): Promise<number> {
+    const title = messages.find((m) => m.role === 'user')?.content.replace(/\s+/g, ' ').trim().slice(0, 80) ?? '';
+    const keys = [this.list(userId, sessionId), this.sessions(userId), this.titles(userId), this.key('active'), this.key('counts'), this.key('total')];
+    const args = [this.opts.ttlSeconds, this.opts.maxStored, now, sessionId, `${userId}/${sessionId}`, title, ...messages.map((m) => JSON.stringify(m))];
+    return Number(await this.run(APPEND_SCRIPT, keys, args));
+  }
+
+  /** The last `limit` messages of a session, oldest first. */
+  async messages(userId: string, sessionId: string, limit: number): Promise<StoredMessage[]> {
+    if (limit <= 0) return [];
+    const raw = await this.redis.lrange(this.list(userId, sessionId), -limit, -1);
+    return raw.flatMap((r) => {
+      try {
+        return [JSON.parse(r) as StoredMessage];
+      } catch {
+        return []; // a corrupt entry must not break the whole history
+      }
+    });
+  }
+
+  /** The most recently written live session, if any. */
+  async latestSession(userId: string, now = Date.now()): Promise<string | undefined> {
+    const [id] = await this.redis.zrevrangebyscore(this.sessions(userId), '+inf', this.cutoff(now), 'LIMIT', 0, 1);
+    return id;
+  }
+
+  /** Live sessions, most recent first, with message counts and titles. */
+  async listSessions(userId: string, now = Date.now()): Promise<ChatSessionDto[]> {
+    await this.forgetExpired(userId, now);
+    const flat = await this.redis.zrevrange(this.sessions(userId), 0, -1, 'WITHSCORES');
+    const ids: { id: string; at: number }[] = [];
+    for (let i = 0; i < flat.length; i += 2) ids.push({ id: flat[i], at: Number(flat[i + 1]) });
+    if (!ids.length) return [];
+    const pipe = this.redis.pipeline();
+    for (const { id } of ids) pipe.llen(this.list(userId, id));
+    pipe.hmget(this.titles(userId), ...ids.map((s) => s.id));
+    const res = (await pipe.exec()) ?? [];
+    const titles = (res[ids.length]?.[1] as (string | null)[]) ?? [];
+    return ids
+      .map(({ id, at }, i) => ({ session_id: id, message_count: Number(res[i]?.[1] ?? 0), updated_at: new Date(at).toISOString(), ...(titles[i] ? { title: titles[i] as string } : {}) }))
+      .filter((s) => s.message_count > 0);
+  }
+
+  /** Deletes the given sessions, or all of the user's. Returns how many messages were removed. */
+  async deleteSessions(userId: string, sessionIds?: string[]): Promise<number> {
+    const ids = sessionIds ?? (await this.redis.zrange(this.sessions(userId), '0', '-1'));
+    if (!ids.length) return 0;
+    const keys = [this.sessions(userId), this.titles(userId), this.key('active'), this.key('counts'), this.key('total'), ...ids.map((id) => this.list(userId, id))];
+    return Number(await this.run(DELETE_SCRIPT, keys, [`${userId}/`, ...ids]));
+  }
+
+  /** Live sessions and stored messages across all users. */
+  async stats(now = Date.now()): Promise<{ sessions_active: number; total_messages: number }> {
+    const [sessions, messages] = (await this.run(STATS_SCRIPT, [this.key('active'), this.key('counts'), this.key('total')], [this.cutoff(now)])) as [number, number];
+    return { sessions_active: Number(sessions), total_messages: Math.max(0, Number(messages)) };
+  }
+
+  private async forgetExpired(userId: string, now: number): Promise<void> {
+    const gone = await this.redis.zrangebyscore(this.sessions(userId), '-inf', `(${this.cutoff(now)}`);
+    if (gone.length) await this.redis.multi().zrem(this.sessions(userId), ...gone).hdel(this.titles(userId), ...gone).exec();
+  }
+
+  private cutoff(now: number): number {
+    return now - this.opts.ttlSeconds * 1000;
+  }
+
+  /** EVALSHA, loading the script on NOSCRIPT (a restarted Redis forgets them). */
+  private async run(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+    let sha = this.shas.get(script);
+    if (!sha) {
+      sha = createHash('sha1').update(script).digest('hex');
+      this.shas.set(script, sha);
+    }
+    try {
+      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
+      return this.redis.eval(script, keys.length, ...keys, ...args);
+    }
+  }
+
+  private key(name: string): string {
+    return `${this.opts.prefix}${name}`;
+  }
+  private list(userId: string, sessionId: string): string {
+    return this.key(`u:${userId}:s:${sessionId}`);
+  }
+  private sessions(userId: string): string {
+    return this.key(`u:${userId}:sessions`);
+  }
+  private titles(userId: string): string {
+    return this.key(`u:${userId}:titles`);
+  }
+}

@@ -1,0 +1,65 @@
+import type { ProviderName } from '@nitro/contracts';
+
+/** One turn of the conversation as every provider receives it (the system prompt is separate). */
+export interface ProviderMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface ProviderRequest {
+  system?: string;
+  /** Oldest first; the last one is the user's new message. */
+  messages: ProviderMessage[];
+  /** Overrides the provider's configured model. */
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+}
+
+export interface ProviderUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+}
+
+/** 'stop' (natural end or a stop string), 'length' (max tokens), or the vendor's own word in lower case. */
+export type FinishReason = string;
+
+export interface ProviderResult {
+  text: string;
+  model: string;
+  usage: ProviderUsage;
+  finishReason: FinishReason;
+}
+
+export interface ProviderDone {
+  done: true;
+  model: string;
+  usage: ProviderUsage;
+  finishReason: FinishReason;
+}
+
+/** A stream is text chunks, then exactly one `done`. Ending without `done` is a broken stream. */
+export type ProviderChunk = { text: string } | ProviderDone;
+
+/**
+ * A chat vendor behind one interface. Adapters translate their vendor's errors into ProviderError;
+ * the router owns timeouts (through `signal`), fallback and circuit breaking.
+ */
+export interface ChatProvider {
+  readonly name: ProviderName;
+  /** Per-attempt timeout: the whole answer for generate(), the longest gap between chunks for stream(). */
+  readonly timeoutMs: number;
+  /** False when the provider cannot be used at all (no key, no model file): it is skipped, not tried. */
+  isConfigured(): boolean;
+  /** What to set to make it work, shown in 503 messages and in chat.providers. */
+  setupHint(): string;
+  /** The model a request would use. */
+  modelFor(req: ProviderRequest): string;
+  generate(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResult>;
+  stream(req: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderChunk>;
+  /** Release engines and sockets at shutdown. */
+  dispose?(): Promise<void>;
+}
+
+/** DI token: the array of ChatProvider instances built from config (tests inject fakes). */
+export const CHAT_PROVIDERS = Symbol('CHAT_PROVIDERS');

@@ -1,0 +1,130 @@
+import { basename } from 'node:path';
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+import { getLogger } from '@nitro/observability';
+import { importEsm } from './esm-import.util';
+
+export type NodeLlamaCpp = typeof import('node-llama-cpp');
+
+export interface EngineOptions {
+  modelPath: string;
+  contextSize: number;
+  threads: number;
+}
+
+export interface LoadedModel {
+  lib: NodeLlamaCpp;
+  model: LlamaModel;
+  context: LlamaContext;
+  /** File name without .gguf: what ai_model reports. */
+  name: string;
+  contextSize: number;
+  /** The GGUF carries a chat template: use it instead of our plain transcript. */
+  hasChatTemplate: boolean;
+}
+
+/** The model file could not be loaded (corrupt, wrong format, out of memory). */
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+/**
+ * One model and one context sequence, loaded once on first use. Requests take the sequence in
+ * FIFO order: llama.cpp on a CPU runs one generation at a time well, and a queue keeps a real
+ * model's memory at one context instead of one per request. Waiting counts against the caller's
+ * timeout (its signal), so a long queue turns into a fallback, not a pile-up.
+ */
+export class LlamaEngine {
+  private loading?: Promise<LoadedModel>;
+  private sequence?: LlamaContextSequence;
+  private llama?: Llama;
+  private busy = false;
+  private readonly waiters: { resolve: () => void; reject: (e: unknown) => void; signal: AbortSignal }[] = [];
+
+  constructor(private readonly opts: EngineOptions) {}
+
+  load(): Promise<LoadedModel> {
+    this.loading ??= this.doLoad().catch((err) => {
+      this.loading = undefined; // let a later request try again (e.g. after the file was replaced)
+      throw new ModelLoadError(`cannot load ${this.opts.modelPath}: ${(err as Error).message}`);
+    });
+    return this.loading;
+  }
+
+  /** Runs `fn` with exclusive use of the sequence. */
+  async withSequence<T>(signal: AbortSignal, fn: (seq: LlamaContextSequence, loaded: LoadedModel) => Promise<T>): Promise<T> {
+    const loaded = await abortable(this.load(), signal);
+    await this.acquire(signal);
+    try {
+      return await fn(this.sequence as LlamaContextSequence, loaded);
+    } finally {
+      this.release();
+    }
+  }
+
+  get queued(): number {
+    return this.waiters.length;
+  }
+
+  async dispose(): Promise<void> {
+    const loading = this.loading;
+    this.loading = undefined;
+    await loading?.then(() => this.llama?.dispose()).catch(() => undefined);
+  }
+
+  private async doLoad(): Promise<LoadedModel> {
+    const started = Date.now();
+    const lib = await importEsm<NodeLlamaCpp>('node-llama-cpp');
+    const log = getLogger();
+    // Prebuilt CPU binary only (never compile at run time); few threads, or idle workers spin on small machines.
+    this.llama = await lib.getLlama({
+      gpu: false,
+      build: 'never',
+      maxThreads: this.opts.threads,
+      logLevel: lib.LlamaLogLevel.warn,
+      logger: (level, message) => log.debug({ llamaLevel: level }, message.trim()),
+    });
+    const model = await this.llama.loadModel({ modelPath: this.opts.modelPath });
+    const context = await model.createContext({ contextSize: Math.min(this.opts.contextSize, model.trainContextSize), sequences: 1, threads: this.opts.threads });
+    this.sequence = context.getSequence();
+    const hasChatTemplate = !!(model.fileInfo.metadata as { tokenizer?: { chat_template?: string } })?.tokenizer?.chat_template;
+    const name = basename(this.opts.modelPath).replace(/\.gguf$/i, '');
+    log.info({ model: name, contextSize: context.contextSize, hasChatTemplate, ms: Date.now() - started }, 'local model loaded');
+    return { lib, model, context, name, contextSize: context.contextSize, hasChatTemplate };
+  }
+
+  private acquire(signal: AbortSignal): Promise<void> {
+    if (!this.busy) {
+      this.busy = true;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter = { resolve, reject, signal };
+      this.waiters.push(waiter);
+      signal.addEventListener(
+        'abort',
+        () => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
+  }
+
+  private release(): void {
+    // Hand over directly so a newcomer cannot overtake the queue.
+    const next = this.waiters.shift();
+    if (next) next.resolve();
+    else this.busy = false;
+  }
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

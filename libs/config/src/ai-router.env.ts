@@ -1,0 +1,108 @@
+import { IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { ServiceEnv } from './common.env';
+
+const PROVIDER_LIST = /^\s*(ollama|local|gemini)(\s*,\s*(ollama|local|gemini))*\s*$/;
+
+/**
+ * ai-router's variables: chat providers, routing, circuit breakers and conversation memory.
+ * Defaults give local-first chat on a fresh machine with no keys (see docs/adr/0002-chat-provider-routing.md).
+ */
+export class AiRouterEnv extends ServiceEnv {
+  /** Port for /health and /metrics (Prometheus scrapes ai-router:8101). */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  override HTTP_PORT: number = 8101;
+
+  // --- routing ---
+  /** Providers in the order they are tried, comma-separated. */
+  @Matches(PROVIDER_LIST, { message: 'must be a comma-separated list of ollama, local, gemini' })
+  AI_PROVIDERS: string = 'ollama,local,gemini';
+
+  /** Default per-attempt timeout (ms) for gemini and local: whole answer, or the longest gap between streamed tokens. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  PROVIDER_TIMEOUT_MS: number = 30_000;
+
+  /** Consecutive failures that open a provider's circuit (it is then skipped). */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  CIRCUIT_FAILURES: number = 3;
+
+  /** How long an open circuit skips its provider before one probe request is let through (ms). */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  CIRCUIT_COOLDOWN_MS: number = 30_000;
+
+  // --- ollama ---
+  @Matches(/^https?:\/\/.+/, { message: 'must be an http:// or https:// URL' })
+  OLLAMA_HOST: string = 'http://127.0.0.1:11434';
+
+  @IsString()
+  @Matches(/^\S{1,128}$/, { message: 'must be a model name without spaces' })
+  OLLAMA_MODEL: string = 'phi3';
+
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  OLLAMA_TIMEOUT_MS: number = 30_000;
+
+  // --- gemini ---
+  /** Without a key the gemini provider is "not configured" and skipped. */
+  @IsString()
+  GEMINI_API_KEY: string = '';
+
+  @IsString()
+  @Matches(/^[\w.-]{1,128}$/, { message: 'must be a model name such as gemini-1.5-flash' })
+  GEMINI_MODEL: string = 'gemini-1.5-flash';
+
+  /** Another endpoint for the Gemini REST API (a proxy, or a local server in tests). */
+  @ValidateIf((env: AiRouterEnv) => env.GEMINI_BASE_URL !== '')
+  @Matches(/^https?:\/\/.+/, { message: 'must be an http:// or https:// URL' })
+  GEMINI_BASE_URL: string = '';
+
+  // --- local (node-llama-cpp) ---
+  /** A .gguf file; when empty, the first .gguf under <repo>/models/ is used. */
+  @IsString()
+  LOCAL_MODEL_PATH: string = '';
+
+  /** Tokens of context per request (prompt + answer). */
+  @IsInt()
+  @Min(128)
+  @Max(131_072)
+  LOCAL_CONTEXT_SIZE: number = 2048;
+
+  /** llama.cpp threads. Keep it low on small machines: idle workers spin and slow everything. */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  LOCAL_THREADS: number = 1;
+
+  // --- memory ---
+  /** Messages kept per conversation (oldest dropped first). */
+  @IsInt()
+  @Min(2)
+  @Max(100_000)
+  CHAT_MAX_STORED: number = 200;
+
+  /** Most recent stored messages sent to the model as context. */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  CHAT_CONTEXT_MESSAGES: number = 20;
+
+  /** Character budget for that context (history only; the new message is always sent whole). */
+  @IsInt()
+  @Min(0)
+  @Max(2_000_000)
+  CHAT_CONTEXT_CHARS: number = 12_000;
+
+  /** A conversation untouched for this many days is deleted by Redis (TTL refreshed on each write). */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  CHAT_TTL_DAYS: number = 30;
+}
