@@ -1,0 +1,29 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/** Proves the Nx boundary rule is live (it silently skips itself when no project graph exists). */
+describe('module boundaries', () => {
+  const root = join(__dirname, '..');
+  beforeAll(() => {
+    execFileSync('npx', ['nx', 'show', 'projects'], { cwd: root, stdio: 'ignore', timeout: 120_000 });
+  }, 130_000);
+
+  /** Lints source text as if it lived at `file`, through the eslint CLI (the API needs ESM loading jest lacks). */
+  const lint = (file: string, code: string): string[] => {
+    const r = spawnSync('npx', ['eslint', '--stdin', '--stdin-filename', file, '--format', 'json'], { cwd: root, input: code, encoding: 'utf8', timeout: 120_000 });
+    const [result] = JSON.parse(r.stdout);
+    return result.messages.filter((m: { ruleId: string }) => m.ruleId === '@nx/enforce-module-boundaries').map((m: { message: string }) => m.message);
+  };
+
+  it('forbids one app importing another', () => {
+    expect(lint('apps/gateway/src/probe.ts', "import { x } from '../../ai-router/src/main';\nexport const y = x;\n")).not.toEqual([]);
+  });
+
+  it('forbids the contracts lib importing a data-access lib', () => {
+    expect(lint('libs/contracts/src/probe.ts', "import { RedisStreamsClient } from '@nitro/transport';\nexport const y = RedisStreamsClient;\n").join()).toMatch(/tag/);
+  });
+
+  it('allows an app to import shared libs', () => {
+    expect(lint('apps/gateway/src/probe.ts', "import { SERVICES } from '@nitro/contracts';\nexport const y = SERVICES;\n")).toEqual([]);
+  });
+});
