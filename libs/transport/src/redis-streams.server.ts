@@ -50,7 +50,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
   /** Wire pattern -> handler. Nest's lookup JSON.parses (and throws for) every plain string pattern. */
   private readonly handlerCache = new Map<string, MessageHandler | null>();
 
-  constructor(private readonly options: RedisStreamsServerOptions & { deadConsumerIdleMs?: number }) {
+  constructor(private readonly options: RedisStreamsServerOptions) {
     super();
     const { service } = options;
     this.consumer = options.consumer ?? `${service}:${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

@@ -10,6 +10,8 @@ export interface RedisStreamsServerOptions {
   maxLen?: number;
   /** An entry pending this long without a keep-alive belongs to a dead replica and is reclaimed (default 5,000). */
   claimIdleMs?: number;
+  /** A consumer idle this long with nothing pending is removed from the group (default 5 minutes). */
+  deadConsumerIdleMs?: number;
   /** On close, wait this long for running handlers before leaving them to be reclaimed (default 10,000). */
   drainTimeoutMs?: number;
 }
