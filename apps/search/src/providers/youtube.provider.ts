@@ -111,7 +111,7 @@ function youtubeError(res: ProviderResponse): ProviderError {
   if (/quotaExceeded|rateLimitExceeded|userRateLimitExceeded|dailyLimitExceeded/.test(reason)) {
     return new ProviderError('youtube', 'rate_limited', `${reason}: ${message}`);
   }
-  if (/keyInvalid|keyExpired|forbidden|accessNotConfigured/.test(reason) || res.status === 401) {
+  if (/keyInvalid|keyExpired|forbidden|accessNotConfigured/.test(reason) || /API key not valid/i.test(message) || res.status === 401) {
     return new ProviderError('youtube', 'auth', `YouTube refused YOUTUBE_API_KEY (${reason || res.status}): ${message}`);
   }
   return new ProviderError('youtube', 'http_error', `HTTP ${res.status} from YouTube${reason ? ` (${reason})` : ''}`);

@@ -21,7 +21,9 @@ export function extractReadableText(html: string, maxChars = 20_000): { title: s
     if (line) lines.push(line);
   });
   let text = lines.join('\n');
-  // Pages built from bare <div>s have no blocks: fall back to all the text.
-  if (text.length < 200) text = root.text().replace(/\s+/g, ' ').trim();
+  // Pages built from bare <div>s have few blocks: take all the text, one line per element.
+  const all = root.find('div, section, br, tr').append('\n').end().text();
+  const allLines = all.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  if (allLines.join('\n').length > 2 * text.length + 200) text = allLines.join('\n');
   return { title, text: text.slice(0, maxChars) };
 }
