@@ -160,7 +160,8 @@ export class RouterService {
     const outcome = failure.kind === 'aborted' ? 'aborted' : afterTokens ? 'incomplete' : 'error';
     providerMetrics.latency().observe({ provider: provider.name, mode, outcome }, (performance.now() - started) / 1000);
     if (failure.kind !== 'aborted' && !afterTokens) providerMetrics.fallbacks().inc({ provider: provider.name, reason: failure.kind });
-    getLogger().warn({ provider: provider.name, kind: failure.kind, status: failure.status, afterTokens }, `${provider.name} failed: ${failure.message}`);
+    const log = getLogger();
+    (failure.kind === 'aborted' ? log.info.bind(log) : log.warn.bind(log))({ provider: provider.name, kind: failure.kind, status: failure.status, afterTokens }, `${provider.name} failed: ${failure.message}`);
     return failure;
   }
 

@@ -1,0 +1,103 @@
+import { lastValueFrom, toArray } from 'rxjs';
+import { AiRouterEnv, loadConfig } from '@nitro/config';
+import type { ChatMessageDto, ChatStreamEvent } from '@nitro/contracts';
+import { createLogger } from '@nitro/observability';
+import { FakeProvider } from '../../test/support/fake-provider';
+import type { ConversationRepository } from '../memory/conversation.repository';
+import { ProviderRegistry } from '../providers/provider-registry';
+import { RouterService } from '../providers/router.service';
+import { ChatService } from './chat.service';
+
+/** Memory double that records writes in order, so "written before the reply" can be checked. */
+class MemoryDouble {
+  store = new Map<string, ChatMessageDto[]>();
+  log: string[] = [];
+  async messages(user: string, session: string, limit: number) {
+    return (this.store.get(`${user}/${session}`) ?? []).slice(-limit);
+  }
+  async append(user: string, session: string, msgs: ChatMessageDto[]) {
+    this.log.push('append');
+    const key = `${user}/${session}`;
+    this.store.set(key, [...(this.store.get(key) ?? []), ...msgs]);
+    return this.store.get(key)?.length ?? 0;
+  }
+}
+
+function setup(env: Record<string, string> = {}) {
+  createLogger('test', 'silent');
+  const config = loadConfig(AiRouterEnv, { AI_PROVIDERS: 'ollama,local', CHAT_CONTEXT_MESSAGES: '4', ...env });
+  const ollama = new FakeProvider('ollama', { chunks: ['Hello', ' there'] });
+  const local = new FakeProvider('local', { chunks: ['local'] });
+  const memory = new MemoryDouble();
+  const chat = new ChatService(new RouterService(new ProviderRegistry([ollama, local], config)), memory as unknown as ConversationRepository, config);
+  return { chat, memory, ollama, local };
+}
+
+const events = (o: ReturnType<ChatService['stream']>) => lastValueFrom(o.pipe(toArray()));
+
+describe('ChatService', () => {
+  it('answers, names provider and model, and has stored both messages when it returns', async () => {
+    const { chat, memory } = setup();
+    const res = await chat.send({ message: 'hi', user_id: 'u1', session_id: 's1' });
+    expect(res).toEqual(expect.objectContaining({ response: 'Hello there', ai_source: 'ollama', ai_model: 'ollama-model', session_id: 's1', fallbacks: [], finish_reason: 'stop' }));
+    const stored = memory.store.get('u1/s1') ?? [];
+    expect(stored.map((m) => [m.role, m.content])).toEqual([['user', 'hi'], ['assistant', 'Hello there']]);
+    expect(stored[1]).toEqual(expect.objectContaining({ ai_model: 'ollama-model', ai_source: 'ollama', timestamp: res.timestamp }));
+  });
+
+  it('creates a session id when none is given', async () => {
+    const { chat, memory } = setup();
+    const res = await chat.send({ message: 'hi', user_id: 'u1' });
+    expect(res.session_id).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    expect(memory.store.has(`u1/${res.session_id}`)).toBe(true);
+  });
+
+  it('sends the recent history as context, within the configured message count', async () => {
+    const { chat, ollama } = setup();
+    for (let i = 0; i < 4; i++) await chat.send({ message: `q${i}`, user_id: 'u1', session_id: 's' });
+    const last = ollama.requests[ollama.requests.length - 1];
+    expect(last.messages.map((m) => m.content)).toEqual(['q1', 'Hello there', 'q2', 'Hello there', 'q3']);
+  });
+
+  it('ephemeral commands neither read nor write memory', async () => {
+    const { chat, memory } = setup();
+    await chat.send({ message: 'hi', user_id: 'u1', session_id: 's1', ephemeral: true });
+    expect(memory.log).toEqual([]);
+  });
+
+  it('rejects a bad command with a 400 naming the field', async () => {
+    const { chat } = setup();
+    await expect(chat.send({ message: '', user_id: 'u1' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/message/) });
+    await expect(chat.send({ message: 'x', user_id: '../x' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/user_id/) });
+    await expect(chat.send({ message: 'x', user_id: 'u', options: { temperature: 9 } })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/options\.temperature/) });
+  });
+
+  it('streams meta, tokens and done; done comes after the write', async () => {
+    const { chat, memory } = setup();
+    const seen: string[] = [];
+    const out: ChatStreamEvent[] = await events(chat.stream({ message: 'hi', user_id: 'u1', session_id: 's2' }));
+    for (const e of out) seen.push(e.type === 'done' ? `done(after ${memory.log.join(',')})` : e.type);
+    expect(seen).toEqual(['meta', 'token', 'token', 'done(after append)']);
+    expect(out[out.length - 1]).toEqual(expect.objectContaining({ type: 'done', response: 'Hello there', ai_source: 'ollama', session_id: 's2' }));
+  });
+
+  it('ends a stream broken after tokens with an incomplete error and stores the partial answer marked incomplete', async () => {
+    const { chat, memory, ollama, local } = setup();
+    ollama.script = { chunks: ['Once', ' upon', ' a'], breakAfter: 2, breakWith: new TypeError('terminated') };
+    const out = await events(chat.stream({ message: 'story', user_id: 'u1', session_id: 's3' }));
+    expect(out.map((e) => e.type)).toEqual(['meta', 'token', 'token', 'error']);
+    expect(out[3]).toEqual(expect.objectContaining({ type: 'error', status: 502, incomplete: true, message: expect.stringMatching(/incomplete/) }));
+    const stored = memory.store.get('u1/s3') ?? [];
+    expect(stored[1]).toEqual(expect.objectContaining({ role: 'assistant', content: 'Once upon', incomplete: true, ai_source: 'ollama' }));
+    expect(local.calls).toBe(0);
+  });
+
+  it('streams a 503 error event (not incomplete) when no provider can answer, storing nothing', async () => {
+    const s = setup();
+    s.ollama.configured = false;
+    s.local.configured = false;
+    const out = await events(s.chat.stream({ message: 'hi', user_id: 'u1', session_id: 's4' }));
+    expect(out).toEqual([expect.objectContaining({ type: 'error', status: 503, code: 'NO_PROVIDER_AVAILABLE', incomplete: false })]);
+    expect(s.memory.log).toEqual([]);
+  });
+});

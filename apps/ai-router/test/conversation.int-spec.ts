@@ -1,0 +1,98 @@
+import { Redis } from 'ioredis';
+import { RedisServerHandle, startRedisServer } from '@nitro/testing';
+import type { ChatMessageDto } from '@nitro/contracts';
+import { ConversationRepository } from '../src/memory/conversation.repository';
+
+const turn = (i: number, at = '2026-01-01T00:00:00.000Z'): ChatMessageDto[] => [
+  { role: 'user', content: `question ${i}`, timestamp: at },
+  { role: 'assistant', content: `answer ${i}`, timestamp: at, ai_model: 'm', ai_source: 'local' },
+];
+
+/** Conversation memory against a real Redis: caps, TTLs, sessions, deletes and the global counters. */
+describe('ConversationRepository (real Redis)', () => {
+  let server: RedisServerHandle;
+  let redis: Redis;
+  let prefix: string;
+  let repo: ConversationRepository;
+  let n = 0;
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    redis = new Redis(server.url);
+  });
+  afterAll(async () => {
+    await redis?.quit();
+    await server?.stop();
+  });
+  beforeEach(() => {
+    prefix = `t${++n}:chat:`; // one key space per test
+    repo = new ConversationRepository(redis, { prefix, ttlSeconds: 3600, maxStored: 4 });
+  });
+
+  it('stores messages oldest first and keeps only the newest CHAT_MAX_STORED', async () => {
+    for (let i = 0; i < 3; i++) expect(await repo.append('u', 's', turn(i))).toBe(Math.min(4, (i + 1) * 2));
+    const all = await repo.messages('u', 's', 100);
+    expect(all.map((m) => m.content)).toEqual(['question 1', 'answer 1', 'question 2', 'answer 2']);
+    expect(all[1]).toEqual({ role: 'assistant', content: 'answer 1', timestamp: '2026-01-01T00:00:00.000Z', ai_model: 'm', ai_source: 'local' });
+    expect((await repo.messages('u', 's', 1)).map((m) => m.content)).toEqual(['answer 2']);
+  });
+
+  it('sets the idle TTL on every key of the conversation, refreshed on write', async () => {
+    await repo.append('u', 's', turn(0));
+    await redis.expire(`${prefix}u:u:s:s`, 10);
+    await repo.append('u', 's', turn(1));
+    for (const key of ['u:u:s:s', 'u:u:sessions', 'u:u:titles']) {
+      const ttl = await redis.ttl(prefix + key);
+      expect(ttl).toBeGreaterThan(3590);
+      expect(ttl).toBeLessThanOrEqual(3600);
+    }
+  });
+
+  it('lists sessions most recent first, with counts and titles; latest session', async () => {
+    await repo.append('u', 'old', turn(0), 1_000);
+    await repo.append('u', 'new', [{ role: 'user', content: `  Tell me\nabout ${'x'.repeat(100)}`, timestamp: 't' }], Date.now());
+    const list = await repo.listSessions('u');
+    expect(list.map((s) => [s.session_id, s.message_count])).toEqual([['new', 1]]); // 'old' is past the TTL
+    expect(list[0].title).toBe(`Tell me about ${'x'.repeat(66)}`);
+    expect(await repo.latestSession('u')).toBe('new');
+    expect(await repo.latestSession('nobody')).toBeUndefined();
+  });
+
+  it('deletes one session or all of a user, returning the number of messages removed', async () => {
+    await repo.append('u', 'a', turn(0));
+    await repo.append('u', 'b', turn(1));
+    await repo.append('u', 'c', turn(2));
+    await repo.append('other', 'a', turn(3));
+    expect(await repo.deleteSessions('u', ['a'])).toBe(2);
+    expect((await repo.listSessions('u')).map((s) => s.session_id).sort()).toEqual(['b', 'c']);
+    expect(await repo.deleteSessions('u')).toBe(4);
+    expect(await repo.listSessions('u')).toEqual([]);
+    expect(await repo.messages('other', 'a', 10)).toHaveLength(2);
+    expect(await repo.deleteSessions('u')).toBe(0);
+  });
+
+  it('keeps chat.stats consistent through appends, trims, deletes and expiry', async () => {
+    expect(await repo.stats()).toEqual({ sessions_active: 0, total_messages: 0 });
+    await repo.append('u1', 's', turn(0));
+    await repo.append('u1', 's', turn(1));
+    await repo.append('u1', 's', turn(2)); // trimmed to 4
+    await repo.append('u2', 's', turn(0));
+    expect(await repo.stats()).toEqual({ sessions_active: 2, total_messages: 6 });
+    await repo.deleteSessions('u2');
+    expect(await repo.stats()).toEqual({ sessions_active: 1, total_messages: 4 });
+    await repo.append('u3', 's', turn(0), Date.now() - 3_601_000); // last written longer ago than the TTL
+    expect(await repo.stats()).toEqual({ sessions_active: 1, total_messages: 4 });
+  });
+
+  it('skips a corrupt entry instead of failing the whole history', async () => {
+    await repo.append('u', 's', turn(0));
+    await redis.rpush(`${prefix}u:u:s:s`, '{not json');
+    expect((await repo.messages('u', 's', 10)).map((m) => m.content)).toEqual(['question 0', 'answer 0']);
+  });
+
+  it('reloads its scripts after Redis forgot them (SCRIPT FLUSH, restart)', async () => {
+    await repo.append('u', 's', turn(0));
+    await redis.script('FLUSH');
+    expect(await repo.append('u', 's', turn(1))).toBe(4);
+  });
+});

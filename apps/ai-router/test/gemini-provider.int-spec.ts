@@ -1,0 +1,121 @@
+import { GeminiProvider } from '../src/providers/gemini.provider';
+import { ProviderChunk } from '../src/providers/chat-provider.interface';
+import { ChatStack, startChatStack } from './support/chat-stack';
+import { FakeGemini, startFakeGemini } from './support/fake-gemini.server';
+import { FakeOllama, startFakeOllama } from './support/fake-ollama.server';
+import { RedisServerHandle, startRedisServer } from '@nitro/testing';
+
+const req = {
+  system: 'Be brief.',
+  messages: [
+    { role: 'user' as const, content: 'Hi' },
+    { role: 'assistant' as const, content: 'Hello!' },
+    { role: 'user' as const, content: 'And now?' },
+  ],
+  maxTokens: 50,
+  temperature: 0.2,
+};
+const signal = () => AbortSignal.timeout(5_000);
+
+async function drain(it: AsyncIterable<ProviderChunk>): Promise<ProviderChunk[]> {
+  const out: ProviderChunk[] = [];
+  for await (const c of it) out.push(c);
+  return out;
+}
+
+describe('Gemini adapter against a server speaking the generateContent REST API', () => {
+  let gemini: FakeGemini;
+  let provider: GeminiProvider;
+  beforeAll(async () => {
+    gemini = await startFakeGemini();
+    provider = new GeminiProvider({ apiKey: 'test-key', model: 'gemini-1.5-flash', baseUrl: gemini.url, timeoutMs: 500 });
+  });
+  afterAll(() => gemini.close());
+  beforeEach(() => {
+    gemini.mode = 'ok';
+    gemini.requests.length = 0;
+  });
+
+  it('is not configured without a key', () => {
+    const none = new GeminiProvider({ apiKey: '', model: 'gemini-1.5-flash', timeoutMs: 500 });
+    expect(none.isConfigured()).toBe(false);
+    expect(none.setupHint()).toContain('GEMINI_API_KEY');
+  });
+
+  it('generates: text from candidates[0].content.parts, usage, finish reason; sends turns, system and config', async () => {
+    const r = await provider.generate(req, signal());
+    expect(r).toEqual({ text: 'Hi from fake Gemini.', model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'stop' });
+    const [sent] = gemini.requests;
+    expect(sent.path).toBe('/v1beta/models/gemini-1.5-flash:generateContent');
+    expect(sent.apiKey).toBe('test-key');
+    expect(sent.body.contents).toEqual([
+      { role: 'user', parts: [{ text: 'Hi' }] },
+      { role: 'model', parts: [{ text: 'Hello!' }] },
+      { role: 'user', parts: [{ text: 'And now?' }] },
+    ]);
+    expect(sent.body.generationConfig).toEqual({ temperature: 0.2, maxOutputTokens: 50 });
+    expect(sent.body.systemInstruction).toEqual({ role: 'system', parts: [{ text: 'Be brief.' }] });
+  });
+
+  it('streams SSE chunks, then done with usage from the last one', async () => {
+    const chunks = await drain(provider.stream(req, signal()));
+    expect(gemini.requests[0].path).toBe('/v1beta/models/gemini-1.5-flash:streamGenerateContent?alt=sse');
+    expect(chunks).toEqual([...gemini.words.map((text) => ({ text })), { done: true, model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'stop' }]);
+  });
+
+  it('maps the 429 error JSON to rate_limited, quoting the message', async () => {
+    gemini.mode = 'rate_limited';
+    await expect(provider.generate(req, signal())).rejects.toMatchObject({ kind: 'rate_limited', status: 429, message: expect.stringContaining('Resource has been exhausted') });
+    await expect(drain(provider.stream(req, signal()))).rejects.toMatchObject({ kind: 'rate_limited', status: 429 });
+  });
+
+  it('treats an SSE stream that ends without a finishReason as broken, not finished', async () => {
+    gemini.mode = 'no_finish';
+    await expect(drain(provider.stream(req, signal()))).rejects.toMatchObject({ kind: 'broken_stream' });
+  });
+});
+
+describe('Gemini through the router', () => {
+  let redis: RedisServerHandle;
+  let gemini: FakeGemini;
+  let ollama: FakeOllama;
+  let stack: ChatStack;
+  beforeAll(async () => {
+    [redis, gemini, ollama] = await Promise.all([startRedisServer(), startFakeGemini(), startFakeOllama()]);
+    stack = await startChatStack({
+      REDIS_URL: redis.url,
+      AI_PROVIDERS: 'gemini,ollama',
+      GEMINI_API_KEY: 'k',
+      GEMINI_BASE_URL: gemini.url,
+      PROVIDER_TIMEOUT_MS: '300',
+      OLLAMA_HOST: ollama.url,
+      CIRCUIT_FAILURES: '50',
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await Promise.all([gemini?.close(), ollama?.close(), redis?.stop()]);
+  });
+
+  it('falls back to the next provider on a 429, naming the reason', async () => {
+    gemini.mode = 'rate_limited';
+    const res = await stack.chat.send({ message: 'hi', user_id: 'g1' });
+    expect(res.ai_source).toBe('ollama');
+    expect(res.fallbacks).toEqual([{ provider: 'gemini', reason: expect.stringMatching(/^rate_limited: HTTP 429: .*Resource has been exhausted/) }]);
+  });
+
+  it('falls back on a timeout', async () => {
+    gemini.mode = 'slow';
+    const started = Date.now();
+    const res = await stack.chat.send({ message: 'hi', user_id: 'g2' });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(res.ai_source).toBe('ollama');
+    expect(res.fallbacks).toEqual([{ provider: 'gemini', reason: 'timeout: no answer within 300 ms' }]);
+  });
+
+  it('answers from Gemini when it is healthy, naming it', async () => {
+    gemini.mode = 'ok';
+    const res = await stack.chat.send({ message: 'hi', user_id: 'g3', session_id: 'a' });
+    expect(res).toMatchObject({ response: 'Hi from fake Gemini.', ai_source: 'gemini', ai_model: 'gemini-1.5-flash', fallbacks: [] });
+  });
+});

@@ -1,0 +1,64 @@
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { closeServer, slowly } from './fake-ollama.server';
+
+export type GeminiMode = 'ok' | 'rate_limited' | 'slow' | 'break' | 'no_finish';
+
+export interface FakeGemini {
+  url: string;
+  mode: GeminiMode;
+  requests: { path: string; apiKey?: string; body: any }[];
+  words: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in for the Gemini REST API: POST /v1beta/models/{model}:generateContent answers one
+ * GenerateContentResponse (candidates[0].content.parts[].text, finishReason, usageMetadata);
+ * :streamGenerateContent?alt=sse answers Server-Sent Events, one `data: {...}` response per chunk,
+ * the last one carrying finishReason and usageMetadata. Errors use Google's error JSON.
+ */
+export async function startFakeGemini(words = ['Hi', ' from', ' fake', ' Gemini', '.']): Promise<FakeGemini> {
+  const state: Omit<FakeGemini, 'url' | 'close'> = { mode: 'ok', requests: [], words };
+  const server = createServer((req, res) => void handle(req, res, state));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(state, { url: `http://127.0.0.1:${port}`, close: () => closeServer(server) });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, state: Omit<FakeGemini, 'url' | 'close'>) {
+  let raw = '';
+  for await (const c of req) raw += c;
+  const m = /^\/v1beta\/models\/([\w.-]+):(generateContent|streamGenerateContent)(\?alt=sse)?$/.exec(req.url ?? '');
+  if (req.method !== 'POST' || !m) return error(res, 404, 'NOT_FOUND', `Method not found: ${req.url}`);
+  state.requests.push({ path: req.url as string, apiKey: req.headers['x-goog-api-key'] as string | undefined, body: JSON.parse(raw || '{}') });
+  const usageMetadata = { promptTokenCount: 9, candidatesTokenCount: state.words.length, totalTokenCount: 9 + state.words.length };
+  const chunk = (text: string, last = false) => ({
+    candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 }],
+    ...(last ? { usageMetadata } : {}),
+    modelVersion: m[1],
+  });
+  if (state.mode === 'rate_limited') return error(res, 429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).');
+  if (state.mode === 'slow') {
+    await slowly(res, 3_000);
+    if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(chunk('too late', true)));
+    return;
+  }
+  if (m[2] === 'generateContent') return void res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(chunk(state.words.join(''), true)));
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  for (const [i, w] of state.words.entries()) {
+    if (state.mode === 'break' && i === 2) {
+      await new Promise((r) => setTimeout(r, 20));
+      res.socket?.destroy();
+      return;
+    }
+    const last = i === state.words.length - 1 && state.mode !== 'no_finish';
+    res.write(`data: ${JSON.stringify(chunk(w, last))}\r\n\r\n`);
+    await new Promise((r) => setImmediate(r));
+  }
+  res.end();
+}
+
+function error(res: ServerResponse, code: number, status: string, message: string) {
+  res.writeHead(code, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify({ error: { code, message, status } }));
+}
