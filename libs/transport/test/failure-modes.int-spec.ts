@@ -1,5 +1,5 @@
 import { startRedisServer, stopAllProcesses, waitFor, type RedisServerHandle, type ServiceProcess } from '@nitro/testing';
-import { ReplicaLostError, requestStreamKey, ServiceUnavailableError, TransportTimeoutError, type RedisStreamsClient } from '@nitro/transport';
+import { ReplicaLostError, requestStreamKey, ServiceUnavailableError, TransportTimeoutError, type RedisStreamsClient } from '../src';
 import Redis from 'ioredis';
 import { buildFixtures, connectClient, one, settle, startReplica, uniqueService } from './transport-harness';
 

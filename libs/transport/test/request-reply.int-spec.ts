@@ -1,8 +1,7 @@
 import { traceContext } from '@nitro/observability';
-import { startRedisServer, stopAllProcesses, type RedisServerHandle } from '@nitro/testing';
-import { PATTERN_NOT_FOUND, replyStreamKey, requestStreamKey, type RedisStreamsClient } from '@nitro/transport';
+import { startRedisServer, stopAllProcesses, waitFor, type RedisServerHandle } from '@nitro/testing';
+import { PATTERN_NOT_FOUND, replyStreamKey, requestStreamKey, type RedisStreamsClient } from '../src';
 import Redis from 'ioredis';
-import { waitFor } from '@nitro/testing';
 import { all, buildFixtures, connectClient, one, settle, startReplica, uniqueService } from './transport-harness';
 
 jest.setTimeout(30_000);
