@@ -61,12 +61,16 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
 
   /** Called by Nest before every send(); cheap after the first call. */
   connect(): Promise<void> {
-    this.connecting ??= this.open().catch((err: Error) => {
-      this.connecting = undefined;
+    if (this.connecting) return this.connecting;
+    const attempt: Promise<void> = this.open().catch((err: Error) => {
       this.teardownConnections();
+      // Keep the failure for a second: every send() calls connect(), and a Redis outage must not
+      // turn each request into a new pair of connection attempts.
+      setTimeout(() => this.connecting === attempt && (this.connecting = undefined), 1_000).unref();
       throw new ServiceUnavailableError(this.service, undefined, `cannot connect to Redis: ${err.message}`);
     });
-    return this.connecting;
+    this.connecting = attempt;
+    return attempt;
   }
 
   async close(): Promise<void> {

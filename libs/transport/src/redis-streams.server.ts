@@ -94,6 +94,11 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
       this._status$.next('connected');
       callback();
     } catch (err) {
+      // Fail the start (the orchestrator restarts us) instead of reconnecting forever in the background.
+      this.maintenance?.stop();
+      this.cmd?.disconnect();
+      this.reader?.disconnect();
+      this.cmd = this.reader = undefined;
       callback(err);
     }
   }

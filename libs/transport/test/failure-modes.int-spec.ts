@@ -1,5 +1,5 @@
-import { startRedisServer, stopAllProcesses, waitFor, type RedisServerHandle, type ServiceProcess } from '@nitro/testing';
-import { ReplicaLostError, requestStreamKey, ServiceUnavailableError, TransportTimeoutError, type RedisStreamsClient } from '../src';
+import { freePort, startRedisServer, stopAllProcesses, waitFor, type RedisServerHandle, type ServiceProcess } from '@nitro/testing';
+import { RedisStreamsClient, ReplicaLostError, requestStreamKey, ServiceUnavailableError, TransportTimeoutError } from '../src';
 import Redis from 'ioredis';
 import { buildFixtures, connectClient, one, settle, startReplica, uniqueService } from './transport-harness';
 
@@ -53,6 +53,14 @@ describe('Redis Streams transport: timeouts, dead replicas, Redis restarts', () 
     expect(!result.ok && result.error).toBeInstanceOf(ServiceUnavailableError);
     expect(!result.ok && result.error.message).toContain(c.service);
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('fails with ServiceUnavailableError naming Redis when Redis cannot be reached', async () => {
+    const c = new RedisStreamsClient({ redisUrl: `redis://127.0.0.1:${await freePort()}`, service: 'anything' });
+    clients.push(c);
+    const result = await settle(one(c.send('echo', {})));
+    expect(!result.ok && result.error).toBeInstanceOf(ServiceUnavailableError);
+    expect(!result.ok && result.error.message).toMatch(/"anything" is unavailable: cannot connect to Redis/);
   });
 
   it('completes requests of a SIGKILLed replica on the other one; none hangs', async () => {
