@@ -9,6 +9,7 @@ import { gatewayReadiness } from './health/gateway-health.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { ServiceClientsModule } from './services/service-clients.module';
 import { PlaceholderController } from './web/web.controller';
+import { VoiceModule } from './voice/voice.module';
 
 @Module({})
 export class AppModule {
@@ -16,7 +17,7 @@ export class AppModule {
   static register(env: GatewayEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, ChatModule, SearchModule],
+      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, ChatModule, SearchModule, VoiceModule],
       controllers: [MetricsController, PlaceholderController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -42,4 +42,17 @@ export class GatewayEnv extends CommonEnv {
   /** Single-user mode for a trusted local machine: no login, every request acts as admin. Never expose such an instance. */
   @IsBoolean()
   AUTH_DISABLED: boolean = false;
+
+  // --- voice ---
+  /** Largest audio upload for /voice/transcribe and /voice/chat, bytes (checked while streaming: 413). */
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  VOICE_MAX_UPLOAD_BYTES: number = 25 * 1024 * 1024;
+
+  /** Longest text for POST /voice/speak, characters (the voice service checks MAX_TTS_CHARS too). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  VOICE_MAX_TTS_CHARS: number = 5000;
 }

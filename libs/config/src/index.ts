@@ -4,3 +4,4 @@ export * from './gateway.env';
 export * from './search.env';
 export * from './agents.env';
 export * from './ai-router.env';
+export * from './voice.env';

@@ -5,3 +5,4 @@ export * from './chat/chat.patterns';
 export * from './chat/chat.dto';
 export * from './search';
 export * from './agents';
+export * from './voice';

@@ -1,0 +1,82 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AI_ROUTER_CLIENT, SERVICES } from '@nitro/contracts';
+import { VoiceEnv } from '@nitro/config';
+import { AllRpcExceptionsFilter, ServiceKitModule } from '@nitro/service-kit';
+import { createTransportClientProvider } from '@nitro/transport';
+import { AudioBlobStore } from './audio/audio-blob.store';
+import { AudioTranscoder } from './audio/audio-transcoder.service';
+import { EngineRunner } from './audio/engine-runner.service';
+import { VoiceJobs } from './jobs/voice-jobs.service';
+import { GoogleSpeechSttProvider } from './stt/google-speech.stt-provider';
+import { PocketsphinxSttProvider } from './stt/pocketsphinx.stt-provider';
+import { STT_PROVIDERS, type SttEngineName, type SttProvider } from './stt/stt-provider.interface';
+import { SttHandler } from './stt/stt.handler';
+import { SttService } from './stt/stt.service';
+import { WhisperHttpSttProvider } from './stt/whisper-http.stt-provider';
+import { EspeakTtsProvider } from './tts/espeak.tts-provider';
+import { FliteTtsProvider } from './tts/flite.tts-provider';
+import { GoogleTtsProvider } from './tts/google-tts.tts-provider';
+import { TTS_PROVIDERS, type TtsEngineName, type TtsProvider } from './tts/tts-provider.interface';
+import { TtsHandler } from './tts/tts.handler';
+import { TtsService } from './tts/tts.service';
+import { VoiceCatalog } from './tts/voice-catalog.service';
+import { VoiceChatHandler } from './voice-chat/voice-chat.handler';
+import { VoiceChatService } from './voice-chat/voice-chat.service';
+
+const names = (list: string) => list.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** The configured engines, one class per vendor, in the order the config lists them. */
+const engineProviders: Provider[] = [
+  {
+    provide: STT_PROVIDERS,
+    inject: [VoiceEnv, EngineRunner],
+    useFactory: (env: VoiceEnv, runner: EngineRunner): SttProvider[] => {
+      const make: Record<SttEngineName, () => SttProvider> = {
+        whisper: () => new WhisperHttpSttProvider(env),
+        google: () => new GoogleSpeechSttProvider(env),
+        pocketsphinx: () => new PocketsphinxSttProvider(env, runner),
+      };
+      return names(env.STT_PROVIDERS).map((n) => make[n as SttEngineName]());
+    },
+  },
+  {
+    provide: TTS_PROVIDERS,
+    inject: [VoiceEnv, EngineRunner],
+    useFactory: (env: VoiceEnv, runner: EngineRunner): TtsProvider[] => {
+      const make: Record<TtsEngineName, () => TtsProvider> = {
+        google: () => new GoogleTtsProvider(env),
+        flite: () => new FliteTtsProvider(env, runner),
+        espeak: () => new EspeakTtsProvider(env, runner),
+      };
+      return names(env.TTS_PROVIDERS).map((n) => make[n as TtsEngineName]());
+    },
+  },
+];
+
+@Module({})
+export class AppModule {
+  static register(env: VoiceEnv): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ServiceKitModule.forService({ service: SERVICES.voice, env })],
+      controllers: [SttHandler, TtsHandler, VoiceChatHandler],
+      providers: [
+        // bootstrapService adds this filter after connectMicroservice, when Nest has already built the
+        // handlers' exception handlers, so ServiceErrors would reach callers as "Internal server error".
+        { provide: APP_FILTER, useValue: new AllRpcExceptionsFilter(SERVICES.voice) },
+        // Voice chat asks ai-router itself, over the same transport the gateway uses.
+        createTransportClientProvider(AI_ROUTER_CLIENT, SERVICES.aiRouter, { redisUrl: env.REDIS_URL, timeoutMs: env.TRANSPORT_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
+        ...engineProviders,
+        EngineRunner,
+        AudioTranscoder,
+        AudioBlobStore,
+        VoiceJobs,
+        SttService,
+        VoiceCatalog,
+        TtsService,
+        VoiceChatService,
+      ],
+    };
+  }
+}
