@@ -3,6 +3,8 @@ import { RedisServerHandle, startRedisServer } from '@nitro/testing';
 import type { ChatMessageDto } from '@nitro/contracts';
 import { ConversationRepository } from '../src/memory/conversation.repository';
 
+jest.setTimeout(30_000);
+
 const turn = (i: number, at = '2026-01-01T00:00:00.000Z'): ChatMessageDto[] => [
   { role: 'user', content: `question ${i}`, timestamp: at },
   { role: 'assistant', content: `answer ${i}`, timestamp: at, ai_model: 'm', ai_source: 'local' },

@@ -5,6 +5,8 @@ import { FakeGemini, startFakeGemini } from './support/fake-gemini.server';
 import { FakeOllama, startFakeOllama } from './support/fake-ollama.server';
 import { RedisServerHandle, startRedisServer } from '@nitro/testing';
 
+jest.setTimeout(30_000);
+
 const req = {
   system: 'Be brief.',
   messages: [

@@ -3,6 +3,8 @@ import { ProviderChunk, ProviderDone } from '../src/providers/chat-provider.inte
 import { LocalLlamaProvider } from '../src/providers/local/local-llama.provider';
 import { ChatStack, MODEL_PATH, startChatStack } from './support/chat-stack';
 
+jest.setTimeout(30_000);
+
 /** The real engine on the tiny base model (stories260K, no chat template). Greedy, so runs repeat. */
 describe('local provider (node-llama-cpp on stories260K.gguf)', () => {
   const provider = new LocalLlamaProvider({ modelPath: MODEL_PATH, contextSize: 512, threads: 1, timeoutMs: 20_000 });

@@ -5,6 +5,8 @@ import { ProviderError } from '../src/providers/provider-error';
 import { ChatStack, startChatStack } from './support/chat-stack';
 import { FakeOllama, startFakeOllama } from './support/fake-ollama.server';
 
+jest.setTimeout(30_000);
+
 const req = { messages: [{ role: 'user' as const, content: 'Hello?' }], maxTokens: 64, temperature: 0 };
 const signal = () => AbortSignal.timeout(5_000);
 
