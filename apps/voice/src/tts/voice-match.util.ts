@@ -19,19 +19,19 @@ export function splitVoiceSpec(spec: string): { engine?: TtsEngineName; name: st
 
 /**
  * The voices that can speak `spec`, best first, at most one per engine (engines in configured
- * order). A voice name matches exactly (case-insensitive); otherwise a language code matches a
- * voice of that exact language, then one of the same primary language ("de" -> de-DE).
+ * order). A voice name matches exactly (case-insensitive). A spec that is also a language code
+ * ("de", "en-US") then adds, from each engine without an exact match, a voice of that exact
+ * language, else one of the same primary language ("de" -> de-DE).
  */
 export function matchVoices(spec: string, engines: EngineVoices[]): TtsVoice[] {
   const { engine, name } = splitVoiceSpec(spec);
   const pool = engine ? engines.filter((e) => e.engine === engine) : engines;
   const wanted = name.toLowerCase();
-  const exact = pool.flatMap((e) => e.voices.filter((v) => v.name.toLowerCase() === wanted).slice(0, 1));
-  if (exact.length || !LANGUAGE.test(name)) return exact;
+  const isLanguage = LANGUAGE.test(name);
   return pool.flatMap((e) => {
     const v =
-      e.voices.find((x) => x.languages.some((l) => l.toLowerCase() === wanted)) ??
-      e.voices.find((x) => x.languages.some((l) => primary(l) === primary(wanted)));
+      e.voices.find((x) => x.name.toLowerCase() === wanted) ??
+      (isLanguage ? (e.voices.find((x) => x.languages.some((l) => l.toLowerCase() === wanted)) ?? e.voices.find((x) => x.languages.some((l) => primary(l) === primary(wanted)))) : undefined);
     return v ? [v] : [];
   });
 }
