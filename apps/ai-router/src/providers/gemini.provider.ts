@@ -36,10 +36,9 @@ export class GeminiProvider implements ChatProvider {
   async generate(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResult> {
     try {
       const { response } = await this.model(req).generateContent({ contents: toContents(req) }, { signal });
-      const text = textOf(response);
-      const finish = response.candidates?.[0]?.finishReason;
+      // A prompt blocked by safety settings comes back with no candidates, only promptFeedback.
       if (!response.candidates?.length) throw new ProviderError(this.name, 'client', `no answer: ${response.promptFeedback?.blockReason ?? 'no candidates'}`);
-      return { text, model: this.modelFor(req), usage: usageOf(response), finishReason: finishOf(finish) };
+      return { text: textOf(response), model: this.modelFor(req), usage: usageOf(response), finishReason: finishOf(response.candidates[0].finishReason) };
     } catch (err) {
       throw this.mapError(err);
     }

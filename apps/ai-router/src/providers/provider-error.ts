@@ -48,6 +48,6 @@ export function networkFailure(err: unknown): { kind: FailureKind; detail: strin
   if (code && CONNECTION_CODES.has(code)) return { kind: 'connection', detail: `${code}${e.cause?.message ? ` (${e.cause.message})` : ''}` };
   const message = e?.message ?? '';
   if (/\bterminated\b|other side closed|socket hang up/i.test(message)) return { kind: 'broken_stream', detail: 'connection closed mid-answer' };
-  if (/fetch failed/i.test(message)) return { kind: 'connection', detail: message };
+  if (/fetch failed/i.test(message)) return { kind: 'connection', detail: e.cause?.message ? `${message}: ${e.cause.message}` : message };
   return undefined;
 }

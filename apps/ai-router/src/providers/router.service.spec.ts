@@ -1,9 +1,12 @@
 import { AiRouterEnv, loadConfig } from '@nitro/config';
+import { createLogger } from '@nitro/observability';
 import { ServiceError } from '@nitro/service-kit';
 import { FakeProvider } from '../../test/support/fake-provider';
 import { ProviderError } from './provider-error';
 import { ProviderRegistry } from './provider-registry';
 import { IncompleteStreamError, RouterEvent, RouterService } from './router.service';
+
+beforeAll(() => createLogger('test', 'silent'));
 
 const req = { messages: [{ role: 'user' as const, content: 'hi' }] };
 const refused = () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' } });

@@ -73,11 +73,6 @@ export class LocalLlamaProvider implements ChatProvider {
     await this.engine?.dispose();
   }
 
-  /** Warm the engine (load the model) without a request: used at start when local is in the routing order. */
-  async warmUp(): Promise<void> {
-    if (this.isConfigured()) await this.getEngine().load();
-  }
-
   private modelFile() {
     return resolveModelFile(this.opts.modelPath, this.opts.modelsDir);
   }
