@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { GatewayEnv } from '@nitro/config';
 import { ServiceKitModule } from '@nitro/service-kit';
 import { AuthGuard } from './auth/auth.guard';
+import { AgentsModule } from './agents/agents.module';
 import { ChatModule } from './chat/chat.module';
 import { SearchModule } from './search/search.module';
 import { gatewayReadiness } from './health/gateway-health.module';
@@ -17,7 +18,7 @@ export class AppModule {
   static register(env: GatewayEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, ChatModule, SearchModule, VoiceModule],
+      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, ChatModule, SearchModule, AgentsModule, VoiceModule],
       controllers: [MetricsController, PlaceholderController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

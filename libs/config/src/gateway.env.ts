@@ -55,4 +55,17 @@ export class GatewayEnv extends CommonEnv {
   @Min(1)
   @Max(1_000_000)
   VOICE_MAX_TTS_CHARS: number = 5000;
+
+  // --- agents ---
+  /** Largest upload for POST /agent/file-analyze, bytes (checked while streaming: 413); the agents service checks MAX_FILE_BYTES too. */
+  @IsInt()
+  @Min(1)
+  @Max(1024 * 1024 * 1024)
+  AGENTS_MAX_UPLOAD_BYTES: number = 10 * 1024 * 1024;
+
+  /** An upload waits this long in Redis for the agents service to take it, seconds. */
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  AGENTS_UPLOAD_TTL_S: number = 300;
 }

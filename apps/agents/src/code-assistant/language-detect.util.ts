@@ -13,7 +13,7 @@ const HINTS: [CodeLanguage, RegExp, number][] = [
   ['java', /\b(public|private|protected)\s+(static\s+)?(final\s+)?(class|interface|enum|void|int|String)\b/, 4],
   ['java', /^import\s+java\./m, 5],
   ['java', /System\.out\.print/, 3],
-  ['python', /^\s*def\s+\w+\s*\(.*\)\s*(->\s*[^:]+)?:\s*$/m, 4],
+  ['python', /^\s*def\s+\w+\s*\(.*\)\s*(->\s*[^:]+)?:/m, 4],
   ['python', /^\s*(from\s+[\w.]+\s+)?import\s+[\w.]+(\s+as\s+\w+)?\s*$/m, 2],
   ['python', /^\s*(elif|except|class\s+\w+(\(.*\))?:)/m, 2],
   ['python', /\bprint\(/, 1],

@@ -1,10 +1,16 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AgentExecuteCommand, AGENTS_PATTERNS } from '@nitro/contracts';
+import { AgentExecuteCommand, AGENTS_PATTERNS, SERVICES } from '@nitro/contracts';
+import { AllRpcExceptionsFilter } from '@nitro/service-kit';
 import { AgentRegistry } from './agent-registry.service';
 
-/** The agents service's transport surface: list the agents, run a task. */
+/**
+ * The agents service's transport surface: list the agents, run a task. The filter is bound here
+ * because the global one from bootstrapService does not reach message handlers (a ServiceError
+ * arrived at the gateway as a 500).
+ */
 @Controller()
+@UseFilters(new AllRpcExceptionsFilter(SERVICES.agents))
 export class AgentsHandler {
   constructor(private readonly registry: AgentRegistry) {}
 
