@@ -1,5 +1,6 @@
 import { ChatResponse, Message, Ollama, Options } from 'ollama';
 import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult } from './chat-provider.interface';
+import { createHttpFetch } from './http-fetch.util';
 import { kindForStatus, ProviderError } from './provider-error';
 
 export interface OllamaProviderOptions {
@@ -59,12 +60,12 @@ export class OllamaProvider implements ChatProvider {
   }
 
   /**
-   * A client per call: the official client has no per-request signal for non-streamed calls, but
-   * it takes a `fetch`, so ours carries the attempt's signal (timeout and caller cancel) on every request.
+   * A client per call (construction is cheap): the official client has no per-request signal for
+   * non-streamed calls, but it takes a `fetch`, so ours carries the attempt's signal (timeout and
+   * caller cancel). The client's own stream AbortController is ignored: nothing of ours calls abort() on it.
    */
   private client(signal: AbortSignal): Ollama {
-    const fetchWithSignal: typeof fetch = (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([signal, init.signal]) : signal });
-    return new Ollama({ host: this.opts.host, fetch: fetchWithSignal });
+    return new Ollama({ host: this.opts.host, fetch: createHttpFetch(signal) });
   }
 
   /** The client throws ResponseError{status_code, error} for HTTP errors (body `{"error": "..."}`). */
