@@ -14,6 +14,8 @@ import { contextWindow } from './context-window.util';
 interface Turn {
   cmd: ChatCommand;
   sessionId: string;
+  /** The id was just generated: there is no history to read. */
+  isNew: boolean;
   receivedAt: string;
 }
 
@@ -87,12 +89,12 @@ export class ChatService {
 
   private begin(raw: unknown): Turn {
     const cmd = validateChatCommand(raw);
-    return { cmd, sessionId: cmd.session_id ?? newSessionId(), receivedAt: new Date().toISOString() };
+    return { cmd, sessionId: cmd.session_id ?? newSessionId(), isNew: !cmd.session_id, receivedAt: new Date().toISOString() };
   }
 
   private async request(turn: Turn): Promise<ProviderRequest> {
     const { cmd } = turn;
-    const stored = cmd.ephemeral || !this.env.CHAT_CONTEXT_MESSAGES ? [] : await this.memory.messages(cmd.user_id, turn.sessionId, this.env.CHAT_CONTEXT_MESSAGES).catch(memoryDown);
+    const stored = cmd.ephemeral || turn.isNew || !this.env.CHAT_CONTEXT_MESSAGES ? [] : await this.memory.messages(cmd.user_id, turn.sessionId, this.env.CHAT_CONTEXT_MESSAGES).catch(memoryDown);
     const history = contextWindow(stored, this.env.CHAT_CONTEXT_MESSAGES, this.env.CHAT_CONTEXT_CHARS);
     const o = cmd.options ?? {};
     return { system: o.system, model: o.model, temperature: o.temperature, maxTokens: o.max_tokens, messages: [...history, { role: 'user', content: cmd.message }] };
