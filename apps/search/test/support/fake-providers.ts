@@ -28,6 +28,8 @@ export interface FakeProviders {
   modes: Record<ProviderRoute, FakeMode>;
   /** Fixed delay before every answer (the benchmark uses 50 ms). */
   latencyMs: number;
+  /** Retry-After sent with 429s, seconds. */
+  retryAfterS: number;
   /** Replace DuckDuckGo's results with these (rendered into the same page shape). */
   duckduckgoHits?: { url: string; title: string; snippet: string }[];
   requests: RecordedRequest[];
@@ -75,7 +77,7 @@ function answer(fake: FakeProviders, route: ProviderRoute, path: string, q: URLS
   const json = (body: string, status = 200) => ({ status, type: 'application/json; charset=utf-8', body });
   const html = (body: string, status = 200) => ({ status, type: 'text/html; charset=UTF-8', body });
   if (mode === 'hang') return undefined;
-  if (mode === '429') return { status: 429, type: 'text/plain', body: 'Too Many Requests', headers: { 'Retry-After': '1' } };
+  if (mode === '429') return { status: 429, type: 'text/plain', body: 'Too Many Requests', headers: { 'Retry-After': String(fake.retryAfterS) } };
   if (mode === 'error') return { status: 500, type: 'text/plain', body: 'Internal Server Error' };
   switch (route) {
     case 'duckduckgo':
@@ -112,11 +114,13 @@ export async function startFakeProviders(opts: { port?: number; latencyMs?: numb
     port: 0,
     modes: { duckduckgo: 'ok', 'duckduckgo-videos': 'ok', searxng: 'ok', brave: 'ok', youtube: 'ok' },
     latencyMs: opts.latencyMs ?? 0,
+    retryAfterS: 1,
     requests: [] as RecordedRequest[],
     count: (route: ProviderRoute) => fake.requests.filter((r) => r.route === route).length,
     reset: () => {
       fake.requests.length = 0;
       fake.duckduckgoHits = undefined;
+      fake.retryAfterS = 1;
       for (const k of Object.keys(fake.modes) as ProviderRoute[]) fake.modes[k] = 'ok';
     },
   } as FakeProviders;
