@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { AgentsEnv } from '@nitro/config';
 import { isRpcErrorPayload } from '@nitro/contracts';
-import { getLogger } from '@nitro/observability';
+import { counter, getLogger } from '@nitro/observability';
 import { ServiceError } from '@nitro/service-kit';
 import { LlmClient } from '../llm/llm.client';
 import { AgentRegistry } from '../registry/agent-registry.service';
@@ -10,6 +10,8 @@ import { RunJobData, ScheduledTaskRecord, TaskRun } from './scheduled-task.types
 import { TaskStore } from './task-store.repository';
 
 export const REPLICA_ID = `${hostname()}:${process.pid}`;
+const duplicates = counter('nitro_agents_duplicate_ticks_total', 'Scheduled ticks delivered again after they had run (skipped)');
+const ran = counter('nitro_agents_scheduled_runs_total', 'Scheduled runs by outcome', ['status']);
 
 /** Runs one tick of a scheduled task and records the outcome; a failed run is recorded, never retried. */
 @Injectable()
@@ -25,7 +27,11 @@ export class TaskRunner {
   async run(job: RunJobData, tick: number): Promise<boolean> {
     const task = await this.store.get(job.user_id, job.task_id);
     if (!task || task.status !== 'active') return false;
-    if (!(await this.store.claimTick(job.user_id, job.task_id, tick, this.env.TASK_RESULTS_TTL_S))) return true;
+    if (!(await this.store.claimTick(job.user_id, job.task_id, tick, this.env.TASK_RESULTS_TTL_S))) {
+      duplicates.inc();
+      getLogger().warn({ task_id: job.task_id, tick }, 'tick already ran; skipped');
+      return true;
+    }
     const started = new Date();
     const outcome = await this.execute(task).then(
       (result) => ({ status: 'ok' as const, ...this.cap(result) }),
@@ -33,6 +39,7 @@ export class TaskRunner {
     );
     const run: TaskRun = { tick_at: new Date(tick).toISOString(), started_at: started.toISOString(), finished_at: new Date().toISOString(), replica: REPLICA_ID, ...outcome };
     await this.store.addRun(job.user_id, job.task_id, run, this.env.TASK_RESULTS_KEEP, this.env.TASK_RESULTS_TTL_S);
+    ran.inc({ status: run.status });
     if ('delay_ms' in task.schedule) await this.store.save({ ...task, status: 'done', updated_at: run.finished_at });
     return true;
   }
