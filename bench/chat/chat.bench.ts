@@ -18,7 +18,7 @@ const connections = Number(process.argv[3] ?? 64);
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
 /** Sequential requests: ms to the first body byte (ttfb) and to the end, per request. */
-function timeOne(url: string, body: unknown): Promise<{ ttfb: number; total: number; firstToken: number }> {
+function timeOne(url: string, body: unknown): Promise<{ ttfb: number; total: number; firstToken: number; status: number }> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
     const start = process.hrtime.bigint();
@@ -33,7 +33,10 @@ function timeOne(url: string, body: unknown): Promise<{ ttfb: number; total: num
         // First token: an Ollama NDJSON line with content, or an SSE "event: token".
         if (!firstToken && (/event: token/.test(buf) || /"content":"[^"]+"/.test(buf))) firstToken = t;
       });
-      res.on('end', () => resolve({ ttfb, total: Number(process.hrtime.bigint() - start) / 1e6, firstToken }));
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`${url} answered ${res.statusCode}: ${buf.slice(0, 300)}`));
+        resolve({ ttfb, total: Number(process.hrtime.bigint() - start) / 1e6, firstToken, status: res.statusCode });
+      });
     });
     req.on('error', reject);
     req.end(payload);
@@ -56,7 +59,7 @@ async function main() {
     REDIS_URL: redis.url,
     LOG_LEVEL: 'warn',
     AUTH_DISABLED: 'true',
-    RATE_LIMITS_ENABLED: 'false',
+    RATE_LIMIT_ENABLED: 'false',
     AI_PROVIDERS: 'ollama',
     OLLAMA_HOST: `http://127.0.0.1:${ollamaPort}`,
   };
