@@ -3,7 +3,7 @@ import { ProviderChunk, ProviderDone } from '../src/providers/chat-provider.inte
 import { LocalLlamaProvider } from '../src/providers/local/local-llama.provider';
 import { ChatStack, MODEL_PATH, startChatStack } from './support/chat-stack';
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 /** The real engine on the tiny base model (stories260K, no chat template). Greedy, so runs repeat. */
 describe('local provider (node-llama-cpp on stories260K.gguf)', () => {

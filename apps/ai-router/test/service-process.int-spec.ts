@@ -7,7 +7,7 @@ import { buildAiRouter } from './support/build-service';
 import { MODEL_PATH } from './support/chat-stack';
 import { FakeOllama, startFakeOllama } from './support/fake-ollama.server';
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 /** ai-router as a real process on the Redis Streams transport, called like the gateway calls it. */
 describe('ai-router process over the transport', () => {
