@@ -2,16 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '@nitro/testing';
 import { fakeProviderEnv, startFakeProviders, type FakeProviders } from '../../apps/search/test/support/fake-providers';
+import { metricValue } from '../../apps/search/test/support/prom-text';
 import { Platform, readSse, startPlatform } from '../support/platform';
 
 // Starting processes on a shared 2-core machine takes a while; the project's testTimeout does not reach hooks.
 jest.setTimeout(120_000);
 
-/** Reads one sample (labels as a substring) from a Prometheus text page; 0 when absent. */
-export function metricValue(text: string, name: string, labels = ''): number {
-  const line = text.split('\n').find((l) => l.startsWith(name) && l.includes(labels) && !l.startsWith('#'));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+const json = (res: Response): Promise<any> => res.json();
 
 /**
  * Search end to end: gateway and search as separate processes, a real Redis, every provider a
@@ -27,6 +24,7 @@ describe('search end to end (gateway + search + local provider servers)', () => 
   let n = 0;
   const q = (label: string) => `${label} query ${++n}`;
   const search = (body: unknown, path = '/search') => p.request(path, { method: 'POST', json: body });
+  const post = async (body: unknown, path = '/search'): Promise<any> => (await search(body, path)).json();
   const searchMetrics = async () => (await fetch(`http://127.0.0.1:${(p.procs.get('search') as unknown as { port: number }).port}/metrics`)).text();
 
   beforeAll(async () => {
@@ -58,13 +56,13 @@ describe('search end to end (gateway + search + local provider servers)', () => 
     const body = { query: 'Redis   Streams consumer groups', user_id: p.userId, options: { summarize: false, max_results: 3 } };
     const res = await search(body);
     expect(res.status).toBe(200);
-    const first = await res.json();
+    const first = await json(res);
     expect(first).toMatchObject({ query: body.query, provider: 'duckduckgo', cached: false, fallbacks: [], summary: null });
     expect(first.results).toHaveLength(3);
     expect(first.results[0]).toEqual({ position: 1, title: 'Redis Streams | Docs', url: 'https://redis.io/docs/latest/develop/data-types/streams/', snippet: expect.stringContaining('append-only log'), source: 'redis.io', published_at: '2026-06-23T00:00:00.000Z' });
     expect(first.results.map((r: { position: number }) => r.position)).toEqual([1, 2, 3]);
 
-    const again = await (await search({ ...body, query: ' redis streams CONSUMER groups ' })).json();
+    const again = await post({ ...body, query: ' redis streams CONSUMER groups ' });
     expect(again.cached).toBe(true);
     expect(again.results).toEqual(first.results);
     expect(fake.count('duckduckgo')).toBe(1);
@@ -74,7 +72,7 @@ describe('search end to end (gateway + search + local provider servers)', () => 
   });
 
   it('uses only the provider asked for', async () => {
-    const body = await (await search({ query: q('brave'), user_id: p.userId, options: { summarize: false, provider: 'brave', region: 'en-GB' } })).json();
+    const body = await post({ query: q('brave'), user_id: p.userId, options: { summarize: false, provider: 'brave', region: 'en-GB' } });
     expect(body.provider).toBe('brave');
     expect(body.results.map((r: { source: string }) => r.source)).toEqual(['redis.io', 'en.wikipedia.org']);
     expect(fake.count('duckduckgo')).toBe(0);
@@ -83,7 +81,7 @@ describe('search end to end (gateway + search + local provider servers)', () => 
   it('still returns results when the summary cannot be made, saying why', async () => {
     const res = await search({ query: q('summary'), user_id: p.userId });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.results.length).toBeGreaterThan(0);
     expect(body.summary).toBeNull();
     expect(body.summary_error).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/summary unavailable: .*ai-router/) });
@@ -99,7 +97,7 @@ describe('search end to end (gateway + search + local provider servers)', () => 
       { url: 'http://169.254.169.254/latest/meta-data/', title: 'Metadata', snippet: 's' },
     ];
     const before = metricValue(await searchMetrics(), 'nitro_search_page_fetches_total', 'outcome="blocked"');
-    const body = await (await search({ query: q('ssrf'), user_id: p.userId, options: { fetch_pages: true } })).json();
+    const body = await post({ query: q('ssrf'), user_id: p.userId, options: { fetch_pages: true } });
     expect(body.results).toHaveLength(5);
     const blocked = metricValue(await searchMetrics(), 'nitro_search_page_fetches_total', 'outcome="blocked"') - before;
     expect(blocked).toBe(5);
@@ -120,7 +118,7 @@ describe('search end to end (gateway + search + local provider servers)', () => 
   it('finds videos with duration, channel, thumbnail and embed URL', async () => {
     const res = await search({ query: q('video'), user_id: p.userId, options: { max_results: 5 } }, '/video/search');
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.provider).toBe('youtube');
     expect(body.results[0]).toEqual({
       position: 1,
@@ -135,7 +133,7 @@ describe('search end to end (gateway + search + local provider servers)', () => 
       thumbnail: 'https://i.ytimg.com/vi/Z8qcpXyMAiA/hqdefault.jpg',
       embed_url: 'https://www.youtube.com/embed/Z8qcpXyMAiA',
     });
-    const ddg = await (await search({ query: q('video'), user_id: p.userId, options: { provider: 'duckduckgo' } }, '/video/search')).json();
+    const ddg = await post({ query: q('video'), user_id: p.userId, options: { provider: 'duckduckgo' } }, '/video/search');
     expect(ddg).toMatchObject({ provider: 'duckduckgo', results: [expect.objectContaining({ duration: '10:42', channel: 'Redis' }), expect.objectContaining({ duration: '1:02:03' })] });
   });
 
@@ -161,7 +159,7 @@ describe('search end to end (gateway + search + local provider servers)', () => 
     for (const path of ['/search', '/search/stream']) {
       const res = await search(body, path);
       expect(res.status).toBe(400);
-      expect(JSON.stringify((await res.json()).message)).toMatch(message);
+      expect(JSON.stringify((await json(res)).message)).toMatch(message);
     }
   });
 
@@ -172,11 +170,11 @@ describe('search end to end (gateway + search + local provider servers)', () => 
   ])('POST /video/search rejects %s with a 400 naming the field', async (_name, body, message) => {
     const res = await search(body, '/video/search');
     expect(res.status).toBe(400);
-    expect(JSON.stringify((await res.json()).message)).toMatch(message);
+    expect(JSON.stringify((await json(res)).message)).toMatch(message);
   });
 
   it('documents the routes and DTOs in Swagger', async () => {
-    const spec = await (await fetch(`${p.baseUrl}/docs-json`)).json();
+    const spec = await json(await fetch(`${p.baseUrl}/docs-json`));
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/search', '/search/stream', '/video/search']));
     for (const dto of ['SearchRequestDto', 'SearchOptionsDto', 'SearchResponseDto', 'SearchResultDto', 'VideoSearchRequestDto', 'VideoResultDto', 'SearchSummaryDto', 'CitationDto']) expect(spec.components.schemas[dto]).toBeDefined();
     expect(spec.components.schemas.SearchRequestDto.properties.query).toMatchObject({ minLength: 1, maxLength: 500 });
@@ -186,7 +184,7 @@ describe('search end to end (gateway + search + local provider servers)', () => 
   it('falls back when DuckDuckGo changes its layout, naming the reason', async () => {
     fake.modes.duckduckgo = 'layout';
     fake.modes.searxng = 'error';
-    const body = await (await search({ query: q('layout'), user_id: p.userId, options: { summarize: false } })).json();
+    const body = await post({ query: q('layout'), user_id: p.userId, options: { summarize: false } });
     expect(body.provider).toBe('brave');
     expect(body.fallbacks.map((f: { reason: string }) => f.reason)).toEqual([expect.stringMatching(/^bad_response: .*layout changed/), 'http_error: HTTP 500 from SearXNG']);
   });
@@ -194,13 +192,13 @@ describe('search end to end (gateway + search + local provider servers)', () => 
   it('falls back on a 429 and then leaves the provider alone while it backs off', async () => {
     fake.modes.duckduckgo = '429';
     fake.retryAfterS = 120;
-    const first = await (await search({ query: q('limited'), user_id: p.userId, options: { summarize: false } })).json();
+    const first = await post({ query: q('limited'), user_id: p.userId, options: { summarize: false } });
     expect(first.provider).toBe('searxng');
     expect(first.fallbacks).toEqual([{ provider: 'duckduckgo', reason: expect.stringMatching(/^rate_limited: HTTP 429 .*pausing it for 120 s$/) }]);
     // SearXNG listed one URL twice: one result per URL, so each citation number maps to one page.
     expect(first.results.map((r: { url: string }) => r.url)).toEqual(['https://redis.io/docs/latest/develop/data-types/streams/', 'https://en.wikipedia.org/wiki/Redis']);
     fake.modes.duckduckgo = 'ok';
-    const second = await (await search({ query: q('limited'), user_id: p.userId, options: { summarize: false } })).json();
+    const second = await post({ query: q('limited'), user_id: p.userId, options: { summarize: false } });
     expect(second.provider).toBe('searxng');
     expect(second.fallbacks[0].reason).toMatch(/^backing_off: paused for another \d+ s/);
     expect(fake.count('duckduckgo')).toBe(1);
@@ -219,7 +217,7 @@ describe('search with no provider reachable (no network)', () => {
   it('POST /search answers 503 naming every provider tried and why', async () => {
     const res = await p.request('/search', { method: 'POST', json: { query: 'anything', user_id: p.userId } });
     expect(res.status).toBe(503);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.error).toBe('NO_PROVIDER_AVAILABLE');
     expect(body.message).toMatch(/^no web search provider could answer; tried: duckduckgo \(unreachable: .*connection refused\); searxng \(unreachable: .*connection refused\); brave \(not_configured: set BRAVE_API_KEY/);
     expect(body.details.tried.map((t: { provider: string }) => t.provider)).toEqual(['duckduckgo', 'searxng', 'brave']);
@@ -228,7 +226,7 @@ describe('search with no provider reachable (no network)', () => {
   it('POST /video/search and the stream say the same', async () => {
     const res = await p.request('/video/search', { method: 'POST', json: { query: 'anything', user_id: p.userId } });
     expect(res.status).toBe(503);
-    expect((await res.json()).message).toMatch(/youtube \(not_configured: set YOUTUBE_API_KEY.*duckduckgo \(unreachable.*searxng \(unreachable/);
+    expect((await json(res)).message).toMatch(/youtube \(not_configured: set YOUTUBE_API_KEY.*duckduckgo \(unreachable.*searxng \(unreachable/);
     const events = await readSse(await p.request('/search/stream', { method: 'POST', json: { query: 'anything else', user_id: p.userId } }));
     expect(events).toEqual([{ event: 'error', data: expect.objectContaining({ type: 'error', status: 503, code: 'NO_PROVIDER_AVAILABLE', message: expect.stringMatching(/tried: duckduckgo/) }) }]);
   });

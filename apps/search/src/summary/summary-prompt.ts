@@ -35,9 +35,14 @@ export function buildSummaryPrompt(query: string, sources: PromptSource[], maxCh
   const share = withPages.length ? Math.floor(budget / withPages.length) : 0;
   const body = blocks
     .map((b) => {
-      const page = b.page && share > 20 ? `${b.page.slice(0, share - 1).replace(/\s+\S*$/, '')}\n` : '';
+      const page = b.page && share > 20 ? `${excerpt(b.page, share - 1)}\n` : '';
       return `${b.header}${page}`;
     })
     .join('\n');
   return { prompt: `${head}${body}${tail}`, used: sources.slice(0, blocks.length).map((s) => s.result) };
+}
+
+/** The first `max` characters, cut at a word boundary when cut at all. */
+function excerpt(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max).replace(/\s+\S*$/, '');
 }
