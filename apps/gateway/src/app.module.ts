@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { GatewayEnv } from '@nitro/config';
 import { ServiceKitModule } from '@nitro/service-kit';
-import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
 import { AgentsModule } from './agents/agents.module';
 import { ChatModule } from './chat/chat.module';
 import { SearchModule } from './search/search.module';
@@ -18,9 +17,8 @@ export class AppModule {
   static register(env: GatewayEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, ChatModule, SearchModule, AgentsModule, VoiceModule],
+      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, AuthModule, ChatModule, SearchModule, AgentsModule, VoiceModule],
       controllers: [MetricsController, PlaceholderController],
-      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
   }
 }

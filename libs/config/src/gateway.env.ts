@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { CommonEnv } from './common.env';
 
 /**
@@ -43,6 +43,58 @@ export class GatewayEnv extends CommonEnv {
   @IsBoolean()
   AUTH_DISABLED: boolean = false;
 
+  /**
+   * HS256 key for access tokens (>= 32 chars; or JWT_SECRET_FILE). Required in production; in development a random one
+   * is generated and shared through Redis. Its length is checked by the gateway at start: a validator here would echo the value.
+   */
+  @IsString()
+  JWT_SECRET: string = '';
+
+  /** Lifetime of an access token (JWT), seconds. */
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  ACCESS_TOKEN_TTL_S: number = 900;
+
+  /** Idle lifetime of a refresh token family, seconds (each rotation starts it again). */
+  @IsInt()
+  @Min(60)
+  @Max(365 * 86_400)
+  REFRESH_TOKEN_TTL_S: number = 30 * 86_400;
+
+  /** false closes POST /auth/register (except for the very first user, who becomes admin); the admin can also close it at runtime. */
+  @IsBoolean()
+  REGISTRATION_OPEN: boolean = true;
+
+  /** false makes GET /metrics require an admin token or API key. */
+  @IsBoolean()
+  METRICS_PUBLIC: boolean = true;
+
+  /** Worker threads hashing passwords (argon2id, ~19 MiB and ~0.1-0.5 s each) so the event loop never blocks. */
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  PASSWORD_HASH_WORKERS: number = 1;
+
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  API_KEYS_MAX_PER_USER: number = 20;
+
+  /** Failed logins allowed per account, then per client IP, within LOGIN_LOCKOUT_S before 429. */
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: number = 5;
+
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_IP: number = 20;
+
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_LOCKOUT_S: number = 900;
+
   // --- voice ---
   /** Largest audio upload for /voice/transcribe and /voice/chat, bytes (checked while streaming: 413). */
   @IsInt()
@@ -68,4 +120,126 @@ export class GatewayEnv extends CommonEnv {
   @Min(10)
   @Max(3600)
   AGENTS_UPLOAD_TTL_S: number = 300;
+
+  // --- security ---
+  /** Browser origins allowed to call the API cross-origin, comma-separated (e.g. https://app.example.com). Empty: same origin only. */
+  @Matches(/^(https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, { message: 'CORS_ORIGINS must be comma-separated origins such as https://app.example.com (no paths, no "*")' })
+  CORS_ORIGINS: string = '';
+
+  /** Rate limits (shared by every gateway instance through Redis): requests per window, per user; 0 = unlimited. */
+  @IsBoolean()
+  RATE_LIMIT_ENABLED: boolean = true;
+
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RATE_LIMIT_WINDOW_S: number = 60;
+
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_CHAT: number = 30;
+
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_IMAGE: number = 10;
+
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_VOICE: number = 20;
+
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_SEARCH: number = 20;
+
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_AGENTS: number = 30;
+
+  /** POST /auth/register, /auth/login, /auth/refresh: per client IP. */
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_AUTH: number = 20;
+
+  /** Reads (GET) and every other route. */
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_DEFAULT: number = 300;
+
+  /** A client IP may spend this many users' budgets (several people behind one NAT). */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  RATE_LIMIT_IP_MULTIPLIER: number = 4;
+
+  /** JSON body limits per route class, bytes (413 beyond); other routes use JSON_BODY_LIMIT. */
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_AUTH: number = 16 * 1024;
+
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_CHAT: number = 256 * 1024;
+
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_IMAGE: number = 64 * 1024;
+
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_VOICE: number = 64 * 1024;
+
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_SEARCH: number = 16 * 1024;
+
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_AGENTS: number = 1024 * 1024;
+
+  /** Largest multipart request on upload routes without their own limit (images), bytes; checked on Content-Length before reading. */
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  UPLOAD_MAX_BYTES: number = 20 * 1024 * 1024;
+
+  // --- media (images and gallery; the S3 variables are the media service's, see media.env.ts) ---
+  /** S3-compatible endpoint the gallery lives in (downloads stream from it); empty = AWS S3. */
+  @Matches(/^(https?:\/\/\S+)?$/, { message: 'must be an http(s) URL or empty (AWS)' })
+  S3_ENDPOINT: string = 'http://127.0.0.1:9000';
+
+  @Matches(/^[a-z0-9-]{2,32}$/, { message: 'must be a region name such as us-east-1' })
+  S3_REGION: string = 'us-east-1';
+
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a bucket name: 3-63 lower-case letters, digits, dots or dashes' })
+  S3_BUCKET: string = 'nitro-gallery';
+
+  @IsString()
+  S3_ACCESS_KEY_ID: string = 'S3RVER';
+
+  @IsString()
+  S3_SECRET_ACCESS_KEY: string = 'S3RVER';
+
+  /** Timeout of one S3 request (a download: the longest pause between chunks), ms. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  S3_TIMEOUT_MS: number = 15_000;
+
+  /** POST /generate-image?wait=true waits at most this long for the picture, then answers 202, ms. */
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  IMAGE_WAIT_MS: number = 30_000;
+
+  /** Back-pressure: with more image jobs than this waiting for a worker, POST /generate-image answers 429. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  IMAGE_MAX_WAITING_JOBS: number = 100;
+
+  /** Retry-After sent with that 429, seconds. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  IMAGE_RETRY_AFTER_S: number = 10;
 }

@@ -6,6 +6,10 @@ export interface AuthUser {
   role: 'admin' | 'user';
   /** 'jwt' | 'api_key' | 'disabled' (AUTH_DISABLED single-user mode). */
   via: string;
+  /** The refresh-token family behind a JWT (its session): logout and reuse detection revoke it. */
+  sessionId?: string;
+  /** The API key's id when via === 'api_key'. */
+  keyId?: string;
 }
 
 export const IS_PUBLIC = 'nitro:isPublic';
@@ -21,4 +25,10 @@ export function assertCanAccess(user: AuthUser | undefined, userId: string): voi
   if (!user) throw new UnauthorizedException({ error: 'UNAUTHENTICATED', message: 'authentication required: send Authorization: Bearer <token or API key>' });
   if (user.role === 'admin' || user.id === userId) return;
   throw new ForbiddenException({ error: 'FORBIDDEN', message: `user_id "${userId}" is not yours` });
+}
+
+/** Admin-only routes (user management, settings). */
+export function assertAdmin(user: AuthUser | undefined): void {
+  if (!user) throw new UnauthorizedException({ error: 'UNAUTHENTICATED', message: 'authentication required: send Authorization: Bearer <token or API key>' });
+  if (user.role !== 'admin') throw new ForbiddenException({ error: 'FORBIDDEN', message: 'this route is for the admin only' });
 }

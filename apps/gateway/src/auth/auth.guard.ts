@@ -1,26 +1,65 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { DECORATORS } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayEnv } from '@nitro/config';
-import { AuthUser, IS_PUBLIC } from './auth-user';
+import { traceContext } from '@nitro/observability';
+import { applyRateLimitHeaders, tooManyRequests } from '../security/rate-limit.headers';
+import { RateLimitService } from '../security/rate-limit.service';
+import { isAlwaysPublic, rateClassOf } from '../security/route-class';
+import { AuthUser, IS_PUBLIC, assertAdmin } from './auth-user';
+import { Authenticator } from './authenticator.service';
 
 /**
- * Global guard: every route needs a caller unless marked @Public(). Token and API-key checks
- * arrive with the users-and-security work; until then only AUTH_DISABLED mode lets requests in.
+ * Global guard, in this order so a flood of bad credentials still spends its budget:
+ * 1. read the credentials (a bad token is only an error on protected routes);
+ * 2. rate limit per client IP and per user, shared by all gateway instances;
+ * 3. refuse multipart bodies on routes that do not declare them;
+ * 4. 401 when a protected route has no valid caller.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly env: GatewayEnv,
+    private readonly authenticator: Authenticator,
+    private readonly limits: RateLimitService,
   ) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
-    const req = ctx.switchToHttp().getRequest<{ user?: AuthUser }>();
-    if (this.env.AUTH_DISABLED) {
-      req.user = { id: 'local', role: 'admin', via: 'disabled' };
-      return true;
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    const path = req.routeOptions?.url ?? req.url.split('?')[0];
+    const metricsPrivate = path === '/metrics' && !this.env.METRICS_PUBLIC;
+    const isPublic = isAlwaysPublic(path) || (!metricsPrivate && this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()]) === true);
+
+    const outcome = await this.authenticator.authenticate(req.headers.authorization);
+    if (outcome.user) {
+      req.user = outcome.user;
+      const store = traceContext.get();
+      if (store) store.userId = outcome.user.id;
     }
-    throw new UnauthorizedException({ error: 'UNAUTHENTICATED', message: 'authentication required: send Authorization: Bearer <token or API key>' });
+
+    const cls = rateClassOf(req.method, path);
+    if (cls) {
+      const decision = await this.limits.consume(cls, outcome.user?.id, req.ip);
+      if (decision) {
+        applyRateLimitHeaders(reply, decision);
+        if (!decision.allowed) throw tooManyRequests(cls, decision);
+      }
+    }
+
+    const consumes = this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [ctx.getHandler(), ctx.getClass()]);
+    if (req.isMultipart?.() && !consumes?.includes('multipart/form-data')) {
+      throw new BadRequestException({ error: 'BAD_CONTENT_TYPE', message: 'Content-Type must be application/json on this route (multipart/form-data only on upload routes)' });
+    }
+
+    if (isPublic) return true;
+    if (!outcome.user) {
+      reply.header('WWW-Authenticate', outcome.problem ? 'Bearer realm="nitro-ai", error="invalid_token"' : 'Bearer realm="nitro-ai"');
+      throw new UnauthorizedException({ error: 'UNAUTHENTICATED', message: outcome.problem ?? 'authentication required: send Authorization: Bearer <access token or API key>' });
+    }
+    if (metricsPrivate) assertAdmin(outcome.user);
+    return true;
   }
 }

@@ -8,6 +8,7 @@ import { HttpErrorFilter } from '../common/http-error.filter';
 import { createValidationPipe } from '../common/validation.pipe';
 import { registerRequestContext } from './request-context.hook';
 import { setupSwagger } from './swagger';
+import { registerSecurity } from '../security/security.hooks';
 import { hasWebBuild, registerStaticFiles } from '../web/static-files';
 
 /** Builds the gateway (without listening) so tests and main.ts share one setup. */
@@ -28,6 +29,8 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
   // Upload routes read files with req.file({ limits }) and set their own size limit per route.
   await fastify.register(multipart as any, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: 100 * 1024 * 1024 } });
   registerRequestContext(fastify);
+  // Before any route exists: helmet, CORS, per-route body limits (set as routes register), upload size pre-check.
+  await registerSecurity(fastify, env);
   if (hasWebBuild(env.WEB_ROOT)) await registerStaticFiles(fastify, env.WEB_ROOT);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env), adapter, { logger: new PinoNestLogger(logger), bodyParser: true });
   app.useGlobalPipes(createValidationPipe());

@@ -1,0 +1,28 @@
+/**
+ * Redis keys of accounts, sessions and API keys. Users are keyed by the lower-cased username so
+ * "Alice" and "alice" can never be two accounts; the id as registered is stored inside.
+ * Ids never contain ':' (ID_PATTERN), so no key can collide with another kind.
+ */
+export const AUTH_KEYS = {
+  user: (lower: string) => `nitro:auth:user:${lower}`,
+  /** zset: created_at (ms) -> lower-cased username; its size decides who is the first (admin). */
+  users: 'nitro:auth:users',
+  settings: 'nitro:auth:settings',
+  /** Development only: the generated JWT key every gateway instance shares. */
+  jwtSecret: 'nitro:auth:jwt-secret',
+  /** set of refresh-token family ids of a user (revoked all at once when the user is disabled). */
+  userFamilies: (lower: string) => `nitro:auth:user:${lower}:families`,
+  /** hash { user, current }: `current` is the hash of the only refresh token that may still be used. */
+  family: (familyId: string) => `nitro:auth:family:${familyId}`,
+  /** hash { family, user } per refresh token ever issued (kept until expiry to detect reuse). */
+  refresh: (tokenHash: string) => `nitro:auth:refresh:${tokenHash}`,
+  /** hash { id, user, name, prefix, created_at } per API key, by the key's SHA-256. */
+  apiKey: (keyHash: string) => `nitro:auth:apikey:${keyHash}`,
+  /** hash key id -> key hash, per user. */
+  userApiKeys: (lower: string) => `nitro:auth:user:${lower}:apikeys`,
+  loginFailuresAccount: (lower: string) => `nitro:auth:login-fail:acct:${lower}`,
+  loginFailuresIp: (ip: string) => `nitro:auth:login-fail:ip:${ip}`,
+};
+
+export const API_KEY_PREFIX = 'nitro_';
+export const REFRESH_TOKEN_PREFIX = 'nrt_';

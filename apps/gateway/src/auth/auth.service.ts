@@ -1,0 +1,108 @@
+import { ConflictException, ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { GatewayEnv } from '@nitro/config';
+import { getLogger } from '@nitro/observability';
+import { UserRepository } from '../users/user.repository';
+import { AccessTokenService } from './access-token.service';
+import { AuthUser } from './auth-user';
+import { CredentialsDto, LogoutDto, MeDto, PublicUserDto, TokenResponseDto } from './auth.dto';
+import { LoginThrottle } from './login-throttle.service';
+import { PasswordHasher } from './password-hasher.service';
+import { SessionRepository } from './session.repository';
+
+const BAD_LOGIN = { error: 'INVALID_CREDENTIALS', message: 'invalid username or password' };
+
+/** Accounts and sessions: register, sign in, rotate refresh tokens, sign out. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly env: GatewayEnv,
+    private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: AccessTokenService,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  async register(dto: CredentialsDto): Promise<PublicUserDto> {
+    // Cheap checks first, so a taken name or a closed server costs no hashing; the Lua script re-checks atomically.
+    if (await this.users.exists(dto.username)) throw this.taken(dto.username);
+    if ((await this.users.count()) > 0 && !(await this.registrationOpen())) throw this.closed();
+    const created = await this.users.create(dto.username, await this.hasher.hash(dto.password), this.env.REGISTRATION_OPEN);
+    if (!created.ok) throw created.reason === 'exists' ? this.taken(dto.username) : this.closed();
+    if (created.role === 'admin') getLogger().info({ user: dto.username }, 'first account registered: it is the admin');
+    return { id: dto.username, role: created.role, created_at: created.created_at };
+  }
+
+  async login(dto: CredentialsDto, ip: string): Promise<TokenResponseDto> {
+    await this.throttle.assertAllowed(dto.username, ip);
+    const user = await this.users.find(dto.username);
+    const ok = user ? await this.hasher.verify(dto.password, user.passwordHash) : await this.hasher.verifyAgainstDummy(dto.password);
+    if (!user || !ok) {
+      await this.throttle.recordFailure(dto.username, ip);
+      throw new UnauthorizedException(BAD_LOGIN);
+    }
+    // Only someone who knows the password learns that the account is disabled.
+    if (user.disabled) throw new ForbiddenException({ error: 'ACCOUNT_DISABLED', message: 'this account is disabled: ask the admin' });
+    await this.throttle.reset(dto.username);
+    if (this.hasher.needsRehash(user.passwordHash)) await this.users.setPasswordHash(user.id, await this.hasher.hash(dto.password));
+    const session = await this.sessions.start(user.id, this.env.REFRESH_TOKEN_TTL_S);
+    return this.tokenResponse(user, session.token, session.familyId);
+  }
+
+  async refresh(refreshToken: string): Promise<TokenResponseDto> {
+    const res = await this.sessions.rotate(refreshToken, this.env.REFRESH_TOKEN_TTL_S);
+    if (res.status === 'reused') {
+      getLogger().warn({ user: res.userLower }, 'refresh token reused: session revoked');
+      throw new UnauthorizedException({ error: 'REFRESH_TOKEN_REUSED', message: 'this refresh token was already used, so the session was revoked for safety: sign in again' });
+    }
+    if (res.status !== 'ok') throw new UnauthorizedException({ error: 'INVALID_REFRESH_TOKEN', message: 'the refresh token is invalid, expired or revoked: sign in again' });
+    const user = await this.users.find(res.userLower);
+    if (!user || user.disabled) {
+      await this.sessions.revoke(res.familyId, res.userLower);
+      throw new UnauthorizedException({ error: 'ACCOUNT_DISABLED', message: 'this account is disabled or no longer exists' });
+    }
+    return this.tokenResponse(user, res.token, res.familyId);
+  }
+
+  /** Ends the session of the refresh token given, or else of the access token used. Idempotent: 204 either way. */
+  async logout(dto: LogoutDto, user: AuthUser | undefined): Promise<void> {
+    if (dto.refresh_token) {
+      const fam = await this.sessions.familyOf(dto.refresh_token);
+      if (fam) await this.sessions.revoke(fam.familyId, fam.userLower);
+      return;
+    }
+    if (user?.sessionId) return this.sessions.revoke(user.sessionId, user.id.toLowerCase());
+    if (!user) throw new UnauthorizedException({ error: 'UNAUTHENTICATED', message: 'send the refresh_token to end, or an access token in Authorization' });
+  }
+
+  async me(user: AuthUser): Promise<MeDto> {
+    if (user.via === 'disabled') return { id: user.id, role: user.role, via: user.via, created_at: new Date(0).toISOString() };
+    const rec = await this.users.find(user.id);
+    if (!rec) throw new NotFoundException({ error: 'NOT_FOUND', message: 'this account no longer exists' });
+    return { id: rec.id, role: rec.role, created_at: rec.created_at, via: user.via };
+  }
+
+  async registrationOpen(): Promise<boolean> {
+    return this.env.REGISTRATION_OPEN && (await this.users.registrationSetting()) !== false;
+  }
+
+  private async tokenResponse(user: { id: string; role: 'admin' | 'user'; created_at: string }, refreshToken: string, familyId: string): Promise<TokenResponseDto> {
+    const access = await this.tokens.sign({ sub: user.id, sid: familyId });
+    return {
+      access_token: access.token,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
+      refresh_token: refreshToken,
+      refresh_expires_in: this.env.REFRESH_TOKEN_TTL_S,
+      user: { id: user.id, role: user.role, created_at: user.created_at },
+    };
+  }
+
+  private taken(username: string) {
+    return new ConflictException({ error: 'USERNAME_TAKEN', message: `username "${username}" is taken (usernames are case-insensitive)` });
+  }
+
+  private closed() {
+    return new ForbiddenException({ error: 'REGISTRATION_CLOSED', message: 'registration is closed on this server: ask the admin for an account' });
+  }
+}

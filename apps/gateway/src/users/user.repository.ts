@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { REDIS_CLIENT } from '@nitro/service-kit';
+import { AUTH_KEYS } from '../auth/auth-keys.constants';
+import { userKey } from '../auth/token.util';
+
+export type Role = 'admin' | 'user';
+
+export interface UserRecord {
+  id: string;
+  role: Role;
+  disabled: boolean;
+  created_at: string;
+  /** The argon2id PHC string; never leaves the gateway. */
+  passwordHash: string;
+}
+
+export type CreateUserResult = { ok: true; role: Role; created_at: string } | { ok: false; reason: 'exists' | 'closed' };
+
+/**
+ * One Lua script so "the first user is admin" and "registration is closed" hold across every
+ * gateway instance: two simultaneous first registrations cannot both become admin.
+ * KEYS: user hash, users zset, settings hash. ARGV: id, password hash, created_at ms, config open, lower id.
+ */
+const CREATE_USER = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
+local role = 'user'
+if redis.call('ZCARD', KEYS[2]) == 0 then
+  role = 'admin'
+else
+  if ARGV[4] ~= '1' then return {'closed'} end
+  if redis.call('HGET', KEYS[3], 'registration_open') == '0' then return {'closed'} end
+end
+redis.call('HSET', KEYS[1], 'id', ARGV[1], 'pw', ARGV[2], 'role', role, 'disabled', '0', 'created_at', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
+return {'ok', role}
+`;
+
+/** Accounts and the registration setting in Redis. */
+@Injectable()
+export class UserRepository {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  async create(id: string, passwordHash: string, configOpen: boolean): Promise<CreateUserResult> {
+    const lower = userKey(id);
+    const now = Date.now();
+    const res = (await this.redis.eval(CREATE_USER, 3, AUTH_KEYS.user(lower), AUTH_KEYS.users, AUTH_KEYS.settings, id, passwordHash, String(now), configOpen ? '1' : '0', lower)) as string[];
+    if (res[0] === 'ok') return { ok: true, role: res[1] as Role, created_at: new Date(now).toISOString() };
+    return { ok: false, reason: res[0] as 'exists' | 'closed' };
+  }
+
+  async find(id: string): Promise<UserRecord | null> {
+    const h = await this.redis.hgetall(AUTH_KEYS.user(userKey(id)));
+    return h.id ? toRecord(h) : null;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.redis.exists(AUTH_KEYS.user(userKey(id)))) === 1;
+  }
+
+  async count(): Promise<number> {
+    return this.redis.zcard(AUTH_KEYS.users);
+  }
+
+  /** Oldest first; the password hash is dropped before anything is returned. */
+  async list(offset: number, limit: number): Promise<Omit<UserRecord, 'passwordHash'>[]> {
+    const ids = await this.redis.zrange(AUTH_KEYS.users, String(offset), String(offset + limit - 1));
+    if (!ids.length) return [];
+    const pipe = this.redis.pipeline();
+    for (const lower of ids) pipe.hmget(AUTH_KEYS.user(lower), 'id', 'role', 'disabled', 'created_at');
+    const rows = (await pipe.exec()) ?? [];
+    return rows
+      .map(([, v]) => v as (string | null)[])
+      .filter((v) => v?.[0])
+      .map(([uid, role, disabled, created]) => ({ id: uid!, role: role as Role, disabled: disabled === '1', created_at: new Date(Number(created)).toISOString() }));
+  }
+
+  /** false when no such user. */
+  async setDisabled(id: string, disabled: boolean): Promise<boolean> {
+    const key = AUTH_KEYS.user(userKey(id));
+    // HSET only when the user exists: a typo must not create a half account.
+    const res = await this.redis.eval(`if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end redis.call('HSET', KEYS[1], 'disabled', ARGV[1]) return 1`, 1, key, disabled ? '1' : '0');
+    return res === 1;
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.redis.eval(`if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'pw', ARGV[1]) end return 1`, 1, AUTH_KEYS.user(userKey(id)), passwordHash);
+  }
+
+  /** The admin's runtime switch; null when never set (the config decides alone). */
+  async registrationSetting(): Promise<boolean | null> {
+    const v = await this.redis.hget(AUTH_KEYS.settings, 'registration_open');
+    return v === null ? null : v === '1';
+  }
+
+  async setRegistrationOpen(open: boolean): Promise<void> {
+    await this.redis.hset(AUTH_KEYS.settings, 'registration_open', open ? '1' : '0');
+  }
+}
+
+function toRecord(h: Record<string, string>): UserRecord {
+  return { id: h.id, role: h.role === 'admin' ? 'admin' : 'user', disabled: h.disabled === '1', created_at: new Date(Number(h.created_at)).toISOString(), passwordHash: h.pw };
+}
