@@ -2,10 +2,12 @@
 const TOKENS = 'nitro.tokens';
 
 export interface Session {
+  /** Empty when the server runs with AUTH_DISABLED (single-user mode): no token is sent. */
   access: string;
   refresh?: string;
   userId: string;
   role?: string;
+  via?: string;
 }
 
 let session: Session | null = load();
@@ -54,27 +56,55 @@ export async function errorFrom(res: Response): Promise<ApiError> {
 }
 
 function authHeaders(): Record<string, string> {
-  return session ? { authorization: `Bearer ${session.access}` } : {};
+  return session?.access ? { authorization: `Bearer ${session.access}` } : {};
+}
+
+/**
+ * Without a stored session, asks the server who we are: a server with AUTH_DISABLED answers
+ * /auth/me for everyone (as "local"), so the sign-in form is skipped there.
+ */
+export async function detectOpenServer(): Promise<boolean> {
+  try {
+    const res = await fetch('/auth/me', { cache: 'no-store' });
+    if (!res.ok) return false;
+    const me = await res.json();
+    if (me.via !== 'disabled') return false;
+    setSession({ access: '', userId: me.id, role: me.role, via: me.via });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 let refreshing: Promise<boolean> | null = null;
 
+/**
+ * Refresh tokens are single use and reusing one revokes the session, so two open tabs must not
+ * both spend the same one: a Web Lock serialises them, and a tab that finds a newer token in
+ * localStorage (another tab refreshed) adopts it instead of refreshing again.
+ */
 async function refresh(): Promise<boolean> {
   if (!session?.refresh) return false;
-  refreshing ??= (async () => {
+  const stale = session.access;
+  const run = async (): Promise<boolean> => {
+    const stored = load();
+    if (stored?.access && stored.access !== stale) {
+      session = stored;
+      return true;
+    }
     try {
       const res = await fetch('/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: session?.refresh }) });
       if (!res.ok) return false;
       const t = await res.json();
-      setSession({ ...session!, access: t.access_token ?? t.accessToken, refresh: t.refresh_token ?? t.refreshToken ?? session!.refresh });
+      setSession({ ...session!, access: t.access_token, refresh: t.refresh_token });
       return true;
     } catch {
       return false;
-    } finally {
-      setTimeout(() => (refreshing = null), 0);
     }
-  })();
-  return refreshing;
+  };
+  const locked: Promise<boolean> = navigator.locks ? (navigator.locks.request('nitro-refresh', run) as unknown as Promise<boolean>) : run();
+  const pending = (refreshing ??= locked.finally(() => setTimeout(() => (refreshing = null), 0)));
+  return pending;
 }
 
 /** fetch() with the session's token; on 401 it refreshes once and retries, else signs out. */

@@ -1,23 +1,26 @@
 import './styles.css';
-import { currentSession, setSession } from './api';
-import { clear, h } from './dom';
+import './tabs.css';
+import { currentSession, detectOpenServer, setSession } from './api';
+import { clear, errorBox, h } from './dom';
 import { authView } from './tabs/auth.view';
-import { chatTab } from './tabs/chat.tab';
 import { TABS } from './tabs/registry';
 
 const main = document.getElementById('main')!;
 const nav = document.getElementById('tabs')!;
 const whoami = document.getElementById('whoami')!;
 const logout = document.getElementById('logout') as HTMLButtonElement;
+const themeToggle = document.getElementById('theme-toggle') as HTMLButtonElement;
 
 /** Light/dark: the system's choice until the person picks one. */
 function initTheme() {
+  const isDark = () => (document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) === 'dark';
   const saved = localStorage.getItem('nitro.theme');
   if (saved) document.documentElement.dataset.theme = saved;
-  document.getElementById('theme-toggle')!.addEventListener('click', () => {
-    const dark = (document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) === 'dark';
-    document.documentElement.dataset.theme = dark ? 'light' : 'dark';
+  themeToggle.setAttribute('aria-pressed', String(isDark()));
+  themeToggle.addEventListener('click', () => {
+    document.documentElement.dataset.theme = isDark() ? 'light' : 'dark';
     localStorage.setItem('nitro.theme', document.documentElement.dataset.theme);
+    themeToggle.setAttribute('aria-pressed', String(isDark()));
   });
 }
 
@@ -25,51 +28,70 @@ function renderTabs(active: string) {
   clear(nav);
   for (const t of TABS) {
     const selected = t.id === active;
-    nav.append(h('a', { href: `#${t.id}`, role: 'tab', id: `tab-${t.id}`, 'aria-selected': String(selected), 'aria-controls': 'main', tabindex: selected ? '0' : '-1', class: selected ? 'tab active' : 'tab' }, t.label));
+    nav.append(h('a', { href: `#${t.id}`, role: 'tab', id: `tab-${t.id}`, 'aria-selected': String(selected), 'aria-controls': 'panel', tabindex: selected ? '0' : '-1', class: selected ? 'tab active' : 'tab' }, t.label));
   }
 }
 
-// Arrow keys move between tabs, as in any tab list.
+// Arrow keys, Home and End move between tabs, as in any tab list.
 nav.addEventListener('keydown', (e) => {
   const ids = TABS.map((t) => t.id);
-  const i = ids.indexOf(location.hash.slice(1) || 'chat');
-  if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-    const next = ids[(i + (e.key === 'ArrowRight' ? 1 : ids.length - 1)) % ids.length];
-    location.hash = next;
-    requestAnimationFrame(() => document.getElementById(`tab-${next}`)?.focus());
-  }
+  const i = Math.max(0, ids.indexOf(location.hash.slice(1)));
+  const moves: Record<string, number> = { ArrowRight: i + 1, ArrowLeft: i - 1 + ids.length, Home: 0, End: ids.length - 1 };
+  if (!(e.key in moves)) return;
+  e.preventDefault();
+  const next = ids[moves[e.key] % ids.length];
+  location.hash = next;
+  requestAnimationFrame(() => document.getElementById(`tab-${next}`)?.focus());
 });
 
-function route() {
+let leaving: AbortController | null = null;
+let routeSeq = 0;
+
+/** Draws the current tab; the previous one is told to stop (streams, recorders) through its signal. */
+async function route() {
+  const seq = ++routeSeq;
+  leaving?.abort();
+  const here = (leaving = new AbortController());
   clear(main);
-  const session = currentSession();
-  logout.hidden = !session;
+  let session = currentSession();
+  if (!session && (await detectOpenServer())) session = currentSession();
+  if (seq !== routeSeq) return;
+  logout.hidden = !session?.access;
   whoami.textContent = session ? session.userId : '';
   if (!session) {
     clear(nav);
     authView(main, route);
     return;
   }
-  const id = location.hash.slice(1) || 'chat';
-  const tab = TABS.find((t) => t.id === id) ?? TABS[0];
+  const tab = TABS.find((t) => t.id === location.hash.slice(1)) ?? TABS[0];
   renderTabs(tab.id);
-  main.setAttribute('aria-labelledby', `tab-${tab.id}`);
-  (tab.id === 'chat' ? chatTab : tab.render)(main);
+  document.title = `${tab.label} · Nitro AI`;
+  const panel = h('div', { id: 'panel', role: 'tabpanel', 'aria-labelledby': `tab-${tab.id}` });
+  main.append(panel);
+  try {
+    const render = await tab.load();
+    if (seq === routeSeq) render(panel, here.signal);
+  } catch (err) {
+    // A chunk that cannot load means the server went away before this tab was ever cached.
+    panel.append(errorBox(`This tab could not load (${(err as Error).message}). Is the server reachable?`, () => void route()));
+  }
 }
 
 logout.addEventListener('click', async () => {
   const s = currentSession();
   if (s?.refresh) await fetch('/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.access}` }, body: JSON.stringify({ refresh_token: s.refresh }) }).catch(() => undefined);
   setSession(null);
-  route();
+  void route();
 });
-window.addEventListener('nitro:signed-out', route);
-window.addEventListener('hashchange', route);
+window.addEventListener('nitro:signed-out', () => void route());
+window.addEventListener('hashchange', () => void route());
 
 /** The server being unreachable is said plainly; the shell itself comes from the service worker's cache. */
 async function checkServer() {
   const banner = document.getElementById('offline-banner')!;
-  const ok = await fetch('/health', { cache: 'no-store' }).then((r) => r.ok).catch(() => false);
+  const ok = await fetch('/health', { cache: 'no-store' })
+    .then((r) => r.ok)
+    .catch(() => false);
   banner.hidden = ok;
   document.body.classList.toggle('offline', !ok);
 }
@@ -80,4 +102,4 @@ setInterval(checkServer, 15_000);
 if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => undefined);
 initTheme();
 void checkServer();
-route();
+void route();

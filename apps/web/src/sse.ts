@@ -5,21 +5,32 @@ export interface SseEvent {
   data: any;
 }
 
+type Handler = (e: SseEvent) => void;
+
 /**
  * POST + Server-Sent Events (EventSource cannot POST or send a bearer token). Aborting the signal
  * closes the connection, which cancels the work on the server.
  */
-export async function postSse(path: string, body: unknown, onEvent: (e: SseEvent) => void, signal?: AbortSignal): Promise<void> {
-  const res = await api(path, { method: 'POST', json: body, signal, headers: { accept: 'text/event-stream' } });
+export async function postSse(path: string, body: unknown, onEvent: Handler, signal?: AbortSignal): Promise<void> {
+  await sseRequest(path, { method: 'POST', json: body, signal }, onEvent);
+}
+
+/** Multipart POST (an audio or file upload) answered with Server-Sent Events. */
+export async function postFormSse(path: string, form: FormData, onEvent: Handler, signal?: AbortSignal): Promise<void> {
+  await sseRequest(path, { method: 'POST', body: form, signal }, onEvent);
+}
+
+export async function getSse(path: string, onEvent: Handler, signal?: AbortSignal): Promise<void> {
+  await sseRequest(path, { signal }, onEvent);
+}
+
+async function sseRequest(path: string, init: RequestInit & { json?: unknown }, onEvent: Handler): Promise<void> {
+  const res = await api(path, { ...init, headers: { accept: 'text/event-stream' } });
   await readSseResponse(res, onEvent);
 }
 
-export async function getSse(path: string, onEvent: (e: SseEvent) => void, signal?: AbortSignal): Promise<void> {
-  const res = await api(path, { signal, headers: { accept: 'text/event-stream' } });
-  await readSseResponse(res, onEvent);
-}
-
-async function readSseResponse(res: Response, onEvent: (e: SseEvent) => void): Promise<void> {
+/** Parses the stream block by block; comment lines (keep-alives) and unknown fields are skipped. */
+async function readSseResponse(res: Response, onEvent: Handler): Promise<void> {
   if (!res.ok || !res.body) throw await errorFrom(res);
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
@@ -27,7 +38,7 @@ async function readSseResponse(res: Response, onEvent: (e: SseEvent) => void): P
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    buf += decoder.decode(value, { stream: true });
+    buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
     let idx: number;
     while ((idx = buf.indexOf('\n\n')) >= 0) {
       const block = buf.slice(0, idx);
@@ -35,8 +46,8 @@ async function readSseResponse(res: Response, onEvent: (e: SseEvent) => void): P
       let event = 'message';
       const data: string[] = [];
       for (const line of block.split('\n')) {
-        if (line.startsWith('event: ')) event = line.slice(7);
-        else if (line.startsWith('data: ')) data.push(line.slice(6));
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(line[5] === ' ' ? 6 : 5));
       }
       if (data.length) onEvent({ event, data: JSON.parse(data.join('\n')) });
     }

@@ -22,7 +22,10 @@ interface SessionInfo {
 const CURRENT = 'nitro.chat.session';
 const newId = () => `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** Chat: conversation list, streamed Markdown answers, stop, retry, provider and model per answer. */
+/**
+ * Chat: conversation list, streamed Markdown answers, stop, retry, provider and model per answer.
+ * Leaving the tab does not cancel an answer being written: it is stored and shows on return.
+ */
 export function chatTab(root: HTMLElement): void {
   const user = currentSession()!.userId;
   let sessionId = localStorage.getItem(CURRENT) ?? newId();
@@ -109,6 +112,8 @@ export function chatTab(root: HTMLElement): void {
     send.disabled = true;
     stop.hidden = false;
     let failed: string | null = null;
+    let finished = false;
+    let stopped = false;
     try {
       await postSse('/chat/stream', { message: text, user_id: user, session_id: sessionId }, (e) => {
         if (e.event === 'meta') meta.textContent = `${e.data.ai_source} / ${e.data.ai_model}`;
@@ -116,18 +121,24 @@ export function chatTab(root: HTMLElement): void {
           answer.content += e.data.text;
           body.replaceChildren(renderMarkdown(answer.content));
           log.scrollTop = log.scrollHeight;
-        } else if (e.event === 'done') meta.textContent = `${formatTime(e.data.timestamp)} · ${e.data.ai_source} / ${e.data.ai_model}`;
-        else if (e.event === 'error') failed = e.data.message;
+        } else if (e.event === 'done') {
+          finished = true;
+          meta.textContent = `${formatTime(e.data.timestamp)} · ${e.data.ai_source} / ${e.data.ai_model} `;
+          meta.append(h('button', { type: 'button', class: 'link-btn', 'aria-label': 'Read this answer aloud', onclick: () => speakText(answer.content) }, '🔊'));
+        } else if (e.event === 'error') failed = e.data.message;
       }, controller.signal);
     } catch (e) {
-      failed = (e as Error).name === 'AbortError' ? null : (e as Error).message;
-      if ((e as Error).name === 'AbortError') meta.append(h('span', { class: 'badge-warn' }, ' stopped'));
+      stopped = (e as Error).name === 'AbortError';
+      failed = stopped ? null : (e as Error).message;
+      if (stopped) meta.append(h('span', { class: 'badge-warn' }, ' stopped'));
     } finally {
       live.classList.remove('streaming');
       controller = null;
       send.disabled = false;
       stop.hidden = true;
     }
+    // A stream cut without `done` (server restart, network) is as much a failure as an `error` event.
+    if (!failed && !finished && !stopped) failed = 'The connection was lost before the answer was complete.';
     if (failed) live.append(errorBox(failed, () => void ask(text)));
     void refreshList();
   }

@@ -1,21 +1,22 @@
-import { agentsTab } from './agents.tab';
-import { imagesTab } from './images.tab';
-import { searchTab } from './search.tab';
-import { videoTab } from './video.tab';
-import { voiceTab } from './voice.tab';
+/**
+ * A tab draws itself into `root`. `signal` is aborted when the person leaves the tab: pass it to
+ * fetches and streams, and stop recorders or players on it.
+ */
+export type TabRender = (root: HTMLElement, signal: AbortSignal) => void;
 
 export interface TabDef {
   id: string;
   label: string;
-  render: (root: HTMLElement) => void;
+  /** Loaded on first visit, so the first paint only carries the chat code. */
+  load: () => Promise<TabRender>;
 }
 
-/** The seed's five tabs, plus agents. Chat is rendered by main.ts (it is the default). */
+/** The seed's five tabs, plus agents. */
 export const TABS: TabDef[] = [
-  { id: 'chat', label: 'Chat', render: () => undefined },
-  { id: 'images', label: 'Images', render: imagesTab },
-  { id: 'voice', label: 'Voice', render: voiceTab },
-  { id: 'search', label: 'Search', render: searchTab },
-  { id: 'video', label: 'Video', render: videoTab },
-  { id: 'agents', label: 'Agents', render: agentsTab },
+  { id: 'chat', label: 'Chat', load: () => import('./chat.tab').then((m) => m.chatTab) },
+  { id: 'images', label: 'Images', load: () => import('./images.tab').then((m) => m.imagesTab) },
+  { id: 'voice', label: 'Voice', load: () => import('./voice.tab').then((m) => m.voiceTab) },
+  { id: 'search', label: 'Search', load: () => import('./search.tab').then((m) => m.searchTab) },
+  { id: 'video', label: 'Video', load: () => import('./video.tab').then((m) => m.videoTab) },
+  { id: 'agents', label: 'Agents', load: () => import('./agents.tab').then((m) => m.agentsTab) },
 ];

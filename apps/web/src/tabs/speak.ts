@@ -1,17 +1,19 @@
 import { api, errorFrom } from '../api';
+import { toast } from '../dom';
 
 let playing: HTMLAudioElement | null = null;
 
-/** Text-to-speech of any text through POST /voice/speak; plays in the page. */
+/** Text-to-speech of any text through POST /voice/speak; plays in the page, errors as a toast. */
 export async function speakText(text: string): Promise<void> {
   playing?.pause();
-  const res = await api('/voice/speak', { method: 'POST', json: { text: text.slice(0, 5000), format: 'mp3' } });
-  if (!res.ok) {
-    alert((await errorFrom(res)).message);
-    return;
+  try {
+    const res = await api('/voice/speak', { method: 'POST', json: { text: text.slice(0, 5000), format: 'mp3' } });
+    if (!res.ok) throw await errorFrom(res);
+    const url = URL.createObjectURL(await res.blob());
+    playing = new Audio(url);
+    playing.addEventListener('ended', () => URL.revokeObjectURL(url));
+    await playing.play();
+  } catch (err) {
+    if ((err as Error).name !== 'NotAllowedError') toast(`Could not read aloud: ${(err as Error).message}`, 'error');
   }
-  const url = URL.createObjectURL(await res.blob());
-  playing = new Audio(url);
-  playing.addEventListener('ended', () => URL.revokeObjectURL(url));
-  await playing.play().catch(() => undefined);
 }
