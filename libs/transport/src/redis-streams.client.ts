@@ -7,7 +7,7 @@ import { decodeReply, encodeRequest } from './packet.codec';
 import { createRedisConnection, openConnection, type TransportRedis } from './redis-connection.factory';
 import { ReplySequencer } from './reply-sequencer.util';
 import { PresenceTracker } from './presence-tracker.util';
-import { DEFAULT_MAX_LEN, DEFAULT_TIMEOUT_MS, REPLY_STREAM_TTL_MS, replyStreamKey, requestStreamKey } from './transport.constants';
+import { cancelChannel, DEFAULT_MAX_LEN, DEFAULT_TIMEOUT_MS, REPLY_STREAM_TTL_MS, replyStreamKey, requestStreamKey } from './transport.constants';
 import { ReplicaLostError, ServiceUnavailableError, TransportError, TransportTimeoutError } from './transport.errors';
 import { TransportMetrics } from './transport.metrics';
 import type { RedisStreamsClientOptions } from './transport.options';
@@ -120,7 +120,14 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
     else if (known === false) process.nextTick(send, false);
     else this.presence?.check().then(send, (err: Error) => this.fail(id, new ServiceUnavailableError(this.service, pattern, `presence check failed (${err.message})`), 'unavailable'));
     return () => {
-      if (this.pending.delete(id)) this.metrics.setInFlight(this.service, this.pending.size);
+      const req = this.pending.get(id);
+      if (!req) return; // finished normally: nothing to cancel
+      this.pending.delete(id);
+      this.metrics.setInFlight(this.service, this.pending.size);
+      // The caller stopped listening (a browser pressed Stop, a socket closed): tell the replica
+      // serving it to unsubscribe its handler, which aborts the work behind it (e.g. generation).
+      const responder = req.sequencer.currentResponder;
+      if (responder) this.cmd?.call('PUBLISH', cancelChannel(responder), `${this.replyKey}|${id}`).catch(() => undefined);
     };
   }
 

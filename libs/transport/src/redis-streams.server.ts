@@ -7,9 +7,10 @@ import { decodeRequest, encodeReply, type RequestEnvelope } from './packet.codec
 import { createRedisConnection, isBusyGroupError, isNoGroupError, openConnection, type TransportRedis } from './redis-connection.factory';
 import { RedisStreamsContext } from './redis-streams.context';
 import { StreamMaintenance } from './stream-maintenance.util';
-import { DEAD_CONSUMER_IDLE_MS, DEFAULT_CLAIM_IDLE_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_LEN, PATTERN_NOT_FOUND, REPLY_STREAM_PREFIX, requestStreamKey } from './transport.constants';
+import { cancelChannel, DEAD_CONSUMER_IDLE_MS, DEFAULT_CLAIM_IDLE_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_LEN, PATTERN_NOT_FOUND, REPLY_STREAM_PREFIX, requestStreamKey } from './transport.constants';
 import { TransportMetrics } from './transport.metrics';
 import type { RedisStreamsServerOptions } from './transport.options';
+import type { Subscription } from 'rxjs';
 
 export const REDIS_STREAMS_TRANSPORT = Symbol('REDIS_STREAMS');
 const READ_BLOCK_MS = 5_000;
@@ -39,6 +40,9 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
   private readonly metrics = new TransportMetrics('server');
   private readonly log: Logger;
   private readonly inFlight = new Map<string, InFlight>();
+  /** `<replyTo>|<requestId>` -> the handler's subscription and entry, so a cancel can stop it. */
+  private readonly running$ = new Map<string, { sub: Subscription; entryId: string }>();
+  private canceller?: TransportRedis;
   private readonly listeners: [string, Listener][] = [];
   private cmd?: TransportRedis;
   private reader?: TransportRedis;
@@ -71,6 +75,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
       this.reader = reader;
       await Promise.all([openConnection(cmd), openConnection(reader)]);
       await this.ensureGroup();
+      await this.listenForCancels();
       this.maintenance = new StreamMaintenance({
         cmd,
         service: this.options.service,
@@ -114,6 +119,8 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     const drainUntil = Date.now() + (this.options.drainTimeoutMs ?? 10_000);
     while (this.inFlight.size > 0 && Date.now() < drainUntil) await sleep(20);
     this.maintenance?.stop();
+    this.canceller?.disconnect();
+    this.canceller = undefined;
     this.flushAcks(cmd);
     await this.maintenance?.leave().catch((err) => this.log.warn(`leaving group: ${(err as Error).message}`));
     await cmd.quit().catch(() => cmd.disconnect());
@@ -130,6 +137,21 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
   unwrap<T>(): T {
     if (!this.cmd) throw new Error('Not initialized. Please call the "listen"/"startAllMicroservices" method before accessing the server.');
     return this.cmd as T;
+  }
+
+  /** Clients that stop listening publish on this replica's channel; the handler is unsubscribed (its teardown aborts the work). */
+  private async listenForCancels(): Promise<void> {
+    const sub = createRedisConnection(this.options.redisUrl, { name: `${this.consumer}:cancel`, blocking: true }, this.log);
+    this.canceller = sub;
+    await openConnection(sub);
+    sub.on('message', (_channel: string, key: string) => {
+      const run = this.running$.get(key);
+      if (!run) return;
+      this.running$.delete(key);
+      run.sub.unsubscribe();
+      this.finish(run.entryId, 'cancelled');
+    });
+    await sub.subscribe(cancelChannel(this.consumer));
   }
 
   private async ensureGroup(): Promise<void> {
@@ -208,8 +230,12 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
       if (replyTo.startsWith(REPLY_STREAM_PREFIX)) {
         this.cmd?.call('XADD', replyTo, 'NOMKSTREAM', 'MAXLEN', '~', this.maxLen, '*', 'p', body).catch((err) => this.log.warn(`reply to ${replyTo}: ${(err as Error).message}`));
       }
-      if (packet.isDisposed) this.finish(entryId, failed ? 'error' : 'ok');
+      if (packet.isDisposed) {
+        this.running$.delete(runKey);
+        this.finish(entryId, failed ? 'error' : 'ok');
+      }
     };
+    const runKey = `${replyTo}|${req.id}`;
     if (!handler) {
       const message = `There is no matching message handler defined in the remote service "${this.options.service}" for pattern "${req.pattern}"`;
       return respond({ err: { status: 'error', code: PATTERN_NOT_FOUND, message }, isDisposed: true });
@@ -222,7 +248,8 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     }
     const run = async () => {
       try {
-        this.send(this.transformToObservable(await handler(data, ctx)), respond);
+        const sub = this.send(this.transformToObservable(await handler(data, ctx)), respond);
+        if (this.inFlight.has(entryId) && !sub.closed) this.running$.set(runKey, { sub, entryId });
       } catch (err) {
         respond({ err, isDisposed: true });
       }

@@ -23,6 +23,11 @@ export class ReplySequencer {
     return this.delivered;
   }
 
+  /** The replica currently answering (known after its first packet). */
+  get currentResponder(): string | undefined {
+    return this.responder;
+  }
+
   accept(packet: ReplyPacket): SequencerResult {
     if (this.responder === undefined) {
       this.responder = packet.from;

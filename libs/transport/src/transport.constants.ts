@@ -7,6 +7,8 @@ export const replyStreamKey = (clientId: string): string => `nitro:rep:${clientI
 /** Sorted set of a service's replicas, scored by their last heartbeat (Redis server time, ms). */
 export const presenceKey = (service: string): string => `nitro:svc:${service}`;
 export const REPLY_STREAM_PREFIX = 'nitro:rep:';
+/** Pub/sub channel of one replica: a client that stops listening publishes `<replyTo>|<requestId>` here. */
+export const cancelChannel = (consumer: string): string => `nitro:cancel:${consumer}`;
 
 export const DEFAULT_CONCURRENCY = 64;
 export const DEFAULT_MAX_LEN = 10_000;

@@ -48,6 +48,25 @@ describe('Redis Streams transport: request/reply against real replicas', () => {
     expect(packets.map((p) => p.i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it('stops the handler on the serving replica when the caller unsubscribes (cancellation)', async () => {
+    const key = `${service}:ticker:${Date.now()}`;
+    const got: number[] = [];
+    await new Promise<void>((resolve) => {
+      const sub = client.send<{ i: number }>('ticker', { key }).subscribe((p) => {
+        got.push(p.i);
+        if (got.length === 3) {
+          sub.unsubscribe();
+          resolve();
+        }
+      });
+    });
+    await waitFor(async () => (await admin.get(key)) !== null, { timeoutMs: 5_000, intervalMs: 20 });
+    const stoppedAt = Number(/stopped after (\d+)/.exec((await admin.get(key)) as string)?.[1]);
+    expect(stoppedAt).toBeGreaterThanOrEqual(3);
+    expect(stoppedAt).toBeLessThan(60); // it would tick forever without the cancel
+    expect(client.inFlight).toBe(0);
+  });
+
   it('propagates an RpcException payload as the error object', async () => {
     const result = await settle(one(client.send('fail', { status: 404, code: 'NOT_FOUND', message: 'no such user' })));
     expect(result).toEqual({ ok: false, error: { status: 404, code: 'NOT_FOUND', message: 'no such user' } });
