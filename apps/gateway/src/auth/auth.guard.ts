@@ -1,9 +1,10 @@
-import { BadRequestException, CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DECORATORS } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayEnv } from '@nitro/config';
 import { traceContext } from '@nitro/observability';
+import { assertContentType } from '../security/content-type.check';
 import { applyRateLimitHeaders, tooManyRequests } from '../security/rate-limit.headers';
 import { RateLimitService } from '../security/rate-limit.service';
 import { isAlwaysPublic, rateClassOf } from '../security/route-class';
@@ -14,7 +15,7 @@ import { Authenticator } from './authenticator.service';
  * Global guard, in this order so a flood of bad credentials still spends its budget:
  * 1. read the credentials (a bad token is only an error on protected routes);
  * 2. rate limit per client IP and per user, shared by all gateway instances;
- * 3. refuse multipart bodies on routes that do not declare them;
+ * 3. refuse bodies that are neither JSON nor multipart on an upload route;
  * 4. 401 when a protected route has no valid caller.
  */
 @Injectable()
@@ -49,9 +50,8 @@ export class AuthGuard implements CanActivate {
       }
     }
 
-    const consumes = this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [ctx.getHandler(), ctx.getClass()]);
-    if (req.isMultipart?.() && !consumes?.includes('multipart/form-data')) {
-      throw new BadRequestException({ error: 'BAD_CONTENT_TYPE', message: 'Content-Type must be application/json on this route (multipart/form-data only on upload routes)' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      assertContentType(req.headers['content-type'], this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [ctx.getHandler(), ctx.getClass()]));
     }
 
     if (isPublic) return true;
