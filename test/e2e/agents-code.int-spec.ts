@@ -8,6 +8,8 @@ import { Platform, startPlatform } from '../support/platform';
  */
 jest.setTimeout(120_000);
 
+const ME = '__me__';
+
 describe('agents: code assistant, list and bad input (gateway + agents, no ai-router)', () => {
   let p: Platform;
 
@@ -16,7 +18,8 @@ describe('agents: code assistant, list and bad input (gateway + agents, no ai-ro
   });
   afterAll(() => p?.stop());
 
-  const post = (path: string, json: unknown) => p.request(path, { method: 'POST', json });
+  /** Tables are built before the platform exists: ME stands for the signed-in test user's id. */
+  const post = (path: string, json: unknown) => p.request(path, { method: 'POST', json: JSON.parse(JSON.stringify(json).replaceAll(`"${ME}"`, JSON.stringify(p.userId))) });
 
   it('GET /agent/list: the three agents with their tasks and input schemas', async () => {
     const res = await p.request('/agent/list');
@@ -57,6 +60,12 @@ describe('agents: code assistant, list and bad input (gateway + agents, no ai-ro
     expect(report.llm.available).toBe(false);
   });
 
+  it("acting for another user is a 403 (the caller's own id is the default)", async () => {
+    const res = await post('/agent/execute', { task: 'list_tasks', user_id: 'someone-else' });
+    expect(res.status).toBe(403);
+    expect((await res.json()).message).toMatch(/someone-else/);
+  });
+
   it('an unknown task is a 400 listing the valid ones', async () => {
     const res = await post('/agent/execute', { task: 'make_coffee', data: {} });
     expect(res.status).toBe(400);
@@ -78,12 +87,12 @@ describe('agents: code assistant, list and bad input (gateway + agents, no ai-ro
     ['execute: code of the wrong type', '/agent/execute', { task: 'analyze_code', data: { code: 12 } }, /data\.code must be a string/],
     ['execute: unknown data field', '/agent/execute', { task: 'analyze_code', data: { code: 'x', colour: 'red' } }, /data\.colour/],
     ['execute: bad user_id', '/agent/execute', { task: 'list_tasks', user_id: '../x' }, /user_id/],
-    ['code-review: code missing', '/agent/code-review', { language: 'python', user_id: 'local' }, /code/],
-    ['code-review: empty code', '/agent/code-review', { code: '', user_id: 'local' }, /code must not be empty/],
-    ['code-review: blank code', '/agent/code-review', { code: '   \n', language: 'python', user_id: 'local' }, /code must not be blank/],
-    ['code-review: unknown language', '/agent/code-review', { code: 'x', language: 'cobol', user_id: 'local' }, /language must be one of/],
-    ['code-review: undetectable language', '/agent/code-review', { code: 'hello there', user_id: 'local' }, /language could not be detected/],
-    ['code-review: llm not a boolean', '/agent/code-review', { code: 'x = 1', llm: 'no', user_id: 'local' }, /llm must be a boolean/],
+    ['code-review: code missing', '/agent/code-review', { language: 'python', user_id: ME }, /code/],
+    ['code-review: empty code', '/agent/code-review', { code: '', user_id: ME }, /code must not be empty/],
+    ['code-review: blank code', '/agent/code-review', { code: '   \n', language: 'python', user_id: ME }, /code must not be blank/],
+    ['code-review: unknown language', '/agent/code-review', { code: 'x', language: 'cobol', user_id: ME }, /language must be one of/],
+    ['code-review: undetectable language', '/agent/code-review', { code: 'hello there', user_id: ME }, /language could not be detected/],
+    ['code-review: llm not a boolean', '/agent/code-review', { code: 'x = 1', llm: 'no', user_id: ME }, /llm must be a boolean/],
     ['code-review: body is an array', '/agent/code-review', [1], /body must be a JSON object/],
   ])('%s -> 400 naming the field', async (_name, path, body, message) => {
     const res = await post(path, body);

@@ -115,9 +115,15 @@ describe('agents: task scheduler (gateway + agents replicas, real Redis and Bull
     expect(list.find((t: { task_id: string }) => t.task_id === id)).toMatchObject({ status: 'done', runs: 1 });
   });
 
-  it("another user's task id is a 404; a malformed id is a 400", async () => {
-    expect((await p.request(`/agent/tasks/someone-else/${taskId}/runs`)).status).toBe(404);
-    expect((await p.request(`/agent/tasks/someone-else/${taskId}`, { method: 'DELETE' })).status).toBe(404);
+  it("another user's task id is a 404 for them; another user's path is a 403; the admin may look", async () => {
+    const other = await p.createUser();
+    const as = (path: string, init: RequestInit = {}) => fetch(`${p.baseUrl}${path}`, { ...init, headers: other.headers });
+    expect((await as(`/agent/tasks/${other.id}/${taskId}/runs`)).status).toBe(404);
+    expect((await as(`/agent/tasks/${other.id}/${taskId}`, { method: 'DELETE' })).status).toBe(404);
+    expect(await (await as(`/agent/tasks/${other.id}`)).json()).toEqual([]);
+    expect((await as(`/agent/tasks/${p.userId}/${taskId}/runs`)).status).toBe(403);
+    const admin = await fetch(`${p.baseUrl}/agent/tasks/${p.userId}/${taskId}/runs`, { headers: p.admin!.headers });
+    expect(admin.status).toBe(200);
     const bad = await p.request(`/agent/tasks/${p.userId}/not-a-task/runs`);
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toMatch(/task_id/);

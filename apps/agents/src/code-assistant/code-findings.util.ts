@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FindingDto, FindingSeverity, FunctionInfoDto } from '@nitro/contracts';
 import { ImportedName, LanguageSpec } from './languages';
 import { measureFunction } from './function-metrics.util';
-import { endLineOf, lineOf, walk } from './syntax-walk.util';
+import { endLineOf, lineOf, traverse } from './syntax-walk.util';
 
 export interface Thresholds {
   maxFunctionLines: number;
@@ -19,6 +19,8 @@ export interface StaticAnalysis {
 
 const MAX_SYNTAX_ERRORS = 5;
 const MAX_FUNCTIONS_LISTED = 500;
+/** Node types a debug print can be (every language's call node, and `debugger`). */
+const DEBUG_CANDIDATES = new Set(['call', 'call_expression', 'method_invocation', 'debugger_statement']);
 const TODO_RE = /\b(TODO|FIXME|XXX|HACK)\b:?\s*(.*)/;
 
 function finding(rule: string, line: number, severity: FindingSeverity, message: string, suggestion: string, symbol?: string): FindingDto {
@@ -65,22 +67,34 @@ export function collectFindings(root: Node, spec: LanguageSpec, t: Thresholds): 
   const imported: ImportedName[] = [];
   const used = new Set<string>();
   let syntaxErrors = 0;
-  for (const node of walk(root, (n) => spec.importTypes.has(n.type))) {
-    if ((node.type === 'ERROR' || node.isMissing) && syntaxErrors++ < MAX_SYNTAX_ERRORS) {
-      const what = node.isMissing ? `missing "${node.type}"` : `unexpected "${node.text.split('\n')[0].slice(0, 40)}"`;
-      findings.push(finding('syntax-error', lineOf(node), 'error', `Syntax error: ${what}`, 'Fix the syntax first; findings after this point may be incomplete.'));
+  traverse(root, (c) => {
+    const type = c.nodeType;
+    if ((type === 'ERROR' || c.nodeIsMissing) && syntaxErrors++ < MAX_SYNTAX_ERRORS) {
+      const what = c.nodeIsMissing ? `missing "${type}"` : `unexpected "${c.nodeText.split('\n')[0].slice(0, 40)}"`;
+      findings.push(finding('syntax-error', c.startPosition.row + 1, 'error', `Syntax error: ${what}`, 'Fix the syntax first; findings after this point may be incomplete.'));
     }
-    if (spec.importTypes.has(node.type)) imported.push(...spec.imports(node));
-    else if (spec.identifierTypes.has(node.type)) used.add(node.text);
-    else if (spec.commentTypes.has(node.type)) findings.push(...todoFindings(node));
-    if (spec.functionTypes.has(node.type)) {
-      const f = functionFindings(node, spec, t);
+    if (!c.nodeIsNamed) return false;
+    if (spec.identifierTypes.has(type)) {
+      used.add(c.nodeText);
+      return false;
+    }
+    // Only these need a Node object (and its children); everything else stays on the cursor.
+    if (spec.importTypes.has(type)) {
+      imported.push(...spec.imports(c.currentNode));
+      return false; // an import's own names are not uses
+    }
+    if (spec.commentTypes.has(type)) findings.push(...todoFindings(c.currentNode));
+    if (spec.functionTypes.has(type)) {
+      const f = functionFindings(c.currentNode, spec, t);
       if (functions.length < MAX_FUNCTIONS_LISTED) functions.push(f.info);
       findings.push(...f.findings);
     }
-    const print = spec.debugPrint(node);
-    if (print) findings.push(finding('debug-print', lineOf(node), 'warning', `${print} left in the code`, spec.printHint));
-  }
+    if (DEBUG_CANDIDATES.has(type)) {
+      const print = spec.debugPrint(c.currentNode);
+      if (print) findings.push(finding('debug-print', c.startPosition.row + 1, 'warning', `${print} left in the code`, spec.printHint));
+    }
+    return true;
+  });
   for (const imp of imported) {
     if (used.has(imp.name)) continue;
     const severity = spec.language === 'go' ? 'error' : 'warning'; // Go refuses to compile an unused import

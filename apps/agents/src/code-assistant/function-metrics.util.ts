@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { isElseIf, LanguageSpec } from './languages';
-import { lineOf, operatorTokens } from './syntax-walk.util';
+import { LanguageSpec } from './languages';
+import { lineOf, traverse } from './syntax-walk.util';
 
 export interface FunctionMetrics {
   /** Deepest control-flow nesting inside the function (0 = straight-line code). */
@@ -11,38 +11,44 @@ export interface FunctionMetrics {
   complexity: number;
 }
 
-/** `case` labels count as decisions, `default` does not (Java puts both in switch_label). */
-function isDecision(node: Node, spec: LanguageSpec): boolean {
-  if (!spec.decisionTypes.has(node.type)) return false;
-  return !(node.type === 'switch_label' && node.text.trimStart().startsWith('default'));
-}
-
 /**
  * Metrics of one function, not counting functions nested inside it (they are measured on their
- * own). Iterative with an explicit stack so pathological nesting cannot overflow the call stack.
+ * own). Operators are counted as the anonymous tokens (`&&`, `or`) under a logical node; an `if`
+ * directly under an `else` (else-if) continues a chain rather than nesting deeper.
  */
 export function measureFunction(fn: Node, spec: LanguageSpec): FunctionMetrics {
   let complexity = 1;
   let nestingDepth = 0;
   let deepestLine = lineOf(fn);
-  const stack: [Node, number][] = [[fn, 0]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
-    if (node !== fn && spec.functionTypes.has(node.type)) continue;
-    if (isDecision(node, spec)) complexity++;
-    if (spec.logicalTypes.has(node.type) && operatorTokens(node).some((op) => spec.logicalOperators.has(op))) complexity++;
-    let inner = depth;
-    if (spec.nestingTypes.has(node.type) && !isElseIf(node)) {
-      inner = depth + 1;
-      if (inner > nestingDepth) {
-        nestingDepth = inner;
-        deepestLine = lineOf(node);
+  let depth = 0;
+  const nests: boolean[] = [];
+  traverse(
+    fn,
+    (c, parent) => {
+      const type = c.nodeType;
+      const nested = parent !== undefined && spec.functionTypes.has(type);
+      if (!c.nodeIsNamed) {
+        if (parent && spec.logicalTypes.has(parent) && spec.logicalOperators.has(type)) complexity++;
+        nests.push(false);
+        return false;
       }
-    }
-    for (let i = node.childCount - 1; i >= 0; i--) {
-      const child = node.child(i);
-      if (child) stack.push([child, inner]);
-    }
-  }
+      if (nested) {
+        nests.push(false);
+        return false;
+      }
+      // `case` labels count, `default` does not (Java puts both in switch_label).
+      if (spec.decisionTypes.has(type) && !(type === 'switch_label' && c.nodeText.trimStart().startsWith('default'))) complexity++;
+      const opens = spec.nestingTypes.has(type) && !(type === 'if_statement' && (parent === 'else_clause' || parent === 'if_statement'));
+      nests.push(opens);
+      if (opens && ++depth > nestingDepth) {
+        nestingDepth = depth;
+        deepestLine = c.startPosition.row + 1;
+      }
+      return true;
+    },
+    () => {
+      if (nests.pop()) depth--;
+    },
+  );
   return { nestingDepth, deepestLine, complexity };
 }

@@ -1,37 +1,42 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, TreeCursor } from 'web-tree-sitter';
 
 /** 1-based line of a node's first character. */
 export const lineOf = (node: Node): number => node.startPosition.row + 1;
 export const endLineOf = (node: Node): number => node.endPosition.row + 1;
 
 /**
- * Pre-order walk without recursion: generated code (long `a + a + ...` chains) nests deeper than
- * the JS call stack allows. Children of a node for which `skipChildren` is true are not visited.
+ * Pre-order traversal with a TreeCursor and no recursion: generated code (long `a + a + ...`
+ * chains) nests deeper than the JS call stack allows, and a cursor avoids creating a Node object
+ * per visited node, which is most of the cost in web-tree-sitter. `enter` sees the cursor on each
+ * node with its parent's type and returns false to skip that node's children; `leave` runs after
+ * a node's subtree (not for the root).
  */
-export function* walk(root: Node, skipChildren?: (node: Node) => boolean): Generator<Node> {
-  const stack: Node[] = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    yield node;
-    if (node !== root && skipChildren?.(node)) continue;
-    for (let i = node.childCount - 1; i >= 0; i--) {
-      const child = node.child(i);
-      if (child) stack.push(child);
+export function traverse(root: Node, enter: (c: TreeCursor, parentType: string | undefined) => boolean, leave?: (c: TreeCursor) => void): void {
+  const c = root.walk();
+  const types: string[] = [];
+  try {
+    let descend = enter(c, undefined);
+    for (;;) {
+      types.push(c.nodeType);
+      if (descend && c.gotoFirstChild()) {
+        descend = enter(c, types[types.length - 1]);
+        continue;
+      }
+      types.pop();
+      for (;;) {
+        if (!types.length) return;
+        leave?.(c);
+        if (c.gotoNextSibling()) {
+          descend = enter(c, types[types.length - 1]);
+          break;
+        }
+        c.gotoParent();
+        types.pop();
+      }
     }
+  } finally {
+    c.delete();
   }
-}
-
-/** Named child by field, or the first named child of one of the given types. */
-export function childOfType(node: Node, types: string[]): Node | null {
-  for (const child of node.namedChildren) if (child && types.includes(child.type)) return child;
-  return null;
-}
-
-/** Anonymous operator tokens of a node (`&&`, `or` ...), for binary expressions. */
-export function operatorTokens(node: Node): string[] {
-  const out: string[] = [];
-  for (const child of node.children) if (child && !child.isNamed) out.push(child.type);
-  return out;
 }
 
 /**

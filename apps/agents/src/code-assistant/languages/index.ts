@@ -7,4 +7,3 @@ import { python } from './python.language';
 
 export const LANGUAGE_SPECS: Record<CodeLanguage, LanguageSpec> = { python, javascript, typescript, go, java };
 export type { LanguageSpec, ImportedName } from './language-spec';
-export { isElseIf } from './language-spec';

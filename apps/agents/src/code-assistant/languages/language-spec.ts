@@ -45,10 +45,3 @@ export interface LanguageSpec {
 }
 
 export const set = (...items: string[]) => new Set(items);
-
-/** `if` directly inside an `else` continues a chain (`else if`) rather than nesting deeper. */
-export function isElseIf(node: Node): boolean {
-  if (node.type !== 'if_statement') return false;
-  const parent = node.parent;
-  return !!parent && (parent.type === 'else_clause' || parent.type === 'if_statement');
-}
