@@ -60,6 +60,14 @@ describe('agents: code assistant, list and bad input (gateway + agents, no ai-ro
     expect(report.llm.available).toBe(false);
   });
 
+  it('every agent route is in the Swagger document', async () => {
+    const doc = await (await p.request('/docs-json')).json();
+    const paths = Object.keys(doc.paths).filter((k) => k.startsWith('/agent/'));
+    expect(paths.sort()).toEqual(['/agent/code-review', '/agent/execute', '/agent/file-analyze', '/agent/list', '/agent/tasks/{user_id}', '/agent/tasks/{user_id}/{task_id}', '/agent/tasks/{user_id}/{task_id}/runs']);
+    expect(doc.paths['/agent/file-analyze'].post.requestBody.content['multipart/form-data']).toBeDefined();
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['ExecuteAgentDto', 'CodeReviewDto', 'CodeReportDto', 'FindingDto', 'FileAnalysisDto', 'ScheduleTaskInputDto', 'ScheduledTaskDto', 'TaskRunDto']));
+  });
+
   it("acting for another user is a 403 (the caller's own id is the default)", async () => {
     const res = await post('/agent/execute', { task: 'list_tasks', user_id: 'someone-else' });
     expect(res.status).toBe(403);
