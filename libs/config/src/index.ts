@@ -5,3 +5,4 @@ export * from './search.env';
 export * from './agents.env';
 export * from './ai-router.env';
 export * from './voice.env';
+export * from './media.env';

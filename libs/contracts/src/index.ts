@@ -6,3 +6,4 @@ export * from './chat/chat.dto';
 export * from './search';
 export * from './agents';
 export * from './voice';
+export * from './media';

@@ -1,0 +1,102 @@
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+
+export interface StoredObject {
+  body: Readable;
+  contentType: string;
+  contentLength: number;
+}
+
+export interface ListedObject {
+  key: string;
+  lastModified: number;
+}
+
+/** Plain S3 object access for the gallery bucket; every call but streamed downloads has a deadline. */
+export class GalleryObjectsRepository {
+  constructor(
+    private readonly s3: S3Client,
+    readonly bucket: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  private opts() {
+    return { abortSignal: AbortSignal.timeout(this.timeoutMs) };
+  }
+
+  /** Creates the bucket when missing (first start against a fresh MinIO or s3rver). */
+  async ensureBucket(): Promise<'exists' | 'created'> {
+    try {
+      await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }), this.opts());
+      return 'exists';
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    try {
+      await this.s3.send(new CreateBucketCommand({ Bucket: this.bucket }), this.opts());
+    } catch (err) {
+      // Another replica created it between our HEAD and PUT.
+      if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((err as Error).name)) throw err;
+    }
+    return 'created';
+  }
+
+  async ping(): Promise<void> {
+    await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }), this.opts());
+  }
+
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.length }), this.opts());
+  }
+
+  /** A streamed read; null when the object is not there. The socket idle timeout of the client bounds stalls. */
+  async open(key: string): Promise<StoredObject | null> {
+    try {
+      const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { body: res.Body as Readable, contentType: res.ContentType ?? 'application/octet-stream', contentLength: Number(res.ContentLength ?? 0) };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  async readJson<T>(key: string): Promise<T | null> {
+    try {
+      const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), this.opts());
+      return JSON.parse(await res.Body!.transformToString('utf8')) as T;
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), this.opts());
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  /** One DELETE per key: multi-object delete needs a Content-MD5 that checksum-less clients do not send to s3rver. */
+  async delete(keys: string[]): Promise<void> {
+    for (const key of keys) await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), this.opts());
+  }
+
+  /** Every key under a prefix, page by page. */
+  async *list(prefix: string): AsyncGenerator<ListedObject> {
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: 1000 }), this.opts());
+      for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, lastModified: o.LastModified?.getTime() ?? 0 };
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.name === 'NoSuchBucket' || e?.$metadata?.httpStatusCode === 404;
+}

@@ -1,0 +1,49 @@
+import type { GalleryRecord } from '@nitro/contracts';
+import { galleryKeys, isGalleryFilename } from './gallery-keys';
+import { GalleryIndexRepository } from './gallery-index.repository';
+import { GalleryObjectsRepository, StoredObject } from './gallery-objects.repository';
+
+export type GalleryVariant = 'original' | 'thumbnail';
+
+/**
+ * The gallery's write and read orders, in one place for the media service and the gateway.
+ * The metadata object is the commit marker: written after the PNG and the thumbnail, deleted
+ * before them. The Redis index follows S3 (written last, removed last), so a crash at any point
+ * leaves a state the repair sweep recognises: metadata without index entry -> index it again;
+ * index entry without metadata -> drop it and its objects; objects without metadata -> strays.
+ */
+export class GalleryStore {
+  constructor(
+    readonly objects: GalleryObjectsRepository,
+    readonly index: GalleryIndexRepository,
+  ) {}
+
+  async save(record: GalleryRecord, png: Buffer, thumbnail: Buffer): Promise<void> {
+    const { user_id: u, filename: f } = record;
+    await this.objects.put(galleryKeys.image(u, f), png, 'image/png');
+    await this.objects.put(galleryKeys.thumbnail(u, f), thumbnail, 'image/webp');
+    await this.objects.put(galleryKeys.meta(u, f), Buffer.from(JSON.stringify(record)), 'application/json');
+    await this.index.add(record);
+  }
+
+  page(userId: string, offset: number, limit: number) {
+    return this.index.page(userId, offset, limit);
+  }
+
+  /** The record of a name the service issued; null for anything else (never touches S3 for a bad name). */
+  async find(filename: string): Promise<GalleryRecord | null> {
+    if (!isGalleryFilename(filename)) return null;
+    return this.index.get(filename);
+  }
+
+  open(record: GalleryRecord, variant: GalleryVariant): Promise<StoredObject | null> {
+    const key = variant === 'thumbnail' ? galleryKeys.thumbnail(record.user_id, record.filename) : galleryKeys.image(record.user_id, record.filename);
+    return this.objects.open(key);
+  }
+
+  async delete(record: GalleryRecord): Promise<void> {
+    const { user_id: u, filename: f } = record;
+    await this.objects.delete([galleryKeys.meta(u, f), galleryKeys.image(u, f), galleryKeys.thumbnail(u, f)]);
+    await this.index.remove(u, f);
+  }
+}
