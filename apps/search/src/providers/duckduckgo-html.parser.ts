@@ -1,6 +1,6 @@
 import { load } from 'cheerio';
 import { ProviderError } from './provider-error';
-import { collapse, httpUrl, isoDate, sourceOf } from './result-text.util';
+import { collapse, FAST_HTML, httpUrl, isoDate, sourceOf } from './result-text.util';
 import type { WebHit } from './web-search-provider.interface';
 
 const PROVIDER = 'duckduckgo';
@@ -13,7 +13,7 @@ const PROVIDER = 'duckduckgo';
  * a block page: that is an error, never an empty (or garbage) result list.
  */
 export function parseDuckDuckGoHtml(html: string): WebHit[] {
-  const $ = load(html);
+  const $ = load(html, FAST_HTML);
   if ($('form#challenge-form, .anomaly-modal, #anomaly-modal').length) {
     throw new ProviderError(PROVIDER, 'rate_limited', 'DuckDuckGo answered with its bot challenge page');
   }

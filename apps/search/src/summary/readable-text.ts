@@ -1,4 +1,5 @@
 import { load } from 'cheerio';
+import { FAST_HTML } from '../providers/result-text.util';
 
 const NOISE = 'script, style, noscript, template, svg, canvas, iframe, object, nav, header, footer, aside, form, button, select, [hidden], [aria-hidden="true"], [role="navigation"], [role="banner"], [role="contentinfo"]';
 const BLOCKS = 'h1, h2, h3, h4, h5, h6, p, li, pre, blockquote, dt, dd, td, th, figcaption';
@@ -8,11 +9,12 @@ const BLOCKS = 'h1, h2, h3, h4, h5, h6, p, li, pre, blockquote, dt, dd, td, th, 
  * body) without scripts, navigation and chrome, one line per block, whitespace collapsed.
  */
 export function extractReadableText(html: string, maxChars = 20_000): { title: string; text: string } {
-  const $ = load(html);
+  const $ = load(html, FAST_HTML);
   const title = $('title').first().text().replace(/\s+/g, ' ').trim();
   $(NOISE).remove();
   const main = ['article', 'main', '[role="main"]', 'body'].find((sel) => $(sel).first().text().trim());
-  const root = $(main ?? 'html').first();
+  // Fragments (no <html>/<body> under htmlparser2) are read from their top-level elements.
+  const root = main ? $(main).first() : $.root().children();
   const lines: string[] = [];
   root.find(BLOCKS).each((_, el) => {
     // Nested blocks (li > p) would repeat text: take the innermost.

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -40,8 +40,11 @@ export interface FakeProviders {
 
 export const BRAVE_TEST_KEY = 'brave-test-key';
 export const YOUTUBE_TEST_KEY = 'youtube-test-key';
-const FIXTURES = join(__dirname, '..', 'fixtures');
-export const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+// From the sources (jest) or from dist/ (the benchmark): the fixtures stay in the source tree.
+const FIXTURES = [join(__dirname, '..', 'fixtures'), join(__dirname, '..', '..', '..', '..', '..', 'apps', 'search', 'test', 'fixtures')].find((d) => existsSync(d)) ?? '';
+const loaded = new Map<string, string>();
+/** A saved provider response (read once: the benchmark serves thousands). */
+export const fixture = (name: string): string => loaded.get(name) ?? loaded.set(name, readFileSync(join(FIXTURES, name), 'utf8')).get(name)!;
 
 function routeOf(method: string, path: string): ProviderRoute | undefined {
   if (method === 'POST' && (path === '/html/' || path === '/html')) return 'duckduckgo';
