@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { MediaEnv } from '@nitro/config';
+import type { ImageJobData, ImageJobProgress, ImageJobResult } from '@nitro/contracts';
+import { getLogger } from '@nitro/observability';
+import { GalleryWriterService } from '../gallery/gallery-writer.service';
+import { ImageGenerationService } from '../providers/image-generation.service';
+import { imageMetrics } from '../media.metrics';
+import { IMAGE_ERROR_CODES, ImageJobFailure } from './image-job.errors';
+
+type ImageJob = Job<ImageJobData, ImageJobResult>;
+
+/** Percent steps worth an event: each update is a Redis write and an event to every follower. */
+const PERCENT_STEP = 5;
+
+/**
+ * One attempt of an image job: generate (with fallback), store, return the records. Progress
+ * carries a sequence number that grows across attempts (attemptsStarted), so a follower can put
+ * events from a replayed snapshot and from the live stream in order. On the last attempt the
+ * failure is written into the progress (stage, reason, code, status) for the gateway to report.
+ */
+@Injectable()
+export class ImageJobProcessor {
+  constructor(
+    private readonly generation: ImageGenerationService,
+    private readonly writer: GalleryWriterService,
+    private readonly env: MediaEnv,
+  ) {}
+
+  async process(job: ImageJob, signal: AbortSignal = new AbortController().signal): Promise<ImageJobResult> {
+    const progress = this.reporter(job);
+    try {
+      await progress({ stage: 'generating', percent: 0 });
+      const out = await this.generation.generate(job.data, signal, (provider, percent) => void progress({ stage: 'generating', percent, provider }).catch(() => undefined));
+      await progress({ stage: 'storing', percent: 100, provider: out.provider });
+      const images = await this.writer.store(String(job.id), job.data, out);
+      imageMetrics.jobs.inc({ outcome: 'done' });
+      imageMetrics.jobSeconds.observe({ outcome: 'done' }, (Date.now() - job.timestamp) / 1000);
+      return { images, ai_model: out.model, ai_source: out.provider, seed: job.data.seed, ...(out.fallbacks.length ? { fallbacks: out.fallbacks } : {}) };
+    } catch (err) {
+      throw await this.fail(job, err, progress);
+    }
+  }
+
+  /** Decides retry or final failure; BullMQ retries what we rethrow and stops at UnrecoverableError. */
+  private async fail(job: ImageJob, err: unknown, progress: (p: ImageJobProgress) => Promise<void>): Promise<Error> {
+    const failure = err instanceof ImageJobFailure ? err : storageOrBug(err);
+    const last = !failure.retryable || job.attemptsMade + 1 >= this.env.JOB_ATTEMPTS;
+    imageMetrics.jobs.inc({ outcome: last ? 'failed' : 'retry' });
+    if (!last) {
+      await progress({ stage: 'queued', reason: `attempt ${job.attemptsMade + 1} of ${this.env.JOB_ATTEMPTS} failed, retrying: ${failure.message}` }).catch(() => undefined);
+      return failure;
+    }
+    imageMetrics.jobSeconds.observe({ outcome: 'failed' }, (Date.now() - job.timestamp) / 1000);
+    await progress({ stage: 'failed', reason: failure.message, code: failure.code, status: failure.status }).catch(() => undefined);
+    return new UnrecoverableError(failure.message);
+  }
+
+  private reporter(job: ImageJob) {
+    let seq = job.attemptsStarted * 10_000;
+    let last: ImageJobProgress | undefined;
+    return async (p: ImageJobProgress): Promise<void> => {
+      const percent = p.percent === undefined ? undefined : Math.round(p.percent);
+      const same = last && last.stage === p.stage && last.provider === p.provider;
+      if (same && percent !== undefined && percent < 100 && percent - (last!.percent ?? 0) < PERCENT_STEP) return;
+      last = { ...p, percent };
+      await job.updateProgress({ ...p, ...(percent === undefined ? {} : { percent }), seq: ++seq } as ImageJobProgress);
+    };
+  }
+}
+
+/** Anything that is not a provider verdict (S3 or Redis down, a bug) is retried: storing may work next time. */
+function storageOrBug(err: unknown): ImageJobFailure {
+  getLogger().warn({ err }, 'image job attempt failed outside the providers');
+  return new ImageJobFailure(503, IMAGE_ERROR_CODES.internal, `storing the picture failed: ${(err as Error)?.message ?? String(err)}`, true);
+}

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { GalleryWriterService } from '../gallery/gallery-writer.service';
+import { GallerySweepService, LIVE_JOB_CHECK } from '../gallery/gallery-sweep.service';
+import { galleryStoreProvider } from '../gallery/gallery-store.provider';
+import { ImageGenerationService } from '../providers/image-generation.service';
+import { ImageProviderRegistry } from '../providers/image-provider.registry';
+import { ProviderBackoffStore } from '../providers/provider-backoff.store';
+import { ImageJobProcessor } from './image-job.processor';
+import { ImageWorkerService } from './image-worker.service';
+import { MediaHandler } from './media.handler';
+
+/** Image jobs end to end: providers, the BullMQ worker, the gallery writer and its repair sweep. */
+@Module({
+  controllers: [MediaHandler],
+  providers: [
+    galleryStoreProvider,
+    ProviderBackoffStore,
+    ImageProviderRegistry,
+    ImageGenerationService,
+    GalleryWriterService,
+    ImageJobProcessor,
+    ImageWorkerService,
+    { provide: LIVE_JOB_CHECK, inject: [ImageWorkerService], useFactory: (w: ImageWorkerService) => (jobId: string) => w.isLive(jobId) },
+    GallerySweepService,
+  ],
+})
+export class ImageJobsModule {}

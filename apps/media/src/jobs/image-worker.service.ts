@@ -1,0 +1,100 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { MediaEnv } from '@nitro/config';
+import { IMAGE_JOB_BACKOFF, MEDIA_QUEUE_PREFIX, MediaQueue, type ImageJobData, type ImageJobResult } from '@nitro/contracts';
+import { getLogger } from '@nitro/observability';
+import { GalleryStore } from '@nitro/storage';
+import { GALLERY_STORE } from '../gallery/gallery-store.provider';
+import { imageMetrics } from '../media.metrics';
+import { providerAwareBackoff } from './job-backoff.util';
+import { ImageJobProcessor } from './image-job.processor';
+
+const CLOSE_GRACE_MS = 10_000;
+const BUCKET_RETRY_MS = 5_000;
+
+/**
+ * The BullMQ worker of this replica. It starts taking jobs only once the gallery bucket is known
+ * to exist: without S3 every job would burn its attempts, so jobs wait in the queue instead.
+ * A crashed replica's jobs come back through BullMQ's stalled check (lock JOB_LOCK_MS, checked
+ * every JOB_STALLED_CHECK_MS, at most JOB_MAX_STALLED times).
+ */
+@Injectable()
+export class ImageWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly connections: Redis[] = [];
+  private readonly queue: Queue<ImageJobData, ImageJobResult>;
+  private worker?: Worker<ImageJobData, ImageJobResult>;
+  private stopped = false;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly env: MediaEnv,
+    private readonly processor: ImageJobProcessor,
+    @Inject(GALLERY_STORE) private readonly store: GalleryStore,
+  ) {
+    this.queue = new Queue(MediaQueue.images, { connection: this.connection('queue'), prefix: MEDIA_QUEUE_PREFIX });
+  }
+
+  /** BullMQ needs maxRetriesPerRequest: null on connections that block (worker, events). */
+  private connection(role: string): Redis {
+    const redis = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: null, connectionName: `nitro:media:bullmq:${role}` });
+    redis.on('error', (err) => getLogger().debug({ err, role }, 'bullmq redis connection error'));
+    this.connections.push(redis);
+    return redis;
+  }
+
+  onApplicationBootstrap() {
+    void this.startWhenBucketReady();
+    const depth = setInterval(() => void this.reportDepth(), 5_000);
+    depth.unref();
+    this.timers.push(depth);
+  }
+
+  /** For the gallery sweep: a job that may still write objects. */
+  async isLive(jobId: string): Promise<boolean> {
+    const state = await this.queue.getJobState(jobId);
+    return ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'].includes(state);
+  }
+
+  private async startWhenBucketReady(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const outcome = await this.store.objects.ensureBucket();
+        getLogger().info({ bucket: this.store.objects.bucket, outcome }, 'gallery bucket ready');
+        break;
+      } catch (err) {
+        getLogger().warn({ err, bucket: this.store.objects.bucket }, `S3 not reachable; image jobs wait in the queue, retrying in ${BUCKET_RETRY_MS} ms`);
+        await new Promise((resolve) => this.timers.push(setTimeout(resolve, BUCKET_RETRY_MS)));
+      }
+    }
+    if (this.stopped) return;
+    this.worker = new Worker<ImageJobData, ImageJobResult>(MediaQueue.images, (job, _token, signal) => this.processor.process(job, signal), {
+      connection: this.connection('worker'),
+      prefix: MEDIA_QUEUE_PREFIX,
+      concurrency: this.env.WORKER_CONCURRENCY,
+      lockDuration: this.env.JOB_LOCK_MS,
+      stalledInterval: this.env.JOB_STALLED_CHECK_MS,
+      maxStalledCount: this.env.JOB_MAX_STALLED,
+      removeOnComplete: { age: this.env.JOB_RETENTION_S },
+      removeOnFail: { age: this.env.JOB_RETENTION_S },
+      settings: { backoffStrategy: providerAwareBackoff(this.env.JOB_BACKOFF_MS) },
+    });
+    this.worker.on('error', (err) => getLogger().warn({ err }, 'image worker error'));
+    this.worker.on('stalled', (jobId) => getLogger().warn({ jobId }, 'image job stalled (its worker died or hung); it runs again'));
+    getLogger().info({ concurrency: this.env.WORKER_CONCURRENCY, backoff: IMAGE_JOB_BACKOFF }, 'image worker started');
+  }
+
+  private async reportDepth(): Promise<void> {
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => null);
+    for (const [state, n] of Object.entries(counts ?? {})) imageMetrics.queueDepth.set({ state }, n);
+  }
+
+  async onApplicationShutdown() {
+    this.stopped = true;
+    this.timers.forEach((t) => clearTimeout(t));
+    const closing = Promise.all([this.worker?.close(), this.queue.close()]);
+    const grace = new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+    await Promise.race([closing, grace]).catch(() => undefined);
+    await Promise.all(this.connections.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+}
