@@ -10,6 +10,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { ServiceClientsModule } from './services/service-clients.module';
 import { PlaceholderController } from './web/web.controller';
 import { VoiceModule } from './voice/voice.module';
+import { MediaModule } from './media/media.module';
 
 @Module({})
 export class AppModule {
@@ -17,7 +18,7 @@ export class AppModule {
   static register(env: GatewayEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, AuthModule, ChatModule, SearchModule, AgentsModule, VoiceModule],
+      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, AuthModule, ChatModule, SearchModule, AgentsModule, VoiceModule, MediaModule],
       controllers: [MetricsController, PlaceholderController],
     };
   }

@@ -1,0 +1,53 @@
+import { Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { GalleryDeletedDto, GalleryPageDto, GalleryRecord } from '@nitro/contracts';
+import { GalleryStore, GalleryVariant } from '@nitro/storage';
+import { AuthUser, assertCanAccess } from '../auth/auth-user';
+import { toGalleryItem } from './image-urls';
+import { GALLERY_STORE } from './media-queue.provider';
+
+/**
+ * The gallery at the edge: listing from the Redis index, downloads streamed from S3 straight to
+ * the client (bytes never ride the service transport), deletes in GalleryStore's safe order.
+ * A file name is only ever looked up in the index (after a strict pattern check): an unknown
+ * name, a traversal attempt and another user's image are all the same 404.
+ */
+@Injectable()
+export class GalleryService {
+  constructor(@Inject(GALLERY_STORE) private readonly gallery: GalleryStore) {}
+
+  async page(userId: string, offset: number, limit: number, user: AuthUser): Promise<GalleryPageDto> {
+    assertCanAccess(user, userId);
+    const { total, records } = await this.gallery.page(userId, offset, limit);
+    const next = offset + limit < total ? offset + limit : null;
+    return { user_id: userId, items: records.map(toGalleryItem), total, offset, limit, next_offset: next };
+  }
+
+  async download(filename: string, variant: GalleryVariant, user: AuthUser, reply: FastifyReply): Promise<StreamableFile> {
+    const record = await this.owned(filename, user);
+    const object = await this.gallery.open(record, variant);
+    if (!object) throw notFound(filename);
+    const name = variant === 'thumbnail' ? filename.replace(/\.png$/, '.webp') : filename;
+    // Names are never reused for other content, so the browser may keep the bytes.
+    reply.header('Cache-Control', 'private, max-age=86400');
+    return new StreamableFile(object.body, { type: object.contentType, length: object.contentLength, disposition: `inline; filename="${name}"` });
+  }
+
+  async remove(userId: string, filename: string, user: AuthUser): Promise<GalleryDeletedDto> {
+    assertCanAccess(user, userId);
+    const record = await this.gallery.find(filename);
+    if (!record || record.user_id !== userId) throw notFound(filename);
+    await this.gallery.delete(record);
+    return { filename, deleted: true };
+  }
+
+  private async owned(filename: string, user: AuthUser): Promise<GalleryRecord> {
+    const record = await this.gallery.find(filename);
+    if (!record || !user || (record.user_id !== user.id && user.role !== 'admin')) throw notFound(filename);
+    return record;
+  }
+}
+
+function notFound(filename: string): NotFoundException {
+  return new NotFoundException({ error: 'NOT_FOUND', message: `no image ${JSON.stringify(filename.slice(0, 80))} in your gallery` });
+}

@@ -1,0 +1,113 @@
+import { HttpException, HttpStatus, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import { firstValueFrom, Observable, filter, timeout, of } from 'rxjs';
+import { GatewayEnv } from '@nitro/config';
+import {
+  GenerateImageDto, GenerateImageResultDto, IMAGE_JOB_ATTEMPTS_CEILING, IMAGE_JOB_BACKOFF, IMAGE_LIMITS, ImageJobAcceptedDto, ImageJobData, ImageJobEvent,
+  ImageJobStatusDto, ImageProviderStatusDto, MEDIA_CLIENT, MEDIA_PATTERNS,
+} from '@nitro/contracts';
+import { AuthUser, assertCanAccess } from '../auth/auth-user';
+import { call } from '../services/service-call';
+import { imageUrls } from './image-urls';
+import { JobEventsService } from './job-events.service';
+import { ImageJob, snapshotOf } from './job-snapshot';
+import { IMAGE_QUEUE, ImageQueue } from './media-queue.provider';
+
+/** Redis calls on the request path fail fast instead of holding the client while Redis is away. */
+const REDIS_DEADLINE_MS = 5_000;
+
+/**
+ * Image jobs at the edge: validate, refuse when the queue is full (429), enqueue straight into
+ * BullMQ (no hop through the media service: the 202 costs two Redis round trips), and read status
+ * and progress from BullMQ. A job belongs to the user in its data; anyone else gets 404.
+ */
+@Injectable()
+export class ImageJobsService {
+  constructor(
+    @Inject(IMAGE_QUEUE) private readonly queue: ImageQueue,
+    @Inject(MEDIA_CLIENT) private readonly media: ClientProxy,
+    private readonly events: JobEventsService,
+    private readonly env: GatewayEnv,
+  ) {}
+
+  async submit(dto: GenerateImageDto, wait: boolean, user: AuthUser, reply: FastifyReply): Promise<ImageJobAcceptedDto | GenerateImageResultDto> {
+    assertCanAccess(user, dto.user_id);
+    await this.assertCapacity();
+    const s = dto.settings ?? {};
+    const data: ImageJobData = {
+      user_id: dto.user_id,
+      prompt: dto.prompt.trim(),
+      ...(s.negative_prompt?.trim() ? { negative_prompt: s.negative_prompt.trim() } : {}),
+      ...(s.style_preset ? { style_preset: s.style_preset } : {}),
+      ...(s.provider ? { provider: s.provider } : {}),
+      width: s.width ?? IMAGE_LIMITS.defaultSize,
+      height: s.height ?? IMAGE_LIMITS.defaultSize,
+      count: s.count ?? 1,
+      // Picked here when not given, so every attempt of the job draws the same picture and the answer can report it.
+      seed: s.seed ?? randomInt(0, IMAGE_LIMITS.maxSeed),
+      requested_at: new Date().toISOString(),
+    };
+    const jobId = `img-${randomBytes(12).toString('hex')}`;
+    await deadline(this.queue.add('generate', data, { jobId, attempts: IMAGE_JOB_ATTEMPTS_CEILING, backoff: { type: IMAGE_JOB_BACKOFF } }), 'enqueueing the image job');
+    const accepted: ImageJobAcceptedDto = { job_id: jobId, status: 'queued', status_url: imageUrls.status(jobId), events_url: imageUrls.events(jobId) };
+    reply.status(HttpStatus.ACCEPTED);
+    if (!wait || !this.env.IMAGE_WAIT_MS) return accepted;
+    const end = await firstValueFrom(this.events.follow(jobId).pipe(filter((e) => e.type !== 'progress'), timeout({ first: this.env.IMAGE_WAIT_MS, with: () => of(null) })), { defaultValue: null });
+    if (!end) return accepted;
+    if (end.type === 'failed') throw new HttpException({ error: end.code, message: end.reason, details: { job_id: jobId } }, end.status);
+    reply.status(HttpStatus.OK);
+    return stripEventFields(end);
+  }
+
+  async status(jobId: string, user: AuthUser): Promise<ImageJobStatusDto> {
+    const { seq: _seq, ...status } = await snapshotOf(await this.owned(jobId, user));
+    return status;
+  }
+
+  async follow(jobId: string, user: AuthUser): Promise<Observable<ImageJobEvent>> {
+    await this.owned(jobId, user);
+    return this.events.follow(jobId);
+  }
+
+  providers(): Promise<ImageProviderStatusDto[]> {
+    return call(this.media, MEDIA_PATTERNS.providers, {});
+  }
+
+  /** Another user's job is answered exactly like a job that does not exist. */
+  private async owned(jobId: string, user: AuthUser): Promise<ImageJob> {
+    const job = (await deadline(this.queue.getJob(jobId), 'reading the image job')) as ImageJob | undefined;
+    if (!job || !user || (job.data.user_id !== user.id && user.role !== 'admin')) {
+      throw new NotFoundException({ error: 'NOT_FOUND', message: `no image job ${jobId} (finished jobs are kept for a day)` });
+    }
+    return job;
+  }
+
+  private async assertCapacity(): Promise<void> {
+    const waiting = await deadline(this.queue.getWaitingCount(), 'reading the queue length');
+    if (waiting >= this.env.IMAGE_MAX_WAITING_JOBS) {
+      throw new HttpException(
+        { error: 'QUEUE_FULL', message: `${waiting} image jobs are waiting (limit ${this.env.IMAGE_MAX_WAITING_JOBS}); try again in ${this.env.IMAGE_RETRY_AFTER_S} s`, retryAfter: this.env.IMAGE_RETRY_AFTER_S },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+  }
+}
+
+function stripEventFields(e: Extract<ImageJobEvent, { type: 'done' }>): GenerateImageResultDto {
+  const { type: _t, stage: _s, ...result } = e;
+  return result;
+}
+
+async function deadline<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ServiceUnavailableException({ error: 'REDIS_UNAVAILABLE', message: `${what} took longer than ${REDIS_DEADLINE_MS} ms: Redis is not answering` })), REDIS_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
