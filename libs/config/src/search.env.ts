@@ -113,10 +113,14 @@ export class SearchEnv extends ServiceEnv {
   @Max(2)
   SUMMARY_TEMPERATURE = 0.2;
 
-  /** Longest wait for ai-router (a whole answer, or the gap between streamed tokens), ms. */
+  /**
+   * Longest wait for ai-router (a whole answer, or the gap between streamed tokens), ms. Keep it
+   * (with FETCH_TIMEOUT_MS) below the gateway's TRANSPORT_TIMEOUT_MS (30 s): then a slow model gives results plus a
+   * summary_error instead of a 504 with nothing.
+   */
   @IsInt()
   @Min(100)
-  SUMMARY_TIMEOUT_MS = 60_000;
+  SUMMARY_TIMEOUT_MS = 20_000;
 
   // --- page fetching for summaries (SSRF-guarded) ---
   /** Default for options.fetch_pages. */
