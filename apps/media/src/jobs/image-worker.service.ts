@@ -71,6 +71,8 @@ export class ImageWorkerService implements OnApplicationBootstrap, OnApplication
     this.worker = new Worker<ImageJobData, ImageJobResult>(MediaQueue.images, (job, _token, signal) => this.processor.process(job, signal), {
       connection: this.connection('worker'),
       prefix: MEDIA_QUEUE_PREFIX,
+      // Stored on each job it takes (job.processedBy): who drew it, for logs and the crash test.
+      name: `media-${process.pid}`,
       concurrency: this.env.WORKER_CONCURRENCY,
       lockDuration: this.env.JOB_LOCK_MS,
       stalledInterval: this.env.JOB_STALLED_CHECK_MS,
