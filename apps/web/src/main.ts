@@ -2,6 +2,7 @@ import './styles.css';
 import './tabs.css';
 import { currentSession, detectOpenServer, setSession } from './api';
 import { clear, errorBox, h } from './dom';
+import { icon } from './icons';
 import { authView } from './tabs/auth.view';
 import { TABS } from './tabs/registry';
 
@@ -14,13 +15,18 @@ const themeToggle = document.getElementById('theme-toggle') as HTMLButtonElement
 /** Light/dark: the system's choice until the person picks one. */
 function initTheme() {
   const isDark = () => (document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) === 'dark';
+  const show = () => {
+    themeToggle.setAttribute('aria-pressed', String(isDark()));
+    themeToggle.replaceChildren(icon(isDark() ? 'sun' : 'moon', 20));
+    document.querySelector('meta[name="theme-color"]')?.setAttribute('content', isDark() ? '#1a1a23' : '#ffffff');
+  };
   const saved = localStorage.getItem('nitro.theme');
   if (saved) document.documentElement.dataset.theme = saved;
-  themeToggle.setAttribute('aria-pressed', String(isDark()));
+  show();
   themeToggle.addEventListener('click', () => {
     document.documentElement.dataset.theme = isDark() ? 'light' : 'dark';
     localStorage.setItem('nitro.theme', document.documentElement.dataset.theme);
-    themeToggle.setAttribute('aria-pressed', String(isDark()));
+    show();
   });
 }
 

@@ -90,5 +90,6 @@ function value(v: unknown): Node | string {
   if (v === null || v === undefined) return '—';
   if (typeof v !== 'object') return String(v);
   const json = JSON.stringify(v, null, 2);
-  return h('pre', { class: 'json' }, json.length > 4000 ? `${json.slice(0, 4000)}\n…` : json);
+  // Focusable, so keyboard users can scroll a long listing.
+  return h('pre', { class: 'json', tabindex: '0' }, json.length > 4000 ? `${json.slice(0, 4000)}\n…` : json);
 }

@@ -40,11 +40,14 @@ export function tasksView(signal: AbortSignal): HTMLElement {
   const name = h('input', { type: 'text', maxlength: 100, placeholder: 'Optional' });
   const kind = select([['every', 'Every N minutes'], ['delay', 'Once, in N minutes'], ['cron', 'Cron expression']], 'every');
   const when = h('input', { type: 'text', required: true, value: '60', inputmode: 'numeric' });
-  const add = h('button', { type: 'submit', class: 'btn-primary' }, 'Schedule');
+  const add = h('button', { type: 'submit', class: 'btn-primary', id: 'schedule-add' }, 'Schedule');
   const refresh = h('button', { type: 'button', class: 'btn-secondary', onclick: () => void load() }, 'Refresh');
+  const whenField = field('Minutes', when);
   kind.addEventListener('change', () => {
-    when.value = kind.value === 'cron' ? '0 9 * * 1-5' : '60';
-    when.inputMode = kind.value === 'cron' ? 'text' : 'numeric';
+    const cron = kind.value === 'cron';
+    when.value = cron ? '0 9 * * 1-5' : '60';
+    when.inputMode = cron ? 'text' : 'numeric';
+    whenField.querySelector('label')!.textContent = cron ? 'Cron (min hour day month weekday)' : 'Minutes';
   });
 
   async function create() {
@@ -127,7 +130,7 @@ export function tasksView(signal: AbortSignal): HTMLElement {
     'section',
     { class: 'card', 'aria-labelledby': 'tasks-title' },
     h('div', { class: 'card-head' }, h('h3', { id: 'tasks-title' }, 'Scheduled tasks'), refresh),
-    h('form', { class: 'schedule-form', onsubmit: (e: Event) => (e.preventDefault(), void busy(add, 'Scheduling…', create)) }, field('Prompt to run', prompt), h('div', { class: 'row' }, field('When', kind), field(kind.value === 'cron' ? 'Cron' : 'Value', when, 'Minutes, or a cron expression'), field('Name', name), add)),
+    h('form', { class: 'schedule-form', onsubmit: (e: Event) => (e.preventDefault(), void busy(add, 'Scheduling…', create)) }, field('Prompt to run', prompt), h('div', { class: 'row' }, field('When', kind), whenField), h('div', { class: 'row' }, field('Name', name), add)),
     list,
   );
 }

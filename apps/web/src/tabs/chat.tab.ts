@@ -2,6 +2,7 @@ import { api, apiJson, currentSession } from '../api';
 import { clear, errorBox, formatTime, h } from '../dom';
 import { renderMarkdown } from '../markdown';
 import { postSse } from '../sse';
+import { icon } from '../icons';
 import { speakText } from './speak';
 
 interface Msg {
@@ -44,7 +45,7 @@ export function chatTab(root: HTMLElement): void {
     }
   });
 
-  const newChat = h('button', { type: 'button', class: 'btn-secondary', id: 'new-chat', onclick: () => open(newId()) }, '+ New chat');
+  const newChat = h('button', { type: 'button', class: 'btn-secondary', id: 'new-chat', onclick: () => open(newId()) }, icon('plus'), 'New chat');
   root.append(h('section', { class: 'chat-layout' }, h('aside', { class: 'sidebar' }, newChat, list), h('div', { class: 'chat-main' }, log, form)));
 
   function bubble(m: Msg): HTMLElement {
@@ -55,7 +56,7 @@ export function chatTab(root: HTMLElement): void {
     if (m.ai_source) meta.append(` · ${m.ai_source}${m.ai_model ? ` / ${m.ai_model}` : ''}`);
     if (m.incomplete) meta.append(h('span', { class: 'badge-warn' }, ' incomplete'));
     const el = h('article', { class: `bubble ${m.role}`, 'aria-label': m.role === 'user' ? 'You' : 'Assistant' }, body, meta);
-    if (m.role === 'assistant') meta.append(' ', h('button', { type: 'button', class: 'link-btn', 'aria-label': 'Read this answer aloud', onclick: () => speakText(m.content) }, '🔊'));
+    if (m.role === 'assistant') meta.append(' ', h('button', { type: 'button', class: 'link-btn', 'aria-label': 'Read this answer aloud', onclick: () => speakText(m.content) }, icon('speaker', 16)));
     return el;
   }
 
@@ -68,7 +69,7 @@ export function chatTab(root: HTMLElement): void {
         list.append(
           h('li', { class: active ? 'active' : '' },
             h('button', { type: 'button', class: 'conv', 'aria-current': active ? 'true' : undefined, onclick: () => open(s.session_id) }, s.title || s.session_id),
-            h('button', { type: 'button', class: 'icon-btn', 'aria-label': `Delete conversation ${s.title || s.session_id}`, onclick: () => remove(s.session_id) }, '🗑'),
+            h('button', { type: 'button', class: 'icon-btn', 'aria-label': `Delete conversation ${s.title || s.session_id}`, onclick: () => remove(s.session_id) }, icon('trash', 16)),
           ),
         );
       }
@@ -85,6 +86,7 @@ export function chatTab(root: HTMLElement): void {
     try {
       const hist = await apiJson<{ messages: Msg[] }>(`/chat/history/${encodeURIComponent(user)}?session_id=${encodeURIComponent(id)}`);
       for (const m of hist.messages) log.append(bubble(m));
+      if (!hist.messages.length) log.append(h('div', { class: 'empty-chat' }, h('h2', {}, 'What shall we talk about?'), h('p', { class: 'muted' }, 'Answers stream in as they are written, with the provider and model that wrote them. Shift+Enter starts a new line.')));
       log.scrollTop = log.scrollHeight;
     } catch (e) {
       log.append(errorBox((e as Error).message, () => open(id)));
@@ -101,6 +103,7 @@ export function chatTab(root: HTMLElement): void {
   async function ask(text: string) {
     if (!text.trim() || controller) return;
     input.value = '';
+    log.querySelector('.empty-chat')?.remove();
     log.append(bubble({ role: 'user', content: text, timestamp: new Date().toISOString() }));
     const answer: Msg = { role: 'assistant', content: '' };
     const live = bubble(answer);
@@ -124,7 +127,7 @@ export function chatTab(root: HTMLElement): void {
         } else if (e.event === 'done') {
           finished = true;
           meta.textContent = `${formatTime(e.data.timestamp)} · ${e.data.ai_source} / ${e.data.ai_model} `;
-          meta.append(h('button', { type: 'button', class: 'link-btn', 'aria-label': 'Read this answer aloud', onclick: () => speakText(answer.content) }, '🔊'));
+          meta.append(h('button', { type: 'button', class: 'link-btn', 'aria-label': 'Read this answer aloud', onclick: () => speakText(answer.content) }, icon('speaker', 16)));
         } else if (e.event === 'error') failed = e.data.message;
       }, controller.signal);
     } catch (e) {

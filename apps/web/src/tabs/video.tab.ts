@@ -104,11 +104,14 @@ export function videoTab(root: HTMLElement, signal: AbortSignal): void {
       img.addEventListener('error', () => img.replaceWith(h('span', { class: 'thumb-missing', 'aria-hidden': 'true' }, '▶')));
       thumb.append(img);
     } else thumb.append(h('span', { class: 'thumb-missing', 'aria-hidden': 'true' }, '▶'));
+    // The button's name comes from its content (hidden "Play <title>" + the visible duration), so
+    // what is seen is part of what is announced.
+    thumb.append(h('span', { class: 'visually-hidden' }, `Play ${v.title}`));
     if (v.duration) thumb.append(h('span', { class: 'duration' }, v.duration));
     return h(
       'article',
       { class: 'video-card' },
-      h('button', { type: 'button', class: 'thumb-btn', 'aria-label': `Play ${v.title}`, onclick: () => play(v) }, thumb),
+      h('button', { type: 'button', class: 'thumb-btn', onclick: () => play(v) }, thumb),
       h(
         'div',
         { class: 'video-info' },

@@ -86,7 +86,7 @@ export function voiceTab(root: HTMLElement, signal: AbortSignal): void {
         sayVoice.append(h('option', { value: v.id }, label));
       }
     })
-    .catch((err) => (err as Error).name !== 'AbortError' && toast(`Voices could not be listed: ${(err as Error).message}`, 'error'));
+    .catch((err) => (err as Error).name !== 'AbortError' && navigator.onLine && !document.body.classList.contains('offline') && toast(`Voices could not be listed: ${(err as Error).message}`, 'error'));
 
   root.append(
     h('h2', { class: 'visually-hidden' }, 'Voice'),

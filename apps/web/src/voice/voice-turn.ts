@@ -22,7 +22,7 @@ export async function runTurn(rec: Recording, opts: TurnOptions, into: HTMLEleme
   const meta = h('p', { class: 'muted small' });
   const queue = new AudioQueue('Spoken answer');
   queue.element.hidden = true;
-  const turn = h('article', { class: 'turn', 'aria-label': 'Voice turn' }, h('h4', {}, 'You said'), heard, answer, queue.element, meta);
+  const turn = h('article', { class: 'turn', 'aria-label': 'Voice turn' }, h('h4', {}, 'You said'), heard, queue.element, answer, meta);
   into.prepend(turn);
   signal.addEventListener('abort', () => queue.dispose());
 
@@ -31,6 +31,8 @@ export async function runTurn(rec: Recording, opts: TurnOptions, into: HTMLEleme
     form.append('user_id', currentSession()!.userId);
     form.append('session_id', opts.sessionId);
     form.append('format', 'mp3');
+    // Spoken answers are best short: a few sentences, not a page read aloud.
+    form.append('max_tokens', '160');
     if (opts.voice) form.append('voice', opts.voice);
   }
   form.append('audio', rec.blob, rec.filename);
