@@ -13,7 +13,7 @@ export interface SeenRequest {
   form?: Record<string, string>;
 }
 
-export type VendorHandler = (req: SeenRequest, res: ServerResponse) => void | Promise<void>;
+export type VendorHandler = (req: SeenRequest, res: ServerResponse) => unknown;
 
 export interface FakeVendor {
   url: string;
