@@ -85,6 +85,22 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
     expect((await me(p.baseUrl, v.headers)).status).toBe(401);
   });
 
+  it('changes a password only with the current one, ends every session, and keeps API keys', async () => {
+    const u = await p.createUser('changer', 'first password 1');
+    const other = await p.login('changer', 'first password 1');
+    const key = (await (await post(p.baseUrl, '/auth/api-keys', { name: 'stays' }, u.headers)).json()).key;
+    expect((await post(p.baseUrl, '/auth/password', { current_password: 'not it at all', new_password: 'second password 2' }, u.headers)).status).toBe(401);
+    expect((await post(p.baseUrl, '/auth/password', { current_password: 'first password 1', new_password: 'short' }, u.headers)).status).toBe(400);
+    expect((await post(p.baseUrl, '/auth/password', { current_password: 'first password 1', new_password: 'second password 2' }, bearer(key))).status).toBe(403);
+    expect((await post(b, '/auth/password', { current_password: 'first password 1', new_password: 'second password 2' }, u.headers)).status).toBe(204);
+    expect((await me(p.baseUrl, u.headers)).status).toBe(401);
+    expect((await me(b, other.headers)).status).toBe(401);
+    expect((await post(b, '/auth/refresh', { refresh_token: other.refreshToken })).status).toBe(401);
+    expect((await post(p.baseUrl, '/auth/login', { username: 'changer', password: 'first password 1' })).status).toBe(401);
+    expect((await post(p.baseUrl, '/auth/login', { username: 'changer', password: 'second password 2' })).status).toBe(200);
+    expect((await me(b, bearer(key))).status).toBe(200);
+  });
+
   describe('API keys', () => {
     let other: TestUser;
     beforeAll(async () => {
@@ -216,5 +232,33 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
       expect((await post(p.urlOf('gateway-closed'), '/auth/register', { username: 'latecomer', password: 'long enough' })).status).toBe(403);
       expect((await post(b, '/auth/register', { username: 'latecomer', password: 'long enough' })).status).toBe(201);
     });
+  });
+});
+
+describe('auth on a fresh server: first admin, development key', () => {
+  let p: Platform;
+
+  beforeAll(async () => {
+    // No JWT_SECRET: the gateways generate one key in Redis and share it. Nobody registered yet.
+    p = await startPlatform({ services: [], seedUsers: false, env: { JWT_SECRET: '' } });
+    await p.startApp('gateway', 'gateway-b');
+  });
+  afterAll(() => p?.stop());
+
+  it('makes exactly one admin when six people register at once through two instances', async () => {
+    const urls = [p.baseUrl, p.urlOf('gateway-b')];
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        fetch(`${urls[i % 2]}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `racer-${i}`, password: 'a long enough password' }) }).then((r) => r.json()),
+      ),
+    );
+    expect(results.map((r) => r.role).sort()).toEqual(['admin', 'user', 'user', 'user', 'user', 'user']);
+  });
+
+  it('signs on one instance and verifies on the other with the shared development key', async () => {
+    const u = await p.login('racer-0', 'a long enough password', p.baseUrl);
+    const res = await fetch(`${p.urlOf('gateway-b')}/auth/me`, { headers: u.headers });
+    expect(res.status).toBe(200);
+    expect((await res.json()).id).toBe('racer-0');
   });
 });

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, Public } from './auth-user';
-import { CredentialsDto, LogoutDto, MeDto, PublicUserDto, RefreshDto, TokenResponseDto } from './auth.dto';
+import { ChangePasswordDto, CredentialsDto, LogoutDto, MeDto, PublicUserDto, RefreshDto, TokenResponseDto } from './auth.dto';
 import { AuthService } from './auth.service';
 
 @ApiTags('auth')
@@ -52,6 +52,17 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Signed out (also when the session had already ended).' })
   logout(@Body() dto: LogoutDto, @CurrentUser() user: AuthUser | undefined) {
     return this.auth.logout(dto ?? {}, user);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change your password (current_password required). Every session ends, this one too: sign in again. API keys keep working.' })
+  @ApiNoContentResponse({ description: 'Changed.' })
+  @ApiUnauthorizedResponse({ description: 'current_password is wrong.' })
+  @ApiForbiddenResponse({ description: 'Called with an API key.' })
+  changePassword(@Body() dto: ChangePasswordDto, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest) {
+    return this.auth.changePassword(user, dto, req.ip);
   }
 
   @Get('me')

@@ -34,6 +34,19 @@ export class LogoutDto {
   refresh_token?: string;
 }
 
+export class ChangePasswordDto {
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @MaxLength(PASSWORD_MAX)
+  current_password!: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, format: 'password' })
+  @IsString()
+  @MinLength(PASSWORD_MIN)
+  @MaxLength(PASSWORD_MAX)
+  new_password!: string;
+}
+
 export class PublicUserDto {
   @ApiProperty({ example: 'alice' })
   id!: string;

@@ -4,7 +4,7 @@ import { getLogger } from '@nitro/observability';
 import { UserRepository } from '../users/user.repository';
 import { AccessTokenService } from './access-token.service';
 import { AuthUser } from './auth-user';
-import { CredentialsDto, LogoutDto, MeDto, PublicUserDto, TokenResponseDto } from './auth.dto';
+import { ChangePasswordDto, CredentialsDto, LogoutDto, MeDto, PublicUserDto, TokenResponseDto } from './auth.dto';
 import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher.service';
 import { SessionRepository } from './session.repository';
@@ -73,6 +73,20 @@ export class AuthService {
     }
     if (user?.sessionId) return this.sessions.revoke(user.sessionId, user.id.toLowerCase());
     if (!user) throw new UnauthorizedException({ error: 'UNAUTHENTICATED', message: 'send the refresh_token to end, or an access token in Authorization' });
+  }
+
+  /** Needs the current password (a stolen session alone cannot take the account); every session ends, this one included. */
+  async changePassword(user: AuthUser, dto: ChangePasswordDto, ip: string): Promise<void> {
+    if (user.via !== 'jwt') throw new ForbiddenException({ error: 'SESSION_REQUIRED', message: 'change the password from a signed-in session, not with an API key' });
+    await this.throttle.assertAllowed(user.id, ip);
+    const rec = await this.users.find(user.id);
+    if (!rec || !(await this.hasher.verify(dto.current_password, rec.passwordHash))) {
+      await this.throttle.recordFailure(user.id, ip);
+      throw new UnauthorizedException({ error: 'INVALID_CREDENTIALS', message: 'current_password is wrong' });
+    }
+    await this.users.setPasswordHash(rec.id, await this.hasher.hash(dto.new_password));
+    await this.sessions.revokeAll(rec.id);
+    getLogger().info({ user: rec.id }, 'password changed: every session revoked');
   }
 
   async me(user: AuthUser): Promise<MeDto> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { webcrypto } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { GatewayEnv } from '@nitro/config';
 import { getLogger } from '@nitro/observability';
@@ -15,7 +16,7 @@ const MIN_SECRET_CHARS = 32;
  */
 @Injectable()
 export class JwtKeyProvider implements OnApplicationBootstrap {
-  private key?: Promise<Uint8Array>;
+  private key?: Promise<webcrypto.CryptoKey>;
 
   constructor(
     private readonly env: GatewayEnv,
@@ -35,11 +36,14 @@ export class JwtKeyProvider implements OnApplicationBootstrap {
     await this.get().catch((err: Error) => getLogger().warn({ reason: err.message }, 'JWT key not loaded yet (Redis unreachable?)'));
   }
 
-  get(): Promise<Uint8Array> {
-    this.key ??= this.load().catch((err) => {
-      this.key = undefined;
-      throw err;
-    });
+  /** Imported once: jose would otherwise import raw key bytes again on every sign and verify. */
+  get(): Promise<webcrypto.CryptoKey> {
+    this.key ??= this.load()
+      .then((bytes) => webcrypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']))
+      .catch((err) => {
+        this.key = undefined;
+        throw err;
+      });
     return this.key;
   }
 
