@@ -3,13 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { startLocalS3, type LocalS3 } from '../../apps/media/test/support/local-s3';
 import { fakeProviderEnv, startFakeProviders, type FakeProviders } from '../../apps/search/test/support/fake-providers';
 import { axeAudit, launchBrowser, screenshot, stubExternalMedia, type TestBrowser } from '../support/browser';
 import { Platform, startPlatform } from '../support/platform';
 
 /**
  * The PWA in Debian's Chromium against the whole platform as processes (gateway, ai-router with the
- * local model, voice with flite/pocketsphinx, search on local provider servers, agents). One
+ * local model, media on s3rver, voice with flite/pocketsphinx, search on local provider servers,
+ * agents). One
  * browser and one page for the file: the tests run in order and build on each other.
  */
 jest.setTimeout(120_000);
@@ -19,6 +21,7 @@ const SENTENCE = 'Thank you very much for your help.';
 describe('PWA in Chromium (whole platform)', () => {
   let p: Platform;
   let fake: FakeProviders;
+  let s3: LocalS3;
   let b: TestBrowser;
   let page: Page;
   let dir: string;
@@ -27,11 +30,14 @@ describe('PWA in Chromium (whole platform)', () => {
     dir = mkdtempSync(join(tmpdir(), 'nitro-pwa-'));
     const wav = join(dir, 'mic.wav');
     execFileSync('flite', ['-voice', 'kal16', '-t', SENTENCE, '-o', wav]);
-    fake = await startFakeProviders();
+    [fake, s3] = await Promise.all([startFakeProviders(), startLocalS3()]);
     [p, b] = await Promise.all([
       startPlatform({
-        services: ['ai-router', 'voice', 'search', 'agents'],
+        services: ['ai-router', 'media', 'voice', 'search', 'agents'],
+        env: s3.env,
         appEnv: {
+          // A slow procedural drawing, so the page has progress to show.
+          media: { IMAGE_PROVIDERS: 'procedural', PROCEDURAL_DELAY_MS: '1500', GALLERY_SWEEP_INTERVAL_MS: '0' },
           'ai-router': { AI_PROVIDERS: 'local' },
           search: { ...fakeProviderEnv(fake), PROVIDER_MIN_INTERVAL_MS: '0', FETCH_PAGES: 'false', SUMMARY_MAX_SOURCES: '3' },
           agents: { LLM_TIMEOUT_MS: '30000' },
@@ -46,6 +52,7 @@ describe('PWA in Chromium (whole platform)', () => {
     await b?.close();
     await p?.stop();
     await fake?.close();
+    await s3?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -121,6 +128,39 @@ describe('PWA in Chromium (whole platform)', () => {
     await page.unroute('**/chat/history/**');
   });
 
+  it('images: a job shows its progress, lands in the gallery, opens full size and is deleted', async () => {
+    await go('images');
+    await page.evaluate(() => {
+      const w = window as unknown as { __stages: string[] };
+      w.__stages = [];
+      new MutationObserver(() => document.querySelectorAll<HTMLElement>('.job').forEach((j) => w.__stages.push(`${j.dataset.stage}:${(j.querySelector('progress') as HTMLProgressElement | null)?.value ?? '-'}`))).observe(document.querySelector('.jobs')!, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    await page.fill('#panel textarea >> nth=0', 'a lighthouse on a cliff at dusk');
+    await page.selectOption('#panel select >> nth=0', '256x256');
+    await page.selectOption('#panel select >> nth=1', '2');
+    await page.click('#panel button[type=submit]');
+    await page.waitForSelector('.job progress');
+    await screenshot(page, '07-images-progress');
+    await page.waitForFunction(() => document.querySelectorAll('.gallery li img[src^="blob:"]').length === 2, undefined, { timeout: 60_000 });
+    const stages: string[] = await page.evaluate(() => (window as unknown as { __stages: string[] }).__stages);
+    expect(stages).toContain('generating:50'); // one of two images drawn
+    expect(stages.some((s) => s.startsWith('done:100'))).toBe(true);
+    await screenshot(page, '08-images');
+    await noSeriousA11y('images');
+
+    await page.click('.gallery .tile-open');
+    await page.waitForSelector('dialog[open] img[src^="blob:"]');
+    expect(await page.$eval('dialog[open] img', (i: HTMLImageElement) => i.naturalWidth)).toBe(256);
+    await screenshot(page, '09-images-viewer');
+    await page.keyboard.press('Escape');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('.gallery li:first-child button.danger');
+    await page.waitForFunction(() => document.querySelectorAll('.gallery li').length === 1);
+    const left = await (await p.request(`/gallery/${p.userId}`)).json();
+    expect(left.total).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.closest('.gallery li') !== null)).toBe(true); // focus stays in the grid
+  });
+
   it('search: results, an AI summary whose [n] citations jump to result n', async () => {
     await go('search');
     await page.fill('input[type=search]', 'redis streams consumer groups');
@@ -193,7 +233,12 @@ describe('PWA in Chromium (whole platform)', () => {
     const cached: string[] = await page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname)))).flat());
     expect(cached).toContain('/');
     for (const path of cached) expect(path).toMatch(/^\/($|assets\/|icons\/|manifest\.webmanifest$)/);
+    // Installable as Chromium judges it (manifest fields, icons, a service worker with a fetch handler).
+    const cdp = await b.context.newCDPSession(page);
+    expect((await cdp.send('Page.getInstallabilityErrors')).installabilityErrors).toEqual([]);
+    await cdp.detach();
 
+    await go('chat');
     await b.context.setOffline(true);
     try {
       await page.reload();

@@ -107,6 +107,16 @@ async function refresh(): Promise<boolean> {
   return pending;
 }
 
+/** fetch() whose network failure reads as what it means to a person ("Failed to fetch" does not). */
+async function send(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, init);
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError(0, 'The server is unreachable. Check the connection and try again.', 'NETWORK');
+  }
+}
+
 /** fetch() with the session's token; on 401 it refreshes once and retries, else signs out. */
 export async function api(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
   const { json, ...rest } = init;
@@ -115,8 +125,8 @@ export async function api(path: string, init: RequestInit & { json?: unknown } =
     headers: { ...authHeaders(), ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...((rest.headers as Record<string, string>) ?? {}) },
     body: json !== undefined ? JSON.stringify(json) : rest.body,
   });
-  let res = await fetch(path, build());
-  if (res.status === 401 && (await refresh())) res = await fetch(path, build());
+  let res = await send(path, build());
+  if (res.status === 401 && (await refresh())) res = await send(path, build());
   if (res.status === 401) {
     setSession(null);
     window.dispatchEvent(new CustomEvent('nitro:signed-out'));

@@ -108,7 +108,7 @@ function findingsTable(findings: Finding[]): HTMLElement {
 
 function llmPart(r: CodeReport): HTMLElement {
   if (r.llm_review) {
-    return h('div', { class: 'llm-review' }, h('div', { class: 'md' }, renderMarkdown(r.llm_review.text)), h('p', { class: 'muted small' }, `${r.llm?.ai_source ?? ''} / ${r.llm?.ai_model ?? ''} · an opinion, not checked against the code`));
+    return h('div', { class: 'llm-review' }, h('div', { class: 'md scroll', tabindex: '0', role: 'region', 'aria-label': 'AI text' }, renderMarkdown(r.llm_review.text)), h('p', { class: 'muted small' }, `${r.llm?.ai_source ?? ''} / ${r.llm?.ai_model ?? ''} · an opinion, not checked against the code`));
   }
   return h('p', { class: 'muted' }, r.llm?.available === false ? `Not available: ${r.llm.reason ?? 'no model could answer'}. The static findings above stand on their own.` : 'Not requested.');
 }

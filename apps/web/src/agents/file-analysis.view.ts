@@ -73,7 +73,7 @@ export function fileAnalysisView(signal: AbortSignal): HTMLElement {
       facts(Object.entries(a.details).map(([k, v]) => [k.replace(/_/g, ' '), value(v)])),
       h('h4', {}, 'AI summary'),
       a.llm_summary
-        ? h('div', { class: 'llm-review' }, h('div', { class: 'md' }, renderMarkdown(a.llm_summary)), h('p', { class: 'muted small' }, `${a.llm.ai_source ?? ''} / ${a.llm.ai_model ?? ''}`))
+        ? h('div', { class: 'llm-review' }, h('div', { class: 'md scroll', tabindex: '0', role: 'region', 'aria-label': 'AI text' }, renderMarkdown(a.llm_summary)), h('p', { class: 'muted small' }, `${a.llm.ai_source ?? ''} / ${a.llm.ai_model ?? ''}`))
         : h('p', { class: 'muted' }, a.llm.available ? 'Not requested.' : `Not available: ${a.llm.reason ?? 'no model could answer'}.`),
     );
   }

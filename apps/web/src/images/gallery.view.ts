@@ -151,6 +151,7 @@ export class GalleryView {
     this.urls.release(item.thumbnail_url);
     this.total = Math.max(0, this.total - 1);
     this.refreshCount();
+    if (!this.items.size) this.status.append(h('p', { class: 'muted' }, 'No images yet: describe one on the left.'));
     (nextFocus as HTMLElement | null)?.focus();
     toast('Image deleted.');
   }
