@@ -95,6 +95,7 @@ export function chatTab(root: HTMLElement): void {
   }
 
   async function remove(id: string) {
+    if (!confirm('Delete this conversation? Its messages cannot be brought back.')) return;
     const res = await api(`/chat/sessions/${encodeURIComponent(user)}/${encodeURIComponent(id)}`, { method: 'DELETE' });
     if (res.ok && id === sessionId) await open(newId());
     else void refreshList();
