@@ -41,7 +41,7 @@ describe('secrets never appear in the logs of the test run', () => {
 
   beforeAll(async () => {
     // JWT_SECRET empty: the development key is generated and shared through Redis (read back below).
-    p = await startPlatform({ services: [], env: { LOG_LEVEL: 'debug', JWT_SECRET: '' } });
+    p = await startPlatform({ services: [], env: { LOG_LEVEL: 'debug', JWT_SECRET: '', REFRESH_REUSE_GRACE_S: '0' } });
     await p.startApp('gateway', 'gateway-b');
   });
   afterAll(() => p?.stop());

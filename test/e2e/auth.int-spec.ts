@@ -1,3 +1,5 @@
+import { Redis } from 'ioredis';
+import { waitFor } from '@nitro/testing';
 import { Platform, TestUser, decodeJwt, signTestJwt, startPlatform } from '../support/platform';
 
 /**
@@ -9,7 +11,8 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
   let b: string;
 
   beforeAll(async () => {
-    p = await startPlatform({ services: [] });
+    // Strict reuse detection here; the grace period for concurrent refreshes has its own test and instance.
+    p = await startPlatform({ services: [], env: { REFRESH_REUSE_GRACE_S: '0' } });
     await p.startApp('gateway', 'gateway-b');
     b = p.urlOf('gateway-b');
   });
@@ -71,6 +74,25 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
     expect((await post(p.baseUrl, '/auth/refresh', { refresh_token: t1.refresh_token })).status).toBe(401);
     // Other sessions of the same user are untouched.
     expect((await me(p.baseUrl, p.headers)).status).toBe(200);
+  });
+
+  it('answers a refresh repeated within REFRESH_REUSE_GRACE_S with the same new token (two tabs), and revokes on reuse after it', async () => {
+    await p.startApp('gateway', 'gateway-grace', { REFRESH_REUSE_GRACE_S: '3' });
+    const g = p.urlOf('gateway-grace');
+    const u = await p.login('tester', p.user!.password);
+    const [a, c] = await Promise.all([post(g, '/auth/refresh', { refresh_token: u.refreshToken }), post(g, '/auth/refresh', { refresh_token: u.refreshToken })]);
+    expect([a.status, c.status]).toEqual([200, 200]);
+    const [ta, tc] = [await a.json(), await c.json()];
+    expect(ta.refresh_token).toBe(tc.refresh_token);
+    expect((await me(b, bearer(ta.access_token))).status).toBe(200);
+    expect((await me(b, bearer(tc.access_token))).status).toBe(200);
+    const redis = new Redis(p.redis.url);
+    const family = decodeJwt(ta.access_token).sid;
+    await waitFor(async () => (await redis.exists(`nitro:auth:family-grace:${family}`)) === 0, { timeoutMs: 10_000 });
+    await redis.quit();
+    const late = await post(g, '/auth/refresh', { refresh_token: u.refreshToken });
+    expect((await late.json()).error).toBe('REFRESH_TOKEN_REUSED');
+    expect((await me(b, bearer(ta.access_token))).status).toBe(401);
   });
 
   it('logout ends the session at once on both instances (access and refresh token)', async () => {

@@ -70,11 +70,13 @@ describe('security at the edge (two gateways, real Redis)', () => {
       expect((await fetch(`${p.baseUrl}/auth/me`, { headers: from('10.0.2.2', users[3].headers) })).status).toBe(200);
     });
 
-    it('limits sign-in requests per address (RATE_LIMIT_AUTH), counting refused ones too', async () => {
+    it('limits sign-in requests per address (RATE_LIMIT_AUTH), counting refused ones too, and an IPv6 /64 as one address', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i < 41; i++) statuses.push((await post(i % 2 ? b : p.baseUrl, '/auth/register', { username: '../bad' }, from('10.0.3.1'))).status);
+      // Every request from a different address of the same /64: one subscriber, one budget.
+      for (let i = 0; i < 41; i++) statuses.push((await post(i % 2 ? b : p.baseUrl, '/auth/register', { username: '../bad' }, from(`2001:db8:3:1::${(i + 1).toString(16)}`))).status);
       expect(statuses.slice(0, 40).every((s) => s === 400)).toBe(true);
       expect(statuses[40]).toBe(429);
+      expect((await post(p.baseUrl, '/auth/register', { username: '../bad' }, from('2001:db8:3:2::1'))).status).toBe(400);
     });
 
     it('locks an account after LOGIN_MAX_FAILURES_PER_ACCOUNT failures, even for the right password from elsewhere', async () => {

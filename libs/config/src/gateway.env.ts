@@ -62,6 +62,15 @@ export class GatewayEnv extends CommonEnv {
   @Max(365 * 86_400)
   REFRESH_TOKEN_TTL_S: number = 30 * 86_400;
 
+  /**
+   * A refresh token presented again within this many seconds of its rotation gets the same new token back instead of
+   * revoking the session (two browser tabs refreshing at once). Later reuse still revokes. 0 = strict.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  REFRESH_REUSE_GRACE_S: number = 10;
+
   /** false closes POST /auth/register (except for the very first user, who becomes admin); the admin can also close it at runtime. */
   @IsBoolean()
   REGISTRATION_OPEN: boolean = true;

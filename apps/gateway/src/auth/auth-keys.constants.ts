@@ -14,6 +14,8 @@ export const AUTH_KEYS = {
   userFamilies: (lower: string) => `nitro:auth:user:${lower}:families`,
   /** hash { user, current }: `current` is the hash of the only refresh token that may still be used. */
   family: (familyId: string) => `nitro:auth:family:${familyId}`,
+  /** The family's newest refresh token in clear, for REFRESH_REUSE_GRACE_S only: a repeated refresh gets it back. */
+  familyGrace: (familyId: string) => `nitro:auth:family-grace:${familyId}`,
   /** hash { family, user } per refresh token ever issued (kept until expiry to detect reuse). */
   refresh: (tokenHash: string) => `nitro:auth:refresh:${tokenHash}`,
   /** hash { id, user, name, prefix, created_at } per API key, by the key's SHA-256. */

@@ -50,7 +50,7 @@ export class AuthService {
   }
 
   async refresh(refreshToken: string): Promise<TokenResponseDto> {
-    const res = await this.sessions.rotate(refreshToken, this.env.REFRESH_TOKEN_TTL_S);
+    const res = await this.sessions.rotate(refreshToken, this.env.REFRESH_TOKEN_TTL_S, this.env.REFRESH_REUSE_GRACE_S);
     if (res.status === 'reused') {
       getLogger().warn({ user: res.userLower }, 'refresh token reused: session revoked');
       throw new UnauthorizedException({ error: 'REFRESH_TOKEN_REUSED', message: 'this refresh token was already used, so the session was revoked for safety: sign in again' });

@@ -2,6 +2,7 @@ import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { GatewayEnv } from '@nitro/config';
 import { REDIS_CLIENT } from '@nitro/service-kit';
+import { clientBucket } from '../security/client-ip.util';
 import { AUTH_KEYS } from './auth-keys.constants';
 import { userKey } from './token.util';
 
@@ -27,7 +28,7 @@ export class LoginThrottle {
 
   async assertAllowed(username: string, ip: string): Promise<void> {
     const acct = AUTH_KEYS.loginFailuresAccount(userKey(username));
-    const addr = AUTH_KEYS.loginFailuresIp(ip);
+    const addr = AUTH_KEYS.loginFailuresIp(clientBucket(ip));
     const res = (await this.redis.pipeline().get(acct).pttl(acct).get(addr).pttl(addr).exec()) ?? [];
     const [acctCount, acctTtl, ipCount, ipTtl] = res.map(([, v]) => Number(v ?? 0));
     const blockedMs = Math.max(acctCount >= this.env.LOGIN_MAX_FAILURES_PER_ACCOUNT ? acctTtl : 0, ipCount >= this.env.LOGIN_MAX_FAILURES_PER_IP ? ipTtl : 0);
@@ -38,7 +39,7 @@ export class LoginThrottle {
   }
 
   async recordFailure(username: string, ip: string): Promise<void> {
-    await this.redis.eval(RECORD, 2, AUTH_KEYS.loginFailuresAccount(userKey(username)), AUTH_KEYS.loginFailuresIp(ip), String(this.env.LOGIN_LOCKOUT_S * 1000));
+    await this.redis.eval(RECORD, 2, AUTH_KEYS.loginFailuresAccount(userKey(username)), AUTH_KEYS.loginFailuresIp(clientBucket(ip)), String(this.env.LOGIN_LOCKOUT_S * 1000));
   }
 
   /** A successful sign-in clears the account's count (not the address's: one good password must not reset an attacker's budget). */

@@ -17,17 +17,27 @@ export type RotateResult =
 /**
  * Compare-and-swap on the family's current token. A token that is not the current one was
  * already rotated: someone replays it, so the whole family (every session token, and the access
- * tokens that carry its id) dies at once. KEYS: family, new token record. ARGV: old hash, new hash, ttl, family id, user.
+ * tokens that carry its id) dies at once — unless it is the token rotated a moment ago (within
+ * the grace period), which gets the same new token back: two tabs refreshing together.
+ * KEYS: family, new token record, grace key. ARGV: old hash, new hash, ttl, family id, user, new token, grace ms.
  */
 const ROTATE = `
-local cur = redis.call('HGET', KEYS[1], 'current')
-if not cur then return 'revoked' end
-if cur ~= ARGV[1] then redis.call('DEL', KEYS[1]) return 'reused' end
-redis.call('HSET', KEYS[1], 'current', ARGV[2])
+local f = redis.call('HMGET', KEYS[1], 'current', 'previous')
+if not f[1] then return {'revoked'} end
+if f[1] ~= ARGV[1] then
+  if f[2] == ARGV[1] then
+    local again = redis.call('GET', KEYS[3])
+    if again then return {'replay', again} end
+  end
+  redis.call('DEL', KEYS[1])
+  return {'reused'}
+end
+redis.call('HSET', KEYS[1], 'current', ARGV[2], 'previous', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('HSET', KEYS[2], 'family', ARGV[4], 'user', ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
-return 'ok'
+if tonumber(ARGV[7]) > 0 then redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[7]) else redis.call('DEL', KEYS[3]) end
+return {'ok'}
 `;
 
 /**
@@ -56,7 +66,7 @@ export class SessionRepository {
     return { token, familyId };
   }
 
-  async rotate(token: string, ttlS: number): Promise<RotateResult> {
+  async rotate(token: string, ttlS: number, graceS = 0): Promise<RotateResult> {
     if (!token.startsWith(REFRESH_TOKEN_PREFIX)) return { status: 'unknown' };
     const hash = sha256Hex(token);
     // The record never changes after it is written, so reading it outside the script is safe.
@@ -64,11 +74,12 @@ export class SessionRepository {
     if (!familyId || !lower) return { status: 'unknown' };
     const next = REFRESH_TOKEN_PREFIX + randomToken(32);
     const nextHash = sha256Hex(next);
-    const res = await this.redis.eval(ROTATE, 2, AUTH_KEYS.family(familyId), AUTH_KEYS.refresh(nextHash), hash, nextHash, String(ttlS), familyId, lower);
+    const [res, again] = (await this.redis.eval(ROTATE, 3, AUTH_KEYS.family(familyId), AUTH_KEYS.refresh(nextHash), AUTH_KEYS.familyGrace(familyId), hash, nextHash, String(ttlS), familyId, lower, next, String(graceS * 1000))) as string[];
     if (res === 'ok') {
       await this.redis.expire(AUTH_KEYS.userFamilies(lower), ttlS);
       return { status: 'ok', token: next, familyId, userLower: lower };
     }
+    if (res === 'replay') return { status: 'ok', token: again, familyId, userLower: lower };
     if (res === 'reused') return { status: 'reused', userLower: lower };
     return { status: 'revoked' };
   }
@@ -81,7 +92,7 @@ export class SessionRepository {
   }
 
   async revoke(familyId: string, userLower?: string): Promise<void> {
-    const multi = this.redis.multi().del(AUTH_KEYS.family(familyId));
+    const multi = this.redis.multi().del(AUTH_KEYS.family(familyId), AUTH_KEYS.familyGrace(familyId));
     if (userLower) multi.srem(AUTH_KEYS.userFamilies(userLower), familyId);
     await multi.exec();
   }
@@ -91,7 +102,7 @@ export class SessionRepository {
     const lower = userKey(userId);
     const ids = await this.redis.smembers(AUTH_KEYS.userFamilies(lower));
     const multi = this.redis.multi();
-    for (const id of ids) multi.del(AUTH_KEYS.family(id));
+    for (const id of ids) multi.del(AUTH_KEYS.family(id), AUTH_KEYS.familyGrace(id));
     multi.del(AUTH_KEYS.userFamilies(lower));
     await multi.exec();
     return ids.length;

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { GatewayEnv } from '@nitro/config';
 import { counter, getLogger } from '@nitro/observability';
 import { REDIS_CLIENT } from '@nitro/service-kit';
+import { clientBucket } from './client-ip.util';
 import { RouteClass, rateLimitOf } from './route-class';
 
 /**
@@ -52,7 +53,7 @@ export class RateLimitService {
     if (!this.env.RATE_LIMIT_ENABLED || perUser <= 0) return null;
     const checks: { scope: 'user' | 'ip'; key: string; limit: number }[] = [];
     if (userId && cls !== 'auth') checks.push({ scope: 'user', key: `nitro:rl:${cls}:u:${userId.toLowerCase()}`, limit: perUser });
-    checks.push({ scope: 'ip', key: `nitro:rl:${cls}:ip:${ip}`, limit: cls === 'auth' ? perUser : perUser * this.env.RATE_LIMIT_IP_MULTIPLIER });
+    checks.push({ scope: 'ip', key: `nitro:rl:${cls}:ip:${clientBucket(ip)}`, limit: cls === 'auth' ? perUser : perUser * this.env.RATE_LIMIT_IP_MULTIPLIER });
     const windowMs = this.env.RATE_LIMIT_WINDOW_S * 1000;
     let res: number[];
     try {
