@@ -36,7 +36,9 @@ export function guardGoogleFetch(client: { auth: unknown }, timeoutMs: number): 
   if (!original) throw new Error('google client has no auth.fetch: the REST transport changed, re-check guardGoogleFetch');
   auth.fetch = (url, init = {}) => {
     const signals = [AbortSignal.timeout(timeoutMs), init.signal, callSignal.getStore()].filter((s): s is AbortSignal => !!s);
-    return original(url, { ...init, signal: AbortSignal.any(signals) });
+    // Node's own fetch instead of gaxios' lazily imported node-fetch: one HTTP stack in the service,
+    // and no dynamic import (which Jest's VM refuses).
+    return original(url, { ...init, signal: AbortSignal.any(signals), fetchImplementation: fetch });
   };
 }
 
@@ -48,7 +50,9 @@ export function withCallSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Pr
 /** Google errors (REST JSON bodies, aborts) as one readable line. */
 export function describeGoogleError(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; code?: number | string; status?: number };
-  if (e?.name === 'AbortError' || /operation was aborted/i.test(e?.message ?? '')) return `no answer within ${timeoutMs} ms (GOOGLE_TIMEOUT_MS) or cancelled`;
+  // Aborts surface as a GaxiosError whose code is the abort reason's name.
+  if (e?.code === 'TimeoutError' || e?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms (GOOGLE_TIMEOUT_MS)`;
+  if (e?.code === 'AbortError' || e?.name === 'AbortError') return 'the request was cancelled';
   const msg = e?.message ?? String(err);
   try {
     const body = JSON.parse(msg) as { error?: { code?: number; message?: string; status?: string } };

@@ -1,10 +1,14 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Observable } from 'rxjs';
 import { VOICE_CANCEL_CHANNEL, type VoiceWireEvent } from '@nitro/contracts';
 import { VoiceEnv } from '@nitro/config';
-import { REDIS_CLIENT } from '@nitro/service-kit';
+import { REDIS_CLIENT, ServiceError } from '@nitro/service-kit';
 import { validateVoiceCommand } from './voice-command.validate';
+
+/** Under the test harness' and compose's 5-10 s stop grace, so engines are killed by us, not orphaned. */
+const SHUTDOWN_GRACE_MS = 2_000;
+const SHUTDOWN = Symbol('shutdown');
 
 /**
  * The transport does not tell a handler that its caller went away, so the gateway publishes the
@@ -12,7 +16,7 @@ import { validateVoiceCommand } from './voice-command.validate';
  * which kills its engine processes and stops its ai-router stream.
  */
 @Injectable()
-export class VoiceJobs implements OnModuleInit, OnApplicationShutdown {
+export class VoiceJobs implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly log = new Logger(VoiceJobs.name);
   private readonly running = new Map<string, AbortController>();
   private subscriber?: Redis;
@@ -29,8 +33,17 @@ export class VoiceJobs implements OnModuleInit, OnApplicationShutdown {
     await this.subscriber.subscribe(VOICE_CANCEL_CHANNEL);
   }
 
+  /**
+   * Before the transport drains (up to 10 s), give running jobs a short grace, then abort the rest:
+   * a wedged engine must not hold shutdown until the orchestrator SIGKILLs us and orphans it.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const until = Date.now() + SHUTDOWN_GRACE_MS;
+    while (this.running.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    for (const ac of this.running.values()) ac.abort(SHUTDOWN);
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    for (const ac of this.running.values()) ac.abort();
     await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
 
@@ -74,7 +87,12 @@ export class VoiceJobs implements OnModuleInit, OnApplicationShutdown {
     return new Observable<T>((subscriber) => {
       const ac = new AbortController();
       this.running.set(jobId, ac);
-      const sub = work(ac.signal).subscribe(subscriber);
+      const sub = work(ac.signal).subscribe({
+        next: (v) => subscriber.next(v),
+        // Whatever the work reports after a shutdown abort, the caller should simply retry elsewhere.
+        error: (err) => subscriber.error(ac.signal.reason === SHUTDOWN ? new ServiceError(503, 'SHUTTING_DOWN', 'the voice replica is shutting down; try again') : err),
+        complete: () => subscriber.complete(),
+      });
       return () => {
         sub.unsubscribe();
         ac.abort();

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ERROR_CODES, type EngineFallbackDto, type VoiceListDto } from '@nitro/contracts';
 import { VoiceEnv } from '@nitro/config';
 import { ServiceError } from '@nitro/service-kit';
+import { processToServiceError } from '../audio/engine-error.util';
+import { ProcessError } from '../audio/process-runner';
 import { TTS_PROVIDERS, type TtsProvider, type TtsVoice } from './tts-provider.interface';
 import { matchVoices, splitVoiceSpec, voiceId, type EngineVoices } from './voice-match.util';
 
@@ -11,7 +13,7 @@ const LIST_RETRY_MS = 30_000;
 /** The voices of every configured engine, and which of them can speak a requested voice. */
 @Injectable()
 export class VoiceCatalog {
-  private readonly failed = new Map<string, { until: number; reason: string }>();
+  private readonly failed = new Map<string, { until: number; reason: string; timedOut: boolean }>();
 
   constructor(
     private readonly env: VoiceEnv,
@@ -46,7 +48,11 @@ export class VoiceCatalog {
     }
     if (voices.length === 0) {
       const pinned = unavailable.find((u) => u.engine === splitVoiceSpec(spec).engine);
-      if (pinned) throw new ServiceError(503, ERROR_CODES.noProvider, `voice "${spec}" cannot be used now: ${pinned.engine}: ${pinned.reason}`, { fallbacks: [pinned] });
+      if (pinned) {
+        // A wedged engine hangs on listing its voices too: that is a timeout, not a missing engine.
+        const [status, code] = this.failed.get(pinned.engine)?.timedOut ? [504, ERROR_CODES.timeout] : [503, ERROR_CODES.noProvider];
+        throw new ServiceError(status, code, `voice "${spec}" cannot be used now: ${pinned.engine}: ${pinned.reason}`, { fallbacks: [pinned] });
+      }
       const failed = unavailable.filter((u) => !u.reason.startsWith('not configured'));
       const why = failed.length ? ` (could not list: ${failed.map((u) => `${u.engine}: ${u.reason}`).join('; ')})` : '';
       throw new ServiceError(400, 'UNKNOWN_VOICE', `voice "${spec}" is not available: GET /voice/voices lists the voices${why}`);
@@ -71,8 +77,8 @@ export class VoiceCatalog {
         try {
           return { engine: p.name, voices: await p.voices(signal) };
         } catch (err) {
-          const reason = (err as Error).message;
-          if (!signal?.aborted) this.failed.set(p.name, { until: Date.now() + LIST_RETRY_MS, reason });
+          const reason = err instanceof ProcessError ? processToServiceError(err, `listing ${p.name} voices`).message : (err as Error).message;
+          if (!signal?.aborted) this.failed.set(p.name, { until: Date.now() + LIST_RETRY_MS, reason, timedOut: err instanceof ProcessError && err.kind === 'timeout' });
           unavailable.push({ engine: p.name, reason });
           return undefined;
         }
