@@ -35,9 +35,10 @@ export class VoiceChatService {
 
   private async turn(cmd: VoiceChatCommand, signal: AbortSignal, emit: (e: VoiceWireEvent) => void): Promise<void> {
     const heard = await this.stt.transcribeUpload(cmd.audio, cmd.language, signal);
-    emit({ type: 'transcript', ...heard });
     const message = heard.text.trim();
+    // Before the transcript event: the gateway holds the SSE response until the first event, so this stays a plain 422.
     if (!message) throw new ServiceError(422, 'NO_SPEECH', 'no speech was recognised in the audio, so nothing was sent to the assistant');
+    emit({ type: 'transcript', ...heard });
     const speech = new SpeechQueue(this.tts, {
       voice: cmd.voice,
       rate: 1,

@@ -41,6 +41,13 @@ export function tone(seconds: number, dir: string, format: keyof typeof ENCODE =
   return readFileSync(out);
 }
 
+/** Digital silence of `seconds`: nothing for a recogniser to hear. */
+export function silence(seconds: number, dir: string, format: keyof typeof ENCODE = 'webm'): Buffer {
+  const out = join(dir, `silence-${seconds}.${format}`);
+  execFileSync('ffmpeg', [...FFMPEG, '-f', 'lavfi', '-i', `anullsrc=r=16000:cl=mono`, '-t', String(seconds), ...ENCODE[format], out]);
+  return readFileSync(out);
+}
+
 /** What ffprobe says a file is: the test's proof that returned audio is playable. */
 export function probe(bytes: Buffer, dir: string, name: string): { format: string; codec: string; duration: number; sampleRate: number } {
   const path = join(dir, name);
