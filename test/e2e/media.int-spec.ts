@@ -203,6 +203,18 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
       (queue.opts.connection as Redis).disconnect();
     }
   });
+
+  // Last: it stops the S3 server.
+  it('S3 down: a download is 503 naming the storage (never 500), listing still works, new jobs are still accepted', async () => {
+    const { filename } = await (await generate({ prompt: 'before the outage', user_id: p.userId, settings: { width: 64, height: 64 } }, '?wait=true')).json();
+    s3.proc.kill('SIGKILL');
+    await s3.proc.exited;
+    const res = await p.request(`/gallery/download/${filename}`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: 'STORAGE_UNAVAILABLE', message: expect.stringMatching(/S3/) });
+    expect((await p.request(`/gallery/${p.userId}`)).status).toBe(200);
+    expect((await generate({ prompt: 'during the outage', user_id: p.userId, settings: { width: 64, height: 64 } })).status).toBe(202);
+  });
 });
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

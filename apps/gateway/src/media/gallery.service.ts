@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import { HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException, StreamableFile } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { GalleryDeletedDto, GalleryPageDto, GalleryRecord } from '@nitro/contracts';
 import { GalleryStore, GalleryVariant } from '@nitro/storage';
@@ -25,7 +25,7 @@ export class GalleryService {
 
   async download(filename: string, variant: GalleryVariant, user: AuthUser, reply: FastifyReply): Promise<StreamableFile> {
     const record = await this.owned(filename, user);
-    const object = await this.gallery.open(record, variant);
+    const object = await storage('reading the image', () => this.gallery.open(record, variant));
     if (!object) throw notFound(filename);
     const name = variant === 'thumbnail' ? filename.replace(/\.png$/, '.webp') : filename;
     // Names are never reused for other content, so the browser may keep the bytes.
@@ -37,7 +37,7 @@ export class GalleryService {
     assertCanAccess(user, userId);
     const record = await this.gallery.find(filename);
     if (!record || record.user_id !== userId) throw notFound(filename);
-    await this.gallery.delete(record);
+    await storage('deleting the image', () => this.gallery.delete(record));
     return { filename, deleted: true };
   }
 
@@ -45,6 +45,16 @@ export class GalleryService {
     const record = await this.gallery.find(filename);
     if (!record || !user || (record.user_id !== user.id && user.role !== 'admin')) throw notFound(filename);
     return record;
+  }
+}
+
+/** S3 unreachable or failing is "try again later" (503), not a bug of ours (500). */
+async function storage<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof HttpException) throw err;
+    throw new ServiceUnavailableException({ error: 'STORAGE_UNAVAILABLE', message: `${what} failed: the gallery storage (S3) is not answering (${(err as Error).name ?? 'error'})` });
   }
 }
 
