@@ -4,6 +4,9 @@ import { Platform, readSse, startPlatform } from '../support/platform';
 
 const QUESTION = 'Please tell me a story about the children in the garden.';
 
+
+/** These suites make dozens of voice requests a minute; rate limits have their own spec. */
+const NO_RATE_LIMIT = { RATE_LIMIT_ENABLED: 'false' };
 /**
  * Voice chat end to end: gateway, voice and ai-router as separate processes, a real Redis, the
  * real engines and the real local model (stories260K). The spoken question goes through chat, so
@@ -16,7 +19,7 @@ describe('voice chat end to end (gateway + voice + ai-router, local model)', () 
   beforeAll(async () => {
     dir = fixtureDir();
     question = spoken(QUESTION, dir, 'question');
-    p = await startPlatform({ services: ['ai-router', 'voice'], appEnv: { 'ai-router': { AI_PROVIDERS: 'local' } } });
+    p = await startPlatform({ services: ['ai-router', 'voice'], appEnv: { 'ai-router': { AI_PROVIDERS: 'local' }, gateway: NO_RATE_LIMIT } });
   });
   afterAll(() => p?.stop());
 

@@ -3,6 +3,9 @@ import { fixtureDir, SENTENCES, spoken, uploadForm } from '../../apps/voice/test
 import { childrenOf, hangingEngine, processesMatching } from '../../apps/voice/test/support/process-table';
 import { Platform, startPlatform } from '../support/platform';
 
+
+/** These suites make dozens of voice requests a minute; rate limits have their own spec. */
+const NO_RATE_LIMIT = { RATE_LIMIT_ENABLED: 'false' };
 /** The voice process's own children, live or zombie: after a kill there must be none left. */
 const leftovers = (p: Platform) => childrenOf(p.procs.get('voice')!.pid);
 
@@ -22,7 +25,7 @@ describe('voice: hanging engines are killed (gateway + voice, fake engine paths)
     const flite = hangingEngine('flite');
     let p: Platform;
     beforeAll(async () => {
-      p = await startPlatform({ services: ['voice'], appEnv: { voice: { POCKETSPHINX_PATH: sphinx.path, FLITE_PATH: flite.path, PROCESS_TIMEOUT_MS: '1000' } } });
+      p = await startPlatform({ services: ['voice'], appEnv: { voice: { POCKETSPHINX_PATH: sphinx.path, FLITE_PATH: flite.path, PROCESS_TIMEOUT_MS: '1000' }, gateway: NO_RATE_LIMIT } });
     });
     afterAll(() => p?.stop());
 
@@ -57,7 +60,7 @@ describe('voice: hanging engines are killed (gateway + voice, fake engine paths)
     let p: Platform;
     beforeAll(async () => {
       // A kill timer far beyond the test: only the cancellation can end the process in time.
-      p = await startPlatform({ services: ['voice'], appEnv: { voice: { FFMPEG_PATH: ffmpeg.path, PROCESS_TIMEOUT_MS: '600000' } } });
+      p = await startPlatform({ services: ['voice'], appEnv: { voice: { FFMPEG_PATH: ffmpeg.path, PROCESS_TIMEOUT_MS: '600000' }, gateway: NO_RATE_LIMIT } });
     });
     afterAll(() => p?.stop());
 

@@ -3,6 +3,9 @@ import { fixtureDir, probe, SENTENCES, spoken, tone, uploadForm } from '../../ap
 import { wordAccuracy } from '../../apps/voice/test/support/word-accuracy';
 import { Platform, startPlatform } from '../support/platform';
 
+
+/** These suites make dozens of voice requests a minute; rate limits have their own spec. */
+const NO_RATE_LIMIT = { RATE_LIMIT_ENABLED: 'false' };
 /**
  * Voice end to end: gateway and voice as separate processes, a real Redis, and the real engines
  * (flite, espeak-ng, pocketsphinx, ffmpeg). Every fixture is spoken by flite and encoded by ffmpeg
@@ -13,7 +16,7 @@ describe('voice end to end (gateway + voice, real engines)', () => {
   let dir: string;
   beforeAll(async () => {
     dir = fixtureDir();
-    p = await startPlatform({ services: ['voice'], appEnv: { voice: { MAX_AUDIO_SECONDS: '20' } } });
+    p = await startPlatform({ services: ['voice'], appEnv: { voice: { MAX_AUDIO_SECONDS: '20' }, gateway: NO_RATE_LIMIT } });
   });
   afterAll(() => p?.stop());
 
