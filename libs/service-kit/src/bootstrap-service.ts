@@ -14,6 +14,9 @@ export async function bootstrapService(service: string, module: Type<unknown>, e
   const logger = createLogger(service, env.LOG_LEVEL);
   initMetrics(service);
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: new PinoNestLogger(logger) });
+  // Before connectMicroservice: with inheritAppConfig the handlers are built there, and a filter
+  // added later never applies (errors would reach callers as a bare "Internal server error").
+  app.useGlobalFilters(new AllRpcExceptionsFilter(service));
   app.connectMicroservice(
     {
       strategy: new RedisStreamsServer({
@@ -25,7 +28,6 @@ export async function bootstrapService(service: string, module: Type<unknown>, e
     },
     { inheritAppConfig: true },
   );
-  app.useGlobalFilters(new AllRpcExceptionsFilter(service));
   app.enableShutdownHooks();
   await app.startAllMicroservices();
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
