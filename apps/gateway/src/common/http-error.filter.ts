@@ -49,6 +49,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (typeof err?.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     return fastifyError(err as { code?: string; statusCode: number; message?: string }, trace_id);
   }
+  // A cut-off or malformed multipart body surfaces from the parser (busboy) without a status.
+  if (err?.message && /multipart|Unexpected end of (form|multipart)|Malformed part header|Boundary not found/i.test(err.message)) {
+    return { statusCode: 400, error: 'MALFORMED_MULTIPART', message: `upload body is not valid multipart/form-data: ${err.message}`, trace_id };
+  }
   getLogger().error({ err: exception }, 'unhandled error');
   return { statusCode: 500, error: 'INTERNAL', message: 'internal error', trace_id };
 }
