@@ -59,8 +59,8 @@ async function main() {
   const on = await startGateway('bench-auth-gateway', { ...common, ...limits });
   const off = await startGateway('bench-auth-gateway-nolimit', { ...common, RATE_LIMIT_ENABLED: 'false' });
   await json(`${on}/auth/register`, { username: 'bench', password: 'bench password 123' });
-  const tokens = await json(`${on}/auth/login`, { username: 'bench', password: 'bench password 123' });
-  const key = (await json(`${on}/auth/api-keys`, { name: 'bench' }, { authorization: `Bearer ${tokens.access_token}` })).key;
+  const tokens = (await json(`${on}/auth/login`, { username: 'bench', password: 'bench password 123' })) as { access_token: string; refresh_token: string };
+  const key = ((await json(`${on}/auth/api-keys`, { name: "bench" }, { authorization: `Bearer ${tokens.access_token}` })) as { key: string }).key;
 
   const rows: [string, string, Record<string, string>][] = [
     ['GET /health (public: no credential read, no limit)', `${on}/health`, {}],

@@ -29,12 +29,7 @@ export function sendSse<T extends { type?: string }>(req: FastifyRequest, reply:
     clearInterval(keepAlive);
     raw.end();
   };
-  let sub: Subscription | undefined;
-  req.raw.on('close', () => {
-    sub?.unsubscribe();
-    end();
-  });
-  sub = source.subscribe({
+  const sub: Subscription = source.subscribe({
     next: (item) => write(item.type ?? 'message', item),
     error: (err) => {
       const body = toErrorBody(err);
@@ -42,6 +37,11 @@ export function sendSse<T extends { type?: string }>(req: FastifyRequest, reply:
       end();
     },
     complete: end,
+  });
+  // The client went away: unsubscribing cancels the work upstream (the transport tells the replica).
+  req.raw.on('close', () => {
+    sub.unsubscribe();
+    end();
   });
 }
 
