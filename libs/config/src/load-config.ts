@@ -56,7 +56,9 @@ function coerce(value: string, fallback: unknown, declared: unknown): unknown {
 }
 
 function describe(error: ValidationError, raw: Record<string, unknown>): string[] {
-  const got = error.property in raw ? ` (got ${JSON.stringify(String(raw[error.property])).slice(0, 80)})` : '';
+  // Never echo a secret's value into logs, even a wrong one.
+  const secret = /SECRET|KEY|PASSWORD|TOKEN|CREDENTIAL/i.test(error.property);
+  const got = error.property in raw ? (secret ? ' (value hidden)' : ` (got ${JSON.stringify(String(raw[error.property])).slice(0, 80)})`) : '';
   return Object.values(error.constraints ?? {}).map((c) => `${error.property}: ${c}${got}`);
 }
 

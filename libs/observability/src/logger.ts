@@ -6,7 +6,8 @@ import { traceContext } from './trace-context';
 const REDACT = [
   'password', '*.password', 'token', '*.token', 'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken',
   'apiKey', '*.apiKey', 'api_key', '*.api_key', 'authorization', '*.authorization', 'req.headers.authorization',
-  'req.headers.cookie', 'headers.authorization', 'secret', '*.secret',
+  'req.headers.cookie', 'headers.authorization', 'secret', '*.secret', 'access_token', '*.access_token',
+  'refresh_token', '*.refresh_token', 'current_password', '*.current_password', 'new_password', '*.new_password',
 ];
 
 let root: Logger | undefined;
