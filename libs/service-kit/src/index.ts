@@ -4,3 +4,4 @@ export * from './redis.provider';
 export * from './service-kit.module';
 export * from './bootstrap-service';
 export * from './ping.controller';
+export * from './outbound-http.util';

@@ -1,3 +1,4 @@
+import { networkReason, parseRetryAfter, urlHost as host } from '@nitro/service-kit';
 import { ImageProviderError } from './image-provider.interface';
 
 /** Image answers are large but bounded (four 1536x1536 PNGs as base64 stay well below this). */
@@ -60,15 +61,6 @@ export function failureFor(provider: string, answer: ProviderAnswer, message: st
   return new ImageProviderError(provider, 'server_error', text, retryAfterMs);
 }
 
-/** Retry-After in seconds or as an HTTP date. */
-export function retryAfter(headers: Headers, now = Date.now()): number | undefined {
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value.trim());
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
-}
 
 export function parseJson<T>(provider: string, body: Buffer): T {
   try {
@@ -99,26 +91,11 @@ async function readCapped(res: Response, provider: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function networkReason(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-  switch (cause?.code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host name does not resolve';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return 'connection reset';
-    default:
-      return cause?.message ?? (err as Error)?.message ?? 'request failed';
-  }
-}
 
-export function host(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
+
+export { host };
+
+/** Retry-After in seconds or as an HTTP date. */
+export function retryAfter(headers: Headers, now = Date.now()): number | undefined {
+  return parseRetryAfter(headers.get('retry-after'), now);
 }

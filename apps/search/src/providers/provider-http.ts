@@ -1,3 +1,4 @@
+import { networkReason, parseRetryAfter, urlHost as host } from '@nitro/service-kit';
 import { ProviderError } from './provider-error';
 
 /** Provider answers are small; anything bigger is refused rather than buffered. */
@@ -56,35 +57,7 @@ async function readCapped(res: Response, provider: string): Promise<string> {
 
 /** Retry-After in seconds or as an HTTP date; Brave sends X-RateLimit-Reset "1, 86400" instead. */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const value = headers.get('retry-after') ?? headers.get('x-ratelimit-reset')?.split(',')[0];
-  if (!value) return undefined;
-  const seconds = Number(value.trim());
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
-}
-
-function networkReason(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-  switch (cause?.code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host name does not resolve';
-    case 'ECONNRESET':
-      return 'connection reset';
-    default:
-      return cause?.message ?? (err as Error)?.message ?? 'request failed';
-  }
-}
-
-export function host(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
+  return parseRetryAfter(headers.get('retry-after') ?? headers.get('x-ratelimit-reset')?.split(',')[0], now);
 }
 
 /** JSON.parse that reports a provider answering something else (an HTML error page, a proxy's message). */
@@ -95,3 +68,5 @@ export function parseJson(provider: string, text: string): unknown {
     throw new ProviderError(provider, 'bad_response', `expected JSON, got ${JSON.stringify(text.slice(0, 60))}`);
   }
 }
+
+export { host };
