@@ -1,9 +1,23 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import * as config from '@nitro/config';
 import { composeEnvKeys, loadCompose, validateCompose } from '../../tools/validate/compose.validate';
 import { checkDockerfile } from '../../tools/validate/dockerfile.validate';
-import { imageErrors, K8sObject, policyErrors, releasedApps, renderOverlay, schemaErrors, unknownFieldErrors } from '../../tools/validate/k8s.validate';
+import {
+  edgeMetricsErrors,
+  hpaReplicaErrors,
+  imageErrors,
+  K8sObject,
+  networkPolicyErrors,
+  policyErrors,
+  probePathErrors,
+  releasedApps,
+  renderKustomization,
+  schemaErrors,
+  secretErrors,
+  unknownFieldErrors,
+} from '../../tools/validate/k8s.validate';
 
 const ROOT = join(__dirname, '..', '..');
 const APPS = ['gateway', 'ai-router', 'media', 'voice', 'search', 'agents'] as const;
@@ -19,8 +33,9 @@ function envKeys(app: string): string[] {
 
 describe('Kubernetes manifests', () => {
   const overlays: Record<string, K8sObject[]> = {};
+  const warnings: Record<string, string> = {};
   beforeAll(() => {
-    for (const o of ['dev', 'prod']) overlays[o] = renderOverlay(o);
+    for (const o of ['dev', 'prod']) ({ objects: overlays[o], warnings: warnings[o] } = renderKustomization(join(ROOT, 'k8s', 'overlays', o)));
   });
 
   it.each(['dev', 'prod'])('%s renders every app, Redis and MinIO, with HPA, PDB, Ingress and NetworkPolicies', (o) => {
@@ -30,11 +45,87 @@ describe('Kubernetes manifests', () => {
     expect(names('StatefulSet')).toEqual(['minio', 'redis']);
     expect(names('HorizontalPodAutoscaler')).toEqual(['ai-router', 'gateway', 'media']);
     expect(names('PodDisruptionBudget')).toEqual([...APPS].sort());
-    expect(names('Ingress')).toEqual(['nitro']);
+    expect(names('Ingress')).toEqual(['nitro', 'nitro-metrics-blocked']);
     expect(names('NetworkPolicy').length).toBeGreaterThanOrEqual(3);
     expect(objs.filter((x) => x.kind !== 'Namespace').every((x) => x.metadata.namespace === (o === 'dev' ? 'nitro-ai-dev' : 'nitro-ai'))).toBe(true);
-    const secret = objs.find((x) => x.kind === 'Secret');
-    expect(Object.values(secret?.stringData ?? {}).every((v) => v === '')).toBe(true);
+  });
+
+  it.each(['dev', 'prod'])('%s: `kubectl kustomize` prints no warnings (no deprecated fields)', (o) => {
+    expect(warnings[o]).toBe('');
+    for (const dir of ['base', `overlays/${o}`]) {
+      const k = readFileSync(join(ROOT, 'k8s', dir, 'kustomization.yaml'), 'utf8');
+      expect(k).not.toMatch(/^(bases|commonLabels|patchesStrategicMerge|patchesJson6902|vars):/m);
+    }
+  });
+
+  it.each(['dev', 'prod'])('%s: carries no Secret (real ones are created outside the manifests and never overwritten)', (o) => {
+    expect(overlays[o].filter((x) => x.kind === 'Secret').map((x) => x.metadata.name)).toEqual([]);
+    expect(secretErrors(overlays[o])).toEqual([]);
+  });
+
+  it.each(['dev', 'prod'])('%s: readiness on /health/ready, no replicas on HPA-scaled Deployments, NetworkPolicies by label, /metrics not at the edge', (o) => {
+    expect(probePathErrors(overlays[o])).toEqual([]);
+    expect(hpaReplicaErrors(overlays[o])).toEqual([]);
+    expect(networkPolicyErrors(overlays[o])).toEqual([]);
+    expect(edgeMetricsErrors(overlays[o])).toEqual([]);
+    // The labels the policies select on are the ones docs/deploy.md tells the operator to set.
+    const doc = readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8');
+    const labels = overlays[o].filter((x) => x.kind === 'NetworkPolicy').flatMap((x) => (x.spec.ingress ?? []).flatMap((r: any) => (r.from ?? []).flatMap((p: any) => Object.keys(p.namespaceSelector?.matchLabels ?? {}))));
+    expect(labels.length).toBeGreaterThan(0);
+    expect(doc).toContain('kubectl label namespace');
+    for (const l of labels) expect(doc).toContain(l);
+  });
+
+  it.each(['dev', 'prod'])('%s: each workload receives only the shared secrets it needs', (o) => {
+    const reads = (name: string) => {
+      const w = overlays[o].find((x) => ['Deployment', 'StatefulSet'].includes(x.kind) && x.metadata.name === name)!;
+      const c = w.spec.template.spec.containers[0];
+      expect((c.envFrom ?? []).filter((e: any) => e.secretRef && !e.secretRef.optional)).toEqual([]);
+      return (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef?.name === 'nitro-secrets').map((e: any) => e.name).sort();
+    };
+    expect(reads('gateway')).toEqual(['JWT_SECRET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']);
+    expect(reads('media')).toEqual(['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']);
+    expect(reads('minio')).toEqual(['MINIO_ROOT_PASSWORD', 'MINIO_ROOT_USER']);
+    for (const app of ['ai-router', 'voice', 'search', 'agents']) expect(reads(app)).toEqual([]);
+  });
+
+  it('the secretGenerator example renders a complete Secret from an untracked env file, referenced by every workload', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nitro-secret-example-'));
+    const example = join(ROOT, 'k8s', 'examples', 'secret-from-env-file');
+    writeFileSync(join(dir, 'kustomization.yaml'), readFileSync(join(example, 'kustomization.yaml'), 'utf8').replace('../../overlays/prod', relative(dir, join(ROOT, 'k8s', 'overlays', 'prod'))));
+    const filled = readFileSync(join(example, 'secrets.env.example'), 'utf8').replace(/^(\w+)=$/gm, (_m, k: string) => `${k}=test-value-for-${k.toLowerCase()}`);
+    writeFileSync(join(dir, 'secrets.env'), filled);
+    const { objects, warnings: w } = renderKustomization(dir);
+    expect(w).toBe('');
+    const secret = objects.find((x) => x.kind === 'Secret')!;
+    expect(secret.metadata.name).toMatch(/^nitro-secrets-\w+$/);
+    expect(secretErrors(objects)).toEqual([]);
+    const refs = JSON.stringify(objects.filter((x) => x.kind !== 'Secret'));
+    expect(refs).not.toMatch(/"nitro-secrets"/);
+    expect(refs).toContain(`"${secret.metadata.name}"`);
+    // Every key a workload reads from the secret is in the example.
+    const keys = [...refs.matchAll(/"secretKeyRef":\{[^}]*"key":"(\w+)"/g)].map((m) => m[1]);
+    for (const k of keys) expect(Object.keys({ ...secret.data })).toContain(k);
+    // An empty env file gives a Secret the check refuses; a missing one does not render at all.
+    writeFileSync(join(dir, 'secrets.env'), filled.replace(/^JWT_SECRET=.*$/m, 'JWT_SECRET='));
+    expect(secretErrors(renderKustomization(dir).objects)).toEqual([expect.stringMatching(/JWT_SECRET is empty/)]);
+    rmSync(join(dir, 'secrets.env'));
+    expect(() => renderKustomization(dir)).toThrow(/secrets.env/);
+  });
+
+  it('the Kubernetes checks catch a Secret with empty values, replicas under an HPA, a namespace by name, /metrics at the edge', () => {
+    const broken = JSON.parse(JSON.stringify(overlays.prod)) as K8sObject[];
+    broken.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'nitro-secrets' }, stringData: { JWT_SECRET: '', GEMINI_API_KEY: 'x' } });
+    broken.find((x) => x.kind === 'Deployment' && x.metadata.name === 'gateway')!.spec.replicas = 2;
+    broken.find((x) => x.kind === 'Deployment' && x.metadata.name === 'voice')!.spec.template.spec.containers[0].readinessProbe.httpGet.path = '/health';
+    broken.find((x) => x.kind === 'NetworkPolicy' && x.spec.ingress?.[0]?.from?.[0]?.namespaceSelector)!.spec.ingress[0].from[0].namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } };
+    const blocked = broken.findIndex((x) => x.kind === 'Ingress' && x.metadata.name === 'nitro-metrics-blocked');
+    broken.splice(blocked, 1);
+    expect(secretErrors(broken)).toEqual(['Secret/nitro-secrets: JWT_SECRET is empty']);
+    expect(hpaReplicaErrors(broken).join()).toMatch(/Deployment\/gateway: sets replicas/);
+    expect(probePathErrors(broken).join()).toMatch(/voice: readinessProbe is \/health,/);
+    expect(networkPolicyErrors(broken).join()).toMatch(/by its name/);
+    expect(edgeMetricsErrors(broken).join()).toMatch(/forwards \/metrics/);
   });
 
   it.each(['dev', 'prod'])('%s: every object validates against the Kubernetes schemas, with no unknown fields', (o) => {

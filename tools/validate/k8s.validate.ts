@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +14,21 @@ export interface K8sObject {
 
 const ROOT = join(__dirname, '..', '..');
 
-/** `kubectl kustomize <overlay>`: renders offline, no cluster needed. */
+export interface Rendered {
+  objects: K8sObject[];
+  /** What kubectl printed on stderr (deprecation warnings and the like): empty when clean. */
+  warnings: string;
+}
+
+/** `kubectl kustomize <dir>`: renders offline, no cluster needed. Throws when it fails. */
+export function renderKustomization(dir: string): Rendered {
+  const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${r.stderr || r.error?.message}`);
+  return { objects: YAML.parseAllDocuments(r.stdout).map((d) => d.toJSON()).filter(Boolean), warnings: r.stderr.trim() };
+}
+
 export function renderOverlay(overlay: string): K8sObject[] {
-  const out = execFileSync('kubectl', ['kustomize', join(ROOT, 'k8s', 'overlays', overlay)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
-  return YAML.parseAllDocuments(out).map((d) => d.toJSON()).filter(Boolean);
+  return renderKustomization(join(ROOT, 'k8s', 'overlays', overlay)).objects;
 }
 
 function modelPath(obj: K8sObject): string {
@@ -102,4 +113,74 @@ export function imageErrors(objs: K8sObject[], releasedApps: string[], thirdPart
 export function releasedApps(): string[] {
   const wf = YAML.parse(require('node:fs').readFileSync(join(ROOT, '.github', 'workflows', 'release.yml'), 'utf8'));
   return wf.jobs.image.strategy.matrix.app;
+}
+
+/** A Secret in the manifests replaces the real one on every apply; one with an empty value breaks the apps. */
+export function secretErrors(objs: K8sObject[]): string[] {
+  const errors: string[] = [];
+  for (const o of objs.filter((x) => x.kind === 'Secret')) {
+    const values: Record<string, string> = { ...(o.data ?? {}), ...(o.stringData ?? {}) };
+    if (Object.keys(values).length === 0) errors.push(`Secret/${o.metadata.name}: has no values`);
+    for (const [k, v] of Object.entries(values)) if (v === '' || v === null || v === undefined) errors.push(`Secret/${o.metadata.name}: ${k} is empty`);
+  }
+  return errors;
+}
+
+/** Deployments scaled by an HPA must not set replicas (each apply would reset what the HPA chose). */
+export function hpaReplicaErrors(objs: K8sObject[]): string[] {
+  return objs
+    .filter((h) => h.kind === 'HorizontalPodAutoscaler')
+    .map((h) => ({ h, target: objs.find((d) => d.kind === h.spec.scaleTargetRef.kind && d.metadata.name === h.spec.scaleTargetRef.name) }))
+    .flatMap(({ h, target }) => {
+      if (!target) return [`HorizontalPodAutoscaler/${h.metadata.name}: scales ${h.spec.scaleTargetRef.kind}/${h.spec.scaleTargetRef.name}, which is not rendered`];
+      return target.spec.replicas !== undefined ? [`${target.kind}/${target.metadata.name}: sets replicas (${target.spec.replicas}) but HorizontalPodAutoscaler/${h.metadata.name} scales it`] : [];
+    });
+}
+
+/** Our apps: liveness on /health, readiness on /health/ready. */
+export function probePathErrors(objs: K8sObject[]): string[] {
+  const errors: string[] = [];
+  for (const o of objs.filter((x) => x.kind === 'Deployment')) {
+    for (const c of o.spec.template.spec.containers ?? []) {
+      if (c.readinessProbe?.httpGet?.path !== '/health/ready') errors.push(`${o.metadata.name}: readinessProbe is ${c.readinessProbe?.httpGet?.path ?? 'not an HTTP GET'}, not /health/ready`);
+      if (c.livenessProbe?.httpGet?.path !== '/health') errors.push(`${o.metadata.name}: livenessProbe is ${c.livenessProbe?.httpGet?.path ?? 'not an HTTP GET'}, not /health`);
+    }
+  }
+  return errors;
+}
+
+/** NetworkPolicy peers chosen by labels an operator sets, never by a namespace's name. */
+export function networkPolicyErrors(objs: K8sObject[]): string[] {
+  const errors: string[] = [];
+  for (const o of objs.filter((x) => x.kind === 'NetworkPolicy')) {
+    for (const rule of [...(o.spec.ingress ?? []), ...(o.spec.egress ?? [])]) {
+      for (const peer of [...(rule.from ?? []), ...(rule.to ?? [])]) {
+        const ns = peer.namespaceSelector;
+        if (!ns) continue;
+        const keys = [...Object.keys(ns.matchLabels ?? {}), ...(ns.matchExpressions ?? []).map((e: { key: string }) => e.key)];
+        if (keys.includes('kubernetes.io/metadata.name')) errors.push(`NetworkPolicy/${o.metadata.name}: selects a namespace by its name`);
+        if (keys.length === 0) errors.push(`NetworkPolicy/${o.metadata.name}: an empty namespaceSelector admits every namespace`);
+      }
+    }
+  }
+  return errors;
+}
+
+/** Every host the Ingresses serve must refuse /metrics (ingress-nginx: a /metrics path denied to every address). */
+export function edgeMetricsErrors(objs: K8sObject[]): string[] {
+  const ingresses = objs.filter((x) => x.kind === 'Ingress');
+  const denyAll = (i: K8sObject) => {
+    const ranges = String(i.metadata.annotations?.['nginx.ingress.kubernetes.io/denylist-source-range'] ?? '').split(',').map((r) => r.trim());
+    return ranges.includes('0.0.0.0/0') && ranges.includes('::/0');
+  };
+  const errors: string[] = [];
+  for (const i of ingresses) {
+    for (const rule of i.spec.rules ?? []) {
+      const exposes = (rule.http?.paths ?? []).some((p: { path: string; pathType: string }) => p.pathType === 'Prefix' && '/metrics'.startsWith(p.path.replace(/\/$/, '') + '/'));
+      if (!exposes) continue;
+      const blocked = ingresses.some((b) => denyAll(b) && (b.spec.rules ?? []).some((r: { host?: string; http?: { paths?: { path: string }[] } }) => r.host === rule.host && (r.http?.paths ?? []).some((p) => p.path === '/metrics')));
+      if (!blocked) errors.push(`Ingress/${i.metadata.name}: host ${rule.host ?? '*'} forwards /metrics to the internet`);
+    }
+  }
+  return errors;
 }
