@@ -51,6 +51,7 @@ describe('nginx load balancer in front of two gateways (repository config, Debia
       NITRO_RATE_LIMIT: '2000',
       NITRO_MAX_BODY: '26m',
       NITRO_HTTP_PORT: String(httpPort),
+      NITRO_RESOLVER: '',
     });
     nginx = spawn('nginx', ['-p', r.prefix, '-c', r.conf], { stdio: 'ignore' });
     edge = `http://127.0.0.1:${httpPort}`;

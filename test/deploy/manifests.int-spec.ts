@@ -193,6 +193,33 @@ describe('docker-compose.yml', () => {
     expect(keys).toEqual(expect.arrayContaining(['REDIS_URL', app === 'gateway' ? 'PORT' : 'HTTP_PORT']));
   });
 
+  it('no container gets a shared env file: each secret reaches only the services whose config declares it', () => {
+    const secrets = ['JWT_SECRET', 'MINIO_ROOT_PASSWORD', 'S3_SECRET_ACCESS_KEY', 'GRAFANA_ADMIN_PASSWORD', 'GEMINI_API_KEY', 'BRAVE_API_KEY'];
+    for (const [name, svc] of Object.entries<any>(compose.services)) {
+      expect([name, svc.env_file]).toEqual([name, undefined]);
+      const env = svc.environment ?? {};
+      for (const [k, v] of Object.entries(env)) {
+        const source = /\$\{(\w+)/.exec(String(v))?.[1];
+        if (source && secrets.includes(source)) expect([name, k, (APPS as readonly string[]).includes(name) ? envKeys(name).includes(k) : true]).toEqual([name, k, true]);
+      }
+    }
+    const holders = (secret: string) => Object.entries<any>(compose.services).filter(([, svc]) => JSON.stringify(svc.environment ?? {}).includes(`\${${secret}`)).map(([n]) => n).sort();
+    expect(holders('JWT_SECRET')).toEqual(['gateway']);
+    expect(holders('MINIO_ROOT_PASSWORD')).toEqual(['gateway', 'media', 'minio', 'minio-init']);
+    expect(holders('GRAFANA_ADMIN_PASSWORD')).toEqual(['grafana']);
+  });
+
+  it('nginx finds every gateway replica through Docker DNS, re-resolved while running', () => {
+    const env = compose.services.nginx.environment;
+    expect(env.NITRO_RESOLVER).toMatch(/^resolver 127\.0\.0\.11 /);
+    expect(env.NITRO_UPSTREAM_SERVERS).toMatch(/^server gateway:8000 resolve /);
+    // "resolve" needs a shared-memory zone in the upstream and nginx >= 1.27.3 (the image's version).
+    const template = readFileSync(join(ROOT, 'deploy', 'nginx', 'templates', '10-nitro.conf.template'), 'utf8');
+    expect(/upstream nitro_gateway \{[^}]*zone nitro_gateway \d+k;/.exec(template)).not.toBeNull();
+    const [major, minor, patch] = /^nginx:(\d+)\.(\d+)\.(\d+)/.exec(compose.services.nginx.image)!.slice(1).map(Number);
+    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(1_027_003);
+  });
+
   it('commits an .env.example with every ${VAR} compose requires, and no .env', () => {
     const text = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
     const required = [...text.matchAll(/\$\{(\w+):\?/g)].map((m) => m[1]);
