@@ -186,9 +186,16 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   return platform;
 }
 
+/** One parsed Server-Sent Event; `id` is its `id:` line when it has one. */
+export interface SseEvent {
+  event: string;
+  data: any;
+  id?: string;
+}
+
 /** Reads a text/event-stream response into parsed events (until the server ends it). */
-export async function readSse(res: Response, onEvent?: (e: { event: string; data: any }) => void): Promise<{ event: string; data: any }[]> {
-  const events: { event: string; data: any }[] = [];
+export async function readSse(res: Response, onEvent?: (e: SseEvent) => void): Promise<SseEvent[]> {
+  const events: SseEvent[] = [];
   const decoder = new TextDecoder();
   let buf = '';
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -198,13 +205,15 @@ export async function readSse(res: Response, onEvent?: (e: { event: string; data
       const block = buf.slice(0, idx);
       buf = buf.slice(idx + 2);
       let event = 'message';
+      let id: string | undefined;
       const data: string[] = [];
       for (const line of block.split('\n')) {
         if (line.startsWith('event: ')) event = line.slice(7);
         else if (line.startsWith('data: ')) data.push(line.slice(6));
+        else if (line.startsWith('id: ')) id = line.slice(4);
       }
       if (!data.length) continue;
-      const e = { event, data: JSON.parse(data.join('\n')) };
+      const e: SseEvent = { event, data: JSON.parse(data.join('\n')), id };
       events.push(e);
       onEvent?.(e);
     }

@@ -10,6 +10,9 @@ import { CHAT_PROVIDERS } from './providers/chat-provider.interface';
 import { createProviders } from './providers/providers.factory';
 import { ProviderRegistry } from './providers/provider-registry';
 import { RouterService } from './providers/router.service';
+import { StreamLogRepository } from './streams/stream-log.repository';
+import { TrackedStreamService } from './streams/tracked-stream.service';
+import { hostname } from 'node:os';
 
 export const SERVICE = 'ai-router';
 export const CHAT_KEY_PREFIX = 'nitro:chat:';
@@ -29,6 +32,8 @@ export class AppModule {
           inject: [REDIS_CLIENT],
           useFactory: (redis: Redis) => new ConversationRepository(redis, { prefix: CHAT_KEY_PREFIX, ttlSeconds: env.CHAT_TTL_DAYS * 86_400, maxStored: env.CHAT_MAX_STORED }),
         },
+        { provide: StreamLogRepository, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new StreamLogRepository(redis, `${hostname()}:${process.pid}`) },
+        TrackedStreamService,
         ProviderRegistry,
         RouterService,
         ChatService,

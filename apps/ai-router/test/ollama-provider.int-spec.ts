@@ -91,7 +91,7 @@ describe('Ollama through the router and memory (real Redis)', () => {
     expect((await stack.conversations.history({ user_id: 'slow', session_id: 's' })).messages).toEqual([]);
   });
 
-  it('ends a stream broken midway with an incomplete error and stores the partial answer marked incomplete', async () => {
+  it('ends a stream broken midway with an incomplete error and stores the partial answer marked failed', async () => {
     ollama.mode = 'break';
     const events = await lastValueFrom(stack.chat.stream({ message: 'tell me', user_id: 'brk', session_id: 's' }).pipe(toArray()));
     expect(events.map((e) => e.type)).toEqual(['meta', 'token', 'token', 'error']);
@@ -99,7 +99,7 @@ describe('Ollama through the router and memory (real Redis)', () => {
     const { messages } = await stack.conversations.history({ user_id: 'brk', session_id: 's' });
     expect(messages).toEqual([
       expect.objectContaining({ role: 'user', content: 'tell me' }),
-      expect.objectContaining({ role: 'assistant', content: 'Hello from', incomplete: true, ai_source: 'ollama', ai_model: 'phi3' }),
+      expect.objectContaining({ role: 'assistant', content: 'Hello from', status: 'failed', ai_source: 'ollama', ai_model: 'phi3' }),
     ]);
   });
 
@@ -109,6 +109,6 @@ describe('Ollama through the router and memory (real Redis)', () => {
     expect(done).toMatchObject({ type: 'done', response: 'Hello from fake Ollama.', ai_source: 'ollama', ai_model: 'phi3', finish_reason: 'stop', usage: { prompt_tokens: 12, completion_tokens: 5 } });
     const { messages } = await stack.conversations.history({ user_id: 'ok' });
     expect(messages.map((m) => m.content)).toEqual(['hi', 'Hello from fake Ollama.']);
-    expect(messages[1].incomplete).toBeUndefined();
+    expect(messages[1].status).toBeUndefined();
   });
 });

@@ -105,4 +105,17 @@ export class AiRouterEnv extends ServiceEnv {
   @Min(1)
   @Max(3650)
   CHAT_TTL_DAYS: number = 30;
+
+  // --- stream lifecycle (docs/adr/0006-chat-stream-lifecycle.md) ---
+  /** A tracked stream whose client left keeps generating this long (ms) with no reader attached, then stops and is stored "incomplete". */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  CHAT_STREAM_GRACE_MS: number = 30_000;
+
+  /** How long (s) a finished stream's events stay readable for resume (GET /chat/streams/{id}) and Idempotency-Key retries. */
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  CHAT_STREAM_TTL_S: number = 600;
 }

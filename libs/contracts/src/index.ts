@@ -3,6 +3,7 @@ export * from './common/rpc-error';
 export * from './common/ids';
 export * from './chat/chat.patterns';
 export * from './chat/chat.dto';
+export * from './chat/chat-stream.dto';
 export * from './search';
 export * from './agents';
 export * from './voice';

@@ -15,7 +15,8 @@ export function validateChatCommand(raw: unknown): ChatCommand {
   const user_id = id('user_id', c.user_id) as string;
   const session_id = id('session_id', c.session_id, true);
   if (c.ephemeral !== undefined && typeof c.ephemeral !== 'boolean') throw invalid('ephemeral must be a boolean');
-  return { message: c.message, user_id, session_id, options: options(c.options), ephemeral: c.ephemeral === true };
+  if (c.stream_id !== undefined && (typeof c.stream_id !== 'string' || !UUID.test(c.stream_id))) throw invalid('stream_id must be a UUID');
+  return { message: c.message, user_id, session_id, options: options(c.options), ephemeral: c.ephemeral === true, ...(c.stream_id ? { stream_id: c.stream_id as string } : {}) };
 }
 
 export function validateUserQuery(raw: unknown, sessionRequired = false): ChatHistoryQuery {
@@ -24,6 +25,8 @@ export function validateUserQuery(raw: unknown, sessionRequired = false): ChatHi
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 1000)) throw invalid('limit must be an integer from 1 to 1000');
   return { user_id: id('user_id', c.user_id) as string, session_id: id('session_id', c.session_id, !sessionRequired), limit };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Short random ids for new conversations: 12 URL-safe characters, valid under ID_PATTERN. */
 export function newSessionId(): string {

@@ -7,6 +7,7 @@ import type { ConversationRepository } from '../memory/conversation.repository';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RouterService } from '../providers/router.service';
 import { ChatService } from './chat.service';
+import type { TrackedStreamService } from '../streams/tracked-stream.service';
 
 /** Memory double that records writes in order, so "written before the reply" can be checked. */
 class MemoryDouble {
@@ -29,7 +30,8 @@ function setup(env: Record<string, string> = {}) {
   const ollama = new FakeProvider('ollama', { chunks: ['Hello', ' there'] });
   const local = new FakeProvider('local', { chunks: ['local'] });
   const memory = new MemoryDouble();
-  const chat = new ChatService(new RouterService(new ProviderRegistry([ollama, local], config)), memory as unknown as ConversationRepository, config);
+  // Untracked streams only here (no stream_id): tracked ones need Redis and are covered in test/e2e/chat-streams.
+  const chat = new ChatService(new RouterService(new ProviderRegistry([ollama, local], config)), memory as unknown as ConversationRepository, config, {} as TrackedStreamService);
   return { chat, memory, ollama, local };
 }
 
@@ -81,14 +83,14 @@ describe('ChatService', () => {
     expect(out[out.length - 1]).toEqual(expect.objectContaining({ type: 'done', response: 'Hello there', ai_source: 'ollama', session_id: 's2' }));
   });
 
-  it('ends a stream broken after tokens with an incomplete error and stores the partial answer marked incomplete', async () => {
+  it('ends a stream broken after tokens with an incomplete error and stores the partial answer marked failed', async () => {
     const { chat, memory, ollama, local } = setup();
     ollama.script = { chunks: ['Once', ' upon', ' a'], breakAfter: 2, breakWith: new TypeError('terminated') };
     const out = await events(chat.stream({ message: 'story', user_id: 'u1', session_id: 's3' }));
     expect(out.map((e) => e.type)).toEqual(['meta', 'token', 'token', 'error']);
     expect(out[3]).toEqual(expect.objectContaining({ type: 'error', status: 502, incomplete: true, message: expect.stringMatching(/incomplete/) }));
     const stored = memory.store.get('u1/s3') ?? [];
-    expect(stored[1]).toEqual(expect.objectContaining({ role: 'assistant', content: 'Once upon', incomplete: true, ai_source: 'ollama' }));
+    expect(stored[1]).toEqual(expect.objectContaining({ role: 'assistant', content: 'Once upon', status: 'failed', ai_source: 'ollama' }));
     expect(local.calls).toBe(0);
   });
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Observable, Subscriber } from 'rxjs';
+import { Observable, of } from 'rxjs';
 import { AiRouterEnv } from '@nitro/config';
-import { ChatCommand, ChatResponseDto, ChatStreamEvent, ERROR_CODES, isRpcErrorPayload, ProviderName } from '@nitro/contracts';
+import { ChatCommand, ChatResponseDto, ChatStreamEvent, ERROR_CODES, isRpcErrorPayload, ProviderName, type TurnStatus } from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
 import { ServiceError } from '@nitro/service-kit';
 import { ConversationRepository } from '../memory/conversation.repository';
@@ -10,6 +10,8 @@ import { ProviderError } from '../providers/provider-error';
 import { IncompleteStreamError, RouterService } from '../providers/router.service';
 import { newSessionId, validateChatCommand } from './chat-command.validator';
 import { contextWindow } from './context-window.util';
+import type { AbortCause } from '../streams/generation';
+import { TrackedStreamService } from '../streams/tracked-stream.service';
 
 interface Turn {
   cmd: ChatCommand;
@@ -29,6 +31,7 @@ export class ChatService {
     private readonly router: RouterService,
     private readonly memory: ConversationRepository,
     private readonly env: AiRouterEnv,
+    private readonly tracked: TrackedStreamService,
   ) {}
 
   async send(raw: unknown): Promise<ChatResponseDto> {
@@ -48,43 +51,70 @@ export class ChatService {
     };
   }
 
-  /** meta, token..., then done (after the write) or one error event; never a silent end. */
+  /**
+   * start (tracked streams only), meta, token..., then done (after the write) or one error event;
+   * never a silent end. With a `stream_id` the turn is tracked (TrackedStreamService): leaving
+   * detaches instead of aborting. Without one (search, agents) leaving aborts at once.
+   */
   stream(raw: unknown): Observable<ChatStreamEvent> {
+    let turn: Turn;
+    try {
+      turn = this.begin(raw);
+    } catch (err) {
+      return of(this.errorEvent(err, false));
+    }
+    const streamId = turn.cmd.stream_id;
+    if (streamId) {
+      return this.tracked.open(streamId, turn.cmd.user_id, 'chat', async (gen) => {
+        gen.emit({ type: 'start', stream_id: streamId, session_id: turn.sessionId });
+        return this.produce(turn, (e) => gen.emit(e), gen.signal, () => gen.abortCause);
+      });
+    }
     return new Observable<ChatStreamEvent>((subscriber) => {
       const cancel = new AbortController();
-      void this.runStream(raw, subscriber, cancel.signal);
+      void this.produce(turn, (e) => !subscriber.closed && subscriber.next(e), cancel.signal, () => undefined).finally(() => subscriber.complete());
       // The transport unsubscribes when the caller goes away: stop generating for nobody.
       return () => cancel.abort(new Error('stream cancelled by the caller'));
     });
   }
 
-  private async runStream(raw: unknown, out: Subscriber<ChatStreamEvent>, signal: AbortSignal): Promise<void> {
-    let turn: Turn | undefined;
+  /**
+   * Generates one turn into `emit` and stores it with its status: complete; stopped / incomplete
+   * when aborted (`cause` says which; an untracked caller that left counts as incomplete); failed
+   * when the provider broke after some text. An error before any text stores nothing.
+   */
+  private async produce(turn: Turn, emit: (e: ChatStreamEvent) => void, signal: AbortSignal, cause: () => AbortCause | undefined): Promise<{ status: TurnStatus; stored: boolean }> {
     let text = '';
     let source: { provider: ProviderName; model: string } | undefined;
     try {
-      turn = this.begin(raw);
       for await (const ev of this.router.stream(await this.request(turn), { provider: turn.cmd.options?.provider, signal })) {
         if (ev.type === 'meta') {
           source = { provider: ev.provider, model: ev.model };
-          out.next({ type: 'meta', session_id: turn.sessionId, ai_model: ev.model, ai_source: ev.provider, fallbacks: ev.fallbacks });
+          emit({ type: 'meta', session_id: turn.sessionId, ai_model: ev.model, ai_source: ev.provider, fallbacks: ev.fallbacks });
         } else if (ev.type === 'token') {
           text += ev.text;
-          out.next({ type: 'token', text: ev.text });
+          emit({ type: 'token', text: ev.text });
         } else {
-          const timestamp = await this.remember(turn, text, ev.model, ev.provider);
-          out.next({ type: 'done', response: text, ai_model: ev.model, ai_source: ev.provider, session_id: turn.sessionId, timestamp, finish_reason: ev.finishReason, usage: ev.usage });
+          const timestamp = await this.remember(turn, text, ev.model, ev.provider, 'complete');
+          emit({ type: 'done', response: text, ai_model: ev.model, ai_source: ev.provider, session_id: turn.sessionId, timestamp, status: 'complete', finish_reason: ev.finishReason, usage: ev.usage });
+          return { status: 'complete', stored: !turn.cmd.ephemeral };
         }
       }
+      throw new ServiceError(502, ERROR_CODES.providerFailed, 'the provider ended the stream without a final event');
     } catch (err) {
-      const incomplete = err instanceof IncompleteStreamError || (err instanceof ProviderError && err.kind === 'aborted' && !!text);
-      if (incomplete && turn && source) {
-        // Keep what the user saw, marked as such: the history must not pretend it was a full answer.
-        await this.remember(turn, text, source.model, source.provider, true).catch((e) => getLogger().error({ err: e }, 'could not store an incomplete answer'));
+      const aborted = signal.aborted && !(err instanceof IncompleteStreamError);
+      if (aborted) {
+        const status = cause() ?? 'incomplete';
+        // Keep what was produced, marked as such: the history must not pretend it was a full answer.
+        const timestamp = await this.remember(turn, text, source?.model ?? '', source?.provider ?? ('' as ProviderName), status).catch(logStoreFailure);
+        emit({ type: 'done', response: text, ai_model: source?.model ?? '', ai_source: source?.provider ?? '', session_id: turn.sessionId, timestamp: timestamp ?? new Date().toISOString(), status, finish_reason: status });
+        return { status, stored: !!timestamp && !turn.cmd.ephemeral };
       }
-      if (!out.closed) out.next(this.errorEvent(err, incomplete));
+      const broke = err instanceof IncompleteStreamError || (err instanceof ProviderError && !!text);
+      const stored = broke && !!source ? !!(await this.remember(turn, text, source.model, source.provider, 'failed').catch(logStoreFailure)) : false;
+      emit(this.errorEvent(err, broke));
+      return { status: 'failed', stored: stored && !turn.cmd.ephemeral };
     }
-    out.complete();
   }
 
   private begin(raw: unknown): Turn {
@@ -100,14 +130,14 @@ export class ChatService {
     return { system: o.system, model: o.model, temperature: o.temperature, maxTokens: o.max_tokens, messages: [...history, { role: 'user', content: cmd.message }] };
   }
 
-  /** Writes the user's message and the answer; returns the answer's timestamp. */
-  private async remember(turn: Turn, answer: string, model: string, provider: ProviderName, incomplete = false): Promise<string> {
+  /** Writes the user's message and the answer with how the turn ended; returns the answer's timestamp. */
+  private async remember(turn: Turn, answer: string, model: string, provider: ProviderName, status: TurnStatus = 'complete'): Promise<string> {
     const timestamp = new Date().toISOString();
     if (turn.cmd.ephemeral) return timestamp;
     await this.memory
       .append(turn.cmd.user_id, turn.sessionId, [
         { role: 'user', content: turn.cmd.message, timestamp: turn.receivedAt },
-        { role: 'assistant', content: answer, timestamp, ai_model: model, ai_source: provider, ...(incomplete ? { incomplete: true } : {}) },
+        { role: 'assistant', content: answer, timestamp, ai_model: model, ai_source: provider, ...(status !== 'complete' ? { status } : {}) },
       ])
       .catch(memoryDown);
     return timestamp;
@@ -124,6 +154,11 @@ export class ChatService {
 
 function pick(p: { status: number; code: string; message: string }) {
   return { status: p.status, code: p.code, message: p.message };
+}
+
+function logStoreFailure(err: unknown): undefined {
+  getLogger().error({ err }, 'could not store an unfinished answer');
+  return undefined;
 }
 
 /** Memory is part of the contract (written before the reply): without Redis, say so rather than answer unrecorded. */

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto } from '@nitro/contracts';
 import { sendSse } from '../common/sse';
 import { AuthUser, CurrentUser, assertCanAccess } from '../auth/auth-user';
@@ -19,23 +19,32 @@ export class ChatController {
   @ApiOkResponse({ type: ChatResponseDto })
   @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it.' })
   @ApiServiceUnavailableResponse({ description: 'No provider could answer; the message lists those tried and what to configure.' })
-  async send(@Body() dto: ChatRequestDto, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key within 10 minutes returns the same turn instead of sending the message again.' })
+  async send(@Body() dto: ChatRequestDto, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     assertCanAccess(user, dto.user_id);
-    if (dto.stream) return sendSse(req, reply, this.chat.stream(dto));
-    return this.chat.send(dto);
+    if (dto.stream) return this.sendStream(dto, user, key, reply);
+    return key === undefined ? this.chat.send(dto) : this.chat.sendOnce(user, dto, key);
   }
 
   @Post('stream')
   @ApiOperation({
     summary: 'Send a message and stream the answer as Server-Sent Events.',
     description:
-      'Events: `meta` (session_id, ai_model, ai_source), then `token` ({ text }) per chunk, then `done` (the full answer, stored) or `error` ({ status, code, message, incomplete }). An `error` after tokens means the answer is incomplete; it is stored marked incomplete.',
+      'Every event has an `id:` line. Events: `start` (stream_id, session_id; also the `X-Stream-Id` header), `meta` (ai_model, ai_source), `token` ({ text }) per chunk, then ' +
+      '`done` (the answer as stored, with `status`: complete, stopped or incomplete) or `error` ({ status, code, message, incomplete }; text already sent is stored with status "failed"). ' +
+      'Stop with POST /chat/streams/{stream_id}/stop; after a dropped connection resume with GET /chat/streams/{stream_id} and `Last-Event-ID`. A client that leaves without stopping does not stop generation at once: it goes on while a reader is attached or for CHAT_STREAM_GRACE_MS (30 s), then stops and is stored "incomplete".',
   })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key within 10 minutes attaches to the same turn (replayed from its start) instead of sending the message again.' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream' })
-  stream(@Body() dto: ChatRequestDto, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async stream(@Body() dto: ChatRequestDto, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply) {
     assertCanAccess(user, dto.user_id);
-    sendSse(req, reply, this.chat.stream(dto));
+    await this.sendStream(dto, user, key, reply);
+  }
+
+  private async sendStream(dto: ChatRequestDto, user: AuthUser, key: string | undefined, reply: FastifyReply): Promise<void> {
+    const { streamId, events } = await this.chat.open(user, dto, key);
+    sendSse(reply, events, { headers: { 'X-Stream-Id': streamId } });
   }
 
   @Get('history/:user_id')

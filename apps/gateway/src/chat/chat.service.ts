@@ -1,9 +1,10 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
-import { Observable } from 'rxjs';
 import { AI_ROUTER_CLIENT, CHAT_PATTERNS, ChatCommand, ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ChatStreamEvent } from '@nitro/contracts';
 import { GatewayEnv } from '@nitro/config';
 import { call, stream } from '../services/service-call';
+import type { AuthUser } from '../auth/auth-user';
+import { ChatStreamsService, type OpenedStream } from './chat-streams.service';
 
 /** Chat at the edge: enforce the configured message limit, then hand over to ai-router. */
 @Injectable()
@@ -11,14 +12,25 @@ export class ChatService {
   constructor(
     @Inject(AI_ROUTER_CLIENT) private readonly aiRouter: ClientProxy,
     private readonly env: GatewayEnv,
+    private readonly streams: ChatStreamsService,
   ) {}
 
   send(dto: ChatRequestDto): Promise<ChatResponseDto> {
     return call(this.aiRouter, CHAT_PATTERNS.send, this.command(dto));
   }
 
-  stream(dto: ChatRequestDto): Observable<ChatStreamEvent> {
-    return stream(this.aiRouter, CHAT_PATTERNS.stream, this.command(dto));
+  /**
+   * A tracked turn (docs/adr/0006-chat-stream-lifecycle.md): a stream_id registered for the owner,
+   * then the events from ai-router; with an Idempotency-Key a repeated request gets the same turn.
+   */
+  async open(user: AuthUser, dto: ChatRequestDto, idempotencyKey?: string): Promise<OpenedStream> {
+    const cmd = this.command(dto);
+    return this.streams.open(user, dto.user_id, 'chat', idempotencyKey, (stream_id) => stream<ChatStreamEvent>(this.aiRouter, CHAT_PATTERNS.stream, { ...cmd, stream_id }));
+  }
+
+  /** POST /chat with an Idempotency-Key runs as a tracked turn so that a retry returns the same answer. */
+  async sendOnce(user: AuthUser, dto: ChatRequestDto, idempotencyKey: string): Promise<ChatResponseDto> {
+    return this.streams.collect((await this.open(user, dto, idempotencyKey)).events);
   }
 
   history(user_id: string, session_id?: string, limit?: number): Promise<ChatHistoryDto> {

@@ -1,14 +1,28 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Observable, Subscription } from 'rxjs';
 import { toErrorBody } from './http-error.filter';
 
+/** Options of one SSE response. */
+export interface SseOptions {
+  /** Comment line interval (ms) that keeps proxies from closing an idle stream. */
+  keepAliveMs?: number;
+  /** Extra response headers (e.g. X-Stream-Id). */
+  headers?: Record<string, string>;
+}
+
 /**
  * Writes an Observable as Server-Sent Events straight to the socket (no buffering, flushed per
- * event). Each item names its event type (`{ type: 'token', ... }` -> `event: token`). The
- * upstream subscription is dropped when the client goes away, which cancels the work behind it.
+ * event; format: https://html.spec.whatwg.org/multipage/server-sent-events.html). Each item names
+ * its event type (`{ type: 'token', ... }` -> `event: token`) and every event has an `id:` line:
+ * the item's own numeric `id` when it has one (tracked chat streams: the `Last-Event-ID` to
+ * resume after), else a counter that continues after the last id seen.
+ *
+ * When the client goes away the upstream subscription is dropped. That is detected on the
+ * response/socket (`reply.raw` 'close'): the request stream of a POST has already ended by then.
  */
-export function sendSse<T extends { type?: string }>(req: FastifyRequest, reply: FastifyReply, source: Observable<T>, opts: { keepAliveMs?: number } = {}): void {
+export function sendSse<T extends { type?: string; id?: number }>(reply: FastifyReply, source: Observable<T>, opts: SseOptions = {}): void {
   const raw = reply.raw;
+  for (const [k, v] of Object.entries(opts.headers ?? {})) reply.header(k, v);
   reply.hijack();
   raw.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
@@ -19,8 +33,11 @@ export function sendSse<T extends { type?: string }>(req: FastifyRequest, reply:
   });
   raw.flushHeaders?.();
   let closed = false;
-  const write = (event: string, data: unknown) => {
-    if (!closed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  let lastId = 0;
+  const write = (event: string, data: { id?: number }) => {
+    if (closed) return;
+    lastId = typeof data.id === 'number' ? data.id : lastId + 1;
+    raw.write(`id: ${lastId}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   const keepAlive = setInterval(() => !closed && raw.write(': keep-alive\n\n'), opts.keepAliveMs ?? 15_000);
   const end = () => {
@@ -29,20 +46,22 @@ export function sendSse<T extends { type?: string }>(req: FastifyRequest, reply:
     clearInterval(keepAlive);
     raw.end();
   };
-  const sub: Subscription = source.subscribe({
+  let sub: Subscription | undefined = undefined;
+  // The client went away (or we ended): unsubscribing cancels or detaches the work upstream.
+  raw.once('close', () => {
+    end();
+    sub?.unsubscribe();
+  });
+  sub = source.subscribe({
     next: (item) => write(item.type ?? 'message', item),
     error: (err) => {
       const body = toErrorBody(err);
-      write('error', { type: 'error', status: body.statusCode, code: body.error, message: body.message, incomplete: true });
+      write('error', { type: 'error', status: body.statusCode, code: body.error, message: body.message, incomplete: lastId > 0 } as { id?: number });
       end();
     },
     complete: end,
   });
-  // The client went away: unsubscribing cancels the work upstream (the transport tells the replica).
-  req.raw.on('close', () => {
-    sub.unsubscribe();
-    end();
-  });
+  if (raw.destroyed) sub.unsubscribe();
 }
 
 /** Headers set on the reply by hooks (helmet, CORS, rate limits) must survive hijack(). */

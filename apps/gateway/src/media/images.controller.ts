@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { GenerateImageDto, GenerateImageResultDto, ImageJobAcceptedDto, ImageJobStatusDto, ImageProviderStatusDto } from '@nitro/contracts';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { sendSse } from '../common/sse';
@@ -46,8 +46,8 @@ export class ImagesController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream' })
   @ApiNotFoundResponse({ description: 'No such job, or not yours.' })
-  async events(@Param() p: JobIdParam, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    sendSse(req, reply, await this.jobs.follow(p.id, user));
+  async events(@Param() p: JobIdParam, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    sendSse(reply, await this.jobs.follow(p.id, user));
   }
 
   @Get('images/providers')

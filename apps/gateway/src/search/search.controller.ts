@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { SearchRequestDto, SearchResponseDto, VideoSearchRequestDto, VideoSearchResponseDto } from '@nitro/contracts';
 import { AuthUser, CurrentUser, assertCanAccess } from '../auth/auth-user';
 import { sendSse } from '../common/sse';
@@ -37,9 +37,9 @@ export class SearchController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream' })
   @ApiBadRequestResponse({ description: BAD_INPUT })
-  webStream(@Body() dto: SearchRequestDto, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  webStream(@Body() dto: SearchRequestDto, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
     assertCanAccess(user, dto.user_id);
-    return sendSse(req, reply, this.search.webStream(dto));
+    return sendSse(reply, this.search.webStream(dto));
   }
 
   @Post('video/search')

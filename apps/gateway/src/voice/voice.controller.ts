@@ -90,9 +90,9 @@ export class VoiceController {
   @ApiOperation({
     summary: 'Talk to the assistant and stream the reply as Server-Sent Events; each sentence is spoken as soon as it is complete.',
     description:
-      'Events: `transcript` (text, language, duration, engine, words) first; `meta` (session_id, ai_model, ai_source); `token` ({ text }) per chunk; ' +
+      'Every event has an `id:` line. Events: `start` ({ stream_id }; also the X-Stream-Id header: POST /chat/streams/{stream_id}/stop stops the answer), `transcript` (text, language, duration, engine, words); `meta` (session_id, ai_model, ai_source); `token` ({ text }) per chunk; ' +
       '`audio` ({ index, text, format, mime_type, engine, voice, base64 }) once per sentence, in order, while tokens continue; then `done` ' +
-      '(transcript, response, ai_model, ai_source, session_id, timestamp, audio_chunks) or `error` ({ status, code, message, incomplete }). ' +
+      '(transcript, response, ai_model, ai_source, session_id, timestamp, status, audio_chunks) or `error` ({ status, code, message, incomplete }). ' +
       'Problems found before the transcript (bad audio, limits, unknown fields) are plain HTTP errors, not events.',
   })
   @ApiConsumes('multipart/form-data')
@@ -100,6 +100,7 @@ export class VoiceController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream' })
   async chatStream(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
-    sendSse(req, reply, await this.voice.chatStream(req, reply, user));
+    const { streamId, events } = await this.voice.chatStream(req, reply, user);
+    sendSse(reply, events, { headers: { 'X-Stream-Id': streamId } });
   }
 }

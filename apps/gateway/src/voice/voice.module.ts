@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { ChatModule } from '../chat/chat.module';
 import { VoiceBlobStore } from './voice-blob.store';
 import { VoiceController } from './voice.controller';
 import { VoiceService } from './voice.service';
 
-@Module({ controllers: [VoiceController], providers: [VoiceService, VoiceBlobStore] })
+@Module({ imports: [ChatModule], controllers: [VoiceController], providers: [VoiceService, VoiceBlobStore] })
 export class VoiceModule {}

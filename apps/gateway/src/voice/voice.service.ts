@@ -2,7 +2,7 @@ import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { concatMap, filter, from, map, Observable, type OperatorFunction } from 'rxjs';
+import { concatMap, filter, from, map, Observable, startWith, type OperatorFunction } from 'rxjs';
 import {
   TranscribeFieldsDto,
   VOICE_CLIENT,
@@ -20,6 +20,7 @@ import { GatewayEnv } from '@nitro/config';
 import { assertCanAccess, type AuthUser } from '../auth/auth-user';
 import { call } from '../services/service-call';
 import { VoiceBlobStore } from './voice-blob.store';
+import { ChatStreamsService } from '../chat/chat-streams.service';
 import { afterFirstItem, collectUntilClientGone } from './voice-job.util';
 import { readVoiceUpload } from './voice-upload.reader';
 
@@ -32,6 +33,7 @@ export class VoiceService {
     @Inject(VOICE_CLIENT) private readonly voice: ClientProxy,
     private readonly blobs: VoiceBlobStore,
     private readonly env: GatewayEnv,
+    private readonly streams: ChatStreamsService,
   ) {}
 
   async transcribe(req: FastifyRequest, reply: FastifyReply): Promise<TranscriptionDto> {
@@ -82,18 +84,26 @@ export class VoiceService {
     };
   }
 
-  /** The SSE variant: starts once the transcript is there (so bad audio is still a plain 4xx). */
-  async chatStream(req: FastifyRequest, reply: FastifyReply, user: AuthUser): Promise<Observable<VoiceChatSseEvent>> {
-    const events = await afterFirstItem(await this.chatJob(req, user, true), reply);
-    return events.pipe(this.inlineAudio());
+  /**
+   * The SSE variant, as a tracked stream (stoppable with POST /chat/streams/{stream_id}/stop): starts
+   * once the transcript is there (so bad audio is still a plain 4xx), announced by a `start` event.
+   */
+  async chatStream(req: FastifyRequest, reply: FastifyReply, user: AuthUser): Promise<{ streamId: string; events: Observable<VoiceChatSseEvent> }> {
+    let streamId = '';
+    const job = await this.chatJob(req, user, true, async (ownerId) => (streamId = await this.streams.register(user, ownerId, 'voice')));
+    const events = await afterFirstItem(job, reply);
+    const start: VoiceChatSseEvent = { type: 'start', stream_id: streamId };
+    // ai-router numbers its own events; this SSE stream numbers all of them in its own order.
+    return { streamId, events: events.pipe(this.inlineAudio(), map((e): VoiceChatSseEvent => ({ ...e, id: undefined }) as VoiceChatSseEvent), startWith(start)) };
   }
 
-  private async chatJob(req: FastifyRequest, user: AuthUser, stream: boolean): Promise<Observable<VoiceWireEvent>> {
+  private async chatJob(req: FastifyRequest, user: AuthUser, stream: boolean, track?: (ownerId: string) => Promise<string>): Promise<Observable<VoiceWireEvent>> {
     const { fields, file } = await readVoiceUpload(req, this.env.VOICE_MAX_UPLOAD_BYTES, VoiceChatFieldsDto);
     assertCanAccess(user, fields.user_id);
     const audio = { blob_id: await this.blobs.put(file.bytes), filename: file.filename, mimetype: file.mimetype, bytes: file.bytes.length };
     const { user_id, session_id, language, voice, format, max_tokens } = fields;
-    return this.job(VOICE_PATTERNS.chat, { audio, user_id, session_id, language, voice, format, max_tokens, stream });
+    const stream_id = track ? await track(user_id) : undefined;
+    return this.job(VOICE_PATTERNS.chat, { audio, user_id, session_id, language, voice, format, max_tokens, stream, ...(stream_id ? { stream_id } : {}) });
   }
 
   /** Audio events carry a blob id; the browser gets base64 in the same order (concatMap keeps it). */

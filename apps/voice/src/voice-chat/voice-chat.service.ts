@@ -48,7 +48,13 @@ export class VoiceChatService {
       onAudio: (s) => emit({ type: 'audio', ...s }),
     });
     const splitter = new SentenceSplitter();
-    const ask: ChatCommand = { message, user_id: cmd.user_id, session_id: cmd.session_id, ...(cmd.max_tokens ? { options: { max_tokens: cmd.max_tokens } } : {}) };
+    const ask: ChatCommand = {
+      message,
+      user_id: cmd.user_id,
+      session_id: cmd.session_id,
+      ...(cmd.stream_id ? { stream_id: cmd.stream_id } : {}),
+      ...(cmd.max_tokens ? { options: { max_tokens: cmd.max_tokens } } : {}),
+    };
     const final = await this.askAiRouter(ask, signal, (e) => {
       emit(e);
       if (e.type === 'token') for (const s of splitter.push(e.text)) speech.add(s);
@@ -57,7 +63,8 @@ export class VoiceChatService {
       emit(final);
       return;
     }
-    for (const s of splitter.flush()) speech.add(s);
+    // Stopped: what was already queued is spoken, the unfinished sentence is not.
+    if (final.status !== 'stopped') for (const s of splitter.flush()) speech.add(s);
     if (cmd.stream) await speech.finish();
     else {
       const whole = await speech.whole();
@@ -80,7 +87,7 @@ export class VoiceChatService {
       sub = this.aiRouter.send<ChatStreamEvent>(CHAT_PATTERNS.stream, cmd).subscribe({
         next: (e) => {
           if (e.type === 'done' || e.type === 'error') final = e;
-          else onEvent(e);
+          else if (e.type !== 'start') onEvent(e); // the gateway announces the stream itself
         },
         error: (err) => {
           settle();

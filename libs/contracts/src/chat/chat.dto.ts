@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested, IsBoolean } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
+import { TURN_STATUSES, type TurnStatus } from './chat-stream.dto';
 
 /** Default cap on one message; the gateway's config may lower it. */
 export const MAX_MESSAGE_CHARS = 32_000;
@@ -101,8 +102,11 @@ export class ChatMessageDto {
   ai_model?: string;
   @ApiPropertyOptional()
   ai_source?: string;
-  @ApiPropertyOptional({ description: 'True when the stream broke before the answer finished.' })
-  incomplete?: boolean;
+  @ApiPropertyOptional({
+    enum: TURN_STATUSES,
+    description: 'Assistant messages: how the turn ended. complete; stopped (Stop was pressed); incomplete (the reader left and did not come back); failed (the provider broke after some text). Absent means complete.',
+  })
+  status?: TurnStatus;
 }
 
 export class ChatHistoryDto {
@@ -132,12 +136,29 @@ export interface ChatHistoryQuery {
   limit?: number;
 }
 
-/** One Server-Sent Event of a streamed answer. `error` after tokens means the answer is incomplete. */
-export type ChatStreamEvent =
+/**
+ * One Server-Sent Event of a streamed answer. Tracked streams (those with a `stream_id`) number their
+ * events: `id` is the SSE `id:` line and the `Last-Event-ID` to resume after. `start` comes first;
+ * the last event is `done` (status complete | stopped | incomplete) or `error` (`incomplete: true`
+ * when text had been sent: that text is stored with status "failed").
+ */
+export type ChatStreamEvent = { id?: number } & (
+  | { type: 'start'; stream_id: string; session_id: string }
   | { type: 'meta'; session_id: string; ai_model: string; ai_source: string; fallbacks?: { provider: string; reason: string }[] }
   | { type: 'token'; text: string }
-  | { type: 'done'; response: string; ai_model: string; ai_source: string; session_id: string; timestamp: string; finish_reason?: string; usage?: ChatResponseDto['usage'] }
-  | { type: 'error'; status: number; code: string; message: string; incomplete: boolean };
+  | {
+      type: 'done';
+      response: string;
+      ai_model: string;
+      ai_source: string;
+      session_id: string;
+      timestamp: string;
+      status?: Exclude<TurnStatus, 'failed'>;
+      finish_reason?: string;
+      usage?: ChatResponseDto['usage'];
+    }
+  | { type: 'error'; status: number; code: string; message: string; incomplete: boolean }
+);
 
 /**
  * What ai-router receives for chat.send / chat.stream. Other services (search summaries, agents,
@@ -149,4 +170,10 @@ export interface ChatCommand {
   session_id?: string;
   options?: ChatOptionsDto;
   ephemeral?: boolean;
+  /**
+   * Set by the gateway for tracked streams (a UUID it has registered in `chatStreamKeys(id).meta`):
+   * ai-router then logs events for replay, obeys stop and the reader grace period, and claims the
+   * turn so a reclaimed request never generates it twice.
+   */
+  stream_id?: string;
 }

@@ -40,6 +40,8 @@ export interface VoiceChatCommand extends VoiceJob {
   max_tokens?: number;
   /** true: one `audio` event per sentence as it is ready; false: one `speech` event with the whole answer. */
   stream: boolean;
+  /** The gateway's tracked stream for this turn (POST /chat/streams/{stream_id}/stop stops it); passed on to ai-router. */
+  stream_id?: string;
 }
 
 /** Synthesized audio, left in `voiceBlobKey(blob_id)` for the gateway to take. */
@@ -70,6 +72,7 @@ export type VoiceChatDoneEvent = Extract<ChatStreamEvent, { type: 'done' }> & { 
 
 /** The SSE events of POST /voice/chat/stream (audio inline as base64). */
 export type VoiceChatSseEvent =
+  | { type: 'start'; stream_id: string }
   | ({ type: 'transcript' } & TranscriptionDto)
   | Extract<ChatStreamEvent, { type: 'meta' | 'token' | 'error' }>
   | { type: 'audio'; index: number; text: string; format: AudioOutputFormat; mime_type: string; engine: string; voice: string; base64: string }
