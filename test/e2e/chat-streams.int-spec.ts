@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { chatStreamKeys } from '@nitro/contracts';
 import { waitFor } from '@nitro/testing';
 import { Platform, readSse, SseEvent, startPlatform } from '../support/platform';
 
@@ -160,5 +162,59 @@ describe('chat stream lifecycle (two gateways + ai-router + local model)', () =>
     const eb = await read(b, new AbortController());
     expect(eb.map((e) => [e.id, e.event])).toEqual(ea.map((e) => [e.id, e.event]));
     expect((await history('idem-stream')).map((m) => m.role)).toEqual(['user', 'assistant']);
+  });
+});
+
+/**
+ * A replica killed mid-stream while another one runs: the request is reclaimed by the survivor,
+ * which must not generate the turn a second time (the client already saw the first tokens).
+ */
+describe('chat stream when its ai-router replica is SIGKILLed (two replicas)', () => {
+  let p: Platform;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    p = await startPlatform({ services: ['ai-router'], appEnv: { 'ai-router': { AI_PROVIDERS: 'local' } } });
+    await p.startApp('ai-router', 'ai-router-b');
+    redis = new Redis(p.redis.url);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await p?.stop();
+  });
+
+  const history = async (session: string) => (await (await p.request(`/chat/history/${p.userId}?session_id=${session}`)).json()).messages as { role: string; content: string; status?: string }[];
+  const send = (key: string) =>
+    p.request('/chat/stream', { method: 'POST', headers: { 'idempotency-key': key }, json: { message: 'Once upon a time', user_id: p.userId, session_id: 'killed', options: LONG } });
+
+  it('the client sees the whole answer or one clear error; history has at most one answer; a retry with the same Idempotency-Key does not duplicate the message', async () => {
+    const key = randomUUID();
+    const res = await send(key);
+    const streamId = res.headers.get('x-stream-id')!;
+    let killed = '';
+    const events = await readSse(res, (e) => {
+      if (e.event !== 'token' || killed) return;
+      killed = 'pending';
+      void redis.hget(chatStreamKeys(streamId).meta, 'replica').then((replica) => {
+        const pid = Number(replica?.split(':').at(-1));
+        const victim = [...p.procs.entries()].find(([name, proc]) => name.startsWith('ai-router') && proc.pid === pid);
+        killed = victim?.[0] ?? 'none';
+        victim?.[1].kill('SIGKILL');
+      });
+    });
+    expect(killed).toMatch(/^ai-router/);
+    const last = events.at(-1)!;
+    console.log(`killed ${killed} after the first token; the client got ${events.filter((e) => e.event === 'token').length} tokens, then ${last.event} ${last.data.code ?? last.data.status}`);
+    const errors = events.filter((e) => e.event === 'error');
+    if (last.event === 'done') expect(errors).toHaveLength(0);
+    else expect([errors.length, last.event, last.data.code]).toEqual([1, 'error', 'REPLICA_LOST']);
+    const before = await history('killed');
+    expect(before.filter((m) => m.role === 'assistant').length).toBeLessThanOrEqual(1);
+
+    const retry = await readSse(await send(key));
+    expect(retry.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
+    const after = await history('killed');
+    expect(after.filter((m) => m.role === 'user')).toHaveLength(1);
+    expect(after.filter((m) => m.role === 'assistant')).toHaveLength(1);
   });
 });

@@ -24,7 +24,7 @@ describe('voice chat end to end (gateway + voice + ai-router, local model)', () 
   afterAll(() => p?.stop());
 
   const ask = (path: string, fields: Record<string, string>, audio = question) => p.request(path, { method: 'POST', body: uploadForm(audio, 'question.webm', 'audio/webm;codecs=opus', fields) });
-  const history = async (session: string) => (await (await p.request(`/chat/history/${p.userId}?session_id=${session}`)).json()).messages as { role: string; content: string; ai_source?: string }[];
+  const history = async (session: string) => (await (await p.request(`/chat/history/${p.userId}?session_id=${session}`)).json()).messages as { role: string; content: string; ai_source?: string; status?: string }[];
 
   it('POST /voice/chat: transcript, the answer from the local model, and playable audio; the turn is in the history', async () => {
     const res = await ask('/voice/chat', { user_id: p.userId, session_id: 'voice-1', max_tokens: '48' });
@@ -49,7 +49,9 @@ describe('voice chat end to end (gateway + voice + ai-router, local model)', () 
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = await readSse(res);
     const kinds = events.map((e) => e.event);
-    expect(kinds[0]).toBe('transcript');
+    expect(kinds.slice(0, 2)).toEqual(['start', 'transcript']);
+    expect(events[0].data.stream_id).toBe(res.headers.get('x-stream-id'));
+    expect(events.map((e) => Number(e.id))).toEqual(events.map((_e, i) => i + 1));
     expect(kinds[kinds.length - 1]).toBe('done');
     expect(kinds.filter((k) => k === 'token').length).toBeGreaterThan(1);
     const audio = events.filter((e) => e.event === 'audio').map((e) => e.data);
@@ -72,8 +74,23 @@ describe('voice chat end to end (gateway + voice + ai-router, local model)', () 
     }
     const messages = await history('voice-2');
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
-    expect(messages[0].content).toBe(events[0].data.text);
+    expect(messages[0].content).toBe(events[1].data.text);
     expect(messages[1].content).toBe(done.response);
+  });
+
+  it('POST /chat/streams/{stream_id}/stop stops a voice chat stream: done says "stopped", and so does the history', async () => {
+    const res = await ask('/voice/chat/stream', { user_id: p.userId, session_id: 'voice-stop', max_tokens: '400' });
+    expect(res.status).toBe(200);
+    const streamId = res.headers.get('x-stream-id')!;
+    let stopped: Promise<Response> | undefined;
+    const events = await readSse(res, (e) => {
+      if (e.event === 'token' && !stopped) stopped = p.request(`/chat/streams/${streamId}/stop`, { method: 'POST' });
+    });
+    expect(await (await stopped!).json()).toEqual({ stream_id: streamId, status: 'stopped' });
+    const done = events[events.length - 1];
+    expect(done).toMatchObject({ event: 'done', data: { status: 'stopped' } });
+    const messages = await history('voice-stop');
+    expect(messages[1]).toMatchObject({ status: 'stopped', content: done.data.response });
   });
 
   it('silence is a 422 "no speech" (a plain HTTP error even on the stream route), and nothing is stored', async () => {

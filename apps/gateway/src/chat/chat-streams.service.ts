@@ -1,7 +1,7 @@
 import { BadRequestException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { lastValueFrom, Observable, reduce } from 'rxjs';
-import { TERMINAL_STREAM_STATES, type ChatResponseDto, type ChatStreamEvent, type ChatStreamStopResponseDto, type StreamKind } from '@nitro/contracts';
+import { STREAM_LOST_AFTER_MS, TERMINAL_STREAM_STATES, type ChatResponseDto, type ChatStreamEvent, type ChatStreamStopResponseDto, type StreamKind } from '@nitro/contracts';
 import type { AuthUser } from '../auth/auth-user';
 import { ChatStreamRepository, type StreamMeta } from './chat-stream.repository';
 
@@ -44,7 +44,7 @@ export class ChatStreamsService {
       const existing = await this.repo.claimIdempotencyKey(ownerId, idempotencyKey, streamId);
       if (existing) {
         const meta = await this.repo.meta(existing);
-        if (meta && !(meta.status === 'failed' && !meta.stored)) return { streamId: existing, events: this.repo.follow(existing, 0) };
+        if (meta && !lostUnstored(meta)) return { streamId: existing, events: this.repo.follow(existing, 0) };
         await this.repo.claimIdempotencyKey(ownerId, idempotencyKey, streamId, true);
       }
     }
@@ -113,6 +113,12 @@ export class ChatStreamsService {
     if (!meta || !mine) throw notFound(streamId);
     return meta;
   }
+}
+
+/** Ended without storing anything (a provider error, a dead replica): a retry may generate the turn afresh. */
+function lostUnstored(meta: StreamMeta): boolean {
+  if (meta.status === 'failed') return !meta.stored;
+  return meta.status === 'running' && !!meta.hb && Date.now() - meta.hb > STREAM_LOST_AFTER_MS;
 }
 
 function isTerminal(meta: StreamMeta): boolean {
