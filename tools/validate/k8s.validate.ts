@@ -170,7 +170,7 @@ export function networkPolicyErrors(objs: K8sObject[]): string[] {
 export function edgeMetricsErrors(objs: K8sObject[]): string[] {
   const ingresses = objs.filter((x) => x.kind === 'Ingress');
   const denyAll = (i: K8sObject) => {
-    const ranges = String(i.metadata.annotations?.['nginx.ingress.kubernetes.io/denylist-source-range'] ?? '').split(',').map((r) => r.trim());
+    const ranges = String((i.metadata.annotations as Record<string, string> | undefined)?.['nginx.ingress.kubernetes.io/denylist-source-range'] ?? '').split(',').map((r) => r.trim());
     return ranges.includes('0.0.0.0/0') && ranges.includes('::/0');
   };
   const errors: string[] = [];

@@ -5,6 +5,8 @@ import type { Counter, Gauge, Histogram } from 'prom-client';
  * Transport metrics. Label values come from the code (service names, handler patterns), never
  * from free text, so cardinality stays bounded: the server labels unknown patterns "unknown".
  * Labelled children are cached because `labels()` hashes its arguments on every call.
+ * `target` is the service a request is addressed to (on the server side, the one this replica serves);
+ * `service` is never a label here: it is the registry's default label, the process that exports the series.
  */
 export class TransportMetrics {
   private readonly requests: Counter<string>;
@@ -14,15 +16,15 @@ export class TransportMetrics {
   private readonly cache = new Map<string, any>();
 
   constructor(private readonly side: 'client' | 'server') {
-    this.requests = counter('nitro_transport_requests_total', 'Transport requests by side, service, pattern and outcome', ['side', 'service', 'pattern', 'outcome']);
+    this.requests = counter('nitro_transport_requests_total', 'Transport requests by side, target service, pattern and outcome', ['side', 'target', 'pattern', 'outcome']);
     this.duration = histogram(
       'nitro_transport_request_duration_seconds',
       'Transport request duration (client: until the last packet; server: handler run time)',
-      ['side', 'service', 'pattern'],
+      ['side', 'target', 'pattern'],
       [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     );
-    this.inFlight = gauge('nitro_transport_in_flight', 'Transport requests currently in flight', ['side', 'service']);
-    this.reclaimed = counter('nitro_transport_reclaimed_total', 'Entries reclaimed from dead replicas (outcome: handled | expired | deleted)', ['service', 'outcome']);
+    this.inFlight = gauge('nitro_transport_in_flight', 'Transport requests currently in flight', ['side', 'target']);
+    this.reclaimed = counter('nitro_transport_reclaimed_total', 'Entries reclaimed from dead replicas (outcome: handled | expired | deleted)', ['target', 'outcome']);
   }
 
   private child<T>(metric: string, key: string, make: () => T): T {

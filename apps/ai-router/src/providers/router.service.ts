@@ -61,7 +61,7 @@ export class RouterService {
       const started = performance.now();
       try {
         const result = await provider.generate(req, attempt.signal);
-        this.succeeded(provider, 'generate', started, result.usage);
+        this.succeeded(provider, 'generate', started, result.usage, result.model);
         return { provider: provider.name, model: result.model, fallbacks, result };
       } catch (err) {
         const failure = this.failed(provider, 'generate', started, err, attempt);
@@ -95,7 +95,7 @@ export class RouterService {
           const chunk = step.value;
           if ('done' in chunk) {
             finished = true;
-            this.succeeded(provider, 'stream', started, chunk.usage);
+            this.succeeded(provider, 'stream', started, chunk.usage, chunk.model);
             if (!sentTokens) yield meta; // an empty answer is still an answer
             yield { type: 'done', provider: provider.name, model: chunk.model, usage: chunk.usage, finishReason: chunk.finishReason };
             return;
@@ -145,11 +145,11 @@ export class RouterService {
     return false;
   }
 
-  private succeeded(provider: ChatProvider, mode: string, started: number, usage: ProviderUsage): void {
+  private succeeded(provider: ChatProvider, mode: string, started: number, usage: ProviderUsage, model: string): void {
     this.registry.breaker(provider.name).onSuccess();
     providerMetrics.latency().observe({ provider: provider.name, mode, outcome: 'ok' }, (performance.now() - started) / 1000);
-    if (usage.prompt_tokens) providerMetrics.tokens().inc({ provider: provider.name, kind: 'prompt' }, usage.prompt_tokens);
-    if (usage.completion_tokens) providerMetrics.tokens().inc({ provider: provider.name, kind: 'completion' }, usage.completion_tokens);
+    if (usage.prompt_tokens) providerMetrics.tokens().inc({ provider: provider.name, kind: 'prompt', model }, usage.prompt_tokens);
+    if (usage.completion_tokens) providerMetrics.tokens().inc({ provider: provider.name, kind: 'completion', model }, usage.completion_tokens);
   }
 
   private failed(provider: ChatProvider, mode: string, started: number, err: unknown, attempt: AttemptSignal, afterTokens = false): ProviderError {
