@@ -5,7 +5,7 @@ import { ServiceKitModule } from '@nitro/service-kit';
 import { createTransportClientProvider } from '@nitro/transport';
 import { CodeAnalyzerService } from './code-assistant/code-analyzer.service';
 import { CodeAssistantAgent } from './code-assistant/code-assistant.agent';
-import { TreeSitterLoader } from './code-assistant/tree-sitter.loader';
+import { ReviewPool } from './code-assistant/review/review-pool.service';
 import { FileAnalysisService } from './file-analyzer/file-analysis.service';
 import { FileAnalyzerAgent } from './file-analyzer/file-analyzer.agent';
 import { UploadStore } from './file-analyzer/upload-store.repository';
@@ -34,7 +34,7 @@ export class AppModule {
         { provide: LlmClient, useClass: AiRouterLlmClient },
         LlmPassService,
         AgentRegistry,
-        TreeSitterLoader,
+        ReviewPool,
         CodeAnalyzerService,
         CodeAssistantAgent,
         UploadStore,

@@ -1,4 +1,8 @@
-import { IsBoolean, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+// Lists are comma-separated; `none` clears one (an empty variable means "use the default").
+const RUFF_SELECTORS = /^none$|^[A-Z]+[0-9]*(,[A-Z]+[0-9]*)*$/;
+const ESLINT_SETS = /^none$|^(recommended|typescript|security|no-unsanitized)(,(recommended|typescript|security|no-unsanitized))*$/;
 import { ServiceEnv } from './common.env';
 
 /** The agents service: code assistant, file analyzer and task scheduler. */
@@ -31,6 +35,56 @@ export class AgentsEnv extends ServiceEnv {
   @IsInt()
   @Min(100)
   CODE_PARSE_TIMEOUT_MS: number = 5_000;
+
+  // --- code review engines (Ruff, ESLint, secretlint, nitro checks), run in a worker pool ---
+  /** Worker threads that run reviews (each loads Ruff, ESLint + TypeScript and tree-sitter: ~150 MB). */
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  CODE_REVIEW_WORKERS: number = 2;
+
+  /** Reviews waiting for a worker beyond this are refused with 503 BUSY. */
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  CODE_REVIEW_MAX_QUEUE: number = 32;
+
+  /** A review (queue wait included) is stopped after this long: its worker is terminated and replaced; 422. */
+  @IsInt()
+  @Min(500)
+  CODE_REVIEW_TIMEOUT_MS: number = 20_000;
+
+  /** Ruff rule selectors for Python (codes or prefixes: pycodestyle errors E4/E7/E9, pyflakes F, bugbear B, bandit S, pylint errors PLE, simplify SIM). */
+  @Matches(RUFF_SELECTORS, { message: 'RUFF_SELECT must be comma-separated Ruff selectors such as E4,F,B,S' })
+  RUFF_SELECT: string = 'E4,E7,E9,F,B,S,PLE,SIM';
+
+  /** Ruff codes or prefixes to leave out of RUFF_SELECT. */
+  @Matches(RUFF_SELECTORS, { message: 'RUFF_IGNORE must be comma-separated Ruff selectors such as S101,SIM108' })
+  RUFF_IGNORE: string = 'none';
+
+  /** ESLint rule sets for JavaScript: recommended (@eslint/js), security (eslint-plugin-security + no-eval/no-implied-eval/no-new-func), no-unsanitized. */
+  @Matches(ESLINT_SETS, { message: 'ESLINT_JS_RULE_SETS must be a comma-separated list of: recommended, typescript, security, no-unsanitized' })
+  ESLINT_JS_RULE_SETS: string = 'recommended,security,no-unsanitized';
+
+  /** ESLint rule sets for TypeScript; typescript = typescript-eslint recommended without type information. */
+  @Matches(ESLINT_SETS, { message: 'ESLINT_TS_RULE_SETS must be a comma-separated list of: recommended, typescript, security, no-unsanitized' })
+  ESLINT_TS_RULE_SETS: string = 'recommended,typescript,security,no-unsanitized';
+
+  /** ESLint rules switched off (comma-separated ids); object injection flags every obj[key] and drowns the rest. */
+  @Matches(/^none$|^[@a-z0-9/_-]+(,[@a-z0-9/_-]+)*$/, { message: 'ESLINT_DISABLED_RULES must be comma-separated ESLint rule ids' })
+  ESLINT_DISABLED_RULES: string = 'security/detect-object-injection';
+
+  /** Scan every review for secrets (secretlint recommended preset; values are masked in findings). */
+  @IsBoolean()
+  SECRETLINT_ENABLED: boolean = true;
+
+  /** nitro structural checks for Go (ignored-error: `_ = f()`, empty-error-check: empty `if err != nil {}`). */
+  @Matches(/^none$|^(ignored-error|empty-error-check)(,(ignored-error|empty-error-check))*$/, { message: 'GO_CHECKS must be a comma-separated list of: ignored-error, empty-error-check' })
+  GO_CHECKS: string = 'ignored-error,empty-error-check';
+
+  /** nitro structural checks for Java (empty-catch: a catch block with nothing in it, not even a comment). */
+  @Matches(/^(none|empty-catch)$/, { message: 'JAVA_CHECKS must be none or empty-catch' })
+  JAVA_CHECKS: string = 'empty-catch';
 
   // --- file analyzer ---
   /** Largest file analyze_file accepts, bytes. */

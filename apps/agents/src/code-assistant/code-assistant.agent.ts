@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AGENT_NAMES, AGENT_TASKS, CodeInputDto, CodeReportDto } from '@nitro/contracts';
+import { AGENT_NAMES, AGENT_TASKS, CodeInputDto, CodeReportDto, ReviewEngineInfoDto } from '@nitro/contracts';
 import { LlmPassService } from '../llm/llm-pass.service';
 import { Agent, AgentTask, TaskContext } from '../registry/agent.types';
 import { AgentRegistry } from '../registry/agent-registry.service';
@@ -10,11 +10,12 @@ import { refactorPrompt, REFACTOR_SYSTEM, reviewPrompt, REVIEW_SYSTEM, splitComm
 @Injectable()
 export class CodeAssistantAgent implements Agent {
   readonly name = AGENT_NAMES.code;
-  readonly description = 'Static analysis of Python, JavaScript, TypeScript, Go and Java (tree-sitter), with an optional LLM review.';
+  readonly description =
+    'Static analysis of Python (Ruff), JavaScript/TypeScript (ESLint), Go and Java (tree-sitter checks), secrets in any of them (secretlint) and code metrics, with an optional LLM review.';
   readonly tasks: AgentTask<CodeInputDto>[] = [
     {
       name: AGENT_TASKS.analyzeCode,
-      description: 'Functions with line ranges, length, nesting and complexity; findings with line, severity and suggestion. No LLM.',
+      description: 'Functions with line ranges, length, nesting and complexity; findings of every engine with rule, link, line, column, severity, message and fix. No LLM.',
       input: CodeInputDto,
       schedulable: true,
       run: (input) => this.analyzer.analyze(input),
@@ -41,6 +42,11 @@ export class CodeAssistantAgent implements Agent {
     registry: AgentRegistry,
   ) {
     registry.register(this);
+  }
+
+  /** Engines and rule sets, shown by GET /agent/list. */
+  get engines(): ReviewEngineInfoDto[] {
+    return this.analyzer.engines();
   }
 
   private async withLlm(input: CodeInputDto, ctx: TaskContext, prompt: (code: string, r: CodeReportDto) => string, system: string): Promise<CodeReportDto> {

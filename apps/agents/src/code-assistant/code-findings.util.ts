@@ -24,7 +24,7 @@ const DEBUG_CANDIDATES = new Set(['call', 'call_expression', 'method_invocation'
 const TODO_RE = /\b(TODO|FIXME|XXX|HACK)\b:?\s*(.*)/;
 
 function finding(rule: string, line: number, severity: FindingSeverity, message: string, suggestion: string, symbol?: string): FindingDto {
-  return { rule, line, severity, message, suggestion, ...(symbol ? { symbol } : {}) };
+  return { engine: 'nitro', rule, line, severity, message, suggestion, ...(symbol ? { symbol } : {}) };
 }
 
 /** One finding per TODO/FIXME line inside a comment (block comments may hold several). */

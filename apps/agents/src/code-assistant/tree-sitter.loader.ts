@@ -1,20 +1,17 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { Language, Parser, Tree } from 'web-tree-sitter';
-import { ERROR_CODES } from '@nitro/contracts';
-import { ServiceError } from '@nitro/service-kit';
 
 /**
  * Loads web-tree-sitter once and each grammar (prebuilt WASM from tree-sitter-wasms) on first use.
  * web-tree-sitter 0.25 reads these ABI-14 grammars; see docs/adr/0005-agents.md for the pairing.
+ * Runs inside the review workers (review/review.worker.ts), so it imports nothing from @nitro/*.
  */
-@Injectable()
-export class TreeSitterLoader implements OnModuleDestroy {
+export class TreeSitterLoader {
   private init?: Promise<void>;
   private readonly languages = new Map<string, Promise<Language>>();
 
-  /** Parses `code`; gives up with a 422 once `timeoutMs` has passed (checked by the parser as it goes). */
-  async parse(grammar: string, code: string, timeoutMs: number): Promise<Tree> {
+  /** Parses `code`; null once `timeoutMs` has passed (checked by the parser as it goes). Delete the tree after use. */
+  async parse(grammar: string, code: string, timeoutMs: number): Promise<Tree | null> {
     const language = await this.language(grammar);
     const parser = new Parser();
     try {
@@ -22,9 +19,7 @@ export class TreeSitterLoader implements OnModuleDestroy {
       const deadline = Date.now() + timeoutMs;
       // Returning true from the progress callback cancels the parse (typed as void upstream).
       const progressCallback = (() => Date.now() > deadline) as unknown as () => void;
-      const tree = parser.parse(code, null, { progressCallback });
-      if (!tree) throw new ServiceError(422, ERROR_CODES.timeout, `code could not be parsed within ${timeoutMs} ms (CODE_PARSE_TIMEOUT_MS); send a smaller file`);
-      return tree;
+      return parser.parse(code, null, { progressCallback });
     } finally {
       parser.delete();
     }
@@ -40,9 +35,5 @@ export class TreeSitterLoader implements OnModuleDestroy {
       this.languages.set(grammar, lang);
     }
     return lang;
-  }
-
-  onModuleDestroy() {
-    this.languages.clear();
   }
 }

@@ -27,6 +27,7 @@ export class AgentRegistry {
       name: a.name,
       description: a.description,
       tasks: a.tasks.map((t) => ({ name: t.name, description: t.description, input_schema: describeInput(t.input), schedulable: t.schedulable })),
+      ...(a.engines ? { engines: a.engines } : {}),
     }));
   }
 

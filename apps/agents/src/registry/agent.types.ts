@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { ReviewEngineInfoDto } from '@nitro/contracts';
 
 /** Who a task runs for, and whether a person or the scheduler started it. */
 export interface TaskContext {
@@ -20,4 +21,6 @@ export interface Agent {
   name: string;
   description: string;
   tasks: AgentTask[];
+  /** Static-analysis engines the agent runs, with their configured rule sets (listed by GET /agent/list). */
+  readonly engines?: ReviewEngineInfoDto[];
 }

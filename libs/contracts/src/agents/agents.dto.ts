@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, Matches } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
+import { ReviewEngineInfoDto } from './lint.dto';
 
 /** Task names are snake_case; the seed's kebab-case spelling (`review-code`) is accepted too. */
 export const TASK_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
@@ -50,6 +51,8 @@ export class AgentInfoDto {
   description!: string;
   @ApiProperty({ type: [AgentTaskInfoDto] })
   tasks!: AgentTaskInfoDto[];
+  @ApiPropertyOptional({ type: [ReviewEngineInfoDto], description: 'Static-analysis engines the agent runs, with their rule sets (CodeAssistantAgent).' })
+  engines?: ReviewEngineInfoDto[];
 }
 
 /** What the gateway sends for agents.execute: the task, its data, and whose request it is. */

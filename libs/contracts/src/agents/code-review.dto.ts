@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
+import { EngineRunDto, FINDING_ENGINES, FindingEngine, FindingFixDto } from './lint.dto';
 
 export const CODE_LANGUAGES = ['python', 'javascript', 'typescript', 'go', 'java'] as const;
 export type CodeLanguage = (typeof CODE_LANGUAGES)[number];
@@ -43,11 +44,23 @@ export class CodeReviewDto extends CodeInputDto {
 export const FINDING_SEVERITIES = ['info', 'warning', 'error'] as const;
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
 
+/** One finding of a code review, whichever engine reported it. */
 export class FindingDto {
-  @ApiProperty({ example: 'debug-print', description: 'long-function, deep-nesting, high-complexity, missing-docstring, unused-import, debug-print, todo-comment, syntax-error' })
+  @ApiProperty({ enum: FINDING_ENGINES, description: 'Who found it: ruff, eslint, secretlint or nitro (tree-sitter metrics and checks).' })
+  engine!: FindingEngine;
+  @ApiProperty({
+    example: 'B006',
+    description:
+      'The engine\'s rule id: a Ruff code (B006), an ESLint rule (no-eval, security/detect-child-process), a secretlint rule, or nitro: long-function, deep-nesting, ' +
+      'high-complexity, too-many-params, missing-docstring, unused-import, debug-print, todo-comment, syntax-error, ignored-error, empty-error-check, empty-catch',
+  })
   rule!: string;
+  @ApiPropertyOptional({ example: 'https://docs.astral.sh/ruff/rules/mutable-argument-default/', description: "The rule's documentation, when it has a page." })
+  rule_url?: string;
   @ApiProperty({ example: 3, description: '1-based line.' })
   line!: number;
+  @ApiPropertyOptional({ example: 5, description: '1-based column in UTF-16 code units, when the engine reports one.' })
+  column?: number;
   @ApiProperty({ enum: FINDING_SEVERITIES })
   severity!: FindingSeverity;
   @ApiProperty({ example: 'print() call left in the code' })
@@ -56,6 +69,8 @@ export class FindingDto {
   suggestion!: string;
   @ApiPropertyOptional({ description: 'The function the finding is about, when there is one.' })
   symbol?: string;
+  @ApiPropertyOptional({ type: FindingFixDto, description: 'A fix the engine offers (Ruff, ESLint), as text edits.' })
+  fix?: FindingFixDto;
 }
 
 export class FunctionInfoDto {
@@ -106,8 +121,10 @@ export class CodeReportDto {
   functions!: FunctionInfoDto[];
   @ApiProperty({ type: [String] })
   imports!: string[];
-  @ApiProperty({ type: [FindingDto], description: 'Static findings from the syntax tree (tree-sitter), sorted by line.' })
+  @ApiProperty({ type: [FindingDto], description: 'Static findings of every engine (Ruff, ESLint, secretlint, nitro), sorted by line and column.' })
   findings!: FindingDto[];
+  @ApiProperty({ type: [EngineRunDto], description: 'Which engines ran on this code, and why the others did not.' })
+  engines!: EngineRunDto[];
   @ApiProperty({ example: { error: 0, warning: 2, info: 1 } })
   summary!: Record<FindingSeverity, number>;
   @ApiPropertyOptional({ type: LlmStatusDto, description: 'Present for review_code and suggest_refactoring.' })
