@@ -39,3 +39,7 @@ build() { cd "$ROOT" && bash scripts/build.sh; }
 redis_ping() { # url
   node -e 'const n=require("net");const u=new URL(process.argv[1]);const s=n.connect(+u.port||6379,u.hostname);s.setTimeout(800);s.on("connect",()=>s.write("PING\r\n"));s.on("data",d=>{process.exit(String(d).includes("PONG")?0:1)});s.on("error",()=>process.exit(1));s.on("timeout",()=>process.exit(1));' "$1"
 }
+
+# The gateway listens on loopback unless HOST says otherwise: a fresh machine is not exposed to its network
+# (registration is open until the first admin closes it). HOST=0.0.0.0 lets other machines in.
+gateway_host() { echo "${HOST:-127.0.0.1}"; }

@@ -4,6 +4,7 @@
 #   S3:    uses S3_ENDPOINT if set, else starts a local S3-compatible server (s3rver) on 127.0.0.1:9000.
 #   Chat:  Ollama/Gemini when configured, else the local GGUF model (LOCAL_MODEL_PATH or models/*.gguf).
 # Then gateway (PORT, default 8000), ai-router, media, voice, search and agents as separate processes.
+# The gateway listens on 127.0.0.1 unless HOST is set (HOST=0.0.0.0 to accept other machines).
 source "$(dirname "$0")/lib.sh"
 ensure_node; ensure_pnpm; ensure_deps; ensure_system runtime; build
 cd "$ROOT"
@@ -47,7 +48,12 @@ for svc in ai-router media voice search agents; do
     pids+=($!)
   fi
 done
-log "gateway on http://127.0.0.1:${PORT:-8000} (Swagger UI at /docs); service logs in .data/logs/"
+export HOST="$(gateway_host)"
+if [ "$HOST" = "127.0.0.1" ] || [ "$HOST" = "::1" ] || [ "$HOST" = "localhost" ]; then
+  log "gateway on http://127.0.0.1:${PORT:-8000} (Swagger UI at /docs), this machine only: set HOST=0.0.0.0 to accept other machines; service logs in .data/logs/"
+else
+  log "gateway listening on $HOST:${PORT:-8000} (Swagger UI at /docs): reachable from other machines, and registration is open until an admin closes it; service logs in .data/logs/"
+fi
 node dist/apps/gateway/src/main.js &
 pids+=($!)
 wait -n "${pids[@]}" || true
