@@ -103,6 +103,39 @@ describe('PWA in Chromium (whole platform)', () => {
     expect(await page.$$eval('.conv-list li', (els) => els.length)).toBe(1);
   });
 
+  const startAnswer = async (question: string) => {
+    await page.click('#new-chat');
+    await page.fill('#chat-input', question);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (document.querySelector('.bubble.assistant.streaming .bubble-body')?.textContent ?? '').length > 0);
+  };
+
+  it('chat: Stop stops the answer on the server, and after a reload it still reads "stopped"', async () => {
+    await startAnswer('Once upon a time');
+    await page.click('#chat-stop');
+    await page.waitForSelector('.bubble.assistant:not(.streaming)');
+    expect(await page.textContent('.bubble.assistant .bubble-meta')).toMatch(/stopped/);
+    const shown = (await page.textContent('.bubble.assistant .bubble-body'))!.trim();
+    await page.reload();
+    await page.waitForSelector('.bubble.assistant');
+    expect(await page.textContent('.bubble.assistant .bubble-meta')).toMatch(/stopped/);
+    expect((await page.textContent('.bubble.assistant .bubble-body'))!.trim()).toBe(shown);
+  });
+
+  it('chat: an answer still being written when the page reloads is picked up again, completes, and is stored once', async () => {
+    await startAnswer('The little dog went to the park');
+    await page.reload();
+    await page.waitForSelector('.bubble.assistant.streaming');
+    await page.waitForSelector('.bubble.assistant:not(.streaming)', { timeout: 60_000 });
+    expect(await page.textContent('.bubble.assistant .bubble-meta')).not.toMatch(/stopped|incomplete|failed/);
+    const resumed = (await page.textContent('.bubble.assistant .bubble-body'))!.trim();
+    expect(resumed.length).toBeGreaterThan(0);
+    await page.reload();
+    await page.waitForSelector('.bubble.assistant');
+    expect(await page.$$eval('.bubble', (els) => els.map((e) => e.classList.contains('user')))).toEqual([true, false]);
+    expect((await page.textContent('.bubble.assistant .bubble-body'))!.trim()).toBe(resumed);
+  });
+
   it('a model answer containing HTML renders as text: no <img>, no script ran (streamed and from history)', async () => {
     const evil = 'Look: <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=2</script> [link](javascript:window.__pwned=3)';
     const tokens = evil.match(/.{1,7}/g)!;

@@ -3,6 +3,8 @@ import { api, errorFrom } from './api';
 export interface SseEvent {
   event: string;
   data: any;
+  /** The event's `id:` line (tracked chat streams: the Last-Event-ID to resume after). */
+  id?: string;
 }
 
 type Handler = (e: SseEvent) => void;
@@ -20,12 +22,13 @@ export async function postFormSse(path: string, form: FormData, onEvent: Handler
   await sseRequest(path, { method: 'POST', body: form, signal }, onEvent);
 }
 
-export async function getSse(path: string, onEvent: Handler, signal?: AbortSignal): Promise<void> {
-  await sseRequest(path, { signal }, onEvent);
+/** GET + Server-Sent Events; `headers` e.g. { 'last-event-id': '12' } to resume after event 12. */
+export async function getSse(path: string, onEvent: Handler, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<void> {
+  await sseRequest(path, { signal, headers }, onEvent);
 }
 
 async function sseRequest(path: string, init: RequestInit & { json?: unknown }, onEvent: Handler): Promise<void> {
-  const res = await api(path, { ...init, headers: { accept: 'text/event-stream' } });
+  const res = await api(path, { ...init, headers: { accept: 'text/event-stream', ...((init.headers as Record<string, string>) ?? {}) } });
   await readSseResponse(res, onEvent);
 }
 
@@ -44,12 +47,14 @@ async function readSseResponse(res: Response, onEvent: Handler): Promise<void> {
       const block = buf.slice(0, idx);
       buf = buf.slice(idx + 2);
       let event = 'message';
+      let id: string | undefined;
       const data: string[] = [];
       for (const line of block.split('\n')) {
         if (line.startsWith('event:')) event = line.slice(6).trim();
         else if (line.startsWith('data:')) data.push(line.slice(line[5] === ' ' ? 6 : 5));
+        else if (line.startsWith('id:')) id = line.slice(3).trim();
       }
-      if (data.length) onEvent({ event, data: JSON.parse(data.join('\n')) });
+      if (data.length) onEvent({ event, data: JSON.parse(data.join('\n')), id });
     }
   }
 }

@@ -1,7 +1,8 @@
-import { api, apiJson, currentSession } from '../api';
+import { api, ApiError, apiJson, currentSession } from '../api';
 import { clear, errorBox, formatTime, h } from '../dom';
 import { renderMarkdown } from '../markdown';
-import { postSse } from '../sse';
+import { postSse, type SseEvent } from '../sse';
+import { AnswerStream, pendingAnswer } from '../chat/answer-stream';
 import { icon } from '../icons';
 import { speakText } from './speak';
 
@@ -11,8 +12,11 @@ interface Msg {
   timestamp?: string;
   ai_model?: string;
   ai_source?: string;
-  incomplete?: boolean;
+  /** How an answer ended; absent means complete. */
+  status?: 'complete' | 'stopped' | 'incomplete' | 'failed';
 }
+
+const STATUS_TEXT: Record<string, string> = { stopped: 'stopped', incomplete: 'incomplete: the answer was left unfinished', failed: 'failed: the model broke off' };
 interface SessionInfo {
   session_id: string;
   message_count: number;
@@ -25,18 +29,20 @@ const newId = () => `c-${Date.now().toString(36)}-${Math.random().toString(36).s
 
 /**
  * Chat: conversation list, streamed Markdown answers, stop, retry, provider and model per answer.
- * Leaving the tab does not cancel an answer being written: it is stored and shows on return.
+ * Leaving the tab or reloading does not cancel an answer being written: it goes on on the server
+ * and the page picks it up again (resume with Last-Event-ID); Stop stops it on the server.
  */
 export function chatTab(root: HTMLElement): void {
   const user = currentSession()!.userId;
   let sessionId = localStorage.getItem(CURRENT) ?? newId();
   let controller: AbortController | null = null;
+  let running: AnswerStream | null = null;
 
   const list = h('ul', { class: 'conv-list', 'aria-label': 'Conversations' });
   const log = h('div', { class: 'messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
   const input = h('textarea', { id: 'chat-input', rows: 3, placeholder: 'Ask anything… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message', maxlength: 32000 });
   const send = h('button', { type: 'submit', class: 'btn-primary', id: 'chat-send' }, 'Send');
-  const stop = h('button', { type: 'button', class: 'btn-secondary', id: 'chat-stop', hidden: true, onclick: () => controller?.abort() }, 'Stop');
+  const stop = h('button', { type: 'button', class: 'btn-secondary', id: 'chat-stop', hidden: true, onclick: () => void stopAnswer() }, 'Stop');
   const form = h('form', { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), void ask(input.value)) }, input, h('div', { class: 'composer-actions' }, stop, send));
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
@@ -54,7 +60,7 @@ export function chatTab(root: HTMLElement): void {
     else body.textContent = m.content;
     const meta = h('div', { class: 'bubble-meta' }, formatTime(m.timestamp));
     if (m.ai_source) meta.append(` · ${m.ai_source}${m.ai_model ? ` / ${m.ai_model}` : ''}`);
-    if (m.incomplete) meta.append(h('span', { class: 'badge-warn' }, ' incomplete'));
+    if (m.status && m.status !== 'complete') meta.append(h('span', { class: 'badge-warn' }, ` ${STATUS_TEXT[m.status] ?? m.status}`));
     const el = h('article', { class: `bubble ${m.role}`, 'aria-label': m.role === 'user' ? 'You' : 'Assistant' }, body, meta);
     if (m.role === 'assistant') meta.append(' ', h('button', { type: 'button', class: 'link-btn', 'aria-label': 'Read this answer aloud', onclick: () => speakText(m.content) }, icon('speaker', 16)));
     return el;
@@ -86,6 +92,13 @@ export function chatTab(root: HTMLElement): void {
     try {
       const hist = await apiJson<{ messages: Msg[] }>(`/chat/history/${encodeURIComponent(user)}?session_id=${encodeURIComponent(id)}`);
       for (const m of hist.messages) log.append(bubble(m));
+      const pending = pendingAnswer.get();
+      if (pending?.sessionId === id && !controller) {
+        // An answer was being written when the page went away: pick it up from its start.
+        const resume = (s: AnswerStream) => (s.adopt(pending.streamId), () => s.resume());
+        void follow(pending.message, resume, hist.messages);
+        return void refreshList();
+      }
       if (!hist.messages.length) log.append(h('div', { class: 'empty-chat' }, h('h2', {}, 'What shall we talk about?'), h('p', { class: 'muted' }, 'Answers stream in as they are written, with the provider and model that wrote them. Shift+Enter starts a new line.')));
       log.scrollTop = log.scrollHeight;
     } catch (e) {
@@ -101,48 +114,80 @@ export function chatTab(root: HTMLElement): void {
     else void refreshList();
   }
 
+  async function stopAnswer() {
+    // Stopped on the server: the answer ends with `done` (status "stopped") and is stored so.
+    if (!(await running?.stop().catch(() => false))) controller?.abort();
+  }
+
   async function ask(text: string) {
     if (!text.trim() || controller) return;
     input.value = '';
     log.querySelector('.empty-chat')?.remove();
-    log.append(bubble({ role: 'user', content: text, timestamp: new Date().toISOString() }));
+    await follow(text, (_s) => (handle) => postSse('/chat/stream', { message: text, user_id: user, session_id: sessionId }, (e) => {
+      if (e.event === 'start') pendingAnswer.set({ streamId: e.data.stream_id, sessionId, message: text });
+      handle(e);
+    }, controller!.signal));
+  }
+
+  /**
+   * Shows the question and a live answer fed by a tracked stream (started by `begin`, resumed on
+   * network drops). `shown`: the history already on the page; a resumed answer that turns out to be
+   * in it (it ended while the page was away) is not shown twice.
+   */
+  async function follow(text: string, begin: (s: AnswerStream) => (handle: (e: SseEvent) => void) => Promise<void>, shown?: Msg[]) {
+    const question = bubble({ role: 'user', content: text, timestamp: new Date().toISOString() });
+    log.append(question);
     const answer: Msg = { role: 'assistant', content: '' };
     const live = bubble(answer);
     live.classList.add('streaming');
     log.append(live);
+    log.scrollTop = log.scrollHeight;
     const body = live.querySelector('.bubble-body')!;
     const meta = live.querySelector('.bubble-meta')!;
     controller = new AbortController();
     send.disabled = true;
     stop.hidden = false;
     let failed: string | null = null;
-    let finished = false;
-    let stopped = false;
+    let aborted = false;
+    let duplicate = false;
+    const stream = new AnswerStream((e) => {
+      if (e.event === 'meta') meta.textContent = `${e.data.ai_source} / ${e.data.ai_model}`;
+      else if (e.event === 'token') {
+        answer.content += e.data.text;
+        body.replaceChildren(renderMarkdown(answer.content));
+        log.scrollTop = log.scrollHeight;
+      } else if (e.event === 'done') {
+        duplicate = !!shown?.some((m) => m.role === 'assistant' && m.timestamp === e.data.timestamp);
+        body.replaceChildren(renderMarkdown(e.data.response));
+        meta.textContent = `${formatTime(e.data.timestamp)} · ${e.data.ai_source || 'no provider'}${e.data.ai_model ? ` / ${e.data.ai_model}` : ''} `;
+        if (e.data.status && e.data.status !== 'complete') meta.append(h('span', { class: 'badge-warn' }, ` ${STATUS_TEXT[e.data.status] ?? e.data.status}`));
+        meta.append(h('button', { type: 'button', class: 'link-btn', 'aria-label': 'Read this answer aloud', onclick: () => speakText(e.data.response) }, icon('speaker', 16)));
+      } else if (e.event === 'error') failed = e.data.message;
+    }, controller.signal);
+    running = stream;
     try {
-      await postSse('/chat/stream', { message: text, user_id: user, session_id: sessionId }, (e) => {
-        if (e.event === 'meta') meta.textContent = `${e.data.ai_source} / ${e.data.ai_model}`;
-        else if (e.event === 'token') {
-          answer.content += e.data.text;
-          body.replaceChildren(renderMarkdown(answer.content));
-          log.scrollTop = log.scrollHeight;
-        } else if (e.event === 'done') {
-          finished = true;
-          meta.textContent = `${formatTime(e.data.timestamp)} · ${e.data.ai_source} / ${e.data.ai_model} `;
-          meta.append(h('button', { type: 'button', class: 'link-btn', 'aria-label': 'Read this answer aloud', onclick: () => speakText(answer.content) }, icon('speaker', 16)));
-        } else if (e.event === 'error') failed = e.data.message;
-      }, controller.signal);
+      await stream.run(begin(stream));
     } catch (e) {
-      stopped = (e as Error).name === 'AbortError';
-      failed = stopped ? null : (e as Error).message;
-      if (stopped) meta.append(h('span', { class: 'badge-warn' }, ' stopped'));
+      aborted = (e as Error).name === 'AbortError';
+      // The stream expired or is not ours any more: what it wrote is in the history already, if anything.
+      duplicate = shown !== undefined && e instanceof ApiError && e.status === 404;
+      failed = aborted || duplicate ? null : (e as Error).message;
+      if (aborted) meta.append(h('span', { class: 'badge-warn' }, ' stopped'));
     } finally {
       live.classList.remove('streaming');
       controller = null;
+      running = null;
       send.disabled = false;
       stop.hidden = true;
     }
-    // A stream cut without `done` (server restart, network) is as much a failure as an `error` event.
-    if (!failed && !finished && !stopped) failed = 'The connection was lost before the answer was complete.';
+    if (stream.finished || duplicate || (failed && !stream.streamId)) pendingAnswer.clear();
+    if (duplicate) {
+      question.remove();
+      live.remove();
+      return;
+    }
+    // A stream cut without `done` that could not be resumed is as much a failure as an `error` event.
+    if (!failed && !stream.finished && !aborted) failed = 'The connection was lost before the answer was complete.';
     if (failed) live.append(errorBox(failed, () => void ask(text)));
     void refreshList();
   }
