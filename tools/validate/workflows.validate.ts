@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML documents */
 
 interface Step {
   id?: string;
