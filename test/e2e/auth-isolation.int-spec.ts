@@ -11,6 +11,8 @@ interface Ctx {
   /** The victim's queued image job, and the gallery file name it will produce. */
   jobId: string;
   filename: string;
+  /** The victim's chat stream (its events stay readable after the end). */
+  streamId: string;
 }
 
 interface Row {
@@ -57,6 +59,8 @@ const ROWS: Row[] = [
   { route: 'DELETE /chat/clear/{user_id}', url: (c) => `/chat/clear/${c.victim}`, expect: 403 },
   { route: 'GET /chat/sessions/{user_id}', url: (c) => `/chat/sessions/${c.victim}`, expect: 403 },
   { route: 'DELETE /chat/sessions/{user_id}/{session_id}', url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}`, expect: 403 },
+  { route: 'GET /chat/streams/{stream_id}', url: (c) => `/chat/streams/${c.streamId}`, expect: 404 },
+  { route: 'POST /chat/streams/{stream_id}/stop', url: (c) => `/chat/streams/${c.streamId}/stop`, body: () => ({}), expect: 404 },
   { route: 'POST /search', url: () => '/search', body: (c) => ({ query: 'nitro', user_id: c.victim }), expect: 403 },
   { route: 'POST /search/stream', url: () => '/search/stream', body: (c) => ({ query: 'nitro', user_id: c.victim }), expect: 403 },
   { route: 'POST /video/search', url: () => '/video/search', body: (c) => ({ query: 'nitro', user_id: c.victim }), expect: 403 },
@@ -115,6 +119,8 @@ describe('per-user isolation across two gateways (every route with a user or res
     const victim = p.user!;
     const chat = await p.request('/chat', { method: 'POST', json: { message: 'my secret plan', user_id: victim.id, session_id: 'secret-s', options: { temperature: 0, max_tokens: 8 } } });
     expect(chat.status).toBe(200);
+    const streamed = await p.request('/chat/stream', { method: 'POST', json: { message: 'my secret plan', user_id: victim.id, session_id: 'secret-stream', options: { temperature: 0, max_tokens: 8 } } });
+    await streamed.text();
     const task = await p.request(`/agent/tasks/${victim.id}`, { method: 'POST', json: { name: 'private', delay_ms: 3_600_000, prompt: 'my private prompt' } });
     expect(task.status).toBe(201);
     const key = await p.request('/auth/api-keys', { method: 'POST', json: { name: 'victim key' } });
@@ -123,7 +129,7 @@ describe('per-user isolation across two gateways (every route with a user or res
     const image = await p.request('/generate-image', { method: 'POST', json: { prompt: 'my secret picture', user_id: victim.id } });
     expect(image.status).toBe(202);
     const jobId = (await image.json()).job_id;
-    ctx = { victim: victim.id, intruder: intruder.id, sessionId: 'secret-s', taskId: (await task.json()).task_id, keyId: (await key.json()).id, jobId, filename: `${jobId}-0.png` };
+    ctx = { victim: victim.id, intruder: intruder.id, sessionId: 'secret-s', taskId: (await task.json()).task_id, keyId: (await key.json()).id, jobId, filename: `${jobId}-0.png`, streamId: streamed.headers.get('x-stream-id')! };
   });
   afterAll(() => p?.stop());
 
