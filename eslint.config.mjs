@@ -23,7 +23,12 @@ export default [
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+            {
+              // The wire and nothing that does I/O: no Redis, queues, S3, HTTP server or transport in contracts.
+              sourceTag: 'type:contracts',
+              onlyDependOnLibsWithTags: ['type:contracts'],
+              bannedExternalImports: ['ioredis', 'bullmq', '@aws-sdk/*', 'fastify', '@fastify/*', '@nestjs/microservices', 'node-llama-cpp']
+            },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:ai-router', onlyDependOnLibsWithTags: ['scope:ai-router', 'scope:shared'] },
@@ -36,6 +41,12 @@ export default [
         }
       ]
     }
+  },
+  {
+    // Test helpers (real redis-server, child processes) never ship: production code may not import them.
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/testing/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: '@nitro/testing', message: '@nitro/testing is for specs and test/ only' }], patterns: ['**/libs/testing/**'] }] }
   },
   {
     files: ['apps/web/**/*.ts', 'apps/web/**/*.js'],

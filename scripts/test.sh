@@ -7,8 +7,7 @@ cd "$ROOT"
 export LOCAL_MODEL_PATH="${LOCAL_MODEL_PATH:-$(cd "$ROOT/.." && pwd)/shared/models/stories260K.gguf}"
 rm -rf tmp/test-logs
 log "typecheck"; npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/web/tsconfig.json --noEmit
-log "lint"; npx nx show projects >/dev/null  # computes the project graph the boundary rule reads
-npx eslint --max-warnings=0 apps libs bench test tools
+log "lint"; bash scripts/lint.sh
 log "unit"; npx jest --selectProjects unit --ci
 log "integration"; npx jest --selectProjects integration --ci --runInBand
 for check in tools/validate/*.sh; do [ -f "$check" ] && { log "$check"; bash "$check"; }; done

@@ -9,10 +9,10 @@ describe('module boundaries', () => {
   }, 130_000);
 
   /** Lints source text as if it lived at `file`, through the eslint CLI (the API needs ESM loading jest lacks). */
-  const lint = (file: string, code: string): string[] => {
+  const lint = (file: string, code: string, rule = '@nx/enforce-module-boundaries'): string[] => {
     const r = spawnSync('npx', ['eslint', '--stdin', '--stdin-filename', file, '--format', 'json'], { cwd: root, input: code, encoding: 'utf8', timeout: 120_000 });
     const [result] = JSON.parse(r.stdout);
-    return result.messages.filter((m: { ruleId: string }) => m.ruleId === '@nx/enforce-module-boundaries').map((m: { message: string }) => m.message);
+    return result.messages.filter((m: { ruleId: string }) => m.ruleId === rule).map((m: { message: string }) => m.message);
   };
 
   it('forbids one app importing another', () => {
@@ -21,6 +21,21 @@ describe('module boundaries', () => {
 
   it('forbids the contracts lib importing a data-access lib', () => {
     expect(lint('libs/contracts/src/probe.ts', "import { RedisStreamsClient } from '@nitro/transport';\nexport const y = RedisStreamsClient;\n").join()).toMatch(/tag/);
+  });
+
+  it.each(['ioredis', 'bullmq', '@aws-sdk/client-s3', 'fastify', '@nestjs/microservices'])('forbids the contracts lib importing the I/O package %s', (pkg) => {
+    expect(lint('libs/contracts/src/probe.ts', `import * as io from '${pkg}';\nexport const y = io;\n`).join()).toMatch(/not allowed to import/);
+  });
+
+  it('allows the contracts lib its own kind of packages (validation, Swagger decorators)', () => {
+    expect(lint('libs/contracts/src/probe.ts', "import { IsString } from 'class-validator';\nexport const y = IsString;\n")).toEqual([]);
+  });
+
+  it('forbids production code importing @nitro/testing, and allows specs to', () => {
+    const probe = "import { freePort } from '@nitro/testing';\nexport const y = freePort;\n";
+    expect(lint('apps/gateway/src/probe.ts', probe, 'no-restricted-imports')).not.toEqual([]);
+    expect(lint('libs/transport/src/probe.ts', probe, 'no-restricted-imports')).not.toEqual([]);
+    expect(lint('apps/gateway/src/probe.spec.ts', probe, 'no-restricted-imports')).toEqual([]);
   });
 
   it('allows an app to import shared libs', () => {
