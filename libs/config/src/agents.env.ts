@@ -37,7 +37,7 @@ export class AgentsEnv extends ServiceEnv {
   CODE_PARSE_TIMEOUT_MS: number = 5_000;
 
   // --- code review engines (Ruff, ESLint, secretlint, nitro checks), run in a worker pool ---
-  /** Worker threads that run reviews (each loads Ruff, ESLint + TypeScript and tree-sitter: ~150 MB). */
+  /** Worker threads that run reviews (each loads Ruff, ESLint + TypeScript, secretlint and tree-sitter: ~260 MB RSS measured). */
   @IsInt()
   @Min(1)
   @Max(16)
