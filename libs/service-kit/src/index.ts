@@ -5,3 +5,5 @@ export * from './service-kit.module';
 export * from './bootstrap-service';
 export * from './ping.controller';
 export * from './outbound-http.util';
+export * from './outbound-http';
+export * from './validate-dto.util';

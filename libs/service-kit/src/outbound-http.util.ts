@@ -1,8 +1,12 @@
-/** Shared by the services' vendor HTTP clients (media, search): the same words for the same failures. */
+/** Shared by every vendor HTTP client (outbound-http.ts and the SDK adapters): the same words for the same failures. */
 
-/** A fetch() failure in words a user can act on ("connection refused", not "fetch failed"). */
+/**
+ * A network failure in words a user can act on ("connection refused", not "fetch failed"): reads
+ * the error code from fetch()'s `cause` or from a node:http error itself.
+ */
 export function networkReason(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const cause = e?.cause?.code ? e.cause : e?.code ? { code: e.code, message: e.message } : e?.cause;
   switch (cause?.code) {
     case 'ECONNREFUSED':
       return 'connection refused';
