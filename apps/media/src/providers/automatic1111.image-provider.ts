@@ -1,6 +1,6 @@
 import { MediaEnv } from '@nitro/config';
 import { GeneratedImages, ImageProvider, ImageProviderError, ImageRequest, promptWithStyle } from './image-provider.interface';
-import { decodeBase64Image, failureFor, providerFetch, ProviderAnswer } from './provider-http';
+import { decodeBase64Image, providerFetch, ProviderAnswer, vendorFailure } from './provider-http';
 
 interface Txt2ImgResponse {
   images?: string[];
@@ -96,16 +96,11 @@ export class Automatic1111ImageProvider implements ImageProvider {
   }
 
   private failure(answer: ProviderAnswer): ImageProviderError {
-    let body: A1111Error = {};
-    try {
-      body = answer.json<A1111Error>();
-    } catch {
-      // not JSON
-    }
-    // FastAPI validation (422): detail is a list of { loc, msg }.
-    const detail = Array.isArray(body.detail) ? body.detail.map((d) => `${(d.loc ?? []).slice(1).join('.')}: ${d.msg}`).join('; ') : body.detail;
-    const message = [body.error, detail, body.errors].filter(Boolean).join(': ') || answer.text().slice(0, 200);
-    return failureFor(this.name, answer, message);
+    return vendorFailure<A1111Error>(this.name, answer, (e) => {
+      // FastAPI validation (422): detail is a list of { loc, msg }.
+      const detail = Array.isArray(e.detail) ? e.detail.map((d) => `${(d.loc ?? []).slice(1).join('.')}: ${d.msg}`).join('; ') : e.detail;
+      return { message: [e.error, detail, e.errors].filter(Boolean).join(': ') };
+    });
   }
 
   private base(): string {

@@ -1,7 +1,6 @@
 import { MediaEnv } from '@nitro/config';
-import { IMAGE_LIMITS } from '@nitro/contracts';
-import { GeneratedImages, ImageProvider, ImageProviderError, ImageRequest, promptWithStyle } from './image-provider.interface';
-import { failureFor, providerFetch, ProviderAnswer } from './provider-http';
+import { drawOneAtATime, GeneratedImages, ImageProvider, ImageProviderError, ImageRequest, promptWithStyle } from './image-provider.interface';
+import { providerFetch, vendorFailure } from './provider-http';
 
 interface HfError {
   error?: string | string[];
@@ -28,12 +27,7 @@ export class HuggingFaceImageProvider implements ImageProvider {
   }
 
   async generate(req: ImageRequest): Promise<GeneratedImages> {
-    const images: Buffer[] = [];
-    for (let i = 0; i < req.count; i++) {
-      images.push(await this.one(req, (req.seed + i) % (IMAGE_LIMITS.maxSeed + 1)));
-      req.onProgress(((i + 1) / req.count) * 100);
-    }
-    return { images, model: this.model() };
+    return { images: await drawOneAtATime(req, (seed) => this.one(req, seed)), model: this.model() };
   }
 
   private async one(req: ImageRequest, seed: number): Promise<Buffer> {
@@ -46,22 +40,16 @@ export class HuggingFaceImageProvider implements ImageProvider {
       timeoutMs: this.env.HF_TIMEOUT_MS,
       signal: req.signal,
     });
-    if (answer.status !== 200) throw this.failure(answer);
+    // A 503 while the model loads carries estimated_time (seconds): the retry waits that long.
+    if (answer.status !== 200) {
+      throw vendorFailure<HfError>(this.name, answer, (e) => ({
+        message: Array.isArray(e.error) ? e.error.join('; ') : e.error,
+        retryAfterMs: typeof e.estimated_time === 'number' ? Math.ceil(e.estimated_time * 1000) : undefined,
+      }));
+    }
     if (!(answer.headers.get('content-type') ?? '').startsWith('image/')) {
       throw new ImageProviderError(this.name, 'bad_response', `expected an image, got ${answer.headers.get('content-type') ?? 'no content type'}`);
     }
     return answer.body;
-  }
-
-  private failure(answer: ProviderAnswer): ImageProviderError {
-    let body: HfError = {};
-    try {
-      body = answer.json<HfError>();
-    } catch {
-      // a plain-text or HTML error page
-    }
-    const message = (Array.isArray(body.error) ? body.error.join('; ') : body.error) || answer.text().slice(0, 200);
-    const loading = typeof body.estimated_time === 'number' ? Math.ceil(body.estimated_time * 1000) : undefined;
-    return failureFor(this.name, answer, message, loading);
   }
 }

@@ -1,4 +1,4 @@
-import type { ImageProviderName } from '@nitro/contracts';
+import { IMAGE_LIMITS, type ImageProviderName } from '@nitro/contracts';
 
 /** One generation request, already validated and completed by the gateway (seed and size always set). */
 export interface ImageRequest {
@@ -66,4 +66,17 @@ export interface ImageProvider {
 /** Style presets become words in the prompt for vendors without a style parameter. */
 export function promptWithStyle(req: Pick<ImageRequest, 'prompt' | 'style_preset'>): string {
   return req.style_preset ? `${req.prompt}, ${req.style_preset.replace(/-/g, ' ')} style` : req.prompt;
+}
+
+/**
+ * For vendors that draw one image per call (Stability, Hugging Face): `count` calls with seeds
+ * seed, seed+1, ... (wrapping at the largest seed), progress reported after each picture.
+ */
+export async function drawOneAtATime(req: ImageRequest, draw: (seed: number) => Promise<Buffer>): Promise<Buffer[]> {
+  const images: Buffer[] = [];
+  for (let i = 0; i < req.count; i++) {
+    images.push(await draw((req.seed + i) % (IMAGE_LIMITS.maxSeed + 1)));
+    req.onProgress(((i + 1) / req.count) * 100);
+  }
+  return images;
 }

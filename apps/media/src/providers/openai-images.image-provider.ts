@@ -1,6 +1,6 @@
 import { MediaEnv } from '@nitro/config';
 import { GeneratedImages, ImageProvider, ImageProviderError, ImageRequest, promptWithStyle } from './image-provider.interface';
-import { decodeBase64Image, failureFor, providerFetch, ProviderAnswer } from './provider-http';
+import { decodeBase64Image, failureFor, providerFetch, vendorFailure } from './provider-http';
 
 interface ImagesResponse {
   created?: number;
@@ -61,7 +61,9 @@ export class OpenAiImagesProvider implements ImageProvider {
       timeoutMs: this.env.OPENAI_IMAGES_TIMEOUT_MS,
       signal: req.signal,
     });
-    if (answer.status !== 200) throw this.failure(answer);
+    if (answer.status !== 200) {
+      throw vendorFailure<OpenAiError>(this.name, answer, ({ error: e }) => ({ message: typeof e === 'string' ? e : [e?.code, e?.message].filter(Boolean).join(': ') }));
+    }
     const data = answer.json<ImagesResponse>().data;
     if (!Array.isArray(data) || !data.length) throw new ImageProviderError(this.name, 'bad_response', 'answer has no "data" images');
     return Promise.all(data.map((d) => (d.b64_json ? decodeBase64Image(this.name, d.b64_json) : this.download(d.url, req.signal))));
@@ -75,17 +77,6 @@ export class OpenAiImagesProvider implements ImageProvider {
     return answer.body;
   }
 
-  private failure(answer: ProviderAnswer): ImageProviderError {
-    let body: OpenAiError = {};
-    try {
-      body = answer.json<OpenAiError>();
-    } catch {
-      // not JSON
-    }
-    const err = body.error;
-    const message = typeof err === 'string' ? err : [err?.code, err?.message].filter(Boolean).join(': ') || answer.text().slice(0, 200);
-    return failureFor(this.name, answer, message);
-  }
 }
 
 /** The nearest size the model accepts (by aspect ratio, then area); the job resizes to the exact size. */

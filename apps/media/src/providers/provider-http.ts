@@ -1,5 +1,5 @@
-import { networkReason, parseRetryAfter, urlHost as host } from '@nitro/service-kit';
-import { ImageProviderError } from './image-provider.interface';
+import { outboundFetch, OutboundHttpError, parseRetryAfter, type OutboundAnswer } from '@nitro/service-kit';
+import { ImageProviderError, type ImageProviderFailure } from './image-provider.interface';
 
 /** Image answers are large but bounded (four 1536x1536 PNGs as base64 stay well below this). */
 const MAX_BODY_BYTES = 96 * 1024 * 1024;
@@ -14,36 +14,26 @@ export interface ProviderCall {
   body?: string | FormData;
 }
 
-export interface ProviderAnswer {
-  status: number;
-  headers: Headers;
-  body: Buffer;
-  text(): string;
+export interface ProviderAnswer extends OutboundAnswer {
+  /** The body as JSON; anything else is a bad_response. */
   json<T>(): T;
 }
 
+/** The toolkit's neutral failures in the image chain's words (a cancelled job counts as a timeout, as before). */
+const KIND: Record<OutboundHttpError['kind'], ImageProviderFailure> = { timeout: 'timeout', cancelled: 'timeout', unreachable: 'unreachable', too_large: 'bad_response', http_status: 'server_error' };
+
 /**
- * One HTTP call to an image vendor with a hard deadline over headers and body. Network failures
- * become ImageProviderErrors; every status is returned for the adapter to read in its vendor's terms.
+ * One HTTP call to an image vendor (service-kit's outboundFetch: deadline over headers and body,
+ * 96 MB cap). Transport failures become ImageProviderErrors; every status is returned for the
+ * adapter to read in its vendor's terms (see failureFor).
  */
 export async function providerFetch(call: ProviderCall): Promise<ProviderAnswer> {
-  const timeout = AbortSignal.timeout(call.timeoutMs);
-  const signal = AbortSignal.any([timeout, call.signal]);
   try {
-    const res = await fetch(call.url, { method: call.method ?? 'POST', headers: call.headers, body: call.body, signal, redirect: 'follow' });
-    const body = await readCapped(res, call.provider);
-    return {
-      status: res.status,
-      headers: res.headers,
-      body,
-      text: () => body.toString('utf8'),
-      json: <T>() => parseJson<T>(call.provider, body),
-    };
+    const answer = await outboundFetch({ ...call, method: call.method ?? 'POST', maxBytes: MAX_BODY_BYTES });
+    return { ...answer, json: <T>() => parseJson<T>(call.provider, answer.body) };
   } catch (err) {
-    if (err instanceof ImageProviderError) throw err;
-    if (timeout.aborted) throw new ImageProviderError(call.provider, 'timeout', `no answer from ${host(call.url)} within ${call.timeoutMs} ms`);
-    if (call.signal.aborted) throw new ImageProviderError(call.provider, 'timeout', 'cancelled');
-    throw new ImageProviderError(call.provider, 'unreachable', `${host(call.url)}: ${networkReason(err)}`);
+    if (!(err instanceof OutboundHttpError)) throw err;
+    throw new ImageProviderError(call.provider, KIND[err.kind], err.kind === 'cancelled' ? 'cancelled' : err.message);
   }
 }
 
@@ -52,7 +42,7 @@ export async function providerFetch(call: ProviderCall): Promise<ProviderAnswer>
  * 401/402/403/404 are about the key, the account or the model name (try the next provider);
  * other 4xx are about this request (fail it); 429 and 5xx pass.
  */
-export function failureFor(provider: string, answer: ProviderAnswer, message: string, retryAfterMs?: number): ImageProviderError {
+export function failureFor(provider: string, answer: Pick<ProviderAnswer, 'status' | 'headers'>, message: string, retryAfterMs?: number): ImageProviderError {
   const s = answer.status;
   const text = `HTTP ${s}: ${message}`.slice(0, 500);
   if (s === 429) return new ImageProviderError(provider, 'rate_limited', text, retryAfterMs ?? retryAfter(answer.headers));
@@ -61,6 +51,21 @@ export function failureFor(provider: string, answer: ProviderAnswer, message: st
   return new ImageProviderError(provider, 'server_error', text, retryAfterMs);
 }
 
+/**
+ * A failed answer's JSON error body read by the adapter's `describe` (undefined when it is not
+ * JSON: a proxy's page), turned into failureFor's verdict. The vendor adapters differ only in
+ * how their error body reads; the fallback is the first 200 characters of the text.
+ */
+export function vendorFailure<E>(provider: string, answer: ProviderAnswer, describe: (body: E) => { message?: string; retryAfterMs?: number }): ImageProviderError {
+  let body: E | undefined;
+  try {
+    body = answer.json<E>();
+  } catch {
+    // not JSON: the status and the text decide
+  }
+  const { message, retryAfterMs } = body === undefined || body === null ? {} : describe(body);
+  return failureFor(provider, answer, message || answer.text().slice(0, 200), retryAfterMs);
+}
 
 export function parseJson<T>(provider: string, body: Buffer): T {
   try {
@@ -77,23 +82,6 @@ export function decodeBase64Image(provider: string, value: unknown): Buffer {
   if (buf.length < 8) throw new ImageProviderError(provider, 'bad_response', 'base64 image is empty or malformed');
   return buf;
 }
-
-async function readCapped(res: Response, provider: string): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new ImageProviderError(provider, 'bad_response', `answer of ${declared} bytes is larger than ${MAX_BODY_BYTES}`);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of res.body ?? []) {
-    size += chunk.byteLength;
-    if (size > MAX_BODY_BYTES) throw new ImageProviderError(provider, 'bad_response', `answer is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-
-
-export { host };
 
 /** Retry-After in seconds or as an HTTP date. */
 export function retryAfter(headers: Headers, now = Date.now()): number | undefined {

@@ -1,7 +1,6 @@
 import { MediaEnv } from '@nitro/config';
-import { IMAGE_LIMITS } from '@nitro/contracts';
-import { GeneratedImages, ImageProvider, ImageProviderError, ImageRequest, promptWithStyle } from './image-provider.interface';
-import { decodeBase64Image, failureFor, providerFetch, ProviderAnswer } from './provider-http';
+import { drawOneAtATime, GeneratedImages, ImageProvider, ImageProviderError, ImageRequest, promptWithStyle } from './image-provider.interface';
+import { decodeBase64Image, providerFetch, ProviderAnswer, vendorFailure } from './provider-http';
 
 /** Ratios the Stable Image endpoints accept; the result is resized to the exact size asked for. */
 const ASPECT_RATIOS = ['21:9', '16:9', '3:2', '5:4', '1:1', '4:5', '2:3', '9:16', '9:21'] as const;
@@ -38,12 +37,7 @@ export class StabilityImageProvider implements ImageProvider {
   }
 
   async generate(req: ImageRequest): Promise<GeneratedImages> {
-    const images: Buffer[] = [];
-    for (let i = 0; i < req.count; i++) {
-      images.push(await this.one(req, (req.seed + i) % (IMAGE_LIMITS.maxSeed + 1)));
-      req.onProgress(((i + 1) / req.count) * 100);
-    }
-    return { images, model: this.model() };
+    return { images: await drawOneAtATime(req, (seed) => this.one(req, seed)), model: this.model() };
   }
 
   private async one(req: ImageRequest, seed: number): Promise<Buffer> {
@@ -71,16 +65,13 @@ export class StabilityImageProvider implements ImageProvider {
   }
 
   private failure(answer: ProviderAnswer): ImageProviderError {
-    let body: StabilityError = {};
-    try {
-      body = answer.json<StabilityError>();
-    } catch {
-      // not JSON (a proxy's page): the status alone decides
-    }
-    const message = [body.name, ...(body.errors ?? []), body.message].filter(Boolean).join(': ') || answer.text().slice(0, 200);
+    let moderated = false;
+    const verdict = vendorFailure<StabilityError>(this.name, answer, (e) => {
+      moderated = e.name === 'content_moderation';
+      return { message: [e.name, ...(e.errors ?? []), e.message].filter(Boolean).join(': ') };
+    });
     // Stability answers 403 for moderation, which is about the prompt, not the key.
-    if (answer.status === 403 && body.name === 'content_moderation') return new ImageProviderError(this.name, 'rejected', `HTTP 403: ${message}`);
-    return failureFor(this.name, answer, message);
+    return answer.status === 403 && moderated ? new ImageProviderError(this.name, 'rejected', verdict.message) : verdict;
   }
 }
 
