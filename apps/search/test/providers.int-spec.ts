@@ -133,9 +133,9 @@ describe('search providers against local servers in each vendor format', () => {
 
   it('providers without their URL or key say what to configure', () => {
     const bare = loadConfig(SearchEnv, {});
-    expect(new SearxngProvider(bare).missingConfig()).toMatch(/SEARXNG_URL/);
-    expect(new BraveProvider(bare).missingConfig()).toMatch(/BRAVE_API_KEY/);
-    expect(new YoutubeProvider(bare).missingConfig()).toMatch(/YOUTUBE_API_KEY/);
-    expect(new DuckDuckGoHtmlProvider(bare).missingConfig()).toBeUndefined();
+    expect(new SearxngProvider(bare).unavailable()).toMatch(/SEARXNG_URL/);
+    expect(new BraveProvider(bare).unavailable()).toMatch(/BRAVE_API_KEY/);
+    expect(new YoutubeProvider(bare).unavailable()).toMatch(/YOUTUBE_API_KEY/);
+    expect(new DuckDuckGoHtmlProvider(bare).unavailable()).toBeNull();
   });
 });

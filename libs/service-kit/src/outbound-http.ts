@@ -56,6 +56,8 @@ export interface OutboundRequest {
   /** Socket options for special callers (the page fetcher's SSRF-checking lookup, no shared agent). */
   agent?: HttpAgent | false;
   lookup?: RequestOptions['lookup'];
+  /** Looks at status and headers before the body is read; what it throws ends the exchange and is rethrown as is. */
+  onHeaders?: (status: number, headers: Headers) => void;
 }
 
 /** A buffered answer: every status is returned for the adapter to read in its vendor's terms. */
@@ -85,11 +87,23 @@ export async function outboundFetch(req: OutboundRequest): Promise<OutboundAnswe
   try {
     const { res, url } = await open(req, signal);
     current = url;
+    try {
+      req.onHeaders?.(res.statusCode ?? 502, toHeaders(res));
+    } catch (refusal) {
+      res.destroy();
+      throw new Refusal(refusal);
+    }
     const { body, truncated } = await readBody(res, req, url);
     return { url: url.toString(), status: res.statusCode ?? 502, headers: toHeaders(res), body, truncated, text: () => body.toString('utf8') };
   } catch (err) {
+    if (err instanceof Refusal) throw err.refusal;
     throw describe(err, req, current, deadline);
   }
+}
+
+/** Carries what onHeaders threw past the failure mapping. */
+class Refusal {
+  constructor(readonly refusal: unknown) {}
 }
 
 /**

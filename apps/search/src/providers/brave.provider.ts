@@ -43,8 +43,8 @@ export class BraveProvider implements WebSearchProvider {
   readonly name = 'brave';
   constructor(private readonly env: SearchEnv) {}
 
-  missingConfig(): string | undefined {
-    return this.env.BRAVE_API_KEY ? undefined : 'set BRAVE_API_KEY (a Brave Search API subscription token)';
+  unavailable(): string | null {
+    return this.env.BRAVE_API_KEY ? null : 'set BRAVE_API_KEY (a Brave Search API subscription token)';
   }
 
   async search(q: SearchQuery, signal?: AbortSignal): Promise<WebHit[]> {

@@ -23,8 +23,8 @@ export class DuckDuckGoHtmlProvider implements WebSearchProvider {
 
   constructor(private readonly env: SearchEnv) {}
 
-  missingConfig(): string | undefined {
-    return undefined;
+  unavailable(): string | null {
+    return null;
   }
 
   async search(q: SearchQuery, signal?: AbortSignal): Promise<WebHit[]> {

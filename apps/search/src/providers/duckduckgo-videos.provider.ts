@@ -65,8 +65,8 @@ export class DuckDuckGoVideosProvider implements VideoSearchProvider {
   readonly name = PROVIDER;
   constructor(private readonly env: SearchEnv) {}
 
-  missingConfig(): string | undefined {
-    return undefined;
+  unavailable(): string | null {
+    return null;
   }
 
   async search(q: SearchQuery, signal?: AbortSignal): Promise<VideoHit[]> {

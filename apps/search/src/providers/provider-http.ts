@@ -1,5 +1,5 @@
-import { networkReason, parseRetryAfter, urlHost as host } from '@nitro/service-kit';
-import { ProviderError } from './provider-error';
+import { outboundFetch, OutboundHttpError, parseRetryAfter, urlHost as host } from '@nitro/service-kit';
+import { ProviderError, type ProviderFailure } from './provider-error';
 
 /** Provider answers are small; anything bigger is refused rather than buffered. */
 const MAX_PROVIDER_BODY_BYTES = 5_000_000;
@@ -21,38 +21,25 @@ export interface ProviderResponse {
   text: string;
 }
 
+/** The toolkit's neutral failures in the chain's words (a caller's cancel ends the chain as a timeout did). */
+const KIND: Record<OutboundHttpError['kind'], ProviderFailure> = { timeout: 'timeout', cancelled: 'timeout', unreachable: 'unreachable', too_large: 'bad_response', http_status: 'http_error' };
+
 /**
- * One HTTP call to a search provider with a hard timeout covering headers and body. Network
- * failures and 429s become ProviderErrors the fallback chain understands; other statuses are
- * returned for the provider to interpret (each vendor signals errors differently).
+ * One HTTP call to a search provider (service-kit's outboundFetch: a hard timeout covering headers
+ * and body, 5 MB cap). Network failures and 429s become ProviderErrors the fallback chain
+ * understands; other statuses are returned for the provider to interpret (each vendor signals
+ * errors differently).
  */
 export async function providerFetch(req: ProviderRequest): Promise<ProviderResponse> {
-  const timeout = AbortSignal.timeout(req.timeoutMs);
-  const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+  let answer;
   try {
-    const res = await fetch(req.url, { method: req.method ?? 'GET', headers: req.headers, body: req.body, signal, redirect: 'follow' });
-    const text = await readCapped(res, req.provider);
-    if (res.status === 429) throw new ProviderError(req.provider, 'rate_limited', `HTTP 429 from ${host(req.url)}`, retryAfterMs(res.headers));
-    return { status: res.status, headers: res.headers, text };
+    answer = await outboundFetch({ ...req, maxBytes: MAX_PROVIDER_BODY_BYTES });
   } catch (err) {
-    if (err instanceof ProviderError) throw err;
-    if (timeout.aborted) throw new ProviderError(req.provider, 'timeout', `no answer from ${host(req.url)} within ${req.timeoutMs} ms`);
-    if (req.signal?.aborted) throw new ProviderError(req.provider, 'timeout', 'cancelled by the caller');
-    throw new ProviderError(req.provider, 'unreachable', `${host(req.url)}: ${networkReason(err)}`);
+    if (!(err instanceof OutboundHttpError)) throw err;
+    throw new ProviderError(req.provider, KIND[err.kind], err.kind === 'cancelled' ? 'cancelled by the caller' : err.message);
   }
-}
-
-async function readCapped(res: Response, provider: string): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_PROVIDER_BODY_BYTES) throw new ProviderError(provider, 'bad_response', `answer of ${declared} bytes is larger than ${MAX_PROVIDER_BODY_BYTES}`);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of res.body ?? []) {
-    size += chunk.byteLength;
-    if (size > MAX_PROVIDER_BODY_BYTES) throw new ProviderError(provider, 'bad_response', `answer is larger than ${MAX_PROVIDER_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  if (answer.status === 429) throw new ProviderError(req.provider, 'rate_limited', `HTTP 429 from ${host(req.url)}`, retryAfterMs(answer.headers));
+  return { status: answer.status, headers: answer.headers, text: answer.text() };
 }
 
 /** Retry-After in seconds or as an HTTP date; Brave sends X-RateLimit-Reset "1, 86400" instead. */

@@ -29,8 +29,8 @@ export class SearxngProvider implements WebSearchProvider {
   readonly name = 'searxng';
   constructor(private readonly env: SearchEnv) {}
 
-  missingConfig(): string | undefined {
-    return this.env.SEARXNG_URL ? undefined : 'set SEARXNG_URL to a SearXNG instance with the JSON format enabled';
+  unavailable(): string | null {
+    return this.env.SEARXNG_URL ? null : 'set SEARXNG_URL to a SearXNG instance with the JSON format enabled';
   }
 
   async search(q: SearchQuery, signal?: AbortSignal): Promise<WebHit[]> {
@@ -43,8 +43,8 @@ export class SearxngVideosProvider implements VideoSearchProvider {
   readonly name = 'searxng';
   constructor(private readonly env: SearchEnv) {}
 
-  missingConfig(): string | undefined {
-    return this.env.SEARXNG_URL ? undefined : 'set SEARXNG_URL to a SearXNG instance with the JSON format enabled';
+  unavailable(): string | null {
+    return this.env.SEARXNG_URL ? null : 'set SEARXNG_URL to a SearXNG instance with the JSON format enabled';
   }
 
   async search(q: SearchQuery, signal?: AbortSignal): Promise<VideoHit[]> {

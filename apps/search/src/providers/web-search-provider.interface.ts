@@ -19,8 +19,8 @@ export type VideoHit = Omit<VideoResultDto, 'position'>;
  */
 export interface SearchProvider<T> {
   readonly name: string;
-  /** What to configure before this provider can be used (e.g. "set SEARXNG_URL"); undefined when ready. */
-  missingConfig(): string | undefined;
+  /** Why this provider cannot be used, naming what to configure (e.g. "set SEARXNG_URL"); null when ready. */
+  unavailable(): string | null;
   search(query: SearchQuery, signal?: AbortSignal): Promise<T[]>;
 }
 

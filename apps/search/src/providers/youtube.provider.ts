@@ -59,8 +59,8 @@ export class YoutubeProvider implements VideoSearchProvider {
   readonly name = 'youtube';
   constructor(private readonly env: SearchEnv) {}
 
-  missingConfig(): string | undefined {
-    return this.env.YOUTUBE_API_KEY ? undefined : 'set YOUTUBE_API_KEY (a YouTube Data API v3 key)';
+  unavailable(): string | null {
+    return this.env.YOUTUBE_API_KEY ? null : 'set YOUTUBE_API_KEY (a YouTube Data API v3 key)';
   }
 
   async search(q: SearchQuery, signal?: AbortSignal): Promise<VideoHit[]> {

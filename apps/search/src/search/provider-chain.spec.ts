@@ -8,7 +8,7 @@ const q: SearchQuery = { query: 'x', maxResults: 5, safeSearch: 'moderate' };
 const hit: WebHit = { title: 't', url: 'https://a.example/', snippet: '', source: 'a.example' };
 
 function provider(name: string, behaviour: () => Promise<WebHit[]>, missing?: string): WebSearchProvider & { calls: number } {
-  const p = { name, calls: 0, missingConfig: () => missing, search: async () => (p.calls++, behaviour()) };
+  const p = { name, calls: 0, unavailable: () => missing ?? null, search: async () => (p.calls++, behaviour()) };
   return p;
 }
 const limiter = () => new ProviderRateLimiter({ minIntervalMs: 0, burst: 1, maxWaitMs: 0, backoffMs: 60_000, backoffMaxMs: 60_000 });

@@ -38,7 +38,7 @@ export class ProviderChain<T> {
     const tried: ProviderAttemptDto[] = [];
     for (const name of requested ? [requested] : this.order) {
       const provider = this.byName.get(name);
-      const missing = provider ? provider.missingConfig() : 'no such provider';
+      const missing = provider ? provider.unavailable() : 'no such provider';
       if (!provider || missing) {
         tried.push({ provider: name, reason: `not_configured: ${missing}` });
         continue;

@@ -1,9 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { outboundFetch, OutboundHttpError, type OutboundAnswer } from '@nitro/service-kit';
 import { extractReadableText } from './readable-text';
 import { BlockedAddressError, blockedAddressReason, guardedLookup, type AddressPolicy, type Resolver } from './ssrf-guard';
 
@@ -43,36 +40,25 @@ export class PageFetcher {
     this.policy = opts.policy ?? blockedAddressReason;
   }
 
+  /**
+   * The readable text of one page. Rejects with BlockedAddressError for a refused address and with
+   * an Error naming the host for everything else (timeout over the whole redirect chain, non-200,
+   * a type that is not text); a page over maxBytes is cut, not refused.
+   */
   async fetch(url: string, signal?: AbortSignal): Promise<FetchedPage> {
-    const deadline = AbortSignal.timeout(this.opts.timeoutMs);
-    const combined = signal ? AbortSignal.any([deadline, signal]) : deadline;
+    const deadlineAt = Date.now() + this.opts.timeoutMs;
     let current = this.checkUrl(url);
     for (let hop = 0; ; hop++) {
-      const res = await this.get(current, combined).catch((err: Error) => {
-        if (err instanceof BlockedAddressError) throw err;
-        if (deadline.aborted) throw new Error(`no complete answer from ${current.host} within ${this.opts.timeoutMs} ms`);
-        throw new Error(`${current.host}: ${err.message}`);
-      });
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400 && res.headers.location) {
-        res.resume();
+      const res = await this.get(current, Math.max(1, deadlineAt - Date.now()), signal);
+      if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
         if (hop >= this.opts.maxRedirects) throw new Error(`more than ${this.opts.maxRedirects} redirects`);
-        current = this.checkUrl(new URL(res.headers.location, current).toString());
+        current = this.checkUrl(new URL(res.headers.get('location') as string, current).toString());
         continue;
       }
-      if (status !== 200) {
-        res.resume();
-        throw new Error(`HTTP ${status} from ${current.host}`);
-      }
-      const type = String(res.headers['content-type'] ?? 'text/html');
-      if (!READABLE_TYPES.test(type)) {
-        res.resume();
-        throw new Error(`not a readable page (${type.split(';')[0]})`);
-      }
-      const { body, truncated } = await this.readCapped(res, deadline);
-      const decoded = decode(body, type);
+      const type = res.headers.get('content-type') ?? 'text/html';
+      const decoded = decode(res.body, type);
       const page = /^text\/plain/i.test(type) ? { title: '', text: decoded.replace(/\s+/g, ' ').trim() } : extractReadableText(decoded);
-      return { url: current.toString(), ...page, bytes: body.length, truncated };
+      return { url: current.toString(), ...page, bytes: res.body.length, truncated: res.truncated };
     }
   }
 
@@ -94,49 +80,36 @@ export class PageFetcher {
     return url;
   }
 
-  private get(url: URL, signal: AbortSignal): Promise<IncomingMessage> {
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = request(url, {
-        method: 'GET',
+  /**
+   * One hop through service-kit's outboundFetch: no shared agent (each connection is looked up by
+   * guardedLookup), no redirects followed there (every hop is checked here), the body cut at
+   * maxBytes, and a non-200 or unreadable type refused before its body is read.
+   */
+  private async get(url: URL, timeoutMs: number, signal?: AbortSignal): Promise<OutboundAnswer> {
+    try {
+      return await outboundFetch({
+        url,
+        timeoutMs,
         signal,
+        maxBytes: this.opts.maxBytes,
+        overLimit: 'truncate',
+        maxRedirects: 0,
         agent: false,
         lookup: guardedLookup(this.resolve, this.policy) as never,
         headers: { 'User-Agent': this.opts.userAgent, Accept: 'text/html,application/xhtml+xml,text/plain;q=0.8', 'Accept-Encoding': 'gzip, deflate, br' },
+        onHeaders: (status, headers) => {
+          if (status >= 300 && status < 400 && headers.get('location')) return;
+          if (status !== 200) throw new Error(`HTTP ${status} from ${url.host}`);
+          const type = headers.get('content-type') ?? 'text/html';
+          if (!READABLE_TYPES.test(type)) throw new Error(`not a readable page (${type.split(';')[0]})`);
+        },
       });
-      req.on('response', resolve);
-      req.on('error', reject);
-      req.end();
-    });
-  }
-
-  /** Reads at most maxBytes of the decoded body; a larger page is cut, not refused. */
-  private readCapped(res: IncomingMessage, deadline: AbortSignal): Promise<{ body: Buffer; truncated: boolean }> {
-    const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
-    const stream: Readable = encoding === 'gzip' ? res.pipe(createGunzip()) : encoding === 'deflate' ? res.pipe(createInflate()) : encoding === 'br' ? res.pipe(createBrotliDecompress()) : res;
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const finish = (truncated: boolean) => {
-        res.destroy();
-        resolve({ body: Buffer.concat(chunks), truncated });
-      };
-      deadline.addEventListener('abort', () => reject(new Error(`page body not complete within ${this.opts.timeoutMs} ms`)), { once: true });
-      stream.on('data', (chunk: Buffer) => {
-        const room = this.opts.maxBytes - size;
-        if (chunk.length >= room) {
-          chunks.push(chunk.subarray(0, room));
-          size += room;
-          stream.removeAllListeners('data');
-          return finish(true);
-        }
-        chunks.push(chunk);
-        size += chunk.length;
-      });
-      stream.on('end', () => finish(false));
-      stream.on('error', reject);
-      res.on('error', reject);
-    });
+    } catch (err) {
+      if (!(err instanceof OutboundHttpError)) throw err;
+      if (err.cause instanceof BlockedAddressError) throw err.cause;
+      if (err.kind === 'timeout') throw new Error(`no complete answer from ${url.host} within ${this.opts.timeoutMs} ms`);
+      throw new Error(err.kind === 'cancelled' ? `${url.host}: cancelled` : err.message);
+    }
   }
 }
 
