@@ -1,5 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { VoiceEnv } from '@nitro/config';
+import { outboundFetchFunction } from '@nitro/service-kit';
+
+/** Speech answers carry base64 audio: a few minutes of speech stays well below this. */
+const MAX_GOOGLE_ANSWER_BYTES = 50 * 1024 * 1024;
 
 /** Options shared by the Speech and Text-to-Speech clients: REST transport, our auth and endpoint. */
 export function googleClientOptions(env: VoiceEnv): Record<string, unknown> {
@@ -27,7 +31,8 @@ const callSignal = new AsyncLocalStorage<AbortSignal>();
 /**
  * The REST transport ignores the `timeout` call option and its promises drop `cancel()`, so a hung
  * Google call would hold a socket forever. Every HTTP request the client makes goes through its
- * auth object's fetch: we add a timeout there, and the signal of the job that made the call.
+ * auth object's fetch: we add a timeout there, and the signal of the job that made the call, and
+ * hand it service-kit's outbound fetch (the one vendor HTTP path of every service, size-capped).
  */
 export function guardGoogleFetch(client: { auth: unknown }, timeoutMs: number): void {
   type Fetch = (url: unknown, init?: { signal?: AbortSignal } & Record<string, unknown>) => Promise<unknown>;
@@ -36,9 +41,10 @@ export function guardGoogleFetch(client: { auth: unknown }, timeoutMs: number): 
   if (!original) throw new Error('google client has no auth.fetch: the REST transport changed, re-check guardGoogleFetch');
   auth.fetch = (url, init = {}) => {
     const signals = [AbortSignal.timeout(timeoutMs), init.signal, callSignal.getStore()].filter((s): s is AbortSignal => !!s);
-    // Node's own fetch instead of gaxios' lazily imported node-fetch: one HTTP stack in the service,
-    // and no dynamic import (which Jest's VM refuses).
-    return original(url, { ...init, signal: AbortSignal.any(signals), fetchImplementation: fetch });
+    // Ours instead of gaxios' lazily imported node-fetch: one HTTP stack in every service, and no
+    // dynamic import (which Jest's VM refuses). An abort rejects with the signal's reason, as fetch() does.
+    const fetchImplementation = outboundFetchFunction({ timeoutMs, maxBytes: MAX_GOOGLE_ANSWER_BYTES });
+    return original(url, { ...init, signal: AbortSignal.any(signals), fetchImplementation });
   };
 }
 

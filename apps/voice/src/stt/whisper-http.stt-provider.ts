@@ -1,6 +1,10 @@
 import type { WordTimingDto } from '@nitro/contracts';
 import { VoiceEnv } from '@nitro/config';
+import { outboundFetch, OutboundHttpError, type OutboundAnswer } from '@nitro/service-kit';
 import type { SttOutput, SttProvider, SttRequest } from './stt-provider.interface';
+
+/** A transcript with word timings is small; a larger answer is not a whisper server's. */
+const MAX_ANSWER_BYTES = 5_000_000;
 
 interface WhisperAnswer {
   text?: string;
@@ -38,16 +42,15 @@ export class WhisperHttpSttProvider implements SttProvider {
     } else {
       form.append('temperature', '0');
     }
-    const signal = AbortSignal.any([req.signal, AbortSignal.timeout(this.env.WHISPER_TIMEOUT_MS)]);
-    let res: Response;
+    let res: OutboundAnswer;
     try {
-      res = await fetch(this.env.WHISPER_URL, { method: 'POST', body: form, signal });
+      res = await outboundFetch({ url: this.env.WHISPER_URL, method: 'POST', body: form, timeoutMs: this.env.WHISPER_TIMEOUT_MS, signal: req.signal, maxBytes: MAX_ANSWER_BYTES });
     } catch (err) {
-      const aborted = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
+      const aborted = err instanceof OutboundHttpError && (err.kind === 'timeout' || err.kind === 'cancelled');
       throw new Error(`whisper server: ${aborted ? `no answer within ${this.env.WHISPER_TIMEOUT_MS} ms (WHISPER_TIMEOUT_MS) or cancelled` : (err as Error).message}`);
     }
-    const body = await res.text();
-    if (!res.ok) throw new Error(`whisper server answered HTTP ${res.status}: ${body.slice(0, 200)}`);
+    const body = res.text();
+    if (res.status < 200 || res.status > 299) throw new Error(`whisper server answered HTTP ${res.status}: ${body.slice(0, 200)}`);
     let answer: WhisperAnswer;
     try {
       answer = JSON.parse(body) as WhisperAnswer;
