@@ -40,8 +40,8 @@ describe('Gemini adapter against a server speaking the generateContent REST API'
 
   it('is not configured without a key', () => {
     const none = new GeminiProvider({ apiKey: '', model: 'gemini-1.5-flash', timeoutMs: 500 });
-    expect(none.isConfigured()).toBe(false);
-    expect(none.setupHint()).toContain('GEMINI_API_KEY');
+    expect(none.unavailable()).toMatch(/^not configured: /);
+    expect(none.unavailable()).toContain('GEMINI_API_KEY');
   });
 
   it('generates: text from candidates[0].content.parts, usage, finish reason; sends turns, system and config', async () => {

@@ -13,7 +13,7 @@ describe('local provider (node-llama-cpp on stories260K.gguf)', () => {
   afterAll(() => provider.dispose());
 
   it('is configured by LOCAL_MODEL_PATH and names the model after the file', () => {
-    expect(provider.isConfigured()).toBe(true);
+    expect(provider.unavailable()).toBeNull();
     expect(provider.modelFor(req)).toBe('stories260K');
   });
 
@@ -72,8 +72,8 @@ describe('local provider (node-llama-cpp on stories260K.gguf)', () => {
 
   it('without a model file it is not configured and says how to provide one', () => {
     const none = new LocalLlamaProvider({ modelPath: '', modelsDir: '/nonexistent', contextSize: 512, threads: 1, timeoutMs: 1000 });
-    expect(none.isConfigured()).toBe(false);
-    expect(none.setupHint()).toMatch(/LOCAL_MODEL_PATH.*models\/.*model-download/);
+    expect(none.unavailable()).toMatch(/^not configured: /);
+    expect(none.unavailable()).toMatch(/LOCAL_MODEL_PATH.*models\/.*model-download/);
   });
 });
 

@@ -49,10 +49,12 @@ export interface ChatProvider {
   readonly name: ProviderName;
   /** Per-attempt timeout: the whole answer for generate(), the longest gap between chunks for stream(). */
   readonly timeoutMs: number;
-  /** False when the provider cannot be used at all (no key, no model file): it is skipped, not tried. */
-  isConfigured(): boolean;
-  /** What to set to make it work, shown in 503 messages and in chat.providers. */
-  setupHint(): string;
+  /**
+   * Why the provider cannot be used at all (no key, no model file), naming what to set
+   * ("not configured: set GEMINI_API_KEY ..."), shown in fallbacks, 503s and chat.providers;
+   * null when it can be tried. The same method every capability's providers have (media, voice, search).
+   */
+  unavailable(): string | null;
   /** The model a request would use. */
   modelFor(req: ProviderRequest): string;
   generate(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResult>;

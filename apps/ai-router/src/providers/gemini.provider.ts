@@ -21,12 +21,8 @@ export class GeminiProvider implements ChatProvider {
     if (opts.apiKey) this.sdk = new GoogleGenerativeAI(opts.apiKey);
   }
 
-  isConfigured(): boolean {
-    return !!this.sdk;
-  }
-
-  setupHint(): string {
-    return 'set GEMINI_API_KEY (and GEMINI_MODEL to choose the model)';
+  unavailable(): string | null {
+    return this.sdk ? null : 'not configured: set GEMINI_API_KEY (and GEMINI_MODEL to choose the model)';
   }
 
   modelFor(req: ProviderRequest): string {
@@ -66,7 +62,7 @@ export class GeminiProvider implements ChatProvider {
   }
 
   private model(req: ProviderRequest): GenerativeModel {
-    if (!this.sdk) throw new ProviderError(this.name, 'unavailable', `not configured: ${this.setupHint()}`);
+    if (!this.sdk) throw new ProviderError(this.name, 'unavailable', this.unavailable() as string);
     const generationConfig = { ...(req.temperature !== undefined ? { temperature: req.temperature } : {}), ...(req.maxTokens ? { maxOutputTokens: req.maxTokens } : {}) };
     return this.sdk.getGenerativeModel(
       { model: this.modelFor(req), generationConfig, ...(req.system ? { systemInstruction: req.system } : {}) },

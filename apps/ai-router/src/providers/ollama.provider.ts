@@ -1,7 +1,10 @@
 import { ChatResponse, Message, Ollama, Options } from 'ollama';
 import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult } from './chat-provider.interface';
-import { createHttpFetch } from './http-fetch.util';
+import { outboundFetchFunction } from '@nitro/service-kit';
 import { kindForStatus, ProviderError } from './provider-error';
+
+/** A whole answer (NDJSON lines of a long stream included) stays far below this; more is a runaway server. */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 export interface OllamaProviderOptions {
   host: string;
@@ -18,12 +21,8 @@ export class OllamaProvider implements ChatProvider {
     this.timeoutMs = opts.timeoutMs;
   }
 
-  isConfigured(): boolean {
-    return true;
-  }
-
-  setupHint(): string {
-    return `start Ollama at ${this.opts.host} (or set OLLAMA_HOST) and pull the model: ollama pull ${this.opts.model}`;
+  unavailable(): string | null {
+    return null;
   }
 
   modelFor(req: ProviderRequest): string {
@@ -61,11 +60,12 @@ export class OllamaProvider implements ChatProvider {
 
   /**
    * A client per call (construction is cheap): the official client has no per-request signal for
-   * non-streamed calls, but it takes a `fetch`, so ours carries the attempt's signal (timeout and
-   * caller cancel). The client's own stream AbortController is ignored: nothing of ours calls abort() on it.
+   * non-streamed calls, but it takes a `fetch`, so service-kit's outbound fetch carries the attempt's
+   * signal (timeout and caller cancel; the attempt times the stream, so no extra deadline past the
+   * headers). The client's own stream AbortController is ignored: nothing of ours calls abort() on it.
    */
   private client(signal: AbortSignal): Ollama {
-    return new Ollama({ host: this.opts.host, fetch: createHttpFetch(signal) });
+    return new Ollama({ host: this.opts.host, fetch: outboundFetchFunction({ signal, timeoutMs: this.timeoutMs, maxBytes: MAX_ANSWER_BYTES }) });
   }
 
   /** The client throws ResponseError{status_code, error} for HTTP errors (body `{"error": "..."}`). */

@@ -68,7 +68,8 @@ export class ProviderRegistry implements OnApplicationShutdown {
       .map((name) => {
         const p = this.byName.get(name) as ChatProvider;
         const c = this.breaker(name).snapshot();
-        const configured = p.isConfigured();
+        const unavailable = p.unavailable();
+        const configured = !unavailable;
         return {
           name,
           in_order: this.order.includes(name),
@@ -77,7 +78,7 @@ export class ProviderRegistry implements OnApplicationShutdown {
           circuit: c.state,
           consecutive_failures: c.failures,
           ...(c.retryInMs !== undefined ? { retry_in_ms: c.retryInMs } : {}),
-          ...(configured ? {} : { setup: p.setupHint() }),
+          ...(unavailable ? { setup: unavailable.replace(/^not configured: /, '') } : {}),
         };
       });
   }

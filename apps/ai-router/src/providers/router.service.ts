@@ -131,8 +131,9 @@ export class RouterService {
 
   /** Skips (with a recorded reason) a provider that is not configured or whose circuit is open. */
   private admit(provider: ChatProvider, fallbacks: Fallback[], forced: boolean): boolean {
-    if (!provider.isConfigured()) {
-      fallbacks.push({ provider: provider.name, reason: `not configured: ${provider.setupHint()}` });
+    const unavailable = provider.unavailable();
+    if (unavailable) {
+      fallbacks.push({ provider: provider.name, reason: unavailable });
       providerMetrics.fallbacks().inc({ provider: provider.name, reason: 'not_configured' });
       return false;
     }

@@ -28,11 +28,8 @@ export class FakeProvider implements ChatProvider {
     this.timeoutMs = timeoutMs;
   }
 
-  isConfigured(): boolean {
-    return this.configured;
-  }
-  setupHint(): string {
-    return `configure ${this.name}`;
+  unavailable(): string | null {
+    return this.configured ? null : `not configured: configure ${this.name}`;
   }
   modelFor(req: ProviderRequest): string {
     return req.model ?? `${this.name}-model`;

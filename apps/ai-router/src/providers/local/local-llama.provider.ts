@@ -31,13 +31,9 @@ export class LocalLlamaProvider implements ChatProvider {
     this.timeoutMs = opts.timeoutMs;
   }
 
-  isConfigured(): boolean {
-    return !!this.modelFile().path;
-  }
-
-  setupHint(): string {
-    const { problem } = this.modelFile();
-    return `${problem ? `${problem}; ` : ''}set LOCAL_MODEL_PATH to a .gguf file, put one in models/, ${DOWNLOAD_HINT}`;
+  unavailable(): string | null {
+    const { path, problem } = this.modelFile();
+    return path ? null : `not configured: ${problem ? `${problem}; ` : ''}set LOCAL_MODEL_PATH to a .gguf file, put one in models/, ${DOWNLOAD_HINT}`;
   }
 
   modelFor(_req: ProviderRequest): string {
