@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import sharp from 'sharp';
 import { MediaEnv } from '@nitro/config';
-import type { ImageJobData, ImageProviderName } from '@nitro/contracts';
+import type { ImageJobData, ImageProviderName, ProviderAttemptDto } from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
 import { IMAGE_ERROR_CODES as CODES, ImageJobFailure } from '../jobs/image-job.errors';
 import { ImageProvider, ImageProviderError } from './image-provider.interface';
@@ -14,10 +14,10 @@ export interface GenerationOutcome {
   images: Buffer[];
   provider: ImageProviderName;
   model: string;
-  fallbacks: { provider: string; reason: string }[];
+  fallbacks: ProviderAttemptDto[];
 }
 
-type Fallback = { provider: string; reason: string };
+type Fallback = ProviderAttemptDto;
 
 /**
  * Tries providers in IMAGE_PROVIDERS order (or only the one asked for). A refused prompt fails the

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ProviderAttemptDto } from '../common/provider-attempt.dto';
 import { GalleryItemDto, GalleryRecord } from './gallery.dto';
 import type { ImageProviderName, ImageStylePreset } from './media.patterns';
 
@@ -37,7 +38,7 @@ export interface ImageJobResult {
   ai_model: string;
   ai_source: string;
   seed: number;
-  fallbacks?: { provider: string; reason: string }[];
+  fallbacks?: ProviderAttemptDto[];
 }
 
 export class ImageJobAcceptedDto {
@@ -73,8 +74,8 @@ export class GenerateImageResultDto {
   seed!: number;
   @ApiProperty({ example: '2026-11-28T10:00:00.000Z' })
   timestamp!: string;
-  @ApiPropertyOptional({ description: 'Providers tried before this one, with the reason each was skipped.' })
-  fallbacks?: { provider: string; reason: string }[];
+  @ApiPropertyOptional({ type: [ProviderAttemptDto], description: 'Providers tried before this one, with the reason each was skipped.' })
+  fallbacks?: ProviderAttemptDto[];
 }
 
 export class ImageJobStatusDto {

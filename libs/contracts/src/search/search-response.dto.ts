@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ProviderAttemptDto } from '../common/provider-attempt.dto';
 
 export class SearchResultDto {
   @ApiProperty({ example: 1, description: '1-based rank; a summary citation [n] refers to the result with this position.' })
@@ -26,13 +27,6 @@ export class VideoResultDto extends SearchResultDto {
   thumbnail?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'https://www.youtube.com/embed/dQw4w9WgXcQ', description: 'URL for an <iframe> player.' })
   embed_url?: string | null;
-}
-
-export class ProviderAttemptDto {
-  @ApiProperty({ example: 'duckduckgo' })
-  provider!: string;
-  @ApiProperty({ example: 'timeout: no answer within 8000 ms' })
-  reason!: string;
 }
 
 export class CitationDto {

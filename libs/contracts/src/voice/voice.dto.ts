@@ -88,6 +88,10 @@ export class WordTimingDto {
   confidence?: number;
 }
 
+/**
+ * Voice's fallback entry names the `engine`, where chat, images and search use ProviderAttemptDto
+ * (`provider`): clients and the e2e suite read `{ engine, reason }` exactly, so the wire stays.
+ */
 export class EngineFallbackDto {
   @ApiProperty({ example: 'google' })
   engine!: string;
