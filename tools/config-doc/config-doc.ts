@@ -135,6 +135,8 @@ function classOf(app: App): Ctor {
 
 function show(v: unknown): string {
   if (v === undefined || v === '') return '';
+  // A @CommaList default is an array: shown as the variable is written.
+  if (Array.isArray(v)) return v.join(',');
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
@@ -166,7 +168,7 @@ export function collectVariables(): Variable[] {
       const v = byName.get(key) ?? {
         name: key,
         apps: [],
-        type: type ?? (typeof instance[key] === 'object' ? 'string' : typeof instance[key]),
+        type: Array.isArray(instance[key]) ? 'comma list' : (type ?? (typeof instance[key] === 'object' ? 'string' : typeof instance[key])),
         defaults: {},
         doc,
         section,

@@ -1,7 +1,8 @@
 import { IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { CommaList } from './comma-list';
 import { ServiceEnv } from './common.env';
 
-const PROVIDER_LIST = /^\s*(ollama|local|gemini)(\s*,\s*(ollama|local|gemini))*\s*$/;
+const CHAT_PROVIDER_NAMES = ['ollama', 'local', 'gemini'] as const;
 
 /**
  * ai-router's variables: chat providers, routing, circuit breakers and conversation memory.
@@ -16,8 +17,8 @@ export class AiRouterEnv extends ServiceEnv {
 
   // --- routing ---
   /** Providers in the order they are tried, comma-separated. */
-  @Matches(PROVIDER_LIST, { message: 'must be a comma-separated list of ollama, local, gemini' })
-  AI_PROVIDERS: string = 'ollama,local,gemini';
+  @CommaList(CHAT_PROVIDER_NAMES)
+  AI_PROVIDERS: (typeof CHAT_PROVIDER_NAMES)[number][] = ['ollama', 'local', 'gemini'];
 
   /** Default per-attempt timeout (ms) for gemini and local: whole answer, or the longest gap between streamed tokens. */
   @IsInt()

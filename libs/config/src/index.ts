@@ -1,4 +1,5 @@
 export * from './load-config';
+export * from './comma-list';
 export * from './common.env';
 export * from './gateway.env';
 export * from './search.env';

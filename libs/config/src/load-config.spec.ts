@@ -2,6 +2,7 @@ import { IsInt, Max, Min } from 'class-validator';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CommaList } from './comma-list';
 import { CommonEnv } from './common.env';
 import { ConfigError, configKeys, loadConfig } from './load-config';
 
@@ -38,5 +39,21 @@ describe('loadConfig', () => {
 
   it('lists the variable names', () => {
     expect(configKeys(TestEnv)).toEqual(expect.arrayContaining(['PORT', 'REDIS_URL', 'SECRET']));
+  });
+});
+
+describe('CommaList', () => {
+  class ListEnv {
+    @CommaList(['a', 'b', 'c'])
+    NAMES: ('a' | 'b' | 'c')[] = ['a', 'b'];
+  }
+
+  it('reads a comma list into a typed array: trimmed, empty items and repeats dropped, order kept', () => {
+    expect(loadConfig(ListEnv, { NAMES: ' c, a,,c ' }).NAMES).toEqual(['c', 'a']);
+    expect(loadConfig(ListEnv, {}).NAMES).toEqual(['a', 'b']);
+  });
+
+  it('names the variable and the allowed names for an unknown one', () => {
+    expect(() => loadConfig(ListEnv, { NAMES: 'a,z' })).toThrow('NAMES: must be a comma-separated list of a, b, c (got "a,z")');
   });
 });

@@ -1,8 +1,8 @@
 import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { CommaList } from './comma-list';
 import { ServiceEnv } from './common.env';
 
-const PROVIDERS = ['automatic1111', 'openai', 'stability', 'huggingface', 'procedural'];
-const LIST = new RegExp(`^\\s*(${PROVIDERS.join('|')})(\\s*,\\s*(${PROVIDERS.join('|')}))*\\s*$`);
+const IMAGE_PROVIDER_NAMES = ['automatic1111', 'openai', 'stability', 'huggingface', 'procedural'] as const;
 const URL_OR_EMPTY = /^(https?:\/\/\S+)?$/;
 const URL = /^https?:\/\/\S+$/;
 /** S3 bucket naming rules (lower case, digits, dots and dashes, 3-63 characters). */
@@ -51,8 +51,8 @@ export class MediaEnv extends ServiceEnv {
 
   // --- providers ---
   /** Providers in the order they are tried; unconfigured ones are skipped. Keep procedural last: it is the offline fallback. */
-  @Matches(LIST, { message: `must be a comma-separated list of ${PROVIDERS.join(', ')}` })
-  IMAGE_PROVIDERS: string = 'automatic1111,openai,stability,huggingface,procedural';
+  @CommaList(IMAGE_PROVIDER_NAMES)
+  IMAGE_PROVIDERS: (typeof IMAGE_PROVIDER_NAMES)[number][] = ['automatic1111', 'openai', 'stability', 'huggingface', 'procedural'];
 
   /** AUTOMATIC1111 / Forge web UI started with --api, e.g. http://127.0.0.1:7860; empty = not used. */
   @Matches(URL_OR_EMPTY, { message: 'must be an http(s) URL or empty' })

@@ -1,7 +1,9 @@
 import { IsBoolean, IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
+import { CommaList } from './comma-list';
 import { ServiceEnv } from './common.env';
 
-const list = (names: string[]) => new RegExp(`^(${names.join('|')})(,(${names.join('|')}))*$`);
+const WEB_PROVIDER_NAMES = ['duckduckgo', 'searxng', 'brave'] as const;
+const VIDEO_PROVIDER_NAMES = ['youtube', 'duckduckgo', 'searxng'] as const;
 const URL_OR_EMPTY = /^(https?:\/\/\S+)?$/;
 const URL = /^https?:\/\/\S+$/;
 
@@ -14,12 +16,12 @@ export class SearchEnv extends ServiceEnv {
 
   // --- providers ---
   /** Web search providers in fallback order. */
-  @Matches(list(['duckduckgo', 'searxng', 'brave']), { message: 'must be a comma-separated list of duckduckgo, searxng, brave' })
-  SEARCH_PROVIDERS = 'duckduckgo,searxng,brave';
+  @CommaList(WEB_PROVIDER_NAMES)
+  SEARCH_PROVIDERS: (typeof WEB_PROVIDER_NAMES)[number][] = ['duckduckgo', 'searxng', 'brave'];
 
   /** Video search providers in fallback order. */
-  @Matches(list(['youtube', 'duckduckgo', 'searxng']), { message: 'must be a comma-separated list of youtube, duckduckgo, searxng' })
-  VIDEO_PROVIDERS = 'youtube,duckduckgo,searxng';
+  @CommaList(VIDEO_PROVIDER_NAMES)
+  VIDEO_PROVIDERS: (typeof VIDEO_PROVIDER_NAMES)[number][] = ['youtube', 'duckduckgo', 'searxng'];
 
   /** DuckDuckGo's no-JavaScript HTML endpoint (POST /html/). */
   @Matches(URL, { message: 'must be an http(s) URL' })

@@ -26,7 +26,7 @@ export class ProviderRegistry implements OnApplicationShutdown {
   private readonly order: ProviderName[];
 
   constructor(@Inject(CHAT_PROVIDERS) providers: ChatProvider[], env: AiRouterEnv) {
-    this.order = [...new Set(env.AI_PROVIDERS.split(',').map((s) => s.trim() as ProviderName))];
+    this.order = env.AI_PROVIDERS;
     for (const p of providers) {
       this.byName.set(p.name, p);
       const gauge = providerMetrics.circuit();

@@ -27,7 +27,7 @@ export class ImageProviderRegistry {
       new ProceduralImageProvider(env),
     ];
     this.providers = new Map(all.map((p) => [p.name, p]));
-    this.order = [...new Set(env.IMAGE_PROVIDERS.split(',').map((s) => s.trim() as ImageProviderName))];
+    this.order = env.IMAGE_PROVIDERS;
   }
 
   get(name: ImageProviderName): ImageProvider {

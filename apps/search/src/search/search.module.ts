@@ -1,9 +1,8 @@
 import { Module, Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AI_ROUTER_CLIENT, SERVICES } from '@nitro/contracts';
 import { SearchEnv } from '@nitro/config';
 import { REDIS_CLIENT } from '@nitro/service-kit';
-import { RedisStreamsClient } from '@nitro/transport';
+import { aiRouterClientProviders } from '@nitro/transport';
 import { SearchCache } from '../cache/search-cache';
 import { BraveProvider } from '../providers/brave.provider';
 import { DuckDuckGoHtmlProvider } from '../providers/duckduckgo-html.provider';
@@ -21,7 +20,6 @@ import { SearchHandler } from './search.handler';
 import { VIDEO_LOOKUP, VideoSearchService } from './video-search.service';
 import { WEB_LOOKUP, WebSearchService } from './web-search.service';
 
-const order = (list: string) => list.split(',').map((s) => s.trim()).filter(Boolean);
 
 const providers: Provider[] = [
   { provide: SearchCache, inject: [REDIS_CLIENT, SearchEnv], useFactory: (redis: Redis, env: SearchEnv) => new SearchCache(redis, env.SEARCH_CACHE_TTL_S) },
@@ -38,25 +36,21 @@ const providers: Provider[] = [
     provide: WEB_LOOKUP,
     inject: [SearchEnv, ProviderRateLimiter, SearchCache],
     useFactory: (env: SearchEnv, limiter: ProviderRateLimiter, cache: SearchCache) =>
-      new ResultLookup<WebHit>('web', new ProviderChain('web', [new DuckDuckGoHtmlProvider(env), new SearxngProvider(env), new BraveProvider(env)], order(env.SEARCH_PROVIDERS), limiter), cache),
+      new ResultLookup<WebHit>('web', new ProviderChain('web', [new DuckDuckGoHtmlProvider(env), new SearxngProvider(env), new BraveProvider(env)], env.SEARCH_PROVIDERS, limiter), cache),
   },
   {
     provide: VIDEO_LOOKUP,
     inject: [SearchEnv, ProviderRateLimiter, SearchCache],
     useFactory: (env: SearchEnv, limiter: ProviderRateLimiter, cache: SearchCache) =>
-      new ResultLookup<VideoHit>('video', new ProviderChain('video', [new YoutubeProvider(env), new DuckDuckGoVideosProvider(env), new SearxngVideosProvider(env)], order(env.VIDEO_PROVIDERS), limiter), cache),
+      new ResultLookup<VideoHit>('video', new ProviderChain('video', [new YoutubeProvider(env), new DuckDuckGoVideosProvider(env), new SearxngVideosProvider(env)], env.VIDEO_PROVIDERS, limiter), cache),
   },
   {
     provide: PageFetcher,
     inject: [SearchEnv],
     useFactory: (env: SearchEnv) => new PageFetcher({ timeoutMs: env.FETCH_TIMEOUT_MS, maxBytes: env.FETCH_MAX_BYTES, maxRedirects: env.FETCH_MAX_REDIRECTS, userAgent: env.SEARCH_USER_AGENT }),
   },
-  {
-    // Summaries are chats with ai-router over the transport; the client closes with the app (OnApplicationShutdown).
-    provide: AI_ROUTER_CLIENT,
-    inject: [SearchEnv],
-    useFactory: (env: SearchEnv) => new RedisStreamsClient({ redisUrl: env.REDIS_URL, service: SERVICES.aiRouter, timeoutMs: env.SUMMARY_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
-  },
+  // Summaries are chats with ai-router over the transport; the client closes with the app (OnApplicationShutdown).
+  ...aiRouterClientProviders({ inject: [SearchEnv], useFactory: (env: SearchEnv) => ({ redisUrl: env.REDIS_URL, timeoutMs: env.SUMMARY_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }) }),
   SummaryService,
   WebSearchService,
   VideoSearchService,
