@@ -228,6 +228,6 @@ describe('search with no provider reachable (no network)', () => {
     expect(res.status).toBe(503);
     expect((await json(res)).message).toMatch(/youtube \(not_configured: set YOUTUBE_API_KEY.*duckduckgo \(unreachable.*searxng \(unreachable/);
     const events = await readSse(await p.request('/search/stream', { method: 'POST', json: { query: 'anything else', user_id: p.userId } }));
-    expect(events).toEqual([{ event: 'error', data: expect.objectContaining({ type: 'error', status: 503, code: 'NO_PROVIDER_AVAILABLE', message: expect.stringMatching(/tried: duckduckgo/) }) }]);
+    expect(events).toEqual([{ event: 'error', id: '1', data: expect.objectContaining({ type: 'error', status: 503, code: 'NO_PROVIDER_AVAILABLE', message: expect.stringMatching(/tried: duckduckgo/) }) }]);
   });
 });

@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AgentsEnv } from '@nitro/config';
-import { AI_ROUTER_CLIENT, SERVICES } from '@nitro/contracts';
 import { ServiceKitModule } from '@nitro/service-kit';
-import { createTransportClientProvider } from '@nitro/transport';
+import { aiRouterClientProviders } from '@nitro/transport';
 import { CodeAnalyzerService } from './code-assistant/code-analyzer.service';
 import { CodeAssistantAgent } from './code-assistant/code-assistant.agent';
 import { ReviewPool } from './code-assistant/review/review-pool.service';
@@ -30,7 +29,7 @@ export class AppModule {
       imports: [ServiceKitModule.forService({ service: 'agents', env })],
       controllers: [AgentsHandler],
       providers: [
-        createTransportClientProvider(AI_ROUTER_CLIENT, SERVICES.aiRouter, { redisUrl: env.REDIS_URL, timeoutMs: env.LLM_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
+        ...aiRouterClientProviders({ redisUrl: env.REDIS_URL, timeoutMs: env.LLM_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
         { provide: LlmClient, useClass: AiRouterLlmClient },
         LlmPassService,
         AgentRegistry,

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AiRouterEnv } from '@nitro/config';
 import { REDIS_CLIENT, ServiceKitModule } from '@nitro/service-kit';
@@ -41,11 +41,4 @@ export class AppModule {
       ],
     };
   }
-}
-
-/** bootstrapService takes a module class: wrap the env-configured dynamic module in one. */
-export function rootModule(env: AiRouterEnv): Type<unknown> {
-  @Module({ imports: [AppModule.register(env)] })
-  class AiRouterRootModule {}
-  return AiRouterRootModule;
 }

@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { AiRouterEnv, loadConfigOrExit } from '@nitro/config';
 import { getLogger } from '@nitro/observability';
 import { bootstrapService } from '@nitro/service-kit';
-import { rootModule, SERVICE } from './app.module';
+import { AppModule, SERVICE } from './app.module';
 
 async function main() {
   const env = loadConfigOrExit(AiRouterEnv, SERVICE);
-  await bootstrapService(SERVICE, rootModule(env), env);
+  await bootstrapService(SERVICE, AppModule.register(env), env);
 }
 
 main().catch((err) => {

@@ -1,9 +1,8 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { AI_ROUTER_CLIENT, SERVICES } from '@nitro/contracts';
+import { SERVICES } from '@nitro/contracts';
 import { VoiceEnv } from '@nitro/config';
-import { AllRpcExceptionsFilter, ServiceKitModule } from '@nitro/service-kit';
-import { createTransportClientProvider } from '@nitro/transport';
+import { ServiceKitModule } from '@nitro/service-kit';
+import { aiRouterClientProviders } from '@nitro/transport';
 import { AudioBlobStore } from './audio/audio-blob.store';
 import { AudioTranscoder } from './audio/audio-transcoder.service';
 import { EngineRunner } from './audio/engine-runner.service';
@@ -62,11 +61,8 @@ export class AppModule {
       imports: [ServiceKitModule.forService({ service: SERVICES.voice, env })],
       controllers: [SttHandler, TtsHandler, VoiceChatHandler],
       providers: [
-        // bootstrapService adds this filter after connectMicroservice, when Nest has already built the
-        // handlers' exception handlers, so ServiceErrors would reach callers as "Internal server error".
-        { provide: APP_FILTER, useValue: new AllRpcExceptionsFilter(SERVICES.voice) },
         // Voice chat asks ai-router itself, over the same transport the gateway uses.
-        createTransportClientProvider(AI_ROUTER_CLIENT, SERVICES.aiRouter, { redisUrl: env.REDIS_URL, timeoutMs: env.TRANSPORT_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
+        ...aiRouterClientProviders({ redisUrl: env.REDIS_URL, timeoutMs: env.TRANSPORT_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
         ...engineProviders,
         EngineRunner,
         AudioTranscoder,

@@ -1,4 +1,4 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ServiceEnv } from '@nitro/config';
@@ -7,10 +7,10 @@ import { RedisStreamsServer } from '@nitro/transport';
 import { AllRpcExceptionsFilter } from './rpc-exception.filter';
 
 /**
- * Starts a Nitro service: its message handlers on the Redis Streams transport and a small HTTP
+ * Starts a Nitro service (`module`: its root module class or `AppModule.register(env)`): its message handlers on the Redis Streams transport and a small HTTP
  * server for /health, /health/ready and /metrics. Prints one `"msg":"ready"` JSON line when up.
  */
-export async function bootstrapService(service: string, module: Type<unknown>, env: ServiceEnv): Promise<INestApplication> {
+export async function bootstrapService(service: string, module: Type<unknown> | DynamicModule, env: ServiceEnv): Promise<INestApplication> {
   const logger = createLogger(service, env.LOG_LEVEL);
   initMetrics(service);
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: new PinoNestLogger(logger) });

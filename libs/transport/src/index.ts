@@ -5,3 +5,4 @@ export * from './transport.errors';
 export * from './transport.options';
 export * from './transport.module';
 export { requestStreamKey, replyStreamKey, presenceKey, PATTERN_NOT_FOUND, DEFAULT_CLAIM_IDLE_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_LEN, DEFAULT_TIMEOUT_MS } from './transport.constants';
+export * from './clients/ai-router.client';

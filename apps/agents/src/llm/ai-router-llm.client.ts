@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
-import { firstValueFrom, timeout } from 'rxjs';
-import { AI_ROUTER_CLIENT, CHAT_PATTERNS, ChatCommand, ChatResponseDto } from '@nitro/contracts';
+import { Injectable } from '@nestjs/common';
+import { firstValueFrom, from, timeout } from 'rxjs';
+import { ChatCommand } from '@nitro/contracts';
+import { AiRouterClient } from '@nitro/transport';
 import { LlmAnswer, LlmClient, LlmRequest } from './llm.client';
 
 /**
@@ -10,7 +10,7 @@ import { LlmAnswer, LlmClient, LlmRequest } from './llm.client';
  */
 @Injectable()
 export class AiRouterLlmClient extends LlmClient {
-  constructor(@Inject(AI_ROUTER_CLIENT) private readonly aiRouter: ClientProxy) {
+  constructor(private readonly aiRouter: AiRouterClient) {
     super();
   }
 
@@ -22,7 +22,7 @@ export class AiRouterLlmClient extends LlmClient {
       ephemeral: true,
     };
     // The transport has its own timeout too; this one bounds the whole call, connect included.
-    const answer = await firstValueFrom(this.aiRouter.send<ChatResponseDto>(CHAT_PATTERNS.send, command).pipe(timeout({ first: req.timeout_ms })));
+    const answer = await firstValueFrom(from(this.aiRouter.send(command)).pipe(timeout({ first: req.timeout_ms })));
     return { text: answer.response ?? '', ai_model: answer.ai_model, ai_source: answer.ai_source };
   }
 }

@@ -1,16 +1,10 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AgentExecuteCommand, AGENTS_PATTERNS, SERVICES } from '@nitro/contracts';
-import { AllRpcExceptionsFilter } from '@nitro/service-kit';
+import { AgentExecuteCommand, AGENTS_PATTERNS } from '@nitro/contracts';
 import { AgentRegistry } from './agent-registry.service';
 
-/**
- * The agents service's transport surface: list the agents, run a task. The filter is bound here
- * because the global one from bootstrapService does not reach message handlers (a ServiceError
- * arrived at the gateway as a 500).
- */
+/** The agents service's transport surface: list the agents, run a task (errors: bootstrapService's RPC filter). */
 @Controller()
-@UseFilters(new AllRpcExceptionsFilter(SERVICES.agents))
 export class AgentsHandler {
   constructor(private readonly registry: AgentRegistry) {}
 

@@ -1,16 +1,12 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CHAT_PATTERNS } from '@nitro/contracts';
-import { AllRpcExceptionsFilter } from '@nitro/service-kit';
 import { ConversationService } from '../memory/conversation.service';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { ChatService } from './chat.service';
 
 /** ai-router's message handlers: each delegates in one line. Payload shapes are in libs/contracts. */
 @Controller()
-// bootstrapService registers its global RPC filter after Nest has already built the transport
-// listeners, so without this a ServiceError (400, 503) reaches the caller as a bare "Internal server error".
-@UseFilters(new AllRpcExceptionsFilter('ai-router'))
 export class ChatController {
   constructor(
     private readonly chat: ChatService,

@@ -3,12 +3,12 @@ import { Observable, of } from 'rxjs';
 import { AiRouterEnv } from '@nitro/config';
 import { ChatCommand, ChatResponseDto, ChatStreamEvent, ERROR_CODES, isRpcErrorPayload, ProviderName, type TurnStatus } from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
-import { ServiceError } from '@nitro/service-kit';
+import { ServiceError, validateDto } from '@nitro/service-kit';
 import { ConversationRepository } from '../memory/conversation.repository';
 import { ProviderRequest } from '../providers/chat-provider.interface';
 import { ProviderError } from '../providers/provider-error';
 import { IncompleteStreamError, RouterService } from '../providers/router.service';
-import { newSessionId, validateChatCommand } from './chat-command.validator';
+import { newSessionId } from './session-id.util';
 import { contextWindow } from './context-window.util';
 import type { AbortCause } from '../streams/generation';
 import { TrackedStreamService } from '../streams/tracked-stream.service';
@@ -118,7 +118,7 @@ export class ChatService {
   }
 
   private begin(raw: unknown): Turn {
-    const cmd = validateChatCommand(raw);
+    const cmd = validateDto(ChatCommand, raw);
     return { cmd, sessionId: cmd.session_id ?? newSessionId(), isNew: !cmd.session_id, receivedAt: new Date().toISOString() };
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ChatHistoryDto, ChatSessionDto } from '@nitro/contracts';
-import { validateUserQuery } from '../chat/chat-command.validator';
+import { ChatHistoryDto, ChatHistoryQuery, ChatSessionDto, ChatSessionRef } from '@nitro/contracts';
+import { validateDto } from '@nitro/service-kit';
 import { ConversationRepository } from './conversation.repository';
 
 const DEFAULT_HISTORY_LIMIT = 100;
@@ -12,24 +12,24 @@ export class ConversationService {
 
   /** No session_id: the most recently used conversation, or 'default' when there is none. */
   async history(raw: unknown): Promise<ChatHistoryDto> {
-    const q = validateUserQuery(raw);
+    const q = validateDto(ChatHistoryQuery, raw, 'the query');
     const session_id = q.session_id ?? (await this.repo.latestSession(q.user_id)) ?? 'default';
     return { user_id: q.user_id, session_id, messages: await this.repo.messages(q.user_id, session_id, q.limit ?? DEFAULT_HISTORY_LIMIT) };
   }
 
   /** One conversation, or (no session_id) all of the user's. `cleared` counts deleted messages. */
   async clear(raw: unknown): Promise<{ cleared: number }> {
-    const q = validateUserQuery(raw);
+    const q = validateDto(ChatHistoryQuery, raw, 'the query');
     return { cleared: await this.repo.deleteSessions(q.user_id, q.session_id ? [q.session_id] : undefined) };
   }
 
   async deleteSession(raw: unknown): Promise<{ cleared: number }> {
-    const q = validateUserQuery(raw, true);
-    return { cleared: await this.repo.deleteSessions(q.user_id, [q.session_id as string]) };
+    const q = validateDto(ChatSessionRef, raw, 'the query');
+    return { cleared: await this.repo.deleteSessions(q.user_id, [q.session_id]) };
   }
 
   sessions(raw: unknown): Promise<ChatSessionDto[]> {
-    return this.repo.listSessions(validateUserQuery(raw).user_id);
+    return this.repo.listSessions(validateDto(ChatHistoryQuery, raw, 'the query').user_id);
   }
 
   stats(): Promise<{ sessions_active: number; total_messages: number }> {

@@ -1,8 +1,7 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
-import { AI_ROUTER_CLIENT, CHAT_PATTERNS, ChatCommand, ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ChatStreamEvent } from '@nitro/contracts';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { ChatCommand, ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto } from '@nitro/contracts';
 import { GatewayEnv } from '@nitro/config';
-import { call, stream } from '../services/service-call';
+import { AiRouterClient } from '@nitro/transport';
 import type { AuthUser } from '../auth/auth-user';
 import { ChatStreamsService, type OpenedStream } from './chat-streams.service';
 
@@ -10,13 +9,13 @@ import { ChatStreamsService, type OpenedStream } from './chat-streams.service';
 @Injectable()
 export class ChatService {
   constructor(
-    @Inject(AI_ROUTER_CLIENT) private readonly aiRouter: ClientProxy,
+    private readonly aiRouter: AiRouterClient,
     private readonly env: GatewayEnv,
     private readonly streams: ChatStreamsService,
   ) {}
 
   send(dto: ChatRequestDto): Promise<ChatResponseDto> {
-    return call(this.aiRouter, CHAT_PATTERNS.send, this.command(dto));
+    return this.aiRouter.send(this.command(dto));
   }
 
   /**
@@ -25,7 +24,7 @@ export class ChatService {
    */
   async open(user: AuthUser, dto: ChatRequestDto, idempotencyKey?: string): Promise<OpenedStream> {
     const cmd = this.command(dto);
-    return this.streams.open(user, dto.user_id, 'chat', idempotencyKey, (stream_id) => stream<ChatStreamEvent>(this.aiRouter, CHAT_PATTERNS.stream, { ...cmd, stream_id }));
+    return this.streams.open(user, dto.user_id, 'chat', idempotencyKey, (stream_id) => this.aiRouter.stream({ ...cmd, stream_id }));
   }
 
   /** POST /chat with an Idempotency-Key runs as a tracked turn so that a retry returns the same answer. */
@@ -34,19 +33,19 @@ export class ChatService {
   }
 
   history(user_id: string, session_id?: string, limit?: number): Promise<ChatHistoryDto> {
-    return call(this.aiRouter, CHAT_PATTERNS.history, { user_id, session_id, limit });
+    return this.aiRouter.history({ user_id, session_id, limit });
   }
 
   clear(user_id: string, session_id?: string): Promise<{ cleared: number }> {
-    return call(this.aiRouter, CHAT_PATTERNS.clear, { user_id, session_id });
+    return this.aiRouter.clear({ user_id, session_id });
   }
 
   sessions(user_id: string): Promise<ChatSessionDto[]> {
-    return call(this.aiRouter, CHAT_PATTERNS.sessions, { user_id });
+    return this.aiRouter.sessions({ user_id });
   }
 
   deleteSession(user_id: string, session_id: string): Promise<{ cleared: number }> {
-    return call(this.aiRouter, CHAT_PATTERNS.deleteSession, { user_id, session_id });
+    return this.aiRouter.deleteSession({ user_id, session_id });
   }
 
   private command(dto: ChatRequestDto): ChatCommand {

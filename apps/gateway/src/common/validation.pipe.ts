@@ -1,13 +1,5 @@
-import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
-
-/** Flattens nested class-validator errors into "options.temperature must not be greater than 2". */
-export function flattenValidationErrors(errors: ValidationError[], parent = ''): string[] {
-  return errors.flatMap((e) => {
-    const path = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? `${path}${m.slice(e.property.length)}` : `${path}: ${m}`));
-    return [...own, ...flattenValidationErrors(e.children ?? [], path)];
-  });
-}
+import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
+import { flattenValidationErrors } from '@nitro/service-kit';
 
 /** A JSON body that is an array, a string or null is refused as a whole before field checks. */
 class BodyValidationPipe extends ValidationPipe {

@@ -1,18 +1,16 @@
-import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ClientProxy } from '@nestjs/microservices';
-import { AI_ROUTER_CLIENT, CHAT_PATTERNS } from '@nitro/contracts';
+import { AiRouterClient } from '@nitro/transport';
 import { metricsRegistry } from '@nitro/observability';
 import { Public } from '../auth/auth-user';
-import { call } from '../services/service-call';
 
 const startedAt = Date.now();
 
 @ApiTags('health')
 @Controller('metrics')
 export class MetricsController {
-  constructor(@Inject(AI_ROUTER_CLIENT) private readonly aiRouter: ClientProxy) {}
+  constructor(private readonly aiRouter: AiRouterClient) {}
 
   @Get()
   @Public()
@@ -27,7 +25,7 @@ export class MetricsController {
   private async summary() {
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
-    const stats = await call<{ sessions_active: number; total_messages: number }>(this.aiRouter, CHAT_PATTERNS.stats, {}).catch(() => null);
+    const stats = await this.aiRouter.stats().catch(() => null);
     return {
       cpu: { user_ms: Math.round(cpu.user / 1000), system_ms: Math.round(cpu.system / 1000) },
       memory: { rss_mb: +(mem.rss / 1048576).toFixed(1), heap_used_mb: +(mem.heapUsed / 1048576).toFixed(1) },

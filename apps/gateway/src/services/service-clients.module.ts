@@ -1,8 +1,8 @@
-import { Global, Module, OnApplicationShutdown, Inject, Provider } from '@nestjs/common';
+import { Global, Inject, Module, type Provider } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { AGENTS_CLIENT, AI_ROUTER_CLIENT, MEDIA_CLIENT, SEARCH_CLIENT, SERVICES, VOICE_CLIENT } from '@nitro/contracts';
 import { GatewayEnv } from '@nitro/config';
-import { RedisStreamsClient } from '@nitro/transport';
+import { AiRouterClient, createTransportClientProvider, type ClientSettingsSource } from '@nitro/transport';
 
 const CLIENTS: [string, string][] = [
   [AI_ROUTER_CLIENT, SERVICES.aiRouter],
@@ -12,28 +12,25 @@ const CLIENTS: [string, string][] = [
   [AGENTS_CLIENT, SERVICES.agents],
 ];
 
+/** Every downstream client by service name (readiness pings each). */
 export const SERVICE_CLIENTS = Symbol('SERVICE_CLIENTS');
 
-const providers: Provider[] = CLIENTS.map(([token, service]) => ({
-  provide: token,
-  inject: [GatewayEnv],
-  useFactory: (env: GatewayEnv) =>
-    new RedisStreamsClient({ redisUrl: env.REDIS_URL, service, timeoutMs: env.TRANSPORT_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
-}));
+const settings: ClientSettingsSource = { inject: [GatewayEnv], useFactory: (env: GatewayEnv) => ({ redisUrl: env.REDIS_URL, timeoutMs: env.TRANSPORT_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }) };
+const providers: Provider[] = CLIENTS.map(([token, service]) => createTransportClientProvider(token, service, settings));
 
-/** One transport client per downstream service, injected by token (e.g. AI_ROUTER_CLIENT). */
+/**
+ * One transport client per downstream service (the transport lib's provider; each closes itself on
+ * shutdown), injected by token (e.g. VOICE_CLIENT), and ai-router's typed wrapper AiRouterClient.
+ */
 @Global()
 @Module({
   providers: [
     ...providers,
+    { provide: AiRouterClient, inject: [AI_ROUTER_CLIENT], useFactory: (client: ClientProxy) => new AiRouterClient(client) },
     { provide: SERVICE_CLIENTS, inject: CLIENTS.map(([t]) => t), useFactory: (...clients: ClientProxy[]) => new Map(CLIENTS.map(([, s], i) => [s, clients[i]])) },
   ],
-  exports: [...CLIENTS.map(([t]) => t), SERVICE_CLIENTS],
+  exports: [...CLIENTS.map(([t]) => t), AiRouterClient, SERVICE_CLIENTS],
 })
-export class ServiceClientsModule implements OnApplicationShutdown {
-  constructor(@Inject(SERVICE_CLIENTS) private readonly clients: Map<string, ClientProxy>) {}
-
-  async onApplicationShutdown() {
-    await Promise.all([...this.clients.values()].map((c) => c.close()));
-  }
+export class ServiceClientsModule {
+  constructor(@Inject(SERVICE_CLIENTS) readonly clients: Map<string, ClientProxy>) {}
 }

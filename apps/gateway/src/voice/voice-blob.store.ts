@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { VOICE_BLOB_TTL_MS, VOICE_CANCEL_CHANNEL, voiceBlobKey } from '@nitro/contracts';
+import { VOICE_BLOB_TTL_MS, voiceBlobKey } from '@nitro/contracts';
 import { REDIS_CLIENT } from '@nitro/service-kit';
 
 /**
@@ -20,10 +20,5 @@ export class VoiceBlobStore {
 
   take(id: string): Promise<Buffer | null> {
     return this.redis.getdelBuffer(voiceBlobKey(id));
-  }
-
-  /** Tells whichever voice replica runs `jobId` that nobody is waiting any more. */
-  async cancel(jobId: string): Promise<void> {
-    await this.redis.publish(VOICE_CANCEL_CHANNEL, jobId);
   }
 }

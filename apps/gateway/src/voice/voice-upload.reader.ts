@@ -4,7 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { AUDIO_INPUT_DESCRIPTION, audioInputKind } from '@nitro/contracts';
-import { flattenValidationErrors } from '../common/validation.pipe';
+import { flattenValidationErrors } from '@nitro/service-kit';
 
 export interface VoiceUpload<F> {
   fields: F;

@@ -117,32 +117,12 @@ export class VoiceService {
   }
 
   /**
-   * A voice command as a job: keep-alive packets dropped, and if the subscriber leaves before the
-   * end (client gone), the job id is published so the voice replica kills its engine processes.
+   * A voice command as a job, keep-alive packets dropped. If the subscriber leaves before the end
+   * (client gone), the transport's cancellation unsubscribes the handler on the voice replica,
+   * which kills its engine processes.
    */
   private job(pattern: string, cmd: Record<string, unknown>): Observable<VoiceWireEvent> {
-    const job_id = randomUUID();
-    return new Observable<VoiceWireEvent>((out) => {
-      let finished = false;
-      const sub = this.voice
-        .send<VoiceWireEvent>(pattern, { ...cmd, job_id })
-        .pipe(filter((e) => e.type !== 'progress'))
-        .subscribe({
-          next: (e) => out.next(e),
-          error: (err) => {
-            finished = true;
-            out.error(err);
-          },
-          complete: () => {
-            finished = true;
-            out.complete();
-          },
-        });
-      return () => {
-        sub.unsubscribe();
-        if (!finished) void this.blobs.cancel(job_id).catch(() => undefined);
-      };
-    });
+    return this.voice.send<VoiceWireEvent>(pattern, { ...cmd, job_id: randomUUID() }).pipe(filter((e) => e.type !== 'progress'));
   }
 
   private only<K extends VoiceWireEvent['type']>(events: VoiceWireEvent[], type: K): Wire<K> {

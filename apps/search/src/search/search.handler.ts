@@ -1,15 +1,11 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { SEARCH_PATTERNS } from '@nitro/contracts';
-import { AllRpcExceptionsFilter } from '@nitro/service-kit';
 import { VideoSearchService } from './video-search.service';
 import { WebSearchService } from './web-search.service';
 
 /** search.* message handlers: each delegates to its service in one line. */
 @Controller()
-// The global RPC filter is registered after the transport listeners exist: without this, a
-// ServiceError (400, 503) would reach the caller as a bare 500.
-@UseFilters(new AllRpcExceptionsFilter('search'))
 export class SearchHandler {
   constructor(
     private readonly web: WebSearchService,

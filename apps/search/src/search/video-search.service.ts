@@ -1,8 +1,8 @@
+import { validateDto } from '@nitro/service-kit';
 import { Inject, Injectable } from '@nestjs/common';
 import { VideoSearchRequestDto, type VideoSearchResponseDto } from '@nitro/contracts';
 import type { VideoHit } from '../providers/web-search-provider.interface';
 import { ResultLookup, toSearchQuery } from './result-lookup';
-import { validateCommand } from './validate-command';
 import { ranked } from './web-search.service';
 
 export const VIDEO_LOOKUP = Symbol('VIDEO_LOOKUP');
@@ -14,7 +14,7 @@ export class VideoSearchService {
 
   async search(data: unknown): Promise<VideoSearchResponseDto> {
     const started = Date.now();
-    const req = await validateCommand(VideoSearchRequestDto, data);
+    const req = validateDto(VideoSearchRequestDto, data, 'the search command');
     const found = await this.lookup.find(toSearchQuery(req), req.options?.provider);
     return {
       query: req.query,

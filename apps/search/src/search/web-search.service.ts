@@ -1,3 +1,4 @@
+import { validateDto } from '@nitro/service-kit';
 import { Inject, Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { SearchRequestDto, type SearchResponseDto, type SearchResultDto, type SearchStreamEvent, type SummaryErrorDto } from '@nitro/contracts';
@@ -5,7 +6,6 @@ import { SearchEnv } from '@nitro/config';
 import type { WebHit } from '../providers/web-search-provider.interface';
 import { SummaryService, type SummaryRequest } from '../summary/summary.service';
 import { ResultLookup, toSearchQuery, type LookupResult } from './result-lookup';
-import { validateCommand } from './validate-command';
 
 export const WEB_LOOKUP = Symbol('WEB_LOOKUP');
 
@@ -20,7 +20,7 @@ export class WebSearchService {
 
   async search(data: unknown): Promise<SearchResponseDto> {
     const started = Date.now();
-    const req = await validateCommand(SearchRequestDto, data);
+    const req = validateDto(SearchRequestDto, data, 'the search command');
     const found = await this.lookup.find(toSearchQuery(req), req.options?.provider);
     const response: SearchResponseDto = { ...this.header(req, found), results: ranked(found.hits), summary: null, timestamp: new Date().toISOString(), took_ms: 0 };
     const summaryReq = this.summaryRequest(req, response.results);
@@ -41,7 +41,7 @@ export class WebSearchService {
       const abort = new AbortController();
       const started = Date.now();
       (async () => {
-        const req = await validateCommand(SearchRequestDto, data);
+        const req = validateDto(SearchRequestDto, data, 'the search command');
         const found = await this.lookup.find(toSearchQuery(req), req.options?.provider);
         const results = ranked(found.hits);
         subscriber.next({ type: 'results', ...this.header(req, found), results });

@@ -1,3 +1,4 @@
+import { AiRouterClient } from '@nitro/transport';
 import type { ClientProxy } from '@nestjs/microservices';
 import { of } from 'rxjs';
 import { CHAT_PATTERNS, type ChatCommand, type ChatStreamEvent, type SearchResultDto } from '@nitro/contracts';
@@ -27,7 +28,7 @@ const env = loadConfig(SearchEnv, { SUMMARY_MAX_SOURCES: '2', FETCH_MAX_PAGES: '
 describe('SummaryService', () => {
   it('asks ai-router for an ephemeral answer over the top numbered sources, and keeps valid citations', async () => {
     const { client, sent } = aiRouter('Streams are logs [1]. Groups [2, 3]. Wrong [9].', []);
-    const summary = await new SummaryService(env, client, pages).summarize({ userId: 'alice', query: 'streams?', results, fetchPages: true });
+    const summary = await new SummaryService(env, new AiRouterClient(client), pages).summarize({ userId: 'alice', query: 'streams?', results, fetchPages: true });
     expect(summary).toEqual({
       text: 'Streams are logs [1]. Groups [2]. Wrong.',
       citations: [
@@ -50,7 +51,7 @@ describe('SummaryService', () => {
   it('streams cleaned tokens and ends with the appended sources when the model cites nothing', async () => {
     const { client } = aiRouter('', ['Once upon', ' a time [', '7] there', ' was a dog.']);
     const tokens: string[] = [];
-    const summary = await new SummaryService(env, client, pages).stream({ userId: 'alice', query: 'q', results, fetchPages: false }, (t) => tokens.push(t));
+    const summary = await new SummaryService(env, new AiRouterClient(client), pages).stream({ userId: 'alice', query: 'q', results, fetchPages: false }, (t) => tokens.push(t));
     expect(tokens.join('')).toBe(summary.text);
     expect(summary.text).toBe('Once upon a time there was a dog.\n\nSources:\n[1] Title 1 (https://s1.example/)\n[2] Title 2 (https://s2.example/)');
     expect(summary.citations_added).toBe(true);

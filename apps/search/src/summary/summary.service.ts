@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
-import { firstValueFrom, Observable } from 'rxjs';
-import { AI_ROUTER_CLIENT, CHAT_PATTERNS, ChatCommand, ChatResponseDto, ChatStreamEvent, SearchResultDto, SearchSummaryDto } from '@nitro/contracts';
+import { Injectable } from '@nestjs/common';
+import { AiRouterClient } from '@nitro/transport';
+import { Observable } from 'rxjs';
+import { ChatCommand, ChatStreamEvent, SearchResultDto, SearchSummaryDto } from '@nitro/contracts';
 import { SearchEnv } from '@nitro/config';
 import { getLogger } from '@nitro/observability';
 import { searchMetrics } from '../search/search.metrics';
@@ -25,13 +25,13 @@ export interface SummaryRequest {
 export class SummaryService {
   constructor(
     private readonly env: SearchEnv,
-    @Inject(AI_ROUTER_CLIENT) private readonly aiRouter: ClientProxy,
+    private readonly aiRouter: AiRouterClient,
     private readonly pages: PageFetcher,
   ) {}
 
   async summarize(req: SummaryRequest, signal?: AbortSignal): Promise<SearchSummaryDto> {
     const { command, used, pagesFetched } = await this.prepare(req, signal);
-    const answer = await firstValueFrom(this.aiRouter.send<ChatResponseDto>(CHAT_PATTERNS.send, command));
+    const answer = await this.aiRouter.send(command);
     const final = finalizeCitations(answer.response ?? '', used);
     searchMetrics.summaries.inc({ outcome: final.added ? 'sources_appended' : 'ok' });
     return { text: final.text, citations: final.citations, citations_added: final.added, ai_model: answer.ai_model, ai_source: answer.ai_source, pages_fetched: pagesFetched };
@@ -47,7 +47,7 @@ export class SummaryService {
       text += piece;
       onToken(piece);
     };
-    const meta = await consume(this.aiRouter.send<ChatStreamEvent>(CHAT_PATTERNS.stream, command), (t) => emit(filter.push(t)), signal);
+    const meta = await consume(this.aiRouter.stream(command), (t) => emit(filter.push(t)), signal);
     emit(filter.flush());
     const final = finalizeCitations(text, used);
     emit(final.appended);

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { from, map } from 'rxjs';
-import { VOICE_PATTERNS, type TranscribeCommand } from '@nitro/contracts';
+import { VOICE_PATTERNS, TranscribeCommand } from '@nitro/contracts';
 import { VoiceJobs } from '../jobs/voice-jobs.service';
 import { SttService } from './stt.service';
 
@@ -14,7 +14,7 @@ export class SttHandler {
 
   /** Streams `progress` while working, then one `transcription`. */
   @MessagePattern(VOICE_PATTERNS.transcribe)
-  transcribe(@Payload() cmd: TranscribeCommand) {
-    return this.jobs.stream(cmd, (signal) => from(this.stt.transcribeUpload(cmd.audio, cmd.language, signal)).pipe(map((result) => ({ type: 'transcription' as const, result }))));
+  transcribe(@Payload() payload: unknown) {
+    return this.jobs.stream(TranscribeCommand, payload, (cmd, signal) => from(this.stt.transcribeUpload(cmd.audio, cmd.language, signal)).pipe(map((result) => ({ type: 'transcription' as const, result }))));
   }
 }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { from, map } from 'rxjs';
-import { VOICE_PATTERNS, type SpeakCommand } from '@nitro/contracts';
+import { VOICE_PATTERNS, SpeakCommand } from '@nitro/contracts';
 import { VoiceJobs } from '../jobs/voice-jobs.service';
 import { TtsService } from './tts.service';
 import { VoiceCatalog } from './voice-catalog.service';
@@ -16,8 +16,8 @@ export class TtsHandler {
 
   /** Streams `progress` while working, then one `speech` naming the blob that holds the audio. */
   @MessagePattern(VOICE_PATTERNS.speak)
-  speak(@Payload() cmd: SpeakCommand) {
-    return this.jobs.stream(cmd, (signal) => from(this.tts.speak(cmd, signal)).pipe(map((ref) => ({ type: 'speech' as const, ...ref }))));
+  speak(@Payload() payload: unknown) {
+    return this.jobs.stream(SpeakCommand, payload, (cmd, signal) => from(this.tts.speak(cmd, signal)).pipe(map((ref) => ({ type: 'speech' as const, ...ref }))));
   }
 
   @MessagePattern(VOICE_PATTERNS.voices)

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { VOICE_PATTERNS, type VoiceChatCommand } from '@nitro/contracts';
+import { VOICE_PATTERNS, VoiceChatCommand } from '@nitro/contracts';
 import { VoiceJobs } from '../jobs/voice-jobs.service';
 import { VoiceChatService } from './voice-chat.service';
 
@@ -12,7 +12,7 @@ export class VoiceChatHandler {
   ) {}
 
   @MessagePattern(VOICE_PATTERNS.chat)
-  chat(@Payload() cmd: VoiceChatCommand) {
-    return this.jobs.stream(cmd, (signal) => this.voiceChat.chat(cmd, signal));
+  chat(@Payload() payload: unknown) {
+    return this.jobs.stream(VoiceChatCommand, payload, (cmd, signal) => this.voiceChat.chat(cmd, signal));
   }
 }

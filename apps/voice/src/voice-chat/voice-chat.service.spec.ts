@@ -1,3 +1,4 @@
+import { AiRouterClient } from '@nitro/transport';
 import type { ClientProxy } from '@nestjs/microservices';
 import { lastValueFrom, Observable, of, toArray } from 'rxjs';
 import type { ChatCommand, ChatStreamEvent, TranscriptionDto, VoiceChatCommand, VoiceWireEvent } from '@nitro/contracts';
@@ -29,7 +30,7 @@ function setup(answer: ChatStreamEvent[] | Observable<ChatStreamEvent>, transcri
       return Array.isArray(answer) ? of(...answer) : answer;
     },
   } as unknown as ClientProxy;
-  return { service: new VoiceChatService(stt, tts, aiRouter), asked, spoken, tts };
+  return { service: new VoiceChatService(stt, tts, new AiRouterClient(aiRouter)), asked, spoken, tts };
 }
 
 const chatAnswer = (): ChatStreamEvent[] => [

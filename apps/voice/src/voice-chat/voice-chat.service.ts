@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
+import { Injectable } from '@nestjs/common';
 import { Observable, Subscription } from 'rxjs';
-import { AI_ROUTER_CLIENT, CHAT_PATTERNS, ERROR_CODES, isRpcErrorPayload, type ChatCommand, type ChatStreamEvent, type VoiceChatCommand, type VoiceWireEvent } from '@nitro/contracts';
+import { ERROR_CODES, isRpcErrorPayload, type ChatCommand, type ChatStreamEvent, type VoiceChatCommand, type VoiceWireEvent } from '@nitro/contracts';
 import { ServiceError } from '@nitro/service-kit';
+import { AiRouterClient } from '@nitro/transport';
 import { SttService } from '../stt/stt.service';
 import { TtsService } from '../tts/tts.service';
 import { SentenceSplitter } from './sentence-splitter';
@@ -21,7 +21,7 @@ export class VoiceChatService {
   constructor(
     private readonly stt: SttService,
     private readonly tts: TtsService,
-    @Inject(AI_ROUTER_CLIENT) private readonly aiRouter: ClientProxy,
+    private readonly aiRouter: AiRouterClient,
   ) {}
 
   chat(cmd: VoiceChatCommand, signal: AbortSignal): Observable<VoiceWireEvent> {
@@ -84,7 +84,7 @@ export class VoiceChatService {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       const settle = () => signal.removeEventListener('abort', onAbort);
-      sub = this.aiRouter.send<ChatStreamEvent>(CHAT_PATTERNS.stream, cmd).subscribe({
+      sub = this.aiRouter.stream(cmd).subscribe({
         next: (e) => {
           if (e.type === 'done' || e.type === 'error') final = e;
           else if (e.type !== 'start') onEvent(e); // the gateway announces the stream itself

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested, IsBoolean } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import { TURN_STATUSES, type TurnStatus } from './chat-stream.dto';
 
@@ -129,13 +129,6 @@ export class ChatSessionDto {
   title?: string;
 }
 
-/** Wire messages between gateway and ai-router (already validated at the edge). */
-export interface ChatHistoryQuery {
-  user_id: string;
-  session_id?: string;
-  limit?: number;
-}
-
 /**
  * One Server-Sent Event of a streamed answer. Tracked streams (those with a `stream_id`) number their
  * events: `id` is the SSE `id:` line and the `Last-Event-ID` to resume after. `start` comes first;
@@ -161,19 +154,69 @@ export type ChatStreamEvent = { id?: number } & (
 );
 
 /**
- * What ai-router receives for chat.send / chat.stream. Other services (search summaries, agents,
- * voice) send the same shape; `ephemeral` answers without reading or writing conversation memory.
+ * What ai-router receives for chat.send / chat.stream, validated there with validateDto (the
+ * gateway validates its own body first). Other services (search summaries, agents, voice) send the
+ * same shape; `ephemeral` answers without reading or writing conversation memory.
  */
-export interface ChatCommand {
-  message: string;
-  user_id: string;
+export class ChatCommand {
+  @IsString({ message: 'message must be a non-empty string' })
+  @Matches(/\S/, { message: 'message must be a non-empty string' })
+  @MaxLength(MAX_MESSAGE_CHARS)
+  message!: string;
+
+  @IsString()
+  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
+  user_id!: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })
   session_id?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChatOptionsDto)
   options?: ChatOptionsDto;
+
+  @IsOptional()
+  @IsBoolean()
   ephemeral?: boolean;
+
   /**
    * Set by the gateway for tracked streams (a UUID it has registered in `chatStreamKeys(id).meta`):
    * ai-router then logs events for replay, obeys stop and the reader grace period, and claims the
    * turn so a reclaimed request never generates it twice.
    */
+  @IsOptional()
+  @IsUUID('all', { message: 'stream_id must be a UUID' })
   stream_id?: string;
+}
+
+/** chat.history / chat.clear / chat.sessions: a user, optionally one of their conversations. */
+export class ChatHistoryQuery {
+  @IsString()
+  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
+  user_id!: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })
+  session_id?: string;
+
+  @IsOptional()
+  @IsInt({ message: 'limit must be an integer from 1 to 1000' })
+  @Min(1, { message: 'limit must be an integer from 1 to 1000' })
+  @Max(1000, { message: 'limit must be an integer from 1 to 1000' })
+  limit?: number;
+}
+
+/** chat.session.delete: one conversation of a user. */
+export class ChatSessionRef {
+  @IsString()
+  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
+  user_id!: string;
+
+  @IsString()
+  @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })
+  session_id!: string;
 }

@@ -13,9 +13,3 @@ export const VOICE_PATTERNS = {
  */
 export const voiceBlobKey = (id: string): string => `nitro:voice:blob:${id}`;
 export const VOICE_BLOB_TTL_MS = 10 * 60_000;
-
-/**
- * Pub/sub channel on which the gateway publishes a job id when its client went away. Every voice
- * replica listens; the one running the job aborts it and kills its engine processes.
- */
-export const VOICE_CANCEL_CHANNEL = 'nitro:voice:cancel';

@@ -1,46 +1,97 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { ChatStreamEvent } from '../chat/chat.dto';
-import type { AudioOutputFormat } from './voice-formats';
-import type { TranscriptionDto } from './voice.dto';
+import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
+import { AUDIO_OUTPUT_FORMATS, type AudioOutputFormat } from './voice-formats';
+import { LANGUAGE_PATTERN, VOICE_NAME_PATTERN, type TranscriptionDto } from './voice.dto';
+
+const BLOB_ID = /^[A-Za-z0-9_-]{8,128}$/;
 
 /** An uploaded file as the gateway hands it over: the bytes sit in `voiceBlobKey(blob_id)`. */
-export interface AudioUploadRef {
-  blob_id: string;
+export class AudioUploadRef {
+  @IsString()
+  @Matches(BLOB_ID, { message: 'audio.blob_id must be a blob id' })
+  blob_id!: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   filename?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
   mimetype?: string;
-  bytes: number;
+  @IsInt()
+  @Min(0)
+  bytes!: number;
 }
 
 /**
- * Every voice command carries a job id: the gateway publishes it on VOICE_CANCEL_CHANNEL when its
- * client goes away, so the replica running the job kills its engine processes.
+ * Every voice command carries a job id: the replica keeps its running jobs by it, so a shutdown
+ * aborts them (the caller leaving is the transport's cancellation: the handler is unsubscribed).
+ * These classes are the wire and its validation (validateDto in each handler).
  */
-export interface VoiceJob {
-  job_id: string;
+export class VoiceJob {
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{8,64}$/, { message: 'job_id must be 8-64 characters: letters, digits, "-" or "_"' })
+  job_id!: string;
 }
 
-export interface TranscribeCommand extends VoiceJob {
-  audio: AudioUploadRef;
+export class TranscribeCommand extends VoiceJob {
+  @IsObject({ message: 'audio must be an object with blob_id and bytes' })
+  @ValidateNested()
+  @Type(() => AudioUploadRef)
+  audio!: AudioUploadRef;
+  @IsOptional()
+  @Matches(LANGUAGE_PATTERN, { message: 'language must be a BCP-47 code such as en-US' })
   language?: string;
 }
 
-export interface SpeakCommand extends VoiceJob {
-  text: string;
+export class SpeakCommand extends VoiceJob {
+  @IsString()
+  text!: string;
+  @IsOptional()
+  @Matches(VOICE_NAME_PATTERN, { message: 'voice must be a voice name such as kal16, espeak:de or en-US' })
   voice?: string;
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'rate must be a number from 0.5 to 2' })
+  @Min(0.5, { message: 'rate must be a number from 0.5 to 2' })
+  @Max(2, { message: 'rate must be a number from 0.5 to 2' })
   rate?: number;
+  @IsOptional()
+  @IsIn(AUDIO_OUTPUT_FORMATS as unknown as string[], { message: `format must be one of: ${AUDIO_OUTPUT_FORMATS.join(', ')}` })
   format?: AudioOutputFormat;
 }
 
-export interface VoiceChatCommand extends VoiceJob {
-  audio: AudioUploadRef;
-  user_id: string;
+export class VoiceChatCommand extends VoiceJob {
+  @IsObject({ message: 'audio must be an object with blob_id and bytes' })
+  @ValidateNested()
+  @Type(() => AudioUploadRef)
+  audio!: AudioUploadRef;
+  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
+  user_id!: string;
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })
   session_id?: string;
+  @IsOptional()
+  @Matches(LANGUAGE_PATTERN, { message: 'language must be a BCP-47 code such as en-US' })
   language?: string;
+  @IsOptional()
+  @Matches(VOICE_NAME_PATTERN, { message: 'voice must be a voice name such as kal16, espeak:de or en-US' })
   voice?: string;
+  @IsOptional()
+  @IsIn(AUDIO_OUTPUT_FORMATS as unknown as string[], { message: `format must be one of: ${AUDIO_OUTPUT_FORMATS.join(', ')}` })
   format?: AudioOutputFormat;
+  @IsOptional()
+  @IsInt({ message: 'max_tokens must be a whole number from 1 to 8192' })
+  @Min(1, { message: 'max_tokens must be a whole number from 1 to 8192' })
+  @Max(8192, { message: 'max_tokens must be a whole number from 1 to 8192' })
   max_tokens?: number;
   /** true: one `audio` event per sentence as it is ready; false: one `speech` event with the whole answer. */
-  stream: boolean;
+  @IsBoolean()
+  stream!: boolean;
   /** The gateway's tracked stream for this turn (POST /chat/streams/{stream_id}/stop stops it); passed on to ai-router. */
+  @IsOptional()
+  @IsUUID('all', { message: 'stream_id must be a UUID' })
   stream_id?: string;
 }
 

@@ -1,0 +1,32 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { ServiceError } from './service-error';
+
+/**
+ * Flattens nested class-validator errors into messages that start with the field's path:
+ * "options.temperature must not be greater than 2". The gateway's body pipe and every RPC
+ * payload check use this one function, so a field is named the same way everywhere.
+ */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((e) => {
+    const path = parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? `${path}${m.slice(e.property.length)}` : `${path}: ${m}`));
+    return [...own, ...flattenValidationErrors(e.children ?? [], path)];
+  });
+}
+
+/**
+ * The one validation path for RPC payloads: the gateway validates at the edge, but services call
+ * each other over the transport too, so every handler checks its command against the contract's
+ * class-validator DTO again (whitelist, unknown fields refused).
+ * @returns the payload as an instance of `cls`
+ * @throws ServiceError 400 VALIDATION_FAILED whose message names every bad field; `what` names the
+ *   command when the payload is not a JSON object at all.
+ */
+export function validateDto<T extends object>(cls: new () => T, payload: unknown, what = 'the command'): T {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new ServiceError(400, 'VALIDATION_FAILED', `${what} must be a JSON object`);
+  const instance = plainToInstance(cls, payload);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, validationError: { target: false, value: false } });
+  if (errors.length) throw new ServiceError(400, 'VALIDATION_FAILED', flattenValidationErrors(errors).join('; '));
+  return instance;
+}

@@ -1,0 +1,64 @@
+import type { Provider } from '@nestjs/common';
+import type { ClientProxy } from '@nestjs/microservices';
+import { firstValueFrom, type Observable } from 'rxjs';
+import {
+  AI_ROUTER_CLIENT,
+  CHAT_PATTERNS,
+  SERVICES,
+  type ChatCommand,
+  type ChatHistoryDto,
+  type ChatHistoryQuery,
+  type ChatResponseDto,
+  type ChatSessionDto,
+  type ChatSessionRef,
+  type ChatStreamEvent,
+} from '@nitro/contracts';
+import { createTransportClientProvider, type ClientSettingsSource } from '../transport.module';
+
+/**
+ * ai-router over the transport, typed: the one way the gateway and the services that chat (search
+ * summaries, agents, voice) call it. Errors arrive as ai-router's RpcErrorPayload (`status`,
+ * `code`, `message`) or as a TransportError (timeout 504, unavailable 503, replica lost 502).
+ * Message shapes: libs/contracts/src/chat.
+ */
+export class AiRouterClient {
+  constructor(private readonly client: ClientProxy) {}
+
+  /** One whole answer (chat.send); written to the conversation unless `ephemeral`. */
+  send(cmd: ChatCommand): Promise<ChatResponseDto> {
+    return firstValueFrom(this.client.send<ChatResponseDto>(CHAT_PATTERNS.send, cmd));
+  }
+
+  /** The answer as events (chat.stream); unsubscribing cancels it (or detaches, for a tracked stream). */
+  stream(cmd: ChatCommand): Observable<ChatStreamEvent> {
+    return this.client.send<ChatStreamEvent>(CHAT_PATTERNS.stream, cmd);
+  }
+
+  history(q: ChatHistoryQuery): Promise<ChatHistoryDto> {
+    return firstValueFrom(this.client.send<ChatHistoryDto>(CHAT_PATTERNS.history, q));
+  }
+
+  clear(q: ChatHistoryQuery): Promise<{ cleared: number }> {
+    return firstValueFrom(this.client.send<{ cleared: number }>(CHAT_PATTERNS.clear, q));
+  }
+
+  sessions(q: Pick<ChatHistoryQuery, 'user_id'>): Promise<ChatSessionDto[]> {
+    return firstValueFrom(this.client.send<ChatSessionDto[]>(CHAT_PATTERNS.sessions, q));
+  }
+
+  deleteSession(ref: ChatSessionRef): Promise<{ cleared: number }> {
+    return firstValueFrom(this.client.send<{ cleared: number }>(CHAT_PATTERNS.deleteSession, ref));
+  }
+
+  stats(): Promise<{ sessions_active: number; total_messages: number }> {
+    return firstValueFrom(this.client.send(CHAT_PATTERNS.stats, {}));
+  }
+}
+
+/** The transport client for ai-router (token AI_ROUTER_CLIENT) and its typed wrapper (token AiRouterClient). */
+export function aiRouterClientProviders(settings: ClientSettingsSource): Provider[] {
+  return [
+    createTransportClientProvider(AI_ROUTER_CLIENT, SERVICES.aiRouter, settings),
+    { provide: AiRouterClient, inject: [AI_ROUTER_CLIENT], useFactory: (client: ClientProxy) => new AiRouterClient(client) },
+  ];
+}
