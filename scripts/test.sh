@@ -4,7 +4,8 @@
 source "$(dirname "$0")/lib.sh"
 ensure_node; ensure_pnpm; ensure_deps; ensure_system test; build
 cd "$ROOT"
-export LOCAL_MODEL_PATH="${LOCAL_MODEL_PATH:-$(cd "$ROOT/.." && pwd)/shared/models/stories260K.gguf}"
+# The committed test model (test/fixtures/models/README.md); set LOCAL_MODEL_PATH to test with another.
+export LOCAL_MODEL_PATH="${LOCAL_MODEL_PATH:-$ROOT/test/fixtures/models/stories260K.gguf}"
 rm -rf tmp/test-logs
 log "typecheck"; npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/web/tsconfig.json --noEmit
 log "lint"; bash scripts/lint.sh

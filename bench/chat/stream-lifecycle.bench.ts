@@ -6,7 +6,7 @@
  * - resume: a client drops the connection after `start` and reconnects with Last-Event-ID to the
  *   other gateway; time from the reconnect to the first replayed event.
  *
- *   pnpm build && LOCAL_MODEL_PATH=test/fixtures/models/stories260K.gguf node dist/bench/chat/stream-lifecycle.bench.js [rounds=50]
+ *   pnpm build && node dist/bench/chat/stream-lifecycle.bench.js [rounds=50]
  */
 import { join } from 'node:path';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
@@ -15,7 +15,7 @@ import { percentile } from '../support/wrk';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const rounds = Number(process.argv[2] ?? 50);
-const MODEL = process.env.LOCAL_MODEL_PATH ?? join(ROOT, '..', 'shared', 'models', 'stories260K.gguf');
+const MODEL = process.env.LOCAL_MODEL_PATH || join(ROOT, 'test', 'fixtures', 'models', 'stories260K.gguf');
 const BODY = { message: 'Once upon a time', user_id: 'local', options: { temperature: 0, max_tokens: 400 } };
 
 /** Reads an SSE response until `until` says stop (then drops the connection) or the stream ends. */

@@ -17,7 +17,7 @@ import { freePort, spawnService, startRedisServer, stopAllProcesses } from '@nit
 import { percentile, rssMb } from '../support/wrk';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const MODEL = process.env.LOCAL_MODEL_PATH ?? join(ROOT, '..', 'shared', 'models', 'stories260K.gguf');
+const MODEL = process.env.LOCAL_MODEL_PATH || join(ROOT, 'test', 'fixtures', 'models', 'stories260K.gguf');
 const rounds = Number(process.argv[2] ?? 5);
 const dir = mkdtempSync(join(tmpdir(), 'voice-bench-'));
 const FF = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y'];

@@ -6,7 +6,8 @@ import { freePort, RedisServerHandle, ServiceProcess, spawnService, startRedisSe
 /** The six apps, as built by `pnpm build` (swc) into dist/. */
 export type AppName = 'gateway' | 'ai-router' | 'media' | 'voice' | 'search' | 'agents';
 const ROOT = join(__dirname, '..', '..');
-export const MODEL_PATH = process.env.LOCAL_MODEL_PATH ?? join(ROOT, '..', 'shared', 'models', 'stories260K.gguf');
+/** The committed test model (test/fixtures/models/README.md); LOCAL_MODEL_PATH overrides it. */
+export const MODEL_PATH = process.env.LOCAL_MODEL_PATH || join(ROOT, 'test', 'fixtures', 'models', 'stories260K.gguf');
 /**
  * Every secret the harness configures or receives (JWT keys, passwords, tokens) is appended here,
  * one per line, so test/e2e/auth-log-secrets can prove none of them reached tmp/test-logs.

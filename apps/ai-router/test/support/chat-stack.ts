@@ -8,7 +8,8 @@ import { ConversationService } from '../../src/memory/conversation.service';
 import { ProviderRegistry } from '../../src/providers/provider-registry';
 import { RouterService } from '../../src/providers/router.service';
 
-export const MODEL_PATH = process.env.LOCAL_MODEL_PATH || `${__dirname}/../../../../../shared/models/stories260K.gguf`;
+/** The committed test model (test/fixtures/models/README.md); LOCAL_MODEL_PATH overrides it. */
+export const MODEL_PATH = process.env.LOCAL_MODEL_PATH || `${__dirname}/../../../../test/fixtures/models/stories260K.gguf`;
 
 export interface ChatStack {
   env: AiRouterEnv;
