@@ -30,7 +30,9 @@ export default [
               bannedExternalImports: ['ioredis', 'bullmq', '@aws-sdk/*', 'fastify', '@fastify/*', '@nestjs/microservices', 'node-llama-cpp']
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
+            // The gateway enqueues image jobs, follows them and streams the gallery itself (ADR 0003), so it
+            // may use the media data-access lib (libs/media-store); no other service may.
+            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:media', 'scope:shared'] },
             { sourceTag: 'scope:ai-router', onlyDependOnLibsWithTags: ['scope:ai-router', 'scope:shared'] },
             { sourceTag: 'scope:media', onlyDependOnLibsWithTags: ['scope:media', 'scope:shared'] },
             { sourceTag: 'scope:voice', onlyDependOnLibsWithTags: ['scope:voice', 'scope:shared'] },

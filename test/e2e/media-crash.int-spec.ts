@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MEDIA_QUEUE_PREFIX, MediaQueue } from '@nitro/contracts';
-import { galleryKeys, parseGalleryKey } from '@nitro/storage';
+import { galleryKeys, parseGalleryKey } from '@nitro/media-store';
 import { waitFor } from '@nitro/testing';
 import { galleryStoreFor, listKeys, LocalS3, startLocalS3 } from '../../apps/media/test/support/local-s3';
 import { Platform, readSse, startPlatform } from '../support/platform';

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { MEDIA_QUEUE_PREFIX, MediaQueue } from '@nitro/contracts';
-import { galleryKeys, galleryRedisKeys } from '@nitro/storage';
+import { galleryKeys, galleryRedisKeys } from '@nitro/media-store';
 import { renderProcedural } from '../../apps/media/src/providers/procedural.image-provider';
 import { listKeys, LocalS3, readAll, startLocalS3, galleryStoreFor } from '../../apps/media/test/support/local-s3';
 import { Platform, readSse, startPlatform, TestUser } from '../support/platform';

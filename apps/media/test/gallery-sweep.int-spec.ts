@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { loadConfig, MediaEnv } from '@nitro/config';
 import type { GalleryRecord } from '@nitro/contracts';
-import { galleryKeys, galleryRedisKeys, GalleryStore } from '@nitro/storage';
+import { galleryKeys, galleryRedisKeys, GalleryStore } from '@nitro/media-store';
 import { RedisServerHandle, startRedisServer } from '@nitro/testing';
 import { GallerySweepService } from '../src/gallery/gallery-sweep.service';
 import { picture } from './support/fake-vendor';

@@ -2,8 +2,26 @@ import { EventEmitter } from 'node:events';
 import { firstValueFrom, toArray } from 'rxjs';
 import type { QueueEvents } from 'bullmq';
 import type { ImageJobEvent, ImageJobProgress, ImageJobResult } from '@nitro/contracts';
-import { JobEventsService } from './job-events.service';
-import type { ImageQueue } from './media-queue.provider';
+import { ImageJobFollower } from './image-job-follower';
+import type { ImageJobPresenter } from './image-job-state';
+import type { ImageQueue } from './image-queue';
+
+/** The gateway's URLs, as its presenter builds them (apps/gateway/src/media/image-urls.ts). */
+const present: ImageJobPresenter = {
+  eventsUrl: (id) => `/images/jobs/${id}/events`,
+  result: (id, prompt, r, finishedOn) => ({
+    job_id: id,
+    image_url: `/gallery/download/${r.images[0].filename}`,
+    thumbnail_url: `/gallery/download/${r.images[0].filename}?variant=thumbnail`,
+    filename: r.images[0].filename,
+    images: [],
+    ai_model: r.ai_model,
+    ai_source: r.ai_source,
+    prompt,
+    seed: r.seed,
+    timestamp: new Date(finishedOn ?? 0).toISOString(),
+  }),
+};
 
 /** A job as BullMQ's getJob returns it, with a state the test moves along. */
 class FakeJob {
@@ -28,11 +46,11 @@ const RESULT: ImageJobResult = {
   seed: 1,
 };
 
-describe('JobEventsService (ordered replay + live events)', () => {
+describe('ImageJobFollower (ordered replay + live events)', () => {
   let events: EventEmitter;
   let job: FakeJob;
   let slowRead: (() => void) | undefined;
-  let svc: JobEventsService;
+  let svc: ImageJobFollower;
 
   beforeEach(() => {
     events = new EventEmitter();
@@ -44,7 +62,7 @@ describe('JobEventsService (ordered replay + live events)', () => {
         return id === job.id ? job : undefined;
       },
     };
-    svc = new JobEventsService(events as unknown as QueueEvents, queue as unknown as ImageQueue);
+    svc = new ImageJobFollower(events as unknown as QueueEvents, queue as unknown as ImageQueue, present);
     svc.onModuleInit();
   });
 

@@ -1,10 +1,9 @@
 import { HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException, StreamableFile } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { GalleryDeletedDto, GalleryPageDto, GalleryRecord } from '@nitro/contracts';
-import { GalleryStore, GalleryVariant } from '@nitro/storage';
+import { GALLERY_STORE, GalleryStore, GalleryVariant } from '@nitro/media-store';
 import { AuthUser, assertCanAccess } from '../auth/auth-user';
 import { toGalleryItem } from './image-urls';
-import { GALLERY_STORE } from './media-queue.provider';
 
 /**
  * The gallery at the edge: listing from the Redis index, downloads streamed from S3 straight to

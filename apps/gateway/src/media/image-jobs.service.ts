@@ -10,10 +10,8 @@ import {
 } from '@nitro/contracts';
 import { AuthUser, assertCanAccess } from '../auth/auth-user';
 import { call } from '../services/service-call';
-import { imageUrls } from './image-urls';
-import { JobEventsService } from './job-events.service';
-import { ImageJob, snapshotOf } from './job-snapshot';
-import { IMAGE_QUEUE, ImageQueue } from './media-queue.provider';
+import { IMAGE_QUEUE, ImageJobFollower, snapshotOf, type ImageJob, type ImageQueue } from '@nitro/media-store';
+import { imageJobPresenter, imageUrls } from './image-urls';
 
 /** Redis calls on the request path fail fast instead of holding the client while Redis is away. */
 const REDIS_DEADLINE_MS = 5_000;
@@ -28,7 +26,7 @@ export class ImageJobsService {
   constructor(
     @Inject(IMAGE_QUEUE) private readonly queue: ImageQueue,
     @Inject(MEDIA_CLIENT) private readonly media: ClientProxy,
-    private readonly events: JobEventsService,
+    private readonly events: ImageJobFollower,
     private readonly env: GatewayEnv,
   ) {}
 
@@ -62,7 +60,7 @@ export class ImageJobsService {
   }
 
   async status(jobId: string, user: AuthUser): Promise<ImageJobStatusDto> {
-    const { seq: _seq, ...status } = await snapshotOf(await this.owned(jobId, user));
+    const { seq: _seq, ...status } = await snapshotOf(await this.owned(jobId, user), imageJobPresenter);
     return status;
   }
 

@@ -1,4 +1,5 @@
 import type { GalleryItemDto, GalleryRecord, GenerateImageResultDto, ImageJobResult } from '@nitro/contracts';
+import type { ImageJobPresenter } from '@nitro/media-store';
 
 /** URLs the gateway hands out; relative, so they work behind any host name or load balancer. */
 export const imageUrls = {
@@ -44,3 +45,6 @@ export function toResult(jobId: string, prompt: string, result: ImageJobResult, 
     ...(result.fallbacks?.length ? { fallbacks: result.fallbacks } : {}),
   };
 }
+
+/** How job states read by @nitro/media-store become answers with this gateway's URLs. */
+export const imageJobPresenter: ImageJobPresenter = { eventsUrl: imageUrls.events, result: toResult };

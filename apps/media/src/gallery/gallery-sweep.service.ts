@@ -4,9 +4,8 @@ import { MediaEnv } from '@nitro/config';
 import type { GalleryRecord } from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
 import { REDIS_CLIENT } from '@nitro/service-kit';
-import { galleryKeys, galleryRedisKeys, GalleryStore, jobIdOf, parseGalleryKey } from '@nitro/storage';
+import { GALLERY_STORE, galleryKeys, galleryRedisKeys, GalleryStore, jobIdOf, parseGalleryKey } from '@nitro/media-store';
 import { imageMetrics } from '../media.metrics';
-import { GALLERY_STORE } from './gallery-store.provider';
 
 export interface SweepReport {
   reindexed: number;

@@ -2,9 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import sharp from 'sharp';
 import { MediaEnv } from '@nitro/config';
 import { IMAGE_LIMITS, type GalleryRecord, type ImageJobData } from '@nitro/contracts';
-import { galleryFilename, GalleryStore } from '@nitro/storage';
+import { GALLERY_STORE, galleryFilename, GalleryStore } from '@nitro/media-store';
 import type { GenerationOutcome } from '../providers/image-generation.service';
-import { GALLERY_STORE } from './gallery-store.provider';
 
 /**
  * Stores a job's pictures: PNG, WebP thumbnail and metadata in S3, then the Redis index entry

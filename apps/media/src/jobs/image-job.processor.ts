@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { MediaEnv } from '@nitro/config';
 import type { ImageJobData, ImageJobProgress, ImageJobResult } from '@nitro/contracts';
+import { progressReporter } from '@nitro/media-store';
 import { getLogger } from '@nitro/observability';
 import { GalleryWriterService } from '../gallery/gallery-writer.service';
 import { ImageGenerationService } from '../providers/image-generation.service';
@@ -9,9 +10,6 @@ import { imageMetrics } from '../media.metrics';
 import { IMAGE_ERROR_CODES, ImageJobFailure } from './image-job.errors';
 
 type ImageJob = Job<ImageJobData, ImageJobResult>;
-
-/** Percent steps worth an event: each update is a Redis write and an event to every follower. */
-const PERCENT_STEP = 5;
 
 /**
  * One attempt of an image job: generate (with fallback), store, return the records. Progress
@@ -28,7 +26,7 @@ export class ImageJobProcessor {
   ) {}
 
   async process(job: ImageJob, signal: AbortSignal = new AbortController().signal): Promise<ImageJobResult> {
-    const progress = this.reporter(job);
+    const progress = progressReporter(job);
     try {
       await progress({ stage: 'generating', percent: 0 });
       const out = await this.generation.generate(job.data, signal, (provider, percent) => void progress({ stage: 'generating', percent, provider }).catch(() => undefined));
@@ -56,17 +54,6 @@ export class ImageJobProcessor {
     return new UnrecoverableError(failure.message);
   }
 
-  private reporter(job: ImageJob) {
-    let seq = job.attemptsStarted * 10_000;
-    let last: ImageJobProgress | undefined;
-    return async (p: ImageJobProgress): Promise<void> => {
-      const percent = p.percent === undefined ? undefined : Math.round(p.percent);
-      const same = last && last.stage === p.stage && last.provider === p.provider;
-      if (same && percent !== undefined && percent < 100 && percent - (last!.percent ?? 0) < PERCENT_STEP) return;
-      last = { ...p, percent };
-      await job.updateProgress({ ...p, ...(percent === undefined ? {} : { percent }), seq: ++seq } as ImageJobProgress);
-    };
-  }
 }
 
 /** Anything that is not a provider verdict (S3 or Redis down, a bug) is retried: storing may work next time. */

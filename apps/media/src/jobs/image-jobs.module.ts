@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { MediaEnv } from '@nitro/config';
+import { MediaStoreModule } from '@nitro/media-store';
+import { REDIS_CLIENT } from '@nitro/service-kit';
 import { GalleryWriterService } from '../gallery/gallery-writer.service';
 import { GallerySweepService, LIVE_JOB_CHECK } from '../gallery/gallery-sweep.service';
-import { galleryStoreProvider } from '../gallery/gallery-store.provider';
 import { ImageGenerationService } from '../providers/image-generation.service';
 import { ImageProviderRegistry } from '../providers/image-provider.registry';
 import { ProviderBackoffStore } from '../providers/provider-backoff.store';
@@ -11,9 +13,9 @@ import { MediaHandler } from './media.handler';
 
 /** Image jobs end to end: providers, the BullMQ worker, the gallery writer and its repair sweep. */
 @Module({
+  imports: [MediaStoreModule.register({ owner: 'media', env: MediaEnv, redis: REDIS_CLIENT })],
   controllers: [MediaHandler],
   providers: [
-    galleryStoreProvider,
     ProviderBackoffStore,
     ImageProviderRegistry,
     ImageGenerationService,

@@ -1,11 +1,10 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { MediaEnv } from '@nitro/config';
 import { IMAGE_JOB_BACKOFF, MEDIA_QUEUE_PREFIX, MediaQueue, type ImageJobData, type ImageJobResult } from '@nitro/contracts';
+import { createBullmqConnection, GALLERY_STORE, GalleryStore, IMAGE_QUEUE, type ImageQueue } from '@nitro/media-store';
 import { getLogger } from '@nitro/observability';
-import { GalleryStore } from '@nitro/storage';
-import { GALLERY_STORE } from '../gallery/gallery-store.provider';
 import { imageMetrics } from '../media.metrics';
 import { providerAwareBackoff } from './job-backoff.util';
 import { ImageJobProcessor } from './image-job.processor';
@@ -21,8 +20,7 @@ const BUCKET_RETRY_MS = 5_000;
  */
 @Injectable()
 export class ImageWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly connections: Redis[] = [];
-  private readonly queue: Queue<ImageJobData, ImageJobResult>;
+  private workerConnection?: Redis;
   private worker?: Worker<ImageJobData, ImageJobResult>;
   private stopped = false;
   private timers: NodeJS.Timeout[] = [];
@@ -31,17 +29,9 @@ export class ImageWorkerService implements OnApplicationBootstrap, OnApplication
     private readonly env: MediaEnv,
     private readonly processor: ImageJobProcessor,
     @Inject(GALLERY_STORE) private readonly store: GalleryStore,
-  ) {
-    this.queue = new Queue(MediaQueue.images, { connection: this.connection('queue'), prefix: MEDIA_QUEUE_PREFIX });
-  }
-
-  /** BullMQ needs maxRetriesPerRequest: null on connections that block (worker, events). */
-  private connection(role: string): Redis {
-    const redis = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: null, connectionName: `nitro:media:bullmq:${role}` });
-    redis.on('error', (err) => getLogger().debug({ err, role }, 'bullmq redis connection error'));
-    this.connections.push(redis);
-    return redis;
-  }
+    // The queue (and its connection) is @nitro/media-store's, closed by its MediaQueueLifecycle.
+    @Inject(IMAGE_QUEUE) private readonly queue: ImageQueue,
+  ) {}
 
   onApplicationBootstrap() {
     void this.startWhenBucketReady();
@@ -69,7 +59,7 @@ export class ImageWorkerService implements OnApplicationBootstrap, OnApplication
     }
     if (this.stopped) return;
     this.worker = new Worker<ImageJobData, ImageJobResult>(MediaQueue.images, (job, _token, signal) => this.processor.process(job, signal), {
-      connection: this.connection('worker'),
+      connection: (this.workerConnection = createBullmqConnection(this.env.REDIS_URL, 'media', 'worker')),
       prefix: MEDIA_QUEUE_PREFIX,
       // Stored on each job it takes (job.processedBy): who drew it, for logs and the crash test.
       name: `media-${process.pid}`,
@@ -94,9 +84,9 @@ export class ImageWorkerService implements OnApplicationBootstrap, OnApplication
   async onApplicationShutdown() {
     this.stopped = true;
     this.timers.forEach((t) => clearTimeout(t));
-    const closing = Promise.all([this.worker?.close(), this.queue.close()]);
+    const closing = Promise.resolve(this.worker?.close());
     const grace = new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
     await Promise.race([closing, grace]).catch(() => undefined);
-    await Promise.all(this.connections.map((c) => c.quit().catch(() => c.disconnect())));
+    await this.workerConnection?.quit().catch(() => this.workerConnection?.disconnect());
   }
 }

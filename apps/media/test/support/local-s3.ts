@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client, GalleryIndexRepository, GalleryObjectsRepository, GalleryStore } from '@nitro/storage';
+import { createS3Client, GalleryIndexRepository, GalleryObjectsRepository, GalleryStore } from '@nitro/media-store';
 import { freePort, spawnService, ServiceProcess } from '@nitro/testing';
 import type { Redis } from 'ioredis';
 
