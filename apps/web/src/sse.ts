@@ -1,3 +1,4 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { api, errorFrom } from './api';
 
 export interface SseEvent {
@@ -32,29 +33,21 @@ async function sseRequest(path: string, init: RequestInit & { json?: unknown }, 
   await readSseResponse(res, onEvent);
 }
 
-/** Parses the stream block by block; comment lines (keep-alives) and unknown fields are skipped. */
+/**
+ * Reads the stream with eventsource-parser (the WHATWG field rules: CRLF/CR line ends, a BOM,
+ * one optional space after the colon, multi-line data); comments (keep-alives) and unknown
+ * fields are skipped. Each event keeps its own `id:` (the chat tab resumes with Last-Event-ID).
+ */
 async function readSseResponse(res: Response, onEvent: Handler): Promise<void> {
   if (!res.ok || !res.body) throw await errorFrom(res);
+  const parser = createParser({
+    onEvent: (m: EventSourceMessage) => onEvent({ event: m.event ?? 'message', data: JSON.parse(m.data), id: m.id }),
+  });
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
-  let buf = '';
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
-    let idx: number;
-    while ((idx = buf.indexOf('\n\n')) >= 0) {
-      const block = buf.slice(0, idx);
-      buf = buf.slice(idx + 2);
-      let event = 'message';
-      let id: string | undefined;
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event:')) event = line.slice(6).trim();
-        else if (line.startsWith('data:')) data.push(line.slice(line[5] === ' ' ? 6 : 5));
-        else if (line.startsWith('id:')) id = line.slice(3).trim();
-      }
-      if (data.length) onEvent({ event, data: JSON.parse(data.join('\n')), id });
-    }
+    parser.feed(decoder.decode(value, { stream: true }));
   }
 }
