@@ -1,4 +1,6 @@
+import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
+import { ERROR_CODE } from '@nitro/contracts';
 
 const EXPOSED = 'RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, Retry-After, X-Request-Id';
 const METHODS = 'GET, POST, PUT, PATCH, DELETE';
@@ -15,32 +17,28 @@ export function parseOrigins(value: string): Set<string> {
 }
 
 /**
- * CORS by exact allow-list. Credentials are bearer tokens, never cookies, so no
- * Allow-Credentials. The PWA is same-origin and needs none of this; browsers send Origin on its
- * POSTs too, which is why a foreign origin's simple request is answered without CORS headers
- * (the browser hides the response) rather than refused.
+ * CORS by exact allow-list, with @fastify/cors (ADR 0007). Credentials are bearer tokens, never
+ * cookies, so no Allow-Credentials. The PWA is same-origin and needs none of this; browsers send
+ * Origin on its POSTs too, which is why a foreign origin's simple request is answered without CORS
+ * headers (the browser hides the response) rather than refused. A foreign origin's preflight is
+ * refused with a 403 naming CORS_ORIGINS (the plugin alone would let it fall through to a 404).
+ * The headers are set in onRequest, so SSE replies (which hijack) copy them like any other header.
  */
-export function registerCors(app: FastifyInstance, origins: Set<string>): void {
+export async function registerCors(app: FastifyInstance, origins: Set<string>): Promise<void> {
   app.addHook('onRequest', (req, reply, done) => {
     const origin = req.headers.origin;
-    if (typeof origin !== 'string' || !origin) return done();
-    reply.header('Vary', 'Origin');
-    const allowed = origins.has(origin);
     const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
-    if (allowed) {
-      reply.header('Access-Control-Allow-Origin', origin);
-      reply.header('Access-Control-Expose-Headers', EXPOSED);
-    }
-    if (!preflight) return done();
-    if (!allowed) {
-      reply.code(403).send({ statusCode: 403, error: 'CORS_ORIGIN_NOT_ALLOWED', message: `origin ${origin.slice(0, 200)} is not in CORS_ORIGINS` });
-      return;
-    }
-    reply
-      .header('Access-Control-Allow-Methods', METHODS)
-      .header('Access-Control-Allow-Headers', HEADERS)
-      .header('Access-Control-Max-Age', '600')
-      .code(204)
-      .send();
+    if (!preflight || typeof origin !== 'string' || !origin || origins.has(origin)) return done();
+    reply.header('Vary', 'Origin');
+    reply.code(403).send({ statusCode: 403, error: ERROR_CODE.CORS_ORIGIN_NOT_ALLOWED, message: `origin ${origin.slice(0, 200)} is not in CORS_ORIGINS` });
+  });
+  await app.register(cors, {
+    // true reflects the request's Origin; false adds no CORS header at all.
+    origin: (origin, cb) => cb(null, origin !== undefined && origins.has(origin)),
+    methods: METHODS,
+    allowedHeaders: HEADERS,
+    exposedHeaders: EXPOSED,
+    maxAge: 600,
+    credentials: false,
   });
 }

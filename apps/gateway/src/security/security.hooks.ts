@@ -42,7 +42,7 @@ export async function registerSecurity(app: FastifyInstance, env: GatewayEnv): P
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
   });
-  registerCors(app, parseOrigins(env.CORS_ORIGINS));
+  await registerCors(app, parseOrigins(env.CORS_ORIGINS));
   app.addHook('onRoute', (route) => {
     if (route.bodyLimit === undefined) route.bodyLimit = bodyLimitOf(env, route.url ?? route.path ?? '/');
   });
