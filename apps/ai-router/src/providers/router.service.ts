@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ERROR_CODES, ProviderName } from '@nitro/contracts';
+import { ERROR_CODES, ProviderName, type ProviderAttemptDto } from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
 import { ServiceError } from '@nitro/service-kit';
 import { AttemptSignal } from './attempt-signal.util';
@@ -15,10 +15,8 @@ export interface RouteOptions {
   signal?: AbortSignal;
 }
 
-export interface Fallback {
-  provider: string;
-  reason: string;
-}
+/** A provider skipped or failed before the one that answered: the wire's ProviderAttemptDto. */
+export type Fallback = ProviderAttemptDto;
 
 export interface Routed {
   provider: ProviderName;

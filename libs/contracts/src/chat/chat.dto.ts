@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
+import { ProviderAttemptDto } from '../common/provider-attempt.dto';
 import { TURN_STATUSES, type TurnStatus } from './chat-stream.dto';
 
 /** Default cap on one message; the gateway's config may lower it. */
@@ -83,8 +84,8 @@ export class ChatResponseDto {
   timestamp!: string;
   @ApiProperty({ example: 'default' })
   session_id!: string;
-  @ApiPropertyOptional({ description: 'Providers tried before this one, with the reason each was skipped.' })
-  fallbacks?: { provider: string; reason: string }[];
+  @ApiPropertyOptional({ type: [ProviderAttemptDto], description: 'Providers tried before this one, with the reason each was skipped.' })
+  fallbacks?: ProviderAttemptDto[];
   @ApiPropertyOptional({ description: 'Token counts where the provider reports them.' })
   usage?: { prompt_tokens?: number; completion_tokens?: number };
   @ApiPropertyOptional({ description: 'Why generation stopped: stop, length or error.' })
@@ -137,7 +138,7 @@ export class ChatSessionDto {
  */
 export type ChatStreamEvent = { id?: number } & (
   | { type: 'start'; stream_id: string; session_id: string }
-  | { type: 'meta'; session_id: string; ai_model: string; ai_source: string; fallbacks?: { provider: string; reason: string }[] }
+  | { type: 'meta'; session_id: string; ai_model: string; ai_source: string; fallbacks?: ProviderAttemptDto[] }
   | { type: 'token'; text: string }
   | {
       type: 'done';
