@@ -1,38 +1,36 @@
+import { CsvError, parse, type Options } from 'csv-parse/sync';
+
 const DELIMITERS = [',', ';', '\t', '|'];
 const MAX_ROWS = 200_000;
 const MAX_DISTINCT = 10_000;
 
-/** RFC 4180 rows: quoted fields may hold delimiters, doubled quotes and newlines. */
+/**
+ * RFC 4180 rows with csv-parse: quoted fields may hold delimiters, doubled quotes and newlines;
+ * LF, CRLF and CR all end a row (even mixed); ragged rows and stray quotes inside an unquoted field
+ * are kept as they are; blank lines are skipped. A file cut inside a quoted field (a sniffed head, a
+ * broken export) keeps the rows before it instead of failing the whole analysis.
+ */
 export function parseCsv(text: string, delimiter: string, maxRows = MAX_ROWS): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const endRow = () => {
-    row.push(field);
-    rows.push(row);
-    row = [];
-    field = '';
+  const options: Options = {
+    delimiter,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    to: maxRows,
+    // Collected here rather than from the return value, so rows parsed before an error are kept.
+    on_record: (record: string[]) => {
+      if (!(record.length === 1 && record[0] === '')) rows.push(record);
+      return null;
+    },
   };
-  for (let i = 0; i < text.length && rows.length < maxRows; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === delimiter) {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRow();
-    } else field += c;
+  try {
+    parse(text, options);
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
   }
-  if (field !== '' || row.length) endRow();
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
+  return rows;
 }
 
 /** The delimiter giving the same field count (>= 2) on most of the first lines; null when it is not a table. */
@@ -91,8 +89,14 @@ function columnStats(values: string[]) {
   const counts = new Map<string, number>();
   for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
   const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5).map(([value, n]) => ({ value: value.slice(0, 80), count: n }));
-  const lengths = present.map((v) => v.length);
-  return { ...base, min_length: lengths.length ? Math.min(...lengths) : 0, max_length: lengths.length ? Math.max(...lengths) : 0, top };
+  // A loop, not Math.min(...lengths): spreading 150,000 values overflows the call stack.
+  let minLength = present.length ? Infinity : 0;
+  let maxLength = 0;
+  for (const v of present) {
+    minLength = Math.min(minLength, v.length);
+    maxLength = Math.max(maxLength, v.length);
+  }
+  return { ...base, min_length: minLength, max_length: maxLength, top };
 }
 
 /** A header row: every cell filled, none numeric, all different. */
