@@ -23,7 +23,6 @@ import { VoiceCatalog } from './tts/voice-catalog.service';
 import { VoiceChatHandler } from './voice-chat/voice-chat.handler';
 import { VoiceChatService } from './voice-chat/voice-chat.service';
 
-const names = (list: string) => list.split(',').map((s) => s.trim()).filter(Boolean);
 
 /** The configured engines, one class per vendor, in the order the config lists them. */
 const engineProviders: Provider[] = [
@@ -36,7 +35,7 @@ const engineProviders: Provider[] = [
         google: () => new GoogleSpeechSttProvider(env),
         pocketsphinx: () => new PocketsphinxSttProvider(env, runner),
       };
-      return names(env.STT_PROVIDERS).map((n) => make[n as SttEngineName]());
+      return env.STT_PROVIDERS.map((n) => make[n]());
     },
   },
   {
@@ -48,7 +47,7 @@ const engineProviders: Provider[] = [
         flite: () => new FliteTtsProvider(env, runner),
         espeak: () => new EspeakTtsProvider(env, runner),
       };
-      return names(env.TTS_PROVIDERS).map((n) => make[n as TtsEngineName]());
+      return env.TTS_PROVIDERS.map((n) => make[n]());
     },
   },
 ];

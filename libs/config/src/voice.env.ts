@@ -1,7 +1,9 @@
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { CommaList } from './comma-list';
 import { ServiceEnv } from './common.env';
 
-const list = (names: string[]) => new RegExp(`^\\s*(${names.join('|')})(\\s*,\\s*(${names.join('|')}))*\\s*$`);
+const STT_ENGINE_NAMES = ['whisper', 'google', 'pocketsphinx'] as const;
+const TTS_ENGINE_NAMES = ['google', 'flite', 'espeak'] as const;
 const URL_OR_EMPTY = /^(https?:\/\/\S+)?$/;
 const COMMAND = /^\S{1,512}$/;
 
@@ -20,12 +22,12 @@ export class VoiceEnv extends ServiceEnv {
 
   // --- engines, in fallback order ---
   /** Speech-to-text engines in the order they are tried; unconfigured ones are skipped. */
-  @Matches(list(['whisper', 'google', 'pocketsphinx']), { message: 'must be a comma-separated list of whisper, google, pocketsphinx' })
-  STT_PROVIDERS: string = 'whisper,google,pocketsphinx';
+  @CommaList(STT_ENGINE_NAMES)
+  STT_PROVIDERS: (typeof STT_ENGINE_NAMES)[number][] = ['whisper', 'google', 'pocketsphinx'];
 
   /** Text-to-speech engines in the order they are tried for a voice or language several of them offer. */
-  @Matches(list(['google', 'flite', 'espeak']), { message: 'must be a comma-separated list of google, flite, espeak' })
-  TTS_PROVIDERS: string = 'flite,espeak,google';
+  @CommaList(TTS_ENGINE_NAMES)
+  TTS_PROVIDERS: (typeof TTS_ENGINE_NAMES)[number][] = ['flite', 'espeak', 'google'];
 
   /** Voice used when a request names none ("engine:name" or a name from GET /voice/voices). */
   @Matches(/^[\w.:+-]{1,128}$/, { message: 'must be a voice name such as kal16, en-us or google:en-US-Wavenet-D' })
