@@ -7,3 +7,4 @@ export * from './ping.controller';
 export * from './outbound-http.util';
 export * from './outbound-http';
 export * from './validate-dto.util';
+export * from './esm-import.util';

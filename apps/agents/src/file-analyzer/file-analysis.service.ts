@@ -35,7 +35,7 @@ export class FileAnalysisService {
   async analyze(bytes: Buffer, filename: string | undefined, userId: string, wantLlm: boolean): Promise<FileAnalysisDto> {
     if (!bytes.length) throw new ServiceError(400, ERROR_CODES.validation, 'file is empty: there is nothing to analyse');
     if (bytes.length > this.env.MAX_FILE_BYTES) throw new ServiceError(413, ERROR_CODES.tooLarge, `file is ${bytes.length} bytes; at most ${this.env.MAX_FILE_BYTES} are accepted (MAX_FILE_BYTES)`);
-    const found = classify(bytes);
+    const found = await classify(bytes);
     const details = await this.details(bytes, found);
     const base = {
       ...(filename ? { filename } : {}),

@@ -1,6 +1,6 @@
 import type { DetectedTypeDto } from '@nitro/contracts';
 import { sniffDelimiter } from './csv-analysis.util';
-import { sniffMagic } from './magic-bytes.util';
+import { sniffMagic } from './magic-type.util';
 import { decodeText, DecodedText } from './text-decode.util';
 
 export interface Classified {
@@ -12,9 +12,9 @@ export interface Classified {
 }
 
 /** Type from the bytes: a signature first, then text (JSON if it parses, CSV if it is a table), else binary. */
-export function classify(bytes: Buffer): Classified {
+export async function classify(bytes: Buffer): Promise<Classified> {
   if (!bytes.length) return { type: { kind: 'empty', mime: 'application/x-empty', by: 'content' } };
-  const magic = sniffMagic(bytes);
+  const magic = await sniffMagic(bytes);
   if (magic) return { type: { kind: magic.kind, mime: magic.mime, by: 'magic' }, format: magic.format };
   const decoded = decodeText(bytes);
   if (!decoded) return { type: { kind: 'binary', mime: 'application/octet-stream', by: 'content' } };

@@ -90,7 +90,7 @@ export class WorkspaceScannerService {
       s.files++;
       s.bytesRead += bytesRead;
       s.totalBytes += size;
-      const found = classify(buf.subarray(0, bytesRead));
+      const found = await classify(buf.subarray(0, bytesRead));
       const kind = size > 0 && bytesRead === 0 ? 'unknown' : found.type.kind;
       s.byKind[kind] = (s.byKind[kind] ?? 0) + 1;
       const whole = bytesRead === size;
