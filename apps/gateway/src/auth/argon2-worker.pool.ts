@@ -1,5 +1,7 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import { ERROR_CODE } from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
 
 export interface Argon2Params {
@@ -9,35 +11,19 @@ export interface Argon2Params {
   hashLength: number;
 }
 
-interface Job {
-  id: number;
-  resolve(hash: Uint8Array): void;
-  reject(err: Error): void;
-  timer: NodeJS.Timeout;
-}
+type Outcome = { hash: Uint8Array } | { error: string };
 
 /**
  * argon2id runs in WebAssembly (hash-wasm; the native `argon2` package segfaults on this
  * machine) and takes 0.1-0.5 s of CPU per hash: on the main thread it would freeze every other
- * request and SSE stream meanwhile. The code is passed as a string so the same pool works from
- * dist/ and under jest, without a separate worker file to locate.
+ * request and SSE stream meanwhile. piscina (ADR 0007) keeps `size` threads, hands each hash to an
+ * idle one, and replaces a thread that died. A hash past `timeoutMs` is aborted: its thread is
+ * terminated (WebAssembly cannot be interrupted otherwise) and a fresh one takes its place.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { argon2id } = require(workerData.hashWasm);
-parentPort.on('message', async (m) => {
-  try {
-    const hash = await argon2id({ password: m.password, salt: Buffer.from(m.salt), memorySize: m.memorySize, iterations: m.iterations, parallelism: m.parallelism, hashLength: m.hashLength, outputType: 'binary' });
-    parentPort.postMessage({ id: m.id, hash });
-  } catch (e) {
-    parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) });
-  }
-});
-`;
-
 export class Argon2WorkerPool {
-  private readonly workers: { worker: Worker; jobs: Map<number, Job> }[] = [];
-  private nextId = 1;
+  private readonly pool: Piscina;
+  /** Hashes running or waiting; the limit is ours because piscina's maxQueue is soft while threads start. */
+  private inFlight = 0;
   private closed = false;
 
   constructor(
@@ -45,54 +31,33 @@ export class Argon2WorkerPool {
     private readonly timeoutMs = 20_000,
     private readonly maxPending = 64,
   ) {
-    for (let i = 0; i < size; i++) this.workers.push(this.spawn());
+    this.pool = new Piscina({ filename: join(__dirname, 'argon2.worker.js'), minThreads: size, maxThreads: size, idleTimeout: Infinity });
   }
 
-  hash(password: string, salt: Uint8Array, params: Argon2Params): Promise<Uint8Array> {
-    if (this.closed) return Promise.reject(new Error('password hasher is closed'));
-    const slot = this.workers.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
-    if (slot.jobs.size >= this.maxPending) {
-      return Promise.reject(new ServiceUnavailableException({ error: 'BUSY', message: 'too many sign-ins at once; retry in a few seconds' }));
+  async hash(password: string, salt: Uint8Array, params: Argon2Params): Promise<Uint8Array> {
+    if (this.closed) throw new Error('password hasher is closed');
+    if (this.inFlight >= this.size * this.maxPending) {
+      throw new ServiceUnavailableException({ error: ERROR_CODE.BUSY, message: 'too many sign-ins at once; retry in a few seconds' });
     }
-    const id = this.nextId++;
-    return new Promise<Uint8Array>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        slot.jobs.delete(id);
-        reject(new ServiceUnavailableException({ error: 'HASH_TIMEOUT', message: 'password hashing timed out; retry' }));
-      }, this.timeoutMs);
-      slot.jobs.set(id, { id, resolve, reject, timer });
-      slot.worker.postMessage({ id, password, salt, ...params });
-    });
+    this.inFlight++;
+    let outcome: Outcome;
+    try {
+      outcome = await this.pool.run({ password, salt, ...params }, { signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      if ((err as Error)?.name === 'AbortError') {
+        throw new ServiceUnavailableException({ error: ERROR_CODE.HASH_TIMEOUT, message: 'password hashing timed out; retry' });
+      }
+      getLogger().error({ err }, 'password hash worker failed');
+      throw new ServiceUnavailableException({ error: ERROR_CODE.HASH_WORKER_EXITED, message: 'password hashing was interrupted; retry' });
+    } finally {
+      this.inFlight--;
+    }
+    if ('error' in outcome) throw new Error(`argon2id failed: ${outcome.error}`);
+    return new Uint8Array(outcome.hash);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
-  }
-
-  private spawn(): { worker: Worker; jobs: Map<number, Job> } {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { hashWasm: require.resolve('hash-wasm') } });
-    worker.unref();
-    const slot = { worker, jobs: new Map<number, Job>() };
-    worker.on('message', (m: { id: number; hash?: Uint8Array; error?: string }) => {
-      const job = slot.jobs.get(m.id);
-      if (!job) return;
-      slot.jobs.delete(m.id);
-      clearTimeout(job.timer);
-      if (m.hash) job.resolve(new Uint8Array(m.hash));
-      else job.reject(new Error(`argon2id failed: ${m.error}`));
-    });
-    // A dead worker fails its own jobs and is replaced, so one bad input cannot stop sign-ins.
-    worker.on('error', (err) => getLogger().error({ err }, 'password hash worker failed'));
-    worker.on('exit', () => {
-      for (const job of slot.jobs.values()) {
-        clearTimeout(job.timer);
-        job.reject(new ServiceUnavailableException({ error: 'HASH_WORKER_EXITED', message: 'password hashing was interrupted; retry' }));
-      }
-      slot.jobs.clear();
-      const i = this.workers.indexOf(slot);
-      if (!this.closed && i >= 0) this.workers[i] = this.spawn();
-    });
-    return slot;
+    await this.pool.destroy();
   }
 }
