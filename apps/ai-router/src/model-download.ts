@@ -1,68 +1,39 @@
 /**
- * Downloads a small chat model for the `local` provider into <repo>/models/, where ai-router finds
- * it without configuration. Runs only when asked: `node dist/apps/ai-router/src/model-download.js`
- * (or `NITRO_DOWNLOAD_MODEL=1 pnpm start` when no model is present).
+ * Provisions the default chat model for the `local` provider (apps/ai-router/src/models/provisioning):
+ * downloads it when missing, verifies its sha256, prints its name, size and licence, and when that is
+ * not possible says how to provide a model and which chat providers are configured.
  *
- *   node dist/apps/ai-router/src/model-download.js [model-uri]
+ *   node dist/apps/ai-router/src/model-download.js [--dir <models dir>] [--if-missing-any] [--strict]
  *
- * Default: Qwen2.5 0.5B Instruct, Q4_K_M GGUF (about 0.4-0.5 GB; the exact size is printed before
- * the download starts). Apache-2.0. It has a chat template, so the local provider uses it.
+ * --dir             where models live (default: <repo>/models, which ai-router reads; /app/models in images)
+ * --if-missing-any  do nothing when LOCAL_MODEL_PATH or any .gguf is already there (scripts/start.sh)
+ * --strict          exit 1 when no verified model could be provided (default: exit 0, the platform starts anyway)
+ *
+ * Variables (libs/config/src/ai-router.env.ts): NITRO_DOWNLOAD_MODEL (1; 0 = off), NITRO_DEFAULT_MODEL_URL,
+ * NITRO_DEFAULT_MODEL_SHA256, MODEL_DOWNLOAD_ANSWER_TIMEOUT_MS, MODEL_DOWNLOAD_STALL_TIMEOUT_MS.
  */
-import { mkdirSync } from 'node:fs';
-import { importEsm } from './providers/local/esm-import.util';
-import type { NodeLlamaCpp } from './providers/local/llama-engine';
-import { MODELS_DIR, resolveModelFile } from './providers/local/model-file.util';
-
-export const RECOMMENDED_MODEL = {
-  name: 'Qwen2.5 0.5B Instruct (Q4_K_M)',
-  uri: 'hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf',
-  approxSize: 'about 0.4-0.5 GB',
-};
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AiRouterEnv, loadConfigOrExit } from '@nitro/config';
+import { provisionDefaultModel } from './models/provisioning/provision';
+import { MODELS_DIR } from './providers/local/model-file.util';
 
 async function main(): Promise<number> {
-  const uri = process.argv[2] ?? RECOMMENDED_MODEL.uri;
-  const existing = resolveModelFile('');
-  if (existing.path && !process.argv[2]) {
-    console.log(`A model is already there: ${existing.path} (nothing to download).`);
-    return 0;
-  }
-  mkdirSync(MODELS_DIR, { recursive: true });
-  const { createModelDownloader } = await importEsm<NodeLlamaCpp>('node-llama-cpp');
-  console.log(`Downloading ${uri === RECOMMENDED_MODEL.uri ? RECOMMENDED_MODEL.name : uri} into ${MODELS_DIR}`);
-  try {
-    // Offline, resolving the file can hang on unanswered connections: give up with a clear message.
-    const downloader = await withTimeout(createModelDownloader({ modelUri: uri, dirPath: MODELS_DIR, onProgress: progressBar }), 30_000, 'no answer from the model host within 30 s');
-    console.log(`File: ${downloader.entrypointFilename}, ${(downloader.totalSize / 1e6).toFixed(0)} MB`);
-    const path = await downloader.download();
-    process.stderr.write('\n');
-    console.log(`Done: ${path}\nai-router picks up the first .gguf in ${MODELS_DIR}; or set LOCAL_MODEL_PATH=${path}`);
-    return 0;
-  } catch (err) {
-    console.error(
-      `Could not download the model: ${(err as Error).message}\n` +
-        `Offline? Copy any .gguf chat model into ${MODELS_DIR} (or set LOCAL_MODEL_PATH to one). ` +
-        `Chat also works with Ollama (OLLAMA_HOST) or Gemini (GEMINI_API_KEY).`,
-    );
-    return 1;
-  }
-}
-
-/** Our own bar (the library's CLI renderer swallows later console output, including our error messages). */
-function progressBar(s: { totalSize: number; downloadedSize: number; averageSpeed: number; estimatedTimeLeft: number }): void {
-  const ratio = s.totalSize ? s.downloadedSize / s.totalSize : 0;
-  const width = 30;
-  const bar = '#'.repeat(Math.round(ratio * width)).padEnd(width, '.');
-  const mb = (n: number) => (n / 1e6).toFixed(0);
-  const eta = Number.isFinite(s.estimatedTimeLeft) ? `${Math.round(s.estimatedTimeLeft / 1000)} s left` : '';
-  process.stderr.write(`\r[${bar}] ${(ratio * 100).toFixed(1)}% ${mb(s.downloadedSize)}/${mb(s.totalSize)} MB ${(s.averageSpeed / 1e6).toFixed(1)} MB/s ${eta}   `);
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  const { values } = parseArgs({ options: { dir: { type: 'string' }, 'if-missing-any': { type: 'boolean' }, strict: { type: 'boolean' } } });
+  const env = loadConfigOrExit(AiRouterEnv, 'model-download');
+  const stop = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
+  const outcome = await provisionDefaultModel(env, { modelsDir: resolve(values.dir ?? MODELS_DIR), ifMissingAny: values['if-missing-any'], signal: stop.signal });
+  return values.strict && (outcome.status === 'failed' || outcome.status === 'skipped') ? 1 : 0;
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code));
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`model-download failed: ${(err as Error).stack ?? err}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -1,4 +1,4 @@
-import { IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { CommaList } from './comma-list';
 import { ServiceEnv } from './common.env';
 
@@ -81,6 +81,33 @@ export class AiRouterEnv extends ServiceEnv {
   @Min(1)
   @Max(256)
   LOCAL_THREADS: number = 1;
+
+  // --- model provisioning (apps/ai-router/src/models/provisioning; docs/deploy.md "Chat models") ---
+  /** Download the default chat model when no .gguf is present (scripts/start.sh, compose models-init, the Kubernetes init container). 0 turns it off. */
+  @IsBoolean()
+  NITRO_DOWNLOAD_MODEL: boolean = true;
+
+  /** Another place to fetch the default model from (a mirror, an air-gapped file server); empty = the pinned Hugging Face URL. The file is checked against NITRO_DEFAULT_MODEL_SHA256, else the pinned digest (right for a mirror of the same file). */
+  @ValidateIf((env: AiRouterEnv) => env.NITRO_DEFAULT_MODEL_URL !== '')
+  @Matches(/^https?:\/\/\S+\.gguf(\?\S*)?$/i, { message: 'must be an http:// or https:// URL of a .gguf file' })
+  NITRO_DEFAULT_MODEL_URL: string = '';
+
+  /** sha256 (64 hex digits) the downloaded file must have; empty = the pinned digest. A file that does not match is deleted, never used. */
+  @ValidateIf((env: AiRouterEnv) => env.NITRO_DEFAULT_MODEL_SHA256 !== '')
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'must be a sha256 digest: 64 hexadecimal digits' })
+  NITRO_DEFAULT_MODEL_SHA256: string = '';
+
+  /** How long (ms) the model host may take to answer before the download is given up (offline machines start without waiting longer). */
+  @IsInt()
+  @Min(500)
+  @Max(300_000)
+  MODEL_DOWNLOAD_ANSWER_TIMEOUT_MS: number = 15_000;
+
+  /** A download that receives no bytes for this long (ms) is stopped; the partial file stays and the next start resumes it. */
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
+  MODEL_DOWNLOAD_STALL_TIMEOUT_MS: number = 60_000;
 
   // --- memory ---
   /** Messages kept per conversation (oldest dropped first). */
