@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Starts the whole platform on one machine with embedded defaults: no keys, no network.
+# Starts the whole platform on one machine with embedded defaults: no keys; the network only for the first model.
 #   Redis: uses REDIS_URL if it answers, else starts redis-server on 127.0.0.1:6379 (data in .data/redis).
 #   S3:    uses S3_ENDPOINT if set, else starts a local S3-compatible server (s3rver) on 127.0.0.1:9000.
-#   Chat:  Ollama/Gemini when configured, else the local GGUF model (LOCAL_MODEL_PATH or models/*.gguf).
+#   Chat:  Ollama/Gemini when configured, else the local GGUF model (LOCAL_MODEL_PATH or models/*.gguf); with no
+#          model at all, the first start downloads the default chat model (sha256-checked; NITRO_DOWNLOAD_MODEL=0: not).
 # Then gateway (PORT, default 8000), ai-router, media, voice, search and agents as separate processes.
 # The gateway listens on 127.0.0.1 unless HOST is set (HOST=0.0.0.0 to accept other machines).
 source "$(dirname "$0")/lib.sh"
@@ -31,16 +32,8 @@ if [ -z "${S3_ENDPOINT:-}" ]; then
   fi
 fi
 
-if [ -z "${LOCAL_MODEL_PATH:-}" ]; then
-  found=$(ls models/*.gguf 2>/dev/null | head -1 || true)
-  if [ -n "$found" ]; then export LOCAL_MODEL_PATH="$ROOT/$found";
-  elif [ "${NITRO_DOWNLOAD_MODEL:-0}" = "1" ] && [ -f dist/apps/ai-router/src/model-download.js ]; then
-    node dist/apps/ai-router/src/model-download.js || log "model download failed: chat will use Ollama/Gemini if configured"
-    found=$(ls models/*.gguf 2>/dev/null | head -1 || true); [ -n "$found" ] && export LOCAL_MODEL_PATH="$ROOT/$found"
-  else
-    log "no local model: put a .gguf file in models/ (or set LOCAL_MODEL_PATH), or run with NITRO_DOWNLOAD_MODEL=1 to download a small chat model; Ollama (OLLAMA_HOST) and Gemini (GEMINI_API_KEY) work too"
-  fi
-fi
+# Chat: LOCAL_MODEL_PATH, else models/*.gguf, else the default chat model is downloaded now (NITRO_DOWNLOAD_MODEL=0: not).
+provision_model "$ROOT/models"
 
 for svc in ai-router media voice search agents; do
   if [ -f "dist/apps/$svc/src/main.js" ]; then
