@@ -5,6 +5,7 @@ import * as config from '@nitro/config';
 import { composeEnvKeys, loadCompose, validateCompose } from '../../tools/validate/compose.validate';
 import { checkDockerfile } from '../../tools/validate/dockerfile.validate';
 import {
+  danglingServiceErrors,
   edgeMetricsErrors,
   hpaReplicaErrors,
   imageErrors,
@@ -21,7 +22,22 @@ import {
 
 const ROOT = join(__dirname, '..', '..');
 const APPS = ['gateway', 'ai-router', 'media', 'voice', 'search', 'agents'] as const;
-const THIRD_PARTY = [/^redis:\d+\.\d+\.\d+-alpine$/, /^minio\/minio:RELEASE\.\d{4}-/];
+const THIRD_PARTY = [/^redis:\d+\.\d+\.\d+-alpine$/, /^minio\/minio:RELEASE\.\d{4}-/, /^ollama\/ollama:\d+\.\d+\.\d+$/];
+
+/** An overlay plus the optional Ollama component, as an operator adds it (`components:` with the overlay's namespace). */
+function renderWithOllama(overlay: string) {
+  const namespace = overlay === 'dev' ? 'nitro-ai-dev' : 'nitro-ai';
+  const dir = mkdtempSync(join(tmpdir(), 'nitro-ollama-'));
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${namespace}\nresources:\n  - ${relative(dir, join(ROOT, 'k8s', 'overlays', overlay))}\ncomponents:\n  - ${relative(dir, join(ROOT, 'k8s', 'components', 'ollama'))}\n`,
+  );
+  try {
+    return renderKustomization(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** The env class of each app, by the naming rule of libs/config (`ai-router` -> AiRouterEnv). */
 function envKeys(app: string): string[] {
@@ -155,6 +171,69 @@ describe('Kubernetes manifests', () => {
     expect(schemaErrors(dep).join()).toMatch(/replicas/);
   });
 
+  it.each(['dev', 'prod'])('%s: ai-router models on a PVC filled by an init container (model-download.js), read-only in ai-router', (o) => {
+    const objs = overlays[o];
+    const pvc = objs.find((x) => x.kind === 'PersistentVolumeClaim' && x.metadata.name === 'ai-router-models');
+    expect(pvc?.spec.resources.requests.storage).toBeDefined();
+    const pod = objs.find((x) => x.kind === 'Deployment' && x.metadata.name === 'ai-router')!.spec.template.spec;
+    expect(pod.volumes.find((v: any) => v.name === 'models')).toEqual({ name: 'models', persistentVolumeClaim: { claimName: 'ai-router-models' } });
+    const init = pod.initContainers.find((c: any) => c.name === 'models');
+    expect(init.command).toEqual(['node', 'dist/apps/ai-router/src/model-download.js', '--dir', '/app/models']);
+    expect(init.image).toBe(pod.containers[0].image);
+    expect(init.volumeMounts).toEqual(expect.arrayContaining([{ name: 'models', mountPath: '/app/models' }]));
+    expect(init.envFrom).toEqual(pod.containers[0].envFrom);
+    expect(pod.containers[0].volumeMounts).toEqual(expect.arrayContaining([{ name: 'models', mountPath: '/app/models', readOnly: true }]));
+  });
+
+  it.each(['dev', 'prod'])('%s: no Service name referenced that the manifests do not create (Ollama is off by default)', (o) => {
+    expect(danglingServiceErrors(overlays[o])).toEqual([]);
+    expect(overlays[o].filter((x) => x.metadata.name.startsWith('ollama'))).toEqual([]);
+    const cm = overlays[o].find((x) => x.kind === 'ConfigMap')!;
+    expect(cm.data.AI_PROVIDERS.split(',')).not.toContain('ollama');
+    expect(cm.data.OLLAMA_HOST).toBeUndefined();
+  });
+
+  it.each(['dev', 'prod'])('%s + components/ollama: Deployment, Service, PVC and pull Job, valid, and ai-router pointed at it', (o) => {
+    const { objects, warnings: w } = renderWithOllama(o);
+    expect(w).toBe('');
+    const named = (kind: string, name: string) => objects.find((x) => x.kind === kind && x.metadata.name === name);
+    expect(named('Deployment', 'ollama')?.spec.template.spec.volumes).toEqual(expect.arrayContaining([{ name: 'models', persistentVolumeClaim: { claimName: 'ollama-models' } }]));
+    expect(named('Service', 'ollama')?.spec.ports[0].port).toBe(11434);
+    expect(named('PersistentVolumeClaim', 'ollama-models')).toBeDefined();
+    const job = named('Job', 'ollama-pull')!;
+    const pull = job.spec.template.spec.containers[0];
+    expect(pull.command.join(' ')).toMatch(/ollama pull "\$OLLAMA_MODEL"/);
+    expect(pull.env).toEqual(expect.arrayContaining([{ name: 'OLLAMA_HOST', value: 'http://ollama:11434' }, { name: 'OLLAMA_MODEL', valueFrom: { configMapKeyRef: { name: 'nitro-config', key: 'OLLAMA_MODEL' } } }]));
+    const cm = named('ConfigMap', 'nitro-config')!;
+    expect(cm.data).toMatchObject({ AI_PROVIDERS: 'ollama,local,gemini', OLLAMA_HOST: 'http://ollama:11434' });
+    expect(named('NetworkPolicy', 'ollama-from-nitro')).toBeDefined();
+    expect(objects.filter((x) => x.kind !== 'Namespace').every((x) => x.metadata.namespace === (o === 'dev' ? 'nitro-ai-dev' : 'nitro-ai'))).toBe(true);
+    expect(danglingServiceErrors(objects)).toEqual([]);
+    expect(objects.flatMap(schemaErrors)).toEqual([]);
+    expect(unknownFieldErrors(objects)).toEqual([]);
+    expect(policyErrors(objects)).toEqual([]);
+    expect(probePathErrors(objects)).toEqual([]);
+    expect(networkPolicyErrors(objects)).toEqual([]);
+    expect(imageErrors(objects, releasedApps(), THIRD_PARTY)).toEqual([]);
+  });
+
+  it('the dangling-Service and init-container checks can fail', () => {
+    const broken = JSON.parse(JSON.stringify(overlays.prod)) as K8sObject[];
+    broken.find((x) => x.kind === 'ConfigMap')!.data.OLLAMA_HOST = 'http://ollama:11434';
+    broken.find((x) => x.kind === 'Deployment' && x.metadata.name === 'media')!.spec.template.spec.containers[0].env.push({ name: 'A1111_URL', value: 'http://stable-diffusion:7860/' });
+    expect(danglingServiceErrors(broken)).toEqual([
+      'ConfigMap/nitro-config OLLAMA_HOST: refers to the Service "ollama", which these manifests do not create',
+      'Deployment/media container media env A1111_URL: refers to the Service "stable-diffusion", which these manifests do not create',
+    ]);
+    const ai = broken.find((x) => x.kind === 'Deployment' && x.metadata.name === 'ai-router')!;
+    ai.spec.template.spec.initContainers[0].readinessProbe = { httpGet: { path: '/', port: 1 } };
+    ai.spec.template.spec.initContainers[0].securityContext.readOnlyRootFilesystem = false;
+    expect(policyErrors([ai])).toEqual([
+      'Deployment/ai-router init container models: init containers cannot have a readinessProbe',
+      'Deployment/ai-router init container models: root filesystem is writable',
+    ]);
+  });
+
   it('ConfigMap keys are variables some service reads', () => {
     const known = new Set(APPS.flatMap(envKeys));
     const cm = overlays.prod.find((x) => x.kind === 'ConfigMap')!;
@@ -184,6 +263,30 @@ describe('docker-compose.yml', () => {
       expect(compose.services[app].healthcheck?.test).toBeDefined();
       expect(compose.services[app].deploy.resources.limits).toEqual({ cpus: '2', memory: '4g' });
     }
+  });
+
+  it('models-init fills the models volume before ai-router starts; the ollama profile pulls OLLAMA_MODEL', () => {
+    const init = compose.services['models-init'];
+    expect(init.image).toBe(compose.services['ai-router'].image);
+    expect(init.command).toEqual(['node', 'dist/apps/ai-router/src/model-download.js', '--dir', '/app/models']);
+    expect(init.restart).toBe('no');
+    expect(init.volumes).toEqual(['models:/app/models']);
+    expect(init.profiles).toBeUndefined(); // part of the default `docker compose up`
+    expect(init.healthcheck).toEqual({ disable: true });
+    const aiKeys = new Set(envKeys('ai-router'));
+    expect(composeEnvKeys(init).filter((k) => !aiKeys.has(k))).toEqual([]);
+    expect(composeEnvKeys(init)).toEqual(expect.arrayContaining(['NITRO_DOWNLOAD_MODEL', 'NITRO_DEFAULT_MODEL_URL', 'NITRO_DEFAULT_MODEL_SHA256']));
+    expect(compose.services['ai-router'].depends_on['models-init']).toEqual({ condition: 'service_completed_successfully' });
+    expect(compose.services['ai-router'].volumes).toEqual(['models:/app/models:ro']);
+
+    const pull = compose.services['ollama-pull'];
+    expect(pull.profiles).toEqual(['ollama']);
+    expect(pull.depends_on.ollama).toEqual({ condition: 'service_healthy' });
+    expect(pull.environment).toEqual({ OLLAMA_HOST: 'http://ollama:11434', OLLAMA_MODEL: '${OLLAMA_MODEL:-phi3}' });
+    expect(pull.entrypoint.join(' ')).toMatch(/ollama pull "\$\$OLLAMA_MODEL"/);
+    // ai-router asks Ollama for the model the pull fetched (the config default is phi3 too).
+    expect(compose.services['ai-router'].environment.OLLAMA_MODEL).toBe('${OLLAMA_MODEL:-}');
+    expect(new config.AiRouterEnv().OLLAMA_MODEL).toBe('phi3');
   });
 
   it.each(APPS)('%s: sets only variables its config declares, including the ones a container needs', (app) => {
@@ -233,6 +336,8 @@ describe('Dockerfile', () => {
     const content = readFileSync(join(ROOT, 'deploy', 'Dockerfile'), 'utf8');
     expect(checkDockerfile(content)).toEqual([]);
     expect(content).toMatch(/useradd -u 1000 .* nitro/);
+    // A named volume mounted at /app/models takes this owner: models-init (uid 1000) can write the model.
+    expect(content).toMatch(/mkdir -p \/app\/models && chown nitro:nitro \/app\/models/);
   });
 
   it('flags a Dockerfile that breaks those rules', () => {

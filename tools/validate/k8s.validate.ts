@@ -68,14 +68,23 @@ export function unknownFieldErrors(objs: K8sObject[]): string[] {
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
 
-/** Every container: three probes, requests and limits, non-root, read-only root, no capabilities. */
+/**
+ * Every container: requests and limits, non-root, read-only root, no capabilities; long-running ones
+ * (Deployment/StatefulSet/DaemonSet containers and sidecars) also the three probes. Init containers and
+ * Job containers run to completion: Kubernetes refuses probes on init containers, and they mean nothing there.
+ */
 export function policyErrors(objs: K8sObject[]): string[] {
   const errors: string[] = [];
   for (const o of objs.filter((x) => WORKLOADS.has(x.kind))) {
     const pod = o.spec?.template?.spec ?? {};
-    for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
-      const where = `${o.kind}/${o.metadata.name} container ${c.name}`;
-      for (const p of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (!c[p]) errors.push(`${where}: no ${p}`);
+    const oneShot = (c: { restartPolicy?: string }, init: boolean) => o.kind === 'Job' || (init && c.restartPolicy !== 'Always');
+    for (const [c, init] of [...(pod.initContainers ?? []).map((c: unknown) => [c, true]), ...(pod.containers ?? []).map((c: unknown) => [c, false])] as [any, boolean][]) {
+      const where = `${o.kind}/${o.metadata.name} ${init ? 'init container' : 'container'} ${c.name}`;
+      if (oneShot(c, init)) {
+        for (const p of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (c[p] && init) errors.push(`${where}: init containers cannot have a ${p}`);
+      } else {
+        for (const p of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (!c[p]) errors.push(`${where}: no ${p}`);
+      }
       for (const r of ['cpu', 'memory']) {
         if (!c.resources?.requests?.[r]) errors.push(`${where}: no resources.requests.${r}`);
         if (!c.resources?.limits?.[r]) errors.push(`${where}: no resources.limits.${r}`);
@@ -95,7 +104,7 @@ export function policyErrors(objs: K8sObject[]): string[] {
 export function imageErrors(objs: K8sObject[], releasedApps: string[], thirdParty: RegExp[]): string[] {
   const errors: string[] = [];
   for (const o of objs.filter((x) => WORKLOADS.has(x.kind))) {
-    for (const c of o.spec.template.spec.containers ?? []) {
+    for (const c of [...(o.spec.template.spec.initContainers ?? []), ...(o.spec.template.spec.containers ?? [])]) {
       const image: string = c.image ?? '';
       const ours = /(?:^|\/)nitro-([a-z-]+):([\w.-]+)$/.exec(image);
       if (ours) {
@@ -137,11 +146,11 @@ export function hpaReplicaErrors(objs: K8sObject[]): string[] {
     });
 }
 
-/** Our apps: liveness on /health, readiness on /health/ready. */
+/** Our apps (images nitro-<app>): liveness on /health, readiness on /health/ready. Third-party images keep their own. */
 export function probePathErrors(objs: K8sObject[]): string[] {
   const errors: string[] = [];
   for (const o of objs.filter((x) => x.kind === 'Deployment')) {
-    for (const c of o.spec.template.spec.containers ?? []) {
+    for (const c of (o.spec.template.spec.containers ?? []).filter((x: { image?: string }) => /(?:^|\/)nitro-[a-z-]+:/.test(x.image ?? ''))) {
       if (c.readinessProbe?.httpGet?.path !== '/health/ready') errors.push(`${o.metadata.name}: readinessProbe is ${c.readinessProbe?.httpGet?.path ?? 'not an HTTP GET'}, not /health/ready`);
       if (c.livenessProbe?.httpGet?.path !== '/health') errors.push(`${o.metadata.name}: livenessProbe is ${c.livenessProbe?.httpGet?.path ?? 'not an HTTP GET'}, not /health`);
     }
@@ -180,6 +189,34 @@ export function edgeMetricsErrors(objs: K8sObject[]): string[] {
       if (!exposes) continue;
       const blocked = ingresses.some((b) => denyAll(b) && (b.spec.rules ?? []).some((r: { host?: string; http?: { paths?: { path: string }[] } }) => r.host === rule.host && (r.http?.paths ?? []).some((p) => p.path === '/metrics')));
       if (!blocked) errors.push(`Ingress/${i.metadata.name}: host ${rule.host ?? '*'} forwards /metrics to the internet`);
+    }
+  }
+  return errors;
+}
+
+/**
+ * Host names the manifests point at (`scheme://name[:port]` in ConfigMap values, container env values,
+ * commands and args) that are in-cluster short names must be Services the same render creates:
+ * a reference to a Service nobody deploys (e.g. OLLAMA_HOST=http://ollama:11434 without Ollama) fails.
+ */
+export function danglingServiceErrors(objs: K8sObject[]): string[] {
+  const services = new Set(objs.filter((x) => x.kind === 'Service').map((x) => x.metadata.name));
+  const errors: string[] = [];
+  const check = (where: string, value: unknown) => {
+    for (const m of String(value ?? '').matchAll(/\b[a-z][a-z0-9+.-]*:\/\/([a-z0-9-]+)(?=[:/"'\s]|$)/g)) {
+      const host = m[1];
+      if (host === 'localhost' || services.has(host)) continue;
+      errors.push(`${where}: refers to the Service "${host}", which these manifests do not create`);
+    }
+  };
+  for (const o of objs) {
+    if (o.kind === 'ConfigMap') for (const [k, v] of Object.entries(o.data ?? {})) check(`ConfigMap/${o.metadata.name} ${k}`, v);
+    if (!WORKLOADS.has(o.kind)) continue;
+    const pod = o.spec?.template?.spec ?? {};
+    for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+      const where = `${o.kind}/${o.metadata.name} container ${c.name}`;
+      for (const e of c.env ?? []) check(`${where} env ${e.name}`, e.value);
+      for (const part of [...(c.command ?? []), ...(c.args ?? [])]) check(`${where} command`, part);
     }
   }
   return errors;
