@@ -1,13 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AgentsEnv } from '@nitro/config';
-import { ServiceKitModule } from '@nitro/service-kit';
-import { aiRouterClientProviders } from '@nitro/transport';
+import { AGENT_UPLOAD_CLAIMS_NAMESPACE, AGENT_UPLOADS } from '@nitro/contracts';
+import { REDIS_CLIENT, ServiceKitModule } from '@nitro/service-kit';
+import { aiRouterClientProviders, claimCheckProvider } from '@nitro/transport';
 import { CodeAnalyzerService } from './code-assistant/code-analyzer.service';
 import { CodeAssistantAgent } from './code-assistant/code-assistant.agent';
 import { ReviewPool } from './code-assistant/review/review-pool.service';
 import { FileAnalysisService } from './file-analyzer/file-analysis.service';
 import { FileAnalyzerAgent } from './file-analyzer/file-analyzer.agent';
-import { UploadStore } from './file-analyzer/upload-store.repository';
 import { WorkspaceScannerService } from './file-analyzer/workspace-scanner.service';
 import { AiRouterLlmClient } from './llm/ai-router-llm.client';
 import { LlmClient } from './llm/llm.client';
@@ -36,7 +36,8 @@ export class AppModule {
         ReviewPool,
         CodeAnalyzerService,
         CodeAssistantAgent,
-        UploadStore,
+        // The gateway's uploads, taken once; the TTL is the gateway's (AGENTS_UPLOAD_TTL_S), this one is unused.
+        claimCheckProvider(AGENT_UPLOADS, REDIS_CLIENT, { namespace: AGENT_UPLOAD_CLAIMS_NAMESPACE, ttlMs: 300_000 }),
         FileAnalysisService,
         WorkspaceScannerService,
         FileAnalyzerAgent,

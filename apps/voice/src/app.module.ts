@@ -1,9 +1,8 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { SERVICES } from '@nitro/contracts';
+import { SERVICES, VOICE_AUDIO, VOICE_AUDIO_CLAIMS } from '@nitro/contracts';
 import { VoiceEnv } from '@nitro/config';
-import { ServiceKitModule } from '@nitro/service-kit';
-import { aiRouterClientProviders } from '@nitro/transport';
-import { AudioBlobStore } from './audio/audio-blob.store';
+import { REDIS_CLIENT, ServiceKitModule } from '@nitro/service-kit';
+import { aiRouterClientProviders, claimCheckProvider } from '@nitro/transport';
 import { AudioTranscoder } from './audio/audio-transcoder.service';
 import { EngineRunner } from './audio/engine-runner.service';
 import { VoiceJobs } from './jobs/voice-jobs.service';
@@ -65,7 +64,7 @@ export class AppModule {
         ...engineProviders,
         EngineRunner,
         AudioTranscoder,
-        AudioBlobStore,
+        claimCheckProvider(VOICE_AUDIO, REDIS_CLIENT, VOICE_AUDIO_CLAIMS),
         VoiceJobs,
         SttService,
         VoiceCatalog,

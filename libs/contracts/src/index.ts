@@ -1,6 +1,7 @@
 export * from './services.constants';
 export * from './common/rpc-error';
 export * from './common/ids';
+export * from './common/error-codes';
 export * from './common/provider-attempt.dto';
 export * from './chat/chat.patterns';
 export * from './chat/chat.dto';

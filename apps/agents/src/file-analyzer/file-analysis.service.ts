@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AgentsEnv } from '@nitro/config';
-import { AnalyzeFileInputDto, ERROR_CODES, FileAnalysisDto } from '@nitro/contracts';
+import { AGENT_UPLOADS, AnalyzeFileInputDto, ERROR_CODES, FileAnalysisDto } from '@nitro/contracts';
 import { ServiceError } from '@nitro/service-kit';
 import { LlmPassService } from '../llm/llm-pass.service';
 import { analyzeCsv } from './csv-analysis.util';
@@ -11,7 +11,7 @@ import { readImage } from './readers/image.reader';
 import { readPdf } from './readers/pdf.reader';
 import { readZip } from './readers/zip.reader';
 import { analyzeText } from './text-analysis.util';
-import { UploadStore } from './upload-store.repository';
+import type { ClaimCheck } from '@nitro/transport';
 
 const SUMMARY_SYSTEM = 'You describe files for their owner. Answer in at most three sentences, plain text.';
 
@@ -20,7 +20,7 @@ const SUMMARY_SYSTEM = 'You describe files for their owner. Answer in at most th
 export class FileAnalysisService {
   constructor(
     private readonly env: AgentsEnv,
-    private readonly uploads: UploadStore,
+    @Inject(AGENT_UPLOADS) private readonly uploads: ClaimCheck,
     private readonly llmPass: LlmPassService,
   ) {}
 
@@ -28,8 +28,15 @@ export class FileAnalysisService {
     if (!!input.upload_id === (input.content_base64 !== undefined)) {
       throw new ServiceError(400, ERROR_CODES.validation, 'data needs exactly one of upload_id (from POST /agent/file-analyze) or content_base64');
     }
-    const bytes = input.upload_id ? await this.uploads.take(userId, input.upload_id) : Buffer.from(input.content_base64!, 'base64');
+    const bytes = input.upload_id ? await this.takeUpload(userId, input.upload_id) : Buffer.from(input.content_base64!, 'base64');
     return this.analyze(bytes, input.filename, userId, input.llm !== false);
+  }
+
+  /** The gateway's upload, taken once (a claim check scoped to the owner: another user's id finds nothing). */
+  private async takeUpload(userId: string, uploadId: string): Promise<Buffer> {
+    const bytes = await this.uploads.take(uploadId, userId);
+    if (!bytes) throw new ServiceError(404, ERROR_CODES.notFound, 'upload_id is unknown or has expired; upload the file again');
+    return bytes;
   }
 
   async analyze(bytes: Buffer, filename: string | undefined, userId: string, wantLlm: boolean): Promise<FileAnalysisDto> {

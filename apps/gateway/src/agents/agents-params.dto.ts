@@ -1,14 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '@nitro/contracts';
-
-export class AgentUserParam {
-  @ApiProperty({ pattern: ID_PATTERN.source })
-  @IsString()
-  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
-  user_id!: string;
-}
 
 export class TaskRunsQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, description: 'Newest first; all kept runs when omitted.' })

@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { AgentExecuteResponseDto, AgentInfoDto, CodeReportDto, CodeReviewDto, ExecuteAgentDto, FileAnalysisDto, ScheduledTaskDto, ScheduleTaskInputDto, TaskRunDto, UserTaskParams } from '@nitro/contracts';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
-import { AgentUserParam, FileAnalyzeQueryDto, TaskRunsQueryDto } from './agents-params.dto';
+import { ReadUpload, Uploaded } from '../common/request-params.decorators';
+import { UserIdParam } from '../common/user-id.param';
+import { fileUpload, type UploadedFile } from './agent-upload';
+import { FileAnalyzeQueryDto, TaskRunsQueryDto } from './agents-params.dto';
 import { AgentsService } from './agents.service';
 
 const BAD_INPUT = 'A field is missing or invalid, or the task is unknown (the message lists the valid ones); the message names the field.';
@@ -22,7 +24,7 @@ export class AgentsController {
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiForbiddenResponse({ description: 'user_id is not yours, or (scan_directory) the path leaves the workspace.' })
   execute(@Body() dto: ExecuteAgentDto, @CurrentUser() user: AuthUser) {
-    return this.agents.execute(dto, user);
+    return this.agents.execute(user, dto);
   }
 
   @Get('list')
@@ -39,7 +41,7 @@ export class AgentsController {
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiPayloadTooLargeResponse({ description: 'code is longer than MAX_CODE_CHARS.' })
   codeReview(@Body() dto: CodeReviewDto, @CurrentUser() user: AuthUser) {
-    return this.agents.codeReview(dto, user);
+    return this.agents.codeReview(user, dto);
   }
 
   @Post('file-analyze')
@@ -50,23 +52,24 @@ export class AgentsController {
   @ApiOkResponse({ type: FileAnalysisDto })
   @ApiBadRequestResponse({ description: 'No file, an empty file, or not multipart/form-data.' })
   @ApiPayloadTooLargeResponse({ description: 'The file is larger than AGENTS_MAX_UPLOAD_BYTES.' })
-  fileAnalyze(@Req() req: FastifyRequest, @Query() query: FileAnalyzeQueryDto, @CurrentUser() user: AuthUser) {
-    return this.agents.analyzeUpload(req, query, user);
+  @ReadUpload(fileUpload)
+  fileAnalyze(@CurrentUser() user: AuthUser, @Uploaded() file: UploadedFile, @Query() query: FileAnalyzeQueryDto) {
+    return this.agents.analyzeUpload(user, file, query);
   }
 
   @Post('tasks/:user_id')
   @ApiOperation({ summary: 'Schedule an agent task or a chat prompt (cron, every_ms or delay_ms); same as task "schedule_task".' })
   @ApiCreatedResponse({ type: ScheduledTaskDto })
   @ApiBadRequestResponse({ description: BAD_INPUT })
-  schedule(@Param() p: AgentUserParam, @Body() dto: ScheduleTaskInputDto, @CurrentUser() user: AuthUser) {
-    return this.agents.schedule(p.user_id, dto, user);
+  schedule(@Param() p: UserIdParam, @Body() dto: ScheduleTaskInputDto, @CurrentUser() user: AuthUser) {
+    return this.agents.schedule(user, p.user_id, dto);
   }
 
   @Get('tasks/:user_id')
   @ApiOperation({ summary: "The user's scheduled tasks: schedule, status, next run, run count." })
   @ApiOkResponse({ type: [ScheduledTaskDto] })
-  tasks(@Param() p: AgentUserParam, @CurrentUser() user: AuthUser) {
-    return this.agents.tasks(p.user_id, user);
+  tasks(@Param() p: UserIdParam, @CurrentUser() user: AuthUser) {
+    return this.agents.tasks(user, p.user_id);
   }
 
   @Delete('tasks/:user_id/:task_id')
@@ -74,7 +77,7 @@ export class AgentsController {
   @ApiOkResponse({ type: ScheduledTaskDto })
   @ApiNotFoundResponse({ description: 'No such task for this user.' })
   cancel(@Param() p: UserTaskParams, @CurrentUser() user: AuthUser) {
-    return this.agents.cancel(p.user_id, p.task_id, user);
+    return this.agents.cancel(user, p.user_id, p.task_id);
   }
 
   @Get('tasks/:user_id/:task_id/runs')
@@ -83,7 +86,7 @@ export class AgentsController {
   @ApiOkResponse({ schema: { type: 'object', properties: { task_id: { type: 'string' }, runs: { type: 'array', items: { $ref: '#/components/schemas/TaskRunDto' } } } } })
   @ApiNotFoundResponse({ description: 'No such task for this user.' })
   runs(@Param() p: UserTaskParams, @Query() q: TaskRunsQueryDto, @CurrentUser() user: AuthUser) {
-    return this.agents.runs(p.user_id, p.task_id, q.limit, user);
+    return this.agents.runs(user, p.user_id, p.task_id, q.limit);
   }
 }
 

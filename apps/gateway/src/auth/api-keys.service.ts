@@ -3,6 +3,7 @@ import { GatewayEnv } from '@nitro/config';
 import { ApiKeyRepository } from './api-key.repository';
 import { AuthUser } from './auth-user';
 import { ApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
+import { ERROR_CODE } from '@nitro/contracts';
 
 /** Keys for programs. Managed only from a signed-in session: a leaked key cannot mint or delete keys. */
 @Injectable()
@@ -15,7 +16,7 @@ export class ApiKeysService {
   async create(user: AuthUser, name: string): Promise<CreatedApiKeyDto> {
     this.assertSession(user);
     const created = await this.keys.create(user.id, name, this.env.API_KEYS_MAX_PER_USER);
-    if (!created) throw new HttpException({ error: 'TOO_MANY_KEYS', message: `you already have ${this.env.API_KEYS_MAX_PER_USER} API keys (API_KEYS_MAX_PER_USER): delete one first` }, HttpStatus.CONFLICT);
+    if (!created) throw new HttpException({ error: ERROR_CODE.TOO_MANY_KEYS, message: `you already have ${this.env.API_KEYS_MAX_PER_USER} API keys (API_KEYS_MAX_PER_USER): delete one first` }, HttpStatus.CONFLICT);
     return created;
   }
 
@@ -25,10 +26,10 @@ export class ApiKeysService {
 
   async remove(user: AuthUser, id: string): Promise<void> {
     this.assertSession(user);
-    if (!(await this.keys.delete(user.id, id))) throw new NotFoundException({ error: 'NOT_FOUND', message: `you have no API key with id "${id}"` });
+    if (!(await this.keys.delete(user.id, id))) throw new NotFoundException({ error: ERROR_CODE.NOT_FOUND, message: `you have no API key with id "${id}"` });
   }
 
   private assertSession(user: AuthUser): void {
-    if (user.via === 'api_key') throw new ForbiddenException({ error: 'SESSION_REQUIRED', message: 'API keys are created and deleted from a signed-in session (access token), not with an API key' });
+    if (user.via === 'api_key') throw new ForbiddenException({ error: ERROR_CODE.SESSION_REQUIRED, message: 'API keys are created and deleted from a signed-in session (access token), not with an API key' });
   }
 }

@@ -10,6 +10,7 @@ import { RateLimitService } from '../security/rate-limit.service';
 import { isAlwaysPublic, rateClassOf } from '../security/route-class';
 import { AuthUser, IS_PUBLIC, assertAdmin } from './auth-user';
 import { Authenticator } from './authenticator.service';
+import { ERROR_CODE } from '@nitro/contracts';
 
 /**
  * Global guard, in this order so a flood of bad credentials still spends its budget:
@@ -57,7 +58,7 @@ export class AuthGuard implements CanActivate {
     if (isPublic) return true;
     if (!outcome.user) {
       reply.header('WWW-Authenticate', outcome.problem ? 'Bearer realm="nitro-ai", error="invalid_token"' : 'Bearer realm="nitro-ai"');
-      throw new UnauthorizedException({ error: 'UNAUTHENTICATED', message: outcome.problem ?? 'authentication required: send Authorization: Bearer <access token or API key>' });
+      throw new UnauthorizedException({ error: ERROR_CODE.UNAUTHENTICATED, message: outcome.problem ?? 'authentication required: send Authorization: Bearer <access token or API key>' });
     }
     if (metricsPrivate) assertAdmin(outcome.user);
     return true;

@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { RateLimitService } from '../security/rate-limit.service';
-import { UserRepository } from '../users/user.repository';
-import { UsersController } from '../users/users.controller';
-import { UsersService } from '../users/users.service';
+import { SecurityModule } from '../security/security.module';
+import { UsersModule } from '../users/users.module';
 import { AccessTokenService } from './access-token.service';
 import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeysController } from './api-keys.controller';
@@ -15,24 +13,21 @@ import { Authenticator } from './authenticator.service';
 import { JwtKeyProvider } from './jwt-key.provider';
 import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher.service';
-import { SessionRepository } from './session.repository';
+import { SessionsModule } from './sessions.module';
 
-/** Accounts, sessions, API keys, admin tools, and the global guard (authentication + rate limits). */
+/** Sign-in, tokens, API keys, and the global guard (authentication + rate limits). */
 @Module({
-  controllers: [AuthController, ApiKeysController, UsersController],
+  imports: [UsersModule, SessionsModule, SecurityModule],
+  controllers: [AuthController, ApiKeysController],
   providers: [
     JwtKeyProvider,
     AccessTokenService,
     PasswordHasher,
-    UserRepository,
-    SessionRepository,
     ApiKeyRepository,
     LoginThrottle,
     Authenticator,
     AuthService,
     ApiKeysService,
-    UsersService,
-    RateLimitService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
 })

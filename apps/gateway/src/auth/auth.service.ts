@@ -8,8 +8,9 @@ import { ChangePasswordDto, CredentialsDto, LogoutDto, MeDto, PublicUserDto, Tok
 import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher.service';
 import { SessionRepository } from './session.repository';
+import { ERROR_CODE } from '@nitro/contracts';
 
-const BAD_LOGIN = { error: 'INVALID_CREDENTIALS', message: 'invalid username or password' };
+const BAD_LOGIN = { error: ERROR_CODE.INVALID_CREDENTIALS, message: 'invalid username or password' };
 
 /** Accounts and sessions: register, sign in, rotate refresh tokens, sign out. */
 @Injectable()
@@ -42,7 +43,7 @@ export class AuthService {
       throw new UnauthorizedException(BAD_LOGIN);
     }
     // Only someone who knows the password learns that the account is disabled.
-    if (user.disabled) throw new ForbiddenException({ error: 'ACCOUNT_DISABLED', message: 'this account is disabled: ask the admin' });
+    if (user.disabled) throw new ForbiddenException({ error: ERROR_CODE.ACCOUNT_DISABLED, message: 'this account is disabled: ask the admin' });
     await this.throttle.reset(dto.username);
     if (this.hasher.needsRehash(user.passwordHash)) await this.users.setPasswordHash(user.id, await this.hasher.hash(dto.password));
     const session = await this.sessions.start(user.id, this.env.REFRESH_TOKEN_TTL_S);
@@ -53,13 +54,13 @@ export class AuthService {
     const res = await this.sessions.rotate(refreshToken, this.env.REFRESH_TOKEN_TTL_S, this.env.REFRESH_REUSE_GRACE_S);
     if (res.status === 'reused') {
       getLogger().warn({ user: res.userLower }, 'refresh token reused: session revoked');
-      throw new UnauthorizedException({ error: 'REFRESH_TOKEN_REUSED', message: 'this refresh token was already used, so the session was revoked for safety: sign in again' });
+      throw new UnauthorizedException({ error: ERROR_CODE.REFRESH_TOKEN_REUSED, message: 'this refresh token was already used, so the session was revoked for safety: sign in again' });
     }
-    if (res.status !== 'ok') throw new UnauthorizedException({ error: 'INVALID_REFRESH_TOKEN', message: 'the refresh token is invalid, expired or revoked: sign in again' });
+    if (res.status !== 'ok') throw new UnauthorizedException({ error: ERROR_CODE.INVALID_REFRESH_TOKEN, message: 'the refresh token is invalid, expired or revoked: sign in again' });
     const user = await this.users.find(res.userLower);
     if (!user || user.disabled) {
       await this.sessions.revoke(res.familyId, res.userLower);
-      throw new UnauthorizedException({ error: 'ACCOUNT_DISABLED', message: 'this account is disabled or no longer exists' });
+      throw new UnauthorizedException({ error: ERROR_CODE.ACCOUNT_DISABLED, message: 'this account is disabled or no longer exists' });
     }
     return this.tokenResponse(user, res.token, res.familyId);
   }
@@ -72,17 +73,17 @@ export class AuthService {
       return;
     }
     if (user?.sessionId) return this.sessions.revoke(user.sessionId, user.id.toLowerCase());
-    if (!user) throw new UnauthorizedException({ error: 'UNAUTHENTICATED', message: 'send the refresh_token to end, or an access token in Authorization' });
+    if (!user) throw new UnauthorizedException({ error: ERROR_CODE.UNAUTHENTICATED, message: 'send the refresh_token to end, or an access token in Authorization' });
   }
 
   /** Needs the current password (a stolen session alone cannot take the account); every session ends, this one included. */
   async changePassword(user: AuthUser, dto: ChangePasswordDto, ip: string): Promise<void> {
-    if (user.via !== 'jwt') throw new ForbiddenException({ error: 'SESSION_REQUIRED', message: 'change the password from a signed-in session, not with an API key' });
+    if (user.via !== 'jwt') throw new ForbiddenException({ error: ERROR_CODE.SESSION_REQUIRED, message: 'change the password from a signed-in session, not with an API key' });
     await this.throttle.assertAllowed(user.id, ip);
     const rec = await this.users.find(user.id);
     if (!rec || !(await this.hasher.verify(dto.current_password, rec.passwordHash))) {
       await this.throttle.recordFailure(user.id, ip);
-      throw new UnauthorizedException({ error: 'INVALID_CREDENTIALS', message: 'current_password is wrong' });
+      throw new UnauthorizedException({ error: ERROR_CODE.INVALID_CREDENTIALS, message: 'current_password is wrong' });
     }
     await this.users.setPasswordHash(rec.id, await this.hasher.hash(dto.new_password));
     await this.sessions.revokeAll(rec.id);
@@ -92,7 +93,7 @@ export class AuthService {
   async me(user: AuthUser): Promise<MeDto> {
     if (user.via === 'disabled') return { id: user.id, role: user.role, via: user.via, created_at: new Date(0).toISOString() };
     const rec = await this.users.find(user.id);
-    if (!rec) throw new NotFoundException({ error: 'NOT_FOUND', message: 'this account no longer exists' });
+    if (!rec) throw new NotFoundException({ error: ERROR_CODE.NOT_FOUND, message: 'this account no longer exists' });
     return { id: rec.id, role: rec.role, created_at: rec.created_at, via: user.via };
   }
 
@@ -113,10 +114,10 @@ export class AuthService {
   }
 
   private taken(username: string) {
-    return new ConflictException({ error: 'USERNAME_TAKEN', message: `username "${username}" is taken (usernames are case-insensitive)` });
+    return new ConflictException({ error: ERROR_CODE.USERNAME_TAKEN, message: `username "${username}" is taken (usernames are case-insensitive)` });
   }
 
   private closed() {
-    return new ForbiddenException({ error: 'REGISTRATION_CLOSED', message: 'registration is closed on this server: ask the admin for an account' });
+    return new ForbiddenException({ error: ERROR_CODE.REGISTRATION_CLOSED, message: 'registration is closed on this server: ask the admin for an account' });
   }
 }

@@ -7,6 +7,7 @@ import { AccessTokenService } from './access-token.service';
 import { ApiKeyRepository } from './api-key.repository';
 import { API_KEY_PREFIX, AUTH_KEYS } from './auth-keys.constants';
 import { AuthUser } from './auth-user';
+import { ERROR_CODE } from '@nitro/contracts';
 
 /** A caller, or why the credentials they sent are refused (only reported on protected routes). */
 export interface AuthOutcome {
@@ -41,7 +42,7 @@ export class Authenticator {
     } catch (err) {
       if (err instanceof ServiceUnavailableException) throw err;
       getLogger().error({ reason: (err as Error).message }, 'authentication store unreachable');
-      throw new ServiceUnavailableException({ error: 'AUTH_UNAVAILABLE', message: 'cannot check credentials right now (Redis unreachable); retry shortly' });
+      throw new ServiceUnavailableException({ error: ERROR_CODE.AUTH_UNAVAILABLE, message: 'cannot check credentials right now (Redis unreachable); retry shortly' });
     }
   }
 

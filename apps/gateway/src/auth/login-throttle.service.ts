@@ -5,6 +5,7 @@ import { REDIS_CLIENT } from '@nitro/service-kit';
 import { clientBucket } from '../security/client-ip.util';
 import { AUTH_KEYS } from './auth-keys.constants';
 import { userKey } from './token.util';
+import { ERROR_CODE } from '@nitro/contracts';
 
 /** KEYS: counters. ARGV: window ms. INCR each, start its window on the first failure. */
 const RECORD = `
@@ -34,7 +35,7 @@ export class LoginThrottle {
     const blockedMs = Math.max(acctCount >= this.env.LOGIN_MAX_FAILURES_PER_ACCOUNT ? acctTtl : 0, ipCount >= this.env.LOGIN_MAX_FAILURES_PER_IP ? ipTtl : 0);
     if (blockedMs > 0) {
       const retryAfter = Math.max(1, Math.ceil(blockedMs / 1000));
-      throw new HttpException({ error: 'TOO_MANY_LOGIN_ATTEMPTS', message: `too many failed sign-ins for this account or address: retry in ${retryAfter} s`, retryAfter }, HttpStatus.TOO_MANY_REQUESTS);
+      throw new HttpException({ error: ERROR_CODE.TOO_MANY_LOGIN_ATTEMPTS, message: `too many failed sign-ins for this account or address: retry in ${retryAfter} s`, retryAfter }, HttpStatus.TOO_MANY_REQUESTS);
     }
   }
 

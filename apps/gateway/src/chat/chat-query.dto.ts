@@ -2,13 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '@nitro/contracts';
+import { UserIdParam } from '../common/user-id.param';
 
-export class UserIdParam {
-  @ApiProperty({ pattern: ID_PATTERN.source })
-  @IsString()
-  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
-  user_id!: string;
-}
+export { UserIdParam };
 
 export class UserSessionParams extends UserIdParam {
   @ApiProperty({ pattern: ID_PATTERN.source })

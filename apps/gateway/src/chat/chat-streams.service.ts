@@ -1,7 +1,7 @@
 import { BadRequestException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { lastValueFrom, Observable, reduce } from 'rxjs';
-import { STREAM_LOST_AFTER_MS, TERMINAL_STREAM_STATES, type ChatResponseDto, type ChatStreamEvent, type ChatStreamStopResponseDto, type StreamKind } from '@nitro/contracts';
+import { STREAM_LOST_AFTER_MS, TERMINAL_STREAM_STATES, type ChatResponseDto, type ChatStreamEvent, type ChatStreamStopResponseDto, type StreamKind, ERROR_CODE } from '@nitro/contracts';
 import type { AuthUser } from '../auth/auth-user';
 import { ChatStreamRepository, type StreamMeta } from './chat-stream.repository';
 
@@ -37,7 +37,7 @@ export class ChatStreamsService {
    */
   async open(user: AuthUser, ownerId: string, kind: StreamKind, idempotencyKey: string | undefined, start: (streamId: string) => Observable<ChatStreamEvent>): Promise<OpenedStream> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new BadRequestException({ error: 'VALIDATION_FAILED', message: 'Idempotency-Key must be 1-255 visible ASCII characters' });
+      throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'Idempotency-Key must be 1-255 visible ASCII characters' });
     }
     const streamId = await this.register(user, ownerId, kind);
     if (idempotencyKey) {
@@ -64,7 +64,7 @@ export class ChatStreamsService {
    */
   async resume(user: AuthUser, streamId: string, lastEventId: string | undefined): Promise<Observable<ChatStreamEvent>> {
     if (lastEventId !== undefined && !LAST_EVENT_ID.test(lastEventId.trim())) {
-      throw new BadRequestException({ error: 'VALIDATION_FAILED', message: 'Last-Event-ID must be the decimal id of an event of this stream' });
+      throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'Last-Event-ID must be the decimal id of an event of this stream' });
     }
     await this.ownMeta(user, streamId, false);
     return this.repo.follow(streamId, lastEventId ? Number(lastEventId.trim()) : 0);
@@ -93,7 +93,7 @@ export class ChatStreamsService {
     const all = await lastValueFrom(events.pipe(reduce((acc, e) => [...acc, e], [] as ChatStreamEvent[])));
     const end = all[all.length - 1];
     if (!end || end.type === 'error') throw new HttpException({ error: end?.code ?? 'INCOMPLETE_ANSWER', message: end?.message ?? 'the answer ended without a result' }, end?.status ?? 502);
-    if (end.type !== 'done') throw new HttpException({ error: 'INCOMPLETE_ANSWER', message: 'the answer ended without a result' }, 502);
+    if (end.type !== 'done') throw new HttpException({ error: ERROR_CODE.INCOMPLETE_ANSWER, message: 'the answer ended without a result' }, 502);
     const meta = all.find((e): e is Extract<ChatStreamEvent, { type: 'meta' }> => e.type === 'meta');
     return {
       response: end.response,
@@ -126,5 +126,5 @@ function isTerminal(meta: StreamMeta): boolean {
 }
 
 function notFound(streamId: string): NotFoundException {
-  return new NotFoundException({ error: 'NOT_FOUND', message: `no stream ${streamId}` });
+  return new NotFoundException({ error: ERROR_CODE.NOT_FOUND, message: `no stream ${streamId}` });
 }

@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOper
 import type { FastifyReply } from 'fastify';
 import { ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto } from '@nitro/contracts';
 import { sendSse } from '../common/sse';
-import { AuthUser, CurrentUser, assertCanAccess } from '../auth/auth-user';
+import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { ChatService } from './chat.service';
 import { ClearQueryDto, HistoryQueryDto, UserIdParam, UserSessionParams } from './chat-query.dto';
 
@@ -21,9 +21,8 @@ export class ChatController {
   @ApiServiceUnavailableResponse({ description: 'No provider could answer; the message lists those tried and what to configure.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key within 10 minutes returns the same turn instead of sending the message again.' })
   async send(@Body() dto: ChatRequestDto, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    assertCanAccess(user, dto.user_id);
     if (dto.stream) return this.sendStream(dto, user, key, reply);
-    return key === undefined ? this.chat.send(dto) : this.chat.sendOnce(user, dto, key);
+    return key === undefined ? this.chat.send(user, dto) : this.chat.sendOnce(user, dto, key);
   }
 
   @Post('stream')
@@ -38,7 +37,6 @@ export class ChatController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream' })
   async stream(@Body() dto: ChatRequestDto, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply) {
-    assertCanAccess(user, dto.user_id);
     await this.sendStream(dto, user, key, reply);
   }
 
@@ -51,29 +49,25 @@ export class ChatController {
   @ApiOperation({ summary: "A conversation's messages, oldest first (the most recent conversation when session_id is omitted)." })
   @ApiOkResponse({ type: ChatHistoryDto })
   history(@Param() p: UserIdParam, @Query() q: HistoryQueryDto, @CurrentUser() user: AuthUser) {
-    assertCanAccess(user, p.user_id);
-    return this.chat.history(p.user_id, q.session_id, q.limit);
+    return this.chat.history(user, p.user_id, q.session_id, q.limit);
   }
 
   @Delete('clear/:user_id')
   @ApiOperation({ summary: "Delete one conversation (session_id) or all of the user's conversations." })
   clear(@Param() p: UserIdParam, @Query() q: ClearQueryDto, @CurrentUser() user: AuthUser) {
-    assertCanAccess(user, p.user_id);
-    return this.chat.clear(p.user_id, q.session_id);
+    return this.chat.clear(user, p.user_id, q.session_id);
   }
 
   @Get('sessions/:user_id')
   @ApiOperation({ summary: "The user's conversations, most recently used first." })
   @ApiOkResponse({ type: [ChatSessionDto] })
   sessions(@Param() p: UserIdParam, @CurrentUser() user: AuthUser) {
-    assertCanAccess(user, p.user_id);
-    return this.chat.sessions(p.user_id);
+    return this.chat.sessions(user, p.user_id);
   }
 
   @Delete('sessions/:user_id/:session_id')
   @ApiOperation({ summary: 'Delete one conversation.' })
   deleteSession(@Param() p: UserSessionParams, @CurrentUser() user: AuthUser) {
-    assertCanAccess(user, p.user_id);
-    return this.chat.deleteSession(p.user_id, p.session_id);
+    return this.chat.deleteSession(user, p.user_id, p.session_id);
   }
 }

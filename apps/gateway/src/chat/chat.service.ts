@@ -1,11 +1,14 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { ChatCommand, ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto } from '@nitro/contracts';
+import { ChatCommand, ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ERROR_CODE } from '@nitro/contracts';
 import { GatewayEnv } from '@nitro/config';
 import { AiRouterClient } from '@nitro/transport';
-import type { AuthUser } from '../auth/auth-user';
+import { assertCanAccess, type AuthUser } from '../auth/auth-user';
 import { ChatStreamsService, type OpenedStream } from './chat-streams.service';
 
-/** Chat at the edge: enforce the configured message limit, then hand over to ai-router. */
+/**
+ * Chat at the edge: the caller may act for `user_id` (its own, or any as admin), the configured
+ * message limit, then ai-router. Every method takes the authenticated user first.
+ */
 @Injectable()
 export class ChatService {
   constructor(
@@ -14,8 +17,9 @@ export class ChatService {
     private readonly streams: ChatStreamsService,
   ) {}
 
-  send(dto: ChatRequestDto): Promise<ChatResponseDto> {
-    return this.aiRouter.send(this.command(dto));
+  /** One whole answer. @throws ForbiddenException when dto.user_id is not the caller's (admins may). */
+  send(user: AuthUser, dto: ChatRequestDto): Promise<ChatResponseDto> {
+    return this.aiRouter.send(this.command(user, dto));
   }
 
   /**
@@ -23,7 +27,7 @@ export class ChatService {
    * then the events from ai-router; with an Idempotency-Key a repeated request gets the same turn.
    */
   async open(user: AuthUser, dto: ChatRequestDto, idempotencyKey?: string): Promise<OpenedStream> {
-    const cmd = this.command(dto);
+    const cmd = this.command(user, dto);
     return this.streams.open(user, dto.user_id, 'chat', idempotencyKey, (stream_id) => this.aiRouter.stream({ ...cmd, stream_id }));
   }
 
@@ -32,27 +36,32 @@ export class ChatService {
     return this.streams.collect((await this.open(user, dto, idempotencyKey)).events);
   }
 
-  history(user_id: string, session_id?: string, limit?: number): Promise<ChatHistoryDto> {
+  history(user: AuthUser, user_id: string, session_id?: string, limit?: number): Promise<ChatHistoryDto> {
+    assertCanAccess(user, user_id);
     return this.aiRouter.history({ user_id, session_id, limit });
   }
 
-  clear(user_id: string, session_id?: string): Promise<{ cleared: number }> {
+  clear(user: AuthUser, user_id: string, session_id?: string): Promise<{ cleared: number }> {
+    assertCanAccess(user, user_id);
     return this.aiRouter.clear({ user_id, session_id });
   }
 
-  sessions(user_id: string): Promise<ChatSessionDto[]> {
+  sessions(user: AuthUser, user_id: string): Promise<ChatSessionDto[]> {
+    assertCanAccess(user, user_id);
     return this.aiRouter.sessions({ user_id });
   }
 
-  deleteSession(user_id: string, session_id: string): Promise<{ cleared: number }> {
+  deleteSession(user: AuthUser, user_id: string, session_id: string): Promise<{ cleared: number }> {
+    assertCanAccess(user, user_id);
     return this.aiRouter.deleteSession({ user_id, session_id });
   }
 
-  private command(dto: ChatRequestDto): ChatCommand {
+  private command(user: AuthUser, dto: ChatRequestDto): ChatCommand {
+    assertCanAccess(user, dto.user_id);
     if (dto.message.length > this.env.CHAT_MAX_MESSAGE_CHARS) {
-      throw new BadRequestException({ error: 'VALIDATION_FAILED', message: `message must be shorter than or equal to ${this.env.CHAT_MAX_MESSAGE_CHARS} characters` });
+      throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: `message must be shorter than or equal to ${this.env.CHAT_MAX_MESSAGE_CHARS} characters` });
     }
-    if (!dto.message.trim()) throw new BadRequestException({ error: 'VALIDATION_FAILED', message: 'message must not be blank' });
+    if (!dto.message.trim()) throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'message must not be blank' });
     return { message: dto.message, user_id: dto.user_id, session_id: dto.session_id, options: dto.options };
   }
 }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { isRpcErrorPayload } from '@nitro/contracts';
+import { isRpcErrorPayload, ERROR_CODE } from '@nitro/contracts';
 import { getLogger, traceContext } from '@nitro/observability';
 
 /** Transport failures by error code (set by the transport lib) -> what the caller can act on. */
@@ -26,10 +26,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const status = exception.getStatus();
     // Fastify's generic 415 for a JSON route: say which header is wrong (upload routes throw their own 415).
     if (status === 415 && exception.message === 'Unsupported Media Type') {
-      return { statusCode: 400, error: 'BAD_CONTENT_TYPE', message: 'Content-Type must be application/json (or multipart/form-data on upload routes)', trace_id };
+      return { statusCode: 400, error: ERROR_CODE.BAD_CONTENT_TYPE, message: 'Content-Type must be application/json (or multipart/form-data on upload routes)', trace_id };
     }
     if (status === 400 && /JSON/.test(exception.message) && /not valid/i.test(exception.message)) {
-      return { statusCode: 400, error: 'MALFORMED_JSON', message: `body is not valid JSON: ${exception.message}`, trace_id };
+      return { statusCode: 400, error: ERROR_CODE.MALFORMED_JSON, message: `body is not valid JSON: ${exception.message}`, trace_id };
     }
     if (typeof res === 'object' && res !== null) {
       const r = res as Record<string, unknown>;
@@ -51,22 +51,22 @@ export function toErrorBody(exception: unknown): ErrorBody {
   }
   // A cut-off or malformed multipart body surfaces from the parser (busboy) without a status.
   if (err?.message && /multipart|Unexpected end of (form|multipart)|Malformed part header|Boundary not found/i.test(err.message)) {
-    return { statusCode: 400, error: 'MALFORMED_MULTIPART', message: `upload body is not valid multipart/form-data: ${err.message}`, trace_id };
+    return { statusCode: 400, error: ERROR_CODE.MALFORMED_MULTIPART, message: `upload body is not valid multipart/form-data: ${err.message}`, trace_id };
   }
   getLogger().error({ err: exception }, 'unhandled error');
-  return { statusCode: 500, error: 'INTERNAL', message: 'internal error', trace_id };
+  return { statusCode: 500, error: ERROR_CODE.INTERNAL, message: 'internal error', trace_id };
 }
 
 function fastifyError(err: { code?: string; statusCode: number; message?: string }, trace_id?: string): ErrorBody {
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { statusCode: 400, error: 'BAD_CONTENT_TYPE', message: 'Content-Type must be application/json (or multipart/form-data on upload routes)', trace_id };
+      return { statusCode: 400, error: ERROR_CODE.BAD_CONTENT_TYPE, message: 'Content-Type must be application/json (or multipart/form-data on upload routes)', trace_id };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { statusCode: 413, error: 'PAYLOAD_TOO_LARGE', message: 'request body is larger than this route accepts', trace_id };
+      return { statusCode: 413, error: ERROR_CODE.PAYLOAD_TOO_LARGE, message: 'request body is larger than this route accepts', trace_id };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { statusCode: 400, error: 'EMPTY_BODY', message: 'body is empty: send a JSON object', trace_id };
+      return { statusCode: 400, error: ERROR_CODE.EMPTY_BODY, message: 'body is empty: send a JSON object', trace_id };
     default:
-      if (err.message && /JSON/i.test(err.message)) return { statusCode: 400, error: 'MALFORMED_JSON', message: `body is not valid JSON: ${err.message}`, trace_id };
+      if (err.message && /JSON/i.test(err.message)) return { statusCode: 400, error: ERROR_CODE.MALFORMED_JSON, message: `body is not valid JSON: ${err.message}`, trace_id };
       return { statusCode: err.statusCode, error: err.code ?? 'BAD_REQUEST', message: err.message ?? 'bad request', trace_id };
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { SearchRequestDto, SearchResponseDto, VideoSearchRequestDto, VideoSearchResponseDto } from '@nitro/contracts';
-import { AuthUser, CurrentUser, assertCanAccess } from '../auth/auth-user';
+import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { sendSse } from '../common/sse';
 import { SearchService } from './search.service';
 
@@ -25,8 +25,7 @@ export class SearchController {
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiServiceUnavailableResponse({ description: NO_PROVIDER })
   web(@Body() dto: SearchRequestDto, @CurrentUser() user: AuthUser) {
-    assertCanAccess(user, dto.user_id);
-    return this.search.web(dto);
+    return this.search.web(user, dto);
   }
 
   @Post('search/stream')
@@ -38,8 +37,7 @@ export class SearchController {
   @ApiOkResponse({ description: 'text/event-stream' })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   webStream(@Body() dto: SearchRequestDto, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
-    assertCanAccess(user, dto.user_id);
-    return sendSse(reply, this.search.webStream(dto));
+    return sendSse(reply, this.search.webStream(user, dto));
   }
 
   @Post('video/search')
@@ -49,7 +47,6 @@ export class SearchController {
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiServiceUnavailableResponse({ description: NO_PROVIDER })
   videos(@Body() dto: VideoSearchRequestDto, @CurrentUser() user: AuthUser) {
-    assertCanAccess(user, dto.user_id);
-    return this.search.videos(dto);
+    return this.search.videos(user, dto);
   }
 }

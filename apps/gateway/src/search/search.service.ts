@@ -12,22 +12,26 @@ import {
   type VideoSearchRequestDto,
   type VideoSearchResponseDto,
 } from '@nitro/contracts';
+import { assertCanAccess, type AuthUser } from '../auth/auth-user';
 import { call, stream } from '../services/service-call';
 
-/** Search at the edge: the request is validated by the pipe; the search service does the work. */
+/** Search at the edge: validated by the pipe, the caller may search as `user_id`; the search service does the work. */
 @Injectable()
 export class SearchService {
   constructor(@Inject(SEARCH_CLIENT) private readonly search: ClientProxy) {}
 
-  web(dto: SearchRequestDto): Promise<SearchResponseDto> {
+  web(user: AuthUser, dto: SearchRequestDto): Promise<SearchResponseDto> {
+    assertCanAccess(user, dto.user_id);
     return call(this.search, SEARCH_PATTERNS.web, toCommand(dto));
   }
 
-  webStream(dto: SearchRequestDto): Observable<SearchStreamEvent> {
+  webStream(user: AuthUser, dto: SearchRequestDto): Observable<SearchStreamEvent> {
+    assertCanAccess(user, dto.user_id);
     return stream(this.search, SEARCH_PATTERNS.webStream, toCommand(dto));
   }
 
-  videos(dto: VideoSearchRequestDto): Promise<VideoSearchResponseDto> {
+  videos(user: AuthUser, dto: VideoSearchRequestDto): Promise<VideoSearchResponseDto> {
+    assertCanAccess(user, dto.user_id);
     return call(this.search, SEARCH_PATTERNS.videos, toCommand(dto));
   }
 }

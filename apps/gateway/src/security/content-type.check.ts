@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { ERROR_CODE } from '@nitro/contracts';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 const MULTIPART = /^multipart\/form-data\s*(;|$)/i;
@@ -13,5 +14,5 @@ export function assertContentType(contentType: string | undefined, consumes: str
   if (JSON_TYPE.test(contentType)) return;
   if (MULTIPART.test(contentType) && consumes?.includes('multipart/form-data')) return;
   const expected = consumes?.includes('multipart/form-data') ? 'multipart/form-data' : 'application/json';
-  throw new BadRequestException({ error: 'BAD_CONTENT_TYPE', message: `Content-Type must be ${expected} on this route (got ${contentType.slice(0, 80)})` });
+  throw new BadRequestException({ error: ERROR_CODE.BAD_CONTENT_TYPE, message: `Content-Type must be ${expected} on this route (got ${contentType.slice(0, 80)})` });
 }

@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { RateDecision } from './rate-limit.service';
 import { RouteClass } from './route-class';
+import { ERROR_CODE } from '@nitro/contracts';
 
 /**
  * IETF draft "RateLimit header fields for HTTP" names, on every limited response; set on the
@@ -18,7 +19,7 @@ export function applyRateLimitHeaders(reply: FastifyReply, d: RateDecision): voi
 export function tooManyRequests(cls: RouteClass, d: RateDecision): HttpException {
   const who = d.scope === 'user' ? 'for your account' : 'from your address';
   return new HttpException(
-    { error: 'RATE_LIMITED', message: `rate limit reached ${who} on ${cls} requests (${d.limit} per ${d.window} s): retry in ${d.resetS} s`, retryAfter: d.resetS },
+    { error: ERROR_CODE.RATE_LIMITED, message: `rate limit reached ${who} on ${cls} requests (${d.limit} per ${d.window} s): retry in ${d.resetS} s`, retryAfter: d.resetS },
     HttpStatus.TOO_MANY_REQUESTS,
   );
 }

@@ -4,6 +4,7 @@ import { GatewayEnv } from '@nitro/config';
 import { parseOrigins, registerCors } from './cors.hook';
 import { jsonComplexityProblem } from './json-complexity.util';
 import { bodyLimitOf, uploadLimitOf } from './route-class';
+import { ERROR_CODE } from '@nitro/contracts';
 
 /**
  * Content-Security-Policy for the PWA and Swagger UI, both served from this origin:
@@ -49,7 +50,7 @@ export async function registerSecurity(app: FastifyInstance, env: GatewayEnv): P
   app.addHook('preValidation', (req, reply, done) => {
     const problem = jsonComplexityProblem(req.body);
     if (!problem) return done();
-    reply.code(400).send({ statusCode: 400, error: 'BODY_TOO_COMPLEX', message: problem });
+    reply.code(400).send({ statusCode: 400, error: ERROR_CODE.BODY_TOO_COMPLEX, message: problem });
   });
   app.addHook('onRequest', (req, reply, done) => {
     const type = req.headers['content-type'];
@@ -58,7 +59,7 @@ export async function registerSecurity(app: FastifyInstance, env: GatewayEnv): P
     const path = req.routeOptions?.url ?? req.url.split('?')[0];
     const max = uploadLimitOf(env, path);
     if (Number.isFinite(length) && length > max) {
-      reply.code(413).header('Connection', 'close').send({ statusCode: 413, error: 'PAYLOAD_TOO_LARGE', message: `upload is ${length} bytes; this route accepts at most ${max}` });
+      reply.code(413).header('Connection', 'close').send({ statusCode: 413, error: ERROR_CODE.PAYLOAD_TOO_LARGE, message: `upload is ${length} bytes; this route accepts at most ${max}` });
       return;
     }
     done();

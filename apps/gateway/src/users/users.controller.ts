@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
-import { AdminUserDto, SettingsDto, TargetUserParam, UpdateSettingsDto, UserListQueryDto } from './users.dto';
+import { UserIdParam } from '../common/user-id.param';
+import { AdminUserDto, SettingsDto, UpdateSettingsDto, UserListQueryDto } from './users.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('admin')
@@ -24,7 +25,7 @@ export class UsersController {
   @ApiOkResponse({ type: AdminUserDto })
   @ApiBadRequestResponse({ description: 'Disabling yourself.' })
   @ApiNotFoundResponse({ description: 'No such user.' })
-  disable(@Param() p: TargetUserParam, @CurrentUser() user: AuthUser) {
+  disable(@Param() p: UserIdParam, @CurrentUser() user: AuthUser) {
     return this.users.setDisabled(user, p.user_id, true);
   }
 
@@ -33,7 +34,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Admin: enable a disabled account (its API keys work again; it must sign in again).' })
   @ApiOkResponse({ type: AdminUserDto })
   @ApiNotFoundResponse({ description: 'No such user.' })
-  enable(@Param() p: TargetUserParam, @CurrentUser() user: AuthUser) {
+  enable(@Param() p: UserIdParam, @CurrentUser() user: AuthUser) {
     return this.users.setDisabled(user, p.user_id, false);
   }
 

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { ID_MESSAGE, ID_PATTERN } from '@nitro/contracts';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PublicUserDto } from '../auth/auth.dto';
 
 export class UserListQueryDto {
@@ -19,13 +18,6 @@ export class UserListQueryDto {
   @Min(1)
   @Max(500)
   limit?: number;
-}
-
-export class TargetUserParam {
-  @ApiProperty({ pattern: ID_PATTERN.source })
-  @IsString()
-  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
-  user_id!: string;
 }
 
 export class AdminUserDto extends PublicUserDto {

@@ -5,6 +5,7 @@ import { AuthUser, assertAdmin } from '../auth/auth-user';
 import { SessionRepository } from '../auth/session.repository';
 import { AdminUserDto, SettingsDto } from './users.dto';
 import { UserRepository } from './user.repository';
+import { ERROR_CODE } from '@nitro/contracts';
 
 /** The admin's tools: list accounts, disable or enable one, open or close registration. */
 @Injectable()
@@ -24,9 +25,9 @@ export class UsersService {
   async setDisabled(admin: AuthUser, userId: string, disabled: boolean): Promise<AdminUserDto> {
     assertAdmin(admin);
     if (disabled && userId.toLowerCase() === admin.id.toLowerCase()) {
-      throw new BadRequestException({ error: 'CANNOT_DISABLE_SELF', message: 'you cannot disable your own account (the server would have no admin)' });
+      throw new BadRequestException({ error: ERROR_CODE.CANNOT_DISABLE_SELF, message: 'you cannot disable your own account (the server would have no admin)' });
     }
-    if (!(await this.users.setDisabled(userId, disabled))) throw new NotFoundException({ error: 'NOT_FOUND', message: `no user "${userId}"` });
+    if (!(await this.users.setDisabled(userId, disabled))) throw new NotFoundException({ error: ERROR_CODE.NOT_FOUND, message: `no user "${userId}"` });
     if (disabled) await this.sessions.revokeAll(userId);
     getLogger().info({ admin: admin.id, user: userId, disabled }, 'account status changed');
     const rec = (await this.users.find(userId))!;

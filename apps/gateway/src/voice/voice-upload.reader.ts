@@ -3,8 +3,9 @@ import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
-import { AUDIO_INPUT_DESCRIPTION, audioInputKind } from '@nitro/contracts';
+import { AUDIO_INPUT_DESCRIPTION, audioInputKind, ERROR_CODE } from '@nitro/contracts';
 import { flattenValidationErrors } from '@nitro/service-kit';
+import type { UploadReader } from '../common/request-params.decorators';
 
 export interface VoiceUpload<F> {
   fields: F;
@@ -14,6 +15,11 @@ export interface VoiceUpload<F> {
 /** Field names accepted for the audio part: the seed's PWA sends `audio`, many clients send `file`. */
 const FILE_FIELDS = new Set(['audio', 'file']);
 
+/** The route's UploadReader for an audio upload with the fields `fieldsType` (limit: VOICE_MAX_UPLOAD_BYTES). */
+export function audioUpload<F extends object>(fieldsType: new () => F): UploadReader<VoiceUpload<F>> {
+  return (req, env) => readVoiceUpload(req, env.VOICE_MAX_UPLOAD_BYTES, fieldsType);
+}
+
 /**
  * Reads a multipart upload: one audio file (at most `maxBytes`, counted while streaming) plus text
  * fields in any order, validated by the DTO `fieldsType`. Every refusal names the field: empty or
@@ -21,7 +27,7 @@ const FILE_FIELDS = new Set(['audio', 'file']);
  */
 export async function readVoiceUpload<F extends object>(req: FastifyRequest, maxBytes: number, fieldsType: new () => F): Promise<VoiceUpload<F>> {
   if (!req.isMultipart()) {
-    throw new BadRequestException({ error: 'BAD_CONTENT_TYPE', message: 'Content-Type must be multipart/form-data with the audio file in a field named "audio"' });
+    throw new BadRequestException({ error: ERROR_CODE.BAD_CONTENT_TYPE, message: 'Content-Type must be multipart/form-data with the audio file in a field named "audio"' });
   }
   const raw: Record<string, string> = {};
   let file: VoiceUpload<F>['file'] | undefined;
@@ -33,22 +39,22 @@ export async function readVoiceUpload<F extends object>(req: FastifyRequest, max
       }
       if (!FILE_FIELDS.has(part.fieldname)) {
         part.file.resume();
-        throw new BadRequestException({ error: 'VALIDATION_FAILED', message: `unexpected file field "${part.fieldname}": send the audio as "audio"` });
+        throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: `unexpected file field "${part.fieldname}": send the audio as "audio"` });
       }
       if (!audioInputKind(part.mimetype, part.filename)) {
         part.file.resume();
-        throw new HttpException({ error: 'UNSUPPORTED_MEDIA_TYPE', message: `audio type "${part.mimetype}" (${part.filename || 'no file name'}) is not supported: send ${AUDIO_INPUT_DESCRIPTION}` }, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+        throw new HttpException({ error: ERROR_CODE.UNSUPPORTED_MEDIA_TYPE, message: `audio type "${part.mimetype}" (${part.filename || 'no file name'}) is not supported: send ${AUDIO_INPUT_DESCRIPTION}` }, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
       }
       file = { filename: part.filename, mimetype: part.mimetype, bytes: await part.toBuffer() };
     }
   } catch (err) {
     throw uploadError(err, maxBytes);
   }
-  if (!file) throw new BadRequestException({ error: 'VALIDATION_FAILED', message: 'audio: a file is required (multipart field "audio")' });
-  if (file.bytes.length === 0) throw new BadRequestException({ error: 'EMPTY_AUDIO', message: 'audio: the uploaded file is empty' });
+  if (!file) throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'audio: a file is required (multipart field "audio")' });
+  if (file.bytes.length === 0) throw new BadRequestException({ error: ERROR_CODE.EMPTY_AUDIO, message: 'audio: the uploaded file is empty' });
   const fields = plainToInstance(fieldsType, raw);
   const errors = await validate(fields, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
-  if (errors.length) throw new BadRequestException({ error: 'VALIDATION_FAILED', message: flattenValidationErrors(errors).join('; ') });
+  if (errors.length) throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: flattenValidationErrors(errors).join('; ') });
   return { fields, file };
 }
 
@@ -57,9 +63,9 @@ function uploadError(err: unknown, maxBytes: number): unknown {
   if (err instanceof HttpException) return err;
   const e = err as { code?: string; statusCode?: number; message?: string };
   if (e?.code === 'FST_REQ_FILE_TOO_LARGE') {
-    return new HttpException({ error: 'PAYLOAD_TOO_LARGE', message: `audio is larger than the limit of ${maxBytes} bytes (${Math.round(maxBytes / 1024 / 1024)} MB)` }, HttpStatus.PAYLOAD_TOO_LARGE);
+    return new HttpException({ error: ERROR_CODE.PAYLOAD_TOO_LARGE, message: `audio is larger than the limit of ${maxBytes} bytes (${Math.round(maxBytes / 1024 / 1024)} MB)` }, HttpStatus.PAYLOAD_TOO_LARGE);
   }
-  if (e?.code === 'FST_FILES_LIMIT') return new BadRequestException({ error: 'VALIDATION_FAILED', message: 'send exactly one audio file' });
+  if (e?.code === 'FST_FILES_LIMIT') return new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'send exactly one audio file' });
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return new BadRequestException({ error: e.code ?? 'BAD_MULTIPART', message: `multipart body: ${e.message}` });
   return err;
 }

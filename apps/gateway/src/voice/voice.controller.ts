@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -12,10 +12,12 @@ import {
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SpeakRequestDto, TranscriptionDto, VoiceChatResponseDto, VoiceListDto } from '@nitro/contracts';
+import type { FastifyReply } from 'fastify';
+import { SpeakRequestDto, TranscribeFieldsDto, TranscriptionDto, VoiceChatFieldsDto, VoiceChatResponseDto, VoiceListDto } from '@nitro/contracts';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
+import { ClientSignal, ReadUpload, Uploaded } from '../common/request-params.decorators';
 import { sendSse } from '../common/sse';
+import { audioUpload, type VoiceUpload } from './voice-upload.reader';
 import { VoiceService } from './voice.service';
 
 const AUDIO_PART = { type: 'string', format: 'binary', description: 'WebM/Opus, Ogg, WAV, MP3 or M4A; at most VOICE_MAX_UPLOAD_BYTES (25 MB) and MAX_AUDIO_SECONDS (300 s).' };
@@ -54,8 +56,9 @@ export class VoiceController {
   @ApiOkResponse({ type: TranscriptionDto })
   @ApiPayloadTooLargeResponse({ description: 'The file is larger than 25 MB or longer than 5 minutes.' })
   @ApiUnsupportedMediaTypeResponse({ description: 'The file is not WebM/Opus, Ogg, WAV, MP3 or M4A.' })
-  transcribe(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.voice.transcribe(req, reply);
+  @ReadUpload(audioUpload(TranscribeFieldsDto))
+  transcribe(@CurrentUser() user: AuthUser, @Uploaded() upload: VoiceUpload<TranscribeFieldsDto>, @ClientSignal() signal: AbortSignal) {
+    return this.voice.transcribe(user, upload, signal);
   }
 
   @Post('speak')
@@ -63,8 +66,11 @@ export class VoiceController {
   @ApiOperation({ summary: 'Speak a text. The body is the audio file; X-Voice-Engine and X-Voice name the engine and voice that spoke.' })
   @ApiProduces('audio/wav', 'audio/mpeg', 'audio/ogg')
   @ApiOkResponse({ description: 'The audio, with Content-Type audio/wav, audio/mpeg or audio/ogg.', schema: { type: 'string', format: 'binary' } })
-  speak(@Body() dto: SpeakRequestDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.voice.speak(dto, reply);
+  async speak(@CurrentUser() user: AuthUser, @Body() dto: SpeakRequestDto, @ClientSignal() signal: AbortSignal, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { bytes, speech } = await this.voice.speak(user, dto, signal);
+    reply.header('Content-Type', speech.content_type).header('Content-Disposition', `inline; filename="speech.${speech.format}"`);
+    reply.header('X-Voice-Engine', speech.engine).header('X-Voice', speech.voice);
+    return bytes;
   }
 
   @Get('voices')
@@ -82,8 +88,9 @@ export class VoiceController {
   @ApiOkResponse({ type: VoiceChatResponseDto })
   @ApiPayloadTooLargeResponse({ description: 'The file is larger than 25 MB or longer than 5 minutes.' })
   @ApiUnsupportedMediaTypeResponse({ description: 'The file is not WebM/Opus, Ogg, WAV, MP3 or M4A.' })
-  chat(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentUser() user: AuthUser) {
-    return this.voice.chat(req, reply, user);
+  @ReadUpload(audioUpload(VoiceChatFieldsDto))
+  chat(@CurrentUser() user: AuthUser, @Uploaded() upload: VoiceUpload<VoiceChatFieldsDto>, @ClientSignal() signal: AbortSignal) {
+    return this.voice.chat(user, upload, signal);
   }
 
   @Post('chat/stream')
@@ -99,8 +106,9 @@ export class VoiceController {
   @ApiBody(CHAT_BODY)
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream' })
-  async chatStream(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
-    const { streamId, events } = await this.voice.chatStream(req, reply, user);
+  @ReadUpload(audioUpload(VoiceChatFieldsDto))
+  async chatStream(@CurrentUser() user: AuthUser, @Uploaded() upload: VoiceUpload<VoiceChatFieldsDto>, @ClientSignal() signal: AbortSignal, @Res() reply: FastifyReply) {
+    const { streamId, events } = await this.voice.chatStream(user, upload, signal);
     sendSse(reply, events, { headers: { 'X-Stream-Id': streamId } });
   }
 }

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { VOICE_AUDIO, VOICE_AUDIO_CLAIMS } from '@nitro/contracts';
+import { REDIS_CLIENT } from '@nitro/service-kit';
+import { claimCheckProvider } from '@nitro/transport';
 import { ChatModule } from '../chat/chat.module';
-import { VoiceBlobStore } from './voice-blob.store';
 import { VoiceController } from './voice.controller';
 import { VoiceService } from './voice.service';
 
-@Module({ imports: [ChatModule], controllers: [VoiceController], providers: [VoiceService, VoiceBlobStore] })
+@Module({ imports: [ChatModule], controllers: [VoiceController], providers: [VoiceService, claimCheckProvider(VOICE_AUDIO, REDIS_CLIENT, VOICE_AUDIO_CLAIMS)] })
 export class VoiceModule {}

@@ -1,10 +1,10 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { concatMap, filter, from, map, Observable, startWith, type OperatorFunction } from 'rxjs';
 import {
   TranscribeFieldsDto,
+  VOICE_AUDIO,
   VOICE_CLIENT,
   VOICE_PATTERNS,
   VoiceChatFieldsDto,
@@ -15,44 +15,44 @@ import {
   type VoiceChatSseEvent,
   type VoiceListDto,
   type VoiceWireEvent,
+  ERROR_CODE,
 } from '@nitro/contracts';
 import { GatewayEnv } from '@nitro/config';
+import type { ClaimCheck } from '@nitro/transport';
 import { assertCanAccess, type AuthUser } from '../auth/auth-user';
 import { call } from '../services/service-call';
-import { VoiceBlobStore } from './voice-blob.store';
 import { ChatStreamsService } from '../chat/chat-streams.service';
-import { afterFirstItem, collectUntilClientGone } from './voice-job.util';
-import { readVoiceUpload } from './voice-upload.reader';
+import { afterFirstItem, collectUntil } from './voice-job.util';
+import type { VoiceUpload } from './voice-upload.reader';
 
 type Wire<K extends VoiceWireEvent['type']> = Extract<VoiceWireEvent, { type: K }>;
 
-/** Voice at the edge: uploads to blobs, calls to the voice service as cancellable jobs, audio back to bytes. */
+/**
+ * Voice at the edge: uploads to blobs, calls to the voice service as cancellable jobs (cancelled
+ * when `signal` aborts: the client went away), audio back to bytes. No Fastify objects here.
+ */
 @Injectable()
 export class VoiceService {
   constructor(
     @Inject(VOICE_CLIENT) private readonly voice: ClientProxy,
-    private readonly blobs: VoiceBlobStore,
+    @Inject(VOICE_AUDIO) private readonly blobs: ClaimCheck,
     private readonly env: GatewayEnv,
     private readonly streams: ChatStreamsService,
   ) {}
 
-  async transcribe(req: FastifyRequest, reply: FastifyReply): Promise<TranscriptionDto> {
-    const { fields, file } = await readVoiceUpload(req, this.env.VOICE_MAX_UPLOAD_BYTES, TranscribeFieldsDto);
-    const audio = { blob_id: await this.blobs.put(file.bytes), filename: file.filename, mimetype: file.mimetype, bytes: file.bytes.length };
-    const events = await collectUntilClientGone(this.job(VOICE_PATTERNS.transcribe, { audio, language: fields.language }), reply);
+  async transcribe(_user: AuthUser, upload: VoiceUpload<TranscribeFieldsDto>, signal: AbortSignal): Promise<TranscriptionDto> {
+    const events = await collectUntil(this.job(VOICE_PATTERNS.transcribe, { audio: await this.stash(upload), language: upload.fields.language }), signal);
     return this.only(events, 'transcription').result;
   }
 
-  async speak(dto: SpeakRequestDto, reply: FastifyReply): Promise<Buffer> {
+  /** The spoken text's bytes and what they are (the controller turns these into headers). */
+  async speak(_user: AuthUser, dto: SpeakRequestDto, signal: AbortSignal): Promise<{ bytes: Buffer; speech: SpeechRef }> {
     if (dto.text.length > this.env.VOICE_MAX_TTS_CHARS) {
-      throw new HttpException({ error: 'TEXT_TOO_LONG', message: `text is ${dto.text.length} characters; the limit is ${this.env.VOICE_MAX_TTS_CHARS}` }, 400);
+      throw new HttpException({ error: ERROR_CODE.TEXT_TOO_LONG, message: `text is ${dto.text.length} characters; the limit is ${this.env.VOICE_MAX_TTS_CHARS}` }, 400);
     }
-    const events = await collectUntilClientGone(this.job(VOICE_PATTERNS.speak, { text: dto.text, voice: dto.voice, rate: dto.rate, format: dto.format }), reply);
+    const events = await collectUntil(this.job(VOICE_PATTERNS.speak, { text: dto.text, voice: dto.voice, rate: dto.rate, format: dto.format }), signal);
     const speech = this.only(events, 'speech');
-    const bytes = await this.takeAudio(speech);
-    reply.header('Content-Type', speech.content_type).header('Content-Disposition', `inline; filename="speech.${speech.format}"`);
-    reply.header('X-Voice-Engine', speech.engine).header('X-Voice', speech.voice);
-    return bytes;
+    return { bytes: await this.takeAudio(speech), speech };
   }
 
   voices(): Promise<VoiceListDto> {
@@ -60,8 +60,8 @@ export class VoiceService {
   }
 
   /** One JSON answer: transcript, the stored answer and the whole spoken answer inline. */
-  async chat(req: FastifyRequest, reply: FastifyReply, user: AuthUser): Promise<VoiceChatResponseDto> {
-    const events = await collectUntilClientGone(await this.chatJob(req, user, false), reply);
+  async chat(user: AuthUser, upload: VoiceUpload<VoiceChatFieldsDto>, signal: AbortSignal): Promise<VoiceChatResponseDto> {
+    const events = await collectUntil(await this.chatJob(user, upload, false), signal);
     const heard = this.only(events, 'transcript');
     const failed = events.find((e): e is Wire<'error'> => e.type === 'error');
     if (failed) throw new HttpException({ error: failed.code, message: failed.message }, failed.status);
@@ -88,22 +88,26 @@ export class VoiceService {
    * The SSE variant, as a tracked stream (stoppable with POST /chat/streams/{stream_id}/stop): starts
    * once the transcript is there (so bad audio is still a plain 4xx), announced by a `start` event.
    */
-  async chatStream(req: FastifyRequest, reply: FastifyReply, user: AuthUser): Promise<{ streamId: string; events: Observable<VoiceChatSseEvent> }> {
-    let streamId = '';
-    const job = await this.chatJob(req, user, true, async (ownerId) => (streamId = await this.streams.register(user, ownerId, 'voice')));
-    const events = await afterFirstItem(job, reply);
+  async chatStream(user: AuthUser, upload: VoiceUpload<VoiceChatFieldsDto>, signal: AbortSignal): Promise<{ streamId: string; events: Observable<VoiceChatSseEvent> }> {
+    assertCanAccess(user, upload.fields.user_id);
+    const streamId = await this.streams.register(user, upload.fields.user_id, 'voice');
+    const events = await afterFirstItem(await this.chatJob(user, upload, true, streamId), signal);
     const start: VoiceChatSseEvent = { type: 'start', stream_id: streamId };
     // ai-router numbers its own events; this SSE stream numbers all of them in its own order.
     return { streamId, events: events.pipe(this.inlineAudio(), map((e): VoiceChatSseEvent => ({ ...e, id: undefined }) as VoiceChatSseEvent), startWith(start)) };
   }
 
-  private async chatJob(req: FastifyRequest, user: AuthUser, stream: boolean, track?: (ownerId: string) => Promise<string>): Promise<Observable<VoiceWireEvent>> {
-    const { fields, file } = await readVoiceUpload(req, this.env.VOICE_MAX_UPLOAD_BYTES, VoiceChatFieldsDto);
-    assertCanAccess(user, fields.user_id);
-    const audio = { blob_id: await this.blobs.put(file.bytes), filename: file.filename, mimetype: file.mimetype, bytes: file.bytes.length };
-    const { user_id, session_id, language, voice, format, max_tokens } = fields;
-    const stream_id = track ? await track(user_id) : undefined;
+  private async chatJob(user: AuthUser, upload: VoiceUpload<VoiceChatFieldsDto>, stream: boolean, stream_id?: string): Promise<Observable<VoiceWireEvent>> {
+    const { user_id, session_id, language, voice, format, max_tokens } = upload.fields;
+    assertCanAccess(user, user_id);
+    const audio = await this.stash(upload);
     return this.job(VOICE_PATTERNS.chat, { audio, user_id, session_id, language, voice, format, max_tokens, stream, ...(stream_id ? { stream_id } : {}) });
+  }
+
+  /** The upload's bytes into a short-lived blob for the voice service; the reference it sends. */
+  private async stash(upload: VoiceUpload<object>) {
+    const { file } = upload;
+    return { blob_id: await this.blobs.put(file.bytes), filename: file.filename, mimetype: file.mimetype, bytes: file.bytes.length };
   }
 
   /** Audio events carry a blob id; the browser gets base64 in the same order (concatMap keeps it). */
@@ -127,13 +131,13 @@ export class VoiceService {
 
   private only<K extends VoiceWireEvent['type']>(events: VoiceWireEvent[], type: K): Wire<K> {
     const found = events.find((e): e is Wire<K> => e.type === type);
-    if (!found) throw new HttpException({ error: 'BAD_GATEWAY', message: `the voice service answered without a "${type}" event` }, 502);
+    if (!found) throw new HttpException({ error: ERROR_CODE.BAD_GATEWAY, message: `the voice service answered without a "${type}" event` }, 502);
     return found;
   }
 
   private async takeAudio(ref: SpeechRef): Promise<Buffer> {
     const bytes = await this.blobs.take(ref.blob_id);
-    if (!bytes) throw new HttpException({ error: 'AUDIO_EXPIRED', message: 'the synthesized audio expired before it could be sent' }, 502);
+    if (!bytes) throw new HttpException({ error: ERROR_CODE.AUDIO_EXPIRED, message: 'the synthesized audio expired before it could be sent' }, 502);
     return bytes;
   }
 }

@@ -2,7 +2,7 @@ import { VoiceEnv } from '@nitro/config';
 import { ServiceError } from '@nitro/service-kit';
 import { ProcessError } from '../audio/process-runner';
 import { wavHeader } from '../audio/wav.util';
-import type { AudioBlobStore } from '../audio/audio-blob.store';
+import type { ClaimCheck } from '@nitro/transport';
 import type { AudioTranscoder } from '../audio/audio-transcoder.service';
 import type { SttEngineName, SttProvider, SttRequest } from './stt-provider.interface';
 import { SttService } from './stt.service';
@@ -31,7 +31,7 @@ function service(providers: SttProvider[], blob: Buffer | null = Buffer.from('we
     probe: jest.fn(async () => ({ format: 'matroska,webm', duration: 2 })),
     decodeForSpeech: jest.fn(async () => ({ wav: Buffer.concat([wavHeader(64000, 16000), Buffer.alloc(64000)]), duration: 2 })),
   } as unknown as AudioTranscoder;
-  const blobs = { take: jest.fn(async () => blob), drop: jest.fn(async () => undefined) } as unknown as AudioBlobStore;
+  const blobs = { take: jest.fn(async () => blob), drop: jest.fn(async () => undefined) } as unknown as ClaimCheck;
   return { stt: new SttService(env, providers, transcoder, blobs), transcoder, blobs };
 }
 

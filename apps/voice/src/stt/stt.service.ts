@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AUDIO_INPUT_DESCRIPTION, audioInputKind, ERROR_CODES, type AudioUploadRef, type EngineFallbackDto, type TranscriptionDto } from '@nitro/contracts';
+import { AUDIO_INPUT_DESCRIPTION, audioInputKind, ERROR_CODES, VOICE_AUDIO, type AudioUploadRef, type EngineFallbackDto, type TranscriptionDto } from '@nitro/contracts';
 import { VoiceEnv } from '@nitro/config';
 import { ServiceError } from '@nitro/service-kit';
-import { AudioBlobStore } from '../audio/audio-blob.store';
+import type { ClaimCheck } from '@nitro/transport';
 import { AudioTranscoder } from '../audio/audio-transcoder.service';
 import { processToServiceError } from '../audio/engine-error.util';
 import { ProcessError } from '../audio/process-runner';
@@ -21,7 +21,7 @@ export class SttService {
     private readonly env: VoiceEnv,
     @Inject(STT_PROVIDERS) private readonly providers: SttProvider[],
     private readonly transcoder: AudioTranscoder,
-    private readonly blobs: AudioBlobStore,
+    @Inject(VOICE_AUDIO) private readonly blobs: ClaimCheck,
   ) {}
 
   async transcribeUpload(audio: AudioUploadRef, language: string | undefined, signal: AbortSignal): Promise<TranscriptionDto> {

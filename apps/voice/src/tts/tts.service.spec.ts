@@ -1,6 +1,6 @@
 import { VoiceEnv } from '@nitro/config';
 import { ServiceError } from '@nitro/service-kit';
-import type { AudioBlobStore } from '../audio/audio-blob.store';
+import type { ClaimCheck } from '@nitro/transport';
 import type { AudioTranscoder } from '../audio/audio-transcoder.service';
 import { ProcessError } from '../audio/process-runner';
 import { wavHeader } from '../audio/wav.util';
@@ -21,7 +21,7 @@ function setup(engines: TtsProvider[], voices: TtsVoice[] = [kal16, enUs]) {
   const env = Object.assign(new VoiceEnv(), { MAX_TTS_CHARS: 20 });
   const catalog = { candidates: jest.fn(async () => ({ voices, skipped: [] })), provider: (n: string) => engines.find((e) => e.name === n) } as unknown as VoiceCatalog;
   const transcoder = { encode: jest.fn(async (w: Buffer, format: string) => (format === 'wav' ? w : Buffer.from(`${format}-bytes`))) } as unknown as AudioTranscoder;
-  const blobs = { put: jest.fn(async () => 'blob-1') } as unknown as AudioBlobStore;
+  const blobs = { put: jest.fn(async () => 'blob-1') } as unknown as ClaimCheck;
   return { tts: new TtsService(env, catalog, transcoder, blobs), catalog, transcoder };
 }
 

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { AUDIO_CONTENT_TYPES, ERROR_CODES, type AudioOutputFormat, type EngineFallbackDto, type SpeakCommand, type SpeechRef } from '@nitro/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { AUDIO_CONTENT_TYPES, ERROR_CODES, VOICE_AUDIO, type AudioOutputFormat, type EngineFallbackDto, type SpeakCommand, type SpeechRef } from '@nitro/contracts';
 import { VoiceEnv } from '@nitro/config';
 import { ServiceError } from '@nitro/service-kit';
-import { AudioBlobStore } from '../audio/audio-blob.store';
+import type { ClaimCheck } from '@nitro/transport';
 import { AudioTranscoder } from '../audio/audio-transcoder.service';
 import { processToServiceError } from '../audio/engine-error.util';
 import { ProcessError } from '../audio/process-runner';
@@ -25,7 +25,7 @@ export class TtsService {
     private readonly env: VoiceEnv,
     private readonly catalog: VoiceCatalog,
     private readonly transcoder: AudioTranscoder,
-    private readonly blobs: AudioBlobStore,
+    @Inject(VOICE_AUDIO) private readonly blobs: ClaimCheck,
   ) {}
 
   /** POST /voice/speak: the audio is left in a blob key for the gateway to take. */

@@ -1,25 +1,10 @@
 import { apiJson, currentSession } from '../api';
 import { busy, checkbox, clear, errorBox, field, h, select } from '../dom';
 import { renderMarkdown } from '../markdown';
+import type { CodeReportDto, FindingDto } from '@nitro/contracts';
 
-interface Finding {
-  rule: string;
-  line: number;
-  severity: 'info' | 'warning' | 'error';
-  message: string;
-  suggestion: string;
-  symbol?: string;
-}
-interface CodeReport {
-  language: string;
-  language_source: string;
-  lines: number;
-  functions: { name: string; start_line: number; lines: number; complexity: number; nesting_depth: number; documented: boolean }[];
-  findings: Finding[];
-  summary: Record<string, number>;
-  llm?: { available: boolean; reason?: string; ai_model?: string; ai_source?: string };
-  llm_review?: { text: string; comments: string[] };
-}
+type Finding = FindingDto;
+type CodeReport = CodeReportDto;
 
 const LANGUAGES: [string, string][] = [['', 'Detect'], ['python', 'Python'], ['javascript', 'JavaScript'], ['typescript', 'TypeScript'], ['go', 'Go'], ['java', 'Java']];
 

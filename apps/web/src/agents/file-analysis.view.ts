@@ -1,17 +1,9 @@
 import { api, errorFrom } from '../api';
 import { checkbox, clear, errorBox, formatBytes, h } from '../dom';
 import { renderMarkdown } from '../markdown';
+import type { FileAnalysisDto } from '@nitro/contracts';
 
-interface FileAnalysis {
-  filename?: string;
-  size: number;
-  sha256: string;
-  type: { kind: string; mime: string; by: string };
-  name_mismatch?: string;
-  details: Record<string, unknown>;
-  llm: { available: boolean; reason?: string; ai_model?: string; ai_source?: string };
-  llm_summary?: string;
-}
+type FileAnalysis = FileAnalysisDto;
 
 /** Drop a file (or choose one): what it really is, its details, and a model's summary. */
 export function fileAnalysisView(signal: AbortSignal): HTMLElement {

@@ -1,23 +1,9 @@
 import { api, apiJson, currentSession, errorFrom } from '../api';
 import { busy, clear, errorBox, field, formatTime, h, select, toast } from '../dom';
+import type { ScheduledTaskDto, TaskRunDto } from '@nitro/contracts';
 
-interface Task {
-  task_id: string;
-  name?: string;
-  schedule: { cron?: string; timezone?: string; every_ms?: number; delay_ms?: number };
-  action: { task?: string; prompt?: string };
-  status: 'active' | 'done' | 'cancelled';
-  created_at: string;
-  next_run_at?: string;
-  runs: number;
-}
-interface Run {
-  started_at: string;
-  status: 'ok' | 'error';
-  result?: unknown;
-  error?: { message: string };
-  truncated?: boolean;
-}
+type Task = ScheduledTaskDto;
+type Run = TaskRunDto;
 
 export function describeSchedule(s: Task['schedule']): string {
   if (s.cron) return `cron ${s.cron}${s.timezone ? ` (${s.timezone})` : ''}`;

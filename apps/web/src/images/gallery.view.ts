@@ -1,27 +1,10 @@
 import { api, apiJson, currentSession, errorFrom } from '../api';
 import { clear, errorBox, formatBytes, h, toast } from '../dom';
 import { AuthedUrls, download } from './authed-url';
+import type { GalleryItemDto, GalleryPageDto } from '@nitro/contracts';
 
-export interface GalleryItem {
-  filename: string;
-  url: string;
-  thumbnail_url: string;
-  prompt: string;
-  negative_prompt?: string;
-  style_preset?: string;
-  ai_model: string;
-  ai_source: string;
-  seed: number;
-  width: number;
-  height: number;
-  bytes: number;
-  created_at: string;
-}
-interface GalleryPage {
-  items: GalleryItem[];
-  total: number;
-  next_offset: number | null;
-}
+export type GalleryItem = GalleryItemDto;
+type GalleryPage = GalleryPageDto;
 
 const PAGE = 24;
 

@@ -5,6 +5,7 @@ import { postSse, type SseEvent } from '../sse';
 import { AnswerStream, pendingAnswer } from '../chat/answer-stream';
 import { icon } from '../icons';
 import { speakText } from './speak';
+import type { ChatSessionDto } from '@nitro/contracts';
 
 interface Msg {
   role: 'user' | 'assistant' | 'system';
@@ -17,12 +18,7 @@ interface Msg {
 }
 
 const STATUS_TEXT: Record<string, string> = { stopped: 'stopped', incomplete: 'incomplete: the answer was left unfinished', failed: 'failed: the model broke off' };
-interface SessionInfo {
-  session_id: string;
-  message_count: number;
-  updated_at: string;
-  title?: string;
-}
+type SessionInfo = ChatSessionDto;
 
 const CURRENT = 'nitro.chat.session';
 const newId = () => `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

@@ -3,14 +3,9 @@ import { busy, field, h, select, toast } from '../dom';
 import { AuthedUrls } from '../images/authed-url';
 import { GalleryView } from '../images/gallery.view';
 import { followJob, JobRef } from '../images/job-card';
+import type { ImageProviderStatusDto } from '@nitro/contracts';
 
-interface Provider {
-  name: string;
-  available: boolean;
-  reason?: string;
-  model?: string;
-  ai: boolean;
-}
+type Provider = ImageProviderStatusDto;
 
 const SIZES: [string, string][] = [['256x256', 'Small square (256×256)'], ['512x512', 'Square (512×512)'], ['768x512', 'Landscape (768×512)'], ['512x768', 'Portrait (512×768)'], ['1024x1024', 'Large square (1024×1024)']];
 const STYLES = ['3d-model', 'analog-film', 'anime', 'cinematic', 'comic-book', 'digital-art', 'enhance', 'fantasy-art', 'isometric', 'line-art', 'low-poly', 'modeling-compound', 'neon-punk', 'origami', 'photographic', 'pixel-art', 'tile-texture'];

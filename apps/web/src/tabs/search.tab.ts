@@ -2,22 +2,10 @@ import { currentSession } from '../api';
 import { busy, checkbox, clear, errorBox, field, h, select } from '../dom';
 import { citedText, focusResult, shortDate } from '../search/citations';
 import { postSse } from '../sse';
+import type { SearchResultDto, SearchSummaryDto } from '@nitro/contracts';
 
-interface Result {
-  position: number;
-  title: string;
-  url: string;
-  snippet: string;
-  source: string;
-  published_at?: string | null;
-}
-interface Summary {
-  text: string;
-  citations: { n: number }[];
-  ai_model: string;
-  ai_source: string;
-  pages_fetched: number;
-}
+type Result = SearchResultDto;
+type Summary = SearchSummaryDto;
 interface State {
   query: string;
   provider?: string;

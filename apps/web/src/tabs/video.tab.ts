@@ -2,19 +2,9 @@ import { apiJson, currentSession } from '../api';
 import { busy, clear, errorBox, field, h } from '../dom';
 import { shortDate } from '../search/citations';
 import { safeHref } from './search.tab';
+import type { VideoResultDto } from '@nitro/contracts';
 
-interface Video {
-  position: number;
-  title: string;
-  url: string;
-  source: string;
-  snippet: string;
-  duration?: string | null;
-  channel?: string | null;
-  thumbnail?: string | null;
-  embed_url?: string | null;
-  published_at?: string | null;
-}
+type Video = VideoResultDto;
 
 let last: { query: string; provider: string; results: Video[] } | null = null;
 

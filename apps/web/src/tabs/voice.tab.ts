@@ -3,15 +3,9 @@ import { checkbox, field, h, select, toast } from '../dom';
 import { Recorder } from '../voice/recorder';
 import { speakCard } from '../voice/speak-card';
 import { runTurn, TurnOptions } from '../voice/voice-turn';
+import type { VoiceInfoDto } from '@nitro/contracts';
 
-interface VoiceInfo {
-  id: string;
-  name: string;
-  engine: string;
-  languages: string[];
-  gender?: string;
-  default?: boolean;
-}
+type VoiceInfo = VoiceInfoDto;
 
 /** Spoken turns go to their own conversation, which the chat tab lists like any other. */
 const VOICE_SESSION = 'voice';

@@ -34,10 +34,9 @@ export type AgentTaskName = (typeof AGENT_TASKS)[keyof typeof AGENT_TASKS];
 export const AGENTS_QUEUES = { scheduled: 'agents-scheduled' } as const;
 
 /**
- * An upload parked by the gateway for the agents service: bytes under a short-lived key, so large
- * files never travel inside a (length-capped, replayed) request stream entry. The key includes the
- * owner, so a user can only name their own uploads.
+ * An upload parked by the gateway for the agents service through a claim check (libs/transport
+ * ClaimCheck), scoped by the owner's user id, so a user can only name their own uploads. The TTL is
+ * the gateway's AGENTS_UPLOAD_TTL_S; AGENT_UPLOADS is the DI token in both services.
  */
-export function agentUploadKey(userId: string, uploadId: string): string {
-  return `nitro:agents:upload:${userId}:${uploadId}`;
-}
+export const AGENT_UPLOAD_CLAIMS_NAMESPACE = 'agent-upload';
+export const AGENT_UPLOADS = 'AGENT_UPLOAD_CLAIMS';

@@ -98,11 +98,11 @@ export class ScheduledTaskDto {
   @ApiPropertyOptional()
   name?: string;
   @ApiProperty({ example: { cron: '*/5 * * * *' }, description: 'cron (+ timezone), every_ms or delay_ms.' })
-  schedule!: Record<string, unknown>;
+  schedule!: { cron?: string; timezone?: string; every_ms?: number; delay_ms?: number };
   @ApiProperty({ example: { task: 'analyze_code', data: {} }, description: 'task + data, or prompt.' })
-  action!: Record<string, unknown>;
+  action!: { task?: string; data?: Record<string, unknown>; prompt?: string };
   @ApiProperty({ enum: ['active', 'done', 'cancelled'] })
-  status!: string;
+  status!: 'active' | 'done' | 'cancelled';
   @ApiProperty()
   created_at!: string;
   @ApiPropertyOptional({ description: 'Next planned run, when known.' })

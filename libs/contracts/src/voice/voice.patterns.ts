@@ -7,9 +7,9 @@ export const VOICE_PATTERNS = {
 } as const;
 
 /**
- * Audio never rides the request/reply streams: those entries stay in Redis until MAXLEN trims them
- * (thousands of requests later). Uploads and synthesized audio go in a short-lived key instead; the
- * reader takes it with GETDEL, and the TTL frees what nobody took. See docs/adr/0004-voice-pipeline.md.
+ * Audio never rides the request/reply streams: uploads and synthesized audio go beside the message
+ * through a claim check (libs/transport ClaimCheck; the reader takes it once, the TTL frees what
+ * nobody took). See docs/adr/0004-voice-pipeline.md. VOICE_AUDIO is the DI token in both services.
  */
-export const voiceBlobKey = (id: string): string => `nitro:voice:blob:${id}`;
-export const VOICE_BLOB_TTL_MS = 10 * 60_000;
+export const VOICE_AUDIO_CLAIMS = { namespace: 'voice-audio', ttlMs: 10 * 60_000 } as const;
+export const VOICE_AUDIO = 'VOICE_AUDIO_CLAIMS';

@@ -7,7 +7,7 @@ import { LANGUAGE_PATTERN, VOICE_NAME_PATTERN, type TranscriptionDto } from './v
 
 const BLOB_ID = /^[A-Za-z0-9_-]{8,128}$/;
 
-/** An uploaded file as the gateway hands it over: the bytes sit in `voiceBlobKey(blob_id)`. */
+/** An uploaded file as the gateway hands it over: the bytes wait under the claim `blob_id` (ClaimCheck, VOICE_AUDIO_CLAIMS). */
 export class AudioUploadRef {
   @IsString()
   @Matches(BLOB_ID, { message: 'audio.blob_id must be a blob id' })
@@ -95,7 +95,7 @@ export class VoiceChatCommand extends VoiceJob {
   stream_id?: string;
 }
 
-/** Synthesized audio, left in `voiceBlobKey(blob_id)` for the gateway to take. */
+/** Synthesized audio, left under the claim `blob_id` for the gateway to take. */
 export interface SpeechRef {
   blob_id: string;
   bytes: number;

@@ -1,0 +1,52 @@
+import { ForbiddenException } from '@nestjs/common';
+import { of, lastValueFrom, toArray } from 'rxjs';
+import { GatewayEnv, loadConfig } from '@nitro/config';
+import type { ChatCommand, ChatRequestDto, ChatStreamEvent } from '@nitro/contracts';
+import type { AiRouterClient } from '@nitro/transport';
+import type { AuthUser } from '../auth/auth-user';
+import { ChatService } from './chat.service';
+import type { ChatStreamsService } from './chat-streams.service';
+
+const alice: AuthUser = { id: 'alice', role: 'user', via: 'jwt' };
+const admin: AuthUser = { id: 'root', role: 'admin', via: 'jwt' };
+
+/** ChatService without Fastify or Redis: a fake ai-router client and stream registry record what they get. */
+function setup() {
+  const sent: ChatCommand[] = [];
+  const aiRouter = {
+    send: async (cmd: ChatCommand) => (sent.push(cmd), { response: 'hi', ai_model: 'm', ai_source: 'local', timestamp: 't', session_id: 's' }),
+    stream: (cmd: ChatCommand) => (sent.push(cmd), of<ChatStreamEvent>({ type: 'token', text: 'x' })),
+    history: async (q: { user_id: string }) => ({ user_id: q.user_id, session_id: 's', messages: [] }),
+  } as unknown as AiRouterClient;
+  const streams = {
+    open: async (_u: AuthUser, _owner: string, _kind: string, _key: string | undefined, start: (id: string) => unknown) => ({ streamId: 'sid', events: start('sid') }),
+  } as unknown as ChatStreamsService;
+  const env = loadConfig(GatewayEnv, { JWT_SECRET: 'x'.repeat(40), CHAT_MAX_MESSAGE_CHARS: '10' });
+  return { chat: new ChatService(aiRouter, env, streams), sent };
+}
+
+const dto = (over: Partial<ChatRequestDto> = {}) => ({ message: 'hello', user_id: 'alice', ...over }) as ChatRequestDto;
+
+describe('ChatService (gateway)', () => {
+  it("refuses another user's user_id before anything is sent; an admin may act for anyone", async () => {
+    const { chat, sent } = setup();
+    expect(() => chat.send(alice, dto({ user_id: 'bob' }))).toThrow(ForbiddenException);
+    await expect(chat.open(alice, dto({ user_id: 'bob' }))).rejects.toBeInstanceOf(ForbiddenException);
+    expect(() => chat.history(alice, 'bob')).toThrow(ForbiddenException);
+    expect(sent).toEqual([]);
+    await expect(chat.send(admin, dto({ user_id: 'bob' }))).resolves.toMatchObject({ response: 'hi' });
+  });
+
+  it('enforces CHAT_MAX_MESSAGE_CHARS and refuses a blank message, naming the field', () => {
+    const { chat } = setup();
+    expect(() => chat.send(alice, dto({ message: 'x'.repeat(11) }))).toThrow(/message must be shorter than or equal to 10 characters/);
+    expect(() => chat.send(alice, dto({ message: '   ' }))).toThrow(/message must not be blank/);
+  });
+
+  it('opens a tracked stream: the command to ai-router carries the stream_id', async () => {
+    const { chat, sent } = setup();
+    const { streamId, events } = await chat.open(alice, dto());
+    expect(await lastValueFrom(events.pipe(toArray()))).toEqual([{ type: 'token', text: 'x' }]);
+    expect(sent).toEqual([expect.objectContaining({ message: 'hello', user_id: 'alice', stream_id: streamId })]);
+  });
+});
