@@ -1,10 +1,10 @@
-import { Controller, Delete, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { GalleryDeletedDto, GalleryPageDto } from '@nitro/contracts';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { GalleryService } from './gallery.service';
-import { DownloadQueryDto, GalleryFileParam, GalleryPageQueryDto, GalleryUserFileParams, GalleryUserParam } from './media-params.dto';
+import { UserIdParam } from '../common/user-id.param';
+import { DownloadQueryDto, GalleryFileParam, GalleryPageQueryDto, GalleryUserFileParams } from './media-params.dto';
 
 @ApiTags('gallery')
 @ApiBearerAuth()
@@ -18,15 +18,17 @@ export class GalleryController {
   @ApiProduces('image/png', 'image/webp')
   @ApiOkResponse({ description: 'The image bytes.' })
   @ApiNotFoundResponse({ description: 'Not a name the service issued, unknown, or not yours.' })
-  download(@Param() p: GalleryFileParam, @Query() q: DownloadQueryDto, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.gallery.download(p.filename, q.variant ?? 'original', user, reply);
+  // Names are never reused for other content, so the browser may keep the bytes.
+  @Header('Cache-Control', 'private, max-age=86400')
+  download(@CurrentUser() user: AuthUser, @Param() p: GalleryFileParam, @Query() q: DownloadQueryDto) {
+    return this.gallery.download(user, p.filename, q.variant ?? 'original');
   }
 
   @Get(':user_id')
   @ApiOperation({ summary: "A user's images, newest first, with thumbnail and download URLs (paged by offset and limit)." })
   @ApiOkResponse({ type: GalleryPageDto })
-  list(@Param() p: GalleryUserParam, @Query() q: GalleryPageQueryDto, @CurrentUser() user: AuthUser) {
-    return this.gallery.page(p.user_id, q.offset ?? 0, q.limit ?? 24, user);
+  list(@CurrentUser() user: AuthUser, @Param() p: UserIdParam, @Query() q: GalleryPageQueryDto) {
+    return this.gallery.page(user, p.user_id, q.offset ?? 0, q.limit ?? 24);
   }
 
   @Delete(':user_id/:filename')
@@ -34,6 +36,6 @@ export class GalleryController {
   @ApiOkResponse({ type: GalleryDeletedDto })
   @ApiNotFoundResponse({ description: 'No such image in this gallery.' })
   remove(@Param() p: GalleryUserFileParams, @CurrentUser() user: AuthUser) {
-    return this.gallery.remove(p.user_id, p.filename, user);
+    return this.gallery.remove(user, p.user_id, p.filename);
   }
 }

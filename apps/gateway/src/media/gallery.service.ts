@@ -1,5 +1,4 @@
 import { HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException, StreamableFile } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
 import type { GalleryDeletedDto, GalleryPageDto, GalleryRecord } from '@nitro/contracts';
 import { GALLERY_STORE, GalleryStore, GalleryVariant } from '@nitro/media-store';
 import { AuthUser, assertCanAccess } from '../auth/auth-user';
@@ -15,24 +14,22 @@ import { toGalleryItem } from './image-urls';
 export class GalleryService {
   constructor(@Inject(GALLERY_STORE) private readonly gallery: GalleryStore) {}
 
-  async page(userId: string, offset: number, limit: number, user: AuthUser): Promise<GalleryPageDto> {
+  async page(user: AuthUser, userId: string, offset: number, limit: number): Promise<GalleryPageDto> {
     assertCanAccess(user, userId);
     const { total, records } = await this.gallery.page(userId, offset, limit);
     const next = offset + limit < total ? offset + limit : null;
     return { user_id: userId, items: records.map(toGalleryItem), total, offset, limit, next_offset: next };
   }
 
-  async download(filename: string, variant: GalleryVariant, user: AuthUser, reply: FastifyReply): Promise<StreamableFile> {
+  async download(user: AuthUser, filename: string, variant: GalleryVariant): Promise<StreamableFile> {
     const record = await this.owned(filename, user);
     const object = await storage('reading the image', () => this.gallery.open(record, variant));
     if (!object) throw notFound(filename);
     const name = variant === 'thumbnail' ? filename.replace(/\.png$/, '.webp') : filename;
-    // Names are never reused for other content, so the browser may keep the bytes.
-    reply.header('Cache-Control', 'private, max-age=86400');
     return new StreamableFile(object.body, { type: object.contentType, length: object.contentLength, disposition: `inline; filename="${name}"` });
   }
 
-  async remove(userId: string, filename: string, user: AuthUser): Promise<GalleryDeletedDto> {
+  async remove(user: AuthUser, userId: string, filename: string): Promise<GalleryDeletedDto> {
     assertCanAccess(user, userId);
     const record = await this.gallery.find(filename);
     if (!record || record.user_id !== userId) throw notFound(filename);

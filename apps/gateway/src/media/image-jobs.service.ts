@@ -1,7 +1,6 @@
 import { HttpException, HttpStatus, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { randomBytes, randomInt } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
 import { firstValueFrom, Observable, filter, timeout, of } from 'rxjs';
 import { GatewayEnv } from '@nitro/config';
 import {
@@ -30,7 +29,8 @@ export class ImageJobsService {
     private readonly env: GatewayEnv,
   ) {}
 
-  async submit(dto: GenerateImageDto, wait: boolean, user: AuthUser, reply: FastifyReply): Promise<ImageJobAcceptedDto | GenerateImageResultDto> {
+  /** Queues the job; with `wait`, answers the result when it is done in IMAGE_WAIT_MS (200), else the accepted job (202). */
+  async submit(user: AuthUser, dto: GenerateImageDto, wait: boolean): Promise<{ status: HttpStatus.ACCEPTED; body: ImageJobAcceptedDto } | { status: HttpStatus.OK; body: GenerateImageResultDto }> {
     assertCanAccess(user, dto.user_id);
     await this.assertCapacity();
     const s = dto.settings ?? {};
@@ -50,21 +50,20 @@ export class ImageJobsService {
     const jobId = `img-${randomBytes(12).toString('hex')}`;
     await deadline(this.queue.add('generate', data, { jobId, attempts: IMAGE_JOB_ATTEMPTS_CEILING, backoff: { type: IMAGE_JOB_BACKOFF } }), 'enqueueing the image job');
     const accepted: ImageJobAcceptedDto = { job_id: jobId, status: 'queued', status_url: imageUrls.status(jobId), events_url: imageUrls.events(jobId) };
-    reply.status(HttpStatus.ACCEPTED);
-    if (!wait || !this.env.IMAGE_WAIT_MS) return accepted;
+    const queued = { status: HttpStatus.ACCEPTED as const, body: accepted };
+    if (!wait || !this.env.IMAGE_WAIT_MS) return queued;
     const end = await firstValueFrom(this.events.follow(jobId).pipe(filter((e) => e.type !== 'progress'), timeout({ first: this.env.IMAGE_WAIT_MS, with: () => of(null) })), { defaultValue: null });
-    if (!end) return accepted;
+    if (!end) return queued;
     if (end.type === 'failed') throw new HttpException({ error: end.code, message: end.reason, details: { job_id: jobId } }, end.status);
-    reply.status(HttpStatus.OK);
-    return stripEventFields(end);
+    return { status: HttpStatus.OK, body: stripEventFields(end) };
   }
 
-  async status(jobId: string, user: AuthUser): Promise<ImageJobStatusDto> {
+  async status(user: AuthUser, jobId: string): Promise<ImageJobStatusDto> {
     const { seq: _seq, ...status } = await snapshotOf(await this.owned(jobId, user), imageJobPresenter);
     return status;
   }
 
-  async follow(jobId: string, user: AuthUser): Promise<Observable<ImageJobEvent>> {
+  async follow(user: AuthUser, jobId: string): Promise<Observable<ImageJobEvent>> {
     await this.owned(jobId, user);
     return this.events.follow(jobId);
   }

@@ -26,8 +26,10 @@ export class ImagesController {
   @ApiOkResponse({ type: GenerateImageResultDto, description: 'wait=true and the job finished in time.' })
   @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it.' })
   @ApiTooManyRequestsResponse({ description: 'Too many jobs are waiting; Retry-After says when to try again.' })
-  generate(@Body() dto: GenerateImageDto, @Query() q: GenerateImageQueryDto, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.jobs.submit(dto, q.wait === 'true', user, reply);
+  async generate(@CurrentUser() user: AuthUser, @Body() dto: GenerateImageDto, @Query() q: GenerateImageQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { status, body } = await this.jobs.submit(user, dto, q.wait === 'true');
+    reply.status(status);
+    return body;
   }
 
   @Get('images/jobs/:id')
@@ -35,7 +37,7 @@ export class ImagesController {
   @ApiOkResponse({ type: ImageJobStatusDto })
   @ApiNotFoundResponse({ description: 'No such job, or not yours.' })
   status(@Param() p: JobIdParam, @CurrentUser() user: AuthUser) {
-    return this.jobs.status(p.id, user);
+    return this.jobs.status(user, p.id);
   }
 
   @Get('images/jobs/:id/events')
@@ -47,7 +49,7 @@ export class ImagesController {
   @ApiOkResponse({ description: 'text/event-stream' })
   @ApiNotFoundResponse({ description: 'No such job, or not yours.' })
   async events(@Param() p: JobIdParam, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
-    sendSse(reply, await this.jobs.follow(p.id, user));
+    sendSse(reply, await this.jobs.follow(user, p.id));
   }
 
   @Get('images/providers')

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ID_MESSAGE, ID_PATTERN, IMAGE_JOB_ID_PATTERN } from '@nitro/contracts';
+import { IMAGE_JOB_ID_PATTERN } from '@nitro/contracts';
+import { UserIdParam } from '../common/user-id.param';
 
 export class GenerateImageQueryDto {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Wait (up to IMAGE_WAIT_MS, default 30 s) and answer 200 with the image URL; 202 if not done by then.' })
@@ -17,12 +18,6 @@ export class JobIdParam {
   id!: string;
 }
 
-export class GalleryUserParam {
-  @ApiProperty({ pattern: ID_PATTERN.source })
-  @IsString()
-  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
-  user_id!: string;
-}
 
 export class GalleryPageQueryDto {
   @ApiPropertyOptional({ minimum: 0, default: 0 })
@@ -50,7 +45,7 @@ export class GalleryFileParam {
   filename!: string;
 }
 
-export class GalleryUserFileParams extends GalleryUserParam {
+export class GalleryUserFileParams extends UserIdParam {
   @ApiProperty({ example: 'img-5f0c3a9e2b7d4c1a8e6f0b3d-0.png' })
   @IsString()
   @MaxLength(200)
