@@ -10,3 +10,4 @@ export * from './search';
 export * from './agents';
 export * from './voice';
 export * from './media';
+export * from './v1';

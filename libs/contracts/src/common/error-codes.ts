@@ -42,6 +42,9 @@ export const ERROR_CATALOGUE = {
   CORS_ORIGIN_NOT_ALLOWED: 'The browser origin is not in CORS_ORIGINS.',
   RATE_LIMITED: 'Over the budget for this kind of request; wait (Retry-After).',
   NOT_FOUND: 'No such resource, or not yours (existence is not confirmed).',
+  MODEL_NOT_FOUND: 'The model id is not in the registry (GET /models); the message lists those that exist.',
+  MODEL_UNAVAILABLE: 'The model exists but its provider cannot serve now; the message gives the reason.',
+  TOOLS_NOT_SUPPORTED: 'Tool calls were sent to a model whose provider does not take them.',
   // --- the platform ---
   NO_PROVIDER_AVAILABLE: 'No provider could serve; the message lists those tried and what to configure.',
   PROVIDER_FAILED: 'The provider failed; for a stream, what was sent is stored marked "failed".',

@@ -1,0 +1,105 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
+import type { ProviderAttemptDto } from '../common/provider-attempt.dto';
+import type { ProviderName } from '../chat/chat.dto';
+
+/** Roles a stateless completion takes (OpenAI's, `developer` folded into `system` by the gateway). */
+export const COMPLETION_ROLES = ['system', 'user', 'assistant', 'tool'] as const;
+export type CompletionRole = (typeof COMPLETION_ROLES)[number];
+
+/** A tool call as the model asked for it: `arguments` is a JSON string (OpenAI's convention). */
+export interface CompletionToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+export class CompletionMessage {
+  @IsIn(COMPLETION_ROLES as unknown as string[], { message: `role must be one of: ${COMPLETION_ROLES.join(', ')}` })
+  role!: CompletionRole;
+
+  /** Text (content parts already joined by the gateway); '' for an assistant turn that only called tools. */
+  @IsString()
+  content!: string;
+
+  @IsOptional()
+  @IsArray()
+  tool_calls?: CompletionToolCall[];
+
+  @IsOptional()
+  @IsString()
+  tool_call_id?: string;
+}
+
+/**
+ * chat.complete: a stateless completion of a whole message list (the gateway's /v1/chat/completions).
+ * Nothing is read from memory; nothing is written unless `session_id` opts in (the user message and
+ * the answer are then appended to that conversation). Always answered as CompletionEvents; the
+ * caller leaving (unsubscribing) cancels generation at once.
+ */
+export class CompletionCommand {
+  @IsString()
+  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
+  user_id!: string;
+
+  /** A registry id `<provider>/<model>`; omitted: the routing order picks (local-first, fallback). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  model?: string;
+
+  @IsArray()
+  @ArrayMinSize(1, { message: 'messages must contain at least one message' })
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => CompletionMessage)
+  messages!: CompletionMessage[];
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(2)
+  temperature?: number;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  top_p?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(32_768)
+  max_tokens?: number;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(4)
+  @IsString({ each: true })
+  stop?: string[];
+
+  /** OpenAI-style function tools, passed through to providers that take them. */
+  @IsOptional()
+  @IsArray()
+  @IsObject({ each: true })
+  tools?: Record<string, unknown>[];
+
+  @IsOptional()
+  @IsString()
+  @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })
+  session_id?: string;
+}
+
+export interface CompletionUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+}
+
+/** chat.complete's answer: meta at the first token, tokens, then done; or one error. */
+export type CompletionEvent =
+  | { type: 'meta'; model_id: string; provider: ProviderName; model: string; fallbacks: ProviderAttemptDto[] }
+  | { type: 'token'; text: string }
+  | { type: 'done'; model_id: string; provider: ProviderName; model: string; usage: CompletionUsage; finish_reason: string; tool_calls?: CompletionToolCall[] }
+  | { type: 'error'; status: number; code: string; message: string; param?: string };

@@ -1,0 +1,7 @@
+export * from './v1.patterns';
+export * from './models.dto';
+export * from './completion.dto';
+export * from './embeddings.dto';
+export * from './openai-chat.dto';
+export * from './openai-audio.dto';
+export * from './openai-embeddings.dto';
