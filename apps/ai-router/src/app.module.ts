@@ -4,6 +4,8 @@ import { AiRouterEnv } from '@nitro/config';
 import { REDIS_CLIENT, ServiceKitModule } from '@nitro/service-kit';
 import { ChatController } from './chat/chat.controller';
 import { ChatService } from './chat/chat.service';
+import { ModelsController } from './models/models.controller';
+import { modelProviders } from './models/models.providers';
 import { ConversationRepository } from './memory/conversation.repository';
 import { ConversationService } from './memory/conversation.service';
 import { CHAT_PROVIDERS } from './providers/chat-provider.interface';
@@ -24,7 +26,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ServiceKitModule.forService({ service: SERVICE, env })],
-      controllers: [ChatController],
+      controllers: [ChatController, ModelsController],
       providers: [
         { provide: CHAT_PROVIDERS, useFactory: () => createProviders(env) },
         {
@@ -38,6 +40,7 @@ export class AppModule {
         RouterService,
         ChatService,
         ConversationService,
+        ...modelProviders(env),
       ],
     };
   }

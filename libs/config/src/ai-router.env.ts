@@ -65,6 +65,18 @@ export class AiRouterEnv extends ServiceEnv {
   @Matches(/^https?:\/\/.+/, { message: 'must be an http:// or https:// URL' })
   GEMINI_BASE_URL: string = '';
 
+  /** Gemini model for POST /v1/embeddings (listed in the model registry as gemini/<name>). */
+  @IsString()
+  @Matches(/^[\w.-]{1,128}$/, { message: 'must be a model name such as text-embedding-004' })
+  GEMINI_EMBEDDING_MODEL: string = 'text-embedding-004';
+
+  // --- model registry ---
+  /** How often (ms) the model registry asks every provider for its models (GET /models; ?refresh=true asks at once). */
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  MODELS_REFRESH_MS: number = 60_000;
+
   // --- local (node-llama-cpp) ---
   /** A .gguf file; when empty, the first .gguf under <repo>/models/ is used. */
   @IsString()

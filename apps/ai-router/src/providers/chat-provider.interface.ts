@@ -1,9 +1,21 @@
 import type { ProviderName } from '@nitro/contracts';
 
+/** A function call the model asked for; `arguments` is a JSON string. */
+export interface ProviderToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
 /** One turn of the conversation as every provider receives it (the system prompt is separate). */
 export interface ProviderMessage {
-  role: 'user' | 'assistant';
+  /** 'tool' (a tool's result) only reaches providers with `supportsTools`. */
+  role: 'user' | 'assistant' | 'tool';
   content: string;
+  /** An assistant turn that called tools. */
+  toolCalls?: ProviderToolCall[];
+  /** A tool result: the call it answers. */
+  toolCallId?: string;
 }
 
 export interface ProviderRequest {
@@ -14,6 +26,11 @@ export interface ProviderRequest {
   model?: string;
   temperature?: number;
   maxTokens?: number;
+  topP?: number;
+  /** Strings that end the answer (not included in it). */
+  stop?: string[];
+  /** OpenAI-style function tools; only sent to providers with `supportsTools`. */
+  tools?: Record<string, unknown>[];
 }
 
 export interface ProviderUsage {
@@ -29,6 +46,7 @@ export interface ProviderResult {
   model: string;
   usage: ProviderUsage;
   finishReason: FinishReason;
+  toolCalls?: ProviderToolCall[];
 }
 
 export interface ProviderDone {
@@ -36,6 +54,7 @@ export interface ProviderDone {
   model: string;
   usage: ProviderUsage;
   finishReason: FinishReason;
+  toolCalls?: ProviderToolCall[];
 }
 
 /** A stream is text chunks, then exactly one `done`. Ending without `done` is a broken stream. */
@@ -49,6 +68,8 @@ export interface ChatProvider {
   readonly name: ProviderName;
   /** Per-attempt timeout: the whole answer for generate(), the longest gap between chunks for stream(). */
   readonly timeoutMs: number;
+  /** Takes `tools` and answers with tool calls (Ollama, Gemini); others get a 400 before routing. */
+  readonly supportsTools?: boolean;
   /**
    * Why the provider cannot be used at all (no key, no model file), naming what to set
    * ("not configured: set GEMINI_API_KEY ..."), shown in fallbacks, 503s and chat.providers;

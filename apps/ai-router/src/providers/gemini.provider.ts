@@ -63,7 +63,12 @@ export class GeminiProvider implements ChatProvider {
 
   private model(req: ProviderRequest): GenerativeModel {
     if (!this.sdk) throw new ProviderError(this.name, 'unavailable', this.unavailable() as string);
-    const generationConfig = { ...(req.temperature !== undefined ? { temperature: req.temperature } : {}), ...(req.maxTokens ? { maxOutputTokens: req.maxTokens } : {}) };
+    const generationConfig = {
+      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+      ...(req.maxTokens ? { maxOutputTokens: req.maxTokens } : {}),
+      ...(req.topP !== undefined ? { topP: req.topP } : {}),
+      ...(req.stop?.length ? { stopSequences: req.stop } : {}),
+    };
     return this.sdk.getGenerativeModel(
       { model: this.modelFor(req), generationConfig, ...(req.system ? { systemInstruction: req.system } : {}) },
       this.opts.baseUrl ? { baseUrl: this.opts.baseUrl } : undefined,

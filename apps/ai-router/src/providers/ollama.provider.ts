@@ -1,5 +1,6 @@
-import { ChatResponse, Message, Ollama, Options } from 'ollama';
-import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult } from './chat-provider.interface';
+import { randomBytes } from 'node:crypto';
+import { ChatResponse, Message, Ollama, Options, Tool, ToolCall } from 'ollama';
+import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult, ProviderToolCall } from './chat-provider.interface';
 import { outboundFetchFunction } from '@nitro/service-kit';
 import { kindForStatus, ProviderError } from './provider-error';
 
@@ -16,6 +17,7 @@ export interface OllamaProviderOptions {
 export class OllamaProvider implements ChatProvider {
   readonly name = 'ollama' as const;
   readonly timeoutMs: number;
+  readonly supportsTools = true;
 
   constructor(private readonly opts: OllamaProviderOptions) {
     this.timeoutMs = opts.timeoutMs;
@@ -31,8 +33,9 @@ export class OllamaProvider implements ChatProvider {
 
   async generate(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResult> {
     try {
-      const res = await this.client(signal).chat({ model: this.modelFor(req), messages: toMessages(req), options: toOptions(req), stream: false });
-      return { text: res.message?.content ?? '', model: res.model, usage: usageOf(res), finishReason: finishOf(res) };
+      const res = await this.client(signal).chat({ ...this.body(req), stream: false });
+      const toolCalls = fromToolCalls(res.message?.tool_calls);
+      return { text: res.message?.content ?? '', model: res.model, usage: usageOf(res), finishReason: toolCalls ? 'tool_calls' : finishOf(res), ...(toolCalls ? { toolCalls } : {}) };
     } catch (err) {
       throw this.mapError(err);
     }
@@ -41,21 +44,28 @@ export class OllamaProvider implements ChatProvider {
   async *stream(req: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
     let parts: AsyncIterable<ChatResponse>;
     try {
-      parts = await this.client(signal).chat({ model: this.modelFor(req), messages: toMessages(req), options: toOptions(req), stream: true });
+      parts = await this.client(signal).chat({ ...this.body(req), stream: true });
     } catch (err) {
       throw this.mapError(err);
     }
+    const calls: ToolCall[] = [];
     try {
       for await (const part of parts) {
         if (part.message?.content) yield { text: part.message.content };
+        if (part.message?.tool_calls?.length) calls.push(...part.message.tool_calls);
         if (part.done) {
-          yield { done: true, model: part.model, usage: usageOf(part), finishReason: finishOf(part) };
+          const toolCalls = fromToolCalls(calls);
+          yield { done: true, model: part.model, usage: usageOf(part), finishReason: toolCalls ? 'tool_calls' : finishOf(part), ...(toolCalls ? { toolCalls } : {}) };
           return;
         }
       }
     } catch (err) {
       throw this.mapError(err);
     }
+  }
+
+  private body(req: ProviderRequest) {
+    return { model: this.modelFor(req), messages: toMessages(req), options: toOptions(req), ...(req.tools?.length ? { tools: req.tools as unknown as Tool[] } : {}) };
   }
 
   /**
@@ -79,15 +89,41 @@ export class OllamaProvider implements ChatProvider {
   }
 }
 
+/** Ollama's wire: tool calls carry arguments as an object and no id; a tool result names the tool. */
 function toMessages(req: ProviderRequest): Message[] {
   const system: Message[] = req.system ? [{ role: 'system', content: req.system }] : [];
-  return [...system, ...req.messages.map((m) => ({ role: m.role, content: m.content }))];
+  const names = new Map<string, string>();
+  const out = req.messages.map((m): Message => {
+    for (const c of m.toolCalls ?? []) names.set(c.id, c.name);
+    const msg: Message = { role: m.role, content: m.content };
+    if (m.toolCalls?.length) msg.tool_calls = m.toolCalls.map((c) => ({ function: { name: c.name, arguments: parseArguments(c.arguments) } }));
+    if (m.role === 'tool' && m.toolCallId && names.has(m.toolCallId)) msg.tool_name = names.get(m.toolCallId);
+    return msg;
+  });
+  return [...system, ...out];
+}
+
+function parseArguments(json: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(json || '{}');
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Ours (and OpenAI's): an id per call and arguments as a JSON string. */
+function fromToolCalls(calls: ToolCall[] | undefined): ProviderToolCall[] | undefined {
+  if (!calls?.length) return undefined;
+  return calls.map((c) => ({ id: `call_${randomBytes(12).toString('hex')}`, name: c.function.name, arguments: JSON.stringify(c.function.arguments ?? {}) }));
 }
 
 function toOptions(req: ProviderRequest): Partial<Options> {
   const o: Partial<Options> = {};
   if (req.temperature !== undefined) o.temperature = req.temperature;
   if (req.maxTokens !== undefined) o.num_predict = req.maxTokens;
+  if (req.topP !== undefined) o.top_p = req.topP;
+  if (req.stop?.length) o.stop = req.stop;
   return o;
 }
 

@@ -3,7 +3,7 @@ import { ERROR_CODES, ProviderName, type ProviderAttemptDto } from '@nitro/contr
 import { getLogger } from '@nitro/observability';
 import { ServiceError } from '@nitro/service-kit';
 import { AttemptSignal } from './attempt-signal.util';
-import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult, ProviderUsage } from './chat-provider.interface';
+import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult, ProviderToolCall, ProviderUsage } from './chat-provider.interface';
 import { networkFailure, ProviderError } from './provider-error';
 import { providerMetrics } from './provider.metrics';
 import { ProviderRegistry } from './provider-registry';
@@ -28,7 +28,7 @@ export interface Routed {
 export type RouterEvent =
   | { type: 'meta'; provider: ProviderName; model: string; fallbacks: Fallback[] }
   | { type: 'token'; text: string }
-  | { type: 'done'; provider: ProviderName; model: string; usage: ProviderUsage; finishReason: string };
+  | { type: 'done'; provider: ProviderName; model: string; usage: ProviderUsage; finishReason: string; toolCalls?: ProviderToolCall[] };
 
 /** A stream that broke after tokens went out: no fallback is possible, the answer is incomplete. */
 export class IncompleteStreamError extends Error {
@@ -95,7 +95,7 @@ export class RouterService {
             finished = true;
             this.succeeded(provider, 'stream', started, chunk.usage, chunk.model);
             if (!sentTokens) yield meta; // an empty answer is still an answer
-            yield { type: 'done', provider: provider.name, model: chunk.model, usage: chunk.usage, finishReason: chunk.finishReason };
+            yield { type: 'done', provider: provider.name, model: chunk.model, usage: chunk.usage, finishReason: chunk.finishReason, ...(chunk.toolCalls?.length ? { toolCalls: chunk.toolCalls } : {}) };
             return;
           }
           if (!chunk.text) continue;

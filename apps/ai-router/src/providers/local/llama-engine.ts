@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
 import { getLogger } from '@nitro/observability';
 import { importEsm } from './esm-import.util';
 
@@ -38,6 +38,7 @@ export class LlamaEngine {
   private sequence?: LlamaContextSequence;
   private llama?: Llama;
   private busy = false;
+  private embedding?: LlamaEmbeddingContext;
   private readonly waiters: { resolve: () => void; reject: (e: unknown) => void; signal: AbortSignal }[] = [];
 
   constructor(private readonly opts: EngineOptions) {}
@@ -56,6 +57,28 @@ export class LlamaEngine {
     await this.acquire(signal);
     try {
       return await fn(this.sequence as LlamaContextSequence, loaded);
+    } finally {
+      this.release();
+    }
+  }
+
+  /**
+   * One vector per text, in the model's embedding context (created on first use, beside the chat
+   * context). Runs under the same FIFO as generation: llama.cpp on a CPU does one thing at a time well.
+   */
+  async embed(texts: string[], signal: AbortSignal): Promise<{ vectors: number[][]; promptTokens: number; model: string }> {
+    const loaded = await abortable(this.load(), signal);
+    await this.acquire(signal);
+    try {
+      this.embedding ??= await loaded.model.createEmbeddingContext({ contextSize: loaded.contextSize, threads: this.opts.threads });
+      const vectors: number[][] = [];
+      let promptTokens = 0;
+      for (const text of texts) {
+        if (signal.aborted) throw signal.reason;
+        promptTokens += loaded.model.tokenize(text).length;
+        vectors.push([...(await this.embedding.getEmbeddingFor(text)).vector]);
+      }
+      return { vectors, promptTokens, model: loaded.name };
     } finally {
       this.release();
     }

@@ -65,6 +65,15 @@ export class LocalLlamaProvider implements ChatProvider {
     }
   }
 
+  /** Embedding vectors from the same model file (its own embedding context, loaded on first use). */
+  async embed(texts: string[], signal: AbortSignal): Promise<{ vectors: number[][]; promptTokens: number; model: string }> {
+    try {
+      return await this.getEngine().embed(texts, signal);
+    } catch (err) {
+      throw err instanceof ModelLoadError ? new ProviderError(this.name, 'unavailable', err.message) : err;
+    }
+  }
+
   async dispose(): Promise<void> {
     await this.engine?.dispose();
   }
@@ -100,6 +109,8 @@ export class LocalLlamaProvider implements ChatProvider {
     const options = {
       maxTokens: fitted.maxTokens,
       temperature: req.temperature ?? 0.8,
+      ...(req.topP !== undefined ? { topP: req.topP } : {}),
+      ...(req.stop?.length ? { customStopTriggers: req.stop } : {}),
       signal,
       trimWhitespaceSuffix: true,
       onToken: (tokens: unknown[]) => (completionTokens += tokens.length),
@@ -129,7 +140,7 @@ export class LocalLlamaProvider implements ChatProvider {
     } else {
       const completion = new loaded.lib.LlamaCompletion({ contextSequence: seq });
       try {
-        const r = await completion.generateCompletionWithMeta(renderTranscript(req.system, fitted.messages), { ...options, customStopTriggers: STOP_STRINGS });
+        const r = await completion.generateCompletionWithMeta(renderTranscript(req.system, fitted.messages), { ...options, customStopTriggers: [...STOP_STRINGS, ...(req.stop ?? [])] });
         [text, stopReason] = [r.response, r.metadata.stopReason];
       } finally {
         completion.dispose({ disposeSequence: false });

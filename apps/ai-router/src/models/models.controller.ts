@@ -1,0 +1,32 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { MODEL_PATTERNS, ModelsQuery } from '@nitro/contracts';
+import { validateDto } from '@nitro/service-kit';
+import { CompletionService } from '../completions/completion.service';
+import { EmbeddingService } from './embeddings/embedding.service';
+import { ModelRegistry } from './model-registry.service';
+
+/** The model registry and the stateless API (docs/adr/0008-openai-compatible-api.md); each handler delegates. */
+@Controller()
+export class ModelsController {
+  constructor(
+    private readonly models: ModelRegistry,
+    private readonly completions: CompletionService,
+    private readonly embeddings: EmbeddingService,
+  ) {}
+
+  @MessagePattern(MODEL_PATTERNS.list)
+  list(@Payload() query: unknown) {
+    return this.models.list(validateDto(ModelsQuery, query ?? {}).refresh === true);
+  }
+
+  @MessagePattern(MODEL_PATTERNS.complete)
+  complete(@Payload() cmd: unknown) {
+    return this.completions.complete(cmd);
+  }
+
+  @MessagePattern(MODEL_PATTERNS.embed)
+  embed(@Payload() cmd: unknown) {
+    return this.embeddings.embed(cmd);
+  }
+}
