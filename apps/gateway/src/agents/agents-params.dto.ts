@@ -1,17 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '@nitro/contracts';
+import { LimitQueryDto } from '../common/limit.query';
 
-export class TaskRunsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, description: 'Newest first; all kept runs when omitted.' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-}
+/** Runs newest first; all kept runs when `limit` is omitted. */
+export class TaskRunsQueryDto extends LimitQueryDto {}
 
 /** Options of POST /agent/file-analyze, as query parameters (multipart form fields work too). */
 export class FileAnalyzeQueryDto {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '@nitro/contracts';
+import { LimitQueryDto } from '../common/limit.query';
 import { UserIdParam } from '../common/user-id.param';
 
 export { UserIdParam };
@@ -13,20 +13,13 @@ export class UserSessionParams extends UserIdParam {
   session_id!: string;
 }
 
-export class HistoryQueryDto {
+/** `limit` defaults to 100 messages. */
+export class HistoryQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ pattern: ID_PATTERN.source, description: 'Conversation; the most recent one when omitted.' })
   @IsOptional()
   @IsString()
   @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })
   session_id?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }
 
 export class ClearQueryDto {

@@ -1,9 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { VoiceEnv } from '@nitro/config';
-import { EngineRunner } from '../audio/engine-runner.service';
-import { withTempDir } from '../audio/temp-dir.util';
-import type { SynthesisRequest, TtsProvider, TtsVoice } from './tts-provider.interface';
+import { CliTtsProvider } from './cli-tts-provider';
+import type { SynthesisRequest, TtsVoice } from './tts-provider.interface';
 
 /** espeak-ng's default speed, words per minute. */
 const BASE_WPM = 175;
@@ -28,33 +24,15 @@ export function parseEspeakVoices(listing: string): TtsVoice[] {
 }
 
 /** Offline voices in about a hundred languages from espeak-ng (Debian espeak-ng). */
-export class EspeakTtsProvider implements TtsProvider {
+export class EspeakTtsProvider extends CliTtsProvider {
   readonly name = 'espeak' as const;
-  private cached?: TtsVoice[];
 
-  constructor(
-    private readonly env: VoiceEnv,
-    private readonly runner: EngineRunner,
-  ) {}
-
-  unavailable(): string | null {
-    return null;
-  }
-
-  async voices(signal?: AbortSignal): Promise<TtsVoice[]> {
-    if (this.cached) return this.cached;
+  protected async listVoices(signal?: AbortSignal): Promise<TtsVoice[]> {
     const { stdout } = await this.runner.run(this.env.ESPEAK_PATH, ['--voices'], { signal });
-    this.cached = parseEspeakVoices(stdout.toString());
-    return this.cached;
+    return parseEspeakVoices(stdout.toString());
   }
 
-  synthesize(req: SynthesisRequest): Promise<Buffer> {
-    return withTempDir(async (dir) => {
-      const textFile = join(dir, 'text.txt');
-      const out = join(dir, 'speech.wav');
-      await writeFile(textFile, req.text);
-      await this.runner.run(this.env.ESPEAK_PATH, ['-v', req.voice.name, '-s', String(Math.round(BASE_WPM * req.rate)), '-w', out, '-f', textFile], { signal: req.signal });
-      return readFile(out);
-    });
+  protected command(req: SynthesisRequest, textFile: string, out: string): [string, string[]] {
+    return [this.env.ESPEAK_PATH, ['-v', req.voice.name, '-s', String(Math.round(BASE_WPM * req.rate)), '-w', out, '-f', textFile]];
   }
 }

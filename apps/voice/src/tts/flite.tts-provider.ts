@@ -1,9 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { VoiceEnv } from '@nitro/config';
-import { EngineRunner } from '../audio/engine-runner.service';
-import { withTempDir } from '../audio/temp-dir.util';
-import type { SynthesisRequest, TtsProvider, TtsVoice } from './tts-provider.interface';
+import { CliTtsProvider } from './cli-tts-provider';
+import type { SynthesisRequest, TtsVoice } from './tts-provider.interface';
 
 /** What `flite -lv` does not say about its built-in voices. */
 const KNOWN: Record<string, Partial<TtsVoice>> = {
@@ -16,36 +12,17 @@ const KNOWN: Record<string, Partial<TtsVoice>> = {
 };
 
 /** Offline English voices from CMU flite (Debian flite); kal16 is 16 kHz, which pocketsphinx reads well. */
-export class FliteTtsProvider implements TtsProvider {
+export class FliteTtsProvider extends CliTtsProvider {
   readonly name = 'flite' as const;
-  private cached?: TtsVoice[];
 
-  constructor(
-    private readonly env: VoiceEnv,
-    private readonly runner: EngineRunner,
-  ) {}
-
-  unavailable(): string | null {
-    return null;
-  }
-
-  async voices(signal?: AbortSignal): Promise<TtsVoice[]> {
-    if (this.cached) return this.cached;
+  protected async listVoices(signal?: AbortSignal): Promise<TtsVoice[]> {
     const { stdout } = await this.runner.run(this.env.FLITE_PATH, ['-lv'], { signal });
     const names = stdout.toString().replace(/^.*?:/, '').trim().split(/\s+/).filter(Boolean);
-    this.cached = names.map((name) => ({ name, engine: this.name, languages: ['en-US'], ...KNOWN[name] }));
-    return this.cached;
+    return names.map((name) => ({ name, engine: this.name, languages: ['en-US'], ...KNOWN[name] }));
   }
 
-  synthesize(req: SynthesisRequest): Promise<Buffer> {
-    // Text goes through a file: never parsed as an option, whatever it starts with, and no argv length limit.
-    return withTempDir(async (dir) => {
-      const textFile = join(dir, 'text.txt');
-      const out = join(dir, 'speech.wav');
-      await writeFile(textFile, req.text);
-      const stretch = (1 / req.rate).toFixed(3);
-      await this.runner.run(this.env.FLITE_PATH, ['-voice', req.voice.name, '--setf', `duration_stretch=${stretch}`, '-f', textFile, '-o', out], { signal: req.signal });
-      return readFile(out);
-    });
+  protected command(req: SynthesisRequest, textFile: string, out: string): [string, string[]] {
+    const stretch = (1 / req.rate).toFixed(3);
+    return [this.env.FLITE_PATH, ['-voice', req.voice.name, '--setf', `duration_stretch=${stretch}`, '-f', textFile, '-o', out]];
   }
 }

@@ -154,17 +154,8 @@ export type ChatStreamEvent = { id?: number } & (
   | { type: 'error'; status: number; code: string; message: string; incomplete: boolean }
 );
 
-/**
- * What ai-router receives for chat.send / chat.stream, validated there with validateDto (the
- * gateway validates its own body first). Other services (search summaries, agents, voice) send the
- * same shape; `ephemeral` answers without reading or writing conversation memory.
- */
-export class ChatCommand {
-  @IsString({ message: 'message must be a non-empty string' })
-  @Matches(/\S/, { message: 'message must be a non-empty string' })
-  @MaxLength(MAX_MESSAGE_CHARS)
-  message!: string;
-
+/** A user and, optionally, one of their conversations: the base of every chat command and query. */
+class UserConversationRef {
   @IsString()
   @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
   user_id!: string;
@@ -173,6 +164,18 @@ export class ChatCommand {
   @IsString()
   @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })
   session_id?: string;
+}
+
+/**
+ * What ai-router receives for chat.send / chat.stream, validated there with validateDto (the
+ * gateway validates its own body first). Other services (search summaries, agents, voice) send the
+ * same shape; `ephemeral` answers without reading or writing conversation memory.
+ */
+export class ChatCommand extends UserConversationRef {
+  @IsString({ message: 'message must be a non-empty string' })
+  @Matches(/\S/, { message: 'message must be a non-empty string' })
+  @MaxLength(MAX_MESSAGE_CHARS)
+  message!: string;
 
   @IsOptional()
   @ValidateNested()
@@ -194,16 +197,7 @@ export class ChatCommand {
 }
 
 /** chat.history / chat.clear / chat.sessions: a user, optionally one of their conversations. */
-export class ChatHistoryQuery {
-  @IsString()
-  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
-  user_id!: string;
-
-  @IsOptional()
-  @IsString()
-  @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })
-  session_id?: string;
-
+export class ChatHistoryQuery extends UserConversationRef {
   @IsOptional()
   @IsInt({ message: 'limit must be an integer from 1 to 1000' })
   @Min(1, { message: 'limit must be an integer from 1 to 1000' })
@@ -211,13 +205,10 @@ export class ChatHistoryQuery {
   limit?: number;
 }
 
-/** chat.session.delete: one conversation of a user. */
+/** chat.session.delete: one conversation of a user (both ids required). */
 export class ChatSessionRef {
-  @IsString()
   @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
   user_id!: string;
-
-  @IsString()
   @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })
   session_id!: string;
 }
