@@ -101,7 +101,7 @@ describe('agents: code assistant, list and bad input (gateway + agents, no ai-ro
     ['execute: bad user_id', '/agent/execute', { task: 'list_tasks', user_id: '../x' }, /user_id/],
     ['code-review: code missing', '/agent/code-review', { language: 'python', user_id: ME }, /code/],
     ['code-review: empty code', '/agent/code-review', { code: '', user_id: ME }, /code must not be empty/],
-    ['code-review: blank code', '/agent/code-review', { code: '   \n', language: 'python', user_id: ME }, /code must not be blank/],
+    ['code-review: blank code', '/agent/code-review', { code: '   \n', language: 'python', user_id: ME }, /code must contain visible text/],
     ['code-review: unknown language', '/agent/code-review', { code: 'x', language: 'cobol', user_id: ME }, /language must be one of/],
     ['code-review: undetectable language', '/agent/code-review', { code: 'hello there', user_id: ME }, /language could not be detected/],
     ['code-review: llm not a boolean', '/agent/code-review', { code: 'x = 1', llm: 'no', user_id: ME }, /llm must be a boolean/],

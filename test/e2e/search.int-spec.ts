@@ -140,7 +140,7 @@ describe('search end to end (gateway + search + local provider servers)', () => 
   it.each([
     ['missing query', { user_id: 'u1' }, /query/],
     ['empty query', { query: '', user_id: 'u1' }, /query must not be empty/],
-    ['blank query', { query: '   ', user_id: 'u1' }, /query must not be blank/],
+    ['blank query', { query: '   ', user_id: 'u1' }, /query must contain visible text/],
     ['query over 500 characters', { query: 'x'.repeat(501), user_id: 'u1' }, /query must be at most 500 characters/],
     ['query not a string', { query: 42, user_id: 'u1' }, /query/],
     ['max_results 0', { query: 'a', user_id: 'u1', options: { max_results: 0 } }, /options\.max_results must not be less than 1/],

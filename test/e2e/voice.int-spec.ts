@@ -140,7 +140,7 @@ describe('voice end to end (gateway + voice, real engines)', () => {
     it.each([
       ['text too long', { text: 'a'.repeat(5001) }, /text is 5001 characters; the limit is 5000/],
       ['empty text', { text: '' }, /text must not be empty/],
-      ['blank text', { text: '   ' }, /text must contain something to say/],
+      ['blank text', { text: '   ' }, /text must contain visible text/],
       ['unknown voice', { text: 'hi', voice: 'robot9000' }, /voice "robot9000" is not available: GET \/voice\/voices/],
       ['malformed voice', { text: 'hi', voice: '../etc/passwd' }, /voice must be/],
       ['unknown format', { text: 'hi', format: 'flac' }, /format must be one of: wav, mp3, ogg/],

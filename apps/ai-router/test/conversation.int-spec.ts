@@ -60,6 +60,14 @@ describe('ConversationRepository (real Redis)', () => {
     expect(await repo.latestSession('nobody')).toBeUndefined();
   });
 
+  it('cuts titles by grapheme clusters and drops invisible code points (issue 14: 80 UTF-16 units ended in U+FFFD)', async () => {
+    const family = '\u{1F468}\u200d\u{1F469}\u200d\u{1F467}';
+    await repo.append('u', 'e', [{ role: 'user', content: `\u200b${'😀'.repeat(79)}${family}${family}`, timestamp: 't' }], Date.now());
+    const [{ title }] = await repo.listSessions('u');
+    expect(title).toBe(`${'😀'.repeat(79)}${family}`);
+    expect(title).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|\ufffd/);
+  });
+
   it('deletes one session or all of a user, returning the number of messages removed', async () => {
     await repo.append('u', 'a', turn(0));
     await repo.append('u', 'b', turn(1));

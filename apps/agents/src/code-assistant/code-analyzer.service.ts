@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AgentsEnv } from '@nitro/config';
-import { CODE_LANGUAGES, CodeInputDto, CodeReportDto, ERROR_CODES, FINDING_SEVERITIES, FindingSeverity, ReviewEngineInfoDto } from '@nitro/contracts';
+import { CODE_LANGUAGES, CodeInputDto, CodeReportDto, ERROR_CODES, FINDING_SEVERITIES, FindingSeverity, ReviewEngineInfoDto, codePointLength, exceedsCodePoints, hasVisibleContent } from '@nitro/contracts';
 import { ServiceError } from '@nitro/service-kit';
 import type { Thresholds } from './code-findings.util';
 import { detectLanguage } from './language-detect.util';
@@ -29,10 +29,10 @@ export class CodeAnalyzerService {
 
   async analyze(input: CodeInputDto): Promise<CodeReportDto> {
     const { code } = input;
-    if (code.length > this.env.MAX_CODE_CHARS) {
-      throw new ServiceError(413, ERROR_CODES.tooLarge, `code is ${code.length} characters; at most ${this.env.MAX_CODE_CHARS} are accepted (MAX_CODE_CHARS)`);
+    if (exceedsCodePoints(code, this.env.MAX_CODE_CHARS)) {
+      throw new ServiceError(413, ERROR_CODES.tooLarge, `code is ${codePointLength(code)} characters (Unicode code points); at most ${this.env.MAX_CODE_CHARS} are accepted (MAX_CODE_CHARS)`);
     }
-    if (!code.trim()) throw new ServiceError(400, ERROR_CODES.validation, 'code must not be blank');
+    if (!hasVisibleContent(code)) throw new ServiceError(400, ERROR_CODES.validation, 'code must contain visible text');
     const detected = detectLanguage(code, input.language, input.filename);
     if (!detected) throw new ServiceError(400, ERROR_CODES.validation, `language could not be detected; set language to one of: ${CODE_LANGUAGES.join(', ')}`);
     const review = await this.pool.review({

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TimeoutError } from 'rxjs';
 import { AgentsEnv } from '@nitro/config';
-import { isRpcErrorPayload, LlmStatusDto } from '@nitro/contracts';
+import { isRpcErrorPayload, LlmStatusDto, cutCodePoints, exceedsCodePoints } from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
 import { LlmClient } from './llm.client';
 
@@ -39,7 +39,7 @@ export class LlmPassService {
   /** Keeps the head of a long prompt: small local models have small contexts. */
   private cut(prompt: string): string {
     const max = this.env.LLM_MAX_PROMPT_CHARS;
-    return prompt.length <= max ? prompt : `${prompt.slice(0, max)}\n[... cut at ${max} characters]`;
+    return exceedsCodePoints(prompt, max) ? `${cutCodePoints(prompt, max)}\n[... cut at ${max} characters]` : prompt;
   }
 
   private reason(err: unknown): string {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { AgentsEnv } from '@nitro/config';
-import { isRpcErrorPayload } from '@nitro/contracts';
+import { cutCodePoints, exceedsCodePoints, isRpcErrorPayload } from '@nitro/contracts';
 import { counter, getLogger } from '@nitro/observability';
 import { ServiceError } from '@nitro/service-kit';
 import { LlmClient } from '../llm/llm.client';
@@ -55,8 +55,8 @@ export class TaskRunner {
   /** Results are kept in Redis: anything larger than TASK_RESULT_MAX_CHARS is cut, and says so. */
   private cap(result: unknown): { result: unknown; truncated?: boolean } {
     const json = JSON.stringify(result ?? null);
-    if (json.length <= this.env.TASK_RESULT_MAX_CHARS) return { result: result ?? null };
-    return { result: json.slice(0, this.env.TASK_RESULT_MAX_CHARS), truncated: true };
+    if (!exceedsCodePoints(json, this.env.TASK_RESULT_MAX_CHARS)) return { result: result ?? null };
+    return { result: cutCodePoints(json, this.env.TASK_RESULT_MAX_CHARS), truncated: true };
   }
 
   private describe(err: unknown): { status: number; code: string; message: string } {

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ChatMessageDto, ChatSessionDto } from '@nitro/contracts';
+import { type ChatMessageDto, type ChatSessionDto, cutGraphemes, visibleText } from '@nitro/contracts';
 import { APPEND_SCRIPT, DELETE_SCRIPT, STATS_SCRIPT } from './conversation.scripts';
+
+/** Conversation titles: the first user message, visible text only, cut to this many grapheme clusters. */
+const TITLE_GRAPHEMES = 80;
 
 export type StoredMessage = ChatMessageDto;
 
@@ -31,7 +34,7 @@ export class ConversationRepository {
 
   /** Appends messages (oldest first), trims to the cap, refreshes TTLs. Returns the stored count. */
   async append(userId: string, sessionId: string, messages: StoredMessage[], now = Date.now()): Promise<number> {
-    const title = messages.find((m) => m.role === 'user')?.content.replace(/\s+/g, ' ').trim().slice(0, 80) ?? '';
+    const title = cutGraphemes(visibleText(messages.find((m) => m.role === 'user')?.content ?? ''), TITLE_GRAPHEMES);
     const keys = [this.list(userId, sessionId), this.sessions(userId), this.titles(userId), this.key('active'), this.key('counts'), this.key('total')];
     const args = [this.opts.ttlSeconds, this.opts.maxStored, now, sessionId, `${userId}/${sessionId}`, title, ...messages.map((m) => JSON.stringify(m))];
     return Number(await this.run(APPEND_SCRIPT, keys, args));

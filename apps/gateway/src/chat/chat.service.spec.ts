@@ -39,8 +39,17 @@ describe('ChatService (gateway)', () => {
 
   it('enforces CHAT_MAX_MESSAGE_CHARS and refuses a blank message, naming the field', () => {
     const { chat } = setup();
-    expect(() => chat.send(alice, dto({ message: 'x'.repeat(11) }))).toThrow(/message must be shorter than or equal to 10 characters/);
-    expect(() => chat.send(alice, dto({ message: '   ' }))).toThrow(/message must not be blank/);
+    expect(() => chat.send(alice, dto({ message: 'x'.repeat(11) }))).toThrow(/message must be at most 10 characters/);
+    expect(() => chat.send(alice, dto({ message: '   ' }))).toThrow(/message must contain visible text/);
+  });
+
+  it('counts the limit in code points (10 emoji fit a 10-character limit) and refuses invisible-only text (issue 14)', () => {
+    const { chat } = setup();
+    expect(() => chat.send(alice, dto({ message: '😀'.repeat(10) }))).not.toThrow();
+    expect(() => chat.send(alice, dto({ message: '😀'.repeat(11) }))).toThrow(/message must be at most 10 characters/);
+    for (const blank of ['\u200b\u2060', '\u202e\u200f', '\u0000\u0007', '\u3164', '\u2800']) {
+      expect(() => chat.send(alice, dto({ message: blank }))).toThrow(/message must contain visible text/);
+    }
   });
 
   it('opens a tracked stream: the command to ai-router carries the stream_id', async () => {

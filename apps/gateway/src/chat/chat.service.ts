@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { ChatCommand, ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ERROR_CODE } from '@nitro/contracts';
+import { ChatCommand, ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ERROR_CODE, exceedsCodePoints, hasVisibleContent } from '@nitro/contracts';
 import { GatewayEnv } from '@nitro/config';
 import { AiRouterClient } from '@nitro/transport';
 import { assertCanAccess, type AuthUser } from '../auth/auth-user';
@@ -58,10 +58,12 @@ export class ChatService {
 
   private command(user: AuthUser, dto: ChatRequestDto): ChatCommand {
     assertCanAccess(user, dto.user_id);
-    if (dto.message.length > this.env.CHAT_MAX_MESSAGE_CHARS) {
-      throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: `message must be shorter than or equal to ${this.env.CHAT_MAX_MESSAGE_CHARS} characters` });
+    if (exceedsCodePoints(dto.message, this.env.CHAT_MAX_MESSAGE_CHARS)) {
+      throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: `message must be at most ${this.env.CHAT_MAX_MESSAGE_CHARS} characters (Unicode code points)` });
     }
-    if (!dto.message.trim()) throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'message must not be blank' });
+    if (!hasVisibleContent(dto.message)) {
+      throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'message must contain visible text (letters, digits, punctuation or symbols)' });
+    }
     return { message: dto.message, user_id: dto.user_id, session_id: dto.session_id, options: dto.options };
   }
 }

@@ -16,6 +16,8 @@ import {
   type VoiceListDto,
   type VoiceWireEvent,
   ERROR_CODE,
+  codePointLength,
+  exceedsCodePoints,
 } from '@nitro/contracts';
 import { GatewayEnv } from '@nitro/config';
 import type { ClaimCheck } from '@nitro/transport';
@@ -47,8 +49,9 @@ export class VoiceService {
 
   /** The spoken text's bytes and what they are (the controller turns these into headers). */
   async speak(_user: AuthUser, dto: SpeakRequestDto, signal: AbortSignal): Promise<{ bytes: Buffer; speech: SpeechRef }> {
-    if (dto.text.length > this.env.VOICE_MAX_TTS_CHARS) {
-      throw new HttpException({ error: ERROR_CODE.TEXT_TOO_LONG, message: `text is ${dto.text.length} characters; the limit is ${this.env.VOICE_MAX_TTS_CHARS}` }, 400);
+    if (exceedsCodePoints(dto.text, this.env.VOICE_MAX_TTS_CHARS)) {
+      const chars = codePointLength(dto.text);
+      throw new HttpException({ error: ERROR_CODE.TEXT_TOO_LONG, message: `text is ${chars} characters (Unicode code points); the limit is ${this.env.VOICE_MAX_TTS_CHARS}` }, 400);
     }
     const events = await collectUntil(this.job(VOICE_PATTERNS.speak, { text: dto.text, voice: dto.voice, rate: dto.rate, format: dto.format }), signal);
     const speech = this.only(events, 'speech');

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AUDIO_CONTENT_TYPES, ERROR_CODES, VOICE_AUDIO, type AudioOutputFormat, type EngineFallbackDto, type SpeakCommand, type SpeechRef } from '@nitro/contracts';
+import { AUDIO_CONTENT_TYPES, ERROR_CODES, VOICE_AUDIO, type AudioOutputFormat, type EngineFallbackDto, type SpeakCommand, type SpeechRef, codePointLength, exceedsCodePoints, hasVisibleContent } from '@nitro/contracts';
 import { VoiceEnv } from '@nitro/config';
 import { ServiceError } from '@nitro/service-kit';
 import type { ClaimCheck } from '@nitro/transport';
@@ -76,9 +76,9 @@ export class TtsService {
   }
 
   private checkText(text: unknown): string {
-    if (typeof text !== 'string' || !text.trim()) throw new ServiceError(400, ERROR_CODES.validation, 'text must contain something to say');
-    if (text.length > this.env.MAX_TTS_CHARS) {
-      throw new ServiceError(400, 'TEXT_TOO_LONG', `text is ${text.length} characters; the limit is ${this.env.MAX_TTS_CHARS} (MAX_TTS_CHARS)`);
+    if (typeof text !== 'string' || !hasVisibleContent(text)) throw new ServiceError(400, ERROR_CODES.validation, 'text must contain something to say (visible text)');
+    if (exceedsCodePoints(text, this.env.MAX_TTS_CHARS)) {
+      throw new ServiceError(400, 'TEXT_TOO_LONG', `text is ${codePointLength(text)} characters (Unicode code points); the limit is ${this.env.MAX_TTS_CHARS} (MAX_TTS_CHARS)`);
     }
     return text.trim();
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Observable, Subscription } from 'rxjs';
-import { ERROR_CODES, isRpcErrorPayload, type ChatCommand, type ChatStreamEvent, type VoiceChatCommand, type VoiceWireEvent } from '@nitro/contracts';
+import { ERROR_CODES, hasVisibleContent, isRpcErrorPayload, type ChatCommand, type ChatStreamEvent, type VoiceChatCommand, type VoiceWireEvent } from '@nitro/contracts';
 import { ServiceError } from '@nitro/service-kit';
 import { AiRouterClient } from '@nitro/transport';
 import { SttService } from '../stt/stt.service';
@@ -37,7 +37,7 @@ export class VoiceChatService {
     const heard = await this.stt.transcribeUpload(cmd.audio, cmd.language, signal);
     const message = heard.text.trim();
     // Before the transcript event: the gateway holds the SSE response until the first event, so this stays a plain 422.
-    if (!message) throw new ServiceError(422, 'NO_SPEECH', 'no speech was recognised in the audio, so nothing was sent to the assistant');
+    if (!hasVisibleContent(message)) throw new ServiceError(422, 'NO_SPEECH', 'no speech was recognised in the audio, so nothing was sent to the assistant');
     emit({ type: 'transcript', ...heard });
     const speech = new SpeechQueue(this.tts, {
       voice: cmd.voice,

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
+import { HasVisibleText, MaxChars } from '../common/text.validators';
 import { EngineRunDto, FINDING_ENGINES, FindingEngine, FindingFixDto } from './lint.dto';
 
 export const CODE_LANGUAGES = ['python', 'javascript', 'typescript', 'go', 'java'] as const;
@@ -13,7 +14,8 @@ export class CodeInputDto {
   @ApiProperty({ minLength: 1, example: "def hello():\n    print('hi')\n", description: 'Source code; at most MAX_CODE_CHARS characters (agents config).' })
   @IsString()
   @MinLength(1, { message: 'code must not be empty' })
-  @MaxLength(CODE_HARD_MAX_CHARS)
+  @MaxChars(CODE_HARD_MAX_CHARS)
+  @HasVisibleText()
   code!: string;
 
   @ApiPropertyOptional({ enum: CODE_LANGUAGES, description: 'Guessed from filename and content when omitted.' })

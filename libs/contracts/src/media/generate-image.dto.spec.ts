@@ -15,8 +15,10 @@ describe('GenerateImageDto', () => {
 
   it.each([
     [{ prompt: '' }, 'prompt must not be empty'],
-    [{ prompt: ' \n ' }, 'prompt must not be blank'],
-    [{ prompt: 'x'.repeat(2001) }, 'prompt must be shorter than or equal to 2000 characters'],
+    [{ prompt: ' \n ' }, 'prompt must contain visible text'],
+    [{ prompt: '\u200b\u3164\u2800' }, 'prompt must contain visible text'],
+    [{ prompt: 'x'.repeat(2001) }, 'prompt must be at most 2000 characters'],
+    [{ prompt: '😀'.repeat(2001) }, 'prompt must be at most 2000 characters'],
     [{ settings: { width: 56 } }, 'settings.width must not be less than 64'],
     [{ settings: { height: 1544 } }, 'settings.height must not be greater than 1536'],
     [{ settings: { width: 513 } }, 'settings.width must be divisible by 8'],

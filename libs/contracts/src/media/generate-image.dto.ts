@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDivisibleBy, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsDivisibleBy, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateNested } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
+import { HasVisibleText, MaxChars } from '../common/text.validators';
 import { IMAGE_LIMITS, IMAGE_PROVIDER_NAMES, IMAGE_STYLE_PRESETS, type ImageProviderName, type ImageStylePreset } from './media.patterns';
 
 const { minSize, maxSize, sizeStep, maxCount, maxPromptChars, maxNegativePromptChars, maxSeed } = IMAGE_LIMITS;
@@ -40,7 +41,7 @@ export class ImageSettingsDto {
   @ApiPropertyOptional({ maxLength: maxNegativePromptChars, description: 'What the picture should not show.' })
   @IsOptional()
   @IsString()
-  @MaxLength(maxNegativePromptChars)
+  @MaxChars(maxNegativePromptChars)
   negative_prompt?: string;
 
   @ApiPropertyOptional({ enum: IMAGE_STYLE_PRESETS })
@@ -55,11 +56,11 @@ export class ImageSettingsDto {
 }
 
 export class GenerateImageDto {
-  @ApiProperty({ minLength: 1, maxLength: maxPromptChars, example: 'a lighthouse on a cliff at dusk, oil painting' })
+  @ApiProperty({ minLength: 1, maxLength: maxPromptChars, example: 'a lighthouse on a cliff at dusk, oil painting', description: 'Characters are Unicode code points; the prompt must contain visible text.' })
   @IsString()
   @MinLength(1, { message: 'prompt must not be empty' })
-  @MaxLength(maxPromptChars)
-  @Matches(/\S/, { message: 'prompt must not be blank' })
+  @MaxChars(maxPromptChars)
+  @HasVisibleText()
   prompt!: string;
 
   @ApiProperty({ pattern: ID_PATTERN.source, example: 'alice' })

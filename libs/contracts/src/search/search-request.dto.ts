@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateNested } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
+import { HasVisibleText, MaxChars } from '../common/text.validators';
 import {
   MAX_QUERY_CHARS,
   MAX_SEARCH_RESULTS,
@@ -67,11 +68,11 @@ export class VideoSearchOptionsDto extends CommonSearchOptionsDto {
 }
 
 class QueryAndUser {
-  @ApiProperty({ minLength: 1, maxLength: MAX_QUERY_CHARS, example: 'redis streams consumer groups' })
+  @ApiProperty({ minLength: 1, maxLength: MAX_QUERY_CHARS, example: 'redis streams consumer groups', description: 'Characters are Unicode code points; the query must contain visible text.' })
   @IsString()
   @MinLength(1, { message: 'query must not be empty' })
-  @MaxLength(MAX_QUERY_CHARS, { message: `query must be at most ${MAX_QUERY_CHARS} characters` })
-  @Matches(/\S/, { message: 'query must not be blank' })
+  @MaxChars(MAX_QUERY_CHARS)
+  @HasVisibleText()
   query!: string;
 
   @ApiProperty({ pattern: ID_PATTERN.source, example: 'alice' })

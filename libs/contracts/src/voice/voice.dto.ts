@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
+import { HasVisibleText, MaxChars } from '../common/text.validators';
 import { AUDIO_OUTPUT_FORMATS, type AudioOutputFormat } from './voice-formats';
 
 export const VOICE_NAME_PATTERN = /^[\w.:+-]{1,128}$/;
@@ -10,10 +11,11 @@ export const LANGUAGE_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 export const TTS_TEXT_HARD_CAP = 1_000_000;
 
 export class SpeakRequestDto {
-  @ApiProperty({ minLength: 1, example: 'Hello from Nitro AI.', description: 'Text to speak; at most the configured MAX_TTS_CHARS (default 5,000).' })
+  @ApiProperty({ minLength: 1, example: 'Hello from Nitro AI.', description: 'Text to speak with something visible in it; at most the configured MAX_TTS_CHARS (default 5,000) characters (Unicode code points).' })
   @IsString()
   @MinLength(1, { message: 'text must not be empty' })
-  @MaxLength(TTS_TEXT_HARD_CAP)
+  @MaxChars(TTS_TEXT_HARD_CAP)
+  @HasVisibleText()
   text!: string;
 
   @ApiPropertyOptional({ example: 'kal16', description: 'A voice name from GET /voice/voices, optionally "engine:name" (flite:slt, espeak:de, google:en-US-Wavenet-D), or a language code (de, en-US). Default: the configured voice (kal16).' })
