@@ -12,6 +12,12 @@ import {
   type ChatSessionDto,
   type ChatSessionRef,
   type ChatStreamEvent,
+  MODEL_PATTERNS,
+  type CompletionCommand,
+  type CompletionEvent,
+  type EmbedCommand,
+  type EmbedResult,
+  type ModelListDto,
 } from '@nitro/contracts';
 import { createTransportClientProvider, type ClientSettingsSource } from '../transport.module';
 
@@ -52,6 +58,21 @@ export class AiRouterClient {
 
   stats(): Promise<{ sessions_active: number; total_messages: number }> {
     return firstValueFrom(this.client.send(CHAT_PATTERNS.stats, {}));
+  }
+
+  /** The model registry (models.list); `refresh` asks every provider again first. */
+  models(refresh = false): Promise<ModelListDto> {
+    return firstValueFrom(this.client.send<ModelListDto>(MODEL_PATTERNS.list, { refresh }));
+  }
+
+  /** A stateless completion (chat.complete) as events; unsubscribing cancels generation at once. */
+  complete(cmd: CompletionCommand): Observable<CompletionEvent> {
+    return this.client.send<CompletionEvent>(MODEL_PATTERNS.complete, cmd);
+  }
+
+  /** Embedding vectors (embeddings.create); unsubscribing cancels. */
+  embed(cmd: EmbedCommand): Observable<EmbedResult> {
+    return this.client.send<EmbedResult>(MODEL_PATTERNS.embed, cmd);
   }
 }
 
