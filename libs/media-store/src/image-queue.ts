@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/com
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { MEDIA_QUEUE_PREFIX, MediaQueue, type ImageJobData, type ImageJobResult } from '@nitro/contracts';
-import { createBullmqConnection } from './bullmq-connection';
+import { createBullmqConnection } from '@nitro/transport';
 
 export const IMAGE_QUEUE = Symbol('IMAGE_QUEUE');
 export const IMAGE_QUEUE_EVENTS = Symbol('IMAGE_QUEUE_EVENTS');

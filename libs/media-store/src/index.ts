@@ -3,7 +3,6 @@ export * from './gallery-keys';
 export * from './gallery-objects.repository';
 export * from './gallery-index.repository';
 export * from './gallery.store';
-export * from './bullmq-connection';
 export * from './image-queue';
 export * from './image-job-progress';
 export * from './image-job-state';

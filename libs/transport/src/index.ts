@@ -7,3 +7,4 @@ export * from './transport.module';
 export { requestStreamKey, replyStreamKey, presenceKey, PATTERN_NOT_FOUND, DEFAULT_CLAIM_IDLE_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_LEN, DEFAULT_TIMEOUT_MS } from './transport.constants';
 export * from './clients/ai-router.client';
 export * from './claim-check';
+export * from './bullmq-connection';

@@ -1,9 +1,10 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AgentsEnv } from '@nitro/config';
 import { AGENTS_QUEUES } from '@nitro/contracts';
 import { getLogger, gauge } from '@nitro/observability';
+import { createBullmqConnection } from '@nitro/transport';
 import { onceJobId, RunJobData, schedulerId, TaskSchedule } from './scheduled-task.types';
 import { TaskRunner } from './task-runner.service';
 
@@ -28,9 +29,9 @@ export class SchedulerQueue implements OnApplicationBootstrap, OnApplicationShut
     this.queue = new Queue<RunJobData>(AGENTS_QUEUES.scheduled, { connection: this.connection('queue'), prefix: PREFIX });
   }
 
-  /** BullMQ needs maxRetriesPerRequest: null (its blocking reads must not give up). */
+  /** One of the connections this scheduler owns (and closes on shutdown). */
   private connection(role: string): Redis {
-    const redis = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: null, connectionName: `nitro:agents:bullmq:${role}` });
+    const redis = createBullmqConnection(this.env.REDIS_URL, 'agents', role);
     this.connections.push(redis);
     return redis;
   }
