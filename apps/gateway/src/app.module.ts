@@ -11,6 +11,7 @@ import { ServiceClientsModule } from './services/service-clients.module';
 import { PlaceholderController } from './web/web.controller';
 import { VoiceModule } from './voice/voice.module';
 import { MediaModule } from './media/media.module';
+import { V1Module } from './v1/v1.module';
 import { hasWebBuild } from './web/static-files';
 
 @Module({})
@@ -19,7 +20,7 @@ export class AppModule {
   static register(env: GatewayEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, AuthModule, ChatModule, SearchModule, AgentsModule, VoiceModule, MediaModule],
+      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, AuthModule, ChatModule, SearchModule, AgentsModule, VoiceModule, MediaModule, V1Module],
       controllers: hasWebBuild(env.WEB_ROOT) ? [MetricsController] : [MetricsController, PlaceholderController],
     };
   }

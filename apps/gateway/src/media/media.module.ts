@@ -16,5 +16,6 @@ import { imageJobPresenter } from './image-urls';
   imports: [MediaStoreModule.register({ owner: 'gateway', env: GatewayEnv, redis: REDIS_CLIENT, follow: { presenter: imageJobPresenter } })],
   controllers: [ImagesController, GalleryController],
   providers: [ImageJobsService, GalleryService],
+  exports: [ImageJobsService, GalleryService],
 })
 export class MediaModule {}

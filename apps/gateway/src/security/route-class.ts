@@ -6,6 +6,9 @@ export type RouteClass = 'auth' | 'chat' | 'image' | 'voice' | 'search' | 'agent
 /** First matching path prefix wins; paths are route patterns (`/chat/history/:user_id`), never raw URLs. */
 const PREFIXES: [RegExp, RouteClass][] = [
   [/^\/auth(\/|$)/, 'auth'],
+  // OpenAI-compatible routes spend the budget of the native capability they use.
+  [/^\/v1\/images(\/|$)/, 'image'],
+  [/^\/v1\/audio(\/|$)/, 'voice'],
   [/^\/(chat|v1)(\/|$)/, 'chat'],
   [/^\/(generate-image|gallery|images?|media|jobs)(\/|$)/, 'image'],
   [/^\/voice(\/|$)/, 'voice'],
