@@ -1,0 +1,163 @@
+import OpenAI from 'openai';
+import { freePort, waitFor } from '@nitro/testing';
+import { Platform, startPlatform } from '../support/platform';
+
+/**
+ * The OpenAI-compatible API with the official `openai` SDK against the real gateway and ai-router
+ * on the local test model (docs/adr/0008-openai-compatible-api.md). Ollama is first in the routing
+ * order but nothing listens there: "default" answers come from `local`, with ollama in the fallbacks.
+ */
+describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
+  let p: Platform;
+  let client: OpenAI;
+  let apiKey: string;
+  const LOCAL = 'local/stories260K';
+
+  beforeAll(async () => {
+    const deadPort = await freePort();
+    p = await startPlatform({
+      services: ['ai-router'],
+      appEnv: { 'ai-router': { AI_PROVIDERS: 'ollama,local,gemini', OLLAMA_HOST: `http://127.0.0.1:${deadPort}`, OLLAMA_TIMEOUT_MS: '2000' } },
+    });
+    const key = await p.request('/auth/api-keys', { method: 'POST', json: { name: 'openai sdk' } });
+    apiKey = (await key.json()).key;
+    client = new OpenAI({ apiKey, baseURL: `${p.baseUrl}/v1`, maxRetries: 0, timeout: 60_000 });
+  }, 120_000);
+  afterAll(() => p?.stop());
+
+  const ask = { model: LOCAL, messages: [{ role: 'system' as const, content: 'Tell a story.' }, { role: 'user' as const, content: 'Once upon a time' }], temperature: 0, max_tokens: 32 };
+
+  it('lists the local model (models.list, models.retrieve with the id encoded, GET with the raw id)', async () => {
+    const ids = [];
+    for await (const m of client.models.list()) ids.push(m.id);
+    expect(ids).toContain(LOCAL);
+    const one = await client.models.retrieve(LOCAL);
+    expect(one).toMatchObject({ id: LOCAL, object: 'model', owned_by: 'local' });
+    const raw = await fetch(`${p.baseUrl}/v1/models/${LOCAL}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(await raw.json()).toMatchObject({ id: LOCAL });
+  });
+
+  it('GET /models (native) lists every model with availability, reasons and capabilities', async () => {
+    const res = await p.request('/models');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.models).toEqual(expect.arrayContaining([expect.objectContaining({ id: LOCAL, provider: 'local', available: true, capabilities: expect.arrayContaining(['chat', 'embeddings']) })]));
+    const ollama = body.models.find((m: { provider: string }) => m.provider === 'ollama');
+    expect(ollama).toMatchObject({ available: false, reason: expect.stringMatching(/unreachable|refused/) });
+    expect(body.providers).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'ollama', available: false })]));
+  });
+
+  it('non-stream and stream give the same greedy text, with usage, and say who served', async () => {
+    const { data: full, response } = await client.chat.completions.create(ask).withResponse();
+    expect(response.headers.get('x-nitro-provider')).toBe('local');
+    expect(full.object).toBe('chat.completion');
+    expect(full.model).toBe(LOCAL);
+    const text = full.choices[0].message.content ?? '';
+    expect(text.length).toBeGreaterThan(0);
+    expect(full.choices[0].finish_reason).toMatch(/stop|length/);
+    expect(full.usage!.prompt_tokens).toBeGreaterThan(0);
+    expect(full.usage!.completion_tokens).toBeGreaterThan(0);
+    expect(full.usage!.total_tokens).toBe(full.usage!.prompt_tokens + full.usage!.completion_tokens);
+
+    const stream = await client.chat.completions.create({ ...ask, stream: true, stream_options: { include_usage: true } });
+    let joined = '';
+    let usage: OpenAI.CompletionUsage | undefined;
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      joined += chunk.choices[0]?.delta?.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(joined).toBe(text);
+    expect(finish).toBe(full.choices[0].finish_reason);
+    expect(usage).toEqual(full.usage);
+  });
+
+  it('"default" routes local-first with fallback and lists the fallbacks in a header', async () => {
+    const { data, response } = await client.chat.completions.create({ ...ask, model: 'default' }).withResponse();
+    expect(data.model).toBe(LOCAL);
+    expect(JSON.parse(response.headers.get('x-nitro-fallbacks') ?? '[]')).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'ollama' })]));
+  });
+
+  it('is stateless unless x-nitro-session-id opts in', async () => {
+    await client.chat.completions.create(ask);
+    expect(await (await p.request(`/chat/sessions/${p.userId}`)).json()).toEqual([]);
+    await client.chat.completions.create(ask, { headers: { 'x-nitro-session-id': 'from-v1' } });
+    const hist = await (await p.request(`/chat/history/${p.userId}?session_id=from-v1`)).json();
+    expect(hist.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+    expect(hist.messages[0].content).toBe('Once upon a time');
+  });
+
+  it('embeds a string and an array: same dimensions, different vectors, base64 = float32', async () => {
+    const one = await client.embeddings.create({ model: LOCAL, input: 'a cat sat on the mat', encoding_format: 'float' });
+    const two = await client.embeddings.create({ model: LOCAL, input: ['a cat sat on the mat', 'stock markets fell sharply'], encoding_format: 'float' });
+    expect(one.data).toHaveLength(1);
+    expect(two.data).toHaveLength(2);
+    const [a, b] = two.data.map((d) => d.embedding);
+    expect(a.length).toBe(one.data[0].embedding.length);
+    expect(b.length).toBe(a.length);
+    expect(a.length).toBeGreaterThan(0);
+    expect(a).not.toEqual(b);
+    expect(two.usage.prompt_tokens).toBeGreaterThan(0);
+    // The SDK asks for base64 by default and decodes it: the same numbers as float32.
+    const decoded = await client.embeddings.create({ model: LOCAL, input: 'a cat sat on the mat' });
+    decoded.data[0].embedding.forEach((x, i) => expect(x).toBeCloseTo(one.data[0].embedding[i], 5));
+  });
+
+  it('the SDK shows our message for a bad model, a missing key and an over-long input', async () => {
+    const bad = await client.chat.completions.create({ ...ask, model: 'gpt-4o' }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((bad as InstanceType<typeof OpenAI.NotFoundError>).message).toContain('The model `gpt-4o` does not exist');
+    expect((bad as InstanceType<typeof OpenAI.NotFoundError>).message).toContain(LOCAL);
+    expect((bad as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
+
+    const down = await client.chat.completions.create({ ...ask, model: 'ollama/phi3' }).catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((down as Error).message).toMatch(/ollama is unavailable|unavailable/);
+
+    const anonymous = new OpenAI({ apiKey: 'nitro_wrong-key', baseURL: `${p.baseUrl}/v1`, maxRetries: 0 });
+    const unauth = await anonymous.models.list().catch((e: unknown) => e);
+    expect(unauth).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((unauth as InstanceType<typeof OpenAI.AuthenticationError>).status).toBe(401);
+
+    const long = await client.chat.completions.create({ ...ask, messages: [{ role: 'user', content: 'x'.repeat(40_000) }] }).catch((e: unknown) => e);
+    expect(long).toBeInstanceOf(OpenAI.BadRequestError);
+    const err = long as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(err.message).toContain('messages[0].content is 40000 characters');
+    expect(err.param).toBe('messages[0].content');
+
+    const n2 = await client.chat.completions.create({ ...ask, n: 2 }).catch((e: unknown) => e);
+    expect(n2).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((n2 as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('n');
+
+    const tools = await client.chat.completions.create({ ...ask, tools: [{ type: 'function', function: { name: 'now', parameters: { type: 'object', properties: {} } } }] }).catch((e: unknown) => e);
+    expect(tools).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((tools as Error).message).toMatch(/Tool calls are not supported/);
+  });
+
+  it('aborting a stream frees the model at once: the next request is as fast as on an idle system', async () => {
+    const small = { ...ask, max_tokens: 8 };
+    const timed = async () => {
+      const t = performance.now();
+      await client.chat.completions.create(small);
+      return performance.now() - t;
+    };
+    const idle = Math.min(await timed(), await timed(), await timed());
+    const aborted = async () => {
+      const text = await (await fetch(`${p.urlOf('ai-router')}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith('nitro_ai_provider_latency_seconds_count{') && l.includes('provider="local"') && l.includes('mode="stream"') && l.includes('outcome="aborted"'));
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    const before = await aborted();
+    const ac = new AbortController();
+    const stream = await client.chat.completions.create({ ...ask, max_tokens: 4000, stream: true }, { signal: ac.signal });
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta?.content) break; // leaving the loop aborts the request
+    }
+    ac.abort();
+    const after = await timed();
+    expect(after).toBeLessThan(idle * 3 + 250);
+    // ai-router recorded the attempt as aborted by the caller (not finished for nobody).
+    await waitFor(async () => ((await aborted()) === before + 1 ? true : undefined), { timeoutMs: 5_000, description: 'an aborted local stream attempt in ai-router metrics' });
+  });
+});
