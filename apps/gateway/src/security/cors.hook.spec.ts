@@ -41,6 +41,12 @@ describe('CORS allow-list', () => {
     expect(allowed.headers.vary).toMatch(/Origin/);
   });
 
+  it('sends no Vary: Origin without an Origin (the service worker caches the shell by URL)', async () => {
+    const res = await app.inject({ method: 'POST', url: '/chat' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers.vary).toBeUndefined();
+  });
+
   it('carries the CORS headers onto an SSE response, which hijacks the reply', async () => {
     const res = await app.inject({ method: 'GET', url: '/stream', headers: { origin: 'https://app.example.com' } });
     expect(res.headers['content-type']).toMatch(/text\/event-stream/);

@@ -1,5 +1,5 @@
 import cors from '@fastify/cors';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ERROR_CODE } from '@nitro/contracts';
 
 const EXPOSED = 'RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, Retry-After, X-Request-Id';
@@ -32,6 +32,13 @@ export async function registerCors(app: FastifyInstance, origins: Set<string>): 
     reply.header('Vary', 'Origin');
     reply.code(403).send({ statusCode: 403, error: ERROR_CODE.CORS_ORIGIN_NOT_ALLOWED, message: `origin ${origin.slice(0, 200)} is not in CORS_ORIGINS` });
   });
+  // The plugin sends `Vary: Origin` on every response (its rule for a per-request origin); keep it to
+  // requests that carry an Origin, as before. The PWA's service worker precaches the shell without an
+  // Origin and looks module scripts up with one: a Vary: Origin on the shell made it miss offline.
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (req.headers.origin === undefined) dropVaryOrigin(reply);
+    done(null, payload);
+  });
   await app.register(cors, {
     // true reflects the request's Origin; false adds no CORS header at all.
     origin: (origin, cb) => cb(null, origin !== undefined && origins.has(origin)),
@@ -41,4 +48,12 @@ export async function registerCors(app: FastifyInstance, origins: Set<string>): 
     maxAge: 600,
     credentials: false,
   });
+}
+
+function dropVaryOrigin(reply: FastifyReply): void {
+  const vary = reply.getHeader('vary');
+  if (typeof vary !== 'string') return;
+  const rest = vary.split(',').map((v) => v.trim()).filter((v) => v && v.toLowerCase() !== 'origin');
+  if (rest.length) reply.header('vary', rest.join(', '));
+  else reply.removeHeader('vary');
 }
