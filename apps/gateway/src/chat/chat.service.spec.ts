@@ -52,6 +52,12 @@ describe('ChatService (gateway)', () => {
     }
   });
 
+  it('passes "ephemeral": true on (the memory-down advice says to send it; POST /chat used to refuse it as unknown)', async () => {
+    const { chat, sent } = setup();
+    await chat.send(alice, dto({ ephemeral: true }));
+    expect(sent).toEqual([expect.objectContaining({ message: 'hello', ephemeral: true })]);
+  });
+
   it('opens a tracked stream: the command to ai-router carries the stream_id', async () => {
     const { chat, sent } = setup();
     const { streamId, events } = await chat.open(alice, dto());

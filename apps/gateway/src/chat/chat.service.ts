@@ -64,6 +64,6 @@ export class ChatService {
     if (!hasVisibleContent(dto.message)) {
       throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'message must contain visible text (letters, digits, punctuation or symbols)' });
     }
-    return { message: dto.message, user_id: dto.user_id, session_id: dto.session_id, options: dto.options };
+    return { message: dto.message, user_id: dto.user_id, session_id: dto.session_id, options: dto.options, ...(dto.ephemeral ? { ephemeral: true } : {}) };
   }
 }

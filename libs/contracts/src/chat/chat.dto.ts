@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
+import { HasVisibleText, MaxChars } from '../common/text.validators';
 import { ProviderAttemptDto } from '../common/provider-attempt.dto';
 import { TURN_STATUSES, type TurnStatus } from './chat-stream.dto';
 
@@ -36,18 +37,24 @@ export class ChatOptionsDto {
   @MaxLength(128)
   model?: string;
 
-  @ApiPropertyOptional({ maxLength: 4000, description: 'A system prompt for this request.' })
+  @ApiPropertyOptional({ maxLength: 4000, description: 'A system prompt for this request (characters are Unicode code points).' })
   @IsOptional()
   @IsString()
-  @MaxLength(4000)
+  @MaxChars(4000)
   system?: string;
 }
 
 export class ChatRequestDto {
-  @ApiProperty({ minLength: 1, maxLength: MAX_MESSAGE_CHARS, example: 'Explain Redis Streams in two sentences.' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: MAX_MESSAGE_CHARS,
+    example: 'Explain Redis Streams in two sentences.',
+    description: 'Characters are Unicode code points (an emoji is one); the message must contain visible text.',
+  })
   @IsString()
   @MinLength(1, { message: 'message must not be empty' })
-  @MaxLength(MAX_MESSAGE_CHARS)
+  @MaxChars(MAX_MESSAGE_CHARS)
+  @HasVisibleText()
   message!: string;
 
   @ApiProperty({ pattern: ID_PATTERN.source, example: 'alice' })
@@ -66,6 +73,11 @@ export class ChatRequestDto {
   @ValidateNested()
   @Type(() => ChatOptionsDto)
   options?: ChatOptionsDto;
+
+  @ApiPropertyOptional({ description: 'Answer without reading or writing conversation memory: nothing is stored, and it works while memory (Redis) is down.' })
+  @IsOptional()
+  @IsBoolean()
+  ephemeral?: boolean;
 
   @ApiPropertyOptional({ description: 'Stream the answer as Server-Sent Events (same as POST /chat/stream).' })
   @IsOptional()
@@ -173,8 +185,8 @@ class UserConversationRef {
  */
 export class ChatCommand extends UserConversationRef {
   @IsString({ message: 'message must be a non-empty string' })
-  @Matches(/\S/, { message: 'message must be a non-empty string' })
-  @MaxLength(MAX_MESSAGE_CHARS)
+  @HasVisibleText()
+  @MaxChars(MAX_MESSAGE_CHARS)
   message!: string;
 
   @IsOptional()
