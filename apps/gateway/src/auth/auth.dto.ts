@@ -35,8 +35,9 @@ export class LogoutDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty({ format: 'password' })
+  @ApiProperty({ minLength: 1, maxLength: PASSWORD_MAX, format: 'password' })
   @IsString()
+  @MinLength(1, { message: 'current_password must not be empty' })
   @MaxLength(PASSWORD_MAX)
   current_password!: string;
 

@@ -33,7 +33,8 @@ export class PasswordHasher implements OnModuleDestroy {
 
   async verify(password: string, phc: string): Promise<boolean> {
     const parsed = parse(phc);
-    if (!parsed) return false;
+    // argon2 refuses an empty password (an error, not false): nothing matches it.
+    if (!parsed || password.length === 0) return false;
     const actual = await this.pool.hash(password, parsed.salt, { ...parsed.params, hashLength: parsed.hash.length });
     return constantTimeEqual(actual, parsed.hash);
   }

@@ -6,6 +6,7 @@ import { createLogger, initMetrics, PinoNestLogger } from '@nitro/observability'
 import { AppModule } from '../app.module';
 import { HttpErrorFilter } from '../common/http-error.filter';
 import { createValidationPipe } from '../common/validation.pipe';
+import { frameworkErrors, ROUTE_PARAM_MAX } from './framework-errors';
 import { registerRequestContext } from './request-context.hook';
 import { setupSwagger } from './swagger';
 import { registerSecurity } from '../security/security.hooks';
@@ -22,6 +23,8 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
     logger: false,
     return503OnClosing: true,
     keepAliveTimeout: 65_000,
+    routerOptions: { maxParamLength: ROUTE_PARAM_MAX },
+    frameworkErrors,
   });
   const fastify = adapter.getInstance();
   // JSON and multipart only: anything else is answered with a 400 naming Content-Type.

@@ -38,14 +38,19 @@ function watchContentType(reply: FastifyReply): void {
   } as typeof raw.writeHead;
 }
 
+/** The caller's X-Request-Id when well-formed, else a new one. */
+export function traceIdOf(req: FastifyRequest): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : traceContext.newTraceId();
+}
+
 /**
  * Gives every request a trace id (the caller's X-Request-Id when well-formed), runs the request
  * inside it so logs and transport calls carry it, and records one log line and metrics per request.
  */
 export function registerRequestContext(app: FastifyInstance): void {
   app.addHook('onRequest', (req, reply, done) => {
-    const given = req.headers['x-request-id'];
-    const traceId = typeof given === 'string' && REQUEST_ID.test(given) ? given : traceContext.newTraceId();
+    const traceId = traceIdOf(req);
     reply.header('X-Request-Id', traceId);
     (req as { traceId?: string }).traceId = traceId;
     watchContentType(reply);

@@ -3,12 +3,16 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PublicUserDto } from '../auth/auth.dto';
 
+/** Far past any user count, and inside Redis's 64-bit range (offset=1e20 used to reach ZRANGE and answer 500). */
+const MAX_OFFSET = 1_000_000_000;
+
 export class UserListQueryDto {
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET, { message: `offset must be a whole number from 0 to ${MAX_OFFSET}` })
   offset?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })

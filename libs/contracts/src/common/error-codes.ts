@@ -8,6 +8,8 @@ export const ERROR_CATALOGUE = {
   // --- the request ---
   VALIDATION_FAILED: 'A field is missing or invalid; the message names it.',
   BAD_REQUEST: 'The request cannot be understood as sent.',
+  URI_TOO_LONG: 'A path segment is longer than the router accepts (414).',
+  REQUEST_TIMEOUT: 'The request (or its body) did not arrive within the time allowed (408).',
   BAD_CONTENT_TYPE: 'Content-Type is not what the route takes (JSON, or multipart on upload routes).',
   MALFORMED_JSON: 'The body is not valid JSON.',
   MALFORMED_MULTIPART: 'The upload body is not valid multipart/form-data.',

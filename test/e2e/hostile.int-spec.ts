@@ -1,0 +1,179 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { AppName, Platform, startPlatform } from '../support/platform';
+
+/**
+ * Issue 14: new hostile cases for each class of fault, against the real gateway and services.
+ * Every answer is tallied (requests, 4xx, 5xx) into tmp/hostile-figures.json; docs/security.md quotes it.
+ * Bad input must get a 4xx naming the field: never a 5xx, a hang or a crash.
+ */
+const ROOT = join(__dirname, '..', '..');
+const SERVICES = (['ai-router', 'agents', 'search', 'voice'] as const).filter((s) => existsSync(join(ROOT, 'dist', 'apps', s, 'src', 'main.js')));
+
+const tally = { requests: 0, status_4xx: 0, status_5xx: 0, fives: [] as string[] };
+
+/** Invisible-only strings: none of them may count as text anywhere. */
+const INVISIBLE = {
+  'zero-width space + word joiner': '\u200b\u2060\u200b',
+  'bidi overrides and marks': '\u202e\u2066\u200f\u200e',
+  'NUL + BEL': '\u0000\u0007',
+  'Hangul filler': '\u3164\u3164\u3164',
+  'blank Braille': '\u2800\u2800',
+  'combining marks without a base': '\u0301\u0308\u0327',
+  'variation selectors + soft hyphen': '\ufe0f\u00ad\ufe0e',
+  'tag characters': '\u{e0041}\u{e0042}',
+  'ideographic and no-break spaces': '\u3000\u00a0\u2007\u202f',
+};
+
+/** One raw HTTP/1.1 exchange: status, 'closed' or 'timeout', and how long it took. */
+function raw(port: number, text: string, timeoutMs: number): Promise<{ status: number | 'closed' | 'timeout'; ms: number; body: string }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let data = '';
+    let settled = false;
+    const done = (status: number | 'closed' | 'timeout') => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      resolve({ status, ms: Date.now() - started, body: data });
+    };
+    const statusOf = () => (/^HTTP\/1\.[01] \d{3}/.test(data) ? Number(data.slice(9, 12)) : 'closed');
+    socket.setTimeout(timeoutMs, () => done(data ? statusOf() : 'timeout'));
+    socket.on('data', (c) => {
+      data += c.toString('utf8');
+      if (/\r\n\r\n/.test(data)) setTimeout(() => done(statusOf()), 50);
+    });
+    socket.on('error', () => done(data ? statusOf() : 'closed'));
+    socket.on('end', () => done(data ? statusOf() : 'closed'));
+    socket.write(text);
+  });
+}
+
+describe('hostile input by class (issue 14)', () => {
+  let p: Platform;
+
+  async function hit(path: string, init: RequestInit & { json?: unknown; as?: Record<string, string> } = {}): Promise<{ status: number; body: any }> {
+    const { json, as, ...rest } = init;
+    const headers: Record<string, string> = { ...(as ?? p.headers), ...((rest.headers as Record<string, string>) ?? {}) };
+    if (json !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${p.baseUrl}${path}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
+    const text = await res.text();
+    tally.requests++;
+    if (res.status >= 400 && res.status < 500) tally.status_4xx++;
+    if (res.status >= 500) {
+      tally.status_5xx++;
+      tally.fives.push(`${init.method ?? 'GET'} ${path.slice(0, 80)} -> ${res.status} ${text.slice(0, 200)}`);
+    }
+    let body: any = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body };
+  }
+
+  beforeAll(async () => {
+    p = await startPlatform({ services: [...SERVICES] as Exclude<AppName, 'gateway'>[], appEnv: { 'ai-router': { AI_PROVIDERS: 'local' } } });
+  }, 300_000);
+  afterAll(async () => {
+    mkdirSync(join(ROOT, 'tmp'), { recursive: true });
+    writeFileSync(join(ROOT, 'tmp', 'hostile-figures.json'), JSON.stringify(tally, null, 2));
+    await p?.stop();
+  });
+
+  describe('2: characters are code points everywhere', () => {
+    it('a chat message of 20,000 emoji (40,000 UTF-16 units) passes the 32,000-character limit', async () => {
+      const res = await hit('/chat', { method: 'POST', json: { message: '😀'.repeat(20_000), user_id: p.userId, options: { max_tokens: 4 } } });
+      expect(res.status === 400 && /characters/.test(JSON.stringify(res.body))).toBe(false);
+    });
+
+    it('32,001 emoji are refused with the limit in characters, naming the field', async () => {
+      const res = await hit('/chat', { method: 'POST', json: { message: '😀'.repeat(32_001), user_id: p.userId } });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toMatch(/message must be at most 32000 characters/);
+    });
+
+    it('speak counts code points: 5,000 CJK-extension characters are not "10,000 characters"', async () => {
+      const res = await hit('/voice/speak', { method: 'POST', json: { text: '𠀀'.repeat(5_001) } });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toMatch(/text is 5001 characters/);
+    });
+  });
+
+  describe('3: invisible text is not content', () => {
+    it.each(Object.entries(INVISIBLE))('POST /chat with only %s: 400 naming message, nothing stored', async (_name, text) => {
+      const res = await hit('/chat', { method: 'POST', json: { message: text, user_id: p.userId, session_id: 'invisible' } });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toMatch(/message must contain visible text/);
+    });
+
+    it.each([
+      ['/voice/speak', (t: string) => ({ text: t }), /text must contain visible text/],
+      ['/search', (t: string) => ({ query: t, user_id: 'ME' }), /query must contain visible text/],
+      ['/video/search', (t: string) => ({ query: t, user_id: 'ME' }), /query must contain visible text/],
+      ['/search/stream', (t: string) => ({ query: t, user_id: 'ME' }), /query must contain visible text/],
+      ['/chat/stream', (t: string) => ({ message: t, user_id: 'ME' }), /message must contain visible text/],
+      ['/generate-image', (t: string) => ({ prompt: t, user_id: 'ME' }), /prompt must contain visible text/],
+      ['/agent/tasks/ME', (t: string) => ({ every_ms: 60_000, prompt: t }), /prompt must contain visible text/],
+      ['/agent/code-review', (t: string) => ({ code: t, language: 'python', user_id: 'ME' }), /code must contain visible text/],
+    ] as const)('%s refuses invisible-only text with a 400 naming the field', async (path, body, message) => {
+      for (const text of Object.values(INVISIBLE)) {
+        const json = JSON.parse(JSON.stringify(body(text)).replace('"ME"', JSON.stringify(p.userId)));
+        const res = await hit(path.replace('ME', p.userId), { method: 'POST', json });
+        expect([path, res.status]).toEqual([path, 400]);
+        expect(JSON.stringify(res.body)).toMatch(message);
+      }
+    });
+
+    it('no conversation with an invisible title was created', async () => {
+      const res = await hit(`/chat/sessions/${p.userId}`);
+      expect(res.status).toBe(200);
+      expect((res.body as { session_id: string }[]).map((s) => s.session_id)).not.toContain('invisible');
+    });
+  });
+
+  describe('13: small 500s', () => {
+    it('POST /auth/password with current_password "" is a 400 naming the field', async () => {
+      const res = await hit('/auth/password', { method: 'POST', json: { current_password: '', new_password: 'a-long-new-password' } });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toMatch(/current_password/);
+    });
+
+    it.each(['1e20', '9007199254740993', '-1', '1.5', 'NaN'])('GET /auth/users?offset=%s is a 400 (or 403 for a non-admin), never a 500', async (offset) => {
+      const admin = await hit(`/auth/users?offset=${offset}`, { as: p.admin!.headers });
+      expect(admin.status).toBe(400);
+      expect(JSON.stringify(admin.body)).toMatch(/offset/);
+    });
+
+    it('path parameters over the DTO limit get its 400; past the router limit a 414 in our error shape without the URL', async () => {
+      const long = await hit(`/chat/sessions/${'a'.repeat(150)}`);
+      expect(long.status).toBe(400);
+      expect(JSON.stringify(long.body)).toMatch(/user_id must be 1-64 characters/);
+      const huge = await hit(`/chat/sessions/${'b'.repeat(5_000)}`);
+      expect(huge.status).toBe(414);
+      expect(huge.body).toEqual({ statusCode: 414, error: 'URI_TOO_LONG', message: expect.any(String), trace_id: expect.any(String) });
+      expect(JSON.stringify(huge.body)).not.toContain('bbbb');
+      const badEncoding = await hit('/chat/sessions/%E0%A4%A');
+      expect(badEncoding.status).toBe(400);
+      expect(badEncoding.body).toMatchObject({ error: expect.any(String), trace_id: expect.any(String) });
+    });
+  });
+
+  describe('14: advice that can be followed', () => {
+    it('POST /chat takes "ephemeral": true (the memory-down error says to send it) and stores nothing', async () => {
+      const res = await hit('/chat', { method: 'POST', json: { message: 'hello there', user_id: p.userId, session_id: 'ephemeral-1', ephemeral: true, options: { max_tokens: 4 } } });
+      expect(res.status).toBe(200);
+      const sessions = await hit(`/chat/sessions/${p.userId}`);
+      expect((sessions.body as { session_id: string }[]).map((s) => s.session_id)).not.toContain('ephemeral-1');
+    });
+  });
+
+  afterAll(() => {
+    expect(tally.fives).toEqual([]);
+  });
+});
+
+export { raw };
