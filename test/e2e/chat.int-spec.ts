@@ -98,6 +98,10 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
     const readyBody = await ready.json();
     // Only ai-router runs here: readiness names the missing services instead of pretending.
     expect(readyBody.checks ?? readyBody.details?.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'redis', ok: true }), expect.objectContaining({ name: 'ai-router', ok: true })]));
+    // Missing services leave the gateway serving (degraded), so one service cannot take every gateway out of the load balancer.
+    expect([ready.status, readyBody.status]).toEqual([200, 'degraded']);
+    expect(readyBody.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'voice', ok: false })]));
+    expect((await fetch(`${p.baseUrl}/health/ready?strict=true`)).status).toBe(503);
     const prom = await fetch(`${p.baseUrl}/metrics`);
     expect(await prom.text()).toMatch(/nitro_http_requests_total/);
     const summary = await (await fetch(`${p.baseUrl}/metrics`, { headers: { accept: 'application/json' } })).json();

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, Inject, Optional, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Optional, Query, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiExcludeEndpoint } from '@nestjs/swagger';
 import { metricsRegistry } from './metrics.registry';
 import { READINESS_CHECKS, ReadinessCheck, SERVICE_NAME } from './health.tokens';
@@ -22,13 +22,20 @@ export class HealthController {
   }
 
   @Get('health/ready')
-  @ApiOperation({ summary: 'Readiness: Redis and every dependency this process needs answer.' })
-  @ApiOkResponse({ description: 'Every check passed.' })
-  @ApiServiceUnavailableResponse({ description: 'At least one check failed; `checks` says which and why.' })
-  async ready() {
-    const results = await runChecks(this.checks ?? []);
-    const body = { status: results.every((r) => r.ok) ? 'ready' : 'not_ready', service: this.service, checks: results };
-    if (body.status !== 'ready') {
+  @ApiOperation({
+    summary: 'Readiness: Redis and every dependency this process needs answer.',
+    description: 'status "ready", "degraded" (a non-critical dependency failed: still 200; on the gateway, a downstream service without replicas) or "not_ready" (503). `?strict=true`: any failure is a 503.',
+  })
+  @ApiOkResponse({ description: 'Every critical check passed.' })
+  @ApiServiceUnavailableResponse({ description: 'A critical check failed (or any, with strict=true); `checks` says which and why.' })
+  async ready(@Query('strict') strict?: string) {
+    const all = this.checks ?? [];
+    const results = await runChecks(all);
+    const critical = (i: number) => strict === 'true' || all[i].critical !== false;
+    const failedCritical = results.some((r, i) => !r.ok && critical(i));
+    const status = failedCritical ? 'not_ready' : results.every((r) => r.ok) ? 'ready' : 'degraded';
+    const body = { status, service: this.service, checks: results };
+    if (failedCritical) {
       const failed = results.filter((r) => !r.ok).map((r) => `${r.name} (${r.error})`);
       throw new ServiceUnavailableException({ error: 'NOT_READY', message: `not ready: ${failed.join(', ')}`, details: body });
     }

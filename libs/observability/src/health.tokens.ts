@@ -5,4 +5,10 @@ export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 export interface ReadinessCheck {
   name: string;
   check(): Promise<unknown>;
+  /**
+   * false: a failure is reported (status "degraded") but the process stays ready. The gateway's
+   * downstream services are not critical: one service without replicas must not take every gateway
+   * out of its load balancer (its routes answer 503 on their own). Default true.
+   */
+  critical?: boolean;
 }

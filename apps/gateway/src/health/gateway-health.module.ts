@@ -7,7 +7,11 @@ import { READINESS_CHECKS, ReadinessCheck } from '@nitro/observability';
 import { REDIS_CLIENT } from '@nitro/service-kit';
 import { SERVICE_CLIENTS } from '../services/service-clients.module';
 
-/** /health/ready asks Redis and pings each service over the transport (one replica answering is enough). */
+/**
+ * /health/ready asks Redis (critical) and pings each service over the transport (one replica
+ * answering is enough; not critical: a service without replicas makes the gateway "degraded", not
+ * unready, so Kubernetes keeps routing the rest of the API to it).
+ */
 export const gatewayReadiness: Provider = {
   provide: READINESS_CHECKS,
   inject: [REDIS_CLIENT, SERVICE_CLIENTS],
@@ -15,6 +19,7 @@ export const gatewayReadiness: Provider = {
     { name: 'redis', check: () => redis.ping() },
     ...[...clients.entries()].map(([service, client]) => ({
       name: service,
+      critical: false,
       check: () => firstValueFrom(client.send(SYS_PATTERNS.ping, {}).pipe(timeout(1500))),
     })),
   ],
