@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { AppName, Platform, startPlatform } from '../support/platform';
+import { AppName, Platform, decodeJwt, signTestJwt, startPlatform } from '../support/platform';
 
 /**
  * Issue 14: new hostile cases for each class of fault, against the real gateway and services.
@@ -159,6 +159,19 @@ describe('hostile input by class (issue 14)', () => {
       const badEncoding = await hit('/chat/sessions/%E0%A4%A');
       expect(badEncoding.status).toBe(400);
       expect(badEncoding.body).toMatchObject({ error: expect.any(String), trace_id: expect.any(String) });
+    });
+  });
+
+  describe('10: a session belongs to its user', () => {
+    it("a token for B carrying A's session id is refused (401); each with its own session passes", async () => {
+      const a = await p.createUser('sess-a');
+      const b = await p.createUser('sess-b');
+      const now = Math.floor(Date.now() / 1000);
+      const mixed = signTestJwt({ ...decodeJwt(b.accessToken), sid: decodeJwt(a.accessToken).sid, iat: now, exp: now + 60 }, p.env.JWT_SECRET);
+      expect((await hit('/auth/me', { as: { authorization: `Bearer ${mixed}` } })).status).toBe(401);
+      const own = signTestJwt({ ...decodeJwt(b.accessToken), iat: now, exp: now + 60 }, p.env.JWT_SECRET);
+      expect((await hit('/auth/me', { as: { authorization: `Bearer ${own}` } })).status).toBe(200);
+      expect((await hit('/auth/me', { as: a.headers })).status).toBe(200);
     });
   });
 

@@ -50,10 +50,11 @@ export class Authenticator {
     const claims = await this.tokens.verify(token);
     if (!claims) return { problem: 'the access token is invalid or expired: sign in again or POST /auth/refresh' };
     const lower = claims.sub.toLowerCase();
-    const res = (await this.redis.pipeline().hmget(AUTH_KEYS.user(lower), 'id', 'role', 'disabled').exists(AUTH_KEYS.family(claims.sid)).exec()) ?? [];
+    const res = (await this.redis.pipeline().hmget(AUTH_KEYS.user(lower), 'id', 'role', 'disabled').hget(AUTH_KEYS.family(claims.sid), 'user').exec()) ?? [];
     for (const [err] of res) if (err) throw err;
     const [id, role, disabled] = (res[0]?.[1] as (string | null)[]) ?? [];
-    if (res[1]?.[1] !== 1) return { problem: 'this session was signed out or revoked: sign in again' };
+    // The session must exist AND belong to the token's subject: a token for B carrying A's session id is refused.
+    if (res[1]?.[1] !== lower) return { problem: 'this session was signed out or revoked: sign in again' };
     const checked = this.account(id, role, disabled);
     if (checked.problem) return checked;
     return { user: { ...checked.user!, via: 'jwt', sessionId: claims.sid } };
