@@ -1,5 +1,6 @@
 import { apiJson } from '../api';
-import { errorBox, h } from '../dom';
+import { h } from '../dom';
+import { problemBox } from '../problem';
 import { getSse } from '../sse';
 import type { GalleryItem } from './gallery.view';
 
@@ -42,7 +43,7 @@ export function followJob(job: JobRef, onDone: (images: GalleryItem[]) => void, 
     card.dataset.stage = 'failed';
     bar.remove();
     stage.textContent = STAGE_TEXT.failed;
-    card.append(errorBox(reason));
+    card.append(problemBox({ message: reason }, 'images'));
     onEnd();
   };
 

@@ -3,7 +3,7 @@ import { h } from '../dom';
 
 /** Sign in or create an account (the first account on a new server becomes its admin). */
 export function authView(root: HTMLElement, onSignedIn: () => void): void {
-  const username = h('input', { id: 'auth-username', name: 'username', autocomplete: 'username', required: true, pattern: '[A-Za-z0-9_-]{1,64}', 'aria-describedby': 'auth-hint' });
+  const username = h('input', { id: 'auth-username', name: 'username', autocomplete: 'username', required: true, pattern: '[A-Za-z0-9_\\-]{1,64}', 'aria-describedby': 'auth-hint' });
   const password = h('input', { id: 'auth-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true, minlength: 8 });
   const status = h('p', { class: 'form-status', role: 'alert' });
   const submit = (mode: 'login' | 'register') => async (e: Event) => {
@@ -34,7 +34,7 @@ export function authView(root: HTMLElement, onSignedIn: () => void): void {
     h('label', { for: 'auth-password' }, 'Password'),
     password,
     status,
-    h('div', { class: 'row' }, h('button', { type: 'submit', class: 'btn-primary', id: 'auth-login' }, 'Sign in'), h('button', { type: 'button', class: 'btn-secondary', id: 'auth-register', onclick: (e: Event) => void submit('register')(e) }, 'Create account')),
+    h('div', { class: 'row' }, h('button', { type: 'submit', class: 'btn-primary', id: 'auth-login' }, 'Sign in'), h('button', { type: 'button', class: 'btn-secondary', id: 'auth-register', onclick: (e: Event) => (form.reportValidity() ? void submit('register')(e) : undefined) }, 'Create account')),
   );
   root.append(form);
   username.focus();

@@ -20,7 +20,8 @@ interface Msg {
 const STATUS_TEXT: Record<string, string> = { stopped: 'stopped', incomplete: 'incomplete: the answer was left unfinished', failed: 'failed: the model broke off' };
 type SessionInfo = ChatSessionDto;
 
-const CURRENT = 'nitro.chat.session';
+/** The open conversation, per user (so signing in as someone else does not open a stranger's id). */
+const CURRENT = (user: string) => `nitro.chat.session.${user}`;
 const newId = () => `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 /**
@@ -30,7 +31,8 @@ const newId = () => `c-${Date.now().toString(36)}-${Math.random().toString(36).s
  */
 export function chatTab(root: HTMLElement): void {
   const user = currentSession()!.userId;
-  let sessionId = localStorage.getItem(CURRENT) ?? newId();
+  const remembered = localStorage.getItem(CURRENT(user));
+  let sessionId = remembered ?? newId();
   let controller: AbortController | null = null;
   let running: AnswerStream | null = null;
 
@@ -83,7 +85,7 @@ export function chatTab(root: HTMLElement): void {
 
   async function open(id: string) {
     sessionId = id;
-    localStorage.setItem(CURRENT, id);
+    localStorage.setItem(CURRENT(user), id);
     clear(log);
     try {
       const hist = await apiJson<{ messages: Msg[] }>(`/chat/history/${encodeURIComponent(user)}?session_id=${encodeURIComponent(id)}`);
@@ -119,10 +121,12 @@ export function chatTab(root: HTMLElement): void {
     if (!text.trim() || controller) return;
     input.value = '';
     log.querySelector('.empty-chat')?.remove();
-    await follow(text, (_s) => (handle) => postSse('/chat/stream', { message: text, user_id: user, session_id: sessionId }, (e) => {
+    const ok = await follow(text, (_s) => (handle) => postSse('/chat/stream', { message: text, user_id: user, session_id: sessionId }, (e) => {
       if (e.event === 'start') pendingAnswer.set({ streamId: e.data.stream_id, sessionId, message: text });
       handle(e);
     }, controller!.signal));
+    // A send that failed gives the text back, unless the person has typed something new meanwhile.
+    if (!ok && !input.value) input.value = text;
   }
 
   /**
@@ -130,7 +134,7 @@ export function chatTab(root: HTMLElement): void {
    * network drops). `shown`: the history already on the page; a resumed answer that turns out to be
    * in it (it ended while the page was away) is not shown twice.
    */
-  async function follow(text: string, begin: (s: AnswerStream) => (handle: (e: SseEvent) => void) => Promise<void>, shown?: Msg[]) {
+  async function follow(text: string, begin: (s: AnswerStream) => (handle: (e: SseEvent) => void) => Promise<void>, shown?: Msg[]): Promise<boolean> {
     const question = bubble({ role: 'user', content: text, timestamp: new Date().toISOString() });
     log.append(question);
     const answer: Msg = { role: 'assistant', content: '' };
@@ -180,13 +184,23 @@ export function chatTab(root: HTMLElement): void {
     if (duplicate) {
       question.remove();
       live.remove();
-      return;
+      return true;
     }
     // A stream cut without `done` that could not be resumed is as much a failure as an `error` event.
     if (!failed && !stream.finished && !aborted) failed = 'The connection was lost before the answer was complete.';
-    if (failed) live.append(errorBox(failed, () => void ask(text)));
     void refreshList();
+    if (!failed) return true;
+    const box = errorBox(failed, () => void ask(text));
+    live.append(box);
+    // In a long conversation the error would land below the fold: bring it into view.
+    box.scrollIntoView({ block: 'nearest' });
+    return false;
   }
 
-  void open(sessionId);
+  // After sign-in (nothing remembered for this user), open the most recent conversation.
+  if (remembered) void open(sessionId);
+  else
+    void apiJson<SessionInfo[]>(`/chat/sessions/${encodeURIComponent(user)}`)
+      .then((list) => open(list[0]?.session_id ?? sessionId))
+      .catch(() => open(sessionId));
 }

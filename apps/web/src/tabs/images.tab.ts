@@ -3,6 +3,7 @@ import { busy, field, h, select, toast } from '../dom';
 import { AuthedUrls } from '../images/authed-url';
 import { GalleryView } from '../images/gallery.view';
 import { followJob, JobRef } from '../images/job-card';
+import { describeProblem } from '../problem';
 import type { ImageProviderStatusDto } from '@nitro/contracts';
 
 type Provider = ImageProviderStatusDto;
@@ -42,7 +43,7 @@ export function imagesTab(root: HTMLElement, signal: AbortSignal): void {
       running.set(ref.job_id, ref);
       follow(ref);
     } catch (err) {
-      if ((err as Error).name !== 'AbortError') toast((err as Error).message, 'error');
+      if ((err as Error).name !== 'AbortError') toast(describeProblem(err as Error, 'images').message, 'error');
     }
   }
 
@@ -60,7 +61,7 @@ export function imagesTab(root: HTMLElement, signal: AbortSignal): void {
   void apiJson<Provider[]>('/images/providers', { signal })
     .then((list) => {
       providers = list;
-      for (const p of list) provider.append(h('option', { value: p.name, disabled: !p.available }, `${p.name}${p.available ? '' : ` (${p.reason ?? 'unavailable'})`}`));
+      for (const p of list) provider.append(h('option', { value: p.name, disabled: !p.available }, `${p.name}${p.available ? '' : ` (${currentSession()?.role === 'admin' ? (p.reason ?? 'unavailable') : 'not set up'})`}`));
     })
     .catch(() => undefined);
 

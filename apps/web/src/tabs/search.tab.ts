@@ -1,5 +1,6 @@
 import { currentSession } from '../api';
-import { busy, checkbox, clear, errorBox, field, h, select } from '../dom';
+import { busy, checkbox, clear, field, h, select } from '../dom';
+import { problemBox } from '../problem';
 import { citedText, focusResult, shortDate } from '../search/citations';
 import { postSse } from '../sse';
 import type { SearchResultDto, SearchSummaryDto } from '@nitro/contracts';
@@ -15,7 +16,7 @@ interface State {
   summary?: Summary | null;
   summaryError?: string;
   tookMs?: number;
-  error?: string;
+  error?: { message: string; code?: string };
 }
 
 /** The last search stays on screen when the person comes back to the tab. */
@@ -61,11 +62,11 @@ export function searchTab(root: HTMLElement, signal: AbortSignal): void {
           const p = out.querySelector('.summary-text');
           if (p) return void (p.textContent = state.summaryText);
         } else if (e.event === 'done') Object.assign(state, { summary: e.data.summary, summaryError: e.data.summary_error?.message, tookMs: e.data.took_ms });
-        else if (e.event === 'error') state.error = e.data.message;
+        else if (e.event === 'error') state.error = { message: e.data.message, code: e.data.code };
         draw(state);
       }, controller.signal);
     } catch (err) {
-      if ((err as Error).name !== 'AbortError') state.error = (err as Error).message;
+      if ((err as Error).name !== 'AbortError') state.error = err as Error & { code?: string };
     }
     out.setAttribute('aria-busy', 'false');
     draw(state);
@@ -74,7 +75,7 @@ export function searchTab(root: HTMLElement, signal: AbortSignal): void {
   function draw(s: State) {
     clear(out);
     if (s.error) {
-      out.append(errorBox(s.error, () => void busy(go, 'Searching…', run)));
+      out.append(problemBox(s.error, 'search', () => void busy(go, 'Searching…', run)));
       return;
     }
     const wantSummary = s.summary !== undefined ? s.summary !== null || !!s.summaryError : summarize.input.checked;

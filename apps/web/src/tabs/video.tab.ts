@@ -1,5 +1,6 @@
 import { apiJson, currentSession } from '../api';
-import { busy, clear, errorBox, field, h } from '../dom';
+import { busy, clear, field, h } from '../dom';
+import { problemBox } from '../problem';
 import { shortDate } from '../search/citations';
 import { safeHref } from './search.tab';
 import type { VideoResultDto } from '@nitro/contracts';
@@ -49,7 +50,7 @@ export function videoTab(root: HTMLElement, signal: AbortSignal): void {
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
       clear(out);
-      out.append(errorBox((err as Error).message, () => void busy(go, 'Searching…', run)));
+      out.append(problemBox(err as Error, 'video', () => void busy(go, 'Searching…', run)));
     }
   }
 
