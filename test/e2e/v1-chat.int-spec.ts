@@ -135,6 +135,35 @@ describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
     expect((tools as Error).message).toMatch(/Tool calls are not supported/);
   });
 
+  it('native POST /chat: options.model takes registry ids (404 naming the id and the list, 503 with the reason), user_id defaults to the caller', async () => {
+    const ok = await p.request('/chat', { method: 'POST', json: { message: 'Once upon a time', options: { model: LOCAL, temperature: 0, max_tokens: 8 } } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ ai_source: 'local', ai_model: 'stories260K', fallbacks: [] });
+    const unknown = await p.request('/chat', { method: 'POST', json: { message: 'hi', options: { model: 'local/nope' } } });
+    expect(unknown.status).toBe(404);
+    const notFound = await unknown.json();
+    expect(notFound).toMatchObject({ error: 'MODEL_NOT_FOUND', message: expect.stringContaining('The model `local/nope` does not exist. Models: ') });
+    expect(notFound.message).toContain(LOCAL);
+    const down = await p.request('/chat/stream', { method: 'POST', json: { message: 'hi', options: { model: 'ollama/phi3' } } });
+    expect(await down.text()).toMatch(/"status":503,"code":"MODEL_UNAVAILABLE".*ollama/);
+    // The Swagger example, as a new user tries it: no user_id, no provider.
+    const newbie = await p.createUser();
+    const example = await fetch(`${p.baseUrl}/chat`, { method: 'POST', headers: { ...newbie.headers, 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Explain Redis Streams in two sentences.', session_id: 'default', options: { temperature: 0.7, max_tokens: 16 } }) });
+    expect(example.status).toBe(200);
+    expect((await (await fetch(`${p.baseUrl}/chat/sessions/${newbie.id}`, { headers: newbie.headers })).json())[0].session_id).toBe('default');
+  });
+
+  it('GET /metrics as JSON carries the seed fields', async () => {
+    const res = await fetch(`${p.baseUrl}/metrics`, { headers: { ...p.admin!.headers, accept: 'application/json' } });
+    const body = await res.json();
+    expect(body).toMatchObject({
+      cpu_percent: expect.any(Number),
+      memory: { total_gb: expect.any(Number), available_gb: expect.any(Number), percent: expect.any(Number) },
+      sessions: { active: expect.any(Number), total_messages: expect.any(Number) },
+      uptime_seconds: expect.any(Number),
+    });
+  });
+
   it('aborting a stream frees the model at once: the next request is as fast as on an idle system', async () => {
     const small = { ...ask, max_tokens: 8 };
     const timed = async () => {

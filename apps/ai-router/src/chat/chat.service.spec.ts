@@ -1,3 +1,5 @@
+import type { ModelRegistry } from '../models/model-registry.service';
+import type { ProviderName } from '@nitro/contracts';
 import { lastValueFrom, toArray } from 'rxjs';
 import { AiRouterEnv, loadConfig } from '@nitro/config';
 import type { ChatMessageDto, ChatStreamEvent } from '@nitro/contracts';
@@ -31,11 +33,14 @@ function setup(env: Record<string, string> = {}) {
   const local = new FakeProvider('local', { chunks: ['local'] });
   const memory = new MemoryDouble();
   // Untracked streams only here (no stream_id): tracked ones need Redis and are covered in test/e2e/chat-streams.
-  const chat = new ChatService(new RouterService(new ProviderRegistry([ollama, local], config)), memory as unknown as ConversationRepository, config, {} as TrackedStreamService);
+  const chat = new ChatService(new RouterService(new ProviderRegistry([ollama, local], config)), memory as unknown as ConversationRepository, config, {} as TrackedStreamService, passThroughModels);
   return { chat, memory, ollama, local };
 }
 
 const events = (o: ReturnType<ChatService['stream']>) => lastValueFrom(o.pipe(toArray()));
+
+/** No registry ids in these specs: options pass through as before. */
+const passThroughModels = { routeFor: async (o?: { provider?: ProviderName; model?: string }) => ({ provider: o?.provider, model: o?.model }) } as unknown as ModelRegistry;
 
 describe('ChatService', () => {
   it('answers, names provider and model, and has stored both messages when it returns', async () => {

@@ -12,6 +12,7 @@ import { newSessionId } from './session-id.util';
 import { contextWindow } from './context-window.util';
 import type { AbortCause } from '../streams/generation';
 import { TrackedStreamService } from '../streams/tracked-stream.service';
+import { ModelRegistry } from '../models/model-registry.service';
 
 interface Turn {
   cmd: ChatCommand;
@@ -32,11 +33,13 @@ export class ChatService {
     private readonly memory: ConversationRepository,
     private readonly env: AiRouterEnv,
     private readonly tracked: TrackedStreamService,
+    private readonly models: ModelRegistry,
   ) {}
 
   async send(raw: unknown): Promise<ChatResponseDto> {
     const turn = this.begin(raw);
-    const routed = await this.router.generate(await this.request(turn), { provider: turn.cmd.options?.provider });
+    const route = await this.models.routeFor(turn.cmd.options);
+    const routed = await this.router.generate(await this.request(turn, route.model), { provider: route.provider });
     const timestamp = await this.remember(turn, routed.result.text, routed.model, routed.provider);
     const { result } = routed;
     return {
@@ -87,7 +90,8 @@ export class ChatService {
     let text = '';
     let source: { provider: ProviderName; model: string } | undefined;
     try {
-      for await (const ev of this.router.stream(await this.request(turn), { provider: turn.cmd.options?.provider, signal })) {
+      const route = await this.models.routeFor(turn.cmd.options);
+      for await (const ev of this.router.stream(await this.request(turn, route.model), { provider: route.provider, signal })) {
         if (ev.type === 'meta') {
           source = { provider: ev.provider, model: ev.model };
           emit({ type: 'meta', session_id: turn.sessionId, ai_model: ev.model, ai_source: ev.provider, fallbacks: ev.fallbacks });
@@ -122,12 +126,12 @@ export class ChatService {
     return { cmd, sessionId: cmd.session_id ?? newSessionId(), isNew: !cmd.session_id, receivedAt: new Date().toISOString() };
   }
 
-  private async request(turn: Turn): Promise<ProviderRequest> {
+  private async request(turn: Turn, model: string | undefined): Promise<ProviderRequest> {
     const { cmd } = turn;
     const stored = cmd.ephemeral || turn.isNew || !this.env.CHAT_CONTEXT_MESSAGES ? [] : await this.memory.messages(cmd.user_id, turn.sessionId, this.env.CHAT_CONTEXT_MESSAGES).catch(memoryDown);
     const history = contextWindow(stored, this.env.CHAT_CONTEXT_MESSAGES, this.env.CHAT_CONTEXT_CHARS);
     const o = cmd.options ?? {};
-    return { system: o.system, model: o.model, temperature: o.temperature, maxTokens: o.max_tokens, messages: [...history, { role: 'user', content: cmd.message }] };
+    return { system: o.system, model, temperature: o.temperature, maxTokens: o.max_tokens, messages: [...history, { role: 'user', content: cmd.message }] };
   }
 
   /** Writes the user's message and the answer with how the turn ended; returns the answer's timestamp. */

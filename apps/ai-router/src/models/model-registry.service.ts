@@ -77,6 +77,16 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
     return { provider: entry.provider, model: entry.model, entry: current };
   }
 
+  /**
+   * Native chat's options: a registry id in `model` (without `provider`) pins that provider and
+   * model; anything else keeps the old meaning (provider + that provider's model name).
+   */
+  async routeFor(options: { provider?: ProviderName; model?: string } | undefined): Promise<{ provider?: ProviderName; model?: string }> {
+    if (!options?.model || options.provider || !parseModelId(options.model)) return { provider: options?.provider, model: options?.model };
+    const target = await this.resolve(options.model);
+    return { provider: target.provider, model: target.model };
+  }
+
   /** The first available model with `need`, in routing order (embeddings without a model). */
   async firstWith(need: ModelCapability): Promise<ModelTarget> {
     if (!this.refreshedAt) await this.refresh();

@@ -28,7 +28,7 @@ export class ChatService {
    */
   async open(user: AuthUser, dto: ChatRequestDto, idempotencyKey?: string): Promise<OpenedStream> {
     const cmd = this.command(user, dto);
-    return this.streams.open(user, dto.user_id, 'chat', idempotencyKey, (stream_id) => this.aiRouter.stream({ ...cmd, stream_id }));
+    return this.streams.open(user, cmd.user_id, 'chat', idempotencyKey, (stream_id) => this.aiRouter.stream({ ...cmd, stream_id }));
   }
 
   /** POST /chat with an Idempotency-Key runs as a tracked turn so that a retry returns the same answer. */
@@ -56,14 +56,16 @@ export class ChatService {
     return this.aiRouter.deleteSession({ user_id, session_id });
   }
 
+  /** `user_id` defaults to the caller. */
   private command(user: AuthUser, dto: ChatRequestDto): ChatCommand {
-    assertCanAccess(user, dto.user_id);
+    const user_id = dto.user_id ?? user.id;
+    assertCanAccess(user, user_id);
     if (exceedsCodePoints(dto.message, this.env.CHAT_MAX_MESSAGE_CHARS)) {
       throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: `message must be at most ${this.env.CHAT_MAX_MESSAGE_CHARS} characters (Unicode code points)` });
     }
     if (!hasVisibleContent(dto.message)) {
       throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'message must contain visible text (letters, digits, punctuation or symbols)' });
     }
-    return { message: dto.message, user_id: dto.user_id, session_id: dto.session_id, options: dto.options, ...(dto.ephemeral ? { ephemeral: true } : {}) };
+    return { message: dto.message, user_id, session_id: dto.session_id, options: dto.options, ...(dto.ephemeral ? { ephemeral: true } : {}) };
   }
 }

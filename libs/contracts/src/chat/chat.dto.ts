@@ -31,10 +31,13 @@ export class ChatOptionsDto {
   @IsIn(PROVIDER_NAMES as unknown as string[])
   provider?: ProviderName;
 
-  @ApiPropertyOptional({ maxLength: 128, description: 'Model name for that provider (e.g. "phi3").' })
+  @ApiPropertyOptional({
+    maxLength: 256,
+    description: 'A model id from GET /models (`<provider>/<model>`: only that model, no fallback; 404 when unknown, 503 when unavailable), or with `provider` that provider\'s own model name (e.g. "phi3").',
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(128)
+  @MaxLength(256)
   model?: string;
 
   @ApiPropertyOptional({ maxLength: 4000, description: 'A system prompt for this request (characters are Unicode code points).' })
@@ -57,10 +60,11 @@ export class ChatRequestDto {
   @HasVisibleText()
   message!: string;
 
-  @ApiProperty({ pattern: ID_PATTERN.source, example: 'alice' })
+  @ApiPropertyOptional({ pattern: ID_PATTERN.source, description: "Whose conversation: the caller's when omitted (an admin may name another user)." })
+  @IsOptional()
   @IsString()
   @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
-  user_id!: string;
+  user_id?: string;
 
   @ApiPropertyOptional({ pattern: ID_PATTERN.source, example: 'default', description: 'Conversation id; a new one is created when omitted.' })
   @IsOptional()
