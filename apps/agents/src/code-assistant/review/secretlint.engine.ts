@@ -1,6 +1,6 @@
 import type { FindingDto } from '@nitro/contracts';
 
-/** secretlint 11 is ESM only; a real import() (not turned into require by the build) loads it from CommonJS. */
+/** secretlint 11 is ESM only; a real import() (not turned into require by the build) loads it from CommonJS. Not service-kit's importEsm: this runs in a review worker, which should not load all of service-kit (Nest) for one line. */
 const importEsm = new Function('s', 'return import(s)') as (specifier: string) => Promise<any>;
 
 const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';

@@ -1,16 +1,15 @@
-import { ServiceError } from '@nitro/service-kit';
+import { importEsm, ServiceError } from '@nitro/service-kit';
 import { withTimeout } from './with-timeout.util';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-// pdfjs-dist is ESM only and our build is CommonJS: a real import() that swc does not rewrite to require().
-const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<PdfJs>;
+// pdfjs-dist is ESM only and our build is CommonJS: importEsm keeps a real import().
 let pdfjs: Promise<PdfJs> | undefined;
 
 const MAX_PAGE_CHARS = 4_000;
 
 /** Pages, document info and text of a PDF, read with Mozilla's pdf.js (legacy build for Node). */
 export async function readPdf(bytes: Buffer, maxPages: number, timeoutMs: number) {
-  pdfjs ??= importEsm('pdfjs-dist/legacy/build/pdf.mjs');
+  pdfjs ??= importEsm<PdfJs>('pdfjs-dist/legacy/build/pdf.mjs');
   const lib = await pdfjs;
   // pdf.js takes ownership of (detaches) the array it gets: hand it a copy.
   const task = lib.getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: false });
