@@ -175,6 +175,39 @@ describe('hostile input by class (issue 14)', () => {
     });
   });
 
+  describe('9: requests that never finish arriving', () => {
+    let port: number;
+    beforeAll(async () => {
+      await p.startApp('gateway', 'gateway-timeouts', { REQUEST_TIMEOUT_MS: '1500', HEADERS_TIMEOUT_MS: '1000' });
+      port = Number(new URL(p.urlOf('gateway-timeouts')).port);
+    });
+
+    it('a body that stops arriving (declared 1,000 bytes, sent 10, no credential) gets 408 in our shape and the connection closes', async () => {
+      const res = await raw(port, 'POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"username"', 10_000);
+      tally.requests++;
+      tally.status_4xx++;
+      expect(res.status).toBe(408);
+      expect(res.ms).toBeLessThan(4_000);
+      expect(JSON.parse(res.body.slice(res.body.indexOf('\r\n\r\n') + 4))).toMatchObject({ statusCode: 408, error: 'REQUEST_TIMEOUT', trace_id: expect.any(String) });
+    });
+
+    it('headers that trickle in (slowloris) get 408 after HEADERS_TIMEOUT_MS', async () => {
+      const res = await raw(port, 'GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ', 10_000);
+      tally.requests++;
+      tally.status_4xx++;
+      expect(res.status).toBe(408);
+      expect(res.ms).toBeLessThan(3_000);
+    });
+
+    it('a chunked body that stalls is cut too; a prompt request on the same gateway still answers', async () => {
+      const res = await raw(port, 'POST /chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"mes\r\n', 10_000);
+      tally.requests++;
+      tally.status_4xx++;
+      expect(res.status).toBe(408);
+      expect((await fetch(`${p.urlOf('gateway-timeouts')}/health`)).status).toBe(200);
+    });
+  });
+
   describe('14: advice that can be followed', () => {
     it('POST /chat takes "ephemeral": true (the memory-down error says to send it) and stores nothing', async () => {
       const res = await hit('/chat', { method: 'POST', json: { message: 'hello there', user_id: p.userId, session_id: 'ephemeral-1', ephemeral: true, options: { max_tokens: 4 } } });
@@ -189,4 +222,3 @@ describe('hostile input by class (issue 14)', () => {
   });
 });
 
-export { raw };

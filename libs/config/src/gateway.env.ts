@@ -33,6 +33,25 @@ export class GatewayEnv extends CommonEnv {
   @IsString()
   WEB_ROOT: string = 'dist/apps/web';
 
+  /**
+   * Time a client has to send its request headers, ms (slow-header attacks); 408 after it. Behind nginx
+   * the proxy buffers headers, so this only bites clients that reach the gateway directly.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HEADERS_TIMEOUT_MS: number = 10_000;
+
+  /**
+   * Time a client has to send its whole request, body included, ms; a body that stops arriving gets a
+   * 408 and the connection is closed (before any authentication). Long enough for the largest upload
+   * (UPLOAD_MAX_BYTES) on a slow link; the answer's own time is not counted.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  REQUEST_TIMEOUT_MS: number = 60_000;
+
   /** Timeout for a whole non-streamed call to a service, ms. */
   @IsInt()
   @Min(100)

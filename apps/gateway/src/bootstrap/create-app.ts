@@ -6,7 +6,7 @@ import { createLogger, initMetrics, PinoNestLogger } from '@nitro/observability'
 import { AppModule } from '../app.module';
 import { HttpErrorFilter } from '../common/http-error.filter';
 import { createValidationPipe } from '../common/validation.pipe';
-import { frameworkErrors, ROUTE_PARAM_MAX } from './framework-errors';
+import { clientErrorHandler, connectionsCheckingInterval, frameworkErrors, ROUTE_PARAM_MAX } from './framework-errors';
 import { registerRequestContext } from './request-context.hook';
 import { setupSwagger } from './swagger';
 import { registerSecurity } from '../security/security.hooks';
@@ -22,7 +22,12 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
     // Fastify's own logging is off: one JSON line per request comes from the request hook.
     logger: false,
     return503OnClosing: true,
+    // Above nginx's upstream keepalive_timeout (60 s), so the proxy closes idle connections first.
     keepAliveTimeout: 65_000,
+    // A request must arrive whole in time (a body that stops arriving was kept open for minutes): 408.
+    requestTimeout: env.REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: Math.min(env.HEADERS_TIMEOUT_MS, env.REQUEST_TIMEOUT_MS), connectionsCheckingInterval: connectionsCheckingInterval(env.HEADERS_TIMEOUT_MS, env.REQUEST_TIMEOUT_MS) },
+    clientErrorHandler,
     routerOptions: { maxParamLength: ROUTE_PARAM_MAX },
     frameworkErrors,
   });

@@ -1,5 +1,8 @@
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODE } from '@nitro/contracts';
+import { traceContext } from '@nitro/observability';
 import { traceIdOf } from './request-context.hook';
 
 /**
@@ -22,4 +25,29 @@ export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: F
         ? [400, ERROR_CODE.BAD_REQUEST, 'the URL is not valid (a malformed percent-encoding)']
         : [err.statusCode && err.statusCode < 500 ? err.statusCode : 400, ERROR_CODE.BAD_REQUEST, 'the request cannot be routed'];
   void reply.code(statusCode).header('X-Request-Id', trace_id).send({ statusCode, error, message, trace_id });
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request: headers or body that did not arrive
+ * within HEADERS_TIMEOUT_MS / REQUEST_TIMEOUT_MS (408), headers over the size limit (431), bytes that
+ * are not HTTP (400). Answered in our error shape, then the connection is closed.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [statusCode, error, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, ERROR_CODE.REQUEST_TIMEOUT, 'the request headers or body did not arrive in time (HEADERS_TIMEOUT_MS / REQUEST_TIMEOUT_MS)']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, ERROR_CODE.BAD_REQUEST, 'the request headers are larger than the server accepts']
+        : [400, ERROR_CODE.BAD_REQUEST, 'the request is not valid HTTP'];
+  const body = JSON.stringify({ statusCode, error, message, trace_id: traceContext.newTraceId() });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
+/** Node checks request/header deadlines on a timer (30 s by default): check often enough that a deadline means itself. */
+export function connectionsCheckingInterval(headersMs: number, requestMs: number): number {
+  return Math.max(100, Math.min(1_000, Math.floor(Math.min(headersMs, requestMs) / 4)));
 }
