@@ -59,6 +59,9 @@ const ROWS: Row[] = [
   { route: 'DELETE /chat/clear/{user_id}', url: (c) => `/chat/clear/${c.victim}`, expect: 403 },
   { route: 'GET /chat/sessions/{user_id}', url: (c) => `/chat/sessions/${c.victim}`, expect: 403 },
   { route: 'DELETE /chat/sessions/{user_id}/{session_id}', url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}`, expect: 403 },
+  { route: 'PATCH /chat/sessions/{user_id}/{session_id}', url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}`, body: () => ({ title: 'renamed by an intruder' }), expect: 403 },
+  { route: 'POST /chat/sessions/{user_id}/{session_id}/fork', url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}/fork`, body: () => ({ index: 0 }), expect: 403 },
+  { route: 'PUT /chat/sessions/{user_id}/{session_id}/branches', url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}/branches`, body: () => ({ index: 0, variant: 0 }), expect: 403 },
   { route: 'GET /chat/streams/{stream_id}', url: (c) => `/chat/streams/${c.streamId}`, expect: 404 },
   { route: 'POST /chat/streams/{stream_id}/stop', url: (c) => `/chat/streams/${c.streamId}/stop`, body: () => ({}), expect: 404 },
   { route: 'POST /search', url: () => '/search', body: (c) => ({ query: 'nitro', user_id: c.victim }), expect: 403 },
@@ -99,7 +102,7 @@ const ROWS: Row[] = [
 ];
 
 /** Routes whose ids are not another user's data (the caller's own scope by construction). */
-const NOT_USER_SCOPED = new Set(['POST /auth/register', 'POST /auth/login']);
+const NOT_USER_SCOPED = new Set(['POST /auth/register', 'POST /auth/login', 'GET /v1/models/{path}' /* a model id: the same for everyone */]);
 
 describe('per-user isolation across two gateways (every route with a user or resource id)', () => {
   let p: Platform;

@@ -8,6 +8,7 @@ export * from './common/provider-attempt.dto';
 export * from './chat/chat.patterns';
 export * from './chat/chat.dto';
 export * from './chat/chat-stream.dto';
+export * from './chat/chat-branch.dto';
 export * from './search';
 export * from './agents';
 export * from './voice';

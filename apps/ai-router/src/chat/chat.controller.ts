@@ -44,6 +44,21 @@ export class ChatController {
     return this.conversations.deleteSession(query);
   }
 
+  @MessagePattern(CHAT_PATTERNS.renameSession)
+  renameSession(@Payload() cmd: unknown) {
+    return this.conversations.rename(cmd);
+  }
+
+  @MessagePattern(CHAT_PATTERNS.fork)
+  fork(@Payload() cmd: unknown) {
+    return this.conversations.fork(cmd);
+  }
+
+  @MessagePattern(CHAT_PATTERNS.selectBranch)
+  selectBranch(@Payload() cmd: unknown) {
+    return this.conversations.selectBranch(cmd);
+  }
+
   @MessagePattern(CHAT_PATTERNS.stats)
   stats() {
     return this.conversations.stats();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { type ChatMessageDto, type ChatSessionDto, cutGraphemes, visibleText } from '@nitro/contracts';
-import { APPEND_SCRIPT, DELETE_SCRIPT, STATS_SCRIPT } from './conversation.scripts';
+import { type ChatBranchInfoDto, type ChatMessageDto, type ChatSessionDto, cutGraphemes, type ForkKind, visibleText } from '@nitro/contracts';
+import { APPEND_SCRIPT, DELETE_SCRIPT, FORK_SCRIPT, SELECT_SCRIPT, STATS_SCRIPT } from './conversation.scripts';
 
 /** Conversation titles: the first user message, visible text only, cut to this many grapheme clusters. */
 const TITLE_GRAPHEMES = 80;
@@ -37,7 +37,47 @@ export class ConversationRepository {
     const title = cutGraphemes(visibleText(messages.find((m) => m.role === 'user')?.content ?? ''), TITLE_GRAPHEMES);
     const keys = [this.list(userId, sessionId), this.sessions(userId), this.titles(userId), this.key('active'), this.key('counts'), this.key('total')];
     const args = [this.opts.ttlSeconds, this.opts.maxStored, now, sessionId, `${userId}/${sessionId}`, title, ...messages.map((m) => JSON.stringify(m))];
-    return Number(await this.run(APPEND_SCRIPT, keys, args));
+    const n = Number(await this.run(APPEND_SCRIPT, keys, args));
+    await this.redis.expire(this.forks(userId, sessionId), this.opts.ttlSeconds); // alternatives live as long as their conversation
+    return n;
+  }
+
+  /** How many messages a session holds (positions are counted from its first message, 0). */
+  count(userId: string, sessionId: string): Promise<number> {
+    return this.redis.llen(this.list(userId, sessionId));
+  }
+
+  /** Renames a live session; false when there is no such session. */
+  async rename(userId: string, sessionId: string, title: string, now = Date.now()): Promise<boolean> {
+    const at = await this.redis.zscore(this.sessions(userId), sessionId);
+    if (at === null || Number(at) < this.cutoff(now)) return false;
+    await this.redis.multi().hset(this.titles(userId), sessionId, cutGraphemes(visibleText(title), TITLE_GRAPHEMES * 2)).expire(this.titles(userId), this.opts.ttlSeconds).exec();
+    return true;
+  }
+
+  /** Sets messages[index..] aside as an alternative (conversation.scripts.ts); the alternatives' count, 0 when there is no message at index. */
+  async fork(userId: string, sessionId: string, index: number, kind: ForkKind): Promise<number> {
+    return Number(await this.run(FORK_SCRIPT, [this.list(userId, sessionId), this.forks(userId, sessionId)], [index, kind, this.opts.ttlSeconds]));
+  }
+
+  /** Shows alternative `variant` (0-based) at `index`; false when there is none such. */
+  async selectBranch(userId: string, sessionId: string, index: number, variant: number): Promise<boolean> {
+    return Number(await this.run(SELECT_SCRIPT, [this.list(userId, sessionId), this.forks(userId, sessionId)], [index, variant, this.opts.ttlSeconds])) === 1;
+  }
+
+  /** The alternatives of a session by position: how many, which one is shown, how they were made. */
+  async branches(userId: string, sessionId: string): Promise<Record<string, ChatBranchInfoDto>> {
+    const all = await this.redis.hgetall(this.forks(userId, sessionId));
+    const out: Record<string, ChatBranchInfoDto> = {};
+    for (const [pos, raw] of Object.entries(all)) {
+      try {
+        const e = JSON.parse(raw) as { v: unknown[]; a: number; k?: ForkKind };
+        out[pos] = { count: e.v.length, active: e.a - 1, kind: e.k === 'edit' ? 'edit' : 'regenerate' };
+      } catch {
+        /* a corrupt entry hides its alternatives, not the conversation */
+      }
+    }
+    return out;
   }
 
   /** The last `limit` messages of a session, oldest first. */
@@ -81,7 +121,9 @@ export class ConversationRepository {
     const ids = sessionIds ?? (await this.redis.zrange(this.sessions(userId), '0', '-1'));
     if (!ids.length) return 0;
     const keys = [this.sessions(userId), this.titles(userId), this.key('active'), this.key('counts'), this.key('total'), ...ids.map((id) => this.list(userId, id))];
-    return Number(await this.run(DELETE_SCRIPT, keys, [`${userId}/`, ...ids]));
+    const cleared = Number(await this.run(DELETE_SCRIPT, keys, [`${userId}/`, ...ids]));
+    await this.redis.del(...ids.map((id) => this.forks(userId, id)));
+    return cleared;
   }
 
   /** Live sessions and stored messages across all users. */
@@ -119,6 +161,9 @@ export class ConversationRepository {
   }
   private list(userId: string, sessionId: string): string {
     return this.key(`u:${userId}:s:${sessionId}`);
+  }
+  private forks(userId: string, sessionId: string): string {
+    return this.key(`u:${userId}:s:${sessionId}:forks`);
   }
   private sessions(userId: string): string {
     return this.key(`u:${userId}:sessions`);

@@ -55,3 +55,62 @@ end
 if #gone > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1]) end
 return { redis.call('ZCARD', KEYS[1]), tonumber(redis.call('GET', KEYS[3]) or '0') }
 `;
+
+/*
+ * Branches (Regenerate, Edit). The conversation list always holds the branch being shown, so the
+ * model's context is read from it as before; the alternatives live in a hash beside it, one field
+ * per position `i`: { v: [tail | false …], a: <1-based index of the one shown, whose slot is false>,
+ * k: kind }. A tail is { m: [raw message JSON…], f: { [pos > i]: entry } }: the messages from i on
+ * and the alternatives further down that belong to them, so switching restores nested branches too.
+ */
+const TAKE_TAIL = `
+local function take_tail(list, forks, i)
+  local tail = { m = redis.call('LRANGE', list, i, -1), f = {} }
+  local all = redis.call('HGETALL', forks)
+  for x = 1, #all, 2 do
+    if tonumber(all[x]) > i then
+      tail.f[all[x]] = cjson.decode(all[x + 1])
+      redis.call('HDEL', forks, all[x])
+    end
+  end
+  if i == 0 then redis.call('DEL', list) else redis.call('LTRIM', list, 0, i - 1) end
+  return tail
+end
+`;
+
+/** KEYS: list, forks. ARGV: index, kind, ttl_s. Sets messages[index..] aside; returns the alternatives' count (0: nothing there). */
+export const FORK_SCRIPT = `${TAKE_TAIL}
+local i = tonumber(ARGV[1])
+if i >= redis.call('LLEN', KEYS[1]) then return 0 end
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+local e
+if raw then e = cjson.decode(raw) else e = { v = { false }, a = 1, k = ARGV[2] } end
+e.v[e.a] = take_tail(KEYS[1], KEYS[2], i)
+table.insert(e.v, false)
+e.a = #e.v
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(e))
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
+return #e.v
+`;
+
+/** KEYS: list, forks. ARGV: index, variant (0-based), ttl_s. Shows another alternative; returns 1, or 0 when there is none such. */
+export const SELECT_SCRIPT = `${TAKE_TAIL}
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+if not raw then return 0 end
+local e = cjson.decode(raw)
+local k = tonumber(ARGV[2]) + 1
+if k < 1 or k > #e.v then return 0 end
+if k == e.a then return 1 end
+local i = tonumber(ARGV[1])
+e.v[e.a] = take_tail(KEYS[1], KEYS[2], i)
+local target = e.v[k]
+e.v[k] = false
+e.a = k
+if #target.m > 0 then redis.call('RPUSH', KEYS[1], unpack(target.m)) end
+for pos, entry in pairs(target.f) do redis.call('HSET', KEYS[2], pos, cjson.encode(entry)) end
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(e))
+local ttl = tonumber(ARGV[3])
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('EXPIRE', KEYS[2], ttl)
+return 1
+`;

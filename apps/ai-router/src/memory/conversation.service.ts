@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ChatHistoryDto, ChatHistoryQuery, ChatSessionDto, ChatSessionRef } from '@nitro/contracts';
-import { validateDto } from '@nitro/service-kit';
+import { ChatBranchSelectCommand, ChatForkCommand, ChatHistoryDto, ChatHistoryQuery, ChatSessionDto, ChatSessionRef, ChatSessionRenameCommand, ERROR_CODE } from '@nitro/contracts';
+import { ServiceError, validateDto } from '@nitro/service-kit';
 import { ConversationRepository } from './conversation.repository';
 
 const DEFAULT_HISTORY_LIMIT = 100;
+const notFound = () => new ServiceError(404, ERROR_CODE.NOT_FOUND, 'no such conversation');
 
-/** Reading and deleting conversations (chat.history, chat.clear, chat.sessions, chat.session.delete, chat.stats). */
+/** Reading, renaming, branching and deleting conversations (chat.history, chat.clear, chat.sessions, chat.session.*, chat.stats). */
 @Injectable()
 export class ConversationService {
   constructor(private readonly repo: ConversationRepository) {}
@@ -14,7 +15,30 @@ export class ConversationService {
   async history(raw: unknown): Promise<ChatHistoryDto> {
     const q = validateDto(ChatHistoryQuery, raw, 'the query');
     const session_id = q.session_id ?? (await this.repo.latestSession(q.user_id)) ?? 'default';
-    return { user_id: q.user_id, session_id, messages: await this.repo.messages(q.user_id, session_id, q.limit ?? DEFAULT_HISTORY_LIMIT) };
+    const [messages, total, branches] = await Promise.all([this.repo.messages(q.user_id, session_id, q.limit ?? DEFAULT_HISTORY_LIMIT), this.repo.count(q.user_id, session_id), this.repo.branches(q.user_id, session_id)]);
+    return { user_id: q.user_id, session_id, messages, offset: Math.max(0, total - messages.length), branches };
+  }
+
+  /** A person's own title for a conversation. @throws 404 when there is no such conversation. */
+  async rename(raw: unknown): Promise<{ session_id: string; title: string }> {
+    const c = validateDto(ChatSessionRenameCommand, raw);
+    if (!(await this.repo.rename(c.user_id, c.session_id, c.title))) throw notFound();
+    return { session_id: c.session_id, title: c.title.trim() };
+  }
+
+  /** Regenerate / Edit: the messages from `index` on become an alternative; the next message sent continues from there. */
+  async fork(raw: unknown): Promise<{ index: number; count: number }> {
+    const c = validateDto(ChatForkCommand, raw);
+    const count = await this.repo.fork(c.user_id, c.session_id, c.index, c.kind ?? 'regenerate');
+    if (!count) throw new ServiceError(404, ERROR_CODE.NOT_FOUND, `there is no message at index ${c.index} in this conversation`);
+    return { index: c.index, count };
+  }
+
+  /** Shows another alternative at a position; answers the history as it now is. */
+  async selectBranch(raw: unknown): Promise<ChatHistoryDto> {
+    const c = validateDto(ChatBranchSelectCommand, raw);
+    if (!(await this.repo.selectBranch(c.user_id, c.session_id, c.index, c.variant))) throw new ServiceError(404, ERROR_CODE.NOT_FOUND, `there is no alternative ${c.variant} at index ${c.index}`);
+    return this.history({ user_id: c.user_id, session_id: c.session_id });
   }
 
   /** One conversation, or (no session_id) all of the user's. `cleared` counts deleted messages. */

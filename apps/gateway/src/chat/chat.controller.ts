@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto } from '@nitro/contracts';
+import { ChatBranchSelectDto, ChatForkDto, ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ChatSessionPatchDto } from '@nitro/contracts';
 import { sendSse } from '../common/sse';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { ChatService } from './chat.service';
@@ -63,6 +63,29 @@ export class ChatController {
   @ApiOkResponse({ type: [ChatSessionDto] })
   sessions(@Param() p: UserIdParam, @CurrentUser() user: AuthUser) {
     return this.chat.sessions(user, p.user_id);
+  }
+
+  @Patch('sessions/:user_id/:session_id')
+  @ApiOperation({ summary: 'Rename a conversation (its title in GET /chat/sessions).' })
+  renameSession(@Param() p: UserSessionParams, @Body() dto: ChatSessionPatchDto, @CurrentUser() user: AuthUser) {
+    return this.chat.renameSession(user, p.user_id, p.session_id, dto);
+  }
+
+  @Post('sessions/:user_id/:session_id/fork')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Regenerate or Edit: set the messages from `index` on aside as an alternative; the next message sent to this conversation continues from there.',
+    description: 'Regenerate: fork at the question and send it again. Edit: fork at the question and send the edited one. The alternatives are listed in the history (`branches`).',
+  })
+  fork(@Param() p: UserSessionParams, @Body() dto: ChatForkDto, @CurrentUser() user: AuthUser) {
+    return this.chat.fork(user, p.user_id, p.session_id, dto);
+  }
+
+  @Put('sessions/:user_id/:session_id/branches')
+  @ApiOperation({ summary: 'Show another alternative at a position (‹ 1/2 ›); answers the history as it now is.' })
+  @ApiOkResponse({ type: ChatHistoryDto })
+  selectBranch(@Param() p: UserSessionParams, @Body() dto: ChatBranchSelectDto, @CurrentUser() user: AuthUser) {
+    return this.chat.selectBranch(user, p.user_id, p.session_id, dto);
   }
 
   @Delete('sessions/:user_id/:session_id')

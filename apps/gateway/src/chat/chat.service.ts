@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { ChatCommand, ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ERROR_CODE, exceedsCodePoints, hasVisibleContent } from '@nitro/contracts';
+import { ChatBranchSelectDto, ChatCommand, ChatForkDto, ChatHistoryDto, ChatSessionPatchDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ERROR_CODE, exceedsCodePoints, hasVisibleContent } from '@nitro/contracts';
 import { GatewayEnv } from '@nitro/config';
 import { AiRouterClient } from '@nitro/transport';
 import { assertCanAccess, type AuthUser } from '../auth/auth-user';
@@ -57,6 +57,24 @@ export class ChatService {
   }
 
   /** `user_id` defaults to the caller. */
+  /** Rename (PATCH /chat/sessions/{user_id}/{session_id}). @throws 404 when there is no such conversation. */
+  renameSession(user: AuthUser, user_id: string, session_id: string, dto: ChatSessionPatchDto): Promise<{ session_id: string; title: string }> {
+    assertCanAccess(user, user_id);
+    return this.aiRouter.renameSession({ user_id, session_id, title: dto.title });
+  }
+
+  /** Regenerate / Edit: the messages from dto.index on become an alternative; the next message sent continues from there. */
+  fork(user: AuthUser, user_id: string, session_id: string, dto: ChatForkDto): Promise<{ index: number; count: number }> {
+    assertCanAccess(user, user_id);
+    return this.aiRouter.fork({ user_id, session_id, index: dto.index, kind: dto.kind });
+  }
+
+  /** Shows another alternative; the history as it now is. */
+  selectBranch(user: AuthUser, user_id: string, session_id: string, dto: ChatBranchSelectDto): Promise<ChatHistoryDto> {
+    assertCanAccess(user, user_id);
+    return this.aiRouter.selectBranch({ user_id, session_id, index: dto.index, variant: dto.variant });
+  }
+
   private command(user: AuthUser, dto: ChatRequestDto): ChatCommand {
     const user_id = dto.user_id ?? user.id;
     assertCanAccess(user, user_id);

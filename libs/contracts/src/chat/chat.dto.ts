@@ -133,6 +133,10 @@ export class ChatHistoryDto {
   session_id!: string;
   @ApiProperty({ type: [ChatMessageDto] })
   messages!: ChatMessageDto[];
+  @ApiPropertyOptional({ description: 'Absolute position of messages[0] in the conversation (earlier ones were left out by limit).' })
+  offset?: number;
+  @ApiPropertyOptional({ description: 'Alternatives (Regenerate, Edit) by absolute message position: { count, active, kind }; see PUT /chat/sessions/{user_id}/{session_id}/branches.' })
+  branches?: Record<string, { count: number; active: number; kind: 'regenerate' | 'edit' }>;
 }
 
 export class ChatSessionDto {

@@ -6,6 +6,9 @@ export const CHAT_PATTERNS = {
   clear: 'chat.clear',
   sessions: 'chat.sessions',
   deleteSession: 'chat.session.delete',
+  renameSession: 'chat.session.rename',
+  fork: 'chat.session.fork',
+  selectBranch: 'chat.session.branch',
   stats: 'chat.stats',
   providers: 'chat.providers',
 } as const;

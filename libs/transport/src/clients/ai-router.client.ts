@@ -2,6 +2,9 @@ import type { Provider } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, type Observable } from 'rxjs';
 import {
+  type ChatBranchSelectCommand,
+  type ChatForkCommand,
+  type ChatSessionRenameCommand,
   AI_ROUTER_CLIENT,
   CHAT_PATTERNS,
   SERVICES,
@@ -54,6 +57,21 @@ export class AiRouterClient {
 
   deleteSession(ref: ChatSessionRef): Promise<{ cleared: number }> {
     return firstValueFrom(this.client.send<{ cleared: number }>(CHAT_PATTERNS.deleteSession, ref));
+  }
+
+  /** chat.session.rename: a person's own title. */
+  renameSession(cmd: ChatSessionRenameCommand): Promise<{ session_id: string; title: string }> {
+    return firstValueFrom(this.client.send(CHAT_PATTERNS.renameSession, cmd));
+  }
+
+  /** chat.session.fork: messages from `index` on become an alternative (Regenerate, Edit). */
+  fork(cmd: ChatForkCommand): Promise<{ index: number; count: number }> {
+    return firstValueFrom(this.client.send(CHAT_PATTERNS.fork, cmd));
+  }
+
+  /** chat.session.branch: show another alternative; answers the history as it now is. */
+  selectBranch(cmd: ChatBranchSelectCommand): Promise<ChatHistoryDto> {
+    return firstValueFrom(this.client.send<ChatHistoryDto>(CHAT_PATTERNS.selectBranch, cmd));
   }
 
   stats(): Promise<{ sessions_active: number; total_messages: number }> {
