@@ -36,7 +36,7 @@ export class V1ModelsController {
 
   @Get('*')
   @ApiOperation({ summary: 'One model by id (e.g. local/stories260K, or local%2Fstories260K).' })
-  @ApiParam({ name: '*', description: 'The model id.', example: 'local/stories260K' })
+  @ApiParam({ name: 'path', description: 'The model id (raw or URL-encoded).', example: 'local/stories260K' })
   @ApiOkResponse({ schema: { example: { id: 'local/stories260K', object: 'model', created: 1764496800, owned_by: 'local' } } })
   one(@CurrentUser() user: AuthUser, @Param('*') id: string) {
     return this.models.openAiModel(user, decodeURIComponent(id));
