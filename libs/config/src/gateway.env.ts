@@ -14,9 +14,15 @@ export class GatewayEnv extends CommonEnv {
   @IsString()
   HOST: string = '0.0.0.0';
 
-  /** Trust X-Forwarded-For from the load balancer (for client IPs in rate limits and logs). */
-  @IsBoolean()
-  TRUST_PROXY: boolean = false;
+  /**
+   * Which proxies may name the client in X-Forwarded-For (client IPs for rate limits, sign-in throttling, logs):
+   * false = none (the gateway is reached directly, as with scripts/start.sh); a hop count (1 = the one nginx of
+   * docker compose / the Ingress, what they ship); or comma-separated proxy addresses/CIDRs (10.0.0.0/8,
+   * loopback, uniquelocal). `true` means 1 hop. See docs/security.md.
+   */
+  @IsString()
+  @Matches(/^[A-Za-z0-9.:/, ]{1,1000}$/, { message: 'TRUST_PROXY must be false, a hop count (1), or comma-separated addresses/CIDRs' })
+  TRUST_PROXY: string = 'false';
 
   /** Longest accepted chat message, in characters. */
   @IsInt()

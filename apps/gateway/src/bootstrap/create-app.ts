@@ -11,6 +11,7 @@ import { registerRequestContext } from './request-context.hook';
 import { setupSwagger } from './swagger';
 import { registerSecurity } from '../security/security.hooks';
 import { hasWebBuild, registerStaticFiles } from '../web/static-files';
+import { trustProxySetting } from '../security/trust-proxy.util';
 
 /** Builds the gateway (without listening) so tests and main.ts share one setup. */
 export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyApplication> {
@@ -18,7 +19,7 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
   initMetrics('gateway');
   const adapter = new FastifyAdapter({
     bodyLimit: env.JSON_BODY_LIMIT,
-    trustProxy: env.TRUST_PROXY,
+    trustProxy: trustProxySetting(env.TRUST_PROXY),
     // Fastify's own logging is off: one JSON line per request comes from the request hook.
     logger: false,
     return503OnClosing: true,
