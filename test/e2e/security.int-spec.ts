@@ -21,6 +21,8 @@ describe('security at the edge (two gateways, real Redis)', () => {
         RATE_LIMIT_AUTH: '40',
         LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
         LOGIN_MAX_FAILURES_PER_IP: '6',
+        LOGIN_ACCOUNT_SLOWDOWN_AFTER: '8',
+        LOGIN_ACCOUNT_SLOWDOWN_MS: '3000',
         CORS_ORIGINS: 'https://app.example.com',
         BODY_LIMIT_SEARCH: '4096',
       },
@@ -103,13 +105,39 @@ describe('security at the edge (two gateways, real Redis)', () => {
       expect((await post(p.baseUrl, '/auth/register', { username: '../bad' }, from('2001:db8:3:2::1'))).status).toBe(400);
     });
 
-    it('locks an account after LOGIN_MAX_FAILURES_PER_ACCOUNT failures, even for the right password from elsewhere', async () => {
+    it('slows the guessing address down exponentially, never the owner elsewhere (issue 14: 5 failures from anywhere locked any account)', async () => {
       const u = await p.createUser('locked-out');
       for (let i = 0; i < 3; i++) expect((await post(p.baseUrl, '/auth/login', { username: 'locked-out', password: 'wrong password' }, from('10.0.4.1'))).status).toBe(401);
-      const res = await post(b, '/auth/login', { username: 'LOCKED-OUT', password: u.password }, from('10.0.4.2'));
+      // The guesser waits (the password is not even checked) …
+      const res = await post(b, '/auth/login', { username: 'LOCKED-OUT', password: u.password }, from('10.0.4.1'));
       expect(res.status).toBe(429);
-      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(60);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect((await res.json()).error).toBe('TOO_MANY_LOGIN_ATTEMPTS');
+      // … and each further failure doubles the wait: 1 s, 2 s, 4 s.
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect((await post(p.baseUrl, '/auth/login', { username: 'locked-out', password: 'wrong again' }, from('10.0.4.1'))).status).toBe(401);
+      expect(Number((await post(p.baseUrl, '/auth/login', { username: 'locked-out', password: 'x-wrong-x' }, from('10.0.4.1'))).headers.get('retry-after'))).toBe(2);
+      // The owner, from anywhere else, signs in at once.
+      expect((await post(b, '/auth/login', { username: 'LOCKED-OUT', password: u.password }, from('10.0.4.2'))).status).toBe(200);
+    });
+
+    it('a distributed guesser (one failure per address) gets one attempt per LOGIN_ACCOUNT_SLOWDOWN_MS; the owner from a known address is not slowed', async () => {
+      const u = await p.createUser('botnet-target');
+      expect((await post(p.baseUrl, '/auth/login', { username: 'botnet-target', password: u.password }, from('10.0.7.1'))).status).toBe(200);
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push((await post(i % 2 ? b : p.baseUrl, '/auth/login', { username: 'botnet-target', password: 'wrong password' }, from(`10.1.${i}.9`))).status);
+      expect(statuses.slice(0, 8).every((s) => s === 401)).toBe(true);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(3);
+      expect((await post(b, '/auth/login', { username: 'botnet-target', password: u.password }, from('10.0.7.1'))).status).toBe(200);
+    });
+
+    it('rotating the left of X-Forwarded-For does not give a new address (one trusted hop: the right-most entry counts)', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        statuses.push((await post(p.baseUrl, '/auth/login', { username: `rot-${i}`, password: 'wrong password' }, { 'x-forwarded-for': `198.18.${i}.1, 10.0.8.1` })).status);
+      }
+      expect(statuses.slice(0, 6)).toEqual([401, 401, 401, 401, 401, 401]);
+      expect(statuses.slice(6)).toEqual([429, 429]);
     });
 
     it('locks an address after LOGIN_MAX_FAILURES_PER_IP failures across accounts', async () => {

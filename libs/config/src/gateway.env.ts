@@ -115,19 +115,38 @@ export class GatewayEnv extends CommonEnv {
   @Max(1000)
   API_KEYS_MAX_PER_USER: number = 20;
 
-  /** Failed logins allowed per account, then per client IP, within LOGIN_LOCKOUT_S before 429. */
+  /**
+   * Failed sign-ins to one account from one client address before that address must wait: 1 s, then 2 s,
+   * 4 s … up to LOGIN_LOCKOUT_S. Other addresses (the owner) are not affected: no attacker-made lockout.
+   */
   @IsInt()
   @Min(1)
   LOGIN_MAX_FAILURES_PER_ACCOUNT: number = 5;
 
+  /** Failed sign-ins from one client address across accounts within LOGIN_LOCKOUT_S before 429 (password spraying). */
   @IsInt()
   @Min(1)
   LOGIN_MAX_FAILURES_PER_IP: number = 20;
 
+  /** Window of the failure counters and the longest delay, seconds. */
   @IsInt()
   @Min(1)
   @Max(86_400)
   LOGIN_LOCKOUT_S: number = 900;
+
+  /**
+   * Failed sign-ins to one account from all addresses within LOGIN_LOCKOUT_S after which addresses it never
+   * signed in from share one attempt per LOGIN_ACCOUNT_SLOWDOWN_MS (a distributed guesser is slowed, not the owner).
+   */
+  @IsInt()
+  @Min(1)
+  LOGIN_ACCOUNT_SLOWDOWN_AFTER: number = 50;
+
+  /** Interval between sign-in attempts to an account under guessing, from addresses it never signed in from, ms. */
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  LOGIN_ACCOUNT_SLOWDOWN_MS: number = 2_000;
 
   // --- voice ---
   /** Largest audio upload for /voice/transcribe and /voice/chat, bytes (checked while streaming: 413). */

@@ -24,6 +24,12 @@ export const AUTH_KEYS = {
   userApiKeys: (lower: string) => `nitro:auth:user:${lower}:apikeys`,
   loginFailuresAccount: (lower: string) => `nitro:auth:login-fail:acct:${lower}`,
   loginFailuresIp: (ip: string) => `nitro:auth:login-fail:ip:${ip}`,
+  /** hash { n, until } per (account, client address bucket): failures and the time before the next attempt. */
+  loginFailuresPair: (lower: string, ip: string) => `nitro:auth:login-fail:pair:${lower}:${ip}`,
+  /** Present while an account under guessing has had its one attempt of LOGIN_ACCOUNT_SLOWDOWN_MS. */
+  loginSlowdown: (lower: string) => `nitro:auth:login-fail:slow:${lower}`,
+  /** set of client address buckets the account signed in from (not slowed down when it is being guessed at). */
+  loginKnownAddresses: (lower: string) => `nitro:auth:login-known:${lower}`,
 };
 
 export const API_KEY_PREFIX = 'nitro_';

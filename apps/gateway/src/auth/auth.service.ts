@@ -44,7 +44,7 @@ export class AuthService {
     }
     // Only someone who knows the password learns that the account is disabled.
     if (user.disabled) throw new ForbiddenException({ error: ERROR_CODE.ACCOUNT_DISABLED, message: 'this account is disabled: ask the admin' });
-    await this.throttle.reset(dto.username);
+    await this.throttle.reset(dto.username, ip);
     if (this.hasher.needsRehash(user.passwordHash)) await this.users.setPasswordHash(user.id, await this.hasher.hash(dto.password));
     const session = await this.sessions.start(user.id, this.env.REFRESH_TOKEN_TTL_S);
     return this.tokenResponse(user, session.token, session.familyId);
