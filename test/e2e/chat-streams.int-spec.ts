@@ -114,6 +114,11 @@ describe('chat stream lifecycle (two gateways + ai-router + local model)', () =>
     // Once ended, the stream stays readable: a replay from the start gives the same events.
     const again = await read(await fetch(`${gatewayB}/chat/streams/${streamId}`, { headers: p.headers }), new AbortController());
     expect(again.map((e) => e.id)).toEqual(all.map((e) => e.id));
+    // A client that reconnects after `done` (EventSource does) gets an empty stream that ends, not a hang.
+    for (const after of [done.id!, String(Number(done.id) + 5)]) {
+      const tail = await fetch(`${gatewayB}/chat/streams/${streamId}`, { headers: { ...p.headers, 'last-event-id': after }, signal: AbortSignal.timeout(10_000) });
+      expect([after, await read(tail, new AbortController())]).toEqual([after, []]);
+    }
   });
 
   it('rejects what it must: unknown and foreign streams are 404, a malformed Last-Event-ID is 400', async () => {
@@ -203,11 +208,15 @@ describe('chat stream when its ai-router replica is SIGKILLed (two replicas)', (
       });
     });
     expect(killed).toMatch(/^ai-router/);
+    // The log expires even though its replica died before any heartbeat.
+    expect(await redis.pttl(chatStreamKeys(streamId).events)).toBeGreaterThan(0);
     const last = events.at(-1)!;
     console.log(`killed ${killed} after the first token; the client got ${events.filter((e) => e.event === 'token').length} tokens, then ${last.event} ${last.data.code ?? last.data.status}`);
     const errors = events.filter((e) => e.event === 'error');
     if (last.event === 'done') expect(errors).toHaveLength(0);
     else expect([errors.length, last.event, last.data.code]).toEqual([1, 'error', 'REPLICA_LOST']);
+    // The stream is over: a stop says how it ended instead of waiting for a dead replica.
+    if (last.event === 'error') expect(await (await p.request(`/chat/streams/${streamId}/stop`, { method: 'POST' })).json()).toEqual({ stream_id: streamId, status: 'failed' });
     const before = await history('killed');
     expect(before.filter((m) => m.role === 'assistant').length).toBeLessThanOrEqual(1);
 

@@ -51,6 +51,7 @@ export class ChatService {
       fallbacks: routed.fallbacks,
       usage: result.usage,
       finish_reason: result.finishReason,
+      status: 'complete',
     };
   }
 

@@ -39,9 +39,16 @@ export class StreamLogRepository {
     return ok === 1 ? { kind: 'claimed', stopRequested: value === '1' } : { kind: 'taken', state: value as StreamState };
   }
 
-  /** Appends one numbered event (not awaited: order is kept by the connection). */
-  append(streamId: string, event: ChatStreamEvent & { id: number }): void {
-    this.redis.xadd(chatStreamKeys(streamId).events, `0-${event.id}`, 'e', JSON.stringify(event)).catch((err) => getLogger().warn({ err, streamId }, 'could not log a stream event'));
+  /**
+   * Appends one numbered event (not awaited: order is kept by the connection). The first event
+   * creates the log, so it also gives it the running TTL: a replica that dies before its first
+   * heartbeat must not leave a log without an expiry.
+   */
+  append(streamId: string, event: ChatStreamEvent & { id: number }, runningTtlMs: number): void {
+    const key = chatStreamKeys(streamId).events;
+    const warn = (err: unknown) => getLogger().warn({ err, streamId }, 'could not log a stream event');
+    this.redis.xadd(key, `0-${event.id}`, 'e', JSON.stringify(event)).catch(warn);
+    if (event.id === 1) this.redis.pexpire(key, runningTtlMs).catch(warn);
   }
 
   /**

@@ -59,7 +59,7 @@ export class TrackedStreamService implements OnModuleInit, OnModuleDestroy {
       out.complete();
       return;
     }
-    const gen = new Generation(streamId, (e) => this.log.append(streamId, e));
+    const gen = new Generation(streamId, (e) => this.log.append(streamId, e, RUNNING_TTL_MS));
     if (!left()) gen.attach(out);
     started(gen);
     this.running.set(streamId, gen);

@@ -9,6 +9,7 @@ import {
   READER_HEARTBEAT_MS,
   READER_TTL_MS,
   STREAM_LOST_AFTER_MS,
+  TERMINAL_STREAM_STATES,
   type ChatStreamEvent,
   type StreamKind,
   type StreamState,
@@ -102,14 +103,20 @@ export class ChatStreamRepository {
       void present();
       const beat = setInterval(present, READER_HEARTBEAT_MS);
       const loop = async () => {
+        // First read without blocking: an ended stream with nothing after `afterId` ends here at once.
+        let block = false;
         while (open) {
-          const res = (await conn.xread('COUNT', 512, 'BLOCK', FOLLOW_BLOCK_MS, 'STREAMS', keys.events, `0-${last}`)) as [string, [string, string[]][]][] | null;
+          const args = block ? ['COUNT', 512, 'BLOCK', FOLLOW_BLOCK_MS] : ['COUNT', 512];
+          const res = (await conn.xread(...(args as ['COUNT', number]), 'STREAMS', keys.events, `0-${last}`)) as [string, [string, string[]][]][] | null;
           if (!open) return;
           if (!res) {
-            if (await this.lost(streamId)) {
+            const state = await this.state(streamId);
+            if (state === 'ended') return out.complete(); // nothing after the Last-Event-ID: the client already has it all
+            if (state === 'lost') {
               out.next({ type: 'error', id: last + 1, status: 502, code: 'REPLICA_LOST', message: 'the replica generating this answer stopped; the answer was not stored', incomplete: last > 0 });
               return out.complete();
             }
+            block = true;
             continue;
           }
           for (const [entryId, fields] of res[0][1]) {
@@ -129,10 +136,38 @@ export class ChatStreamRepository {
     });
   }
 
-  /** No meta any more, or a running generator without a heartbeat for STREAM_LOST_AFTER_MS. */
-  private async lost(streamId: string): Promise<boolean> {
+  /**
+   * Where a stream stands for a reader: `ended` (a final status: its last event is in the log),
+   * `lost` (no meta any more, or a running generator without a heartbeat for STREAM_LOST_AFTER_MS),
+   * else `live`.
+   */
+  async state(streamId: string): Promise<'live' | 'ended' | 'lost'> {
     const meta = await this.meta(streamId);
-    if (!meta) return true;
-    return meta.status === 'running' && !!meta.hb && Date.now() - meta.hb > STREAM_LOST_AFTER_MS;
+    if (!meta) return 'lost';
+    if (TERMINAL_STREAM_STATES.includes(meta.status)) return 'ended';
+    return meta.status === 'running' && !!meta.hb && Date.now() - meta.hb > STREAM_LOST_AFTER_MS ? 'lost' : 'live';
+  }
+
+  /**
+   * Records a stream whose generator died (its replica is gone and no other took the request) as
+   * failed and unstored, so a stop answers at once, readers end, and an Idempotency-Key retry
+   * generates the turn again. Only a `running` stream is changed. Returns its status after.
+   */
+  async markLostIfRunning(streamId: string, ttlSeconds: number): Promise<StreamState | undefined> {
+    const k = chatStreamKeys(streamId);
+    const res = (await this.redis.eval(MARK_LOST_SCRIPT, 2, k.meta, k.events, ttlSeconds)) as string | null;
+    return (res ?? undefined) as StreamState | undefined;
   }
 }
+
+/** KEYS: meta, events; ARGV: ttl seconds. running -> failed (stored 0), TTL on both keys; returns the status. */
+const MARK_LOST_SCRIPT = `
+local s = redis.call('HGET', KEYS[1], 'status')
+if s == 'running' then
+  redis.call('HSET', KEYS[1], 'status', 'failed', 'stored', '0')
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+  redis.call('EXPIRE', KEYS[2], ARGV[1])
+  return 'failed'
+end
+return s
+`;

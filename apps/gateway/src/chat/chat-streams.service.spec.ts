@@ -34,6 +34,17 @@ class FakeRepo {
     setTimeout(() => (m.status = 'stopped'), 30); // the generator records the end a little later
     return true;
   }
+  marked: string[] = [];
+  async state(id: string) {
+    const m = this.metas.get(id);
+    return !m ? 'lost' : ['complete', 'stopped', 'incomplete', 'failed'].includes(m.status) ? 'ended' : m.hb && Date.now() - m.hb > 12_000 ? 'lost' : 'live';
+  }
+  async markLostIfRunning(id: string) {
+    this.marked.push(id);
+    const m = this.metas.get(id)!;
+    if (m.status === 'running') m.status = 'failed';
+    return m.status;
+  }
   follow(id: string, after: number) {
     this.followed.push([id, after]);
     return EMPTY;
@@ -54,6 +65,14 @@ describe('ChatStreamsService', () => {
     await expect(streams.stop(alice, ID)).resolves.toEqual({ stream_id: ID, status: 'stopped' });
     await expect(streams.stop(admin, ID)).resolves.toEqual({ stream_id: ID, status: 'stopped' });
     await expect(streams.stop(alice, 'not-a-uuid')).rejects.toBeInstanceOf(NotFoundException);
+  });
+
+  it('stop on a stream whose generator died (no heartbeat): answers "failed" at once, so a retry may generate it again', async () => {
+    const { repo, streams } = setup();
+    repo.metas.set(ID, { user_id: 'alice', caller: 'alice', kind: 'chat', status: 'running', hb: Date.now() - 60_000, stored: false });
+    await expect(streams.stop(alice, ID)).resolves.toEqual({ stream_id: ID, status: 'failed' });
+    expect(repo.stops).toEqual([]);
+    expect(repo.marked).toEqual([ID]);
   });
 
   it('resume: owner only, from the Last-Event-ID; a malformed id is a 400 naming the header', async () => {

@@ -16,6 +16,8 @@ export interface OpenedStream {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** `Last-Event-ID`: the decimal `id:` of an event of this stream. */
 const LAST_EVENT_ID = /^\d{1,15}$/;
+/** How long (s) a stream found dead stays readable (its log and meta). */
+const LOST_TTL_S = 600;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A stop waits this long (ms) for the generator to record the end before it answers. */
 const STOP_WAIT_MS = 5_000;
@@ -78,6 +80,7 @@ export class ChatStreamsService {
   async stop(user: AuthUser, streamId: string): Promise<ChatStreamStopResponseDto> {
     const meta = await this.ownMeta(user, streamId, true);
     if (isTerminal(meta)) return { stream_id: streamId, status: meta.status };
+    if (lostUnstored(meta)) return { stream_id: streamId, status: (await this.repo.markLostIfRunning(streamId, LOST_TTL_S)) ?? 'failed' };
     if (!(await this.repo.requestStop(streamId))) throw notFound(streamId);
     const until = Date.now() + STOP_WAIT_MS;
     let now: StreamMeta | undefined = meta;
@@ -85,6 +88,8 @@ export class ChatStreamsService {
       await new Promise((r) => setTimeout(r, 20));
       now = await this.repo.meta(streamId);
     }
+    // Still not ended: its generator may have died just now (no heartbeat for STREAM_LOST_AFTER_MS).
+    if (now && !isTerminal(now) && (await this.repo.state(streamId)) === 'lost') return { stream_id: streamId, status: (await this.repo.markLostIfRunning(streamId, LOST_TTL_S)) ?? 'failed' };
     return { stream_id: streamId, status: now?.status ?? meta.status };
   }
 
@@ -104,6 +109,7 @@ export class ChatStreamsService {
       fallbacks: meta?.fallbacks ?? [],
       usage: end.usage,
       finish_reason: end.finish_reason,
+      status: end.status ?? 'complete',
     };
   }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ChatBranchSelectDto, ChatForkDto, ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ChatSessionPatchDto } from '@nitro/contracts';
 import { sendSse } from '../common/sse';
@@ -19,7 +19,7 @@ export class ChatController {
   @ApiOkResponse({ type: ChatResponseDto })
   @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it.' })
   @ApiServiceUnavailableResponse({ description: 'No provider could answer; the message lists those tried and what to configure.' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key within 10 minutes returns the same turn instead of sending the message again.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key (per user, 1-255 visible ASCII characters, else 400) within 10 minutes returns the same turn instead of sending the message again. The key is not bound to the body: a different message under a used key gets the first turn back.' })
   async send(@Body() dto: ChatRequestDto, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     if (dto.stream) return this.sendStream(dto, user, key, reply);
     return key === undefined ? this.chat.send(user, dto) : this.chat.sendOnce(user, dto, key);
@@ -33,9 +33,11 @@ export class ChatController {
       '`done` (the answer as stored, with `status`: complete, stopped or incomplete) or `error` ({ status, code, message, incomplete }; text already sent is stored with status "failed"). ' +
       'Stop with POST /chat/streams/{stream_id}/stop; after a dropped connection resume with GET /chat/streams/{stream_id} and `Last-Event-ID`. A client that leaves without stopping does not stop generation at once: it goes on while a reader is attached or for CHAT_STREAM_GRACE_MS (30 s), then stops and is stored "incomplete".',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key within 10 minutes attaches to the same turn (replayed from its start) instead of sending the message again.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key (per user, 1-255 visible ASCII characters, else 400) within 10 minutes returns the same turn instead of sending the message again. The key is not bound to the body: a different message under a used key gets the first turn back. On this route the retry attaches to the same stream, replayed from its start.' })
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'text/event-stream' })
+  @ApiOkResponse({ description: 'text/event-stream', headers: { 'X-Stream-Id': { description: 'The stream_id (also in the first event, `start`).', schema: { type: 'string', format: 'uuid' } } } })
+  @ApiBadRequestResponse({ description: 'A field is missing or invalid, or a malformed Idempotency-Key; the message names it.' })
+  @ApiForbiddenResponse({ description: 'user_id is not yours.' })
   async stream(@Body() dto: ChatRequestDto, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply) {
     await this.sendStream(dto, user, key, reply);
   }

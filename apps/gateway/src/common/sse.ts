@@ -34,7 +34,7 @@ export function sendSse<T extends { type?: string; id?: number }>(reply: Fastify
   raw.flushHeaders?.();
   let closed = false;
   let lastId = 0;
-  const write = (event: string, data: { id?: number }) => {
+  const write = (event: string, data: { id?: number; [field: string]: unknown }) => {
     if (closed) return;
     lastId = typeof data.id === 'number' ? data.id : lastId + 1;
     raw.write(`id: ${lastId}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -56,7 +56,7 @@ export function sendSse<T extends { type?: string; id?: number }>(reply: Fastify
     next: (item) => write(item.type ?? 'message', item),
     error: (err) => {
       const body = toErrorBody(err);
-      write('error', { type: 'error', status: body.statusCode, code: body.error, message: body.message, incomplete: lastId > 0 } as { id?: number });
+      write('error', { type: 'error', id: lastId + 1, status: body.statusCode, code: body.error, message: body.message, incomplete: lastId > 0 });
       end();
     },
     complete: end,

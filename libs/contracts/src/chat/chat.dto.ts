@@ -104,8 +104,10 @@ export class ChatResponseDto {
   fallbacks?: ProviderAttemptDto[];
   @ApiPropertyOptional({ description: 'Token counts where the provider reports them.' })
   usage?: { prompt_tokens?: number; completion_tokens?: number };
-  @ApiPropertyOptional({ description: 'Why generation stopped: stop, length or error.' })
+  @ApiPropertyOptional({ description: 'Why generation stopped: stop, length, or (a tracked turn ended early) stopped / incomplete.' })
   finish_reason?: string;
+  @ApiPropertyOptional({ enum: ['complete', 'stopped', 'incomplete'], description: 'How the turn ended, as stored: complete unless it was stopped or left unread.' })
+  status?: Exclude<TurnStatus, 'failed'>;
 }
 
 export class ChatMessageDto {
