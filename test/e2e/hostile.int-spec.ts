@@ -84,6 +84,40 @@ describe('hostile input by class (issue 14)', () => {
     await p?.stop();
   });
 
+  describe('1: one canonical user id', () => {
+    it('an account "MixedCase" signed in as "mixedcase" reaches its data with any spelling; the admin sees and clears it', async () => {
+      const mixed = await p.createUser('MixedCase');
+      const lower = await p.login('mixedcase', mixed.password);
+      const made = await hit('/chat', { method: 'POST', as: mixed.headers, json: { message: 'remember me', user_id: 'MixedCase', session_id: 'mc1', options: { max_tokens: 2 } } });
+      expect(made.status).toBe(200);
+      for (const spelling of ['mixedcase', 'MIXEDCASE', 'MixedCase']) {
+        const own = await hit(`/chat/sessions/${spelling}`, { as: lower.headers });
+        expect([spelling, own.status, (own.body as { session_id: string }[]).map((x) => x.session_id)]).toEqual([spelling, 200, ['mc1']]);
+      }
+      const seen = await hit('/chat/sessions/mixedcase', { as: p.admin!.headers });
+      expect((seen.body as { session_id: string }[]).map((x) => x.session_id)).toEqual(['mc1']);
+      const cleared = await hit('/chat/clear/mixedcase', { method: 'DELETE', as: p.admin!.headers });
+      expect(cleared.body).toEqual({ cleared: 2 });
+      expect((await hit('/chat/sessions/MixedCase', { as: mixed.headers })).body).toEqual([]);
+    });
+
+    it('the admin asking for a user who does not exist gets 404, not an empty 200', async () => {
+      for (const [method, path] of [['GET', '/chat/sessions/nobody-here'], ['DELETE', '/chat/clear/nobody-here'], ['GET', '/chat/history/Nobody-Here'], ['GET', '/gallery/nobody-here']]) {
+        const res = await hit(path, { method, as: p.admin!.headers });
+        expect([path, res.status, res.body.error]).toEqual([path, 404, 'NOT_FOUND']);
+      }
+      // …while the admin's own and existing users' paths still work, in any spelling.
+      expect((await hit('/chat/sessions/ADMIN', { as: p.admin!.headers })).status).toBe(200);
+      expect((await hit(`/chat/sessions/${p.userId.toUpperCase()}`, { as: p.admin!.headers })).status).toBe(200);
+    });
+
+    it("another user's id in any spelling is still 403", async () => {
+      const other = await p.createUser('Spelling-Victim');
+      expect((await hit('/chat/sessions/SPELLING-VICTIM')).status).toBe(403);
+      expect((await hit('/chat/sessions/spelling-victim', { as: other.headers })).status).toBe(200);
+    });
+  });
+
   describe('2: characters are code points everywhere', () => {
     it('a chat message of 20,000 emoji (40,000 UTF-16 units) passes the 32,000-character limit', async () => {
       const res = await hit('/chat', { method: 'POST', json: { message: '😀'.repeat(20_000), user_id: p.userId, options: { max_tokens: 4 } } });

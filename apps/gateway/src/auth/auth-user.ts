@@ -1,8 +1,9 @@
 import { createParamDecorator, ExecutionContext, ForbiddenException, SetMetadata, UnauthorizedException } from '@nestjs/common';
-import { ERROR_CODE } from '@nitro/contracts';
+import { canonicalUserId, ERROR_CODE } from '@nitro/contracts';
 
 /** Who is calling, as established by the auth guard from a JWT or an API key. */
 export interface AuthUser {
+  /** Canonical (canonicalUserId): the spelling every user_id is folded to and data is keyed by. */
   id: string;
   role: 'admin' | 'user';
   /** 'jwt' | 'api_key' | 'disabled' (AUTH_DISABLED single-user mode). */
@@ -24,7 +25,7 @@ export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionC
 /** A user_id in a path or body must be the caller's own; admins may act for others. */
 export function assertCanAccess(user: AuthUser | undefined, userId: string): void {
   if (!user) throw new UnauthorizedException({ error: ERROR_CODE.UNAUTHENTICATED, message: 'authentication required: send Authorization: Bearer <token or API key>' });
-  if (user.role === 'admin' || user.id === userId) return;
+  if (user.role === 'admin' || user.id === canonicalUserId(userId)) return;
   throw new ForbiddenException({ error: ERROR_CODE.FORBIDDEN, message: `user_id "${userId}" is not yours` });
 }
 

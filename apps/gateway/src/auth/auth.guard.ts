@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DECORATORS } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,6 +10,7 @@ import { RateLimitService } from '../security/rate-limit.service';
 import { isAlwaysPublic, rateClassOf } from '../security/route-class';
 import { AuthUser, IS_PUBLIC, assertAdmin } from './auth-user';
 import { Authenticator } from './authenticator.service';
+import { canonicalizeUserIds } from './user-identity';
 import { ERROR_CODE } from '@nitro/contracts';
 
 /**
@@ -61,6 +62,11 @@ export class AuthGuard implements CanActivate {
       throw new UnauthorizedException({ error: ERROR_CODE.UNAUTHENTICATED, message: outcome.problem ?? 'authentication required: send Authorization: Bearer <access token or API key>' });
     }
     if (metricsPrivate) assertAdmin(outcome.user);
+    // One spelling of every user_id from here on; an admin acting for a user who does not exist gets 404, not an empty 200.
+    const target = canonicalizeUserIds(req);
+    if (target !== undefined && outcome.user.role === 'admin' && outcome.user.via !== 'disabled' && target !== outcome.user.id && !(await this.authenticator.userExists(target))) {
+      throw new NotFoundException({ error: ERROR_CODE.NOT_FOUND, message: `no user "${target}"` });
+    }
     return true;
   }
 }

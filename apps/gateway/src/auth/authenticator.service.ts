@@ -55,7 +55,7 @@ export class Authenticator {
     const [id, role, disabled] = (res[0]?.[1] as (string | null)[]) ?? [];
     // The session must exist AND belong to the token's subject: a token for B carrying A's session id is refused.
     if (res[1]?.[1] !== lower) return { problem: 'this session was signed out or revoked: sign in again' };
-    const checked = this.account(id, role, disabled);
+    const checked = this.account(id && lower, role, disabled);
     if (checked.problem) return checked;
     return { user: { ...checked.user!, via: 'jwt', sessionId: claims.sid } };
   }
@@ -64,9 +64,14 @@ export class Authenticator {
     const found = await this.apiKeys.lookup(key);
     if (!found) return { problem: 'the API key is invalid or was revoked' };
     const [id, role, disabled] = await this.redis.hmget(AUTH_KEYS.user(found.userLower), 'id', 'role', 'disabled');
-    const checked = this.account(id, role, disabled);
+    const checked = this.account(id && found.userLower, role, disabled);
     if (checked.problem) return checked;
     return { user: { ...checked.user!, via: 'api_key', keyId: found.keyId } };
+  }
+
+  /** True when an account with this canonical id exists (admin routes answer 404 for anyone else). */
+  async userExists(canonicalId: string): Promise<boolean> {
+    return (await this.redis.exists(AUTH_KEYS.user(canonicalId))) === 1;
   }
 
   private account(id: string | null | undefined, role: string | null | undefined, disabled: string | null | undefined): AuthOutcome {

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { AUDIO_INPUT_DESCRIPTION, audioInputKind, ERROR_CODE } from '@nitro/contracts';
 import { flattenValidationErrors } from '@nitro/service-kit';
 import type { UploadReader } from '../common/request-params.decorators';
+import { canonicalizeUserIds } from '../auth/user-identity';
 
 export interface VoiceUpload<F> {
   fields: F;
@@ -52,6 +53,7 @@ export async function readVoiceUpload<F extends object>(req: FastifyRequest, max
   }
   if (!file) throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'audio: a file is required (multipart field "audio")' });
   if (file.bytes.length === 0) throw new BadRequestException({ error: ERROR_CODE.EMPTY_AUDIO, message: 'audio: the uploaded file is empty' });
+  canonicalizeUserIds({ body: raw });
   const fields = plainToInstance(fieldsType, raw);
   const errors = await validate(fields, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
   if (errors.length) throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: flattenValidationErrors(errors).join('; ') });
