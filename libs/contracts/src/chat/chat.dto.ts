@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import { HasVisibleText, MaxChars } from '../common/text.validators';
 import { ProviderAttemptDto } from '../common/provider-attempt.dto';
@@ -61,7 +61,8 @@ export class ChatRequestDto {
   message!: string;
 
   @ApiPropertyOptional({ pattern: ID_PATTERN.source, description: "Whose conversation: the caller's when omitted (an admin may name another user)." })
-  @IsOptional()
+  // Omitted means the caller; null is a mistake, not "omitted" (IsOptional would let it through).
+  @ValidateIf((o: ChatRequestDto) => o.user_id !== undefined)
   @IsString()
   @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
   user_id?: string;
