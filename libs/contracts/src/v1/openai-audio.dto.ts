@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsIn, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-/** OpenAI's voice names: each speaks with the configured default voice (TTS_VOICE); per-name mapping is not configurable yet. */
+/** OpenAI's voice names: each speaks with the configured default voice (TTS_DEFAULT_VOICE); per-name mapping is not configurable yet. */
 export const OPENAI_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse'] as const;
 /** OpenAI's speech models: the configured text-to-speech engine chain. */
 export const OPENAI_TTS_MODELS = ['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts'] as const;
