@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { RedisServerHandle, startRedisServer } from '@nitro/testing';
 import { AppName, Platform, decodeJwt, signTestJwt, startPlatform } from '../support/platform';
 
 /**
@@ -239,6 +240,43 @@ describe('hostile input by class (issue 14)', () => {
       tally.status_4xx++;
       expect(res.status).toBe(408);
       expect((await fetch(`${p.urlOf('gateway-timeouts')}/health`)).status).toBe(200);
+    });
+  });
+
+  describe('11: an empty server does not hand the admin role to a stranger', () => {
+    const empties: RedisServerHandle[] = [];
+    afterAll(async () => {
+      await Promise.all(empties.map((r) => r.stop()));
+    });
+    const register = (url: string, body: object, headers: Record<string, string> = {}) =>
+      fetch(`${url}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (r) => {
+        tally.requests++;
+        if (r.status >= 400 && r.status < 500) tally.status_4xx++;
+        return { status: r.status, body: await r.json() };
+      });
+
+    it('without ADMIN_BOOTSTRAP_TOKEN the first sign-up is accepted from loopback only (a client through the proxy is refused)', async () => {
+      const redis = await startRedisServer();
+      empties.push(redis);
+      await p.startApp('gateway', 'gateway-empty', { REDIS_URL: redis.url, TRUST_PROXY: '1' });
+      const url = p.urlOf('gateway-empty');
+      const remote = await register(url, { username: 'intruder', password: 'intruder-password' }, { 'x-forwarded-for': '203.0.113.9' });
+      expect(remote).toMatchObject({ status: 403, body: { error: 'ADMIN_BOOTSTRAP_REQUIRED' } });
+      const spoofed = await register(url, { username: 'intruder', password: 'intruder-password' }, { 'x-forwarded-for': '127.0.0.1, 203.0.113.9' });
+      expect(spoofed.status).toBe(403);
+      expect(await register(url, { username: 'operator', password: 'operator-password' })).toMatchObject({ status: 201, body: { role: 'admin' } });
+      expect(await register(url, { username: 'second', password: 'second-password' }, { 'x-forwarded-for': '203.0.113.9' })).toMatchObject({ status: 201, body: { role: 'user' } });
+    });
+
+    it('with ADMIN_BOOTSTRAP_TOKEN the first sign-up needs it, even from loopback', async () => {
+      const redis = await startRedisServer();
+      empties.push(redis);
+      await p.startApp('gateway', 'gateway-token', { REDIS_URL: redis.url, ADMIN_BOOTSTRAP_TOKEN: 'bootstrap-secret-for-the-test-0123456789' });
+      const url = p.urlOf('gateway-token');
+      expect((await register(url, { username: 'first', password: 'first-password' })).status).toBe(403);
+      expect((await register(url, { username: 'first', password: 'first-password', bootstrap_token: 'wrong' })).status).toBe(403);
+      const ok = await register(url, { username: 'first', password: 'first-password', bootstrap_token: 'bootstrap-secret-for-the-test-0123456789' });
+      expect(ok).toMatchObject({ status: 201, body: { role: 'admin' } });
     });
   });
 

@@ -75,6 +75,14 @@ export class GatewayEnv extends CommonEnv {
   @IsString()
   JWT_SECRET: string = '';
 
+  /**
+   * Secret the first sign-up (which becomes the admin) must send as `bootstrap_token` (or ADMIN_BOOTSTRAP_TOKEN_FILE).
+   * Empty: the first account can only be registered from the gateway's own machine (loopback). Either way a
+   * stranger cannot become admin of an empty server (a new one, or one whose Redis lost its data).
+   */
+  @IsString()
+  ADMIN_BOOTSTRAP_TOKEN: string = '';
+
   /** Lifetime of an access token (JWT), seconds. */
   @IsInt()
   @Min(10)

@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, Public } from './auth-user';
-import { ChangePasswordDto, CredentialsDto, LogoutDto, MeDto, PublicUserDto, RefreshDto, TokenResponseDto } from './auth.dto';
+import { ChangePasswordDto, CredentialsDto, LogoutDto, MeDto, PublicUserDto, RefreshDto, RegisterDto, TokenResponseDto } from './auth.dto';
+import { isLoopbackRequest } from '../security/client-ip.util';
 import { AuthService } from './auth.service';
 
 @ApiTags('auth')
@@ -16,10 +17,10 @@ export class AuthController {
   @ApiCreatedResponse({ type: PublicUserDto })
   @ApiBadRequestResponse({ description: 'username or password invalid; the message names the field.' })
   @ApiConflictResponse({ description: 'The username is taken (case-insensitive).' })
-  @ApiForbiddenResponse({ description: 'Registration is closed (REGISTRATION_OPEN or the admin setting).' })
+  @ApiForbiddenResponse({ description: 'Registration is closed (REGISTRATION_OPEN or the admin setting), or the first account (the admin) lacks the bootstrap secret (ADMIN_BOOTSTRAP_REQUIRED).' })
   @ApiTooManyRequestsResponse({ description: 'Too many auth requests from this address (RATE_LIMIT_AUTH).' })
-  register(@Body() dto: CredentialsDto) {
-    return this.auth.register(dto);
+  register(@Body() dto: RegisterDto, @Req() req: FastifyRequest) {
+    return this.auth.register(dto, isLoopbackRequest(req.socket.remoteAddress, req.ip));
   }
 
   @Post('login')

@@ -19,6 +19,14 @@ export class CredentialsDto {
   password!: string;
 }
 
+export class RegisterDto extends CredentialsDto {
+  @ApiPropertyOptional({ maxLength: 256, format: 'password', description: 'Only for the first account (the admin): the server\'s ADMIN_BOOTSTRAP_TOKEN.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  bootstrap_token?: string;
+}
+
 export class RefreshDto {
   @ApiProperty({ description: 'The refresh token from POST /auth/login or the previous refresh (each one works once).' })
   @IsString()

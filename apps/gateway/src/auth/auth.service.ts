@@ -1,10 +1,11 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, OnApplicationBootstrap, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayEnv } from '@nitro/config';
 import { getLogger } from '@nitro/observability';
 import { UserRepository } from '../users/user.repository';
 import { AccessTokenService } from './access-token.service';
 import { AuthUser } from './auth-user';
-import { ChangePasswordDto, CredentialsDto, LogoutDto, MeDto, PublicUserDto, TokenResponseDto } from './auth.dto';
+import { ChangePasswordDto, CredentialsDto, LogoutDto, MeDto, PublicUserDto, RegisterDto, TokenResponseDto } from './auth.dto';
 import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher.service';
 import { SessionRepository } from './session.repository';
@@ -14,7 +15,7 @@ const BAD_LOGIN = { error: ERROR_CODE.INVALID_CREDENTIALS, message: 'invalid use
 
 /** Accounts and sessions: register, sign in, rotate refresh tokens, sign out. */
 @Injectable()
-export class AuthService {
+export class AuthService implements OnApplicationBootstrap {
   constructor(
     private readonly env: GatewayEnv,
     private readonly users: UserRepository,
@@ -24,12 +25,26 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
   ) {}
 
-  async register(dto: CredentialsDto): Promise<PublicUserDto> {
+  /** An empty server says once, at start, how its admin can be created (Redis may also have lost its data). */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.env.AUTH_DISABLED || (await this.users.count().catch(() => 1)) > 0) return;
+    const how = this.env.ADMIN_BOOTSTRAP_TOKEN ? 'with "bootstrap_token": ADMIN_BOOTSTRAP_TOKEN in POST /auth/register' : 'from this machine (loopback), e.g. curl http://127.0.0.1:PORT/auth/register, or set ADMIN_BOOTSTRAP_TOKEN';
+    getLogger().warn(`no accounts yet: the first sign-up becomes the admin and is only accepted ${how}`);
+  }
+
+  /**
+   * `fromLoopback`: the request came from the gateway's own machine (socket and client address both
+   * loopback). The first account becomes the admin, so it needs that or bootstrap_token = ADMIN_BOOTSTRAP_TOKEN.
+   */
+  async register(dto: RegisterDto, fromLoopback: boolean): Promise<PublicUserDto> {
     // Cheap checks first, so a taken name or a closed server costs no hashing; the Lua script re-checks atomically.
     if (await this.users.exists(dto.username)) throw this.taken(dto.username);
-    if ((await this.users.count()) > 0 && !(await this.registrationOpen())) throw this.closed();
-    const created = await this.users.create(dto.username, await this.hasher.hash(dto.password), this.env.REGISTRATION_OPEN);
-    if (!created.ok) throw created.reason === 'exists' ? this.taken(dto.username) : this.closed();
+    const first = (await this.users.count()) === 0;
+    if (!first && !(await this.registrationOpen())) throw this.closed();
+    const mayBeAdmin = this.mayBootstrap(dto.bootstrap_token, fromLoopback);
+    if (first && !mayBeAdmin) throw this.bootstrapRequired();
+    const created = await this.users.create(dto.username, await this.hasher.hash(dto.password), this.env.REGISTRATION_OPEN, mayBeAdmin);
+    if (!created.ok) throw created.reason === 'exists' ? this.taken(dto.username) : created.reason === 'bootstrap' ? this.bootstrapRequired() : this.closed();
     if (created.role === 'admin') getLogger().info({ user: dto.username }, 'first account registered: it is the admin');
     return { id: dto.username, role: created.role, created_at: created.created_at };
   }
@@ -115,6 +130,19 @@ export class AuthService {
 
   private taken(username: string) {
     return new ConflictException({ error: ERROR_CODE.USERNAME_TAKEN, message: `username "${username}" is taken (usernames are case-insensitive)` });
+  }
+
+  /** With ADMIN_BOOTSTRAP_TOKEN set, only the token counts (compared in constant time); without it, only loopback. */
+  private mayBootstrap(token: string | undefined, fromLoopback: boolean): boolean {
+    const secret = this.env.ADMIN_BOOTSTRAP_TOKEN;
+    if (!secret) return fromLoopback;
+    const [a, b] = [createHash('sha256').update(token ?? '').digest(), createHash('sha256').update(secret).digest()];
+    return token !== undefined && timingSafeEqual(a, b);
+  }
+
+  private bootstrapRequired() {
+    const how = this.env.ADMIN_BOOTSTRAP_TOKEN ? 'send "bootstrap_token" (the ADMIN_BOOTSTRAP_TOKEN of this server)' : 'register it from the server itself (http://127.0.0.1), or set ADMIN_BOOTSTRAP_TOKEN';
+    return new ForbiddenException({ error: ERROR_CODE.ADMIN_BOOTSTRAP_REQUIRED, message: `this server has no admin yet and the first account becomes it: ${how}` });
   }
 
   private closed() {

@@ -16,3 +16,13 @@ export function clientBucket(ip: string | undefined): string {
   const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
   return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/i;
+
+/**
+ * True when a request comes from the gateway's own machine: the socket's peer is loopback and so is
+ * the client address (a trusted proxy on loopback forwarding a remote client is not "local").
+ */
+export function isLoopbackRequest(socketAddress: string | undefined, clientIp: string | undefined): boolean {
+  return !!socketAddress && !!clientIp && LOOPBACK.test(socketAddress) && LOOPBACK.test(clientIp);
+}

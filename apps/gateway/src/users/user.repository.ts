@@ -15,17 +15,19 @@ export interface UserRecord {
   passwordHash: string;
 }
 
-export type CreateUserResult = { ok: true; role: Role; created_at: string } | { ok: false; reason: 'exists' | 'closed' };
+export type CreateUserResult = { ok: true; role: Role; created_at: string } | { ok: false; reason: 'exists' | 'closed' | 'bootstrap' };
 
 /**
  * One Lua script so "the first user is admin" and "registration is closed" hold across every
  * gateway instance: two simultaneous first registrations cannot both become admin.
- * KEYS: user hash, users zset, settings hash. ARGV: id, password hash, created_at ms, config open, lower id.
+ * KEYS: user hash, users zset, settings hash. ARGV: id, password hash, created_at ms, config open, lower id,
+ * '1' when this sign-up may become the admin (it proved the bootstrap secret or came from loopback).
  */
 const CREATE_USER = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
 local role = 'user'
 if redis.call('ZCARD', KEYS[2]) == 0 then
+  if ARGV[6] ~= '1' then return {'bootstrap'} end
   role = 'admin'
 else
   if ARGV[4] ~= '1' then return {'closed'} end
@@ -41,12 +43,12 @@ return {'ok', role}
 export class UserRepository {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
-  async create(id: string, passwordHash: string, configOpen: boolean): Promise<CreateUserResult> {
+  async create(id: string, passwordHash: string, configOpen: boolean, mayBeAdmin: boolean): Promise<CreateUserResult> {
     const lower = userKey(id);
     const now = Date.now();
-    const res = (await this.redis.eval(CREATE_USER, 3, AUTH_KEYS.user(lower), AUTH_KEYS.users, AUTH_KEYS.settings, id, passwordHash, String(now), configOpen ? '1' : '0', lower)) as string[];
+    const res = (await this.redis.eval(CREATE_USER, 3, AUTH_KEYS.user(lower), AUTH_KEYS.users, AUTH_KEYS.settings, id, passwordHash, String(now), configOpen ? '1' : '0', lower, mayBeAdmin ? '1' : '0')) as string[];
     if (res[0] === 'ok') return { ok: true, role: res[1] as Role, created_at: new Date(now).toISOString() };
-    return { ok: false, reason: res[0] as 'exists' | 'closed' };
+    return { ok: false, reason: res[0] as 'exists' | 'closed' | 'bootstrap' };
   }
 
   async find(id: string): Promise<UserRecord | null> {

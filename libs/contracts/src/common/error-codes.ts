@@ -39,6 +39,7 @@ export const ERROR_CATALOGUE = {
   CANNOT_DISABLE_SELF: 'An admin cannot disable their own account.',
   USERNAME_TAKEN: 'The username is already registered.',
   REGISTRATION_CLOSED: 'Sign-up is closed on this server.',
+  ADMIN_BOOTSTRAP_REQUIRED: 'The first account (the admin) needs bootstrap_token = ADMIN_BOOTSTRAP_TOKEN, or a sign-up from the server itself (loopback).',
   TOO_MANY_KEYS: 'The user has as many API keys as allowed.',
   TOO_MANY_LOGIN_ATTEMPTS: 'Too many failed sign-ins; wait (Retry-After).',
   CORS_ORIGIN_NOT_ALLOWED: 'The browser origin is not in CORS_ORIGINS.',
