@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { RedisServerHandle, startRedisServer } from '@nitro/testing';
-import { AppName, Platform, decodeJwt, signTestJwt, startPlatform } from '../support/platform';
+import { AppName, Platform, decodeJwt, readSse, signTestJwt, startPlatform } from '../support/platform';
 
 /**
  * Issue 14: new hostile cases for each class of fault, against the real gateway and services.
@@ -281,6 +281,28 @@ describe('hostile input by class (issue 14)', () => {
   });
 
   describe('14: advice that can be followed', () => {
+    it('the search stream says incomplete: true only after something was streamed (here no provider answers: false)', async () => {
+      const res = await fetch(`${p.baseUrl}/search/stream`, {
+        method: 'POST',
+        headers: { ...p.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'offline probe', user_id: p.userId, options: { provider: 'searxng' } }),
+      });
+      tally.requests++;
+      const events = await readSse(res);
+      const error = events.find((e) => e.event === 'error');
+      if (error) expect(error.data.incomplete).toBe(events.indexOf(error) > 0);
+      else expect(events.map((e) => e.event)).toContain('done');
+    });
+
+    it('POST /auth/logout with an API key says it is not a session (400) instead of a 204 while the key keeps working', async () => {
+      const created = await hit('/auth/api-keys', { method: 'POST', json: { name: 'logout probe' } });
+      expect(created.status).toBe(201);
+      const key = { authorization: `Bearer ${created.body.key}` };
+      const res = await hit('/auth/logout', { method: 'POST', as: key, json: {} });
+      expect(res).toMatchObject({ status: 400, body: { error: 'SESSION_REQUIRED', message: expect.stringMatching(/DELETE \/auth\/api-keys\//) } });
+      expect((await hit('/auth/me', { as: key })).status).toBe(200);
+    });
+
     it('POST /chat takes "ephemeral": true (the memory-down error says to send it) and stores nothing', async () => {
       const res = await hit('/chat', { method: 'POST', json: { message: 'hello there', user_id: p.userId, session_id: 'ephemeral-1', ephemeral: true, options: { max_tokens: 4 } } });
       expect(res.status).toBe(200);

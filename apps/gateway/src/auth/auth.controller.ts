@@ -51,6 +51,7 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'End a session: its refresh token and every access token issued for it stop working at once.' })
   @ApiNoContentResponse({ description: 'Signed out (also when the session had already ended).' })
+  @ApiBadRequestResponse({ description: 'Called with an API key and no refresh_token: a key is not a session; revoke it with DELETE /auth/api-keys/{id} (SESSION_REQUIRED).' })
   logout(@Body() dto: LogoutDto, @CurrentUser() user: AuthUser | undefined) {
     return this.auth.logout(dto ?? {}, user);
   }

@@ -1,4 +1,4 @@
-import { ConflictException, ForbiddenException, Injectable, OnApplicationBootstrap, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, OnApplicationBootstrap, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayEnv } from '@nitro/config';
 import { getLogger } from '@nitro/observability';
@@ -88,6 +88,10 @@ export class AuthService implements OnApplicationBootstrap {
       return;
     }
     if (user?.sessionId) return this.sessions.revoke(user.sessionId, user.id.toLowerCase());
+    // A 204 here used to suggest the key had been signed out while it kept working.
+    if (user?.via === 'api_key') {
+      throw new BadRequestException({ error: ERROR_CODE.SESSION_REQUIRED, message: `an API key is not a session and logout does not revoke it: DELETE /auth/api-keys/${user.keyId ?? '{id}'} from a signed-in session does` });
+    }
     if (!user) throw new UnauthorizedException({ error: ERROR_CODE.UNAUTHENTICATED, message: 'send the refresh_token to end, or an access token in Authorization' });
   }
 
