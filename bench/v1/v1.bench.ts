@@ -7,47 +7,15 @@
  *
  * Load comes from wrk (C, little CPU) so the two cores go to the services. Needs Debian's wrk and redis-server.
  */
-import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { freePort, spawnService, startRedisServer, stopAllProcesses } from '@nitro/testing';
 import { startFakeOllama } from '../chat/fake-ollama';
-import { percentile, rssMb, wrk } from '../support/wrk';
+import { series } from '../support/request-timing';
+import { rssMb, wrk } from '../support/wrk';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 64);
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-
-/** One request: ms to the first content token and to the end. */
-function timeOne(url: string, body: unknown): Promise<{ total: number; firstToken: number }> {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const start = process.hrtime.bigint();
-    let firstToken = 0;
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      let buf = '';
-      res.on('data', (c: Buffer) => {
-        buf += c.toString();
-        // A content token: Ollama's NDJSON line or an OpenAI chunk with non-empty content.
-        if (!firstToken && /"content":"[^"]+"/.test(buf)) firstToken = Number(process.hrtime.bigint() - start) / 1e6;
-      });
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`${url} answered ${res.statusCode}: ${buf.slice(0, 300)}`));
-        resolve({ total: Number(process.hrtime.bigint() - start) / 1e6, firstToken });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-async function series(n: number, url: string, body: unknown, key: 'total' | 'firstToken') {
-  for (let i = 0; i < 20; i++) await timeOne(url, body); // warm-up
-  const xs: number[] = [];
-  for (let i = 0; i < n; i++) xs.push((await timeOne(url, body))[key]);
-  xs.sort((a, b) => a - b);
-  return { p50: percentile(xs, 50), p99: percentile(xs, 99) };
-}
 
 async function main() {
   const redis = await startRedisServer();
