@@ -1,8 +1,9 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import type { ProviderAttemptDto } from '../common/provider-attempt.dto';
 import type { ProviderName } from '../chat/chat.dto';
+import { ModelCommand } from './models.dto';
 
 /** Roles a stateless completion takes (OpenAI's, `developer` folded into `system` by the gateway). */
 export const COMPLETION_ROLES = ['system', 'user', 'assistant', 'tool'] as const;
@@ -38,17 +39,7 @@ export class CompletionMessage {
  * the answer are then appended to that conversation). Always answered as CompletionEvents; the
  * caller leaving (unsubscribing) cancels generation at once.
  */
-export class CompletionCommand {
-  @IsString()
-  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
-  user_id!: string;
-
-  /** A registry id `<provider>/<model>`; omitted: the routing order picks (local-first, fallback). */
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
-  model?: string;
-
+export class CompletionCommand extends ModelCommand {
   @IsArray()
   @ArrayMinSize(1, { message: 'messages must contain at least one message' })
   @ArrayMaxSize(1000)

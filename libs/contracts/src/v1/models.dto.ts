@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import type { ProviderName } from '../chat/chat.dto';
 
 /** What a model can do, where its provider says so (`vision`, `tools` only when known). */
@@ -48,4 +49,17 @@ export class ModelsQuery {
   @IsOptional()
   @IsBoolean()
   refresh?: boolean;
+}
+
+/** What every model command to ai-router carries: who asks, and which registry model (omitted: routing picks). */
+export class ModelCommand {
+  @IsString()
+  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
+  user_id!: string;
+
+  /** A registry id `<provider>/<model>`; omitted: the routing order picks (local-first, fallback). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  model?: string;
 }
