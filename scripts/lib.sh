@@ -6,6 +6,25 @@ PNPM_VERSION="12.4.2"
 
 log() { printf '\033[1;36m[nitro]\033[0m %s\n' "$*" >&2; }
 
+# stop_pids SECONDS PID...: SIGTERM, wait up to SECONDS for every one to exit, then SIGKILL (and name) what is left.
+stop_pids() {
+  local secs=$1 p alive i; shift
+  [ "$#" -gt 0 ] || return 0
+  for p in "$@"; do kill -TERM "$p" 2>/dev/null || true; done
+  for ((i = 0; i < secs * 10; i++)); do
+    alive=0
+    for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && return 0
+    sleep 0.1
+  done
+  for p in "$@"; do
+    if kill -0 "$p" 2>/dev/null; then
+      log "process $p ($(ps -o args= -p "$p" 2>/dev/null | cut -c1-80)) did not stop within ${secs} s: killing it"
+      kill -KILL "$p" 2>/dev/null || true
+    fi
+  done
+}
+
 ensure_node() {
   command -v node >/dev/null || { log "Node.js 20+ is required (https://nodejs.org or apt-get install nodejs)"; exit 1; }
   local major; major=$(node -p 'process.versions.node.split(".")[0]')

@@ -11,15 +11,24 @@ ensure_node; ensure_pnpm; ensure_deps; ensure_system runtime; build
 cd "$ROOT"
 mkdir -p .data/logs .data/redis .data/s3 models
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
-pids=()
-cleanup() { log "stopping"; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+pids=()   # gateway and services: stopped first, while Redis and S3 are still there
+infra=()  # redis-server, s3rver: stopped last
+# Services give shutdown SHUTDOWN_TIMEOUT_MS (10 s) then exit by themselves; whatever is still running 5 s later is killed.
+STOP_WAIT_S=$(( ${SHUTDOWN_TIMEOUT_MS:-10000} / 1000 + 5 ))
+cleanup() {
+  trap - EXIT INT TERM
+  log "stopping"
+  stop_pids "$STOP_WAIT_S" "${pids[@]}"
+  stop_pids 5 "${infra[@]}"
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT INT TERM
 
 if ! redis_ping "$REDIS_URL"; then
   log "no Redis at $REDIS_URL: starting redis-server (AOF in .data/redis)"
   port=$(node -e 'console.log(new URL(process.argv[1]).port||6379)' "$REDIS_URL")
   redis-server --port "$port" --bind 127.0.0.1 --dir "$ROOT/.data/redis" --appendonly yes --save '' --daemonize no > .data/logs/redis.log 2>&1 &
-  pids+=($!)
+  infra+=($!)
   for _ in $(seq 1 50); do redis_ping "$REDIS_URL" && break; sleep 0.1; done
 fi
 
@@ -28,7 +37,7 @@ if [ -z "${S3_ENDPOINT:-}" ]; then
   if [ -f dist/apps/media/src/dev/s3rver.main.js ]; then
     log "no S3_ENDPOINT: starting a local S3-compatible server on $S3_ENDPOINT (data in .data/s3)"
     S3RVER_DIR="$ROOT/.data/s3" node dist/apps/media/src/dev/s3rver.main.js > .data/logs/s3rver.log 2>&1 &
-    pids+=($!)
+    infra+=($!)
   fi
 fi
 
@@ -49,5 +58,5 @@ else
 fi
 node dist/apps/gateway/src/main.js &
 pids+=($!)
-wait -n "${pids[@]}" || true
+wait -n "${pids[@]}" "${infra[@]}" || true
 log "a process exited; see .data/logs/"

@@ -26,6 +26,15 @@ export class CommonEnv {
   @Max(10_000)
   TRANSPORT_CONCURRENCY = 256;
 
+  /**
+   * Longest a shutdown (SIGTERM/SIGINT) may take, ms: then the process logs what it was still waiting for
+   * and exits with code 1 (with Redis gone, closing queues and clients could otherwise wait forever).
+   */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
   /** Approximate cap on each Redis stream (XADD MAXLEN ~). */
   @IsInt()
   @Min(100)

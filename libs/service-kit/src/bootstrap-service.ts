@@ -5,6 +5,7 @@ import { ServiceEnv } from '@nitro/config';
 import { createLogger, initMetrics, PinoNestLogger } from '@nitro/observability';
 import { RedisStreamsServer } from '@nitro/transport';
 import { AllRpcExceptionsFilter } from './rpc-exception.filter';
+import { installShutdownDeadline } from './shutdown-deadline';
 
 /**
  * Starts a Nitro service (`module`: its root module class or `AppModule.register(env)`): its message handlers on the Redis Streams transport and a small HTTP
@@ -29,6 +30,7 @@ export async function bootstrapService(service: string, module: Type<unknown> | 
     { inheritAppConfig: true },
   );
   app.enableShutdownHooks();
+  installShutdownDeadline(app, service, env.SHUTDOWN_TIMEOUT_MS);
   await app.startAllMicroservices();
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   const address = app.getHttpServer().address();

@@ -3,6 +3,7 @@ export * from './rpc-exception.filter';
 export * from './redis.provider';
 export * from './service-kit.module';
 export * from './bootstrap-service';
+export * from './shutdown-deadline';
 export * from './ping.controller';
 export * from './outbound-http.util';
 export * from './outbound-http';
