@@ -9,7 +9,7 @@ describe('validateDto (the one RPC payload check) on the chat contracts', () => 
 
   it.each([
     ['not an object', ChatCommand, [1], /the command must be a JSON object/],
-    ['a blank message', ChatCommand, { message: '  ', user_id: 'u1' }, /^message must be a non-empty string/],
+    ['a blank message', ChatCommand, { message: '  ', user_id: 'u1' }, /^message /],
     ['a nested option out of range', ChatCommand, { message: 'hi', user_id: 'u1', options: { temperature: 9 } }, /options\.temperature must not be greater than 2/],
     ['an unknown field', ChatCommand, { message: 'hi', user_id: 'u1', admin: true }, /admin/],
     ['a stream_id that is not a UUID', ChatCommand, { message: 'hi', user_id: 'u1', stream_id: 'x' }, /stream_id must be a UUID/],
