@@ -138,6 +138,31 @@ describe('hostile input by class (issue 14)', () => {
     });
   });
 
+  describe('4: the whole prompt is budgeted against the context', () => {
+    it('a 4,000-character system prompt that leaves no room is a 400 saying how many tokens are over (was: 1 token, finish_reason "length")', async () => {
+      const system = 'Always answer as a pirate and cite three sources. '.repeat(80).slice(0, 4000);
+      const res = await hit('/chat', { method: 'POST', json: { message: 'hello', user_id: p.userId, options: { system, max_tokens: 64 } } });
+      if (res.status === 200) {
+        // A model whose context holds it must give a real answer, not one token cut by the length limit.
+        expect(res.body.finish_reason === 'length' && res.body.usage?.completion_tokens <= 1).toBe(false);
+      } else {
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ error: 'CONTEXT_TOO_LONG', message: expect.stringMatching(/\d+ tokens over/) });
+      }
+    });
+
+    it('a message far over the context is refused with the count, quickly (20,000 emoji)', async () => {
+      const plain = await hit('/chat', { method: 'POST', json: { message: '🦜'.repeat(20_000), user_id: p.userId } });
+      expect(plain.status).toBe(400);
+      expect(plain.body).toMatchObject({ error: 'CONTEXT_TOO_LONG', message: expect.stringMatching(/tokens over/) });
+      // Streamed: the stream has started (start event), so the refusal is its error event, with nothing stored.
+      const res = await fetch(`${p.baseUrl}/chat/stream`, { method: 'POST', headers: { ...p.headers, 'content-type': 'application/json' }, body: JSON.stringify({ message: '🦜'.repeat(20_000), user_id: p.userId }) });
+      tally.requests++;
+      const error = (await readSse(res)).find((e) => e.event === 'error');
+      expect(error?.data).toMatchObject({ status: 400, code: 'CONTEXT_TOO_LONG', incomplete: false });
+    });
+  });
+
   describe('3: invisible text is not content', () => {
     it.each(Object.entries(INVISIBLE))('POST /chat with only %s: 400 naming message, nothing stored', async (_name, text) => {
       const res = await hit('/chat', { method: 'POST', json: { message: text, user_id: p.userId, session_id: 'invisible' } });

@@ -31,6 +31,22 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * The whole prompt does not fit this provider's context with room for an answer: the caller's to fix
+ * (kind 'client': no circuit count). Another provider with a larger context may still serve it; if none
+ * does, the router answers 400 CONTEXT_TOO_LONG with how many tokens were over.
+ */
+export class ContextTooLongError extends ProviderError {
+  constructor(
+    provider: string,
+    message: string,
+    readonly overBy: number,
+    readonly contextSize: number,
+  ) {
+    super(provider, 'client', message);
+  }
+}
+
 /** Maps an HTTP status from a vendor to a failure kind. */
 export function kindForStatus(status: number): FailureKind {
   if (status === 429) return 'rate_limited';

@@ -2,7 +2,7 @@ import { AiRouterEnv, loadConfig } from '@nitro/config';
 import { createLogger } from '@nitro/observability';
 import { ServiceError } from '@nitro/service-kit';
 import { FakeProvider } from '../../test/support/fake-provider';
-import { ProviderError } from './provider-error';
+import { ContextTooLongError, ProviderError } from './provider-error';
 import { ProviderRegistry } from './provider-registry';
 import { IncompleteStreamError, RouterEvent, RouterService } from './router.service';
 
@@ -45,6 +45,26 @@ describe('RouterService.generate', () => {
       { provider: 'ollama', reason: expect.stringMatching(/^connection: ECONNREFUSED/) },
       { provider: 'local', reason: 'timeout: no answer within 50 ms' },
     ]);
+  });
+
+  it('a prompt too long for every provider that could serve it is a 400 CONTEXT_TOO_LONG with the tokens over, not a 503 (issue 14)', async () => {
+    const { p, router } = setup();
+    p.ollama.script = { fail: refused() };
+    p.local.script = { fail: new ContextTooLongError('local', 'the prompt is 2100 tokens: 70 tokens over', 70, 2048) };
+    p.gemini.configured = false;
+    const err = (await router.generate(req).catch((e) => e)) as ServiceError;
+    expect(err).toBeInstanceOf(ServiceError);
+    expect([err.status, err.code, err.message]).toEqual([400, 'CONTEXT_TOO_LONG', 'local: the prompt is 2100 tokens: 70 tokens over']);
+    expect(err.details).toMatchObject({ over_by: 70, context_size: 2048 });
+    const streamed = (await collect(router.stream(req)).catch((e) => e)) as ServiceError;
+    expect([streamed.status, streamed.code]).toEqual([400, 'CONTEXT_TOO_LONG']);
+  });
+
+  it('a provider with a larger context still serves what another could not fit', async () => {
+    const { p, router } = setup('local,gemini');
+    p.local.script = { fail: new ContextTooLongError('local', '70 tokens over', 70, 2048) };
+    p.gemini.script = { chunks: ['fits'] };
+    expect((await router.generate(req)).provider).toBe('gemini');
   });
 
   it('skips unconfigured providers without calling them', async () => {

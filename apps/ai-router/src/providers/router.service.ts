@@ -4,7 +4,7 @@ import { getLogger } from '@nitro/observability';
 import { ServiceError } from '@nitro/service-kit';
 import { AttemptSignal } from './attempt-signal.util';
 import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult, ProviderToolCall, ProviderUsage } from './chat-provider.interface';
-import { networkFailure, ProviderError } from './provider-error';
+import { ContextTooLongError, networkFailure, ProviderError } from './provider-error';
 import { providerMetrics } from './provider.metrics';
 import { ProviderRegistry } from './provider-registry';
 
@@ -53,6 +53,7 @@ export class RouterService {
 
   async generate(req: ProviderRequest, opts: RouteOptions = {}): Promise<Routed> {
     const fallbacks: Fallback[] = [];
+    let tooLong: ContextTooLongError | undefined;
     for (const provider of this.candidates(opts.provider)) {
       if (!this.admit(provider, fallbacks, !!opts.provider)) continue;
       const attempt = new AttemptSignal(provider.timeoutMs, opts.signal);
@@ -64,17 +65,19 @@ export class RouterService {
       } catch (err) {
         const failure = this.failed(provider, 'generate', started, err, attempt);
         if (failure.kind === 'aborted') throw failure;
+        if (failure instanceof ContextTooLongError) tooLong ??= failure;
         fallbacks.push({ provider: provider.name, reason: `${failure.kind}: ${failure.message}` });
       } finally {
         attempt.dispose();
       }
     }
-    throw this.noProvider(fallbacks, opts.provider);
+    throw this.noProvider(fallbacks, opts.provider, tooLong);
   }
 
   /** Yields meta (at the first token), tokens, then done; throws ServiceError(503) or IncompleteStreamError. */
   async *stream(req: ProviderRequest, opts: RouteOptions = {}): AsyncGenerator<RouterEvent> {
     const fallbacks: Fallback[] = [];
+    let tooLong: ContextTooLongError | undefined;
     for (const provider of this.candidates(opts.provider)) {
       if (!this.admit(provider, fallbacks, !!opts.provider)) continue;
       const attempt = new AttemptSignal(provider.timeoutMs, opts.signal);
@@ -110,6 +113,7 @@ export class RouterService {
         const failure = this.failed(provider, 'stream', started, err, attempt, sentTokens);
         if (failure.kind === 'aborted') throw failure;
         if (sentTokens) throw new IncompleteStreamError(provider.name, model, failure);
+        if (failure instanceof ContextTooLongError) tooLong ??= failure;
         fallbacks.push({ provider: provider.name, reason: `${failure.kind}: ${failure.message}` });
       } finally {
         // Reached without `finished` when the consumer stopped reading: cancel the vendor call too.
@@ -117,7 +121,7 @@ export class RouterService {
         if (!finished) void iterator?.return?.()?.catch(() => undefined);
       }
     }
-    throw this.noProvider(fallbacks, opts.provider);
+    throw this.noProvider(fallbacks, opts.provider, tooLong);
   }
 
   private candidates(forced?: ProviderName): ChatProvider[] {
@@ -174,7 +178,11 @@ export class RouterService {
     return new ProviderError(provider.name, 'unknown', (err as Error)?.message ?? String(err));
   }
 
-  private noProvider(fallbacks: Fallback[], forced?: ProviderName): ServiceError {
+  private noProvider(fallbacks: Fallback[], forced?: ProviderName, tooLong?: ContextTooLongError): ServiceError {
+    // A prompt too long for the providers that could have served it is the caller's to fix: 400, not 503.
+    if (tooLong) {
+      return new ServiceError(400, 'CONTEXT_TOO_LONG', `${tooLong.provider}: ${tooLong.message}`, { over_by: tooLong.overBy, context_size: tooLong.contextSize, tried: fallbacks });
+    }
     const tried = fallbacks.length ? fallbacks.map((f) => `${f.provider} (${f.reason})`).join('; ') : 'none (AI_PROVIDERS names no provider)';
     const message =
       `No chat provider could answer${forced ? ` (options.provider is "${forced}")` : ''}. Tried: ${tried}. ` +

@@ -18,6 +18,7 @@ export const ERROR_CATALOGUE = {
   PAYLOAD_TOO_LARGE: 'The body or file is larger than the route accepts.',
   UNSUPPORTED_MEDIA_TYPE: 'The uploaded file type is not one the route takes.',
   TEXT_TOO_LONG: 'A text field is longer than its limit.',
+  CONTEXT_TOO_LONG: 'The prompt (system prompt + message) does not fit the model\'s context with room for an answer; the message says how many tokens over.',
   EMPTY_AUDIO: 'The audio upload has no bytes.',
   INVALID_AUDIO: 'The audio cannot be decoded.',
   AUDIO_TOO_LONG: 'The audio is longer than the limit.',

@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import type { ChatHistoryItem, LlamaContextSequence } from 'node-llama-cpp';
 import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult } from '../chat-provider.interface';
-import { ProviderError } from '../provider-error';
+import { ContextTooLongError, ProviderError } from '../provider-error';
 import { ChunkQueue } from './chunk-queue.util';
 import { LlamaEngine, LoadedModel, ModelLoadError } from './llama-engine';
 import { resolveModelFile } from './model-file.util';
-import { DEFAULT_SYSTEM, fitToContext, renderTranscript, STOP_STRINGS } from './prompt-format.util';
+import { ContextOverflow, DEFAULT_SYSTEM, fitToContext, renderTranscript, STOP_STRINGS } from './prompt-format.util';
 
 export interface LocalProviderOptions {
   /** LOCAL_MODEL_PATH; empty means the first .gguf under <repo>/models/. */
@@ -101,9 +101,18 @@ export class LocalLlamaProvider implements ChatProvider {
     }
   }
 
+  private fit(req: ProviderRequest, contextSize: number, count: (messages: ProviderRequest['messages']) => number) {
+    try {
+      return fitToContext(req, contextSize, count);
+    } catch (err) {
+      if (err instanceof ContextOverflow) throw new ContextTooLongError(this.name, err.message, err.overBy, err.contextSize);
+      throw err;
+    }
+  }
+
   private async generateOn(seq: LlamaContextSequence, loaded: LoadedModel, req: ProviderRequest, signal: AbortSignal, onText?: (text: string) => void): Promise<ProviderResult> {
     const count = (messages: ProviderRequest['messages']) => loaded.model.tokenize(renderTranscript(req.system, messages)).length;
-    const fitted = fitToContext(req, loaded.contextSize, count);
+    const fitted = this.fit(req, loaded.contextSize, count);
     let completionTokens = 0;
     let started = false;
     const options = {

@@ -1,4 +1,4 @@
-import { DEFAULT_SYSTEM, fitToContext, renderTranscript } from './prompt-format.util';
+import { ContextOverflow, DEFAULT_SYSTEM, fitToContext, MIN_ANSWER_TOKENS, renderTranscript } from './prompt-format.util';
 import type { ProviderMessage } from '../chat-provider.interface';
 
 const words = (messages: ProviderMessage[]) => renderTranscript(undefined, messages).split(/\s+/).length;
@@ -37,11 +37,33 @@ describe('fitToContext', () => {
     expect(fitted.maxTokens).toBe(20);
   });
 
-  it('keeps the tail of a single message that is too long on its own', () => {
+  it('refuses a message too long on its own, saying how many tokens are over (it used to be cut silently)', () => {
     const long = Array.from({ length: 500 }, (_, i) => `w${i}`).join(' ');
-    const fitted = fitToContext({ messages: [{ role: 'user', content: long }] }, 128, words);
-    expect(fitted.promptTokens).toBeLessThanOrEqual(64);
-    expect(fitted.messages[0].content.endsWith('w499')).toBe(true);
-    expect(fitted.maxTokens).toBeGreaterThanOrEqual(64);
+    const prompt = words([{ role: 'user', content: long }]);
+    expect(() => fitToContext({ messages: [{ role: 'user', content: long }] }, 128, words)).toThrow(ContextOverflow);
+    expect(() => fitToContext({ messages: [{ role: 'user', content: long }] }, 128, words)).toThrow(`${prompt + MIN_ANSWER_TOKENS + 1 - 128} tokens over`);
+  });
+
+  it('counts the system prompt: a long one that leaves no room for an answer is refused, not answered with 1 token (issue 14)', () => {
+    const system = Array.from({ length: 120 }, (_, i) => `rule${i}`).join(' ');
+    const count = (messages: ProviderMessage[]) => renderTranscript(system, messages).split(/\s+/).length;
+    let err: unknown;
+    try {
+      fitToContext({ system, messages: [turn(0)], maxTokens: 64 }, 128, count);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ContextOverflow);
+    expect((err as ContextOverflow).overBy).toBe(count([turn(0)]) + MIN_ANSWER_TOKENS + 1 - 128);
+  });
+
+  it('drops history for a long system prompt and shrinks the answer to what is left when that is still enough', () => {
+    const system = Array.from({ length: 80 }, (_, i) => `rule${i}`).join(' ');
+    const count = (messages: ProviderMessage[]) => renderTranscript(system, messages).split(/\s+/).length;
+    const history = Array.from({ length: 9 }, (_, i) => turn(i));
+    const fitted = fitToContext({ system, messages: history, maxTokens: 64 }, 128, count);
+    expect(fitted.messages).toEqual([history[8]]);
+    expect(fitted.promptTokens + fitted.maxTokens).toBeLessThan(128);
+    expect(fitted.maxTokens).toBeGreaterThanOrEqual(MIN_ANSWER_TOKENS);
   });
 });

@@ -23,10 +23,36 @@ export interface FittedPrompt {
   maxTokens: number;
 }
 
+/** The least room for an answer worth giving: below it the prompt is refused rather than answered with a token or two. */
+export const MIN_ANSWER_TOKENS = 16;
+
+/** The whole prompt (system + newest message) cannot fit the context with MIN_ANSWER_TOKENS left for the answer. */
+export class ContextOverflow extends Error {
+  constructor(
+    readonly promptTokens: number,
+    readonly contextSize: number,
+    readonly answerTokens: number,
+  ) {
+    const over = promptTokens + answerTokens - contextSize;
+    super(
+      `the prompt (system prompt + message) is ${promptTokens} tokens and the model's context is ${contextSize} with at least ${answerTokens} kept for the answer: ` +
+        `${over} tokens over; shorten the message or options.system`,
+    );
+    this.name = 'ContextOverflow';
+  }
+
+  get overBy(): number {
+    return this.promptTokens + this.answerTokens - this.contextSize;
+  }
+}
+
 /**
- * Fits the conversation into the model's context: keeps room for the answer (the requested
- * max_tokens, at most half the context), drops the oldest turns first, and as a last resort keeps
- * only the tail of the newest message. `count` returns the prompt's length in tokens.
+ * Budgets the whole prompt — system prompt, history, the new message and the answer — against the
+ * model's context. Room for the answer is the requested max_tokens (at most half the context); the
+ * oldest turns are dropped first; when the system prompt and the newest message alone leave less than
+ * MIN_ANSWER_TOKENS, it throws ContextOverflow (a 400 saying how many tokens are over) instead of
+ * answering one token with finish_reason "length". `count` returns the prompt's length in tokens,
+ * system prompt included.
  */
 export function fitToContext(req: ProviderRequest, contextSize: number, count: (messages: ProviderMessage[]) => number, defaultMaxTokens = 512): FittedPrompt {
   const reserve = Math.max(1, Math.min(req.maxTokens ?? defaultMaxTokens, Math.floor(contextSize / 2)));
@@ -37,12 +63,9 @@ export function fitToContext(req: ProviderRequest, contextSize: number, count: (
     messages = messages.slice(1);
     tokens = count(messages);
   }
-  while (tokens > budget && messages.length === 1 && messages[0].content.length > 1) {
-    const m = messages[0];
-    const keep = Math.max(1, Math.floor(m.content.length * (budget / tokens) * 0.9));
-    messages = [{ ...m, content: m.content.slice(m.content.length - keep) }];
-    tokens = count(messages);
-  }
+  const minimal = Math.min(reserve, MIN_ANSWER_TOKENS);
+  // +1: the context also holds the token the answer starts from.
+  if (tokens + minimal + 1 > contextSize) throw new ContextOverflow(tokens, contextSize, minimal + 1);
   const room = contextSize - tokens - 1;
   return { messages, promptTokens: tokens, maxTokens: Math.max(1, Math.min(req.maxTokens ?? defaultMaxTokens, room)) };
 }
