@@ -77,6 +77,97 @@ describe('Gemini adapter against a server speaking the generateContent REST API'
   });
 });
 
+describe('Gemini adapter: function calling in the REST wire format', () => {
+  let gemini: FakeGemini;
+  let provider: GeminiProvider;
+  beforeAll(async () => {
+    gemini = await startFakeGemini();
+    provider = new GeminiProvider({ apiKey: 'test-key', model: 'gemini-1.5-flash', baseUrl: gemini.url, timeoutMs: 2_000 });
+  });
+  afterAll(() => gemini.close());
+  beforeEach(() => {
+    gemini.requests.length = 0;
+  });
+
+  const tools = [
+    {
+      type: 'function',
+      function: {
+        name: 'get_weather',
+        description: 'Weather in a city',
+        parameters: { type: 'object', $schema: 'http://json-schema.org/draft-07/schema#', additionalProperties: false, properties: { city: { type: 'string' }, unit: { type: ['string', 'null'], enum: ['celsius', 'fahrenheit'] }, days: { type: 'array', items: { type: 'integer' } } }, required: ['city'] },
+      },
+    },
+    { type: 'function', function: { name: 'now', description: 'The time', parameters: { type: 'object', properties: {} } } },
+  ];
+  const ask = { messages: [{ role: 'user' as const, content: 'Weather in Paris?' }], tools };
+
+  it('declares the tools as functionDeclarations (schema reduced to Gemini\'s subset) with toolConfig AUTO', async () => {
+    await provider.generate(ask, signal());
+    const { body } = gemini.requests[0];
+    expect(body.tools).toEqual([
+      {
+        functionDeclarations: [
+          {
+            name: 'get_weather',
+            description: 'Weather in a city',
+            parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' }, unit: { type: 'STRING', nullable: true, enum: ['celsius', 'fahrenheit'] }, days: { type: 'ARRAY', items: { type: 'INTEGER' } } }, required: ['city'] },
+          },
+          { name: 'now', description: 'The time' },
+        ],
+      },
+    ]);
+    expect(body.toolConfig).toEqual({ functionCallingConfig: { mode: 'AUTO' } });
+  });
+
+  it('maps tool_choice: required to ANY, one function to ANY with allowedFunctionNames, none to NONE', async () => {
+    await provider.generate({ ...ask, toolChoice: 'required' }, signal());
+    await provider.generate({ ...ask, toolChoice: { name: 'now' } }, signal());
+    const none = await provider.generate({ ...ask, toolChoice: 'none' }, signal());
+    expect(gemini.requests.map((r) => r.body.toolConfig)).toEqual([
+      { functionCallingConfig: { mode: 'ANY' } },
+      { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['now'] } },
+      { functionCallingConfig: { mode: 'NONE' } },
+    ]);
+    expect(none).toMatchObject({ text: 'Hi from fake Gemini.', finishReason: 'stop' });
+    expect(none.toolCalls).toBeUndefined();
+  });
+
+  it('turns functionCall parts into tool calls (id, JSON-string arguments), finish tool_calls, stream and not', async () => {
+    const r = await provider.generate(ask, signal());
+    expect(r).toEqual({ text: '', model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'tool_calls', toolCalls: [{ id: expect.stringMatching(/^call_[0-9a-f]{24}$/), name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }] });
+    const chunks = await drain(provider.stream(ask, signal()));
+    expect(gemini.requests[1].path).toBe('/v1beta/models/gemini-1.5-flash:streamGenerateContent?alt=sse');
+    expect(chunks).toEqual([{ done: true, model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'tool_calls', toolCalls: [{ id: expect.stringMatching(/^call_/), name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }] }]);
+  });
+
+  it('round trip: the call goes back as a functionCall part, the tool result as a functionResponse part, and the model answers', async () => {
+    const first = await provider.generate(ask, signal());
+    const [call] = first.toolCalls ?? [];
+    const followUp = {
+      system: 'Be brief.',
+      tools,
+      messages: [
+        ...ask.messages,
+        { role: 'assistant' as const, content: '', toolCalls: [call, { id: 'call_2', name: 'now', arguments: '' }] },
+        { role: 'tool' as const, content: '{"temp":21,"sky":"clear"}', toolCallId: call.id },
+        { role: 'tool' as const, content: '12:00', toolCallId: 'call_2' },
+      ],
+    };
+    const answer = await provider.generate(followUp, signal());
+    expect(gemini.requests.at(-1)?.body.contents).toEqual([
+      { role: 'user', parts: [{ text: 'Weather in Paris?' }] },
+      { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris', unit: 'celsius' } } }, { functionCall: { name: 'now', args: {} } }] },
+      { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temp: 21, sky: 'clear' } } }, { functionResponse: { name: 'now', response: { result: '12:00' } } }] },
+    ]);
+    expect(answer).toMatchObject({ text: 'Results: get_weather: {"temp":21,"sky":"clear"}; now: {"result":"12:00"}', finishReason: 'stop' });
+    expect(answer.toolCalls).toBeUndefined();
+    const streamed = await drain(provider.stream(followUp, signal()));
+    expect(streamed.flatMap((c) => ('text' in c ? [c.text] : [])).join('')).toBe(answer.text);
+    expect(streamed.at(-1)).toMatchObject({ done: true, finishReason: 'stop' });
+  });
+});
+
 describe('Gemini through the router', () => {
   let redis: RedisServerHandle;
   let gemini: FakeGemini;

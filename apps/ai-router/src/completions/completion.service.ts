@@ -45,7 +45,7 @@ export class CompletionService {
       const provider = target && this.providers.get(target.provider);
       if (!provider?.supportsTools) {
         const which = target ? `\`${cmd.model}\` (${target.provider})` : 'the default routing order';
-        throw new ServiceError(400, ERROR_CODE.TOOLS_NOT_SUPPORTED, `Tool calls are not supported by ${which}; choose an ollama/… model (GET /v1/models lists those with "tools").`, { param: 'tools' });
+        throw new ServiceError(400, ERROR_CODE.TOOLS_NOT_SUPPORTED, `Tool calls are not supported by ${which}; choose an ollama/… or gemini/… model (GET /v1/models lists those with "tools").`, { param: 'tools' });
       }
     }
     let text = '';
@@ -98,6 +98,7 @@ export function toProviderRequest(cmd: CompletionCommand, model?: string): Provi
     ...(cmd.max_tokens !== undefined ? { maxTokens: cmd.max_tokens } : {}),
     ...(cmd.stop?.length ? { stop: cmd.stop } : {}),
     ...(cmd.tools?.length ? { tools: cmd.tools } : {}),
+    ...(cmd.tools?.length && cmd.tool_choice ? { toolChoice: cmd.tool_choice } : {}),
   };
 }
 

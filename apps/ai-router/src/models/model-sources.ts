@@ -98,7 +98,7 @@ export class GeminiModelSource implements ModelSource {
   async list(): Promise<SourceModel[]> {
     const reason = this.env.GEMINI_API_KEY ? undefined : 'not configured: set GEMINI_API_KEY';
     return [
-      { model: this.env.GEMINI_MODEL, capabilities: ['chat', 'vision'], ...(reason ? { reason } : {}) },
+      { model: this.env.GEMINI_MODEL, capabilities: ['chat', 'vision', 'tools'], ...(reason ? { reason } : {}) },
       { model: this.env.GEMINI_EMBEDDING_MODEL, capabilities: ['embeddings'], ...(reason ? { reason } : {}) },
     ];
   }

@@ -31,7 +31,11 @@ export interface ProviderRequest {
   stop?: string[];
   /** OpenAI-style function tools; only sent to providers with `supportsTools`. */
   tools?: Record<string, unknown>[];
+  /** OpenAI's tool_choice ("auto" when absent; one function as `{ name }`); Gemini honours it, Ollama has no such option. */
+  toolChoice?: ToolChoice;
 }
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
 export interface ProviderUsage {
   prompt_tokens?: number;

@@ -9,6 +9,8 @@ export interface FakeGemini {
   mode: GeminiMode;
   requests: { path: string; apiKey?: string; body: any }[];
   words: string[];
+  /** The arguments of the function call answered when the request declares functions. */
+  callArgs: Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -17,9 +19,16 @@ export interface FakeGemini {
  * GenerateContentResponse (candidates[0].content.parts[].text, finishReason, usageMetadata);
  * :streamGenerateContent?alt=sse answers Server-Sent Events, one `data: {...}` response per chunk,
  * the last one carrying finishReason and usageMetadata. Errors use Google's error JSON.
+ *
+ * Function calling as documented (ai.google.dev/gemini-api/docs/function-calling): a request with
+ * `tools: [{ functionDeclarations }]` whose last turn is not a function result is answered with one
+ * `functionCall` part (`{ name, args }`, args an object; the function named by
+ * `toolConfig.functionCallingConfig.allowedFunctionNames` or else the first declared), finishReason
+ * STOP; mode NONE answers text. A last turn with `functionResponse` parts is answered with text that
+ * quotes them ("name: {response JSON}"), so a round trip shows the result reached the model.
  */
 export async function startFakeGemini(words = ['Hi', ' from', ' fake', ' Gemini', '.']): Promise<FakeGemini> {
-  const state: Omit<FakeGemini, 'url' | 'close'> = { mode: 'ok', requests: [], words };
+  const state: Omit<FakeGemini, 'url' | 'close'> = { mode: 'ok', requests: [], words, callArgs: { city: 'Paris', unit: 'celsius' } };
   const server = createServer((req, res) => void handle(req, res, state));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -31,13 +40,24 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Omit<Fak
   for await (const c of req) raw += c;
   const m = /^\/v1beta\/models\/([\w.-]+):(generateContent|streamGenerateContent)(\?alt=sse)?$/.exec(req.url ?? '');
   if (req.method !== 'POST' || !m) return error(res, 404, 'NOT_FOUND', `Method not found: ${req.url}`);
-  state.requests.push({ path: req.url as string, apiKey: req.headers['x-goog-api-key'] as string | undefined, body: JSON.parse(raw || '{}') });
+  const body = JSON.parse(raw || '{}');
+  state.requests.push({ path: req.url as string, apiKey: req.headers['x-goog-api-key'] as string | undefined, body });
   const usageMetadata = { promptTokenCount: 9, candidatesTokenCount: state.words.length, totalTokenCount: 9 + state.words.length };
-  const chunk = (text: string, last = false) => ({
-    candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 }],
+  const chunk = (text: string, last = false, parts: unknown[] = [{ text }]) => ({
+    candidates: [{ content: { role: 'model', parts }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 }],
     ...(last ? { usageMetadata } : {}),
     modelVersion: m[1],
   });
+  const call = functionCallFor(body, state.callArgs);
+  const results = functionResults(body);
+  if (state.mode === 'ok' && (call || results)) {
+    const answer = call ? chunk('', true, [{ functionCall: call }]) : chunk(`Results: ${results}`, true);
+    if (m[2] === 'generateContent') return void res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(answer));
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    if (call) res.write(`data: ${JSON.stringify(chunk('', false, [{ functionCall: call }]))}\r\n\r\n`);
+    else res.write(`data: ${JSON.stringify(chunk('Results: ', false))}\r\n\r\n`);
+    return void res.end(`data: ${JSON.stringify(call ? chunk('', true, []) : chunk(results as string, true))}\r\n\r\n`);
+  }
   if (state.mode === 'rate_limited') return error(res, 429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).');
   if (state.mode === 'slow') {
     await slowly(res, 3_000);
@@ -57,6 +77,28 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Omit<Fak
     await new Promise((r) => setImmediate(r));
   }
   res.end();
+}
+
+interface GeminiPart {
+  text?: string;
+  functionCall?: { name: string; args: object };
+  functionResponse?: { name: string; response: object };
+}
+
+/** The call to answer: functions declared, the last turn not a function result, mode not NONE. */
+function functionCallFor(body: any, args: Record<string, unknown>): { name: string; args: object } | undefined {
+  const declared: { name: string }[] = (body.tools ?? []).flatMap((t: { functionDeclarations?: { name: string }[] }) => t.functionDeclarations ?? []);
+  const config = body.toolConfig?.functionCallingConfig ?? {};
+  const lastParts: GeminiPart[] = body.contents?.at(-1)?.parts ?? [];
+  if (!declared.length || config.mode === 'NONE' || lastParts.some((p) => p.functionResponse)) return undefined;
+  return { name: config.allowedFunctionNames?.[0] ?? declared[0].name, args };
+}
+
+/** "name: {json}; …" for the function results in the last turn, or undefined when there are none. */
+function functionResults(body: any): string | undefined {
+  const lastParts: GeminiPart[] = body.contents?.at(-1)?.parts ?? [];
+  const results = lastParts.flatMap((p) => (p.functionResponse ? [`${p.functionResponse.name}: ${JSON.stringify(p.functionResponse.response)}`] : []));
+  return results.length ? results.join('; ') : undefined;
 }
 
 function error(res: ServerResponse, code: number, status: string, message: string) {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { concatMap, Observable } from 'rxjs';
 import { GatewayEnv } from '@nitro/config';
-import { ChatCompletionRequestDto, ERROR_CODE, ID_PATTERN, type CompletionCommand, type CompletionEvent, type CompletionToolCall, type CompletionUsage, type ProviderAttemptDto } from '@nitro/contracts';
+import { ChatCompletionRequestDto, ERROR_CODE, ID_PATTERN, isCompletionToolChoice, type CompletionCommand, type CompletionEvent, type CompletionToolCall, type CompletionUsage, type ProviderAttemptDto } from '@nitro/contracts';
 import { AiRouterClient } from '@nitro/transport';
 import type { AuthUser } from '../auth/auth-user';
 import { invalid, toCompletionMessages, toStop } from './chat-messages.util';
@@ -118,10 +118,22 @@ export class ChatCompletionsService {
       ...(dto.top_p !== undefined ? { top_p: dto.top_p } : {}),
       ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
       ...(toStop(dto.stop) ? { stop: toStop(dto.stop) } : {}),
-      ...(dto.tools?.length && !noTools ? { tools: dto.tools } : {}),
+      ...(dto.tools?.length && !noTools ? { tools: dto.tools, ...toolChoice(dto.tool_choice) } : {}),
       ...(sessionId ? { session_id: sessionId } : {}),
     };
   }
+}
+
+/**
+ * OpenAI's tool_choice: "auto" (or absent), "required", or `{ type: "function", function: { name } }`
+ * (sent as `{ name }`); "none" never gets here (tools are dropped). Anything else is a 400 naming it.
+ */
+function toolChoice(choice: unknown): Pick<CompletionCommand, 'tool_choice'> {
+  if (choice === undefined || choice === null || choice === 'auto') return {};
+  if (choice === 'required') return { tool_choice: 'required' };
+  const name = (choice as { type?: unknown; function?: { name?: unknown } }).function?.name;
+  if (typeof choice === 'object' && (choice as { type?: unknown }).type === 'function' && typeof name === 'string' && isCompletionToolChoice({ name })) return { tool_choice: { name } };
+  throw invalid('tool_choice', 'tool_choice must be "auto", "none", "required" or { "type": "function", "function": { "name": "<one of tools>" } }');
 }
 
 /** ai-router's error event as the error the filters and the SSE helper know (an RPC error payload). */

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import type { ProviderAttemptDto } from '../common/provider-attempt.dto';
 import type { ProviderName } from '../chat/chat.dto';
@@ -14,6 +14,15 @@ export interface CompletionToolCall {
   id: string;
   name: string;
   arguments: string;
+}
+
+/** OpenAI's tool_choice as ai-router takes it: one forced function is `{ name }` (the gateway unwraps `function.name`). */
+export type CompletionToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export function isCompletionToolChoice(v: unknown): v is CompletionToolChoice {
+  if (v === 'auto' || v === 'none' || v === 'required') return true;
+  const name = (v as { name?: unknown } | null)?.name;
+  return typeof v === 'object' && typeof name === 'string' && name.length > 0 && name.length <= 64;
 }
 
 export class CompletionMessage {
@@ -76,6 +85,11 @@ export class CompletionCommand extends ModelCommand {
   @IsArray()
   @IsObject({ each: true })
   tools?: Record<string, unknown>[];
+
+  /** Which tool the model may or must call; absent means "auto". Providers without such an option (Ollama) ignore it. */
+  @IsOptional()
+  @ValidateBy({ name: 'isCompletionToolChoice', validator: { validate: isCompletionToolChoice, defaultMessage: () => 'tool_choice must be "auto", "none", "required" or { "name": "<function>" }' } })
+  tool_choice?: CompletionToolChoice;
 
   @IsOptional()
   @IsString()

@@ -80,14 +80,14 @@ export class ChatCompletionRequestDto {
   @MaxLength(256)
   user?: string;
 
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: 'Function tools: passed to models with the `tools` capability (Ollama, Gemini); 400 for the others.' })
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: 'Function tools: passed to models with the `tools` capability (Ollama, Gemini: as function declarations); 400 for the others.' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(128)
   @IsObject({ each: true })
   tools?: Record<string, unknown>[];
 
-  @ApiPropertyOptional({ description: '"auto" or "none" (other values are treated as "auto").' })
+  @ApiPropertyOptional({ description: '"auto" (default), "none" (tools are not sent), "required", or {"type": "function", "function": {"name": "…"}}. Gemini honours all four (toolConfig); Ollama has no such option and treats "required" and a named function as "auto". Other values are a 400.' })
   @Allow()
   tool_choice?: unknown;
 
