@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { RedisServerHandle, startRedisServer } from '@nitro/testing';
+import { Redis } from 'ioredis';
+import { RedisServerHandle, startRedisServer, waitFor } from '@nitro/testing';
 import { AppName, Platform, decodeJwt, readSse, signTestJwt, startPlatform } from '../support/platform';
 
 /**
@@ -232,6 +233,48 @@ describe('hostile input by class (issue 14)', () => {
       const own = signTestJwt({ ...decodeJwt(b.accessToken), iat: now, exp: now + 60 }, p.env.JWT_SECRET);
       expect((await hit('/auth/me', { as: { authorization: `Bearer ${own}` } })).status).toBe(200);
       expect((await hit('/auth/me', { as: a.headers })).status).toBe(200);
+    });
+  });
+
+  describe('5: work done for a user is charged to the user', () => {
+    it("a scheduled prompt run is charged to its owner's chat budget (the gateway's counter) and recorded as skipped when over it", async () => {
+      const redis = new Redis(p.redis.url);
+      const key = `nitro:rl:chat:u:${p.userId}`;
+      try {
+        await redis.set(key, '100000', 'PX', 60_000); // the user's chat budget for this window is spent
+        const created = await hit(`/agent/tasks/${p.userId}`, { method: 'POST', json: { every_ms: 1_000, prompt: 'Say hi.' } });
+        expect(created.status).toBe(201);
+        const runs = await waitFor(
+          async () => {
+            const r = await hit(`/agent/tasks/${p.userId}/${created.body.task_id}/runs`);
+            return r.body.runs?.length ? r.body.runs : null;
+          },
+          { timeoutMs: 30_000, intervalMs: 250, description: 'a run' },
+        );
+        expect(runs[0]).toMatchObject({ status: 'skipped', error: { status: 429, code: 'RATE_LIMITED', message: expect.stringMatching(/over the chat budget/) } });
+        expect(Number(await redis.get(key))).toBeGreaterThan(100000); // the same counter the gateway spends
+        await hit(`/agent/tasks/${p.userId}/${created.body.task_id}`, { method: 'DELETE' });
+      } finally {
+        await redis.del(key);
+        await redis.quit();
+      }
+    });
+
+    it('requests refused with 400 do not consume the image budget', async () => {
+      await p.startApp('gateway', 'gateway-image', { RATE_LIMIT_IMAGE: '2' });
+      const url = p.urlOf('gateway-image');
+      const post = async (json: object) => {
+        const res = await fetch(`${url}/generate-image`, { method: 'POST', headers: { ...p.headers, 'content-type': 'application/json' }, body: JSON.stringify(json) });
+        tally.requests++;
+        if (res.status >= 400 && res.status < 500) tally.status_4xx++;
+        await res.arrayBuffer();
+        return res.status;
+      };
+      for (let i = 0; i < 5; i++) expect(await post({ prompt: '\u200b', user_id: p.userId })).toBe(400);
+      const valid = { prompt: 'a red fox', user_id: p.userId, settings: { provider: 'procedural', width: 64, height: 64 } };
+      expect(await post(valid)).not.toBe(429);
+      expect(await post(valid)).not.toBe(429);
+      expect(await post(valid)).toBe(429);
     });
   });
 

@@ -142,6 +142,27 @@ export class AgentsEnv extends ServiceEnv {
   @Min(1)
   TASKS_MAX_PER_USER: number = 50;
 
+  /**
+   * Scheduled runs are charged to their owner's request budget, in the same Redis counters as the gateway's
+   * rate limits: a prompt run spends one RATE_LIMIT_CHAT, a task run one RATE_LIMIT_AGENTS, per RATE_LIMIT_WINDOW_S.
+   * A run over budget is skipped and recorded as such. Set these to the gateway's values (0 = unlimited).
+   */
+  @IsBoolean()
+  RATE_LIMIT_ENABLED: boolean = true;
+
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RATE_LIMIT_WINDOW_S: number = 60;
+
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_CHAT: number = 30;
+
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_AGENTS: number = 30;
+
   /** Shortest allowed schedule interval, ms (cron with seconds counts too). */
   @IsInt()
   @Min(100)

@@ -4,6 +4,7 @@ export * from './redis.provider';
 export * from './service-kit.module';
 export * from './bootstrap-service';
 export * from './shutdown-deadline';
+export * from './user-budget';
 export * from './ping.controller';
 export * from './outbound-http.util';
 export * from './outbound-http';

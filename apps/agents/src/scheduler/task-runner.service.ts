@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { AgentsEnv } from '@nitro/config';
-import { cutCodePoints, exceedsCodePoints, isRpcErrorPayload } from '@nitro/contracts';
+import { cutCodePoints, ERROR_CODE, exceedsCodePoints, isRpcErrorPayload } from '@nitro/contracts';
 import { counter, getLogger } from '@nitro/observability';
-import { ServiceError } from '@nitro/service-kit';
+import { chargeUser, REDIS_CLIENT, ServiceError } from '@nitro/service-kit';
 import { LlmClient } from '../llm/llm.client';
 import { AgentRegistry } from '../registry/agent-registry.service';
 import { RunJobData, ScheduledTaskRecord, TaskRun } from './scheduled-task.types';
@@ -21,6 +22,7 @@ export class TaskRunner {
     private readonly registry: AgentRegistry,
     private readonly llm: LlmClient,
     private readonly env: AgentsEnv,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
   /** Returns false when the task is gone or cancelled (the caller then drops its schedule). */
@@ -33,15 +35,34 @@ export class TaskRunner {
       return true;
     }
     const started = new Date();
-    const outcome = await this.execute(task).then(
-      (result) => ({ status: 'ok' as const, ...this.cap(result) }),
-      (err) => ({ status: 'error' as const, error: this.describe(err) }),
-    );
+    const skipped = await this.overBudget(task);
+    const outcome = skipped
+      ? { status: 'skipped' as const, error: skipped }
+      : await this.execute(task).then(
+          (result) => ({ status: 'ok' as const, ...this.cap(result) }),
+          (err) => ({ status: 'error' as const, error: this.describe(err) }),
+        );
     const run: TaskRun = { tick_at: new Date(tick).toISOString(), started_at: started.toISOString(), finished_at: new Date().toISOString(), replica: REPLICA_ID, ...outcome };
     await this.store.addRun(job.user_id, job.task_id, run, this.env.TASK_RESULTS_KEEP, this.env.TASK_RESULTS_TTL_S);
     ran.inc({ status: run.status });
     if ('delay_ms' in task.schedule) await this.store.save({ ...task, status: 'done', updated_at: run.finished_at });
     return true;
+  }
+
+  /**
+   * Charges the run to its owner's budget (the gateway's counters: chat for a prompt, agents for a task);
+   * returns why it is skipped when over it. Redis failing here fails the run's charge open, like the gateway.
+   */
+  private async overBudget(task: ScheduledTaskRecord): Promise<TaskRun['error'] | undefined> {
+    if (!this.env.RATE_LIMIT_ENABLED) return undefined;
+    const [cls, limit] = 'prompt' in task.action ? ['chat', this.env.RATE_LIMIT_CHAT] : ['agents', this.env.RATE_LIMIT_AGENTS];
+    const charge = await chargeUser(this.redis, cls, task.user_id, limit, this.env.RATE_LIMIT_WINDOW_S).catch(() => undefined);
+    if (!charge || charge.allowed) return undefined;
+    return {
+      status: 429,
+      code: ERROR_CODE.RATE_LIMITED,
+      message: `skipped: ${task.user_id} is over the ${cls} budget (${limit} per ${this.env.RATE_LIMIT_WINDOW_S} s, shared with their requests); the next tick runs once it resets in ${charge.resetS} s`,
+    };
   }
 
   private async execute(task: ScheduledTaskRecord): Promise<unknown> {

@@ -20,6 +20,9 @@ import { ERROR_CODE } from '@nitro/contracts';
  * 3. refuse bodies that are neither JSON nor multipart on an upload route;
  * 4. 401 when a protected route has no valid caller.
  */
+/** Classes whose budget a request refused as invalid does not consume (issue 14: a 400 spent one of 10 images a minute). */
+const REFUND_INVALID = new Set(['image']);
+
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -49,6 +52,11 @@ export class AuthGuard implements CanActivate {
       if (decision) {
         applyRateLimitHeaders(reply, decision);
         if (!decision.allowed) throw tooManyRequests(cls, decision);
+        // Small, expensive budgets: a request then refused as invalid (400/413/415) gives its unit back (HttpErrorFilter).
+        if (REFUND_INVALID.has(cls)) {
+          let refunded = false;
+          (req as { rateRefund?: () => Promise<void> }).rateRefund = () => (refunded ? Promise.resolve() : ((refunded = true), this.limits.refund(cls, outcome.user?.id, req.ip)));
+        }
       }
     }
 

@@ -77,6 +77,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toErrorBody(exception);
     if (reply.sent || reply.raw.headersSent) return; // an SSE stream reports its own errors as events
+    // A request refused as invalid gives back the budget it spent (set by the auth guard for the classes that refund).
+    if (body.statusCode === 400 || body.statusCode === 413 || body.statusCode === 415) void host.switchToHttp().getRequest<{ rateRefund?: () => Promise<void> }>().rateRefund?.();
     if (body.statusCode === 429 && exception instanceof HttpException) {
       const retry = (exception.getResponse() as { retryAfter?: number })?.retryAfter;
       if (retry) reply.header('Retry-After', String(retry));

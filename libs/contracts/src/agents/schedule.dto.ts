@@ -120,7 +120,7 @@ export class TaskRunDto {
   started_at!: string;
   @ApiProperty()
   finished_at!: string;
-  @ApiProperty({ enum: ['ok', 'error'] })
+  @ApiProperty({ enum: ['ok', 'error', 'skipped'], description: 'skipped: the owner was over their chat/agents budget at this tick (error says which); nothing ran.' })
   status!: string;
   @ApiPropertyOptional({ description: 'The result, cut to TASK_RESULT_MAX_CHARS when large (then truncated is true).' })
   result?: unknown;
