@@ -1,4 +1,5 @@
 import OpenAI, { toFile } from 'openai';
+import { DEFAULT_OPENAI_VOICE_MAP, OPENAI_VOICE_NAMES, parseVoiceMap } from '@nitro/config';
 import { SENTENCES } from '../../apps/voice/test/support/audio-fixtures';
 import { wordAccuracy } from '../../apps/voice/test/support/word-accuracy';
 import { startLocalS3, type LocalS3 } from '../../apps/media/test/support/local-s3';
@@ -48,6 +49,17 @@ describe('/v1 images and audio with the openai SDK (gateway + media + voice)', (
     const plain = await client.audio.transcriptions.create({ model: 'whisper-1', file: await toFile(wav, 'speech.wav', { type: 'audio/wav' }), response_format: 'text' });
     expect(typeof plain).toBe('string');
     expect(wordAccuracy(sentence, String(plain))).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('speech: different OpenAI voices reach different configured voices (OPENAI_VOICE_MAP defaults, all of them real; X-Voice names it)', async () => {
+    const spoken: Record<string, string | null> = {};
+    for (const voice of OPENAI_VOICE_NAMES) {
+      const res = await client.audio.speech.create({ model: 'tts-1', voice, input: 'Hello there.', response_format: 'wav' });
+      spoken[voice] = res.headers.get('x-voice');
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    }
+    expect(spoken).toEqual(parseVoiceMap(DEFAULT_OPENAI_VOICE_MAP));
+    expect(spoken).toMatchObject({ alloy: 'flite:kal16', nova: 'flite:slt', fable: 'espeak:en-gb' });
   });
 
   it('speech refuses an unknown model and an over-long input with OpenAI-shaped errors', async () => {

@@ -1,5 +1,6 @@
 import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { CommonEnv } from './common.env';
+import { DEFAULT_OPENAI_VOICE_MAP, VoiceMap } from './voice-map';
 
 /**
  * The gateway's variables. Engineers adding a capability append their variables here
@@ -168,6 +169,15 @@ export class GatewayEnv extends CommonEnv {
   @Min(1)
   @Max(1_000_000)
   VOICE_MAX_TTS_CHARS: number = 5000;
+
+  /**
+   * OpenAI's voice names on POST /v1/audio/speech as our voices: comma-separated `openai=ours` pairs,
+   * ours as GET /voice/voices names them (flite:slt, espeak:en-gb). Names left out speak with the voice
+   * service's TTS_DEFAULT_VOICE. The default spreads alloy, echo, fable, onyx, nova, shimmer (and ash,
+   * ballad, coral, sage, verse, marin, cedar) over flite's and espeak-ng's English voices.
+   */
+  @VoiceMap()
+  OPENAI_VOICE_MAP: string = DEFAULT_OPENAI_VOICE_MAP;
 
   // --- agents ---
   /** Largest upload for POST /agent/file-analyze, bytes (checked while streaming: 413); the agents service checks MAX_FILE_BYTES too. */

@@ -1,5 +1,6 @@
 export * from './load-config';
 export * from './comma-list';
+export * from './voice-map';
 export * from './common.env';
 export * from './gateway.env';
 export * from './search.env';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { GatewayEnv, parseVoiceMap } from '@nitro/config';
 import { OPENAI_STT_MODELS, OPENAI_TTS_MODELS, OPENAI_VOICES, type SpeechRequestDto, type TranscriptionFieldsDto, type TranscriptionDto } from '@nitro/contracts';
 import type { AuthUser } from '../auth/auth-user';
 import { VoiceService } from '../voice/voice.service';
@@ -11,16 +12,25 @@ const STT_ENGINES = ['pocketsphinx', 'whisper', 'google'];
 const FORMAT = { mp3: 'mp3', wav: 'wav', opus: 'ogg' } as const;
 
 /**
- * /v1/audio/* at the edge: OpenAI's model and voice names mapped to the configured engines, then the
- * voice service as on the native routes (same limits, same cancellation when the client leaves).
+ * /v1/audio/* at the edge: OpenAI's model and voice names mapped to the configured engines and voices
+ * (OPENAI_VOICE_MAP), then the voice service as on the native routes (same limits, same cancellation
+ * when the client leaves).
  */
 @Injectable()
 export class AudioService {
-  constructor(private readonly voice: VoiceService) {}
+  /** OpenAI voice name -> ours; validated at start (GatewayEnv), so parsing cannot fail here. */
+  private readonly voiceMap: Record<string, string>;
+
+  constructor(
+    private readonly voice: VoiceService,
+    env: GatewayEnv,
+  ) {
+    this.voiceMap = parseVoiceMap(env.OPENAI_VOICE_MAP);
+  }
 
   async speech(user: AuthUser, dto: SpeechRequestDto, signal: AbortSignal) {
     const engine = this.ttsEngine(dto.model);
-    const voice = voiceFor(dto.voice, engine);
+    const voice = voiceFor(dto.voice, engine, this.voiceMap);
     return this.voice.speak(user, { text: dto.input, voice, rate: dto.speed, format: FORMAT[dto.response_format ?? 'mp3'] }, signal);
   }
 
@@ -44,9 +54,18 @@ export class AudioService {
   }
 }
 
-/** OpenAI's voice names use the configured default voice; ours pass through (prefixed with the engine named as model). */
-function voiceFor(voice: string, engine: string | undefined): string | undefined {
-  if ((OPENAI_VOICES as readonly string[]).includes(voice)) return undefined;
+/**
+ * OpenAI's voice names go through OPENAI_VOICE_MAP (a name left out there, or mapped to another
+ * engine than the one named as model, uses the default voice); ours pass through (prefixed with the
+ * engine named as model).
+ */
+export function voiceFor(voice: string, engine: string | undefined, map: Record<string, string>): string | undefined {
+  const name = voice.toLowerCase();
+  if ((OPENAI_VOICES as readonly string[]).includes(name)) {
+    const ours = map[name];
+    if (!ours || (engine && ours.includes(':') && !ours.startsWith(`${engine}:`))) return undefined;
+    return engine && !ours.includes(':') ? `${engine}:${ours}` : ours;
+  }
   return engine && !voice.includes(':') ? `${engine}:${voice}` : voice;
 }
 

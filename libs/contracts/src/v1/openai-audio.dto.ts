@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsIn, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-/** OpenAI's voice names: each speaks with the configured default voice (TTS_DEFAULT_VOICE); per-name mapping is not configurable yet. */
-export const OPENAI_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse'] as const;
+/** OpenAI's voice names: each speaks with the voice the gateway's OPENAI_VOICE_MAP gives it (TTS_DEFAULT_VOICE when left out). Same list as OPENAI_VOICE_NAMES in @nitro/config. */
+export const OPENAI_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
 /** OpenAI's speech models: the configured text-to-speech engine chain. */
 export const OPENAI_TTS_MODELS = ['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts'] as const;
 /** OpenAI's transcription models: the configured speech-to-text engine chain. */
@@ -22,7 +22,7 @@ export class SpeechRequestDto {
   @MaxLength(100_000)
   input!: string;
 
-  @ApiProperty({ example: 'alloy', description: "OpenAI's voice names (alloy, echo, …: the configured voice) or ours from GET /voice/voices (kal16, flite:slt, espeak:de)." })
+  @ApiProperty({ example: 'alloy', description: "OpenAI's voice names (alloy, ash, ballad, coral, echo, fable, onyx, nova, sage, shimmer, verse, marin, cedar: each the voice OPENAI_VOICE_MAP gives it, by default flite/espeak-ng English voices, e.g. alloy=flite:kal16, nova=flite:slt) or ours from GET /voice/voices (kal16, flite:slt, espeak:de). The voice that spoke is in X-Voice." })
   @IsString()
   @MaxLength(64)
   voice!: string;
