@@ -58,7 +58,7 @@ export function describeGoogleError(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; code?: number | string; status?: number };
   // Aborts surface as a GaxiosError whose code is the abort reason's name; the outbound fetch's own
   // deadline (the same GOOGLE_TIMEOUT_MS) may fire first and says 'timeout': either way, one message.
-  if (e?.code === 'TimeoutError' || e?.name === 'TimeoutError' || (e as { kind?: string })?.kind === 'timeout' || /^no answer from .* within \d+ ms$/.test(e?.message ?? '')) {
+  if (e?.code === 'TimeoutError' || e?.name === 'TimeoutError' || (e as { kind?: string })?.kind === 'timeout' || /no answer from .* within \d+ ms/.test(e?.message ?? '')) {
     return `no answer within ${timeoutMs} ms (GOOGLE_TIMEOUT_MS)`;
   }
   if (e?.code === 'AbortError' || e?.name === 'AbortError') return 'the request was cancelled';
