@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { FakeGemini, startFakeGemini } from '../../apps/ai-router/test/support/fake-gemini.server';
+import { FakeGemini, startFakeGemini, THOUGHT_SIGNATURE } from '../../apps/ai-router/test/support/fake-gemini.server';
 import { Platform, startPlatform } from '../support/platform';
 
 /**
@@ -41,7 +41,8 @@ describe('/v1 tool calls on gemini/<model> (openai SDK, fake Gemini REST)', () =
     const first = await client.chat.completions.create({ model: MODEL, messages: question, tools });
     expect(first.choices[0].finish_reason).toBe('tool_calls');
     const call = first.choices[0].message.tool_calls?.[0] as OpenAI.ChatCompletionMessageFunctionToolCall;
-    expect(call).toMatchObject({ id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' } });
+    // Gemini's thought signature rides where Google's own OpenAI-compatible API puts it.
+    expect(call).toEqual({ id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }, extra_content: { google: { thought_signature: THOUGHT_SIGNATURE } } });
     expect(first.choices[0].message.content).toBeNull();
     expect(gemini.requests.at(-1)?.body.tools[0].functionDeclarations[0]).toEqual({ name: 'get_weather', description: 'Weather in a city', parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' } }, required: ['city'] } });
 
@@ -53,7 +54,7 @@ describe('/v1 tool calls on gemini/<model> (openai SDK, fake Gemini REST)', () =
       finish = chunk.choices[0]?.finish_reason ?? finish;
     }
     expect(finish).toBe('tool_calls');
-    expect(deltas).toEqual([{ index: 0, id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' } }]);
+    expect(deltas).toEqual([{ index: 0, id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }, extra_content: { google: { thought_signature: THOUGHT_SIGNATURE } } }]);
 
     const answer = await client.chat.completions.create({
       model: MODEL,
@@ -62,7 +63,7 @@ describe('/v1 tool calls on gemini/<model> (openai SDK, fake Gemini REST)', () =
     });
     expect(gemini.requests.at(-1)?.body.contents).toEqual([
       { role: 'user', parts: [{ text: 'Weather in Paris?' }] },
-      { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris', unit: 'celsius' } } }] },
+      { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris', unit: 'celsius' } }, thoughtSignature: THOUGHT_SIGNATURE }] },
       { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temp: 21 } } }] },
     ]);
     expect(answer.choices[0]).toMatchObject({ finish_reason: 'stop', message: { role: 'assistant', content: 'Results: get_weather: {"temp":21}' } });

@@ -1,7 +1,7 @@
 import { GeminiProvider } from '../src/providers/gemini.provider';
 import { ProviderChunk } from '../src/providers/chat-provider.interface';
 import { ChatStack, startChatStack } from './support/chat-stack';
-import { FakeGemini, startFakeGemini } from './support/fake-gemini.server';
+import { FakeGemini, startFakeGemini, THOUGHT_SIGNATURE } from './support/fake-gemini.server';
 import { FakeOllama, startFakeOllama } from './support/fake-ollama.server';
 import { RedisServerHandle, startRedisServer } from '@nitro/testing';
 
@@ -133,15 +133,15 @@ describe('Gemini adapter: function calling in the REST wire format', () => {
     expect(none.toolCalls).toBeUndefined();
   });
 
-  it('turns functionCall parts into tool calls (id, JSON-string arguments), finish tool_calls, stream and not', async () => {
+  it('turns functionCall parts into tool calls (id, JSON-string arguments, thought signature kept), finish tool_calls, stream and not', async () => {
     const r = await provider.generate(ask, signal());
-    expect(r).toEqual({ text: '', model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'tool_calls', toolCalls: [{ id: expect.stringMatching(/^call_[0-9a-f]{24}$/), name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }] });
+    expect(r).toEqual({ text: '', model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'tool_calls', toolCalls: [{ id: expect.stringMatching(/^call_[0-9a-f]{24}$/), name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}', signature: THOUGHT_SIGNATURE }] });
     const chunks = await drain(provider.stream(ask, signal()));
     expect(gemini.requests[1].path).toBe('/v1beta/models/gemini-1.5-flash:streamGenerateContent?alt=sse');
-    expect(chunks).toEqual([{ done: true, model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'tool_calls', toolCalls: [{ id: expect.stringMatching(/^call_/), name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }] }]);
+    expect(chunks).toEqual([{ done: true, model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'tool_calls', toolCalls: [{ id: expect.stringMatching(/^call_/), name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}', signature: THOUGHT_SIGNATURE }] }]);
   });
 
-  it('round trip: the call goes back as a functionCall part, the tool result as a functionResponse part, and the model answers', async () => {
+  it('round trip: the call goes back as a functionCall part (with its thought signature), the tool result as a functionResponse part, and the model answers', async () => {
     const first = await provider.generate(ask, signal());
     const [call] = first.toolCalls ?? [];
     const followUp = {
@@ -157,7 +157,7 @@ describe('Gemini adapter: function calling in the REST wire format', () => {
     const answer = await provider.generate(followUp, signal());
     expect(gemini.requests.at(-1)?.body.contents).toEqual([
       { role: 'user', parts: [{ text: 'Weather in Paris?' }] },
-      { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris', unit: 'celsius' } } }, { functionCall: { name: 'now', args: {} } }] },
+      { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris', unit: 'celsius' } }, thoughtSignature: THOUGHT_SIGNATURE }, { functionCall: { name: 'now', args: {} } }] },
       { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temp: 21, sky: 'clear' } } }, { functionResponse: { name: 'now', response: { result: '12:00' } } }] },
     ]);
     expect(answer).toMatchObject({ text: 'Results: get_weather: {"temp":21,"sky":"clear"}; now: {"result":"12:00"}', finishReason: 'stop' });

@@ -5,6 +5,8 @@ export interface ProviderToolCall {
   id: string;
   name: string;
   arguments: string;
+  /** Gemini's opaque thoughtSignature of the call, to be sent back with it on the next turn. */
+  signature?: string;
 }
 
 /** One turn of the conversation as every provider receives it (the system prompt is separate). */

@@ -40,7 +40,7 @@ export class GeminiProvider implements ChatProvider {
       const { response } = await this.model(req).generateContent({ contents: toContents(req), ...toolsOf(req) }, { signal });
       // A prompt blocked by safety settings comes back with no candidates, only promptFeedback.
       if (!response.candidates?.length) throw new ProviderError(this.name, 'client', `no answer: ${response.promptFeedback?.blockReason ?? 'no candidates'}`);
-      const toolCalls = fromFunctionCalls(callsOf(response));
+      const toolCalls = fromCallParts(callParts(response));
       const finishReason = toolCalls ? 'tool_calls' : finishOf(response.candidates[0].finishReason);
       return { text: textOf(response), model: this.modelFor(req), usage: usageOf(response), finishReason, ...(toolCalls ? { toolCalls } : {}) };
     } catch (err) {
@@ -56,17 +56,17 @@ export class GeminiProvider implements ChatProvider {
       let finish: string | undefined;
       let usage: ProviderUsage = {};
       // Gemini streams each functionCall part whole (never split across chunks): collect them for `done`.
-      const calls: FunctionCall[] = [];
+      const calls: CallPart[] = [];
       for await (const chunk of result.stream) {
         const text = textOf(chunk);
         if (text) yield { text };
-        calls.push(...callsOf(chunk));
+        calls.push(...callParts(chunk));
         finish = chunk.candidates?.[0]?.finishReason ?? finish;
         if (chunk.usageMetadata) usage = usageOf(chunk);
       }
       // SSE has no end marker besides finishReason: a stream cut without one is broken, not finished.
       if (!finish) throw new ProviderError(this.name, 'broken_stream', 'stream ended without a finishReason');
-      const toolCalls = fromFunctionCalls(calls);
+      const toolCalls = fromCallParts(calls);
       yield { done: true, model: this.modelFor(req), usage, finishReason: toolCalls ? 'tool_calls' : finishOf(finish), ...(toolCalls ? { toolCalls } : {}) };
     } catch (err) {
       throw this.mapError(err);
@@ -120,7 +120,8 @@ export function toContents(req: ProviderRequest): Content[] {
       if (m.content || !m.toolCalls?.length) parts.push({ text: m.content });
       for (const c of m.toolCalls ?? []) {
         names.set(c.id, c.name);
-        parts.push({ functionCall: { name: c.name, args: parseObject(c.arguments) ?? {} } });
+        const part: CallPart = { functionCall: { name: c.name, args: parseObject(c.arguments) ?? {} }, ...(c.signature ? { thoughtSignature: c.signature } : {}) };
+        parts.push(part);
       }
     }
     const last = out[out.length - 1];
@@ -203,14 +204,20 @@ export function toSchema(schema: unknown): Record<string, unknown> | undefined {
   return out;
 }
 
-function callsOf(res: GenerateContentResponse): FunctionCall[] {
-  return (res.candidates?.[0]?.content?.parts ?? []).flatMap((p) => (p.functionCall ? [p.functionCall] : []));
+/**
+ * A functionCall part; thinking models (Gemini 2.5+) add an opaque `thoughtSignature` that must come
+ * back with the call on the next turn (Gemini 3 answers 400 without it). The SDK's types predate it.
+ */
+type CallPart = { functionCall: FunctionCall; thoughtSignature?: string };
+
+function callParts(res: GenerateContentResponse): CallPart[] {
+  return ((res.candidates?.[0]?.content?.parts ?? []) as (Part & { thoughtSignature?: string })[]).flatMap((p) => (p.functionCall ? [{ functionCall: p.functionCall, ...(p.thoughtSignature ? { thoughtSignature: p.thoughtSignature } : {}) }] : []));
 }
 
-/** Ours (and OpenAI's): an id per call and arguments as a JSON string. */
-function fromFunctionCalls(calls: FunctionCall[]): ProviderToolCall[] | undefined {
+/** Ours (and OpenAI's): an id per call and arguments as a JSON string; the signature kept to go back. */
+function fromCallParts(calls: CallPart[]): ProviderToolCall[] | undefined {
   if (!calls.length) return undefined;
-  return calls.map((c) => ({ id: `call_${randomBytes(12).toString('hex')}`, name: c.name, arguments: JSON.stringify(c.args ?? {}) }));
+  return calls.map(({ functionCall: c, thoughtSignature }) => ({ id: `call_${randomBytes(12).toString('hex')}`, name: c.name, arguments: JSON.stringify(c.args ?? {}), ...(thoughtSignature ? { signature: thoughtSignature } : {}) }));
 }
 
 function textOf(res: GenerateContentResponse | EnhancedGenerateContentResponse): string {

@@ -22,7 +22,8 @@ export interface FakeGemini {
  *
  * Function calling as documented (ai.google.dev/gemini-api/docs/function-calling): a request with
  * `tools: [{ functionDeclarations }]` whose last turn is not a function result is answered with one
- * `functionCall` part (`{ name, args }`, args an object; the function named by
+ * `functionCall` part (`{ name, args }`, args an object, with a `thoughtSignature` beside it as thinking
+ * models send; the function named by
  * `toolConfig.functionCallingConfig.allowedFunctionNames` or else the first declared), finishReason
  * STOP; mode NONE answers text. A last turn with `functionResponse` parts is answered with text that
  * quotes them ("name: {response JSON}"), so a round trip shows the result reached the model.
@@ -51,10 +52,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Omit<Fak
   const call = functionCallFor(body, state.callArgs);
   const results = functionResults(body);
   if (state.mode === 'ok' && (call || results)) {
-    const answer = call ? chunk('', true, [{ functionCall: call }]) : chunk(`Results: ${results}`, true);
+    const callPart = { functionCall: call, thoughtSignature: THOUGHT_SIGNATURE };
+    const answer = call ? chunk('', true, [callPart]) : chunk(`Results: ${results}`, true);
     if (m[2] === 'generateContent') return void res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(answer));
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    if (call) res.write(`data: ${JSON.stringify(chunk('', false, [{ functionCall: call }]))}\r\n\r\n`);
+    if (call) res.write(`data: ${JSON.stringify(chunk('', false, [callPart]))}\r\n\r\n`);
     else res.write(`data: ${JSON.stringify(chunk('Results: ', false))}\r\n\r\n`);
     return void res.end(`data: ${JSON.stringify(call ? chunk('', true, []) : chunk(results as string, true))}\r\n\r\n`);
   }
@@ -78,6 +80,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Omit<Fak
   }
   res.end();
 }
+
+/** The opaque signature sent with each function call (thinking models); clients must send it back. */
+export const THOUGHT_SIGNATURE = 'CiQBfake-thought-signature==';
 
 interface GeminiPart {
   text?: string;

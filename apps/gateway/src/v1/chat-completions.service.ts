@@ -157,8 +157,9 @@ function finishReason(reason: string): string {
   return 'stop';
 }
 
+/** OpenAI's tool calls; a Gemini thought signature rides in `extra_content.google` (as Google's own OpenAI-compatible API puts it). */
 function openAiToolCalls(calls: CompletionToolCall[]) {
-  return calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } }));
+  return calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments }, ...(c.signature ? { extra_content: { google: { thought_signature: c.signature } } } : {}) }));
 }
 
 /** x-nitro-provider / x-nitro-model / x-nitro-fallbacks (JSON, ASCII only). */

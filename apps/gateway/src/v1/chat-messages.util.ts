@@ -50,10 +50,12 @@ function textOf(content: unknown, param: string, nullable: boolean): string {
 function toolCalls(value: unknown, param: string): CompletionToolCall[] {
   if (!Array.isArray(value)) throw invalid(param, `${param} must be an array`);
   return value.map((c, j) => {
-    const call = c as { id?: unknown; function?: { name?: unknown; arguments?: unknown } };
+    const call = c as { id?: unknown; function?: { name?: unknown; arguments?: unknown }; extra_content?: { google?: { thought_signature?: unknown } } };
     if (typeof call?.id !== 'string' || typeof call.function?.name !== 'string') throw invalid(`${param}[${j}]`, `${param}[${j}] must have an id and function.name`);
     const args = call.function.arguments;
-    return { id: call.id, name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) };
+    // Gemini's thought signature, as we (and Google's OpenAI-compatible API) hand it out: back to Gemini with the call.
+    const signature = call.extra_content?.google?.thought_signature;
+    return { id: call.id, name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}), ...(typeof signature === 'string' && signature ? { signature } : {}) };
   });
 }
 

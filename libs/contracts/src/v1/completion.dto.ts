@@ -14,6 +14,8 @@ export interface CompletionToolCall {
   id: string;
   name: string;
   arguments: string;
+  /** Gemini's thought signature of the call (OpenAI shape: `extra_content.google.thought_signature`), echoed back on the next turn. */
+  signature?: string;
 }
 
 /** OpenAI's tool_choice as ai-router takes it: one forced function is `{ name }` (the gateway unwraps `function.name`). */
