@@ -278,6 +278,63 @@ describe('hostile input by class (issue 14)', () => {
     });
   });
 
+  describe('6: upload type from the bytes', () => {
+    /** One second of 16 kHz mono silence: a valid RIFF/WAVE file. */
+    const wav = () => {
+      const n = 16_000;
+      const b = Buffer.alloc(44 + n * 2);
+      b.write('RIFF', 0);
+      b.writeUInt32LE(36 + n * 2, 4);
+      b.write('WAVEfmt ', 8);
+      b.writeUInt32LE(16, 16);
+      b.writeUInt16LE(1, 20);
+      b.writeUInt16LE(1, 22);
+      b.writeUInt32LE(16_000, 24);
+      b.writeUInt32LE(32_000, 28);
+      b.writeUInt16LE(2, 32);
+      b.writeUInt16LE(16, 34);
+      b.write('data', 36);
+      b.writeUInt32LE(n * 2, 40);
+      return b;
+    };
+    const pe = () => {
+      const b = Buffer.alloc(512);
+      b.write('MZ', 0);
+      b.writeUInt32LE(128, 60);
+      b.write('PE\0\0', 128);
+      return b;
+    };
+    const macho = () => Buffer.concat([Buffer.from([0xcf, 0xfa, 0xed, 0xfe]), Buffer.alloc(512)]);
+    const upload = (bytes: Buffer, type: string, name?: string) => {
+      const form = new FormData();
+      form.append('audio', new Blob([bytes], { type }), name);
+      return hit('/voice/transcribe', { method: 'POST', body: form });
+    };
+
+    it('a valid WAV sent as application/octet-stream with no extension is taken (was 415)', async () => {
+      const res = await upload(wav(), 'application/octet-stream', 'recording');
+      expect(res.status).not.toBe(415);
+      expect(res.status).toBeLessThan(500);
+    });
+
+    it('a WAV labelled audio/mpeg is taken as the WAV it is', async () => {
+      const res = await upload(wav(), 'audio/mpeg', 'song.mp3');
+      expect(res.status).not.toBe(415);
+      expect(res.status).toBeLessThan(500);
+    });
+
+    it.each([
+      ['a Windows PE executable labelled audio/mpeg', pe, 'audio/mpeg', 'song.mp3', /Windows executable/],
+      ['a Mach-O executable labelled audio/wav', macho, 'audio/wav', 'voice.wav', /Mach-O executable/],
+      ['text labelled audio/webm', () => Buffer.from('not audio at all, just words'), 'audio/webm', 'a.webm', /not a known audio container/],
+    ])('%s is a 415 that names what the bytes are and what was declared', async (_n, bytes, type, name, what) => {
+      const res = await upload(bytes(), type, name);
+      expect(res.status).toBe(415);
+      expect(res.body.message).toMatch(what);
+      expect(res.body.message).toContain(`declared "${type}"`);
+    });
+  });
+
   describe('9: requests that never finish arriving', () => {
     let port: number;
     beforeAll(async () => {

@@ -10,3 +10,4 @@ export * from './outbound-http.util';
 export * from './outbound-http';
 export * from './validate-dto.util';
 export * from './esm-import.util';
+export * from './file-type.util';

@@ -1,5 +1,4 @@
-import type { FileTypeResult } from 'file-type';
-import { importEsm } from '@nitro/service-kit';
+import { detectFileType, type DetectedFileType } from '@nitro/service-kit';
 
 /** What the first bytes say a file is (file-type's signatures). The name is never consulted. */
 export interface MagicType {
@@ -9,15 +8,6 @@ export interface MagicType {
   format: string;
 }
 
-type FileTypeModule = typeof import('file-type');
-
-// file-type 21 is ESM only (ADR 0007): loaded once with a real import(), not swc's require().
-let loaded: Promise<FileTypeModule> | undefined;
-function fileType(): Promise<FileTypeModule> {
-  loaded ??= importEsm<FileTypeModule>('file-type');
-  loaded.catch(() => (loaded = undefined));
-  return loaded;
-}
 
 const set = (names: string) => new Set(names.split(' '));
 // Formats inside a ZIP container: read (never extracted) by the ZIP reader like any .zip.
@@ -30,7 +20,7 @@ const VIDEO_CONTAINERS = set('asf mxf rm');
 // Text formats file-type also recognises: still analysed as text (lines, encoding, language).
 const TEXT_MIMES = set('application/xml text/calendar text/vcard text/vtt application/rtf application/postscript application/eps application/x-ms-regedit application/pgp-encrypted model/stl');
 
-function kindOf({ ext, mime }: FileTypeResult): MagicType['kind'] | null {
+function kindOf({ ext, mime }: DetectedFileType): MagicType['kind'] | null {
   if (ext === 'pdf' || ext === 'ai') return 'pdf';
   if (ZIP.has(ext)) return 'zip';
   if (ext === 'gz') return 'gzip';
@@ -49,7 +39,7 @@ function kindOf({ ext, mime }: FileTypeResult): MagicType['kind'] | null {
  * recognises (XML, iCalendar, vCard, RTF…) are left to the text path, as before.
  */
 export async function sniffMagic(buf: Uint8Array): Promise<MagicType | null> {
-  const found = await (await fileType()).fileTypeFromBuffer(buf);
+  const found = await detectFileType(buf);
   if (!found) return null;
   const kind = kindOf(found);
   if (kind) return { kind, mime: found.mime, format: found.ext };

@@ -3,14 +3,41 @@ import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
-import { AUDIO_INPUT_DESCRIPTION, audioInputKind, ERROR_CODE } from '@nitro/contracts';
-import { flattenValidationErrors } from '@nitro/service-kit';
+import { AUDIO_INPUT_DESCRIPTION, audioInputKind, audioInputKindOfFormat, type AudioInputKind, ERROR_CODE } from '@nitro/contracts';
+import { getLogger } from '@nitro/observability';
+import { detectFileType, type DetectedFileType, flattenValidationErrors } from '@nitro/service-kit';
 import type { UploadReader } from '../common/request-params.decorators';
 import { canonicalizeUserIds } from '../auth/user-identity';
 
 export interface VoiceUpload<F> {
   fields: F;
-  file: { filename: string; mimetype: string; bytes: Buffer };
+  /** `mimetype` is what the bytes are; `declared_type` what the client said, when that differed. */
+  file: { filename: string; mimetype: string; bytes: Buffer; declared_type?: string };
+}
+
+const CANONICAL_MIME: Record<AudioInputKind, string> = { webm: 'audio/webm', ogg: 'audio/ogg', wav: 'audio/wav', mp3: 'audio/mpeg', m4a: 'audio/mp4' };
+const EXECUTABLES: Record<string, string> = { exe: 'a Windows executable (PE)', macho: 'a Mach-O executable', elf: 'an ELF executable', wasm: 'a WebAssembly module', class: 'a Java class file' };
+
+function describe(found: DetectedFileType | undefined): string {
+  if (!found) return 'not a known audio container';
+  return EXECUTABLES[found.ext] ?? `${found.mime} (${found.ext})`;
+}
+
+/**
+ * The upload's type comes from its bytes (file-type, as in the agents file analyzer), never from the
+ * label: a WAV sent as application/octet-stream is a WAV, an executable named song.mp3 is a 415 that
+ * says what it is. A label that disagrees with the bytes is reported (log, `declared_type`).
+ */
+async function typedByBytes(file: VoiceUpload<unknown>['file']): Promise<VoiceUpload<unknown>['file']> {
+  const found = await detectFileType(file.bytes);
+  const actual = audioInputKindOfFormat(found?.ext);
+  const declared = `"${file.mimetype || 'no type'}" (${file.filename || 'no file name'})`;
+  if (!actual) {
+    throw new HttpException({ error: ERROR_CODE.UNSUPPORTED_MEDIA_TYPE, message: `audio: the file is ${describe(found)}, declared ${declared}: send ${AUDIO_INPUT_DESCRIPTION}` }, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+  }
+  if (audioInputKind(file.mimetype, file.filename) === actual) return { ...file, mimetype: CANONICAL_MIME[actual] };
+  getLogger().warn({ declared: file.mimetype, filename: file.filename, actual }, 'audio upload: the declared type differs from the bytes (the bytes win)');
+  return { ...file, mimetype: CANONICAL_MIME[actual], declared_type: file.mimetype || 'none' };
 }
 
 /** Field names accepted for the audio part: the seed's PWA sends `audio`, many clients send `file`. */
@@ -42,10 +69,6 @@ export async function readVoiceUpload<F extends object>(req: FastifyRequest, max
         part.file.resume();
         throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: `unexpected file field "${part.fieldname}": send the audio as "audio"` });
       }
-      if (!audioInputKind(part.mimetype, part.filename)) {
-        part.file.resume();
-        throw new HttpException({ error: ERROR_CODE.UNSUPPORTED_MEDIA_TYPE, message: `audio type "${part.mimetype}" (${part.filename || 'no file name'}) is not supported: send ${AUDIO_INPUT_DESCRIPTION}` }, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
-      }
       file = { filename: part.filename, mimetype: part.mimetype, bytes: await part.toBuffer() };
     }
   } catch (err) {
@@ -53,6 +76,7 @@ export async function readVoiceUpload<F extends object>(req: FastifyRequest, max
   }
   if (!file) throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'audio: a file is required (multipart field "audio")' });
   if (file.bytes.length === 0) throw new BadRequestException({ error: ERROR_CODE.EMPTY_AUDIO, message: 'audio: the uploaded file is empty' });
+  file = await typedByBytes(file);
   canonicalizeUserIds({ body: raw });
   const fields = plainToInstance(fieldsType, raw);
   const errors = await validate(fields, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });

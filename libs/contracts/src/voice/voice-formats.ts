@@ -46,4 +46,10 @@ export function audioInputKind(mimetype: string | undefined, filename: string | 
   return ext ? BY_EXTENSION[ext] : undefined;
 }
 
+/** The container the bytes are (file-type's extension, see detectFileType), or undefined when it is not one we take. */
+export function audioInputKindOfFormat(ext: string | undefined): AudioInputKind | undefined {
+  return ext ? BY_FORMAT[ext] : undefined;
+}
+const BY_FORMAT: Record<string, AudioInputKind> = { wav: 'wav', mp3: 'mp3', ogg: 'ogg', oga: 'ogg', opus: 'ogg', webm: 'webm', m4a: 'm4a', mp4: 'm4a', aac: 'm4a' };
+
 export const AUDIO_INPUT_DESCRIPTION = 'WebM/Opus, Ogg, WAV, MP3 or M4A';
