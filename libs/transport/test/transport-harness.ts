@@ -13,8 +13,9 @@ const ROOT = join(__dirname, '..', '..', '..');
  */
 export function buildFixtures(): { script: string; cleanup(): void } {
   const outDir = join(ROOT, 'tmp', `transport-it-${process.pid}-${Date.now()}`);
-  // Only the libs the fixture needs: other libs may be mid-edit and are not this suite's concern.
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['libs/transport', 'libs/observability', '-d', outDir, '--config-file', '.swcrc', '--quiet'], { cwd: ROOT, stdio: 'pipe' });
+  // Only the libs the fixture needs (transport imports contracts for its typed clients): other libs
+  // may be mid-edit and are not this suite's concern.
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['libs/transport', 'libs/observability', 'libs/contracts', '-d', outDir, '--config-file', '.swcrc', '--quiet'], { cwd: ROOT, stdio: 'pipe' });
   const script = join(outDir, 'libs', 'transport', 'test', 'fixtures', 'test-service.fixture.js');
   if (!existsSync(script)) throw new Error(`swc did not produce ${script}`);
   return { script, cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
