@@ -7,6 +7,7 @@ import { CodeAnalyzerService } from './code-assistant/code-analyzer.service';
 import { CodeAssistantAgent } from './code-assistant/code-assistant.agent';
 import { ReviewPool } from './code-assistant/review/review-pool.service';
 import { FileAnalysisService } from './file-analyzer/file-analysis.service';
+import { FileParsePool } from './file-analyzer/parse/file-parse-pool.service';
 import { FileAnalyzerAgent } from './file-analyzer/file-analyzer.agent';
 import { WorkspaceScannerService } from './file-analyzer/workspace-scanner.service';
 import { AiRouterLlmClient } from './llm/ai-router-llm.client';
@@ -39,6 +40,7 @@ export class AppModule {
         // The gateway's uploads, taken once; the TTL is the gateway's (AGENTS_UPLOAD_TTL_S), this one is unused.
         claimCheckProvider(AGENT_UPLOADS, REDIS_CLIENT, { namespace: AGENT_UPLOAD_CLAIMS_NAMESPACE, ttlMs: 300_000 }),
         FileAnalysisService,
+        FileParsePool,
         WorkspaceScannerService,
         FileAnalyzerAgent,
         TaskStore,

@@ -116,7 +116,13 @@ export class AgentsEnv extends ServiceEnv {
   @Min(1)
   PDF_MAX_PAGES: number = 50;
 
-  /** Parsing one file (PDF, image, ZIP) stops after this long. */
+  /** Worker threads that parse files for analyze_file (PDF, CSV, JSON, images, ZIP) off the event loop. */
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  FILE_PARSE_WORKERS: number = 1;
+
+  /** Parsing one file (PDF, image, ZIP, CSV, JSON) stops after this long, queue wait included (422 TIMEOUT). */
   @IsInt()
   @Min(100)
   FILE_PARSE_TIMEOUT_MS: number = 15_000;

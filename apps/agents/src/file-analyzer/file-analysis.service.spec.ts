@@ -3,12 +3,16 @@ import { buildZip, pngWithExif, SAMPLE_CSV, SAMPLE_JSON } from '../../test/fixtu
 import type { LlmClient } from '../llm/llm.client';
 import { LlmPassService } from '../llm/llm-pass.service';
 import { FileAnalysisService } from './file-analysis.service';
+import { FileParsePool } from './parse/file-parse-pool.service';
 import type { ClaimCheck } from '@nitro/transport';
 
 // PDF needs pdf.js's ESM build, which jest's CommonJS sandbox cannot import: it is covered end to end.
 describe('FileAnalysisService (real parsers, LLM disabled)', () => {
   const env = loadConfig(AgentsEnv, { LLM_ENABLED: 'false', MAX_FILE_BYTES: '100000' });
-  const service = new FileAnalysisService(env, {} as ClaimCheck, new LlmPassService({} as LlmClient, env));
+  // The parsing runs in the real worker pool (from the sources through its swc hook).
+  const pool = new FileParsePool(env);
+  const service = new FileAnalysisService(env, {} as ClaimCheck, new LlmPassService({} as LlmClient, env), pool);
+  afterAll(() => pool.onModuleDestroy());
   const analyze = (bytes: Buffer, name?: string) => service.analyze(bytes, name, 'u1', true);
 
   it('CSV: columns, inferred types and per-column stats', async () => {
