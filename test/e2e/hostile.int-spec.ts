@@ -260,6 +260,19 @@ describe('hostile input by class (issue 14)', () => {
       expect(JSON.stringify(admin.body)).toMatch(/offset/);
     });
 
+    it('POST /voice/speak at its maximum length answers well within the gateway timeout (it took 16.7 s)', async () => {
+      const text = 'The quick brown fox jumps over the lazy dog, and then it rests for a while. '.repeat(80).slice(0, 5_000);
+      const started = Date.now();
+      const res = await hit('/voice/speak', { method: 'POST', json: { text } });
+      figures.speak_max_ms = Date.now() - started;
+      expect(res.status).toBe(200);
+      expect(figures.speak_max_ms).toBeLessThan(10_000);
+      const mp3Started = Date.now();
+      expect((await hit('/voice/speak', { method: 'POST', json: { text, format: 'mp3' } })).status).toBe(200);
+      figures.speak_max_mp3_ms = Date.now() - mp3Started;
+      expect(figures.speak_max_mp3_ms).toBeLessThan(10_000);
+    });
+
     it('path parameters over the DTO limit get its 400; past the router limit a 414 in our error shape without the URL', async () => {
       const long = await hit(`/chat/sessions/${'a'.repeat(150)}`);
       expect(long.status).toBe(400);
