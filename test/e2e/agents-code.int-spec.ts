@@ -89,7 +89,7 @@ describe('agents: code assistant, list and bad input (gateway + agents, no ai-ro
   it('code over MAX_CODE_CHARS is a 413 naming the field and the limit', async () => {
     const res = await post('/agent/code-review', { code: 'x = 1\n'.repeat(1000), language: 'python', user_id: p.userId });
     expect(res.status).toBe(413);
-    expect((await res.json()).message).toMatch(/code is 6000 characters; at most 5000/);
+    expect((await res.json()).message).toMatch(/code is 6000 characters \(Unicode code points\); at most 5000/);
   });
 
   it.each([

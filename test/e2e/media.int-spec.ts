@@ -124,7 +124,7 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
   it.each([
     ['empty prompt', { prompt: '' }, /prompt must not be empty/],
     ['blank prompt', { prompt: '   ' }, /prompt must contain visible text/],
-    ['prompt over 2000 characters', { prompt: 'x'.repeat(2001) }, /prompt must be shorter than or equal to 2000/],
+    ['prompt over 2000 characters', { prompt: 'x'.repeat(2001) }, /prompt must be at most 2000 characters/],
     ['width below 64', { settings: { width: 32 } }, /settings\.width must not be less than 64/],
     ['height above 1536', { settings: { height: 2048 } }, /settings\.height must not be greater than 1536/],
     ['width not a multiple of 8', { settings: { width: 100 } }, /settings\.width must be divisible by 8/],

@@ -139,7 +139,7 @@ describe('voice end to end (gateway + voice, real engines)', () => {
     });
 
     it.each([
-      ['text too long', { text: 'a'.repeat(5001) }, /text is 5001 characters (Unicode code points); the limit is 5000/],
+      ['text too long', { text: 'a'.repeat(5001) }, /text is 5001 characters \(Unicode code points\); the limit is 5000/],
       ['empty text', { text: '' }, /text must not be empty/],
       ['blank text', { text: '   ' }, /text must contain visible text/],
       ['unknown voice', { text: 'hi', voice: 'robot9000' }, /voice "robot9000" is not available: GET \/voice\/voices/],
