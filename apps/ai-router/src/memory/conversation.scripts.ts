@@ -78,13 +78,15 @@ local function take_tail(list, forks, i)
 end
 `;
 
-/** KEYS: list, forks. ARGV: index, kind, ttl_s. Sets messages[index..] aside; returns the alternatives' count (0: nothing there). */
+/** KEYS: list, forks. ARGV: index, kind, ttl_s (kind 'edit' wins over 'regenerate' at one position). Sets messages[index..] aside; returns the alternatives' count (0: nothing there). */
 export const FORK_SCRIPT = `${TAKE_TAIL}
 local i = tonumber(ARGV[1])
 if i >= redis.call('LLEN', KEYS[1]) then return 0 end
 local raw = redis.call('HGET', KEYS[2], ARGV[1])
 local e
 if raw then e = cjson.decode(raw) else e = { v = { false }, a = 1, k = ARGV[2] } end
+-- Regenerate and Edit at one question share its alternatives; once one is an edit, they are versions of the question.
+if ARGV[2] == 'edit' then e.k = 'edit' end
 e.v[e.a] = take_tail(KEYS[1], KEYS[2], i)
 table.insert(e.v, false)
 e.a = #e.v
