@@ -11,9 +11,12 @@ export function swPrecache(template: string, extra: string[]): Plugin {
   return {
     name: 'nitro-sw-precache',
     apply: 'build',
+    // After Vite's own generateBundle (which drops CSS-only JS chunks), so only files that are written get listed.
+    enforce: 'post',
     generateBundle(_options, bundle) {
       const files = Object.keys(bundle)
-        .filter((f) => !f.endsWith('.map') && f !== 'sw.js')
+        // KaTeX ships each font three ways; browsers here take woff2, so .woff/.ttf are not precached.
+        .filter((f) => !f.endsWith('.map') && f !== 'sw.js' && !/\.(woff|ttf)$/.test(f))
         .map((f) => `/${f}`);
       const list = ['/', ...new Set([...files.filter((f) => f !== '/index.html'), ...extra])].sort();
       const hash = createHash('sha256');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { axeAudit, launchBrowser, screenshot, type TestBrowser } from '../support/browser';
 import { Platform, startPlatform } from '../support/platform';
@@ -117,5 +118,244 @@ describe('PWA chat product in Chromium', () => {
       await noSeriousA11y(`${tab} not configured`);
     }
     await page.click('#tab-chat');
+  });
+
+  const last = (role: 'user' | 'assistant') => page.locator(`.bubble.${role}`).last();
+  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+  const history = async (session: string) => (await p.request(`/chat/history/${p.userId}?session_id=${encodeURIComponent(session)}`)).json();
+  const current = () => page.evaluate((u) => localStorage.getItem(`nitro.chat.session.${u}`)!, p.userId);
+
+  it('Copy, Regenerate with ‹ 1/2 ›, and both answers survive a reload', async () => {
+    await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: p.baseUrl });
+    await page.click('#new-chat');
+    await ask('Once upon a time there was a cat');
+    const session = await current();
+    const first = (await history(session)).messages[1].content as string;
+    await last('assistant').getByRole('button', { name: 'Copy', exact: true }).click();
+    expect(await clipboard()).toBe(first);
+
+    await last('assistant').getByRole('button', { name: 'Regenerate' }).click();
+    await page.waitForSelector('.branch-nav[aria-label="Answer 2 of 2"]', { timeout: 60_000 });
+    expect((await history(session)).branches).toEqual({ '0': { count: 2, active: 1, kind: 'regenerate' } });
+    await button('Previous answer').click();
+    await page.waitForSelector('.branch-nav[aria-label="Answer 1 of 2"]');
+    expect(await last('assistant').locator('.bubble-body').textContent()).toBe((await last('assistant').locator('.bubble-body').textContent()) ?? '');
+    expect((await history(session)).messages[1].content).toBe(first);
+    await page.reload();
+    await page.waitForSelector('.branch-nav[aria-label="Answer 1 of 2"]');
+    await button('Next answer').click();
+    await page.waitForSelector('.branch-nav[aria-label="Answer 2 of 2"]');
+    expect(await page.$$eval('.bubble', (els) => els.length)).toBe(2);
+    await screenshot(page, '31-chat-alternatives');
+  });
+
+  it('Edit and resend makes a branch; the versions are navigable and survive a reload', async () => {
+    await last('user').getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('textbox', { name: 'Edit message' }).fill('Once upon a time there was a bird');
+    await button('Save and send').click();
+    // Regenerate and Edit at one question share its alternatives: two answers to "cat", then "bird".
+    await page.waitForSelector('.branch-nav[aria-label="Version 3 of 3"]', { timeout: 60_000 });
+    expect((await last('user').locator('.bubble-body').textContent())!.trim()).toBe('Once upon a time there was a bird');
+    await button('Previous version').click();
+    await page.waitForSelector('.branch-nav[aria-label="Version 2 of 3"]');
+    expect((await last('user').locator('.bubble-body').textContent())!.trim()).toBe('Once upon a time there was a cat');
+    await page.reload();
+    await page.waitForSelector('.branch-nav[aria-label="Version 2 of 3"]');
+    await button('Next version').click();
+    await page.waitForSelector('.branch-nav[aria-label="Version 3 of 3"]');
+    expect((await last('user').locator('.bubble-body').textContent())!.trim()).toBe('Once upon a time there was a bird');
+    expect((await history(await current())).branches).toEqual({ '0': { count: 3, active: 2, kind: 'edit' } });
+  });
+
+  it('Read aloud sends the answer to POST /voice/speak', async () => {
+    const spoken = new Promise<string>((resolve) =>
+      void page.route('**/voice/speak', (route) => {
+        resolve(route.request().postDataJSON().text);
+        return route.fulfill({ status: 503, json: { statusCode: 503, error: 'ENGINE_MISSING', message: 'no engine here' } });
+      }),
+    );
+    await last('assistant').getByRole('button', { name: 'Read aloud' }).click();
+    expect(await spoken).toBe((await history(await current())).messages[1].content);
+    await page.unroute('**/voice/speak');
+  });
+
+  it('conversations: grouped by date, Rename, search filters the list, Export Markdown and JSON', async () => {
+    const session = await current();
+    expect(await page.getByRole('heading', { name: 'Today' }).count()).toBe(1);
+    const title = (await (await p.request(`/chat/sessions/${p.userId}`)).json()).find((s: { session_id: string }) => s.session_id === session).title;
+    expect(title).toBe('Once upon a time there was a cat'); // the first question names it until renamed
+    await button(`Rename conversation ${title}`).click();
+    await page.getByRole('textbox', { name: 'Conversation title' }).fill('Bird story');
+    await page.keyboard.press('Enter');
+    await button('Rename conversation Bird story').waitFor();
+    const sessions = await (await p.request(`/chat/sessions/${p.userId}`)).json();
+    expect(sessions.find((s: { session_id: string }) => s.session_id === session).title).toBe('Bird story');
+
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill('bird');
+    await page.waitForFunction(() => document.querySelectorAll('.conv-list li').length === 1);
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill('no such words at all');
+    await page.getByText('No conversation matches.').waitFor();
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill('');
+    expect(await page.$$eval('.conv-list li', (els) => els.length)).toBeGreaterThan(1);
+
+    const hist = await history(session);
+    const [md] = await Promise.all([page.waitForEvent('download'), button('Export Markdown').click()]);
+    expect(md.suggestedFilename()).toBe('Bird-story.md');
+    const text = readFileSync((await md.path())!, 'utf8');
+    expect(text).toContain('# Bird story');
+    expect(text).toContain(hist.messages[0].content);
+    expect(text).toContain(hist.messages[1].content);
+    const [json] = await Promise.all([page.waitForEvent('download'), button('Export JSON').click()]);
+    expect(JSON.parse(readFileSync((await json.path())!, 'utf8')).messages).toEqual(hist.messages);
+    await screenshot(page, '32-chat-conversations');
+    await noSeriousA11y('chat with actions');
+  });
+
+  it('Markdown: highlighted code with a language label and Copy code, tables, blockquotes, KaTeX', async () => {
+    const answer = ['Here:', '```js', 'const answer = 42; // the answer', 'function f(x) { return "s" + x; }', '```', '', '| a | b |', '|---|---|', '| 1 | 2 |', '', '> quoted', '', 'Inline $x^2 + y^2$ and $5 and $6 stay text.', '', '$$\\frac{1}{2}$$'].join('\n');
+    await page.route('**/chat/history/**', (route) => route.fulfill({ json: { user_id: p.userId, session_id: 'md', messages: [{ role: 'user', content: 'show me' }, { role: 'assistant', content: answer, ai_source: 'local', ai_model: 'm' }] } }));
+    await page.reload();
+    await page.waitForSelector('.code-block .hljs-keyword');
+    expect(await page.textContent('.code-block .code-lang')).toBe('js');
+    expect(await page.$$eval('.code-block code span[class^="hljs-"]', (els) => els.length)).toBeGreaterThan(3);
+    await button('Copy code').click();
+    expect(await clipboard()).toBe('const answer = 42; // the answer\nfunction f(x) { return "s" + x; }\n');
+    expect(await page.$$eval('.bubble-body table th', (els) => els.map((e) => e.textContent))).toEqual(['a', 'b']);
+    expect(await page.textContent('.bubble-body blockquote')).toContain('quoted');
+    await page.waitForSelector('.math .katex');
+    expect(await page.$$eval('.math', (els) => els.length)).toBe(2);
+    expect(await page.textContent('.bubble.assistant .bubble-body')).toContain('$5 and $6 stay text');
+    await screenshot(page, '33-chat-markdown');
+    await noSeriousA11y('markdown');
+    await page.click('#theme-toggle');
+    await noSeriousA11y('markdown (dark)');
+    await screenshot(page, '34-chat-markdown-dark');
+    await page.click('#theme-toggle');
+    await page.unroute('**/chat/history/**');
+    await page.reload();
+    await page.waitForSelector('.bubble.assistant');
+  });
+
+  it('the model picker lists the local model from GET /models', async () => {
+    const picker = page.getByRole('combobox', { name: 'Model' });
+    await picker.waitFor();
+    const options = await picker.locator('option').allTextContents();
+    expect(options[0]).toBe('Default model');
+    expect(options.some((o) => /^local\//.test(o))).toBe(true);
+  });
+
+  it('a system prompt per conversation goes with each message of that conversation only', async () => {
+    await page.getByText('System prompt', { exact: true }).click();
+    await page.getByRole('textbox', { name: 'System prompt for this conversation' }).fill('Answer briefly.');
+    const [req] = await Promise.all([page.waitForRequest('**/chat/stream'), ask('Once upon a time there was a fox')]);
+    expect(req.postDataJSON().options).toEqual({ system: 'Answer briefly.' });
+    await page.click('#new-chat');
+    await page.waitForSelector('.empty-chat');
+    expect(await page.getByRole('textbox', { name: 'System prompt for this conversation' }).inputValue()).toBe('');
+  });
+
+  it('phone: conversations in a drawer, the composer stays on screen, nothing overflows sideways; axe in light and dark', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const drawer = button('Conversations');
+    expect(await drawer.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.isVisible('#new-chat')).toBe(false);
+    const input = await page.$eval('#chat-input', (el) => el.getBoundingClientRect().bottom);
+    expect(input).toBeLessThanOrEqual(844);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    await noSeriousA11y('phone chat');
+    await screenshot(page, '40-phone-chat');
+    await drawer.click();
+    await page.waitForSelector('#new-chat', { state: 'visible' });
+    expect(await drawer.getAttribute('aria-expanded')).toBe('true');
+    await noSeriousA11y('phone drawer');
+    await screenshot(page, '41-phone-drawer');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#new-chat', { state: 'hidden' });
+    await page.click('#theme-toggle');
+    await noSeriousA11y('phone chat (dark)');
+    await screenshot(page, '42-phone-chat-dark');
+    await page.click('#theme-toggle');
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('Delete removes a conversation after confirming', async () => {
+    const before = await page.$$eval('.conv-list li', (els) => els.length);
+    page.once('dialog', (d) => void d.accept());
+    await button('Delete conversation Bird story').click();
+    await page.waitForFunction((n) => document.querySelectorAll('.conv-list li').length === n - 1, before);
+    const sessions = await (await p.request(`/chat/sessions/${p.userId}`)).json();
+    expect(sessions.some((s: { title?: string }) => s.title === 'Bird story')).toBe(false);
+    expect(b.problems.filter((m) => /Content Security Policy|pageerror/i.test(m))).toEqual([]);
+  });
+
+  it('API: rename and branch routes validate their input and answer 404 for what does not exist', async () => {
+    const session = (await (await p.request(`/chat/sessions/${p.userId}`)).json())[0].session_id;
+    const call = (method: string, path: string, json: unknown) => p.request(`/chat/sessions/${p.userId}/${path}`, { method, json });
+    expect((await call('PATCH', session, { title: ' \u200b ' })).status).toBe(400);
+    expect((await call('PATCH', session, { title: 'x'.repeat(201) })).status).toBe(400);
+    expect((await call('PATCH', session, {})).status).toBe(400);
+    expect((await call('PATCH', 'no-such-session', { title: 'x' })).status).toBe(404);
+    expect((await call('POST', `${session}/fork`, { index: -1 })).status).toBe(400);
+    expect((await call('POST', `${session}/fork`, { index: 0, kind: 'other' })).status).toBe(400);
+    expect((await call('POST', `${session}/fork`, { index: 9999 })).status).toBe(404);
+    expect((await call('PUT', `${session}/branches`, { index: 0, variant: 1.5 })).status).toBe(400);
+    expect((await call('PUT', `${session}/branches`, { index: 0, variant: 7 })).status).toBe(404);
+  });
+
+  it('admin screen: users (disable, enable), registration setting, models; axe light and dark', async () => {
+    await button('Sign out').click();
+    await page.fill('#auth-username', p.admin!.id);
+    await page.fill('#auth-password', p.admin!.password);
+    await button('Sign in').click();
+    await page.waitForSelector('#chat-input');
+    await page.click('#tab-admin');
+    await button(`Disable ${p.user!.id}`).waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await button(`Disable ${p.user!.id}`).click();
+    await button(`Enable ${p.user!.id}`).waitFor();
+    expect((await p.request('/chat/sessions/' + p.userId)).status).toBe(401); // the tester's token stopped working
+    await button(`Enable ${p.user!.id}`).click();
+    await button(`Disable ${p.user!.id}`).waitFor();
+    const reg = page.getByRole('checkbox', { name: /Registration open/ });
+    await expect(reg.isEnabled()).resolves.toBe(true);
+    const before = await reg.isChecked();
+    await reg.click();
+    await page.waitForFunction(async (want) => (await (await fetch('/auth/settings', { headers: { authorization: `Bearer ${JSON.parse(localStorage.getItem('nitro.tokens')!).access}` } })).json()).registration_open === want, !before);
+    await reg.click();
+    await page.getByRole('heading', { name: 'Models' }).waitFor();
+    await noSeriousA11y('admin');
+    await screenshot(page, '50-admin');
+    await page.click('#theme-toggle');
+    await noSeriousA11y('admin (dark)');
+    await screenshot(page, '51-admin-dark');
+    await page.click('#theme-toggle');
+  });
+
+  it('account screen: an API key is shown once, listed, and revoked; the password changes', async () => {
+    await page.click('#tab-account');
+    await page.getByRole('textbox', { name: 'Key name' }).fill('ci key');
+    await button('Create key').click();
+    const key = await page.getByRole('textbox', { name: 'New API key' }).inputValue();
+    expect(key).toMatch(/^nitro_/);
+    expect((await fetch(`${p.baseUrl}/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    await button('Revoke key ci key').waitFor();
+    await noSeriousA11y('account');
+    await screenshot(page, '52-account');
+    page.once('dialog', (d) => void d.accept());
+    await button('Revoke key ci key').click();
+    await page.getByText('No API keys yet.').waitFor();
+    expect((await fetch(`${p.baseUrl}/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+
+    await page.getByLabel('Current password').fill(p.admin!.password);
+    await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+    await page.getByLabel('New password again').fill('a brand new passphrase');
+    await button('Change password').click();
+    await page.waitForSelector('#auth-username');
+    await page.fill('#auth-username', p.admin!.id);
+    await page.fill('#auth-password', 'a brand new passphrase');
+    await button('Sign in').click();
+    await page.waitForSelector('#tab-account[aria-selected="true"]');
+    expect(await page.textContent('#whoami')).toBe(p.admin!.id);
+    expect(b.problems.filter((m) => /Content Security Policy|pageerror/i.test(m))).toEqual([]);
   });
 });

@@ -4,7 +4,9 @@ import { currentSession, detectOpenServer, setSession } from './api';
 import { clear, errorBox, h } from './dom';
 import { icon } from './icons';
 import { authView } from './tabs/auth.view';
-import { TABS } from './tabs/registry';
+import { visibleTabs } from './tabs/registry';
+
+const tabs = () => visibleTabs(currentSession()?.role);
 
 const main = document.getElementById('main')!;
 const nav = document.getElementById('tabs')!;
@@ -32,7 +34,7 @@ function initTheme() {
 
 function renderTabs(active: string) {
   clear(nav);
-  for (const t of TABS) {
+  for (const t of tabs()) {
     const selected = t.id === active;
     nav.append(h('a', { href: `#${t.id}`, role: 'tab', id: `tab-${t.id}`, 'aria-selected': String(selected), 'aria-controls': 'panel', tabindex: selected ? '0' : '-1', class: selected ? 'tab active' : 'tab' }, t.label));
   }
@@ -40,7 +42,7 @@ function renderTabs(active: string) {
 
 // Arrow keys, Home and End move between tabs, as in any tab list.
 nav.addEventListener('keydown', (e) => {
-  const ids = TABS.map((t) => t.id);
+  const ids = tabs().map((t) => t.id);
   const i = Math.max(0, ids.indexOf(location.hash.slice(1)));
   const moves: Record<string, number> = { ArrowRight: i + 1, ArrowLeft: i - 1 + ids.length, Home: 0, End: ids.length - 1 };
   if (!(e.key in moves)) return;
@@ -69,7 +71,7 @@ async function route() {
     authView(main, route);
     return;
   }
-  const tab = TABS.find((t) => t.id === location.hash.slice(1)) ?? TABS[0];
+  const tab = tabs().find((t) => t.id === location.hash.slice(1)) ?? tabs()[0];
   renderTabs(tab.id);
   document.title = `${tab.label} · Nitro AI`;
   const panel = h('div', { id: 'panel', role: 'tabpanel', 'aria-labelledby': `tab-${tab.id}` });

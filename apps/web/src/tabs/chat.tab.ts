@@ -1,47 +1,47 @@
-import { api, ApiError, apiJson, currentSession } from '../api';
-import { clear, errorBox, formatTime, h } from '../dom';
+import { ApiError, currentSession } from '../api';
+import { clear, errorBox, h } from '../dom';
 import { renderMarkdown } from '../markdown';
 import { postSse, type SseEvent } from '../sse';
 import { AnswerStream, pendingAnswer } from '../chat/answer-stream';
+import { chatApi } from '../chat/chat-api';
+import { ConversationList } from '../chat/conversation-list';
+import { download, fileName, toMarkdown } from '../chat/export';
+import { messageView, metaLine, type BranchInfo, type Msg } from '../chat/message-view';
+import { modelPicker } from '../chat/model-picker';
+import { systemPrompt } from '../chat/system-prompt';
 import { icon } from '../icons';
 import { speakText } from './speak';
-import type { ChatSessionDto } from '@nitro/contracts';
-
-interface Msg {
-  role: 'user' | 'assistant' | 'system';
-  content: string;
-  timestamp?: string;
-  ai_model?: string;
-  ai_source?: string;
-  /** How an answer ended; absent means complete. */
-  status?: 'complete' | 'stopped' | 'incomplete' | 'failed';
-}
-
-const STATUS_TEXT: Record<string, string> = { stopped: 'stopped', incomplete: 'incomplete: the answer was left unfinished', failed: 'failed: the model broke off' };
-type SessionInfo = ChatSessionDto;
+import type { ChatHistoryDto } from '@nitro/contracts';
 
 /** The open conversation, per user (so signing in as someone else does not open a stranger's id). */
 const CURRENT = (user: string) => `nitro.chat.session.${user}`;
 const newId = () => `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 /**
- * Chat: conversation list, streamed Markdown answers, stop, retry, provider and model per answer.
+ * Chat: conversation list, streamed Markdown answers, stop, retry, provider and model per answer,
+ * message actions (Copy, Regenerate, Edit, Read aloud) with ‹ n/m › between alternatives.
  * Leaving the tab or reloading does not cancel an answer being written: it goes on on the server
  * and the page picks it up again (resume with Last-Event-ID); Stop stops it on the server.
  */
 export function chatTab(root: HTMLElement): void {
   const user = currentSession()!.userId;
+  const chat = chatApi(user);
   const remembered = localStorage.getItem(CURRENT(user));
   let sessionId = remembered ?? newId();
   let controller: AbortController | null = null;
   let running: AnswerStream | null = null;
+  /** The stored messages shown, and their absolute positions. */
+  let shownHistory: ChatHistoryDto | null = null;
+  /** The conversation being opened: a message sent meanwhile waits for it, so the history is drawn first. */
+  let opening: Promise<void> = Promise.resolve();
 
-  const list = h('ul', { class: 'conv-list', 'aria-label': 'Conversations' });
   const log = h('div', { class: 'messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
   const input = h('textarea', { id: 'chat-input', rows: 3, placeholder: 'Ask anything… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message', maxlength: 32000 });
   const send = h('button', { type: 'submit', class: 'btn-primary', id: 'chat-send' }, 'Send');
   const stop = h('button', { type: 'button', class: 'btn-secondary', id: 'chat-stop', hidden: true, onclick: () => void stopAnswer() }, 'Stop');
-  const form = h('form', { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), void ask(input.value)) }, input, h('div', { class: 'composer-actions' }, stop, send));
+  const model = modelPicker();
+  const system = systemPrompt(user);
+  const form = h('form', { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), void ask(input.value)) }, input, h('div', { class: 'composer-actions' }, stop, send), h('div', { class: 'composer-extras' }, model.el, system.el));
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
@@ -49,67 +49,105 @@ export function chatTab(root: HTMLElement): void {
     }
   });
 
-  const newChat = h('button', { type: 'button', class: 'btn-secondary', id: 'new-chat', onclick: () => open(newId()) }, icon('plus'), 'New chat');
-  root.append(h('section', { class: 'chat-layout' }, h('aside', { class: 'sidebar' }, newChat, list), h('div', { class: 'chat-main' }, log, form)));
+  const list = new ConversationList(chat, {
+    current: () => sessionId,
+    open: (id) => (closeDrawer(), void open(id)),
+    removed: (id) => id === sessionId && void open(newId()),
+  });
+  const newChat = h('button', { type: 'button', class: 'btn-secondary', id: 'new-chat', onclick: () => (closeDrawer(), void open(newId())) }, icon('plus'), 'New chat');
+  const sidebar = h('aside', { class: 'sidebar', id: 'chat-sidebar' }, newChat, list.el);
+  const drawer = h('button', { type: 'button', class: 'btn-secondary drawer-btn', 'aria-controls': 'chat-sidebar', 'aria-expanded': 'false', onclick: () => toggleDrawer() }, icon('menu'), 'Conversations');
+  const heading = h('h2', { class: 'chat-title' }, 'New conversation');
+  const exportMd = h('button', { type: 'button', class: 'btn-secondary', onclick: () => void exportAs('md') }, icon('download', 16), 'Export Markdown');
+  const exportJson = h('button', { type: 'button', class: 'btn-secondary', onclick: () => void exportAs('json') }, icon('download', 16), 'Export JSON');
+  const header = h('div', { class: 'chat-head' }, drawer, heading, h('div', { class: 'chat-head-actions' }, exportMd, exportJson));
+  root.append(h('section', { class: 'chat-layout' }, sidebar, h('div', { class: 'chat-main' }, header, log, form)));
 
-  function bubble(m: Msg): HTMLElement {
-    const body = h('div', { class: 'bubble-body' });
-    if (m.role === 'assistant') body.append(renderMarkdown(m.content));
-    else body.textContent = m.content;
-    const meta = h('div', { class: 'bubble-meta' }, formatTime(m.timestamp));
-    if (m.ai_source) meta.append(` · ${m.ai_source}${m.ai_model ? ` / ${m.ai_model}` : ''}`);
-    if (m.status && m.status !== 'complete') meta.append(h('span', { class: 'badge-warn' }, ` ${STATUS_TEXT[m.status] ?? m.status}`));
-    const el = h('article', { class: `bubble ${m.role}`, 'aria-label': m.role === 'user' ? 'You' : 'Assistant' }, body, meta);
-    if (m.role === 'assistant') meta.append(' ', h('button', { type: 'button', class: 'link-btn', 'aria-label': 'Read this answer aloud', onclick: () => speakText(m.content) }, icon('speaker', 16)));
-    return el;
+  function toggleDrawer(open = drawer.getAttribute('aria-expanded') !== 'true') {
+    drawer.setAttribute('aria-expanded', String(open));
+    sidebar.classList.toggle('open', open);
+    if (open) newChat.focus();
+  }
+  function closeDrawer() {
+    if (drawer.getAttribute('aria-expanded') === 'true') toggleDrawer(false);
+  }
+  sidebar.addEventListener('keydown', (e) => e.key === 'Escape' && drawer.getAttribute('aria-expanded') === 'true' && (toggleDrawer(false), drawer.focus()));
+
+  const actions = {
+    regenerate: (position: number) => void rebranch(position, 'regenerate'),
+    edit: (position: number, text: string) => void rebranch(position, 'edit', text),
+    select: (position: number, variant: number) => void selectBranch(position, variant),
+    readAloud: (text: string) => void speakText(text),
+  };
+
+  /** Draws the stored conversation with its actions and alternatives. */
+  function draw(hist: ChatHistoryDto) {
+    shownHistory = hist;
+    clear(log);
+    const offset = hist.offset ?? 0;
+    const branches: Record<string, BranchInfo> = hist.branches ?? {};
+    hist.messages.forEach((m, i) => log.append(messageView(m, offset + i, { actions, branches, previous: hist.messages[i - 1] })));
+    heading.textContent = list.title(sessionId) ?? (hist.messages.length ? (hist.messages.find((m) => m.role === 'user')?.content.slice(0, 80) ?? 'Conversation') : 'New conversation');
+    exportMd.disabled = exportJson.disabled = !hist.messages.length;
   }
 
-  async function refreshList() {
-    try {
-      const sessions = await apiJson<SessionInfo[]>(`/chat/sessions/${encodeURIComponent(user)}`);
-      clear(list);
-      for (const s of sessions) {
-        const active = s.session_id === sessionId;
-        list.append(
-          h('li', { class: active ? 'active' : '' },
-            h('button', { type: 'button', class: 'conv', 'aria-current': active ? 'true' : undefined, onclick: () => open(s.session_id) }, s.title || s.session_id),
-            h('button', { type: 'button', class: 'icon-btn', 'aria-label': `Delete conversation ${s.title || s.session_id}`, onclick: () => remove(s.session_id) }, icon('trash', 16)),
-          ),
-        );
-      }
-    } catch (e) {
-      clear(list);
-      list.append(h('li', {}, errorBox((e as Error).message, refreshList)));
-    }
+  function open(id: string): Promise<void> {
+    return (opening = load(id));
   }
 
-  async function open(id: string) {
+  async function load(id: string) {
     sessionId = id;
+    system.use(id);
     localStorage.setItem(CURRENT(user), id);
     clear(log);
     try {
-      const hist = await apiJson<{ messages: Msg[] }>(`/chat/history/${encodeURIComponent(user)}?session_id=${encodeURIComponent(id)}`);
-      for (const m of hist.messages) log.append(bubble(m));
+      const hist = await chat.history(id);
+      draw(hist);
       const pending = pendingAnswer.get();
       if (pending?.sessionId === id && !controller) {
         // An answer was being written when the page went away: pick it up from its start.
         const resume = (s: AnswerStream) => (s.adopt(pending.streamId), () => s.resume());
         void follow(pending.message, resume, hist.messages);
-        return void refreshList();
+        return void list.refresh().then(() => (heading.textContent = list.title(sessionId) ?? heading.textContent));
       }
       if (!hist.messages.length) log.append(h('div', { class: 'empty-chat' }, h('h2', {}, 'What shall we talk about?'), h('p', { class: 'muted' }, 'Answers stream in as they are written, with the provider and model that wrote them. Shift+Enter starts a new line.')));
       log.scrollTop = log.scrollHeight;
     } catch (e) {
       log.append(errorBox((e as Error).message, () => open(id)));
     }
-    void refreshList();
+    await list.refresh();
+    if (shownHistory && !controller) heading.textContent = list.title(sessionId) ?? heading.textContent;
   }
 
-  async function remove(id: string) {
-    if (!confirm('Delete this conversation? Its messages cannot be brought back.')) return;
-    const res = await api(`/chat/sessions/${encodeURIComponent(user)}/${encodeURIComponent(id)}`, { method: 'DELETE' });
-    if (res.ok && id === sessionId) await open(newId());
-    else void refreshList();
+  /** Regenerate (the same question again) or Edit (another one): the old turn stays as an alternative. */
+  async function rebranch(position: number, kind: 'regenerate' | 'edit', text?: string) {
+    if (controller || !shownHistory) return;
+    const question = shownHistory.messages[position - (shownHistory.offset ?? 0)];
+    if (!question) return;
+    try {
+      await chat.fork(sessionId, position, kind);
+      draw(await chat.history(sessionId));
+      await ask(text ?? question.content);
+    } catch (e) {
+      log.append(errorBox((e as Error).message));
+    }
+  }
+
+  async function selectBranch(position: number, variant: number) {
+    if (controller) return;
+    try {
+      draw(await chat.select(sessionId, position, variant));
+      log.querySelector<HTMLElement>('.branch-nav button:not(:disabled)')?.closest('article')?.scrollIntoView({ block: 'nearest' });
+    } catch (e) {
+      log.append(errorBox((e as Error).message));
+    }
+  }
+
+  async function exportAs(kind: 'md' | 'json') {
+    const hist = await chat.history(sessionId, 1000);
+    const title = list.title(sessionId) ?? heading.textContent ?? 'Conversation';
+    if (kind === 'md') download(fileName(title, 'md'), 'text/markdown', toMarkdown(title, hist));
+    else download(fileName(title, 'json'), 'application/json', JSON.stringify({ title, ...hist }, null, 2));
   }
 
   async function stopAnswer() {
@@ -120,8 +158,10 @@ export function chatTab(root: HTMLElement): void {
   async function ask(text: string) {
     if (!text.trim() || controller) return;
     input.value = '';
+    await opening;
     log.querySelector('.empty-chat')?.remove();
-    const ok = await follow(text, (_s) => (handle) => postSse('/chat/stream', { message: text, user_id: user, session_id: sessionId }, (e) => {
+    const options = model.value() || system.value() ? { ...(model.value() ? { model: model.value() } : {}), ...(system.value() ? { system: system.value() } : {}) } : undefined;
+    const ok = await follow(text, (_s) => (handle) => postSse('/chat/stream', { message: text, user_id: user, session_id: sessionId, options }, (e) => {
       if (e.event === 'start') pendingAnswer.set({ streamId: e.data.stream_id, sessionId, message: text });
       handle(e);
     }, controller!.signal));
@@ -132,18 +172,18 @@ export function chatTab(root: HTMLElement): void {
   /**
    * Shows the question and a live answer fed by a tracked stream (started by `begin`, resumed on
    * network drops). `shown`: the history already on the page; a resumed answer that turns out to be
-   * in it (it ended while the page was away) is not shown twice.
+   * in it (it ended while the page was away) is not shown twice. True when nothing failed.
    */
   async function follow(text: string, begin: (s: AnswerStream) => (handle: (e: SseEvent) => void) => Promise<void>, shown?: Msg[]): Promise<boolean> {
-    const question = bubble({ role: 'user', content: text, timestamp: new Date().toISOString() });
+    const question = messageView({ role: 'user', content: text, timestamp: new Date().toISOString() });
     log.append(question);
     const answer: Msg = { role: 'assistant', content: '' };
-    const live = bubble(answer);
+    const live = messageView(answer);
     live.classList.add('streaming');
     log.append(live);
-    log.scrollTop = log.scrollHeight;
-    const body = live.querySelector('.bubble-body')!;
-    const meta = live.querySelector('.bubble-meta')!;
+    live.scrollIntoView({ block: 'end' });
+    const body = live.querySelector<HTMLElement>('.bubble-body')!;
+    const meta = live.querySelector<HTMLElement>('.bubble-meta')!;
     controller = new AbortController();
     send.disabled = true;
     stop.hidden = false;
@@ -154,14 +194,13 @@ export function chatTab(root: HTMLElement): void {
       if (e.event === 'meta') meta.textContent = `${e.data.ai_source} / ${e.data.ai_model}`;
       else if (e.event === 'token') {
         answer.content += e.data.text;
+        const near = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
         body.replaceChildren(renderMarkdown(answer.content));
-        log.scrollTop = log.scrollHeight;
+        if (near) log.scrollTop = log.scrollHeight; // follow the answer unless the person scrolled up to read
       } else if (e.event === 'done') {
         duplicate = !!shown?.some((m) => m.role === 'assistant' && m.timestamp === e.data.timestamp);
         body.replaceChildren(renderMarkdown(e.data.response));
-        meta.textContent = `${formatTime(e.data.timestamp)} · ${e.data.ai_source || 'no provider'}${e.data.ai_model ? ` / ${e.data.ai_model}` : ''} `;
-        if (e.data.status && e.data.status !== 'complete') meta.append(h('span', { class: 'badge-warn' }, ` ${STATUS_TEXT[e.data.status] ?? e.data.status}`));
-        meta.append(h('button', { type: 'button', class: 'link-btn', 'aria-label': 'Read this answer aloud', onclick: () => speakText(e.data.response) }, icon('speaker', 16)));
+        metaLine(meta, { role: 'assistant', content: e.data.response, timestamp: e.data.timestamp, ai_source: e.data.ai_source || 'no provider', ai_model: e.data.ai_model, status: e.data.status });
       } else if (e.event === 'error') failed = e.data.message;
     }, controller.signal);
     running = stream;
@@ -188,8 +227,12 @@ export function chatTab(root: HTMLElement): void {
     }
     // A stream cut without `done` that could not be resumed is as much a failure as an `error` event.
     if (!failed && !stream.finished && !aborted) failed = 'The connection was lost before the answer was complete.';
-    void refreshList();
-    if (!failed) return true;
+    if (!failed) {
+      // A tracked answer is stored: draw the conversation as stored, with its actions and alternatives.
+      if (stream.streamId) await list.refresh().then(() => chat.history(sessionId)).then((hist) => (draw(hist), (log.scrollTop = log.scrollHeight))).catch(() => undefined);
+      return true;
+    }
+    void list.refresh();
     const box = errorBox(failed, () => void ask(text));
     live.append(box);
     // In a long conversation the error would land below the fold: bring it into view.
@@ -200,7 +243,8 @@ export function chatTab(root: HTMLElement): void {
   // After sign-in (nothing remembered for this user), open the most recent conversation.
   if (remembered) void open(sessionId);
   else
-    void apiJson<SessionInfo[]>(`/chat/sessions/${encodeURIComponent(user)}`)
-      .then((list) => open(list[0]?.session_id ?? sessionId))
+    void chat
+      .sessions()
+      .then((sessions) => open(sessions[0]?.session_id ?? sessionId))
       .catch(() => open(sessionId));
 }

@@ -1,0 +1,95 @@
+import { formatTime, h, toast } from '../dom';
+import { icon, type IconName } from '../icons';
+import { renderMarkdown } from '../markdown';
+import type { ChatHistoryDto, ChatMessageDto } from '@nitro/contracts';
+
+export type Msg = Pick<ChatMessageDto, 'role' | 'content' | 'ai_model' | 'ai_source' | 'status'> & { timestamp?: string };
+export type BranchInfo = NonNullable<ChatHistoryDto['branches']>[string];
+
+export const STATUS_TEXT: Record<string, string> = { stopped: 'stopped', incomplete: 'incomplete: the answer was left unfinished', failed: 'failed: the model broke off' };
+
+/** What the message actions do; positions are absolute (0 = the conversation's first message). */
+export interface MessageActions {
+  regenerate(position: number): void;
+  edit(position: number, text: string): void;
+  select(position: number, variant: number): void;
+  readAloud(text: string): void;
+}
+
+const action = (name: string, iconName: IconName, onclick: () => void) => h('button', { type: 'button', class: 'link-btn msg-action', 'aria-label': name, title: name, onclick }, icon(iconName, 16));
+
+export async function copyText(text: string, what = 'Copied'): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    toast(what);
+  } catch {
+    toast('The browser did not allow copying.', 'error');
+  }
+}
+
+/** ‹ 1/2 › between the alternatives at one position. */
+function branchNav(position: number, info: BranchInfo, actions: MessageActions): HTMLElement {
+  const n = info.active + 1;
+  const what = info.kind === 'edit' ? 'version' : 'answer';
+  return h(
+    'span',
+    { class: 'branch-nav', role: 'group', 'aria-label': `${what === 'answer' ? 'Answer' : 'Version'} ${n} of ${info.count}` },
+    h('button', { type: 'button', class: 'link-btn', 'aria-label': `Previous ${what}`, disabled: n <= 1, onclick: () => actions.select(position, info.active - 1) }, '‹'),
+    h('span', { 'aria-hidden': 'true' }, `${n}/${info.count}`),
+    h('button', { type: 'button', class: 'link-btn', 'aria-label': `Next ${what}`, disabled: n >= info.count, onclick: () => actions.select(position, info.active + 1) }, '›'),
+  );
+}
+
+/** The meta line of an answer: time, provider / model, how it ended. */
+export function metaLine(meta: HTMLElement, m: Msg): void {
+  meta.replaceChildren(formatTime(m.timestamp));
+  if (m.ai_source) meta.append(` · ${m.ai_source}${m.ai_model ? ` / ${m.ai_model}` : ''}`);
+  if (m.status && m.status !== 'complete') meta.append(h('span', { class: 'badge-warn' }, ` ${STATUS_TEXT[m.status] ?? m.status}`));
+}
+
+/**
+ * One message. With a position (a stored message) it gets its actions: Copy and Read aloud on
+ * answers, Regenerate on answers that follow a question, Edit on questions, and ‹ n/m › where
+ * there are alternatives (on the answer for Regenerate, on the question for Edit).
+ */
+export function messageView(m: Msg, position?: number, ctx?: { actions: MessageActions; branches: Record<string, BranchInfo>; previous?: Msg }): HTMLElement {
+  const body = h('div', { class: 'bubble-body' });
+  if (m.role === 'assistant') body.append(renderMarkdown(m.content));
+  else body.textContent = m.content;
+  const meta = h('div', { class: 'bubble-meta' });
+  metaLine(meta, m);
+  const el = h('article', { class: `bubble ${m.role}`, 'aria-label': m.role === 'user' ? 'You' : 'Assistant' }, body, meta);
+  if (position === undefined || !ctx) return el;
+  const { actions, branches } = ctx;
+  const bar = h('div', { class: 'msg-actions' });
+  if (m.role === 'assistant') {
+    const fork = ctx.previous?.role === 'user' ? branches[String(position - 1)] : undefined;
+    if (fork && fork.kind !== 'edit') bar.append(branchNav(position - 1, fork, actions));
+    bar.append(action('Copy', 'copy', () => void copyText(m.content)));
+    if (ctx.previous?.role === 'user') bar.append(action('Regenerate', 'refresh', () => actions.regenerate(position - 1)));
+    bar.append(action('Read aloud', 'speaker', () => actions.readAloud(m.content)));
+  } else if (m.role === 'user') {
+    const fork = branches[String(position)];
+    if (fork?.kind === 'edit') bar.append(branchNav(position, fork, actions));
+    bar.append(action('Copy', 'copy', () => void copyText(m.content)));
+    bar.append(action('Edit', 'pencil', () => editInPlace(el, body, m.content, (text) => actions.edit(position, text))));
+  }
+  el.append(bar);
+  return el;
+}
+
+/** Edit a question where it is: Save and send (a new branch) or Cancel. */
+function editInPlace(el: HTMLElement, body: HTMLElement, text: string, send: (text: string) => void): void {
+  if (el.querySelector('.edit-form')) return;
+  const area = h('textarea', { rows: 3, 'aria-label': 'Edit message', maxlength: 32000 });
+  area.value = text;
+  const form = h(
+    'form',
+    { class: 'edit-form', onsubmit: (e: Event) => (e.preventDefault(), area.value.trim() && send(area.value)) },
+    area,
+    h('div', { class: 'row' }, h('button', { type: 'submit', class: 'btn-primary' }, 'Save and send'), h('button', { type: 'button', class: 'btn-secondary', onclick: () => (form.remove(), (body.hidden = false)) }, 'Cancel')),
+  );
+  body.hidden = true;
+  body.after(form);
+  area.focus();
+}

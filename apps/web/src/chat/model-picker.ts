@@ -1,0 +1,27 @@
+import { api } from '../api';
+import { h, nextId } from '../dom';
+import type { ModelListDto } from '@nitro/contracts';
+
+const KEY = 'nitro.chat.model';
+
+/**
+ * The model for the next message, from GET /models (the registry): unavailable models are listed
+ * disabled with the reason as their tooltip. Hidden when the server has no registry (404) or
+ * cannot list it; "Default" leaves the choice to the server's routing order.
+ */
+export function modelPicker(): { el: HTMLElement; value(): string } {
+  const select = h('select', { id: nextId('model'), class: 'model-select' }, h('option', { value: '' }, 'Default model'));
+  const el = h('div', { class: 'model-picker', hidden: true }, h('label', { for: select.id, class: 'visually-hidden' }, 'Model'), select);
+  select.addEventListener('change', () => localStorage.setItem(KEY, select.value));
+  void api('/models')
+    .then(async (res) => {
+      if (!res.ok) return; // 404: no registry on this server; anything else: keep the default
+      const list = (await res.json()) as ModelListDto;
+      for (const m of list.models ?? []) select.append(h('option', { value: m.id, disabled: !m.available, title: m.available ? m.id : (m.reason ?? 'unavailable') }, m.available ? m.id : `${m.id} (unavailable)`));
+      const saved = localStorage.getItem(KEY);
+      if (saved && [...select.options].some((o) => o.value === saved && !o.disabled)) select.value = saved;
+      el.hidden = select.options.length < 2;
+    })
+    .catch(() => undefined);
+  return { el, value: () => select.value };
+}
