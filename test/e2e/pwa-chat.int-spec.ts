@@ -345,6 +345,16 @@ describe('PWA chat product in Chromium', () => {
     await button('Revoke key ci key').click();
     await page.getByText('No API keys yet.').waitFor();
     expect((await fetch(`${p.baseUrl}/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await noSeriousA11y('account (phone)');
+    await screenshot(page, '53-phone-account');
+    await page.click('#tab-admin');
+    await button(`Disable ${p.user!.id}`).waitFor();
+    await noSeriousA11y('admin (phone)');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    await screenshot(page, '54-phone-admin');
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.click('#tab-account');
 
     await page.getByLabel('Current password').fill(p.admin!.password);
     await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
