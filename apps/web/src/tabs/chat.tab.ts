@@ -58,8 +58,8 @@ export function chatTab(root: HTMLElement): void {
   const sidebar = h('aside', { class: 'sidebar', id: 'chat-sidebar' }, newChat, list.el);
   const drawer = h('button', { type: 'button', class: 'btn-secondary drawer-btn', 'aria-controls': 'chat-sidebar', 'aria-expanded': 'false', onclick: () => toggleDrawer() }, icon('menu'), 'Conversations');
   const heading = h('h2', { class: 'chat-title' }, 'New conversation');
-  const exportMd = h('button', { type: 'button', class: 'btn-secondary', onclick: () => void exportAs('md') }, icon('download', 16), 'Export Markdown');
-  const exportJson = h('button', { type: 'button', class: 'btn-secondary', onclick: () => void exportAs('json') }, icon('download', 16), 'Export JSON');
+  const exportMd = h('button', { type: 'button', class: 'btn-secondary', title: 'Export Markdown', onclick: () => void exportAs('md') }, icon('download', 16), 'Export Markdown');
+  const exportJson = h('button', { type: 'button', class: 'btn-secondary', title: 'Export JSON', onclick: () => void exportAs('json') }, icon('download', 16), 'Export JSON');
   const header = h('div', { class: 'chat-head' }, drawer, heading, h('div', { class: 'chat-head-actions' }, exportMd, exportJson));
   root.append(h('section', { class: 'chat-layout' }, sidebar, h('div', { class: 'chat-main' }, header, log, form)));
 
