@@ -3,11 +3,21 @@ import { CustomTransportStrategy, Server, type MessageHandler, type WritePacket 
 import { traceContext } from '@nitro/observability';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { AckBatcher } from './ack-batcher.util';
+import { listenForCancels } from './cancel-listener.util';
 import { decodeRequest, encodeReply, type RequestEnvelope } from './packet.codec';
 import { createRedisConnection, isBusyGroupError, isNoGroupError, openConnection, type TransportRedis } from './redis-connection.factory';
 import { RedisStreamsContext } from './redis-streams.context';
 import { StreamMaintenance } from './stream-maintenance.util';
-import { cancelChannel, DEAD_CONSUMER_IDLE_MS, DEFAULT_CLAIM_IDLE_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_LEN, PATTERN_NOT_FOUND, REPLY_STREAM_PREFIX, requestStreamKey } from './transport.constants';
+import {
+  DEAD_CONSUMER_IDLE_MS,
+  DEFAULT_CLAIM_IDLE_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_LEN,
+  PATTERN_NOT_FOUND,
+  REPLY_STREAM_PREFIX,
+  requestStreamKey,
+} from './transport.constants';
 import { TransportMetrics } from './transport.metrics';
 import type { RedisStreamsServerOptions } from './transport.options';
 import type { Subscription } from 'rxjs';
@@ -50,7 +60,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
   private running = false;
   private loopDone?: Promise<void>;
   private slotFreed?: () => void;
-  private ackQueue: string[] = [];
+  private readonly acks: AckBatcher;
   /** Wire pattern -> handler. Nest's lookup JSON.parses (and throws for) every plain string pattern. */
   private readonly handlerCache = new Map<string, MessageHandler | null>();
 
@@ -64,6 +74,12 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     this.maxLen = options.maxLen ?? DEFAULT_MAX_LEN;
     this.claimIdleMs = options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS;
     this.log = new Logger(`RedisStreamsServer:${service}`);
+    this.acks = new AckBatcher(
+      this.stream,
+      this.group,
+      () => this.cmd,
+      (m) => this.log.warn(m),
+    );
   }
 
   async listen(callback: (err?: unknown, ...rest: unknown[]) => void): Promise<void> {
@@ -75,7 +91,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
       this.reader = reader;
       await Promise.all([openConnection(cmd), openConnection(reader)]);
       await this.ensureGroup();
-      await this.listenForCancels();
+      this.canceller = await listenForCancels(this.options.redisUrl, this.consumer, this.log, (key) => this.cancelRun(key));
       this.maintenance = new StreamMaintenance({
         cmd,
         service: this.options.service,
@@ -121,7 +137,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     this.maintenance?.stop();
     this.canceller?.disconnect();
     this.canceller = undefined;
-    this.flushAcks(cmd);
+    this.acks.flush(cmd);
     await this.maintenance?.leave().catch((err) => this.log.warn(`leaving group: ${(err as Error).message}`));
     await cmd.quit().catch(() => cmd.disconnect());
     this.cmd = this.reader = undefined;
@@ -139,19 +155,13 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     return this.cmd as T;
   }
 
-  /** Clients that stop listening publish on this replica's channel; the handler is unsubscribed (its teardown aborts the work). */
-  private async listenForCancels(): Promise<void> {
-    const sub = createRedisConnection(this.options.redisUrl, { name: `${this.consumer}:cancel`, blocking: true }, this.log);
-    this.canceller = sub;
-    await openConnection(sub);
-    sub.on('message', (_channel: string, key: string) => {
-      const run = this.running$.get(key);
-      if (!run) return;
-      this.running$.delete(key);
-      run.sub.unsubscribe();
-      this.finish(run.entryId, 'cancelled');
-    });
-    await sub.subscribe(cancelChannel(this.consumer));
+  /** A client stopped listening (cancel channel): unsubscribing the handler's Observable aborts its work (its teardown). */
+  private cancelRun(key: string): void {
+    const run = this.running$.get(key);
+    if (!run) return;
+    this.running$.delete(key);
+    run.sub.unsubscribe();
+    this.finish(run.entryId, 'cancelled');
   }
 
   private async ensureGroup(): Promise<void> {
@@ -172,7 +182,19 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
       }
       let reply: [string, [string, string[]][]][] | null;
       try {
-        reply = (await this.reader?.call('XREADGROUP', 'GROUP', this.group, this.consumer, 'COUNT', Math.min(free, 256), 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.stream, '>')) as typeof reply;
+        reply = (await this.reader?.call(
+          'XREADGROUP',
+          'GROUP',
+          this.group,
+          this.consumer,
+          'COUNT',
+          Math.min(free, 256),
+          'BLOCK',
+          READ_BLOCK_MS,
+          'STREAMS',
+          this.stream,
+          '>',
+        )) as typeof reply;
       } catch (err) {
         if (!this.running) break;
         if (isNoGroupError(err)) {
@@ -194,11 +216,19 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     if (req.deadline > 0 && req.deadline < Date.now()) {
       // Nobody waits for this answer any more (the client has timed out): drop it.
       if (reclaimed) this.metrics.reclaimedEntries(this.options.service, 'expired');
-      else this.metrics.finished(this.options.service, this.handlerFor(req.pattern) ? req.pattern : 'unknown', 'expired', performance.now());
+      else
+        this.metrics.finished(this.options.service, this.handlerFor(req.pattern) ? req.pattern : 'unknown', 'expired', performance.now());
       return this.ack(entryId);
     }
     if (reclaimed) this.metrics.reclaimedEntries(this.options.service, 'handled');
-    const ctx = new RedisStreamsContext({ pattern: req.pattern, traceId: req.traceId, messageId: entryId, requestId: req.id, consumer: this.consumer, reclaimed });
+    const ctx = new RedisStreamsContext({
+      pattern: req.pattern,
+      traceId: req.traceId,
+      messageId: entryId,
+      requestId: req.id,
+      consumer: this.consumer,
+      reclaimed,
+    });
     traceContext.run({ traceId: req.traceId }, () => {
       if (req.id === undefined || !req.replyTo) void this.handleEventEntry(entryId, req, ctx);
       else this.handleRequest(entryId, req, ctx);
@@ -225,10 +255,19 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     let failed = false;
     const respond = (packet: WritePacket): void => {
       if (packet.err !== undefined) failed = true;
-      const body = encodeReply({ id: req.id as string, seq: seq++, from: this.consumer, response: packet.response, err: packet.err, isDisposed: packet.isDisposed || undefined });
+      const body = encodeReply({
+        id: req.id as string,
+        seq: seq++,
+        from: this.consumer,
+        response: packet.response,
+        err: packet.err,
+        isDisposed: packet.isDisposed || undefined,
+      });
       // NOMKSTREAM: a client that is gone (its stream expired) gets nothing, and no orphan stream is created.
       if (replyTo.startsWith(REPLY_STREAM_PREFIX)) {
-        this.cmd?.call('XADD', replyTo, 'NOMKSTREAM', 'MAXLEN', '~', this.maxLen, '*', 'p', body).catch((err) => this.log.warn(`reply to ${replyTo}: ${(err as Error).message}`));
+        this.cmd
+          ?.call('XADD', replyTo, 'NOMKSTREAM', 'MAXLEN', '~', this.maxLen, '*', 'p', body)
+          .catch((err) => this.log.warn(`reply to ${replyTo}: ${(err as Error).message}`));
       }
       if (packet.isDisposed) {
         this.running$.delete(runKey);
@@ -244,7 +283,10 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     try {
       data = JSON.parse(req.data);
     } catch {
-      return respond({ err: { status: 400, code: 'BAD_REQUEST', message: `request data for "${req.pattern}" is not valid JSON` }, isDisposed: true });
+      return respond({
+        err: { status: 400, code: 'BAD_REQUEST', message: `request data for "${req.pattern}" is not valid JSON` },
+        isDisposed: true,
+      });
     }
     const run = async () => {
       try {
@@ -285,16 +327,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     wake?.();
   }
 
-  /** XACKs are batched per event-loop turn: one XACK with many ids instead of one per request. */
   private ack(entryId: string): void {
-    this.ackQueue.push(entryId);
-    if (this.ackQueue.length === 1) setImmediate(() => this.cmd && this.flushAcks(this.cmd));
-  }
-
-  private flushAcks(cmd: TransportRedis): void {
-    const ids = this.ackQueue;
-    if (ids.length === 0) return;
-    this.ackQueue = [];
-    cmd.call('XACK', this.stream, this.group, ...ids).catch((err) => this.log.warn(`XACK: ${(err as Error).message}`));
+    this.acks.ack(entryId);
   }
 }
