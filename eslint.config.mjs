@@ -27,7 +27,15 @@ export default [
               // The wire and nothing that does I/O: no Redis, queues, S3, HTTP server or transport in contracts.
               sourceTag: 'type:contracts',
               onlyDependOnLibsWithTags: ['type:contracts'],
-              bannedExternalImports: ['ioredis', 'bullmq', '@aws-sdk/*', 'fastify', '@fastify/*', '@nestjs/microservices', 'node-llama-cpp']
+              bannedExternalImports: [
+                'ioredis',
+                'bullmq',
+                '@aws-sdk/*',
+                'fastify',
+                '@fastify/*',
+                '@nestjs/microservices',
+                'node-llama-cpp',
+              ],
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             // The gateway enqueues image jobs, follows them and streams the gallery itself (ADR 0003), so it
@@ -38,26 +46,31 @@ export default [
             { sourceTag: 'scope:voice', onlyDependOnLibsWithTags: ['scope:voice', 'scope:shared'] },
             { sourceTag: 'scope:search', onlyDependOnLibsWithTags: ['scope:search', 'scope:shared'] },
             { sourceTag: 'scope:agents', onlyDependOnLibsWithTags: ['scope:agents', 'scope:shared'] },
-            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] }
-          ]
-        }
-      ]
-    }
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
+          ],
+        },
+      ],
+    },
   },
   {
     // Small, well-named modules: a production file past ~300 lines is a smell to split (CONTRIBUTING.md).
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
-    rules: { 'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }] }
+    rules: { 'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }] },
   },
   {
     // Test helpers (real redis-server, child processes) never ship: production code may not import them.
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
     ignores: ['**/*.spec.ts', 'libs/testing/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: '@nitro/testing', message: '@nitro/testing is for specs and test/ only' }], patterns: ['**/libs/testing/**'] }] }
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@nitro/testing', message: '@nitro/testing is for specs and test/ only' }], patterns: ['**/libs/testing/**'] },
+      ],
+    },
   },
   {
     files: ['apps/web/**/*.ts', 'apps/web/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', self: 'readonly' } }
-  }
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', self: 'readonly' } },
+  },
 ];

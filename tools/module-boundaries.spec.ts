@@ -10,7 +10,12 @@ describe('module boundaries', () => {
 
   /** Lints source text as if it lived at `file`, through the eslint CLI (the API needs ESM loading jest lacks). */
   const lint = (file: string, code: string, rule = '@nx/enforce-module-boundaries'): string[] => {
-    const r = spawnSync('npx', ['eslint', '--stdin', '--stdin-filename', file, '--format', 'json'], { cwd: root, input: code, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync('npx', ['eslint', '--stdin', '--stdin-filename', file, '--format', 'json'], {
+      cwd: root,
+      input: code,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     const [result] = JSON.parse(r.stdout);
     return result.messages.filter((m: { ruleId: string }) => m.ruleId === rule).map((m: { message: string }) => m.message);
   };
@@ -20,16 +25,28 @@ describe('module boundaries', () => {
   });
 
   it('forbids the contracts lib importing a data-access lib (by tag, or as a cycle since transport imports contracts)', () => {
-    expect(lint('libs/contracts/src/probe.ts', "import { RedisStreamsClient } from '@nitro/transport';\nexport const y = RedisStreamsClient;\n").join()).toMatch(/tag|Circular dependency/);
+    expect(
+      lint(
+        'libs/contracts/src/probe.ts',
+        "import { RedisStreamsClient } from '@nitro/transport';\nexport const y = RedisStreamsClient;\n",
+      ).join(),
+    ).toMatch(/tag|Circular dependency/);
   });
 
   it('forbids the contracts lib importing a util lib of ours', () => {
-    expect(lint('libs/contracts/src/probe.ts', "import { getLogger } from '@nitro/observability';\nexport const y = getLogger;\n").join()).toMatch(/tag/);
+    expect(
+      lint('libs/contracts/src/probe.ts', "import { getLogger } from '@nitro/observability';\nexport const y = getLogger;\n").join(),
+    ).toMatch(/tag/);
   });
 
-  it.each(['ioredis', 'bullmq', '@aws-sdk/client-s3', 'fastify', '@nestjs/microservices'])('forbids the contracts lib importing the I/O package %s', (pkg) => {
-    expect(lint('libs/contracts/src/probe.ts', `import * as io from '${pkg}';\nexport const y = io;\n`).join()).toMatch(/not allowed to import/);
-  });
+  it.each(['ioredis', 'bullmq', '@aws-sdk/client-s3', 'fastify', '@nestjs/microservices'])(
+    'forbids the contracts lib importing the I/O package %s',
+    (pkg) => {
+      expect(lint('libs/contracts/src/probe.ts', `import * as io from '${pkg}';\nexport const y = io;\n`).join()).toMatch(
+        /not allowed to import/,
+      );
+    },
+  );
 
   it('allows the contracts lib its own kind of packages (validation, Swagger decorators)', () => {
     expect(lint('libs/contracts/src/probe.ts', "import { IsString } from 'class-validator';\nexport const y = IsString;\n")).toEqual([]);

@@ -8,7 +8,14 @@ export default defineConfig({
   root: resolve(__dirname),
   base: '/',
   publicDir: resolve(__dirname, 'public'),
-  plugins: [swPrecache(resolve(__dirname, 'sw/service-worker.js'), ['/manifest.webmanifest', '/icons/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png'])],
+  plugins: [
+    swPrecache(resolve(__dirname, 'sw/service-worker.js'), [
+      '/manifest.webmanifest',
+      '/icons/icon.svg',
+      '/icons/icon-192.png',
+      '/icons/icon-512.png',
+    ]),
+  ],
   build: {
     outDir: resolve(__dirname, '../../dist/apps/web'),
     emptyOutDir: true,

@@ -22,7 +22,17 @@ const workers = Number(process.argv[3] ?? 2);
 function python1000(): string {
   const lines = ['"""Generated module."""', 'import json', '', ''];
   for (let i = 0; lines.length < 1000; i++) {
-    lines.push(`def step_${i}(items, limit=10):`, `    """Process items, step ${i}."""`, '    total = 0', '    for item in items:', '        if item > limit:', '            total += item', i % 5 === 0 ? '    return eval(str(total))' : '    return json.dumps(total)', '', '');
+    lines.push(
+      `def step_${i}(items, limit=10):`,
+      `    """Process items, step ${i}."""`,
+      '    total = 0',
+      '    for item in items:',
+      '        if item > limit:',
+      '            total += item',
+      i % 5 === 0 ? '    return eval(str(total))' : '    return json.dumps(total)',
+      '',
+      '',
+    );
   }
   return lines.join('\n');
 }
@@ -31,7 +41,17 @@ function python1000(): string {
 function javascript1000(): string {
   const lines = ["'use strict';", ''];
   for (let i = 0; lines.length < 1000; i++) {
-    lines.push(`/** Step ${i}. */`, `export function step${i}(items, limit = 10) {`, '  let total = 0;', '  for (const item of items) {', '    if (item > limit) total += item;', '  }', i % 5 === 0 ? '  return eval(String(total));' : '  return JSON.stringify(total);', '}', '');
+    lines.push(
+      `/** Step ${i}. */`,
+      `export function step${i}(items, limit = 10) {`,
+      '  let total = 0;',
+      '  for (const item of items) {',
+      '    if (item > limit) total += item;',
+      '  }',
+      i % 5 === 0 ? '  return eval(String(total));' : '  return JSON.stringify(total);',
+      '}',
+      '',
+    );
   }
   return lines.join('\n');
 }
@@ -57,7 +77,15 @@ async function run(analyzer: CodeAnalyzerService, code: string, language: CodeLa
   );
   const elapsed = (performance.now() - t0) / 1000;
   lag.disable();
-  return { reviews: latencies.length, perSecond: latencies.length / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99), lagP99: lag.percentile(99) / 1e6, lagMax: lag.max / 1e6, findings };
+  return {
+    reviews: latencies.length,
+    perSecond: latencies.length / elapsed,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    lagP99: lag.percentile(99) / 1e6,
+    lagMax: lag.max / 1e6,
+    findings,
+  };
 }
 
 async function main() {
@@ -70,15 +98,21 @@ async function main() {
   const py = python1000();
   const js = javascript1000();
   // Warm every worker on both languages before measuring.
-  await Promise.all(Array.from({ length: workers * 2 }, (_, i) => analyzer.analyze({ code: i % 2 ? js : py, language: i % 2 ? 'javascript' : 'python' })));
-  console.log(`\n| file | concurrency | reviews | reviews/s | p50 ms | p99 ms | findings | event loop delay p99 / max ms |\n|---|---|---|---|---|---|---|---|`);
+  await Promise.all(
+    Array.from({ length: workers * 2 }, (_, i) => analyzer.analyze({ code: i % 2 ? js : py, language: i % 2 ? 'javascript' : 'python' })),
+  );
+  console.log(
+    `\n| file | concurrency | reviews | reviews/s | p50 ms | p99 ms | findings | event loop delay p99 / max ms |\n|---|---|---|---|---|---|---|---|`,
+  );
   for (const [name, code, language] of [
     [`Python ${py.split('\n').length} lines (${(py.length / 1024).toFixed(0)} KiB)`, py, 'python'],
     [`JavaScript ${js.split('\n').length} lines (${(js.length / 1024).toFixed(0)} KiB)`, js, 'javascript'],
   ] as const) {
     for (const concurrency of [1, workers * 2]) {
       const r = await run(analyzer, code, language, concurrency);
-      console.log(`| ${name} | ${concurrency} | ${r.reviews} | ${r.perSecond.toFixed(1)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.findings} | ${r.lagP99.toFixed(0)} / ${r.lagMax.toFixed(0)} |`);
+      console.log(
+        `| ${name} | ${concurrency} | ${r.reviews} | ${r.perSecond.toFixed(1)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.findings} | ${r.lagP99.toFixed(0)} / ${r.lagMax.toFixed(0)} |`,
+      );
     }
   }
   await pool.onModuleDestroy();

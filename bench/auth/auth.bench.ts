@@ -17,7 +17,13 @@ const BIG = '100000000';
 
 async function startGateway(name: string, env: Record<string, string>): Promise<string> {
   const port = await freePort();
-  await spawnService({ name, script: join(ROOT, 'dist/apps/gateway/src/main.js'), env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, readyUrl: `http://127.0.0.1:${port}/health`, timeoutMs: 60_000 });
+  await spawnService({
+    name,
+    script: join(ROOT, 'dist/apps/gateway/src/main.js'),
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    readyUrl: `http://127.0.0.1:${port}/health`,
+    timeoutMs: 60_000,
+  });
   return `http://127.0.0.1:${port}`;
 }
 
@@ -49,7 +55,10 @@ async function signIns(base: string, n: number) {
   await probe;
   login.sort((a, b) => a - b);
   health.sort((a, b) => a - b);
-  return { login: { p50: percentile(login, 50), p99: percentile(login, 99) }, health: { p50: percentile(health, 50), p99: percentile(health, 99), n: health.length } };
+  return {
+    login: { p50: percentile(login, 50), p99: percentile(login, 99) },
+    health: { p50: percentile(health, 50), p99: percentile(health, 99), n: health.length },
+  };
 }
 
 async function main() {
@@ -59,8 +68,13 @@ async function main() {
   const on = await startGateway('bench-auth-gateway', { ...common, ...limits });
   const off = await startGateway('bench-auth-gateway-nolimit', { ...common, RATE_LIMIT_ENABLED: 'false' });
   await json(`${on}/auth/register`, { username: 'bench', password: 'bench password 123' });
-  const tokens = (await json(`${on}/auth/login`, { username: 'bench', password: 'bench password 123' })) as { access_token: string; refresh_token: string };
-  const key = ((await json(`${on}/auth/api-keys`, { name: "bench" }, { authorization: `Bearer ${tokens.access_token}` })) as { key: string }).key;
+  const tokens = (await json(`${on}/auth/login`, { username: 'bench', password: 'bench password 123' })) as {
+    access_token: string;
+    refresh_token: string;
+  };
+  const key = (
+    (await json(`${on}/auth/api-keys`, { name: 'bench' }, { authorization: `Bearer ${tokens.access_token}` })) as { key: string }
+  ).key;
 
   const rows: [string, string, Record<string, string>][] = [
     ['GET /health (public: no credential read, no limit)', `${on}/health`, {}],
@@ -75,7 +89,10 @@ async function main() {
     lines.push(`| ${label} | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${r.errors} |`);
   }
   const s = await signIns(on, 10);
-  lines.push('', `Sign-in (argon2id m=19456 KiB, t=2, p=1 in a worker thread), 10 sequential: p50 ${s.login.p50.toFixed(0)} ms, p99 ${s.login.p99.toFixed(0)} ms.`);
+  lines.push(
+    '',
+    `Sign-in (argon2id m=19456 KiB, t=2, p=1 in a worker thread), 10 sequential: p50 ${s.login.p50.toFixed(0)} ms, p99 ${s.login.p99.toFixed(0)} ms.`,
+  );
   lines.push(`Meanwhile GET /health (${s.health.n} probes): p50 ${s.health.p50.toFixed(1)} ms, p99 ${s.health.p99.toFixed(1)} ms.`);
   process.stdout.write(`${lines.join('\n')}\n`);
   await stopAllProcesses();

@@ -17,7 +17,16 @@ export function startFakeOllama(port: number, latencyMs = 20): Promise<Server> {
       const body = JSON.parse(raw || '{}');
       const model = body.model ?? 'phi3';
       const created_at = new Date().toISOString();
-      const final = { model, created_at, message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', total_duration: latencyMs * 1e6, prompt_eval_count: 10, eval_count: words.length };
+      const final = {
+        model,
+        created_at,
+        message: { role: 'assistant', content: '' },
+        done: true,
+        done_reason: 'stop',
+        total_duration: latencyMs * 1e6,
+        prompt_eval_count: 10,
+        eval_count: words.length,
+      };
       setTimeout(() => {
         if (body.stream === false) {
           res.writeHead(200, { 'content-type': 'application/json' });
@@ -25,7 +34,8 @@ export function startFakeOllama(port: number, latencyMs = 20): Promise<Server> {
           return;
         }
         res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-        for (const w of words) res.write(JSON.stringify({ model, created_at, message: { role: 'assistant', content: w }, done: false }) + '\n');
+        for (const w of words)
+          res.write(JSON.stringify({ model, created_at, message: { role: 'assistant', content: w }, done: false }) + '\n');
         res.end(JSON.stringify(final) + '\n');
       }, latencyMs);
     });

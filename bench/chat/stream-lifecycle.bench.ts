@@ -36,7 +36,8 @@ async function readUntil(res: Response, ctl: AbortController, until: (e: EventSo
   return seen;
 }
 
-const post = (url: string, body: unknown, signal?: AbortSignal) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+const post = (url: string, body: unknown, signal?: AbortSignal) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
 
 /** ms from sending a streamed chat request to its first token. */
 async function firstToken(gw: string, session: string): Promise<number> {
@@ -54,12 +55,30 @@ function stats(xs: number[]): string {
 
 async function main() {
   const redis = await startRedisServer();
-  const env = { REDIS_URL: redis.url, LOG_LEVEL: 'warn', AUTH_DISABLED: 'true', RATE_LIMIT_ENABLED: 'false', AI_PROVIDERS: 'local', LOCAL_MODEL_PATH: MODEL };
+  const env = {
+    REDIS_URL: redis.url,
+    LOG_LEVEL: 'warn',
+    AUTH_DISABLED: 'true',
+    RATE_LIMIT_ENABLED: 'false',
+    AI_PROVIDERS: 'local',
+    LOCAL_MODEL_PATH: MODEL,
+  };
   const ports = await Promise.all([freePort(), freePort(), freePort()]);
-  await spawnService({ name: 'bench-ai-router', script: join(ROOT, 'dist/apps/ai-router/src/main.js'), env: { ...env, HTTP_PORT: String(ports[0]) }, readyUrl: `http://127.0.0.1:${ports[0]}/health`, timeoutMs: 60_000 });
+  await spawnService({
+    name: 'bench-ai-router',
+    script: join(ROOT, 'dist/apps/ai-router/src/main.js'),
+    env: { ...env, HTTP_PORT: String(ports[0]) },
+    readyUrl: `http://127.0.0.1:${ports[0]}/health`,
+    timeoutMs: 60_000,
+  });
   const [gwA, gwB] = await Promise.all(
     ports.slice(1).map(async (port, i) => {
-      await spawnService({ name: `bench-gateway-${i}`, script: join(ROOT, 'dist/apps/gateway/src/main.js'), env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, readyUrl: `http://127.0.0.1:${port}/health` });
+      await spawnService({
+        name: `bench-gateway-${i}`,
+        script: join(ROOT, 'dist/apps/gateway/src/main.js'),
+        env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+        readyUrl: `http://127.0.0.1:${port}/health`,
+      });
       return `http://127.0.0.1:${port}`;
     }),
   );
@@ -78,7 +97,10 @@ async function main() {
     const reading = readUntil(res, ctl, (e) => (e.event === 'token' && tokenSeen(), e.event === 'done' || e.event === 'error'));
     await Promise.race([gotToken, reading]);
     const t0 = performance.now();
-    const [stopRes, probe] = await Promise.all([post(`${gwA}/chat/streams/${streamId}/stop`, {}).then(async (r) => (await r.json(), performance.now() - t0)), firstToken(gwA, `probe-${i}`)]);
+    const [stopRes, probe] = await Promise.all([
+      post(`${gwA}/chat/streams/${streamId}/stop`, {}).then(async (r) => (await r.json(), performance.now() - t0)),
+      firstToken(gwA, `probe-${i}`),
+    ]);
     stopAnswered.push(stopRes);
     freeAfterStop.push(probe);
     await reading;
@@ -97,7 +119,12 @@ async function main() {
     await post(`${gwB}/chat/streams/${res.headers.get('x-stream-id')}/stop`, {});
   }
 
-  console.log(`\nstream lifecycle benchmark: local model (${MODEL.split('/').at(-1)}), ${rounds} rounds each, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(
+    `\nstream lifecycle benchmark: local model (${MODEL.split('/').at(-1)}), ${rounds} rounds each, load average ${(await import('node:os'))
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
   console.log(`first token on an idle system:                       ${stats(idle)}`);
   console.log(`stop request -> stop answered (turn stored, stopped): ${stats(stopAnswered)}`);
   console.log(`stop request -> first token of a request sent then:   ${stats(freeAfterStop)}`);

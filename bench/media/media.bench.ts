@@ -40,30 +40,64 @@ async function main() {
   const redis = await startRedisServer();
   const dir = mkdtempSync(join(tmpdir(), 'bench-s3-'));
   const [s3Port, mediaPort, gwPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const s3 = { S3_ENDPOINT: `http://127.0.0.1:${s3Port}`, S3_BUCKET: 'bench-gallery', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', LOG_LEVEL: 'info', REDIS_URL: redis.url };
-  await spawnService({ name: 'bench-s3rver', script: join(ROOT, 'dist/apps/media/src/dev/s3rver.main.js'), env: { ...s3, S3RVER_DIR: dir }, readyLine: /"msg":"ready"/ });
+  const s3 = {
+    S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+    S3_BUCKET: 'bench-gallery',
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    LOG_LEVEL: 'info',
+    REDIS_URL: redis.url,
+  };
+  await spawnService({
+    name: 'bench-s3rver',
+    script: join(ROOT, 'dist/apps/media/src/dev/s3rver.main.js'),
+    env: { ...s3, S3RVER_DIR: dir },
+    readyLine: /"msg":"ready"/,
+  });
   const media = await spawnService({
     name: 'bench-media',
     script: join(ROOT, 'dist/apps/media/src/main.js'),
-    env: { ...s3, HTTP_PORT: String(mediaPort), IMAGE_PROVIDERS: 'procedural', WORKER_CONCURRENCY: String(concurrency), GALLERY_SWEEP_INTERVAL_MS: '0' },
+    env: {
+      ...s3,
+      HTTP_PORT: String(mediaPort),
+      IMAGE_PROVIDERS: 'procedural',
+      WORKER_CONCURRENCY: String(concurrency),
+      GALLERY_SWEEP_INTERVAL_MS: '0',
+    },
     readyUrl: `http://127.0.0.1:${mediaPort}/health/ready`,
   });
   await spawnService({
     name: 'bench-gateway',
     script: join(ROOT, 'dist/apps/gateway/src/main.js'),
-    env: { ...s3, PORT: String(gwPort), HOST: '127.0.0.1', AUTH_DISABLED: 'true', RATE_LIMIT_ENABLED: 'false', IMAGE_MAX_WAITING_JOBS: '100000', IMAGE_WAIT_MS: '120000' },
+    env: {
+      ...s3,
+      PORT: String(gwPort),
+      HOST: '127.0.0.1',
+      AUTH_DISABLED: 'true',
+      RATE_LIMIT_ENABLED: 'false',
+      IMAGE_MAX_WAITING_JOBS: '100000',
+      IMAGE_WAIT_MS: '120000',
+    },
     readyUrl: `http://127.0.0.1:${gwPort}/health`,
   });
   const base = `http://127.0.0.1:${gwPort}`;
-  const queue = new Queue(MediaQueue.images, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: MEDIA_QUEUE_PREFIX });
+  const queue = new Queue(MediaQueue.images, {
+    connection: new Redis(redis.url, { maxRetriesPerRequest: null }),
+    prefix: MEDIA_QUEUE_PREFIX,
+  });
   const post = async (wait: boolean) => {
     const t0 = performance.now();
-    const res = await fetch(`${base}/generate-image${wait ? '?wait=true' : ''}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: `bench ${Math.random()}`, user_id: 'local', settings: SETTINGS }) });
+    const res = await fetch(`${base}/generate-image${wait ? '?wait=true' : ''}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: `bench ${Math.random()}`, user_id: 'local', settings: SETTINGS }),
+    });
     const body = (await res.json()) as { job_id: string };
     if (res.status !== (wait ? 200 : 202)) throw new Error(`POST /generate-image answered ${res.status}: ${JSON.stringify(body)}`);
     return { ms: performance.now() - t0, jobId: body.job_id };
   };
-  const serverSide = async (ids: string[]) => (await Promise.all(ids.map((id) => queue.getJob(id)))).map((j) => j!.finishedOn! - j!.timestamp);
+  const serverSide = async (ids: string[]) =>
+    (await Promise.all(ids.map((id) => queue.getJob(id)))).map((j) => j!.finishedOn! - j!.timestamp);
 
   // Warm-up: JIT, sharp's thread pool, connections.
   await Promise.all(Array.from({ length: concurrency * 2 }, () => post(true)));
@@ -72,9 +106,11 @@ async function main() {
   const closed: { ms: number; jobId: string }[] = [];
   let started = 0;
   const t1 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (started++ < jobs) closed.push(await post(true));
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started++ < jobs) closed.push(await post(true));
+    }),
+  );
   const closedSeconds = (performance.now() - t1) / 1000;
   console.log(`\nenqueue-to-done, ${concurrency} clients waiting for each job (procedural 256x256, WORKER_CONCURRENCY=${concurrency}):`);
   console.log(`  client (POST ?wait=true -> 200):  ${stats(closed.map((c) => c.ms))}`);
@@ -103,9 +139,13 @@ async function main() {
   let before = await statuses();
   const report = async (label: string, r: WrkResult) => {
     const now = await statuses();
-    const diff = Object.entries(now).map(([k, v]) => `${k}: ${v - (before[k] ?? 0)}`).filter((x) => !x.endsWith(': 0'));
+    const diff = Object.entries(now)
+      .map(([k, v]) => `${k}: ${v - (before[k] ?? 0)}`)
+      .filter((x) => !x.endsWith(': 0'));
     before = now;
-    console.log(`  ${label} p50 ${ms(r.p50ms)}  p99 ${ms(r.p99ms)}  ${r.rps.toFixed(0)} req/s  wrk errors ${r.errors}  answers { ${diff.join(', ')} }`);
+    console.log(
+      `  ${label} p50 ${ms(r.p50ms)}  p99 ${ms(r.p99ms)}  ${r.rps.toFixed(0)} req/s  wrk errors ${r.errors}  answers { ${diff.join(', ')} }`,
+    );
   };
   console.log(`\nPOST /generate-image from ${submitters} connections for ${seconds} s (wrk):`);
   await queue.pause();

@@ -41,7 +41,9 @@ function load(url: string, body: Record<string, unknown>, unique: boolean, conns
     ].join('\n'),
   );
   const args = ['-t', '1', '-c', String(conns), '-d', `${seconds}s`, '--latency', '-s', script, url];
-  return new Promise((resolve, reject) => execFile('wrk', args, { timeout: (seconds + 30) * 1000 }, (err, stdout) => (err ? reject(err) : resolve(parse(stdout)))));
+  return new Promise((resolve, reject) =>
+    execFile('wrk', args, { timeout: (seconds + 30) * 1000 }, (err, stdout) => (err ? reject(err) : resolve(parse(stdout)))),
+  );
 }
 
 /** Runs one measurement `rounds` times; the round with the median p50. */
@@ -61,16 +63,31 @@ async function main() {
   const search = await spawnService({
     name: 'bench-search',
     script: join(ROOT, 'dist/apps/search/src/main.js'),
-    env: { ...common, ...fakeProviderEnv(fake), SEARCH_PROVIDERS: 'duckduckgo', PROVIDER_MIN_INTERVAL_MS: '0', HTTP_PORT: String(searchPort) },
+    env: {
+      ...common,
+      ...fakeProviderEnv(fake),
+      SEARCH_PROVIDERS: 'duckduckgo',
+      PROVIDER_MIN_INTERVAL_MS: '0',
+      HTTP_PORT: String(searchPort),
+    },
     readyUrl: `http://127.0.0.1:${searchPort}/health`,
   });
-  const gw = await spawnService({ name: 'bench-gateway', script: join(ROOT, 'dist/apps/gateway/src/main.js'), env: { ...common, PORT: String(gwPort), HOST: '127.0.0.1' }, readyUrl: `http://127.0.0.1:${gwPort}/health` });
+  const gw = await spawnService({
+    name: 'bench-gateway',
+    script: join(ROOT, 'dist/apps/gateway/src/main.js'),
+    env: { ...common, PORT: String(gwPort), HOST: '127.0.0.1' },
+    readyUrl: `http://127.0.0.1:${gwPort}/health`,
+  });
   const url = `http://127.0.0.1:${gwPort}/search`;
   const body = { query: '__Q__', user_id: 'bench', options: { summarize: false } };
 
   // Warm up both paths (JIT, connections) and put the cached query in Redis.
   await load(url, body, true);
-  const warm = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, query: 'bench cached query' }) });
+  const warm = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...body, query: 'bench cached query' }),
+  });
   if (warm.status !== 200) throw new Error(`warm-up search answered ${warm.status}: ${await warm.text()}`);
 
   const provider = await median(() => load(`${fake.url}/html/`, {}, false));
@@ -83,8 +100,11 @@ async function main() {
   const loaded = { gateway: rssMb(gw.pid), search: rssMb(search.pid) };
 
   const f = (n: number) => n.toFixed(2);
-  const row = (name: string, r: WrkResult) => `| ${name} | ${f(r.p50ms)} | ${f(r.p99ms)} | ${r.rps.toFixed(0)} | ${r.requests} | ${r.errors} |`;
-  console.log(`\nsearch latency benchmark: providers answer after ${PROVIDER_LATENCY_MS} ms, wrk -t1 -c${connections}, ${seconds}s per run, median of ${rounds} rounds`);
+  const row = (name: string, r: WrkResult) =>
+    `| ${name} | ${f(r.p50ms)} | ${f(r.p99ms)} | ${r.rps.toFixed(0)} | ${r.requests} | ${r.errors} |`;
+  console.log(
+    `\nsearch latency benchmark: providers answer after ${PROVIDER_LATENCY_MS} ms, wrk -t1 -c${connections}, ${seconds}s per run, median of ${rounds} rounds`,
+  );
   console.log(`load average (1 min) before: ${loadBefore.toFixed(1)}, after: ${loadavg()[0].toFixed(1)} on ${cpus().length} cores\n`);
   console.log('| measurement | p50 ms | p99 ms | req/s | requests | errors |');
   console.log('|---|---|---|---|---|---|');
@@ -93,7 +113,9 @@ async function main() {
   console.log(row('c=1 POST /search cached', cached1));
   console.log(row(`**c=${connections} POST /search uncached** (new query each request)`, uncached));
   console.log(row(`**c=${connections} POST /search cached** (same query, Redis hit)`, cached));
-  console.log(`\nprovider requests during the c=${connections} uncached runs: ${providerCalls} (one per search, ${rounds} rounds); RSS MB after load: gateway ${f(loaded.gateway)}, search ${f(loaded.search)}`);
+  console.log(
+    `\nprovider requests during the c=${connections} uncached runs: ${providerCalls} (one per search, ${rounds} rounds); RSS MB after load: gateway ${f(loaded.gateway)}, search ${f(loaded.search)}`,
+  );
 
   await gw.stop();
   await search.stop();

@@ -23,18 +23,22 @@ export function timeRequest(url: string, body: unknown): Promise<RequestTiming> 
     const since = () => Number(process.hrtime.bigint() - start) / 1e6;
     let ttfb = 0;
     let firstToken = 0;
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      let buf = '';
-      res.on('data', (c: Buffer) => {
-        if (!ttfb) ttfb = since();
-        buf += c.toString();
-        if (!firstToken && (/event: token/.test(buf) || /"content":"[^"]+"/.test(buf))) firstToken = since();
-      });
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`${url} answered ${res.statusCode}: ${buf.slice(0, 300)}`));
-        resolve({ ttfb, firstToken, total: since() });
-      });
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (res) => {
+        let buf = '';
+        res.on('data', (c: Buffer) => {
+          if (!ttfb) ttfb = since();
+          buf += c.toString();
+          if (!firstToken && (/event: token/.test(buf) || /"content":"[^"]+"/.test(buf))) firstToken = since();
+        });
+        res.on('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`${url} answered ${res.statusCode}: ${buf.slice(0, 300)}`));
+          resolve({ ttfb, firstToken, total: since() });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });

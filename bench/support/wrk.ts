@@ -12,7 +12,10 @@ export interface WrkResult {
 }
 
 /** Runs Debian's wrk (C, light on CPU) with a POST body; parses its --latency report. */
-export function wrk(url: string, opts: { body?: unknown; connections: number; seconds: number; threads?: number; headers?: Record<string, string> }): Promise<WrkResult> {
+export function wrk(
+  url: string,
+  opts: { body?: unknown; connections: number; seconds: number; threads?: number; headers?: Record<string, string> },
+): Promise<WrkResult> {
   const dir = mkdtempSync(join(tmpdir(), 'wrk-'));
   const script = join(dir, 'post.lua');
   const headers = { 'Content-Type': 'application/json', ...(opts.headers ?? {}) };

@@ -36,8 +36,15 @@ async function serve(kind: Kind, redisUrl: string): Promise<void> {
   const { hostname, port } = new URL(redisUrl);
   const app =
     kind === 'nest-redis'
-      ? await NestFactory.createMicroservice(EchoModule, { transport: Transport.REDIS, options: { host: hostname, port: Number(port) }, logger: ['error'] })
-      : await NestFactory.createMicroservice(EchoModule, { strategy: new RedisStreamsServer({ redisUrl, service: SERVICE }), logger: ['error'] });
+      ? await NestFactory.createMicroservice(EchoModule, {
+          transport: Transport.REDIS,
+          options: { host: hostname, port: Number(port) },
+          logger: ['error'],
+        })
+      : await NestFactory.createMicroservice(EchoModule, {
+          strategy: new RedisStreamsServer({ redisUrl, service: SERVICE }),
+          logger: ['error'],
+        });
   await app.listen();
   process.once('SIGINT', () => process.exit(0)); // lets `node --cpu-prof` write its profile
   process.stdout.write('READY\n');
@@ -54,7 +61,12 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const payload = (n: number) => ({ message: 'hello from the benchmark', user_id: 'u-1', n });
 
 async function measure(kind: Kind, redisUrl: string, seconds: number, concurrency: number, sequential: number) {
-  const replica = await spawnService({ name: `bench-${kind}`, script: __filename, env: { BENCH_ROLE: kind, BENCH_REDIS_URL: redisUrl }, readyLine: /^READY$/m });
+  const replica = await spawnService({
+    name: `bench-${kind}`,
+    script: __filename,
+    env: { BENCH_ROLE: kind, BENCH_REDIS_URL: redisUrl },
+    readyLine: /^READY$/m,
+  });
   const client = makeClient(kind, redisUrl);
   await client.connect();
   const call = (n: number) => firstValueFrom(client.send('echo', payload(n)));
@@ -94,7 +106,8 @@ async function main(): Promise<void> {
   try {
     const runs: Record<Kind, { p50: number; p99: number; rps: number }[]> = { 'nest-redis': [], 'redis-streams': [] };
     for (let round = 0; round < rounds; round++) {
-      for (const kind of ['nest-redis', 'redis-streams'] as const) runs[kind].push(await measure(kind, redis.url, seconds, concurrency, sequential));
+      for (const kind of ['nest-redis', 'redis-streams'] as const)
+        runs[kind].push(await measure(kind, redis.url, seconds, concurrency, sequential));
     }
     const rows = (['nest-redis', 'redis-streams'] as const).map((kind) => ({
       kind,
@@ -103,12 +116,16 @@ async function main(): Promise<void> {
       rps: median(runs[kind].map((r) => r.rps)),
     }));
     const fmt = (x: number) => x.toFixed(3).padStart(8);
-    console.log(`\nEcho round trip, one replica; ${sequential} sequential requests, then concurrency ${concurrency} for ${seconds} s; median of ${rounds} rounds`);
+    console.log(
+      `\nEcho round trip, one replica; ${sequential} sequential requests, then concurrency ${concurrency} for ${seconds} s; median of ${rounds} rounds`,
+    );
     console.log('| transport      | p50 ms   | p99 ms   | req/s    |');
     console.log('|----------------|----------|----------|----------|');
     for (const r of rows) console.log(`| ${r.kind.padEnd(14)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.rps.toFixed(0).padStart(8)} |`);
     const [base, ours] = rows;
-    console.log(`\nours / built-in: latency p50 ${(ours.p50 / base.p50).toFixed(2)}x, p99 ${(ours.p99 / base.p99).toFixed(2)}x; throughput ${(ours.rps / base.rps).toFixed(2)}x`);
+    console.log(
+      `\nours / built-in: latency p50 ${(ours.p50 / base.p50).toFixed(2)}x, p99 ${(ours.p99 / base.p99).toFixed(2)}x; throughput ${(ours.rps / base.rps).toFixed(2)}x`,
+    );
   } finally {
     await stopAllProcesses();
     await redis.stop();

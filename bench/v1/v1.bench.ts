@@ -21,11 +21,28 @@ async function main() {
   const redis = await startRedisServer();
   const ollamaPort = await freePort();
   const fake = await startFakeOllama(ollamaPort, 20);
-  const env = { REDIS_URL: redis.url, LOG_LEVEL: 'warn', AUTH_DISABLED: 'true', RATE_LIMIT_ENABLED: 'false', AI_PROVIDERS: 'ollama', OLLAMA_HOST: `http://127.0.0.1:${ollamaPort}` };
+  const env = {
+    REDIS_URL: redis.url,
+    LOG_LEVEL: 'warn',
+    AUTH_DISABLED: 'true',
+    RATE_LIMIT_ENABLED: 'false',
+    AI_PROVIDERS: 'ollama',
+    OLLAMA_HOST: `http://127.0.0.1:${ollamaPort}`,
+  };
   const aiPort = await freePort();
   const gwPort = await freePort();
-  const ai = await spawnService({ name: 'bench-ai-router', script: join(ROOT, 'dist/apps/ai-router/src/main.js'), env: { ...env, HTTP_PORT: String(aiPort) }, readyUrl: `http://127.0.0.1:${aiPort}/health` });
-  const gw = await spawnService({ name: 'bench-gateway', script: join(ROOT, 'dist/apps/gateway/src/main.js'), env: { ...env, PORT: String(gwPort), HOST: '127.0.0.1' }, readyUrl: `http://127.0.0.1:${gwPort}/health` });
+  const ai = await spawnService({
+    name: 'bench-ai-router',
+    script: join(ROOT, 'dist/apps/ai-router/src/main.js'),
+    env: { ...env, HTTP_PORT: String(aiPort) },
+    readyUrl: `http://127.0.0.1:${aiPort}/health`,
+  });
+  const gw = await spawnService({
+    name: 'bench-gateway',
+    script: join(ROOT, 'dist/apps/gateway/src/main.js'),
+    env: { ...env, PORT: String(gwPort), HOST: '127.0.0.1' },
+    readyUrl: `http://127.0.0.1:${gwPort}/health`,
+  });
   await new Promise((r) => setTimeout(r, 1000));
   const idle = { gateway: rssMb(gw.pid), aiRouter: rssMb(ai.pid) };
 
@@ -55,10 +72,18 @@ async function main() {
   console.log(`| first token direct (NDJSON) | ${f(ftDirect.p50)} | ${f(ftDirect.p99)} | | |`);
   console.log(`| first token /v1 stream (SSE) | ${f(ftV1.p50)} | ${f(ftV1.p99)} | | |`);
   console.log(`| **streaming first-token overhead** | **${f(ftV1.p50 - ftDirect.p50)}** | ${f(ftV1.p99 - ftDirect.p99)} | | |`);
-  console.log(`| c=${connections} direct to Ollama | ${f(loadDirect.p50ms)} | ${f(loadDirect.p99ms)} | ${loadDirect.rps.toFixed(0)} | ${loadDirect.errors} |`);
-  console.log(`| c=${connections} /v1/chat/completions | ${f(loadV1.p50ms)} | ${f(loadV1.p99ms)} | **${loadV1.rps.toFixed(0)}** | ${loadV1.errors} |`);
-  console.log(`| c=${connections} /v1/chat/completions stream | ${f(loadStream.p50ms)} | ${f(loadStream.p99ms)} | ${loadStream.rps.toFixed(0)} | ${loadStream.errors} |`);
-  console.log(`\nRSS MB idle: gateway ${f(idle.gateway)}, ai-router ${f(idle.aiRouter)}; after load: gateway ${f(loaded.gateway)}, ai-router ${f(loaded.aiRouter)}`);
+  console.log(
+    `| c=${connections} direct to Ollama | ${f(loadDirect.p50ms)} | ${f(loadDirect.p99ms)} | ${loadDirect.rps.toFixed(0)} | ${loadDirect.errors} |`,
+  );
+  console.log(
+    `| c=${connections} /v1/chat/completions | ${f(loadV1.p50ms)} | ${f(loadV1.p99ms)} | **${loadV1.rps.toFixed(0)}** | ${loadV1.errors} |`,
+  );
+  console.log(
+    `| c=${connections} /v1/chat/completions stream | ${f(loadStream.p50ms)} | ${f(loadStream.p99ms)} | ${loadStream.rps.toFixed(0)} | ${loadStream.errors} |`,
+  );
+  console.log(
+    `\nRSS MB idle: gateway ${f(idle.gateway)}, ai-router ${f(idle.aiRouter)}; after load: gateway ${f(loaded.gateway)}, ai-router ${f(loaded.aiRouter)}`,
+  );
 
   await gw.stop();
   await ai.stop();

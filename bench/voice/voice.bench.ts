@@ -47,8 +47,13 @@ function wavSeconds(wav: Buffer): number {
 function multipart(fields: Record<string, string>, audio: Buffer): { body: Buffer; type: string } {
   const boundary = `----nitro${Date.now()}`;
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="clip.webm"\r\nContent-Type: audio/webm\r\n\r\n`), audio, Buffer.from(`\r\n--${boundary}--\r\n`));
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="clip.webm"\r\nContent-Type: audio/webm\r\n\r\n`),
+    audio,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
   return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
 }
 
@@ -75,7 +80,9 @@ function timed(url: string, method: string, body: Buffer, headers: Record<string
         text += c.toString();
         for (const m of text.matchAll(/event: (\w+)/g)) firsts[m[1]] ??= performance.now() - t0 - uploadedAt;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), uploadedAt, firsts, end: performance.now() - t0 - uploadedAt }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), uploadedAt, firsts, end: performance.now() - t0 - uploadedAt }),
+      );
     });
     req.on('error', reject);
     req.on('finish', () => (uploadedAt = performance.now() - t0));
@@ -85,11 +92,24 @@ function timed(url: string, method: string, body: Buffer, headers: Record<string
 
 async function main() {
   const redis = await startRedisServer();
-  const env = { REDIS_URL: redis.url, LOG_LEVEL: 'warn', AUTH_DISABLED: 'true', RATE_LIMIT_ENABLED: 'false', AI_PROVIDERS: 'local', LOCAL_MODEL_PATH: MODEL };
+  const env = {
+    REDIS_URL: redis.url,
+    LOG_LEVEL: 'warn',
+    AUTH_DISABLED: 'true',
+    RATE_LIMIT_ENABLED: 'false',
+    AI_PROVIDERS: 'local',
+    LOCAL_MODEL_PATH: MODEL,
+  };
   const start = async (app: string) => {
     const port = await freePort();
     const portEnv: Record<string, string> = app === 'gateway' ? { PORT: String(port), HOST: '127.0.0.1' } : { HTTP_PORT: String(port) };
-    const proc = await spawnService({ name: `bench-${app}`, script: join(ROOT, `dist/apps/${app}/src/main.js`), env: { ...env, ...portEnv }, readyUrl: `http://127.0.0.1:${port}/health`, timeoutMs: 60_000 });
+    const proc = await spawnService({
+      name: `bench-${app}`,
+      script: join(ROOT, `dist/apps/${app}/src/main.js`),
+      env: { ...env, ...portEnv },
+      readyUrl: `http://127.0.0.1:${port}/health`,
+      timeoutMs: 60_000,
+    });
     return { proc, port };
   };
   const [ai, voice] = await Promise.all([start('ai-router'), start('voice')]);
@@ -112,7 +132,9 @@ async function main() {
     if (r.status !== 200) throw new Error(`speak ${r.status}: ${r.body}`);
     return r.end + r.uploadedAt;
   };
-  const spokenSeconds = wavSeconds((await timed(`${base}/voice/speak`, 'POST', speakBody('wav'), { 'content-type': 'application/json' })).body);
+  const spokenSeconds = wavSeconds(
+    (await timed(`${base}/voice/speak`, 'POST', speakBody('wav'), { 'content-type': 'application/json' })).body,
+  );
 
   await transcribeOnce(); // warm-up: first pocketsphinx load, page cache
   const sttSingle: number[] = [];
@@ -141,22 +163,37 @@ async function main() {
   }
   const peakRss = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${voice.proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
-  const med = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+  const med = (xs: number[]) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    );
   const f1 = (n: number) => n.toFixed(1);
   const f2 = (n: number) => n.toFixed(2);
-  console.log(`\nvoice benchmark: ${rounds} rounds each, medians; clip ${f1(long.seconds)} s (flite kal16 -> WebM/Opus), synthesis ${f1(spokenSeconds)} s of speech\n`);
+  console.log(
+    `\nvoice benchmark: ${rounds} rounds each, medians; clip ${f1(long.seconds)} s (flite kal16 -> WebM/Opus), synthesis ${f1(spokenSeconds)} s of speech\n`,
+  );
   console.log('| measurement | wall s (median) | real-time factor (audio s / wall s) |');
   console.log('|---|---|---|');
   console.log(`| transcribe 1 request (pocketsphinx) | ${f2(med(sttSingle) / 1000)} | ${f1(long.seconds / (med(sttSingle) / 1000))} |`);
-  console.log(`| transcribe 4 at once (whole batch) | ${f2(med(sttBatch) / 1000)} | ${f1((4 * long.seconds) / (med(sttBatch) / 1000))} total, ${f1(long.seconds / (med(sttBatch) / 1000))} per request |`);
+  console.log(
+    `| transcribe 4 at once (whole batch) | ${f2(med(sttBatch) / 1000)} | ${f1((4 * long.seconds) / (med(sttBatch) / 1000))} total, ${f1(long.seconds / (med(sttBatch) / 1000))} per request |`,
+  );
   console.log(`| speak 1 request, wav (flite) | ${f2(med(ttsSingle.wav) / 1000)} | ${f1(spokenSeconds / (med(ttsSingle.wav) / 1000))} |`);
-  console.log(`| speak 1 request, mp3 (flite + ffmpeg) | ${f2(med(ttsSingle.mp3) / 1000)} | ${f1(spokenSeconds / (med(ttsSingle.mp3) / 1000))} |`);
-  console.log(`| speak 4 at once, wav (whole batch) | ${f2(med(ttsBatch) / 1000)} | ${f1((4 * spokenSeconds) / (med(ttsBatch) / 1000))} total, ${f1(spokenSeconds / (med(ttsBatch) / 1000))} per request |`);
+  console.log(
+    `| speak 1 request, mp3 (flite + ffmpeg) | ${f2(med(ttsSingle.mp3) / 1000)} | ${f1(spokenSeconds / (med(ttsSingle.mp3) / 1000))} |`,
+  );
+  console.log(
+    `| speak 4 at once, wav (whole batch) | ${f2(med(ttsBatch) / 1000)} | ${f1((4 * spokenSeconds) / (med(ttsBatch) / 1000))} total, ${f1(spokenSeconds / (med(ttsBatch) / 1000))} per request |`,
+  );
   const col = (k: keyof (typeof chat)[number]) => chat.map((c) => c[k]).sort((a, b) => a - b);
-  console.log(`\nstreaming voice chat (${f1(question.seconds)} s question, local model stories260K, max_tokens 96), ms after the upload ended:\n`);
+  console.log(
+    `\nstreaming voice chat (${f1(question.seconds)} s question, local model stories260K, max_tokens 96), ms after the upload ended:\n`,
+  );
   console.log('| event | p50 ms | max ms |');
   console.log('|---|---|---|');
-  for (const k of ['transcript', 'token', 'audio', 'done'] as const) console.log(`| first \`${k}\` | ${f1(percentile(col(k), 50))} | ${f1(Math.max(...col(k)))} |`);
+  for (const k of ['transcript', 'token', 'audio', 'done'] as const)
+    console.log(`| first \`${k}\` | ${f1(percentile(col(k), 50))} | ${f1(Math.max(...col(k)))} |`);
   console.log(`\nvoice service RSS: idle ${f1(idleRss)} MB, peak (VmHWM) ${f1(peakRss)} MB; ai-router RSS ${f1(rssMb(ai.proc.pid))} MB`);
 
   await gw.proc.stop();

@@ -14,7 +14,11 @@ async function persistentRedis(dir: string): Promise<RedisServerHandle & { start
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'], { stdio: 'ignore' });
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
+      { stdio: 'ignore' },
+    );
     await waitFor(() => pingRedis(port), { timeoutMs: 10_000, intervalMs: 50 });
   };
   const stop = async () => {
@@ -24,7 +28,14 @@ async function persistentRedis(dir: string): Promise<RedisServerHandle & { start
     await exited;
   };
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, start, stop, kill: (s = 'SIGKILL') => child?.kill(s), restart: async () => (await stop(), start()) };
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    stop,
+    kill: (s = 'SIGKILL') => child?.kill(s),
+    restart: async () => (await stop(), start()),
+  };
 }
 
 describe('backup and restore of Redis and the S3 gallery (scripts/backup.sh, scripts/restore.sh)', () => {
@@ -47,13 +58,25 @@ describe('backup and restore of Redis and the S3 gallery (scripts/backup.sh, scr
   });
 
   const env = () => ({ ...process.env, ...s3.env, REDIS_URL: redis.url });
-  const objects = async () => ((await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? []).map((o) => o.Key!).sort();
-  const platform = () => startPlatform({ services: ['media'], redis, env: { ...s3.env, IMAGE_PROVIDERS: 'procedural' }, appEnv: { media: { PROCEDURAL_DELAY_MS: '20', GALLERY_SWEEP_INTERVAL_MS: '0' } } });
+  const objects = async () =>
+    ((await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? []).map((o) => o.Key!).sort();
+  const platform = () =>
+    startPlatform({
+      services: ['media'],
+      redis,
+      env: { ...s3.env, IMAGE_PROVIDERS: 'procedural' },
+      appEnv: { media: { PROCEDURAL_DELAY_MS: '20', GALLERY_SWEEP_INTERVAL_MS: '0' } },
+    });
 
   it('dump, wipe, restore: the platform answers with the same users, gallery and image bytes', async () => {
     p = await platform();
     const alice: TestUser = await p.createUser('alice-backup');
-    const job = await (await p.request('/generate-image', { method: 'POST', json: { prompt: 'a green circle', user_id: p.userId, settings: { width: 64, height: 64 } } })).json();
+    const job = await (
+      await p.request('/generate-image', {
+        method: 'POST',
+        json: { prompt: 'a green circle', user_id: p.userId, settings: { width: 64, height: 64 } },
+      })
+    ).json();
     expect((await readSse(await p.request(job.events_url))).at(-1)?.event).toBe('done');
     const gallery = await (await p.request(`/gallery/${p.userId}`)).json();
     expect(gallery.images?.length ?? gallery.items?.length).toBeGreaterThan(0);
@@ -75,9 +98,16 @@ describe('backup and restore of Redis and the S3 gallery (scripts/backup.sh, scr
     expect(await objects()).toEqual([]);
 
     // restore.sh refuses while Redis runs; then restores into the stopped server's folder.
-    expect(() => execFileSync('bash', ['scripts/restore.sh', backupDir], { cwd: ROOT, env: { ...env(), REDIS_DATA_DIR: dataDir }, stdio: 'pipe' })).toThrow(/still answers/);
+    expect(() =>
+      execFileSync('bash', ['scripts/restore.sh', backupDir], { cwd: ROOT, env: { ...env(), REDIS_DATA_DIR: dataDir }, stdio: 'pipe' }),
+    ).toThrow(/still answers/);
     await redis.stop();
-    execFileSync('bash', ['scripts/restore.sh', backupDir], { cwd: ROOT, env: { ...env(), REDIS_DATA_DIR: dataDir }, stdio: 'pipe', timeout: 60_000 });
+    execFileSync('bash', ['scripts/restore.sh', backupDir], {
+      cwd: ROOT,
+      env: { ...env(), REDIS_DATA_DIR: dataDir },
+      stdio: 'pipe',
+      timeout: 60_000,
+    });
     await redis.start();
     expect(await objects()).toEqual(keysBefore);
 

@@ -24,7 +24,17 @@ describe('configuration reference and .env.example, generated from libs/config',
     expect(row('OLLAMA_HOST')).not.toMatch(/\| yes \|/);
     expect(row('OLLAMA_MODEL')).toContain('`phi3`');
     // Vendors an operator sets up without reading TypeScript.
-    for (const name of ['OLLAMA_HOST', 'GEMINI_API_KEY', 'SEARXNG_URL', 'BRAVE_API_KEY', 'YOUTUBE_API_KEY', 'WHISPER_URL', 'A1111_URL', 'STABILITY_API_KEY', 'HF_API_TOKEN']) {
+    for (const name of [
+      'OLLAMA_HOST',
+      'GEMINI_API_KEY',
+      'SEARXNG_URL',
+      'BRAVE_API_KEY',
+      'YOUTUBE_API_KEY',
+      'WHISPER_URL',
+      'A1111_URL',
+      'STABILITY_API_KEY',
+      'HF_API_TOKEN',
+    ]) {
       expect([name, row(name).split('|')[5]?.trim().length > 10]).toEqual([name, true]);
     }
   });

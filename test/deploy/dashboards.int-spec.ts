@@ -25,22 +25,39 @@ describe('dashboards and alert rules use only metrics the services export', () =
     p = await startPlatform({
       services: [...SERVICES],
       env: { ...s3.env, AI_PROVIDERS: 'local', IMAGE_PROVIDERS: 'procedural' },
-      appEnv: { media: { PROCEDURAL_DELAY_MS: '50', GALLERY_SWEEP_INTERVAL_MS: '0' }, gateway: { WEB_ROOT: join(ROOT, 'dist', 'apps', 'web') } },
+      appEnv: {
+        media: { PROCEDURAL_DELAY_MS: '50', GALLERY_SWEEP_INTERVAL_MS: '0' },
+        gateway: { WEB_ROOT: join(ROOT, 'dist', 'apps', 'web') },
+      },
     });
     // Static files: the index and a hashed asset, twice each.
     const index = await (await fetch(`${p.baseUrl}/`)).text();
     const asset = /\/assets\/[\w.-]+\.(?:js|css)/.exec(index)?.[0];
     if (!asset) throw new Error('the PWA build (dist/apps/web) has no hashed asset: run pnpm build');
-    for (let i = 0; i < 2; i++) for (const path of ['/', asset, '/manifest.webmanifest']) expect((await fetch(p.baseUrl + path)).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      for (const path of ['/', asset, '/manifest.webmanifest']) expect((await fetch(p.baseUrl + path)).status).toBe(200);
     // Chat, JSON and streamed (SSE), on the local model.
-    expect((await p.request('/chat', { method: 'POST', json: { message: 'hello', user_id: p.userId, options: { max_tokens: 8 } } })).status).toBe(200);
-    const stream = await p.request('/chat/stream', { method: 'POST', json: { message: 'hello again', user_id: p.userId, options: { max_tokens: 8 } } });
+    expect(
+      (await p.request('/chat', { method: 'POST', json: { message: 'hello', user_id: p.userId, options: { max_tokens: 8 } } })).status,
+    ).toBe(200);
+    const stream = await p.request('/chat/stream', {
+      method: 'POST',
+      json: { message: 'hello again', user_id: p.userId, options: { max_tokens: 8 } },
+    });
     expect((await readSse(stream)).some((e) => e.event === 'done')).toBe(true);
     // An image job (procedural), to the end.
-    const job = await (await p.request('/generate-image', { method: 'POST', json: { prompt: 'a red square', user_id: p.userId, settings: { width: 64, height: 64 } } })).json();
+    const job = await (
+      await p.request('/generate-image', {
+        method: 'POST',
+        json: { prompt: 'a red square', user_id: p.userId, settings: { width: 64, height: 64 } },
+      })
+    ).json();
     expect((await readSse(await p.request(job.events_url))).at(-1)?.event).toBe('done');
     // media reports its queue depth every 5 s.
-    await waitFor(async () => /nitro_media_queue_jobs\{/.test(await (await fetch(`${p.urlOf('media')}/metrics`)).text()), { timeoutMs: 15_000, intervalMs: 500 });
+    await waitFor(async () => /nitro_media_queue_jobs\{/.test(await (await fetch(`${p.urlOf('media')}/metrics`)).text()), {
+      timeoutMs: 15_000,
+      intervalMs: 500,
+    });
     for (const name of ['gateway', ...SERVICES]) {
       const res = await fetch(`${p.urlOf(name)}/metrics`);
       expect(res.status).toBe(200);
@@ -78,7 +95,9 @@ describe('dashboards and alert rules use only metrics the services export', () =
   });
 
   it('the alert rules cover a dead service, an open circuit, a queue backlog, 5xx and p99 latency', () => {
-    const alerts = ruleFiles().flatMap((f) => YAML.parse(readFileSync(f, 'utf8')).groups.flatMap((g: { rules: { alert: string; expr: string; for?: string }[] }) => g.rules));
+    const alerts = ruleFiles().flatMap((f) =>
+      YAML.parse(readFileSync(f, 'utf8')).groups.flatMap((g: { rules: { alert: string; expr: string; for?: string }[] }) => g.rules),
+    );
     const exprOf = (re: RegExp) => alerts.find((a) => re.test(a.alert))?.expr ?? '';
     for (const s of ['gateway', ...SERVICES]) expect(exprOf(/NoLiveReplica/)).toContain(`service="${s}"`);
     expect(exprOf(/CircuitOpen/)).toMatch(/nitro_ai_circuit_state/);
@@ -95,7 +114,9 @@ describe('dashboards and alert rules use only metrics the services export', () =
       const values = new Set([...text.matchAll(/[{,]service="([^"]*)"/g)].map((m) => m[1]));
       expect([name, [...values]]).toEqual([name, [name]]);
     }
-    expect([...(inventory.get('nitro_transport_requests_total') ?? [])]).toEqual(expect.arrayContaining(['target', 'side', 'pattern', 'outcome']));
+    expect([...(inventory.get('nitro_transport_requests_total') ?? [])]).toEqual(
+      expect.arrayContaining(['target', 'side', 'pattern', 'outcome']),
+    );
     expect(scrapes.get('gateway')).toMatch(/nitro_transport_requests_total\{side="client",target="ai-router"/);
   });
 
@@ -104,7 +125,9 @@ describe('dashboards and alert rules use only metrics the services export', () =
     const routes = (metric: string) => new Set([...gw.matchAll(new RegExp(`^${metric}\\{[^}]*route="([^"]*)"`, 'gm'))].map((m) => m[1]));
     const latency = routes('nitro_http_request_duration_seconds_count');
     expect(latency.has('/static')).toBe(true);
-    expect([...routes('nitro_http_requests_total')].filter((r) => r.includes('assets') || r.endsWith('.webmanifest') || r === '/')).toEqual([]);
+    expect([...routes('nitro_http_requests_total')].filter((r) => r.includes('assets') || r.endsWith('.webmanifest') || r === '/')).toEqual(
+      [],
+    );
     const sse = routes('nitro_http_sse_duration_seconds_count');
     expect([...sse]).toContain('/chat/stream');
     expect([...latency].filter((r) => sse.has(r))).toEqual([]);

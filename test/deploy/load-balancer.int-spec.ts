@@ -14,7 +14,15 @@ function slowOllama(port: number, gapMs: number, chunks: number): Promise<Server
       const base = { model: body.model ?? 'phi3', created_at: new Date().toISOString() };
       const words = Array.from({ length: chunks }, (_, i) => ` w${i}`);
       if (body.stream === false) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...base, message: { role: 'assistant', content: words.join('') }, done: true, done_reason: 'stop', eval_count: chunks }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            ...base,
+            message: { role: 'assistant', content: words.join('') },
+            done: true,
+            done_reason: 'stop',
+            eval_count: chunks,
+          }),
+        );
         return;
       }
       res.writeHead(200, { 'content-type': 'application/x-ndjson' });
@@ -24,7 +32,10 @@ function slowOllama(port: number, gapMs: number, chunks: number): Promise<Server
         if (i < chunks) res.write(JSON.stringify({ ...base, message: { role: 'assistant', content: words[i++] }, done: false }) + '\n');
         else {
           clearInterval(timer);
-          res.end(JSON.stringify({ ...base, message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', eval_count: chunks }) + '\n');
+          res.end(
+            JSON.stringify({ ...base, message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', eval_count: chunks }) +
+              '\n',
+          );
         }
       }, gapMs);
     });
@@ -38,7 +49,13 @@ describe('nginx load balancer in front of two gateways (repository config, Debia
   let ollama: Server;
   let edge = '';
   const portOf = (name: string) => (p.procs.get(name) as unknown as { port: number }).port;
-  const servedBy = (name: string) => (p.procs.get(name)!.logs().match(/"route":"\/chat(\/stream)?"/g) ?? []).length;
+  const servedBy = (name: string) =>
+    (
+      p.procs
+        .get(name)!
+        .logs()
+        .match(/"route":"\/chat(\/stream)?"/g) ?? []
+    ).length;
 
   beforeAll(async () => {
     const ollamaPort = await freePort();
@@ -65,7 +82,11 @@ describe('nginx load balancer in front of two gateways (repository config, Debia
   });
 
   const chat = (message: string, session_id: string) =>
-    fetch(`${edge}/chat`, { method: 'POST', headers: { ...p.headers, 'content-type': 'application/json' }, body: JSON.stringify({ message, user_id: p.userId, session_id }) });
+    fetch(`${edge}/chat`, {
+      method: 'POST',
+      headers: { ...p.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ message, user_id: p.userId, session_id }),
+    });
 
   it('spreads requests over both gateways, and one conversation continues across them', async () => {
     for (let i = 0; i < 12; i++) {
@@ -75,11 +96,17 @@ describe('nginx load balancer in front of two gateways (repository config, Debia
     expect(servedBy('gateway')).toBeGreaterThan(0);
     expect(servedBy('gateway-b')).toBeGreaterThan(0);
     const hist = await (await fetch(`${edge}/chat/history/${p.userId}?session_id=lb-conv`, { headers: p.headers })).json();
-    expect(hist.messages.filter((m: { role: string }) => m.role === 'user').map((m: { content: string }) => m.content)).toEqual(Array.from({ length: 12 }, (_, i) => `turn ${i}`));
+    expect(hist.messages.filter((m: { role: string }) => m.role === 'user').map((m: { content: string }) => m.content)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `turn ${i}`),
+    );
   });
 
   it('delivers an SSE chat stream token by token through nginx (no buffering)', async () => {
-    const res = await fetch(`${edge}/chat/stream`, { method: 'POST', headers: { ...p.headers, 'content-type': 'application/json' }, body: JSON.stringify({ message: 'stream please', user_id: p.userId, session_id: 'lb-sse' }) });
+    const res = await fetch(`${edge}/chat/stream`, {
+      method: 'POST',
+      headers: { ...p.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'stream please', user_id: p.userId, session_id: 'lb-sse' }),
+    });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const arrivals: number[] = [];
     const events = await readSse(res, (e) => e.event === 'token' && arrivals.push(Date.now()));
@@ -92,7 +119,11 @@ describe('nginx load balancer in front of two gateways (repository config, Debia
 
   it('keeps answering through the other gateway when one is killed; only its in-flight requests fail', async () => {
     const startStream = () =>
-      fetch(`${edge}/chat/stream`, { method: 'POST', headers: { ...p.headers, 'content-type': 'application/json' }, body: JSON.stringify({ message: 'long', user_id: p.userId, session_id: `kill-${Math.random().toString(36).slice(2, 8)}` }) })
+      fetch(`${edge}/chat/stream`, {
+        method: 'POST',
+        headers: { ...p.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'long', user_id: p.userId, session_id: `kill-${Math.random().toString(36).slice(2, 8)}` }),
+      })
         .then((res) => readSse(res))
         .then((events) => (events[events.length - 1]?.event === 'done' ? 'ok' : 'incomplete'))
         .catch(() => 'failed');

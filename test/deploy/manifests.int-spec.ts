@@ -41,7 +41,11 @@ function renderWithOllama(overlay: string) {
 
 /** The env class of each app, by the naming rule of libs/config (`ai-router` -> AiRouterEnv). */
 function envKeys(app: string): string[] {
-  const name = app.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('') + 'Env';
+  const name =
+    app
+      .split('-')
+      .map((p) => p[0].toUpperCase() + p.slice(1))
+      .join('') + 'Env';
   const cls = (config as Record<string, unknown>)[name] as (new () => object) | undefined;
   if (!cls) throw new Error(`libs/config exports no ${name} for app ${app}`);
   return config.configKeys(cls);
@@ -51,19 +55,26 @@ describe('Kubernetes manifests', () => {
   const overlays: Record<string, K8sObject[]> = {};
   const warnings: Record<string, string> = {};
   beforeAll(() => {
-    for (const o of ['dev', 'prod']) ({ objects: overlays[o], warnings: warnings[o] } = renderKustomization(join(ROOT, 'k8s', 'overlays', o)));
+    for (const o of ['dev', 'prod'])
+      ({ objects: overlays[o], warnings: warnings[o] } = renderKustomization(join(ROOT, 'k8s', 'overlays', o)));
   });
 
   it.each(['dev', 'prod'])('%s renders every app, Redis and MinIO, with HPA, PDB, Ingress and NetworkPolicies', (o) => {
     const objs = overlays[o];
-    const names = (kind: string) => objs.filter((x) => x.kind === kind).map((x) => x.metadata.name).sort();
+    const names = (kind: string) =>
+      objs
+        .filter((x) => x.kind === kind)
+        .map((x) => x.metadata.name)
+        .sort();
     expect(names('Deployment')).toEqual([...APPS].sort());
     expect(names('StatefulSet')).toEqual(['minio', 'redis']);
     expect(names('HorizontalPodAutoscaler')).toEqual(['ai-router', 'gateway', 'media']);
     expect(names('PodDisruptionBudget')).toEqual([...APPS].sort());
     expect(names('Ingress')).toEqual(['nitro', 'nitro-metrics-blocked']);
     expect(names('NetworkPolicy').length).toBeGreaterThanOrEqual(3);
-    expect(objs.filter((x) => x.kind !== 'Namespace').every((x) => x.metadata.namespace === (o === 'dev' ? 'nitro-ai-dev' : 'nitro-ai'))).toBe(true);
+    expect(
+      objs.filter((x) => x.kind !== 'Namespace').every((x) => x.metadata.namespace === (o === 'dev' ? 'nitro-ai-dev' : 'nitro-ai')),
+    ).toBe(true);
   });
 
   it.each(['dev', 'prod'])('%s: `kubectl kustomize` prints no warnings (no deprecated fields)', (o) => {
@@ -79,25 +90,37 @@ describe('Kubernetes manifests', () => {
     expect(secretErrors(overlays[o])).toEqual([]);
   });
 
-  it.each(['dev', 'prod'])('%s: readiness on /health/ready, no replicas on HPA-scaled Deployments, NetworkPolicies by label, /metrics not at the edge', (o) => {
-    expect(probePathErrors(overlays[o])).toEqual([]);
-    expect(hpaReplicaErrors(overlays[o])).toEqual([]);
-    expect(networkPolicyErrors(overlays[o])).toEqual([]);
-    expect(edgeMetricsErrors(overlays[o])).toEqual([]);
-    // The labels the policies select on are the ones docs/deploy.md tells the operator to set.
-    const doc = readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8');
-    const labels = overlays[o].filter((x) => x.kind === 'NetworkPolicy').flatMap((x) => (x.spec.ingress ?? []).flatMap((r: any) => (r.from ?? []).flatMap((p: any) => Object.keys(p.namespaceSelector?.matchLabels ?? {}))));
-    expect(labels.length).toBeGreaterThan(0);
-    expect(doc).toContain('kubectl label namespace');
-    for (const l of labels) expect(doc).toContain(l);
-  });
+  it.each(['dev', 'prod'])(
+    '%s: readiness on /health/ready, no replicas on HPA-scaled Deployments, NetworkPolicies by label, /metrics not at the edge',
+    (o) => {
+      expect(probePathErrors(overlays[o])).toEqual([]);
+      expect(hpaReplicaErrors(overlays[o])).toEqual([]);
+      expect(networkPolicyErrors(overlays[o])).toEqual([]);
+      expect(edgeMetricsErrors(overlays[o])).toEqual([]);
+      // The labels the policies select on are the ones docs/deploy.md tells the operator to set.
+      const doc = readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8');
+      const labels = overlays[o]
+        .filter((x) => x.kind === 'NetworkPolicy')
+        .flatMap((x) =>
+          (x.spec.ingress ?? []).flatMap((r: any) =>
+            (r.from ?? []).flatMap((p: any) => Object.keys(p.namespaceSelector?.matchLabels ?? {})),
+          ),
+        );
+      expect(labels.length).toBeGreaterThan(0);
+      expect(doc).toContain('kubectl label namespace');
+      for (const l of labels) expect(doc).toContain(l);
+    },
+  );
 
   it.each(['dev', 'prod'])('%s: each workload receives only the shared secrets it needs', (o) => {
     const reads = (name: string) => {
       const w = overlays[o].find((x) => ['Deployment', 'StatefulSet'].includes(x.kind) && x.metadata.name === name)!;
       const c = w.spec.template.spec.containers[0];
       expect((c.envFrom ?? []).filter((e: any) => e.secretRef && !e.secretRef.optional)).toEqual([]);
-      return (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef?.name === 'nitro-secrets').map((e: any) => e.name).sort();
+      return (c.env ?? [])
+        .filter((e: any) => e.valueFrom?.secretKeyRef?.name === 'nitro-secrets')
+        .map((e: any) => e.name)
+        .sort();
     };
     expect(reads('gateway')).toEqual(['JWT_SECRET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']);
     expect(reads('media')).toEqual(['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']);
@@ -108,8 +131,17 @@ describe('Kubernetes manifests', () => {
   it('the secretGenerator example renders a complete Secret from an untracked env file, referenced by every workload', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nitro-secret-example-'));
     const example = join(ROOT, 'k8s', 'examples', 'secret-from-env-file');
-    writeFileSync(join(dir, 'kustomization.yaml'), readFileSync(join(example, 'kustomization.yaml'), 'utf8').replace('../../overlays/prod', relative(dir, join(ROOT, 'k8s', 'overlays', 'prod'))));
-    const filled = readFileSync(join(example, 'secrets.env.example'), 'utf8').replace(/^(\w+)=$/gm, (_m, k: string) => `${k}=test-value-for-${k.toLowerCase()}`);
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      readFileSync(join(example, 'kustomization.yaml'), 'utf8').replace(
+        '../../overlays/prod',
+        relative(dir, join(ROOT, 'k8s', 'overlays', 'prod')),
+      ),
+    );
+    const filled = readFileSync(join(example, 'secrets.env.example'), 'utf8').replace(
+      /^(\w+)=$/gm,
+      (_m, k: string) => `${k}=test-value-for-${k.toLowerCase()}`,
+    );
     writeFileSync(join(dir, 'secrets.env'), filled);
     const { objects, warnings: w } = renderKustomization(dir);
     expect(w).toBe('');
@@ -131,10 +163,19 @@ describe('Kubernetes manifests', () => {
 
   it('the Kubernetes checks catch a Secret with empty values, replicas under an HPA, a namespace by name, /metrics at the edge', () => {
     const broken = JSON.parse(JSON.stringify(overlays.prod)) as K8sObject[];
-    broken.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'nitro-secrets' }, stringData: { JWT_SECRET: '', GEMINI_API_KEY: 'x' } });
+    broken.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'nitro-secrets' },
+      stringData: { JWT_SECRET: '', GEMINI_API_KEY: 'x' },
+    });
     broken.find((x) => x.kind === 'Deployment' && x.metadata.name === 'gateway')!.spec.replicas = 2;
-    broken.find((x) => x.kind === 'Deployment' && x.metadata.name === 'voice')!.spec.template.spec.containers[0].readinessProbe.httpGet.path = '/health';
-    broken.find((x) => x.kind === 'NetworkPolicy' && x.spec.ingress?.[0]?.from?.[0]?.namespaceSelector)!.spec.ingress[0].from[0].namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } };
+    broken.find(
+      (x) => x.kind === 'Deployment' && x.metadata.name === 'voice',
+    )!.spec.template.spec.containers[0].readinessProbe.httpGet.path = '/health';
+    broken.find(
+      (x) => x.kind === 'NetworkPolicy' && x.spec.ingress?.[0]?.from?.[0]?.namespaceSelector,
+    )!.spec.ingress[0].from[0].namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } };
     const blocked = broken.findIndex((x) => x.kind === 'Ingress' && x.metadata.name === 'nitro-metrics-blocked');
     broken.splice(blocked, 1);
     expect(secretErrors(broken)).toEqual(['Secret/nitro-secrets: JWT_SECRET is empty']);
@@ -176,7 +217,10 @@ describe('Kubernetes manifests', () => {
     const pvc = objs.find((x) => x.kind === 'PersistentVolumeClaim' && x.metadata.name === 'ai-router-models');
     expect(pvc?.spec.resources.requests.storage).toBeDefined();
     const pod = objs.find((x) => x.kind === 'Deployment' && x.metadata.name === 'ai-router')!.spec.template.spec;
-    expect(pod.volumes.find((v: any) => v.name === 'models')).toEqual({ name: 'models', persistentVolumeClaim: { claimName: 'ai-router-models' } });
+    expect(pod.volumes.find((v: any) => v.name === 'models')).toEqual({
+      name: 'models',
+      persistentVolumeClaim: { claimName: 'ai-router-models' },
+    });
     const init = pod.initContainers.find((c: any) => c.name === 'models');
     expect(init.command).toEqual(['node', 'dist/apps/ai-router/src/model-download.js', '--dir', '/app/models']);
     expect(init.image).toBe(pod.containers[0].image);
@@ -197,17 +241,26 @@ describe('Kubernetes manifests', () => {
     const { objects, warnings: w } = renderWithOllama(o);
     expect(w).toBe('');
     const named = (kind: string, name: string) => objects.find((x) => x.kind === kind && x.metadata.name === name);
-    expect(named('Deployment', 'ollama')?.spec.template.spec.volumes).toEqual(expect.arrayContaining([{ name: 'models', persistentVolumeClaim: { claimName: 'ollama-models' } }]));
+    expect(named('Deployment', 'ollama')?.spec.template.spec.volumes).toEqual(
+      expect.arrayContaining([{ name: 'models', persistentVolumeClaim: { claimName: 'ollama-models' } }]),
+    );
     expect(named('Service', 'ollama')?.spec.ports[0].port).toBe(11434);
     expect(named('PersistentVolumeClaim', 'ollama-models')).toBeDefined();
     const job = named('Job', 'ollama-pull')!;
     const pull = job.spec.template.spec.containers[0];
     expect(pull.command.join(' ')).toMatch(/ollama pull "\$OLLAMA_MODEL"/);
-    expect(pull.env).toEqual(expect.arrayContaining([{ name: 'OLLAMA_HOST', value: 'http://ollama:11434' }, { name: 'OLLAMA_MODEL', valueFrom: { configMapKeyRef: { name: 'nitro-config', key: 'OLLAMA_MODEL' } } }]));
+    expect(pull.env).toEqual(
+      expect.arrayContaining([
+        { name: 'OLLAMA_HOST', value: 'http://ollama:11434' },
+        { name: 'OLLAMA_MODEL', valueFrom: { configMapKeyRef: { name: 'nitro-config', key: 'OLLAMA_MODEL' } } },
+      ]),
+    );
     const cm = named('ConfigMap', 'nitro-config')!;
     expect(cm.data).toMatchObject({ AI_PROVIDERS: 'ollama,local,gemini', OLLAMA_HOST: 'http://ollama:11434' });
     expect(named('NetworkPolicy', 'ollama-from-nitro')).toBeDefined();
-    expect(objects.filter((x) => x.kind !== 'Namespace').every((x) => x.metadata.namespace === (o === 'dev' ? 'nitro-ai-dev' : 'nitro-ai'))).toBe(true);
+    expect(
+      objects.filter((x) => x.kind !== 'Namespace').every((x) => x.metadata.namespace === (o === 'dev' ? 'nitro-ai-dev' : 'nitro-ai')),
+    ).toBe(true);
     expect(danglingServiceErrors(objects)).toEqual([]);
     expect(objects.flatMap(schemaErrors)).toEqual([]);
     expect(unknownFieldErrors(objects)).toEqual([]);
@@ -220,7 +273,9 @@ describe('Kubernetes manifests', () => {
   it('the dangling-Service and init-container checks can fail', () => {
     const broken = JSON.parse(JSON.stringify(overlays.prod)) as K8sObject[];
     broken.find((x) => x.kind === 'ConfigMap')!.data.OLLAMA_HOST = 'http://ollama:11434';
-    broken.find((x) => x.kind === 'Deployment' && x.metadata.name === 'media')!.spec.template.spec.containers[0].env.push({ name: 'A1111_URL', value: 'http://stable-diffusion:7860/' });
+    broken
+      .find((x) => x.kind === 'Deployment' && x.metadata.name === 'media')!
+      .spec.template.spec.containers[0].env.push({ name: 'A1111_URL', value: 'http://stable-diffusion:7860/' });
     expect(danglingServiceErrors(broken)).toEqual([
       'ConfigMap/nitro-config OLLAMA_HOST: refers to the Service "ollama", which these manifests do not create',
       'Deployment/media container media env A1111_URL: refers to the Service "stable-diffusion", which these manifests do not create',
@@ -253,7 +308,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('has every service the code expects, Redis with AOF, MinIO with its bucket, and the optional profiles', () => {
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining([...APPS, 'nginx', 'redis', 'minio', 'minio-init', 'ollama', 'prometheus', 'grafana']));
+    expect(Object.keys(compose.services)).toEqual(
+      expect.arrayContaining([...APPS, 'nginx', 'redis', 'minio', 'minio-init', 'ollama', 'prometheus', 'grafana']),
+    );
     expect(compose.services.gateway.deploy.replicas).toBe(2);
     expect(compose.services.redis.command.join(' ')).toMatch(/--appendonly yes/);
     expect(compose.services['minio-init'].entrypoint.join(' ')).toMatch(/mc mb/);
@@ -275,7 +332,9 @@ describe('docker-compose.yml', () => {
     expect(init.healthcheck).toEqual({ disable: true });
     const aiKeys = new Set(envKeys('ai-router'));
     expect(composeEnvKeys(init).filter((k) => !aiKeys.has(k))).toEqual([]);
-    expect(composeEnvKeys(init)).toEqual(expect.arrayContaining(['NITRO_DOWNLOAD_MODEL', 'NITRO_DEFAULT_MODEL_URL', 'NITRO_DEFAULT_MODEL_SHA256']));
+    expect(composeEnvKeys(init)).toEqual(
+      expect.arrayContaining(['NITRO_DOWNLOAD_MODEL', 'NITRO_DEFAULT_MODEL_URL', 'NITRO_DEFAULT_MODEL_SHA256']),
+    );
     expect(compose.services['ai-router'].depends_on['models-init']).toEqual({ condition: 'service_completed_successfully' });
     expect(compose.services['ai-router'].volumes).toEqual(['models:/app/models:ro']);
 
@@ -297,16 +356,28 @@ describe('docker-compose.yml', () => {
   });
 
   it('no container gets a shared env file: each secret reaches only the services whose config declares it', () => {
-    const secrets = ['JWT_SECRET', 'MINIO_ROOT_PASSWORD', 'S3_SECRET_ACCESS_KEY', 'GRAFANA_ADMIN_PASSWORD', 'GEMINI_API_KEY', 'BRAVE_API_KEY'];
+    const secrets = [
+      'JWT_SECRET',
+      'MINIO_ROOT_PASSWORD',
+      'S3_SECRET_ACCESS_KEY',
+      'GRAFANA_ADMIN_PASSWORD',
+      'GEMINI_API_KEY',
+      'BRAVE_API_KEY',
+    ];
     for (const [name, svc] of Object.entries<any>(compose.services)) {
       expect([name, svc.env_file]).toEqual([name, undefined]);
       const env = svc.environment ?? {};
       for (const [k, v] of Object.entries(env)) {
         const source = /\$\{(\w+)/.exec(String(v))?.[1];
-        if (source && secrets.includes(source)) expect([name, k, (APPS as readonly string[]).includes(name) ? envKeys(name).includes(k) : true]).toEqual([name, k, true]);
+        if (source && secrets.includes(source))
+          expect([name, k, (APPS as readonly string[]).includes(name) ? envKeys(name).includes(k) : true]).toEqual([name, k, true]);
       }
     }
-    const holders = (secret: string) => Object.entries<any>(compose.services).filter(([, svc]) => JSON.stringify(svc.environment ?? {}).includes(`\${${secret}`)).map(([n]) => n).sort();
+    const holders = (secret: string) =>
+      Object.entries<any>(compose.services)
+        .filter(([, svc]) => JSON.stringify(svc.environment ?? {}).includes(`\${${secret}`))
+        .map(([n]) => n)
+        .sort();
     expect(holders('JWT_SECRET')).toEqual(['gateway']);
     expect(holders('MINIO_ROOT_PASSWORD')).toEqual(['gateway', 'media', 'minio', 'minio-init']);
     expect(holders('GRAFANA_ADMIN_PASSWORD')).toEqual(['grafana']);

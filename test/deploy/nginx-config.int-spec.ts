@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { freePort, waitFor } from '@nitro/testing';
 import { nginxTest, renderNginx, renderTemplate, selfSignedCert } from '../../tools/validate/nginx.render';
 
-const vars = { NITRO_UPSTREAM_SERVERS: 'server 127.0.0.1:18000; server 127.0.0.1:18001;', NITRO_RATE_LIMIT: '50', NITRO_MAX_BODY: '26m', NITRO_HTTP_PORT: '18080', NITRO_RESOLVER: '' };
+const vars = {
+  NITRO_UPSTREAM_SERVERS: 'server 127.0.0.1:18000; server 127.0.0.1:18001;',
+  NITRO_RATE_LIMIT: '50',
+  NITRO_MAX_BODY: '26m',
+  NITRO_HTTP_PORT: '18080',
+  NITRO_RESOLVER: '',
+};
 
 describe('nginx edge config (Debian nginx)', () => {
   it('passes nginx -t as rendered for compose', () => {
@@ -38,12 +44,17 @@ describe('nginx edge config (Debian nginx)', () => {
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const port = await freePort();
-    const r = renderNginx({ ...vars, NITRO_HTTP_PORT: String(port), NITRO_UPSTREAM_SERVERS: `server 127.0.0.1:${(upstream.address() as AddressInfo).port};` });
+    const r = renderNginx({
+      ...vars,
+      NITRO_HTTP_PORT: String(port),
+      NITRO_UPSTREAM_SERVERS: `server 127.0.0.1:${(upstream.address() as AddressInfo).port};`,
+    });
     const nginx = spawn('nginx', ['-p', r.prefix, '-c', r.conf], { stdio: 'ignore' });
     try {
       const edge = `http://127.0.0.1:${port}`;
       await waitFor(async () => (await fetch(`${edge}/health`).catch(() => null))?.ok === true, { timeoutMs: 10_000, intervalMs: 100 });
-      for (const path of ['/metrics', '/metrics?format=json', '/metrics/']) expect([path, (await fetch(edge + path)).status]).toEqual([path, 404]);
+      for (const path of ['/metrics', '/metrics?format=json', '/metrics/'])
+        expect([path, (await fetch(edge + path)).status]).toEqual([path, 404]);
       expect((await fetch(`${edge}/docs`)).status).toBe(200);
       expect(seen).toEqual(['/health', '/docs']);
     } finally {

@@ -37,7 +37,18 @@ describe('scripts/start.sh: first start provisions the chat model', () => {
       execFile(
         'bash',
         ['-c', 'source scripts/lib.sh && provision_model "$1" && echo "EXPORTED=${LOCAL_MODEL_PATH:-}"', 'start', join(dir, 'models')],
-        { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OLLAMA_HOST: ollama, MODEL_DOWNLOAD_ANSWER_TIMEOUT_MS: '3000', ...env }, encoding: 'utf8', timeout: 60_000 },
+        {
+          cwd: ROOT,
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: process.env.HOME ?? '',
+            OLLAMA_HOST: ollama,
+            MODEL_DOWNLOAD_ANSWER_TIMEOUT_MS: '3000',
+            ...env,
+          },
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
         (err, stdout, stderr) => resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
@@ -56,15 +67,25 @@ describe('scripts/start.sh: first start provisions the chat model', () => {
 
     // The second start finds it and downloads nothing.
     server.requests.length = 0;
-    const again = await provision({ NITRO_DEFAULT_MODEL_URL: server.url('/models/stories260K.gguf'), NITRO_DEFAULT_MODEL_SHA256: TEST_SHA });
+    const again = await provision({
+      NITRO_DEFAULT_MODEL_URL: server.url('/models/stories260K.gguf'),
+      NITRO_DEFAULT_MODEL_SHA256: TEST_SHA,
+    });
     expect(again.out).toMatch(/already there; nothing to download/);
     expect(again.exported).toBe(r.exported);
     expect(server.requests).toEqual([]);
 
     let p: Platform | undefined;
     try {
-      p = await startPlatform({ services: ['ai-router'], env: { LOCAL_MODEL_PATH: r.exported }, appEnv: { 'ai-router': { AI_PROVIDERS: 'local', LOCAL_CONTEXT_SIZE: '512' } } });
-      const res = await p.request('/chat', { method: 'POST', json: { message: 'Once upon a time', user_id: p.userId, options: { temperature: 0, max_tokens: 16 } } });
+      p = await startPlatform({
+        services: ['ai-router'],
+        env: { LOCAL_MODEL_PATH: r.exported },
+        appEnv: { 'ai-router': { AI_PROVIDERS: 'local', LOCAL_CONTEXT_SIZE: '512' } },
+      });
+      const res = await p.request('/chat', {
+        method: 'POST',
+        json: { message: 'Once upon a time', user_id: p.userId, options: { temperature: 0, max_tokens: 16 } },
+      });
       expect(res.status).toBe(200);
       const body = await res.json();
       expect(body).toMatchObject({ ai_source: 'local', ai_model: 'stories260K' });
@@ -76,21 +97,34 @@ describe('scripts/start.sh: first start provisions the chat model', () => {
 
   it('offline: returns within the answer timeout, exports nothing, and says how to provide a model and which providers are configured', async () => {
     const t0 = Date.now();
-    const r = await provision({ NITRO_DEFAULT_MODEL_URL: `http://127.0.0.1:${await freePort()}/models/stories260K.gguf`, NITRO_DEFAULT_MODEL_SHA256: TEST_SHA });
+    const r = await provision({
+      NITRO_DEFAULT_MODEL_URL: `http://127.0.0.1:${await freePort()}/models/stories260K.gguf`,
+      NITRO_DEFAULT_MODEL_SHA256: TEST_SHA,
+    });
     expect(Date.now() - t0).toBeLessThan(20_000);
     expect(r.status).toBe(0);
     expect(r.exported).toBe('');
     expect(r.out).toMatch(/could not provide .*cannot reach 127\.0\.0\.1:\d+/);
     expect(r.out).toMatch(/copy a \.gguf chat model into .*models\//);
-    expect(r.out).toMatch(/chat providers \(AI_PROVIDERS, tried in this order\):\n\s+- ollama: no answer at OLLAMA_HOST=[^\n]+\n\s+- local: [^\n]+\n\s+- gemini: not configured/);
+    expect(r.out).toMatch(
+      /chat providers \(AI_PROVIDERS, tried in this order\):\n\s+- ollama: no answer at OLLAMA_HOST=[^\n]+\n\s+- local: [^\n]+\n\s+- gemini: not configured/,
+    );
   });
 
   it('NITRO_DOWNLOAD_MODEL=0 downloads nothing; a LOCAL_MODEL_PATH that is set is kept as it is', async () => {
     server.requests.length = 0;
-    const off = await provision({ NITRO_DOWNLOAD_MODEL: '0', NITRO_DEFAULT_MODEL_URL: server.url('/models/stories260K.gguf'), NITRO_DEFAULT_MODEL_SHA256: TEST_SHA });
+    const off = await provision({
+      NITRO_DOWNLOAD_MODEL: '0',
+      NITRO_DEFAULT_MODEL_URL: server.url('/models/stories260K.gguf'),
+      NITRO_DEFAULT_MODEL_SHA256: TEST_SHA,
+    });
     expect(off.out).toMatch(/download is off \(NITRO_DOWNLOAD_MODEL=0\)/);
     expect(off.exported).toBe('');
-    const own = await provision({ LOCAL_MODEL_PATH: MODEL_PATH, NITRO_DEFAULT_MODEL_URL: server.url('/models/stories260K.gguf'), NITRO_DEFAULT_MODEL_SHA256: TEST_SHA });
+    const own = await provision({
+      LOCAL_MODEL_PATH: MODEL_PATH,
+      NITRO_DEFAULT_MODEL_URL: server.url('/models/stories260K.gguf'),
+      NITRO_DEFAULT_MODEL_SHA256: TEST_SHA,
+    });
     expect(own.exported).toBe(MODEL_PATH);
     expect(server.requests).toEqual([]);
   });

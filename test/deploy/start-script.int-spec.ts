@@ -4,7 +4,11 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 const hostFor = (env: Record<string, string>) =>
-  execFileSync('bash', ['-c', `source scripts/lib.sh && gateway_host`], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' }).trim();
+  execFileSync('bash', ['-c', `source scripts/lib.sh && gateway_host`], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+  }).trim();
 
 describe('scripts/start.sh exposure', () => {
   it('the gateway listens on 127.0.0.1 unless HOST is set', () => {
@@ -26,8 +30,8 @@ describe('scripts/start.sh stop (issue 14: a service left behind by a stopped st
   it('stop_pids waits for processes that exit on SIGTERM and kills, naming it, one that ignores SIGTERM', () => {
     const script = [
       'source scripts/lib.sh',
-      "bash -c 'trap \"\" TERM; while :; do sleep 0.1; done' & stubborn=$!",
-      "bash -c 'trap \"exit 0\" TERM; while :; do sleep 0.1; done' & polite=$!",
+      'bash -c \'trap "" TERM; while :; do sleep 0.1; done\' & stubborn=$!',
+      'bash -c \'trap "exit 0" TERM; while :; do sleep 0.1; done\' & polite=$!',
       'sleep 0.3',
       'start=$(date +%s%N)',
       'stop_pids 1 "$stubborn" "$polite"',
@@ -35,7 +39,11 @@ describe('scripts/start.sh stop (issue 14: a service left behind by a stopped st
       'kill -0 "$stubborn" 2>/dev/null && echo stubborn-alive || echo stubborn-gone',
       'kill -0 "$polite" 2>/dev/null && echo polite-alive || echo polite-gone',
     ].join('\n');
-    const out = execFileSync('bash', ['-c', `{\n${script}\n} 2>&1`], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+    const out = execFileSync('bash', ['-c', `{\n${script}\n} 2>&1`], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    });
     expect(out).toMatch(/did not stop within 1 s: killing it/);
     expect(out).toContain('stubborn-gone');
     expect(out).toContain('polite-gone');

@@ -19,10 +19,12 @@ describe('agents: code assistant, list and bad input (gateway + agents, no ai-ro
   afterAll(() => p?.stop());
 
   /** nitro's own findings as [rule, line] (the linters' are checked in agents-review.int-spec.ts). */
-  const nitro = (findings: { engine: string; rule: string; line: number }[]) => findings.filter((f) => f.engine === 'nitro').map((f) => [f.rule, f.line]);
+  const nitro = (findings: { engine: string; rule: string; line: number }[]) =>
+    findings.filter((f) => f.engine === 'nitro').map((f) => [f.rule, f.line]);
 
   /** Tables are built before the platform exists: ME stands for the signed-in test user's id. */
-  const post = (path: string, json: unknown) => p.request(path, { method: 'POST', json: JSON.parse(JSON.stringify(json).replaceAll(`"${ME}"`, JSON.stringify(p.userId))) });
+  const post = (path: string, json: unknown) =>
+    p.request(path, { method: 'POST', json: JSON.parse(JSON.stringify(json).replaceAll(`"${ME}"`, JSON.stringify(p.userId))) });
 
   it('GET /agent/list: the three agents with their tasks and input schemas', async () => {
     const res = await p.request('/agent/list');
@@ -30,18 +32,31 @@ describe('agents: code assistant, list and bad input (gateway + agents, no ai-ro
     const agents = await res.json();
     expect(agents.map((a: { name: string }) => a.name)).toEqual(['CodeAssistantAgent', 'FileAnalyzerAgent', 'TaskSchedulerAgent']);
     const tasks = agents.flatMap((a: { tasks: { name: string }[] }) => a.tasks.map((t) => t.name));
-    expect(tasks).toEqual(['analyze_code', 'review_code', 'suggest_refactoring', 'analyze_file', 'scan_directory', 'schedule_task', 'list_tasks', 'cancel_task', 'list_runs']);
+    expect(tasks).toEqual([
+      'analyze_code',
+      'review_code',
+      'suggest_refactoring',
+      'analyze_file',
+      'scan_directory',
+      'schedule_task',
+      'list_tasks',
+      'cancel_task',
+      'list_runs',
+    ]);
     expect(agents[0].tasks[0].input_schema).toMatchObject({ type: 'object', required: ['code'], properties: { code: { type: 'string' } } });
   });
 
-  it.each(Object.keys(CODE_SAMPLES) as CodeLanguage[])('%s via /agent/execute: the findings the sample really contains, on their lines', async (language) => {
-    const res = await post('/agent/execute', { task: 'analyze_code', data: { code: CODE_SAMPLES[language], language } });
-    expect(res.status).toBe(200);
-    const body = await res.json();
-    expect(body.agent).toBe('CodeAssistantAgent');
-    expect(nitro(body.result.findings)).toEqual(EXPECTED_FINDINGS[language]);
-    expect(body.result.llm).toBeUndefined(); // analyze_code is static only
-  });
+  it.each(Object.keys(CODE_SAMPLES) as CodeLanguage[])(
+    '%s via /agent/execute: the findings the sample really contains, on their lines',
+    async (language) => {
+      const res = await post('/agent/execute', { task: 'analyze_code', data: { code: CODE_SAMPLES[language], language } });
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body.agent).toBe('CodeAssistantAgent');
+      expect(nitro(body.result.findings)).toEqual(EXPECTED_FINDINGS[language]);
+      expect(body.result.llm).toBeUndefined(); // analyze_code is static only
+    },
+  );
 
   it("the seed's kebab-case task name works, and the LLM being unavailable is said, not fatal", async () => {
     const res = await post('/agent/execute', { task: 'review-code', data: { code: "def hello(): print('hi')\n" } });
@@ -50,7 +65,11 @@ describe('agents: code assistant, list and bad input (gateway + agents, no ai-ro
     expect([agent, task]).toEqual(['CodeAssistantAgent', 'review_code']);
     expect(result.language).toBe('python');
     expect(nitro(result.findings).map(([rule]) => rule)).toEqual(['debug-print', 'missing-docstring']);
-    expect(result.engines.map((e: { engine: string; ran: boolean }) => [e.engine, e.ran])).toEqual([['ruff', true], ['secretlint', true], ['nitro', true]]);
+    expect(result.engines.map((e: { engine: string; ran: boolean }) => [e.engine, e.ran])).toEqual([
+      ['ruff', true],
+      ['secretlint', true],
+      ['nitro', true],
+    ]);
     expect(result.llm).toEqual({ available: false, reason: expect.stringMatching(/ai-router/) });
     expect(result.llm_review).toBeUndefined();
   });
@@ -67,9 +86,28 @@ describe('agents: code assistant, list and bad input (gateway + agents, no ai-ro
   it('every agent route is in the Swagger document', async () => {
     const doc = await (await p.request('/docs-json')).json();
     const paths = Object.keys(doc.paths).filter((k) => k.startsWith('/agent/'));
-    expect(paths.sort()).toEqual(['/agent/code-review', '/agent/execute', '/agent/file-analyze', '/agent/list', '/agent/tasks/{user_id}', '/agent/tasks/{user_id}/{task_id}', '/agent/tasks/{user_id}/{task_id}/runs']);
+    expect(paths.sort()).toEqual([
+      '/agent/code-review',
+      '/agent/execute',
+      '/agent/file-analyze',
+      '/agent/list',
+      '/agent/tasks/{user_id}',
+      '/agent/tasks/{user_id}/{task_id}',
+      '/agent/tasks/{user_id}/{task_id}/runs',
+    ]);
     expect(doc.paths['/agent/file-analyze'].post.requestBody.content['multipart/form-data']).toBeDefined();
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['ExecuteAgentDto', 'CodeReviewDto', 'CodeReportDto', 'FindingDto', 'FileAnalysisDto', 'ScheduleTaskInputDto', 'ScheduledTaskDto', 'TaskRunDto']));
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining([
+        'ExecuteAgentDto',
+        'CodeReviewDto',
+        'CodeReportDto',
+        'FindingDto',
+        'FileAnalysisDto',
+        'ScheduleTaskInputDto',
+        'ScheduledTaskDto',
+        'TaskRunDto',
+      ]),
+    );
   });
 
   it("acting for another user is a 403 (the caller's own id is the default)", async () => {
@@ -83,7 +121,9 @@ describe('agents: code assistant, list and bad input (gateway + agents, no ai-ro
     expect(res.status).toBe(400);
     const err = await res.json();
     expect(err.error).toBe('UNKNOWN_TASK');
-    expect(err.message).toMatch(/unknown task "make_coffee"; valid tasks: analyze_code, review_code, suggest_refactoring, analyze_file, scan_directory, schedule_task, list_tasks, cancel_task, list_runs/);
+    expect(err.message).toMatch(
+      /unknown task "make_coffee"; valid tasks: analyze_code, review_code, suggest_refactoring, analyze_file, scan_directory, schedule_task, list_tasks, cancel_task, list_runs/,
+    );
   });
 
   it('code over MAX_CODE_CHARS is a 413 naming the field and the limit', async () => {

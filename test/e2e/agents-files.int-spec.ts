@@ -21,7 +21,13 @@ describe('agents: file analyzer (gateway + agents, no ai-router)', () => {
     for (let i = 0; i < 5; i++) writeFileSync(join(workspace, `project/file-${i}.txt`), `line one\nline two ${i}\n`);
     writeFileSync(join(workspace, 'project/src/a/b/deep.py'), 'print(1)\n');
     symlinkSync('/etc', join(workspace, 'etc'));
-    p = await startPlatform({ services: ['agents'], appEnv: { agents: { AGENTS_WORKSPACE_ROOT: workspace, SCAN_MAX_FILES: '3', SCAN_MAX_DEPTH: '2', LLM_TIMEOUT_MS: '3000' }, gateway: { AGENTS_MAX_UPLOAD_BYTES: '100000' } } });
+    p = await startPlatform({
+      services: ['agents'],
+      appEnv: {
+        agents: { AGENTS_WORKSPACE_ROOT: workspace, SCAN_MAX_FILES: '3', SCAN_MAX_DEPTH: '2', LLM_TIMEOUT_MS: '3000' },
+        gateway: { AGENTS_MAX_UPLOAD_BYTES: '100000' },
+      },
+    });
   });
   afterAll(async () => {
     await p?.stop();
@@ -43,7 +49,13 @@ describe('agents: file analyzer (gateway + agents, no ai-router)', () => {
   it('CSV: columns, types and per-column stats; the LLM summary is reported unavailable', async () => {
     const r = await analyze(Buffer.from(SAMPLE_CSV), 'cities.csv');
     expect(r).toMatchObject({ filename: 'cities.csv', size: SAMPLE_CSV.length, type: { kind: 'csv', by: 'content' } });
-    expect(r.details.csv.columns.map((c: { name: string; type: string }) => `${c.name}:${c.type}`)).toEqual(['city:string', 'population:integer', 'area_km2:number', 'capital:boolean', 'founded:date']);
+    expect(r.details.csv.columns.map((c: { name: string; type: string }) => `${c.name}:${c.type}`)).toEqual([
+      'city:string',
+      'population:integer',
+      'area_km2:number',
+      'capital:boolean',
+      'founded:date',
+    ]);
     expect(r.details.csv.columns[2]).toMatchObject({ min: 310.7, max: 891.7 });
     expect(r.llm).toEqual({ available: false, reason: expect.stringMatching(/ai-router/) });
     expect(r.llm_summary).toBeUndefined();
@@ -52,7 +64,11 @@ describe('agents: file analyzer (gateway + agents, no ai-router)', () => {
   it('JSON: a shape sketch', async () => {
     const r = await analyze(Buffer.from(SAMPLE_JSON), 'data.json');
     expect(r.type.kind).toBe('json');
-    expect(r.details.json.shape.keys.users.items).toEqual({ type: 'object', keys: { id: 'integer', email: 'string', admin: 'boolean' }, optional: ['admin'] });
+    expect(r.details.json.shape.keys.users.items).toEqual({
+      type: 'object',
+      keys: { id: 'integer', email: 'string', admin: 'boolean' },
+      optional: ['admin'],
+    });
   });
 
   it('PDF: page count, text per page and document info', async () => {
@@ -72,8 +88,18 @@ describe('agents: file analyzer (gateway + agents, no ai-router)', () => {
   it('ZIP holding ../evil: listed and flagged, nothing written outside (or anywhere)', async () => {
     const probe = mkdtempSync(join(tmpdir(), 'agents-zip-probe-'));
     const before = readdirSync(dirname(probe));
-    const r = await analyze(buildZip([{ name: 'ok.txt', content: 'fine' }, { name: '../evil', content: 'escaped' }]), 'bundle.zip');
-    expect(r.details.zip).toMatchObject({ entries_total: 2, extracted: false, unsafe_entries: [{ name: '../evil', reason: expect.stringMatching(/\.\./) }] });
+    const r = await analyze(
+      buildZip([
+        { name: 'ok.txt', content: 'fine' },
+        { name: '../evil', content: 'escaped' },
+      ]),
+      'bundle.zip',
+    );
+    expect(r.details.zip).toMatchObject({
+      entries_total: 2,
+      extracted: false,
+      unsafe_entries: [{ name: '../evil', reason: expect.stringMatching(/\.\./) }],
+    });
     expect(readdirSync(dirname(probe)).filter((n) => n === 'evil' || !before.includes(n))).toEqual([]);
     rmSync(probe, { recursive: true, force: true });
   });
@@ -81,11 +107,43 @@ describe('agents: file analyzer (gateway + agents, no ai-router)', () => {
   it.each([
     ['an empty file', 400, async () => upload(Buffer.alloc(0), 'empty.txt'), /file is empty/],
     ['a file over AGENTS_MAX_UPLOAD_BYTES', 413, async () => upload(Buffer.alloc(100_001, 'a'), 'big.txt'), /larger than 100000 bytes/],
-    ['no file part', 400, async () => p.request('/agent/file-analyze', { method: 'POST', body: (() => { const f = new FormData(); f.append('note', 'x'); return f; })() }), /file is required/],
-    ['JSON instead of multipart', 400, async () => p.request('/agent/file-analyze', { method: 'POST', json: { file: 'x' } }), /multipart\/form-data/],
+    [
+      'no file part',
+      400,
+      async () =>
+        p.request('/agent/file-analyze', {
+          method: 'POST',
+          body: (() => {
+            const f = new FormData();
+            f.append('note', 'x');
+            return f;
+          })(),
+        }),
+      /file is required/,
+    ],
+    [
+      'JSON instead of multipart',
+      400,
+      async () => p.request('/agent/file-analyze', { method: 'POST', json: { file: 'x' } }),
+      /multipart\/form-data/,
+    ],
     ['llm not a boolean', 400, async () => upload(Buffer.from('hi'), 'a.txt', '?llm=maybe'), /llm must be true or false/],
-    ['analyze_file without a file', 400, async () => p.request('/agent/execute', { method: 'POST', json: { task: 'analyze_file', data: {} } }), /exactly one of upload_id .* or content_base64/],
-    ['an unknown upload id', 404, async () => p.request('/agent/execute', { method: 'POST', json: { task: 'analyze_file', data: { upload_id: '0b6a3b8e-8c3e-4a55-9d9e-2f1a4b5c6d7e' } } }), /upload_id is unknown or has expired/],
+    [
+      'analyze_file without a file',
+      400,
+      async () => p.request('/agent/execute', { method: 'POST', json: { task: 'analyze_file', data: {} } }),
+      /exactly one of upload_id .* or content_base64/,
+    ],
+    [
+      'an unknown upload id',
+      404,
+      async () =>
+        p.request('/agent/execute', {
+          method: 'POST',
+          json: { task: 'analyze_file', data: { upload_id: '0b6a3b8e-8c3e-4a55-9d9e-2f1a4b5c6d7e' } },
+        }),
+      /upload_id is unknown or has expired/,
+    ],
   ])('%s -> %i with a clear message', async (_name, status, send, message) => {
     const res = await send();
     expect(res.status).toBe(status);
@@ -93,9 +151,16 @@ describe('agents: file analyzer (gateway + agents, no ai-router)', () => {
   });
 
   it('analyze_file also takes small files inline as base64', async () => {
-    const res = await p.request('/agent/execute', { method: 'POST', json: { task: 'analyze_file', data: { content_base64: Buffer.from('a;b\n1;2\n').toString('base64'), llm: false } } });
+    const res = await p.request('/agent/execute', {
+      method: 'POST',
+      json: { task: 'analyze_file', data: { content_base64: Buffer.from('a;b\n1;2\n').toString('base64'), llm: false } },
+    });
     const { result } = await res.json();
-    expect(result).toMatchObject({ type: { kind: 'csv' }, details: { csv: { delimiter: ';', rows: 1 } }, llm: { available: false, reason: expect.stringMatching(/skipped/) } });
+    expect(result).toMatchObject({
+      type: { kind: 'csv' },
+      details: { csv: { delimiter: ';', rows: 1 } },
+      llm: { available: false, reason: expect.stringMatching(/skipped/) },
+    });
   });
 
   const scan = (data: Record<string, unknown>) => p.request('/agent/execute', { method: 'POST', json: { task: 'scan_directory', data } });
@@ -110,7 +175,13 @@ describe('agents: file analyzer (gateway + agents, no ai-router)', () => {
     const res = await scan({ path: 'project' });
     expect(res.status).toBe(200);
     const { result } = await res.json();
-    expect(result).toMatchObject({ path: 'project', partial: true, limits_hit: ['max_files'], limits: { max_files: 3, max_depth: 2 }, summary: { files: 3 } });
+    expect(result).toMatchObject({
+      path: 'project',
+      partial: true,
+      limits_hit: ['max_files'],
+      limits: { max_files: 3, max_depth: 2 },
+      summary: { files: 3 },
+    });
     expect(result.entries.map((e: { path: string }) => e.path)).toEqual(['project/file-0.txt', 'project/file-1.txt', 'project/file-2.txt']);
     expect(result.entries[0]).toMatchObject({ kind: 'text', lines: 2 });
   });

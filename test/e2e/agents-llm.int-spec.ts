@@ -15,7 +15,10 @@ describe('agents: LLM passes through ai-router (gateway + ai-router + agents, lo
   beforeAll(async () => {
     p = await startPlatform({
       services: ['ai-router', 'agents'],
-      appEnv: { 'ai-router': { AI_PROVIDERS: 'local' }, agents: { LLM_MAX_PROMPT_CHARS: '600', LLM_MAX_TOKENS: '24', LLM_TIMEOUT_MS: '60000' } },
+      appEnv: {
+        'ai-router': { AI_PROVIDERS: 'local' },
+        agents: { LLM_MAX_PROMPT_CHARS: '600', LLM_MAX_TOKENS: '24', LLM_TIMEOUT_MS: '60000' },
+      },
     });
   });
   afterAll(() => p?.stop());
@@ -50,7 +53,11 @@ describe('agents: LLM passes through ai-router (gateway + ai-router + agents, lo
     expect(res.status).toBe(201);
     const { task_id } = await res.json();
     const kept = async () => (await (await p.request(`/agent/tasks/${p.userId}/${task_id}/runs`)).json()).runs;
-    const runs = await waitFor(async () => ((await kept()).length ? kept() : null), { timeoutMs: 60_000, intervalMs: 200, description: 'the prompt run' });
+    const runs = await waitFor(async () => ((await kept()).length ? kept() : null), {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      description: 'the prompt run',
+    });
     expect(runs[0]).toMatchObject({ status: 'ok', result: { ai_source: 'local', response: expect.any(String) } });
   });
 

@@ -1,4 +1,12 @@
-import { JS_EXPECTED, JS_INSECURE, largePython, PY_EXPECTED, PY_INSECURE, SECRET_VALUES, SECRETS } from '../../apps/agents/test/fixtures/review-samples';
+import {
+  JS_EXPECTED,
+  JS_INSECURE,
+  largePython,
+  PY_EXPECTED,
+  PY_INSECURE,
+  SECRET_VALUES,
+  SECRETS,
+} from '../../apps/agents/test/fixtures/review-samples';
 import { Platform, startPlatform } from '../support/platform';
 
 /**
@@ -21,12 +29,17 @@ describe('agents: code review with Ruff, ESLint and secretlint (gateway + agents
   let p: Platform;
 
   beforeAll(async () => {
-    p = await startPlatform({ services: ['agents'], appEnv: { agents: { LLM_ENABLED: 'false', CODE_REVIEW_WORKERS: '2', CODE_REVIEW_TIMEOUT_MS: '60000' } } });
+    p = await startPlatform({
+      services: ['agents'],
+      appEnv: { agents: { LLM_ENABLED: 'false', CODE_REVIEW_WORKERS: '2', CODE_REVIEW_TIMEOUT_MS: '60000' } },
+    });
   });
   afterAll(() => p?.stop());
 
-  const review = (code: string, language: string) => p.request('/agent/code-review', { method: 'POST', json: { code, language, user_id: p.userId } });
-  const has = (findings: Finding[], engine: string, rule: string, line: number) => findings.some((f) => f.engine === engine && f.rule === rule && f.line === line);
+  const review = (code: string, language: string) =>
+    p.request('/agent/code-review', { method: 'POST', json: { code, language, user_id: p.userId } });
+  const has = (findings: Finding[], engine: string, rule: string, line: number) =>
+    findings.some((f) => f.engine === engine && f.rule === rule && f.line === line);
 
   it('GET /agent/list describes the engines and their rule sets', async () => {
     const res = await p.request('/agent/list');
@@ -42,11 +55,17 @@ describe('agents: code review with Ruff, ESLint and secretlint (gateway + agents
     expect(res.status).toBe(200);
     const report = await res.json();
     for (const [rule, line] of PY_EXPECTED) expect([rule, has(report.findings, 'ruff', rule, line)]).toEqual([rule, true]);
-    expect(report.findings.find((f: Finding) => f.rule === 'S307')).toMatchObject({ column: 13, rule_url: 'https://docs.astral.sh/ruff/rules/suspicious-eval-usage/' });
+    expect(report.findings.find((f: Finding) => f.rule === 'S307')).toMatchObject({
+      column: 13,
+      rule_url: 'https://docs.astral.sh/ruff/rules/suspicious-eval-usage/',
+    });
   });
 
   it('JavaScript via /agent/execute: eval, new Function, exec with concatenation, innerHTML, found by ESLint', async () => {
-    const res = await p.request('/agent/execute', { method: 'POST', json: { task: 'analyze_code', data: { code: JS_INSECURE, language: 'javascript' } } });
+    const res = await p.request('/agent/execute', {
+      method: 'POST',
+      json: { task: 'analyze_code', data: { code: JS_INSECURE, language: 'javascript' } },
+    });
     expect(res.status).toBe(200);
     const { result } = await res.json();
     for (const [rule, line] of JS_EXPECTED) expect([rule, has(result.findings, 'eslint', rule, line)]).toEqual([rule, true]);
@@ -64,7 +83,9 @@ describe('agents: code review with Ruff, ESLint and secretlint (gateway + agents
   it('eight ~100 KB reviews at once all finish, and /agent/list keeps answering meanwhile', async () => {
     const code = largePython(99_000);
     const started = Date.now();
-    const reviews = Promise.all(Array.from({ length: 8 }, () => review(code, 'python').then(async (r) => ({ status: r.status, body: await r.json() }))));
+    const reviews = Promise.all(
+      Array.from({ length: 8 }, () => review(code, 'python').then(async (r) => ({ status: r.status, body: await r.json() }))),
+    );
     let done = false;
     void reviews.finally(() => (done = true));
     const lists: { status: number; ms: number }[] = [];

@@ -38,23 +38,40 @@ describe('agents: task scheduler (gateway + agents replicas, real Redis and Bull
     if (res.status !== 200) throw new Error(`runs: ${res.status}`);
     return (await res.json()).runs;
   };
-  const runsAtLeast = (id: string, n: number, timeoutMs = 30_000) => waitFor(async () => ((await runs(id)).length >= n ? runs(id) : null), { timeoutMs, intervalMs: 200, description: `${n} runs of ${id}` });
+  const runsAtLeast = (id: string, n: number, timeoutMs = 30_000) =>
+    waitFor(async () => ((await runs(id)).length >= n ? runs(id) : null), {
+      timeoutMs,
+      intervalMs: 200,
+      description: `${n} runs of ${id}`,
+    });
 
   /** Sum of a counter's samples on one replica's /metrics (0 when it has none yet). */
   const metric = async (proc: string, name: string): Promise<number> => {
     const port = (p.procs.get(proc) as unknown as { port: number }).port;
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    return text.split('\n').filter((l) => l.startsWith(name)).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith(name))
+      .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
   };
 
   it('a task every second runs at least twice, and each run keeps its result', async () => {
     const res = await schedule({ name: 'every second', cron: '* * * * * *', ...CODE });
     expect(res.status).toBe(201);
     const task = await res.json();
-    expect(task).toMatchObject({ task_id: expect.stringMatching(/^t_[0-9a-f]{16}$/), status: 'active', schedule: { cron: '* * * * * *' }, action: CODE, next_run_at: expect.any(String) });
+    expect(task).toMatchObject({
+      task_id: expect.stringMatching(/^t_[0-9a-f]{16}$/),
+      status: 'active',
+      schedule: { cron: '* * * * * *' },
+      action: CODE,
+      next_run_at: expect.any(String),
+    });
     taskId = task.task_id;
     const got = await runsAtLeast(taskId, 2);
-    expect(got[0]).toMatchObject({ status: 'ok', result: { language: 'python', findings: [expect.objectContaining({ rule: 'debug-print', line: 1 })] } });
+    expect(got[0]).toMatchObject({
+      status: 'ok',
+      result: { language: 'python', findings: [expect.objectContaining({ rule: 'debug-print', line: 1 })] },
+    });
     const list = await (await p.request(`/agent/tasks/${p.userId}`)).json();
     expect(list).toEqual([expect.objectContaining({ task_id: taskId, status: 'active', runs: expect.any(Number) })]);
     expect(list[0].runs).toBeGreaterThanOrEqual(2);
@@ -137,8 +154,12 @@ describe('agents: task scheduler (gateway + agents replicas, real Redis and Bull
     ['a bad cron', { cron: '99 * * * *', prompt: 'x' }, /cron is not a valid cron expression/],
     ['every_ms of the wrong type', { every_ms: '1000', prompt: 'x' }, /every_ms must be an integer/],
     ['an unknown task', { every_ms: 1000, task: 'make_coffee' }, /unknown task .*make_coffee.*; valid tasks: analyze_code/],
-    ['a task that cannot be scheduled', { every_ms: 1000, task: 'analyze_file', data: {} }, /cannot be scheduled; schedulable tasks: analyze_code, review_code, suggest_refactoring, scan_directory/],
-    ["bad data for the task", { every_ms: 1000, task: 'analyze_code', data: { code: 5 } }, /data\.data\.code must be a string/],
+    [
+      'a task that cannot be scheduled',
+      { every_ms: 1000, task: 'analyze_file', data: {} },
+      /cannot be scheduled; schedulable tasks: analyze_code, review_code, suggest_refactoring, scan_directory/,
+    ],
+    ['bad data for the task', { every_ms: 1000, task: 'analyze_code', data: { code: 5 } }, /data\.data\.code must be a string/],
   ])('%s -> 400 naming the field', async (_name, body, message) => {
     const res = await schedule(body);
     expect(res.status).toBe(400);

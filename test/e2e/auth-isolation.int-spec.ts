@@ -54,21 +54,46 @@ const audioForm = (fields: Record<string, string>) => {
  */
 const ROWS: Row[] = [
   { route: 'POST /chat', url: () => '/chat', body: (c) => ({ message: 'hi', user_id: c.victim, session_id: c.sessionId }), expect: 403 },
-  { route: 'POST /chat/stream', url: () => '/chat/stream', body: (c) => ({ message: 'hi', user_id: c.victim, session_id: c.sessionId }), expect: 403 },
+  {
+    route: 'POST /chat/stream',
+    url: () => '/chat/stream',
+    body: (c) => ({ message: 'hi', user_id: c.victim, session_id: c.sessionId }),
+    expect: 403,
+  },
   { route: 'GET /chat/history/{user_id}', url: (c) => `/chat/history/${c.victim}?session_id=${c.sessionId}`, expect: 403 },
   { route: 'DELETE /chat/clear/{user_id}', url: (c) => `/chat/clear/${c.victim}`, expect: 403 },
   { route: 'GET /chat/sessions/{user_id}', url: (c) => `/chat/sessions/${c.victim}`, expect: 403 },
   { route: 'DELETE /chat/sessions/{user_id}/{session_id}', url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}`, expect: 403 },
-  { route: 'PATCH /chat/sessions/{user_id}/{session_id}', url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}`, body: () => ({ title: 'renamed by an intruder' }), expect: 403 },
-  { route: 'POST /chat/sessions/{user_id}/{session_id}/fork', url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}/fork`, body: () => ({ index: 0 }), expect: 403 },
-  { route: 'PUT /chat/sessions/{user_id}/{session_id}/branches', url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}/branches`, body: () => ({ index: 0, variant: 0 }), expect: 403 },
+  {
+    route: 'PATCH /chat/sessions/{user_id}/{session_id}',
+    url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}`,
+    body: () => ({ title: 'renamed by an intruder' }),
+    expect: 403,
+  },
+  {
+    route: 'POST /chat/sessions/{user_id}/{session_id}/fork',
+    url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}/fork`,
+    body: () => ({ index: 0 }),
+    expect: 403,
+  },
+  {
+    route: 'PUT /chat/sessions/{user_id}/{session_id}/branches',
+    url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}/branches`,
+    body: () => ({ index: 0, variant: 0 }),
+    expect: 403,
+  },
   { route: 'GET /chat/streams/{stream_id}', url: (c) => `/chat/streams/${c.streamId}`, expect: 404 },
   { route: 'POST /chat/streams/{stream_id}/stop', url: (c) => `/chat/streams/${c.streamId}/stop`, body: () => ({}), expect: 404 },
   { route: 'POST /search', url: () => '/search', body: (c) => ({ query: 'nitro', user_id: c.victim }), expect: 403 },
   { route: 'POST /search/stream', url: () => '/search/stream', body: (c) => ({ query: 'nitro', user_id: c.victim }), expect: 403 },
   { route: 'POST /video/search', url: () => '/video/search', body: (c) => ({ query: 'nitro', user_id: c.victim }), expect: 403 },
   { route: 'POST /agent/execute', url: () => '/agent/execute', body: (c) => ({ task: 'list_tasks', user_id: c.victim }), expect: 403 },
-  { route: 'POST /agent/code-review', url: () => '/agent/code-review', body: (c) => ({ code: 'x = 1', language: 'python', user_id: c.victim }), expect: 403 },
+  {
+    route: 'POST /agent/code-review',
+    url: () => '/agent/code-review',
+    body: (c) => ({ code: 'x = 1', language: 'python', user_id: c.victim }),
+    expect: 403,
+  },
   {
     route: 'POST /agent/file-analyze',
     url: (c) => `/agent/file-analyze?user_id=${c.victim}`,
@@ -79,14 +104,29 @@ const ROWS: Row[] = [
     },
     expect: 403,
   },
-  { route: 'POST /agent/tasks/{user_id}', url: (c) => `/agent/tasks/${c.victim}`, body: () => ({ delay_ms: 3_600_000, prompt: 'hijack' }), expect: 403 },
+  {
+    route: 'POST /agent/tasks/{user_id}',
+    url: (c) => `/agent/tasks/${c.victim}`,
+    body: () => ({ delay_ms: 3_600_000, prompt: 'hijack' }),
+    expect: 403,
+  },
   { route: 'GET /agent/tasks/{user_id}', url: (c) => `/agent/tasks/${c.victim}`, expect: 403 },
   { route: 'DELETE /agent/tasks/{user_id}/{task_id}', url: (c) => `/agent/tasks/${c.victim}/${c.taskId}`, expect: 403 },
   { route: 'DELETE /agent/tasks/{user_id}/{task_id}', url: (c) => `/agent/tasks/${c.intruder}/${c.taskId}`, expect: 404 },
   { route: 'GET /agent/tasks/{user_id}/{task_id}/runs', url: (c) => `/agent/tasks/${c.victim}/${c.taskId}/runs`, expect: 403 },
   { route: 'GET /agent/tasks/{user_id}/{task_id}/runs', url: (c) => `/agent/tasks/${c.intruder}/${c.taskId}/runs`, expect: 404 },
-  { route: 'POST /voice/chat', url: () => '/voice/chat', form: (c) => audioForm({ user_id: c.victim, session_id: c.sessionId }), expect: 403 },
-  { route: 'POST /voice/chat/stream', url: () => '/voice/chat/stream', form: (c) => audioForm({ user_id: c.victim, session_id: c.sessionId }), expect: 403 },
+  {
+    route: 'POST /voice/chat',
+    url: () => '/voice/chat',
+    form: (c) => audioForm({ user_id: c.victim, session_id: c.sessionId }),
+    expect: 403,
+  },
+  {
+    route: 'POST /voice/chat/stream',
+    url: () => '/voice/chat/stream',
+    form: (c) => audioForm({ user_id: c.victim, session_id: c.sessionId }),
+    expect: 403,
+  },
   { route: 'POST /generate-image', url: () => '/generate-image', body: (c) => ({ prompt: 'a cat', user_id: c.victim }), expect: 403 },
   { route: 'GET /images/jobs/{id}', url: (c) => `/images/jobs/${c.jobId}`, expect: 404 },
   { route: 'GET /images/jobs/{id}/events', url: (c) => `/images/jobs/${c.jobId}/events`, expect: 404 },
@@ -102,7 +142,11 @@ const ROWS: Row[] = [
 ];
 
 /** Routes whose ids are not another user's data (the caller's own scope by construction). */
-const NOT_USER_SCOPED = new Set(['POST /auth/register', 'POST /auth/login', 'GET /v1/models/{path}' /* a model id: the same for everyone */]);
+const NOT_USER_SCOPED = new Set([
+  'POST /auth/register',
+  'POST /auth/login',
+  'GET /v1/models/{path}' /* a model id: the same for everyone */,
+]);
 
 describe('per-user isolation across two gateways (every route with a user or resource id)', () => {
   let p: Platform;
@@ -120,11 +164,20 @@ describe('per-user isolation across two gateways (every route with a user or res
     gateways.push(p.baseUrl, p.urlOf('gateway-b'));
     intruder = await p.createUser('intruder');
     const victim = p.user!;
-    const chat = await p.request('/chat', { method: 'POST', json: { message: 'my secret plan', user_id: victim.id, session_id: 'secret-s', options: { temperature: 0, max_tokens: 8 } } });
+    const chat = await p.request('/chat', {
+      method: 'POST',
+      json: { message: 'my secret plan', user_id: victim.id, session_id: 'secret-s', options: { temperature: 0, max_tokens: 8 } },
+    });
     expect(chat.status).toBe(200);
-    const streamed = await p.request('/chat/stream', { method: 'POST', json: { message: 'my secret plan', user_id: victim.id, session_id: 'secret-stream', options: { temperature: 0, max_tokens: 8 } } });
+    const streamed = await p.request('/chat/stream', {
+      method: 'POST',
+      json: { message: 'my secret plan', user_id: victim.id, session_id: 'secret-stream', options: { temperature: 0, max_tokens: 8 } },
+    });
     await streamed.text();
-    const task = await p.request(`/agent/tasks/${victim.id}`, { method: 'POST', json: { name: 'private', delay_ms: 3_600_000, prompt: 'my private prompt' } });
+    const task = await p.request(`/agent/tasks/${victim.id}`, {
+      method: 'POST',
+      json: { name: 'private', delay_ms: 3_600_000, prompt: 'my private prompt' },
+    });
     expect(task.status).toBe(201);
     const key = await p.request('/auth/api-keys', { method: 'POST', json: { name: 'victim key' } });
     expect(key.status).toBe(201);
@@ -132,7 +185,16 @@ describe('per-user isolation across two gateways (every route with a user or res
     const image = await p.request('/generate-image', { method: 'POST', json: { prompt: 'my secret picture', user_id: victim.id } });
     expect(image.status).toBe(202);
     const jobId = (await image.json()).job_id;
-    ctx = { victim: victim.id, intruder: intruder.id, sessionId: 'secret-s', taskId: (await task.json()).task_id, keyId: (await key.json()).id, jobId, filename: `${jobId}-0.png`, streamId: streamed.headers.get('x-stream-id')! };
+    ctx = {
+      victim: victim.id,
+      intruder: intruder.id,
+      sessionId: 'secret-s',
+      taskId: (await task.json()).task_id,
+      keyId: (await key.json()).id,
+      jobId,
+      filename: `${jobId}-0.png`,
+      streamId: streamed.headers.get('x-stream-id')!,
+    };
   });
   afterAll(() => p?.stop());
 
@@ -149,7 +211,7 @@ describe('per-user isolation across two gateways (every route with a user or res
     };
   }
 
-  it('refuses each row with 403/404 on both instances and leaves the victim\'s data unchanged', async () => {
+  it("refuses each row with 403/404 on both instances and leaves the victim's data unchanged", async () => {
     const before = await snapshot();
     expect(before.history.messages.length).toBe(2);
     expect(before.tasks.map((t: { task_id: string }) => t.task_id)).toEqual([ctx.taskId]);

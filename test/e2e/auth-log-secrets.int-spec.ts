@@ -47,7 +47,11 @@ describe('secrets never appear in the logs of the test run', () => {
   afterAll(() => p?.stop());
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${p.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${p.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   it('exercises every secret-handling path', async () => {
     const redis = new Redis(p.redis.url);
@@ -75,7 +79,11 @@ describe('secrets never appear in the logs of the test run', () => {
     // Credentials where they do not belong: URL path, query string, a malformed body, a bad header.
     await fetch(`${p.baseUrl}/chat/history/${encodeURIComponent(v.accessToken)}`, { headers: v.headers });
     await fetch(`${p.baseUrl}/auth/me?access_token=${v.accessToken}&api_key=${key.key}`);
-    await fetch(`${p.baseUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"username":"secretive","password":"${u.password}"` });
+    await fetch(`${p.baseUrl}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"username":"secretive","password":"${u.password}"`,
+    });
     await fetch(`${p.baseUrl}/auth/me`, { headers: { authorization: `Token ${v.refreshToken}` } });
     expect((await fetch(`${p.baseUrl}/auth/api-keys/${key.id}`, { method: 'DELETE', headers: v.headers })).status).toBe(204);
     expect((await post('/auth/logout', { refresh_token: v.refreshToken })).status).toBe(204);

@@ -80,7 +80,10 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
     await p.startApp('gateway', 'gateway-grace', { REFRESH_REUSE_GRACE_S: '3' });
     const g = p.urlOf('gateway-grace');
     const u = await p.login('tester', p.user!.password);
-    const [a, c] = await Promise.all([post(g, '/auth/refresh', { refresh_token: u.refreshToken }), post(g, '/auth/refresh', { refresh_token: u.refreshToken })]);
+    const [a, c] = await Promise.all([
+      post(g, '/auth/refresh', { refresh_token: u.refreshToken }),
+      post(g, '/auth/refresh', { refresh_token: u.refreshToken }),
+    ]);
     expect([a.status, c.status]).toEqual([200, 200]);
     const [ta, tc] = [await a.json(), await c.json()];
     expect(ta.refresh_token).toBe(tc.refresh_token);
@@ -111,10 +114,19 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
     const u = await p.createUser('changer', 'first password 1');
     const other = await p.login('changer', 'first password 1');
     const key = (await (await post(p.baseUrl, '/auth/api-keys', { name: 'stays' }, u.headers)).json()).key;
-    expect((await post(p.baseUrl, '/auth/password', { current_password: 'not it at all', new_password: 'second password 2' }, u.headers)).status).toBe(401);
-    expect((await post(p.baseUrl, '/auth/password', { current_password: 'first password 1', new_password: 'short' }, u.headers)).status).toBe(400);
-    expect((await post(p.baseUrl, '/auth/password', { current_password: 'first password 1', new_password: 'second password 2' }, bearer(key))).status).toBe(403);
-    expect((await post(b, '/auth/password', { current_password: 'first password 1', new_password: 'second password 2' }, u.headers)).status).toBe(204);
+    expect(
+      (await post(p.baseUrl, '/auth/password', { current_password: 'not it at all', new_password: 'second password 2' }, u.headers)).status,
+    ).toBe(401);
+    expect(
+      (await post(p.baseUrl, '/auth/password', { current_password: 'first password 1', new_password: 'short' }, u.headers)).status,
+    ).toBe(400);
+    expect(
+      (await post(p.baseUrl, '/auth/password', { current_password: 'first password 1', new_password: 'second password 2' }, bearer(key)))
+        .status,
+    ).toBe(403);
+    expect(
+      (await post(b, '/auth/password', { current_password: 'first password 1', new_password: 'second password 2' }, u.headers)).status,
+    ).toBe(204);
     expect((await me(p.baseUrl, u.headers)).status).toBe(401);
     expect((await me(b, other.headers)).status).toBe(401);
     expect((await post(b, '/auth/refresh', { refresh_token: other.refreshToken })).status).toBe(401);
@@ -216,7 +228,7 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
       expect(JSON.stringify(users)).not.toMatch(/argon2|pw/);
     });
 
-    it("disabling a user stops their tokens, refresh token and API keys at once on both instances; enabling restores the key", async () => {
+    it('disabling a user stops their tokens, refresh token and API keys at once on both instances; enabling restores the key', async () => {
       expect((await me(b, victim.headers)).status).toBe(200);
       expect((await post(p.baseUrl, '/auth/users/to-disable/disable', {}, p.headers)).status).toBe(403);
       const res = await post(p.baseUrl, '/auth/users/to-disable/disable', {}, p.admin!.headers);
@@ -242,7 +254,12 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
     });
 
     it('closes registration for every instance, and config REGISTRATION_OPEN=false closes it regardless', async () => {
-      const patch = (url: string, body: unknown, headers: Record<string, string>) => fetch(`${url}/auth/settings`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      const patch = (url: string, body: unknown, headers: Record<string, string>) =>
+        fetch(`${url}/auth/settings`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        });
       expect((await patch(p.baseUrl, { registration_open: false }, p.headers)).status).toBe(403);
       expect((await patch(p.baseUrl, { registration_open: 'no' }, p.admin!.headers)).status).toBe(400);
       expect((await (await patch(p.baseUrl, { registration_open: false }, p.admin!.headers)).json()).registration_open).toBe(false);
@@ -251,7 +268,9 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
       expect((await closed.json()).error).toBe('REGISTRATION_CLOSED');
       await patch(b, { registration_open: true }, p.admin!.headers);
       await p.startApp('gateway', 'gateway-closed', { REGISTRATION_OPEN: 'false' });
-      expect((await post(p.urlOf('gateway-closed'), '/auth/register', { username: 'latecomer', password: 'long enough' })).status).toBe(403);
+      expect((await post(p.urlOf('gateway-closed'), '/auth/register', { username: 'latecomer', password: 'long enough' })).status).toBe(
+        403,
+      );
       expect((await post(b, '/auth/register', { username: 'latecomer', password: 'long enough' })).status).toBe(201);
     });
   });
@@ -271,7 +290,11 @@ describe('auth on a fresh server: first admin, development key', () => {
     const urls = [p.baseUrl, p.urlOf('gateway-b')];
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        fetch(`${urls[i % 2]}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `racer-${i}`, password: 'a long enough password' }) }).then((r) => r.json()),
+        fetch(`${urls[i % 2]}/auth/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: `racer-${i}`, password: 'a long enough password' }),
+        }).then((r) => r.json()),
       ),
     );
     expect(results.map((r) => r.role).sort()).toEqual(['admin', 'user', 'user', 'user', 'user', 'user']);

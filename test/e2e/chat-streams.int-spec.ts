@@ -17,15 +17,28 @@ describe('chat stream lifecycle (two gateways + ai-router + local model)', () =>
   let gatewayB: string;
 
   beforeAll(async () => {
-    p = await startPlatform({ services: ['ai-router'], appEnv: { 'ai-router': { AI_PROVIDERS: 'local', CHAT_STREAM_GRACE_MS: String(GRACE_MS) } } });
+    p = await startPlatform({
+      services: ['ai-router'],
+      appEnv: { 'ai-router': { AI_PROVIDERS: 'local', CHAT_STREAM_GRACE_MS: String(GRACE_MS) } },
+    });
     await p.startApp('gateway', 'gateway-b');
     gatewayB = p.urlOf('gateway-b');
   });
   afterAll(() => p?.stop());
 
   const post = (path: string, body: unknown, init: { headers?: Record<string, string>; signal?: AbortSignal; base?: string } = {}) =>
-    fetch(`${init.base ?? p.baseUrl}${path}`, { method: 'POST', headers: { ...p.headers, 'content-type': 'application/json', ...(init.headers ?? {}) }, body: JSON.stringify(body), signal: init.signal });
-  const history = async (session: string) => (await (await p.request(`/chat/history/${p.userId}?session_id=${session}`)).json()).messages as { role: string; content: string; status?: string }[];
+    fetch(`${init.base ?? p.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { ...p.headers, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      body: JSON.stringify(body),
+      signal: init.signal,
+    });
+  const history = async (session: string) =>
+    (await (await p.request(`/chat/history/${p.userId}?session_id=${session}`)).json()).messages as {
+      role: string;
+      content: string;
+      status?: string;
+    }[];
   const stop = (streamId: string, headers = p.headers) => fetch(`${p.baseUrl}/chat/streams/${streamId}/stop`, { method: 'POST', headers });
 
   /** Reads an SSE response; `onEvent` may return true to drop the connection there. */
@@ -47,14 +60,23 @@ describe('chat stream lifecycle (two gateways + ai-router + local model)', () =>
     const t0 = performance.now();
     let firstToken = 0;
     const res = await post('/chat/stream', { message, user_id: p.userId, session_id: session, options: LONG });
-    const events = await read(res, new AbortController(), (e) => void (e.event === 'token' && !firstToken && (firstToken = performance.now() - t0)));
+    const events = await read(
+      res,
+      new AbortController(),
+      (e) => void (e.event === 'token' && !firstToken && (firstToken = performance.now() - t0)),
+    );
     const done = events.at(-1)!;
     expect(done.event).toBe('done');
     return { text: done.data.response as string, firstTokenMs: firstToken, totalMs: performance.now() - t0 };
   }
 
   it('announces the stream first (start event and X-Stream-Id) and numbers every event', async () => {
-    const res = await post('/chat/stream', { message: 'The little dog', user_id: p.userId, session_id: 'ids', options: { temperature: 0, max_tokens: 16 } });
+    const res = await post('/chat/stream', {
+      message: 'The little dog',
+      user_id: p.userId,
+      session_id: 'ids',
+      options: { temperature: 0, max_tokens: 16 },
+    });
     const streamId = res.headers.get('x-stream-id');
     const events = await read(res, new AbortController());
     expect(events[0]).toMatchObject({ event: 'start', data: { stream_id: streamId, session_id: 'ids' } });
@@ -81,23 +103,37 @@ describe('chat stream lifecycle (two gateways + ai-router + local model)', () =>
 
     // Right after the stop, a new request starts as fast as on the idle system (not after a whole generation).
     const next = await control('after-stop');
-    console.log(`first token: idle ${idle.firstTokenMs.toFixed(1)} ms, right after a stop ${next.firstTokenMs.toFixed(1)} ms; a whole answer takes ${idle.totalMs.toFixed(0)} ms`);
+    console.log(
+      `first token: idle ${idle.firstTokenMs.toFixed(1)} ms, right after a stop ${next.firstTokenMs.toFixed(1)} ms; a whole answer takes ${idle.totalMs.toFixed(0)} ms`,
+    );
     expect(next.firstTokenMs).toBeLessThan(idle.firstTokenMs + idle.totalMs / 2);
   });
 
   it('stops a stream whose client left and never came back after the grace period: stored "incomplete"', async () => {
     const full = await control('grace-control');
     const ctl = new AbortController();
-    const res = await post('/chat/stream', { message: 'Once upon a time', user_id: p.userId, session_id: 'grace', options: LONG }, { signal: ctl.signal });
+    const res = await post(
+      '/chat/stream',
+      { message: 'Once upon a time', user_id: p.userId, session_id: 'grace', options: LONG },
+      { signal: ctl.signal },
+    );
     await read(res, ctl, (e) => e.event === 'token');
-    const stored = await waitFor(async () => ((await history('grace')).length === 2 ? history('grace') : undefined), { timeoutMs: 20_000, intervalMs: 100, description: 'the abandoned turn is stored' });
+    const stored = await waitFor(async () => ((await history('grace')).length === 2 ? history('grace') : undefined), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      description: 'the abandoned turn is stored',
+    });
     expect(stored[1].status).toBe('incomplete');
     expect(stored[1].content.length).toBeLessThan(full.text.length);
   });
 
   it('resumes on another gateway with Last-Event-ID: every token once, none missing, equal to the stored answer', async () => {
     const ctl = new AbortController();
-    const res = await post('/chat/stream', { message: 'Once upon a time', user_id: p.userId, session_id: 'resume', options: LONG }, { signal: ctl.signal });
+    const res = await post(
+      '/chat/stream',
+      { message: 'Once upon a time', user_id: p.userId, session_id: 'resume', options: LONG },
+      { signal: ctl.signal },
+    );
     const streamId = res.headers.get('x-stream-id')!;
     const partA = await read(res, ctl, (e) => Number(e.id) >= 3);
     expect(partA.slice(0, 3).map((e) => e.event)).toEqual(['start', 'meta', 'token']);
@@ -108,7 +144,10 @@ describe('chat stream lifecycle (two gateways + ai-router + local model)', () =>
     expect(all.map((e) => Number(e.id))).toEqual(all.map((_, i) => i + 1));
     const done = all.at(-1)!;
     expect(done).toMatchObject({ event: 'done', data: { status: 'complete' } });
-    const tokens = all.filter((e) => e.event === 'token').map((e) => e.data.text).join('');
+    const tokens = all
+      .filter((e) => e.event === 'token')
+      .map((e) => e.data.text)
+      .join('');
     expect(tokens).toBe(done.data.response);
     expect((await history('resume'))[1]).toMatchObject({ role: 'assistant', content: tokens });
     // Once ended, the stream stays readable: a replay from the start gives the same events.
@@ -116,13 +155,21 @@ describe('chat stream lifecycle (two gateways + ai-router + local model)', () =>
     expect(again.map((e) => e.id)).toEqual(all.map((e) => e.id));
     // A client that reconnects after `done` (EventSource does) gets an empty stream that ends, not a hang.
     for (const after of [done.id!, String(Number(done.id) + 5)]) {
-      const tail = await fetch(`${gatewayB}/chat/streams/${streamId}`, { headers: { ...p.headers, 'last-event-id': after }, signal: AbortSignal.timeout(10_000) });
+      const tail = await fetch(`${gatewayB}/chat/streams/${streamId}`, {
+        headers: { ...p.headers, 'last-event-id': after },
+        signal: AbortSignal.timeout(10_000),
+      });
       expect([after, await read(tail, new AbortController())]).toEqual([after, []]);
     }
   });
 
   it('rejects what it must: unknown and foreign streams are 404, a malformed Last-Event-ID is 400', async () => {
-    const res = await post('/chat/stream', { message: 'Hi', user_id: p.userId, session_id: 'mine', options: { temperature: 0, max_tokens: 8 } });
+    const res = await post('/chat/stream', {
+      message: 'Hi',
+      user_id: p.userId,
+      session_id: 'mine',
+      options: { temperature: 0, max_tokens: 8 },
+    });
     const streamId = res.headers.get('x-stream-id')!;
     await read(res, new AbortController());
     const other = await p.createUser();
@@ -188,9 +235,18 @@ describe('chat stream when its ai-router replica is SIGKILLed (two replicas)', (
     await p?.stop();
   });
 
-  const history = async (session: string) => (await (await p.request(`/chat/history/${p.userId}?session_id=${session}`)).json()).messages as { role: string; content: string; status?: string }[];
+  const history = async (session: string) =>
+    (await (await p.request(`/chat/history/${p.userId}?session_id=${session}`)).json()).messages as {
+      role: string;
+      content: string;
+      status?: string;
+    }[];
   const send = (key: string) =>
-    p.request('/chat/stream', { method: 'POST', headers: { 'idempotency-key': key }, json: { message: 'Once upon a time', user_id: p.userId, session_id: 'killed', options: LONG } });
+    p.request('/chat/stream', {
+      method: 'POST',
+      headers: { 'idempotency-key': key },
+      json: { message: 'Once upon a time', user_id: p.userId, session_id: 'killed', options: LONG },
+    });
 
   it('the client sees the whole answer or one clear error; history has at most one answer; a retry with the same Idempotency-Key does not duplicate the message', async () => {
     const key = randomUUID();
@@ -211,12 +267,18 @@ describe('chat stream when its ai-router replica is SIGKILLed (two replicas)', (
     // The log expires even though its replica died before any heartbeat.
     expect(await redis.pttl(chatStreamKeys(streamId).events)).toBeGreaterThan(0);
     const last = events.at(-1)!;
-    console.log(`killed ${killed} after the first token; the client got ${events.filter((e) => e.event === 'token').length} tokens, then ${last.event} ${last.data.code ?? last.data.status}`);
+    console.log(
+      `killed ${killed} after the first token; the client got ${events.filter((e) => e.event === 'token').length} tokens, then ${last.event} ${last.data.code ?? last.data.status}`,
+    );
     const errors = events.filter((e) => e.event === 'error');
     if (last.event === 'done') expect(errors).toHaveLength(0);
     else expect([errors.length, last.event, last.data.code]).toEqual([1, 'error', 'REPLICA_LOST']);
     // The stream is over: a stop says how it ended instead of waiting for a dead replica.
-    if (last.event === 'error') expect(await (await p.request(`/chat/streams/${streamId}/stop`, { method: 'POST' })).json()).toEqual({ stream_id: streamId, status: 'failed' });
+    if (last.event === 'error')
+      expect(await (await p.request(`/chat/streams/${streamId}/stop`, { method: 'POST' })).json()).toEqual({
+        stream_id: streamId,
+        status: 'failed',
+      });
     const before = await history('killed');
     expect(before.filter((m) => m.role === 'assistant').length).toBeLessThanOrEqual(1);
 

@@ -12,7 +12,9 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
     const deadPort = await freePort();
     p = await startPlatform({
       services: ['ai-router'],
-      appEnv: { 'ai-router': { AI_PROVIDERS: 'ollama,local,gemini', OLLAMA_HOST: `http://127.0.0.1:${deadPort}`, OLLAMA_TIMEOUT_MS: '2000' } },
+      appEnv: {
+        'ai-router': { AI_PROVIDERS: 'ollama,local,gemini', OLLAMA_HOST: `http://127.0.0.1:${deadPort}`, OLLAMA_TIMEOUT_MS: '2000' },
+      },
     });
   });
   afterAll(() => p?.stop());
@@ -20,7 +22,12 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
   const send = (body: unknown) => p.request('/chat', { method: 'POST', json: body });
 
   it('answers from the local model when Ollama is unreachable, and says so', async () => {
-    const res = await send({ message: 'Once upon a time', user_id: p.userId, session_id: 's1', options: { temperature: 0, max_tokens: 24 } });
+    const res = await send({
+      message: 'Once upon a time',
+      user_id: p.userId,
+      session_id: 's1',
+      options: { temperature: 0, max_tokens: 24 },
+    });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.ai_source).toBe('local');
@@ -32,7 +39,10 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
   });
 
   it('streams tokens as Server-Sent Events, then done', async () => {
-    const res = await p.request('/chat/stream', { method: 'POST', json: { message: 'The little dog', user_id: p.userId, session_id: 's2', options: { temperature: 0, max_tokens: 24 } } });
+    const res = await p.request('/chat/stream', {
+      method: 'POST',
+      json: { message: 'The little dog', user_id: p.userId, session_id: 's2', options: { temperature: 0, max_tokens: 24 } },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = await readSse(res);
@@ -41,7 +51,10 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
     expect(kinds.filter((k) => k === 'token').length).toBeGreaterThan(1);
     expect(kinds[kinds.length - 1]).toBe('done');
     const done = events[events.length - 1].data;
-    const joined = events.filter((e) => e.event === 'token').map((e) => e.data.text).join('');
+    const joined = events
+      .filter((e) => e.event === 'token')
+      .map((e) => e.data.text)
+      .join('');
     expect(done.response).toBe(joined);
     expect(done.ai_source).toBe('local');
   });
@@ -97,7 +110,12 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
     const ready = await fetch(`${p.baseUrl}/health/ready`);
     const readyBody = await ready.json();
     // Only ai-router runs here: readiness names the missing services instead of pretending.
-    expect(readyBody.checks ?? readyBody.details?.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'redis', ok: true }), expect.objectContaining({ name: 'ai-router', ok: true })]));
+    expect(readyBody.checks ?? readyBody.details?.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'redis', ok: true }),
+        expect.objectContaining({ name: 'ai-router', ok: true }),
+      ]),
+    );
     // Missing services leave the gateway serving (degraded), so one service cannot take every gateway out of the load balancer.
     expect([ready.status, readyBody.status]).toEqual([200, 'degraded']);
     expect(readyBody.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'voice', ok: false })]));
@@ -108,7 +126,9 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
     expect(summary).toEqual(expect.objectContaining({ cpu: expect.any(Object), memory: expect.any(Object), uptime_s: expect.any(Number) }));
     expect(summary.sessions.total_messages).toBeGreaterThanOrEqual(2);
     const spec = await (await fetch(`${p.baseUrl}/docs-json`)).json();
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/chat', '/chat/stream', '/chat/history/{user_id}', '/chat/clear/{user_id}']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/chat', '/chat/stream', '/chat/history/{user_id}', '/chat/clear/{user_id}']),
+    );
     expect(spec.components.schemas.ChatRequestDto.properties.message).toBeDefined();
     expect((await fetch(`${p.baseUrl}/docs`)).status).toBe(200);
   });

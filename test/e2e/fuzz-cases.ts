@@ -41,7 +41,8 @@ export function operationsOf(doc: any): Operation[] {
       const json = content['application/json']?.schema;
       const schema = json?.$ref ? doc.components.schemas[json.$ref.split('/').pop()] : json;
       const fields: Record<string, string> = {};
-      for (const [name, prop] of Object.entries<any>(schema?.properties ?? {})) fields[name] = prop.type ?? (prop.$ref || prop.allOf ? 'object' : 'string');
+      for (const [name, prop] of Object.entries<any>(schema?.properties ?? {}))
+        fields[name] = prop.type ?? (prop.$ref || prop.allOf ? 'object' : 'string');
       ops.push({ method: method.toUpperCase(), path, fields, multipart: !!content['multipart/form-data'] });
     }
   }
@@ -108,7 +109,11 @@ export const BAD_JSON = [
 ];
 
 /** Raw bytes that are not UTF-8, sent as application/json. */
-export const BAD_BYTES = [Uint8Array.from([0xff, 0xfe, 0x7b, 0x7d]), Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc0, 0xaf, 0x22, 0x7d]), Uint8Array.from([0xed, 0xa0, 0x80])];
+export const BAD_BYTES = [
+  Uint8Array.from([0xff, 0xfe, 0x7b, 0x7d]),
+  Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc0, 0xaf, 0x22, 0x7d]),
+  Uint8Array.from([0xed, 0xa0, 0x80]),
+];
 
 function nested(depth: number): string {
   return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
@@ -124,7 +129,15 @@ export function bodiesFor(op: Operation, victim: string, pick: () => number): { 
   const names = Object.keys(op.fields);
   const base = (): Record<string, unknown> => {
     const b: Record<string, unknown> = {};
-    for (const n of names) b[n] = op.fields[n] === 'string' ? 'fuzz' : op.fields[n] === 'integer' || op.fields[n] === 'number' ? 1 : op.fields[n] === 'boolean' ? false : {};
+    for (const n of names)
+      b[n] =
+        op.fields[n] === 'string'
+          ? 'fuzz'
+          : op.fields[n] === 'integer' || op.fields[n] === 'number'
+            ? 1
+            : op.fields[n] === 'boolean'
+              ? false
+              : {};
     if ('user_id' in op.fields) b.user_id = victim;
     return b;
   };
@@ -161,7 +174,19 @@ export function pathsFor(op: Operation, victim: string, pick: () => number, n: n
   return out;
 }
 
-export const QUERY_ABUSE = ['?limit=-1', '?limit=1e309', '?limit=NaN', '?limit[]=1&limit[]=2', '?__proto__[role]=admin', '?session_id=a&session_id=b', `?q=${'x'.repeat(20_000)}`, '?offset=99999999999999999999', '?user_id=..%2F..', '?wait=maybe', '?%zz=1'];
+export const QUERY_ABUSE = [
+  '?limit=-1',
+  '?limit=1e309',
+  '?limit=NaN',
+  '?limit[]=1&limit[]=2',
+  '?__proto__[role]=admin',
+  '?session_id=a&session_id=b',
+  `?q=${'x'.repeat(20_000)}`,
+  '?offset=99999999999999999999',
+  '?user_id=..%2F..',
+  '?wait=maybe',
+  '?%zz=1',
+];
 
 export const HEADER_ABUSE: { label: string; headers: Record<string, string> }[] = [
   { label: 'bearer garbage', headers: { authorization: 'Bearer !!!!.????.####' } },

@@ -6,10 +6,18 @@ import { AppName, Platform, TestUser, startPlatform } from '../support/platform'
 import { bodiesFor, FuzzRequest, HEADER_ABUSE, operationsOf, pathsFor, QUERY_ABUSE, rng } from './fuzz-cases';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
-const SERVICES = (['ai-router', 'agents', 'search', 'voice', 'media'] as const).filter((s) => existsSync(join(__dirname, '..', '..', 'dist', 'apps', s, 'src', 'main.js')));
+const SERVICES = (['ai-router', 'agents', 'search', 'voice', 'media'] as const).filter((s) =>
+  existsSync(join(__dirname, '..', '..', 'dist', 'apps', s, 'src', 'main.js')),
+);
 
 /** Keys that move without anyone's data changing: rate-limit and sign-in counters, transport streams and presence. */
-const VOLATILE = [/^nitro:rl:/, /^nitro:auth:login-fail:/, /^nitro:(req|rep|svc|cancel):/, /:stalled-check$/, /^bull:[^:]+:(events|metrics|stalled|meta)/];
+const VOLATILE = [
+  /^nitro:rl:/,
+  /^nitro:auth:login-fail:/,
+  /^nitro:(req|rep|svc|cancel):/,
+  /:stalled-check$/,
+  /^bull:[^:]+:(events|metrics|stalled|meta)/,
+];
 
 async function snapshotRedis(redis: Redis): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
@@ -53,7 +61,10 @@ describe('fuzz: 1,000+ malformed requests across every route (two gateways, all 
   const gateways: string[] = [];
 
   beforeAll(async () => {
-    p = await startPlatform({ services: [...SERVICES] as Exclude<AppName, 'gateway'>[], appEnv: { 'ai-router': { AI_PROVIDERS: 'local' } } });
+    p = await startPlatform({
+      services: [...SERVICES] as Exclude<AppName, 'gateway'>[],
+      appEnv: { 'ai-router': { AI_PROVIDERS: 'local' } },
+    });
     await p.startApp('gateway', 'gateway-b');
     gateways.push(p.baseUrl, p.urlOf('gateway-b'));
     fuzzer = await p.createUser('fuzzer');
@@ -79,16 +90,56 @@ describe('fuzz: 1,000+ malformed requests across every route (two gateways, all 
       if (op.method !== 'GET') {
         for (const b of bodiesFor(op, victim, pick)) {
           const binary = typeof b.body !== 'string';
-          reqs.push({ label: `${op.method} ${op.path} ${b.label}`, method: op.method, path: concrete, headers: { ...auth, 'content-type': 'application/json' }, body: binary ? b.body : (b.body as string) });
+          reqs.push({
+            label: `${op.method} ${op.path} ${b.label}`,
+            method: op.method,
+            path: concrete,
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: binary ? b.body : (b.body as string),
+          });
         }
-        if (op.multipart) reqs.push({ label: `${op.method} ${op.path} broken multipart`, method: op.method, path: concrete, headers: { ...auth, 'content-type': 'multipart/form-data; boundary=zz' }, body: '--zz\r\nContent-Disposition: form-data; name="file"; filename="../../etc/passwd"\r\n\r\nabc' });
+        if (op.multipart)
+          reqs.push({
+            label: `${op.method} ${op.path} broken multipart`,
+            method: op.method,
+            path: concrete,
+            headers: { ...auth, 'content-type': 'multipart/form-data; boundary=zz' },
+            body: '--zz\r\nContent-Disposition: form-data; name="file"; filename="../../etc/passwd"\r\n\r\nabc',
+          });
       }
-      for (const t of pathsFor(op, victim, pick, 6)) reqs.push({ label: `${op.method} ${t.label}`, method: op.method, path: t.path, headers: { ...auth, 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{}' });
-      for (const q of QUERY_ABUSE.slice(0, 4 + Math.floor(pick() * 7))) reqs.push({ label: `${op.method} ${op.path}${q.slice(0, 40)}`, method: op.method, path: `${concrete}${q}`, headers: { ...auth, 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{"user_id":1}' });
+      for (const t of pathsFor(op, victim, pick, 6))
+        reqs.push({
+          label: `${op.method} ${t.label}`,
+          method: op.method,
+          path: t.path,
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: op.method === 'GET' ? undefined : '{}',
+        });
+      for (const q of QUERY_ABUSE.slice(0, 4 + Math.floor(pick() * 7)))
+        reqs.push({
+          label: `${op.method} ${op.path}${q.slice(0, 40)}`,
+          method: op.method,
+          path: `${concrete}${q}`,
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: op.method === 'GET' ? undefined : '{"user_id":1}',
+        });
       const h = HEADER_ABUSE[Math.floor(pick() * HEADER_ABUSE.length)];
-      reqs.push({ label: `${op.method} ${op.path} header ${h.label}`, method: op.method, path: concrete, headers: { 'content-type': 'application/json', ...h.headers }, body: op.method === 'GET' ? undefined : '{"user_id":"tester"}' });
+      reqs.push({
+        label: `${op.method} ${op.path} header ${h.label}`,
+        method: op.method,
+        path: concrete,
+        headers: { 'content-type': 'application/json', ...h.headers },
+        body: op.method === 'GET' ? undefined : '{"user_id":"tester"}',
+      });
     }
-    for (const h of HEADER_ABUSE) reqs.push({ label: `POST /chat header ${h.label}`, method: 'POST', path: '/chat', headers: { 'content-type': 'application/json', ...h.headers }, body: JSON.stringify({ message: 'hi', user_id: victim }) });
+    for (const h of HEADER_ABUSE)
+      reqs.push({
+        label: `POST /chat header ${h.label}`,
+        method: 'POST',
+        path: '/chat',
+        headers: { 'content-type': 'application/json', ...h.headers },
+        body: JSON.stringify({ message: 'hi', user_id: victim }),
+      });
     const before = await snapshotRedis(redis);
 
     const failures: string[] = [];
@@ -98,7 +149,12 @@ describe('fuzz: 1,000+ malformed requests across every route (two gateways, all 
       let status: number;
       let text = '';
       try {
-        const res = await fetch(`${base}${r.path}`, { method: r.method, headers: r.headers, body: r.body as BodyInit | undefined, signal: AbortSignal.timeout(15_000) });
+        const res = await fetch(`${base}${r.path}`, {
+          method: r.method,
+          headers: r.headers,
+          body: r.body as BodyInit | undefined,
+          signal: AbortSignal.timeout(15_000),
+        });
         status = res.status;
         text = await res.text();
       } catch (err) {
@@ -112,13 +168,29 @@ describe('fuzz: 1,000+ malformed requests across every route (two gateways, all 
     }
 
     const rawCases: [string, string | Buffer, boolean][] = [
-      ['content-length and chunked together', 'POST /chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n', false],
-      ['bad chunk size', 'POST /chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n', false],
+      [
+        'content-length and chunked together',
+        'POST /chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n',
+        false,
+      ],
+      [
+        'bad chunk size',
+        'POST /chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+        false,
+      ],
       ['negative content-length', 'POST /chat HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\nConnection: close\r\n\r\n', false],
       ['text content-length', 'POST /chat HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\nConnection: close\r\n\r\n', false],
-      ['null byte in a header', Buffer.from('GET /auth/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\u0000b\r\nConnection: close\r\n\r\n', 'latin1'), false],
+      [
+        'null byte in a header',
+        Buffer.from('GET /auth/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\u0000b\r\nConnection: close\r\n\r\n', 'latin1'),
+        false,
+      ],
       ['20 KB header', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`, false],
-      ['300 headers', `GET /health HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 300 }, (_, i) => `X-H${i}: ${i}\r\n`).join('')}Connection: close\r\n\r\n`, false],
+      [
+        '300 headers',
+        `GET /health HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 300 }, (_, i) => `X-H${i}: ${i}\r\n`).join('')}Connection: close\r\n\r\n`,
+        false,
+      ],
       ['absolute-form URI', 'GET http://evil.example/auth/me HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n', false],
       ['unknown method', 'FOO /chat HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', false],
       ['TRACE', 'TRACE /chat HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', false],
@@ -127,7 +199,11 @@ describe('fuzz: 1,000+ malformed requests across every route (two gateways, all 
       ['HTTP/9.9', 'GET /health HTTP/9.9\r\nHost: x\r\nConnection: close\r\n\r\n', false],
       ['raw traversal', 'GET /../../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', false],
       ['raw backslashes', 'GET /..\\..\\package.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', false],
-      ['body shorter than content-length', 'POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{"username":', true],
+      [
+        'body shorter than content-length',
+        'POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{"username":',
+        true,
+      ],
     ];
     for (const [label, text, mayTimeOut] of rawCases) {
       for (const base of gateways) {
@@ -138,7 +214,9 @@ describe('fuzz: 1,000+ malformed requests across every route (two gateways, all 
     }
 
     const total = reqs.length + rawCases.length * gateways.length;
-    process.stdout.write(`fuzz: ${total} requests over ${ops.length} operations, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`);
+    process.stdout.write(
+      `fuzz: ${total} requests over ${ops.length} operations, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`,
+    );
     expect(total).toBeGreaterThanOrEqual(1000);
     expect(failures).toEqual([]);
     expect([...statuses.keys()].every((s) => s >= 400 || s < 300)).toBe(true);
@@ -149,7 +227,11 @@ describe('fuzz: 1,000+ malformed requests across every route (two gateways, all 
       expect([name, (await fetch(`${p.urlOf(name)}/health`)).status]).toEqual([name, 200]);
     }
     const ready = await (await fetch(`${p.baseUrl}/health/ready`)).json();
-    for (const s of SERVICES) expect(ready.checks.find((c: { name: string }) => c.name === s)?.ok ?? ready.details?.checks?.find((c: { name: string }) => c.name === s)?.ok).toBe(true);
+    for (const s of SERVICES)
+      expect(
+        ready.checks.find((c: { name: string }) => c.name === s)?.ok ??
+          ready.details?.checks?.find((c: { name: string }) => c.name === s)?.ok,
+      ).toBe(true);
     expect(await snapshotRedis(redis)).toEqual(before);
   }, 900_000);
 });

@@ -11,7 +11,9 @@ import { AppName, Platform, decodeJwt, readSse, signTestJwt, startPlatform } fro
  * Bad input must get a 4xx naming the field: never a 5xx, a hang or a crash.
  */
 const ROOT = join(__dirname, '..', '..');
-const SERVICES = (['ai-router', 'agents', 'search', 'voice'] as const).filter((s) => existsSync(join(ROOT, 'dist', 'apps', s, 'src', 'main.js')));
+const SERVICES = (['ai-router', 'agents', 'search', 'voice'] as const).filter((s) =>
+  existsSync(join(ROOT, 'dist', 'apps', s, 'src', 'main.js')),
+);
 
 const tally = { requests: 0, status_4xx: 0, status_5xx: 0, fives: [] as string[] };
 const figures: Record<string, number> = {};
@@ -57,7 +59,10 @@ function raw(port: number, text: string, timeoutMs: number): Promise<{ status: n
 describe('hostile input by class (issue 14)', () => {
   let p: Platform;
 
-  async function hit(path: string, init: RequestInit & { json?: unknown; as?: Record<string, string> } = {}): Promise<{ status: number; body: any }> {
+  async function hit(
+    path: string,
+    init: RequestInit & { json?: unknown; as?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: any }> {
     const { json, as, ...rest } = init;
     const headers: Record<string, string> = { ...(as ?? p.headers), ...((rest.headers as Record<string, string>) ?? {}) };
     if (json !== undefined) headers['content-type'] = 'application/json';
@@ -79,7 +84,10 @@ describe('hostile input by class (issue 14)', () => {
   }
 
   beforeAll(async () => {
-    p = await startPlatform({ services: [...SERVICES] as Exclude<AppName, 'gateway'>[], appEnv: { 'ai-router': { AI_PROVIDERS: 'local' } } });
+    p = await startPlatform({
+      services: [...SERVICES] as Exclude<AppName, 'gateway'>[],
+      appEnv: { 'ai-router': { AI_PROVIDERS: 'local' } },
+    });
   }, 300_000);
   afterAll(async () => {
     mkdirSync(join(ROOT, 'tmp'), { recursive: true });
@@ -91,7 +99,11 @@ describe('hostile input by class (issue 14)', () => {
     it('an account "MixedCase" signed in as "mixedcase" reaches its data with any spelling; the admin sees and clears it', async () => {
       const mixed = await p.createUser('MixedCase');
       const lower = await p.login('mixedcase', mixed.password);
-      const made = await hit('/chat', { method: 'POST', as: mixed.headers, json: { message: 'remember me', user_id: 'MixedCase', session_id: 'mc1', options: { max_tokens: 2 } } });
+      const made = await hit('/chat', {
+        method: 'POST',
+        as: mixed.headers,
+        json: { message: 'remember me', user_id: 'MixedCase', session_id: 'mc1', options: { max_tokens: 2 } },
+      });
       expect(made.status).toBe(200);
       for (const spelling of ['mixedcase', 'MIXEDCASE', 'MixedCase']) {
         const own = await hit(`/chat/sessions/${spelling}`, { as: lower.headers });
@@ -105,7 +117,12 @@ describe('hostile input by class (issue 14)', () => {
     });
 
     it('the admin asking for a user who does not exist gets 404, not an empty 200', async () => {
-      for (const [method, path] of [['GET', '/chat/sessions/nobody-here'], ['DELETE', '/chat/clear/nobody-here'], ['GET', '/chat/history/Nobody-Here'], ['GET', '/gallery/nobody-here']]) {
+      for (const [method, path] of [
+        ['GET', '/chat/sessions/nobody-here'],
+        ['DELETE', '/chat/clear/nobody-here'],
+        ['GET', '/chat/history/Nobody-Here'],
+        ['GET', '/gallery/nobody-here'],
+      ]) {
         const res = await hit(path, { method, as: p.admin!.headers });
         expect([path, res.status, res.body.error]).toEqual([path, 404, 'NOT_FOUND']);
       }
@@ -123,7 +140,10 @@ describe('hostile input by class (issue 14)', () => {
 
   describe('2: characters are code points everywhere', () => {
     it('a chat message of 20,000 emoji (40,000 UTF-16 units) passes the 32,000-character limit', async () => {
-      const res = await hit('/chat', { method: 'POST', json: { message: '😀'.repeat(20_000), user_id: p.userId, options: { max_tokens: 4 } } });
+      const res = await hit('/chat', {
+        method: 'POST',
+        json: { message: '😀'.repeat(20_000), user_id: p.userId, options: { max_tokens: 4 } },
+      });
       expect(res.status === 400 && /characters/.test(JSON.stringify(res.body))).toBe(false);
     });
 
@@ -143,7 +163,10 @@ describe('hostile input by class (issue 14)', () => {
   describe('4: the whole prompt is budgeted against the context', () => {
     it('a 4,000-character system prompt that leaves no room is a 400 saying how many tokens are over (was: 1 token, finish_reason "length")', async () => {
       const system = 'Always answer as a pirate and cite three sources. '.repeat(80).slice(0, 4000);
-      const res = await hit('/chat', { method: 'POST', json: { message: 'hello', user_id: p.userId, options: { system, max_tokens: 64 } } });
+      const res = await hit('/chat', {
+        method: 'POST',
+        json: { message: 'hello', user_id: p.userId, options: { system, max_tokens: 64 } },
+      });
       if (res.status === 200) {
         // A model whose context holds it must give a real answer, not one token cut by the length limit.
         expect(res.body.finish_reason === 'length' && res.body.usage?.completion_tokens <= 1).toBe(false);
@@ -158,7 +181,11 @@ describe('hostile input by class (issue 14)', () => {
       expect(plain.status).toBe(400);
       expect(plain.body).toMatchObject({ error: 'CONTEXT_TOO_LONG', message: expect.stringMatching(/tokens over/) });
       // Streamed: the stream has started (start event), so the refusal is its error event, with nothing stored.
-      const res = await fetch(`${p.baseUrl}/chat/stream`, { method: 'POST', headers: { ...p.headers, 'content-type': 'application/json' }, body: JSON.stringify({ message: '🦜'.repeat(20_000), user_id: p.userId }) });
+      const res = await fetch(`${p.baseUrl}/chat/stream`, {
+        method: 'POST',
+        headers: { ...p.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ message: '🦜'.repeat(20_000), user_id: p.userId }),
+      });
       tally.requests++;
       const error = (await readSse(res)).find((e) => e.event === 'error');
       expect(error?.data).toMatchObject({ status: 400, code: 'CONTEXT_TOO_LONG', incomplete: false });
@@ -205,8 +232,18 @@ describe('hostile input by class (issue 14)', () => {
       for (let i = 0; out.length < 99_000; i++) out += fn(i);
       return out;
     };
-    const csv = () => ['id,name,score,when', ...Array.from({ length: 150_000 }, (_, i) => `${i},n${i % 977},${(i * 7) % 1000}.5,2026-01-${String((i % 28) + 1).padStart(2, '0')}`)].join('\n');
-    const json = () => JSON.stringify({ items: Array.from({ length: 60_000 }, (_, i) => ({ id: i, tags: [`t${i % 13}`, `u${i % 7}`], nested: { a: { b: { c: i } } } })) });
+    const csv = () =>
+      [
+        'id,name,score,when',
+        ...Array.from(
+          { length: 150_000 },
+          (_, i) => `${i},n${i % 977},${(i * 7) % 1000}.5,2026-01-${String((i % 28) + 1).padStart(2, '0')}`,
+        ),
+      ].join('\n');
+    const json = () =>
+      JSON.stringify({
+        items: Array.from({ length: 60_000 }, (_, i) => ({ id: i, tags: [`t${i % 13}`, `u${i % 7}`], nested: { a: { b: { c: i } } } })),
+      });
 
     it('8 concurrent ~100 KB nested reviews plus a 150,000-row CSV and a large JSON analysis: the agents event loop stays under 150 ms and heartbeats keep it live', async () => {
       const agentsPort = (p.procs.get('agents') as unknown as { port: number }).port;
@@ -224,7 +261,9 @@ describe('hostile input by class (issue 14)', () => {
       };
       const started = Date.now();
       const work = Promise.all([
-        ...Array.from({ length: 8 }, () => hit('/agent/code-review', { method: 'POST', json: { code, language: 'javascript', user_id: p.userId, llm: false } })),
+        ...Array.from({ length: 8 }, () =>
+          hit('/agent/code-review', { method: 'POST', json: { code, language: 'javascript', user_id: p.userId, llm: false } }),
+        ),
         analyze(csv(), 'big.csv'),
         analyze(json(), 'big.json'),
       ]);
@@ -254,11 +293,14 @@ describe('hostile input by class (issue 14)', () => {
       expect(JSON.stringify(res.body)).toMatch(/current_password/);
     });
 
-    it.each(['1e20', '9007199254740993', '-1', '1.5', 'NaN'])('GET /auth/users?offset=%s is a 400 (or 403 for a non-admin), never a 500', async (offset) => {
-      const admin = await hit(`/auth/users?offset=${offset}`, { as: p.admin!.headers });
-      expect(admin.status).toBe(400);
-      expect(JSON.stringify(admin.body)).toMatch(/offset/);
-    });
+    it.each(['1e20', '9007199254740993', '-1', '1.5', 'NaN'])(
+      'GET /auth/users?offset=%s is a 400 (or 403 for a non-admin), never a 500',
+      async (offset) => {
+        const admin = await hit(`/auth/users?offset=${offset}`, { as: p.admin!.headers });
+        expect(admin.status).toBe(400);
+        expect(JSON.stringify(admin.body)).toMatch(/offset/);
+      },
+    );
 
     it('POST /voice/speak at its maximum length answers well within the gateway timeout (it took 16.7 s)', async () => {
       const text = 'The quick brown fox jumps over the lazy dog, and then it rests for a while. '.repeat(80).slice(0, 5_000);
@@ -292,7 +334,10 @@ describe('hostile input by class (issue 14)', () => {
       const a = await p.createUser('sess-a');
       const b = await p.createUser('sess-b');
       const now = Math.floor(Date.now() / 1000);
-      const mixed = signTestJwt({ ...decodeJwt(b.accessToken), sid: decodeJwt(a.accessToken).sid, iat: now, exp: now + 60 }, p.env.JWT_SECRET);
+      const mixed = signTestJwt(
+        { ...decodeJwt(b.accessToken), sid: decodeJwt(a.accessToken).sid, iat: now, exp: now + 60 },
+        p.env.JWT_SECRET,
+      );
       expect((await hit('/auth/me', { as: { authorization: `Bearer ${mixed}` } })).status).toBe(401);
       const own = signTestJwt({ ...decodeJwt(b.accessToken), iat: now, exp: now + 60 }, p.env.JWT_SECRET);
       expect((await hit('/auth/me', { as: { authorization: `Bearer ${own}` } })).status).toBe(200);
@@ -315,7 +360,10 @@ describe('hostile input by class (issue 14)', () => {
           },
           { timeoutMs: 30_000, intervalMs: 250, description: 'a run' },
         );
-        expect(runs[0]).toMatchObject({ status: 'skipped', error: { status: 429, code: 'RATE_LIMITED', message: expect.stringMatching(/over the chat budget/) } });
+        expect(runs[0]).toMatchObject({
+          status: 'skipped',
+          error: { status: 429, code: 'RATE_LIMITED', message: expect.stringMatching(/over the chat budget/) },
+        });
         expect(Number(await redis.get(key))).toBeGreaterThan(100000); // the same counter the gateway spends
         await hit(`/agent/tasks/${p.userId}/${created.body.task_id}`, { method: 'DELETE' });
       } finally {
@@ -328,7 +376,11 @@ describe('hostile input by class (issue 14)', () => {
       await p.startApp('gateway', 'gateway-image', { RATE_LIMIT_IMAGE: '2' });
       const url = p.urlOf('gateway-image');
       const post = async (json: object) => {
-        const res = await fetch(`${url}/generate-image`, { method: 'POST', headers: { ...p.headers, 'content-type': 'application/json' }, body: JSON.stringify(json) });
+        const res = await fetch(`${url}/generate-image`, {
+          method: 'POST',
+          headers: { ...p.headers, 'content-type': 'application/json' },
+          body: JSON.stringify(json),
+        });
         tally.requests++;
         if (res.status >= 400 && res.status < 500) tally.status_4xx++;
         await res.arrayBuffer();
@@ -390,7 +442,13 @@ describe('hostile input by class (issue 14)', () => {
     it.each([
       ['a Windows PE executable labelled audio/mpeg', pe, 'audio/mpeg', 'song.mp3', /Windows executable/],
       ['a Mach-O executable labelled audio/wav', macho, 'audio/wav', 'voice.wav', /Mach-O executable/],
-      ['text labelled audio/webm', () => Buffer.from('not audio at all, just words'), 'audio/webm', 'a.webm', /not a known audio container/],
+      [
+        'text labelled audio/webm',
+        () => Buffer.from('not audio at all, just words'),
+        'audio/webm',
+        'a.webm',
+        /not a known audio container/,
+      ],
     ])('%s is a 415 that names what the bytes are and what was declared', async (_n, bytes, type, name, what) => {
       const res = await upload(bytes(), type, name);
       expect(res.status).toBe(415);
@@ -407,12 +465,20 @@ describe('hostile input by class (issue 14)', () => {
     });
 
     it('a body that stops arriving (declared 1,000 bytes, sent 10, no credential) gets 408 in our shape and the connection closes', async () => {
-      const res = await raw(port, 'POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"username"', 10_000);
+      const res = await raw(
+        port,
+        'POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"username"',
+        10_000,
+      );
       tally.requests++;
       tally.status_4xx++;
       expect(res.status).toBe(408);
       expect(res.ms).toBeLessThan(4_000);
-      expect(JSON.parse(res.body.slice(res.body.indexOf('\r\n\r\n') + 4))).toMatchObject({ statusCode: 408, error: 'REQUEST_TIMEOUT', trace_id: expect.any(String) });
+      expect(JSON.parse(res.body.slice(res.body.indexOf('\r\n\r\n') + 4))).toMatchObject({
+        statusCode: 408,
+        error: 'REQUEST_TIMEOUT',
+        trace_id: expect.any(String),
+      });
     });
 
     it('headers that trickle in (slowloris) get 408 after HEADERS_TIMEOUT_MS', async () => {
@@ -424,7 +490,11 @@ describe('hostile input by class (issue 14)', () => {
     });
 
     it('a chunked body that stalls is cut too; a prompt request on the same gateway still answers', async () => {
-      const res = await raw(port, 'POST /chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"mes\r\n', 10_000);
+      const res = await raw(
+        port,
+        'POST /chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"mes\r\n',
+        10_000,
+      );
       tally.requests++;
       tally.status_4xx++;
       expect(res.status).toBe(408);
@@ -438,7 +508,11 @@ describe('hostile input by class (issue 14)', () => {
       await Promise.all(empties.map((r) => r.stop()));
     });
     const register = (url: string, body: object, headers: Record<string, string> = {}) =>
-      fetch(`${url}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (r) => {
+      fetch(`${url}/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }).then(async (r) => {
         tally.requests++;
         if (r.status >= 400 && r.status < 500) tally.status_4xx++;
         return { status: r.status, body: await r.json() };
@@ -451,20 +525,37 @@ describe('hostile input by class (issue 14)', () => {
       const url = p.urlOf('gateway-empty');
       const remote = await register(url, { username: 'intruder', password: 'intruder-password' }, { 'x-forwarded-for': '203.0.113.9' });
       expect(remote).toMatchObject({ status: 403, body: { error: 'ADMIN_BOOTSTRAP_REQUIRED' } });
-      const spoofed = await register(url, { username: 'intruder', password: 'intruder-password' }, { 'x-forwarded-for': '127.0.0.1, 203.0.113.9' });
+      const spoofed = await register(
+        url,
+        { username: 'intruder', password: 'intruder-password' },
+        { 'x-forwarded-for': '127.0.0.1, 203.0.113.9' },
+      );
       expect(spoofed.status).toBe(403);
-      expect(await register(url, { username: 'operator', password: 'operator-password' })).toMatchObject({ status: 201, body: { role: 'admin' } });
-      expect(await register(url, { username: 'second', password: 'second-password' }, { 'x-forwarded-for': '203.0.113.9' })).toMatchObject({ status: 201, body: { role: 'user' } });
+      expect(await register(url, { username: 'operator', password: 'operator-password' })).toMatchObject({
+        status: 201,
+        body: { role: 'admin' },
+      });
+      expect(await register(url, { username: 'second', password: 'second-password' }, { 'x-forwarded-for': '203.0.113.9' })).toMatchObject({
+        status: 201,
+        body: { role: 'user' },
+      });
     });
 
     it('with ADMIN_BOOTSTRAP_TOKEN the first sign-up needs it, even from loopback', async () => {
       const redis = await startRedisServer();
       empties.push(redis);
-      await p.startApp('gateway', 'gateway-token', { REDIS_URL: redis.url, ADMIN_BOOTSTRAP_TOKEN: 'bootstrap-secret-for-the-test-0123456789' });
+      await p.startApp('gateway', 'gateway-token', {
+        REDIS_URL: redis.url,
+        ADMIN_BOOTSTRAP_TOKEN: 'bootstrap-secret-for-the-test-0123456789',
+      });
       const url = p.urlOf('gateway-token');
       expect((await register(url, { username: 'first', password: 'first-password' })).status).toBe(403);
       expect((await register(url, { username: 'first', password: 'first-password', bootstrap_token: 'wrong' })).status).toBe(403);
-      const ok = await register(url, { username: 'first', password: 'first-password', bootstrap_token: 'bootstrap-secret-for-the-test-0123456789' });
+      const ok = await register(url, {
+        username: 'first',
+        password: 'first-password',
+        bootstrap_token: 'bootstrap-secret-for-the-test-0123456789',
+      });
       expect(ok).toMatchObject({ status: 201, body: { role: 'admin' } });
     });
   });
@@ -488,12 +579,18 @@ describe('hostile input by class (issue 14)', () => {
       expect(created.status).toBe(201);
       const key = { authorization: `Bearer ${created.body.key}` };
       const res = await hit('/auth/logout', { method: 'POST', as: key, json: {} });
-      expect(res).toMatchObject({ status: 400, body: { error: 'SESSION_REQUIRED', message: expect.stringMatching(/DELETE \/auth\/api-keys\//) } });
+      expect(res).toMatchObject({
+        status: 400,
+        body: { error: 'SESSION_REQUIRED', message: expect.stringMatching(/DELETE \/auth\/api-keys\//) },
+      });
       expect((await hit('/auth/me', { as: key })).status).toBe(200);
     });
 
     it('POST /chat takes "ephemeral": true (the memory-down error says to send it) and stores nothing', async () => {
-      const res = await hit('/chat', { method: 'POST', json: { message: 'hello there', user_id: p.userId, session_id: 'ephemeral-1', ephemeral: true, options: { max_tokens: 4 } } });
+      const res = await hit('/chat', {
+        method: 'POST',
+        json: { message: 'hello there', user_id: p.userId, session_id: 'ephemeral-1', ephemeral: true, options: { max_tokens: 4 } },
+      });
       expect(res.status).toBe(200);
       const sessions = await hit(`/chat/sessions/${p.userId}`);
       expect((sessions.body as { session_id: string }[]).map((s) => s.session_id)).not.toContain('ephemeral-1');
@@ -504,4 +601,3 @@ describe('hostile input by class (issue 14)', () => {
     expect(tally.fives).toEqual([]);
   });
 });
-

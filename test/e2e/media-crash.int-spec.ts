@@ -30,10 +30,16 @@ describe('image job survives its worker being killed (gateway + two media proces
 
   it('SIGKILL mid-job: another media process completes it, nothing is left half-stored', async () => {
     const first = p.procs.get('media')!;
-    const res = await p.request('/generate-image', { method: 'POST', json: { prompt: 'a phoenix', user_id: p.userId, settings: { width: 128, height: 128, count: 2, seed: 3 } } });
+    const res = await p.request('/generate-image', {
+      method: 'POST',
+      json: { prompt: 'a phoenix', user_id: p.userId, settings: { width: 128, height: 128, count: 2, seed: 3 } },
+    });
     expect(res.status).toBe(202);
     const { job_id, status_url, events_url } = await res.json();
-    await waitFor(async () => (await (await p.request(status_url)).json()).stage === 'generating', { timeoutMs: 15_000, description: 'the first worker took the job' });
+    await waitFor(async () => (await (await p.request(status_url)).json()).stage === 'generating', {
+      timeoutMs: 15_000,
+      description: 'the first worker took the job',
+    });
 
     const second = await p.startApp('media', 'media-b', slow);
     first.kill('SIGKILL');

@@ -24,7 +24,11 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
 
   beforeAll(async () => {
     s3 = await startLocalS3();
-    p = await startPlatform({ services: ['media'], env: { ...s3.env, IMAGE_PROVIDERS: 'procedural' }, appEnv: { media: { PROCEDURAL_DELAY_MS: '300', GALLERY_SWEEP_INTERVAL_MS: '0' } } });
+    p = await startPlatform({
+      services: ['media'],
+      env: { ...s3.env, IMAGE_PROVIDERS: 'procedural' },
+      appEnv: { media: { PROCEDURAL_DELAY_MS: '300', GALLERY_SWEEP_INTERVAL_MS: '0' } },
+    });
     redis = new Redis(p.redis.url);
     other = await p.createUser('other-artist');
   });
@@ -35,10 +39,19 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
   });
 
   it('202 with job URLs; events in order to done; PNG, thumbnail and metadata stored; listed; download byte-identical', async () => {
-    const res = await generate({ prompt: 'a lighthouse on a cliff at dusk', user_id: p.userId, settings: { width: 256, height: 192, count: 2, seed: 7 } });
+    const res = await generate({
+      prompt: 'a lighthouse on a cliff at dusk',
+      user_id: p.userId,
+      settings: { width: 256, height: 192, count: 2, seed: 7 },
+    });
     expect(res.status).toBe(202);
     const accepted = await res.json();
-    expect(accepted).toEqual({ job_id: expect.stringMatching(/^img-[0-9a-f]{24}$/), status: 'queued', status_url: `/images/jobs/${accepted.job_id}`, events_url: `/images/jobs/${accepted.job_id}/events` });
+    expect(accepted).toEqual({
+      job_id: expect.stringMatching(/^img-[0-9a-f]{24}$/),
+      status: 'queued',
+      status_url: `/images/jobs/${accepted.job_id}`,
+      events_url: `/images/jobs/${accepted.job_id}/events`,
+    });
 
     const events = await readSse(await p.request(accepted.events_url));
     const stages = events.map((e) => (e.event === 'done' ? 'done' : e.data.stage));
@@ -49,13 +62,20 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
 
     const done = events.at(-1)!.data;
-    expect(done).toMatchObject({ job_id: accepted.job_id, ai_source: 'procedural', ai_model: 'procedural-v1 (not an AI model)', seed: 7, prompt: 'a lighthouse on a cliff at dusk' });
+    expect(done).toMatchObject({
+      job_id: accepted.job_id,
+      ai_source: 'procedural',
+      ai_model: 'procedural-v1 (not an AI model)',
+      seed: 7,
+      prompt: 'a lighthouse on a cliff at dusk',
+    });
     expect(done.images.map((i: { filename: string }) => i.filename)).toEqual([`${accepted.job_id}-0.png`, `${accepted.job_id}-1.png`]);
     expect(done.image_url).toBe(`/gallery/download/${accepted.job_id}-0.png`);
 
     const keys = await listKeys(store());
     for (const f of [`${accepted.job_id}-0.png`, `${accepted.job_id}-1.png`]) {
-      for (const key of [galleryKeys.image(p.userId, f), galleryKeys.thumbnail(p.userId, f), galleryKeys.meta(p.userId, f)]) expect(keys).toContain(key);
+      for (const key of [galleryKeys.image(p.userId, f), galleryKeys.thumbnail(p.userId, f), galleryKeys.meta(p.userId, f)])
+        expect(keys).toContain(key);
     }
 
     const download = await p.request(done.image_url);
@@ -63,7 +83,10 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
     expect(download.headers.get('content-type')).toBe('image/png');
     const bytes = Buffer.from(await download.arrayBuffer());
     expect(Number(download.headers.get('content-length'))).toBe(bytes.length);
-    const stored = await readAll((await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: galleryKeys.image(p.userId, done.filename) }))).Body as NodeJS.ReadableStream);
+    const stored = await readAll(
+      (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: galleryKeys.image(p.userId, done.filename) })))
+        .Body as NodeJS.ReadableStream,
+    );
     expect(bytes.equals(stored)).toBe(true);
     // Deterministic: the same prompt and seed draw the same picture here, in the test process.
     expect(bytes.equals(await renderProcedural('a lighthouse on a cliff at dusk', 7, 256, 192))).toBe(true);
@@ -77,12 +100,20 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
     expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(256);
 
     const gallery = await (await p.request(`/gallery/${p.userId}?limit=10`)).json();
-    expect(gallery.items.map((i: { filename: string }) => i.filename)).toEqual(expect.arrayContaining(done.images.map((i: { filename: string }) => i.filename)));
-    expect(gallery.items[0]).toMatchObject({ url: expect.stringMatching(/^\/gallery\/download\//), thumbnail_url: expect.stringMatching(/variant=thumbnail$/), ai_source: 'procedural' });
+    expect(gallery.items.map((i: { filename: string }) => i.filename)).toEqual(
+      expect.arrayContaining(done.images.map((i: { filename: string }) => i.filename)),
+    );
+    expect(gallery.items[0]).toMatchObject({
+      url: expect.stringMatching(/^\/gallery\/download\//),
+      thumbnail_url: expect.stringMatching(/variant=thumbnail$/),
+      ai_source: 'procedural',
+    });
   });
 
   it('a late subscriber gets the final state at once; the status URL reports done with the images', async () => {
-    const { job_id, events_url, status_url } = await (await generate({ prompt: 'late', user_id: p.userId, settings: { width: 64, height: 64 } })).json();
+    const { job_id, events_url, status_url } = await (
+      await generate({ prompt: 'late', user_id: p.userId, settings: { width: 64, height: 64 } })
+    ).json();
     await readSse(await p.request(events_url));
     const late = await readSse(await p.request(events_url));
     expect(late).toHaveLength(1);
@@ -92,15 +123,24 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
   });
 
   it('wait=true answers 200 like the seed (image_url) once the picture is stored', async () => {
-    const res = await generate({ prompt: 'waiting for it', user_id: p.userId, settings: { width: 128, height: 128, seed: 1 } }, '?wait=true');
+    const res = await generate(
+      { prompt: 'waiting for it', user_id: p.userId, settings: { width: 128, height: 128, seed: 1 } },
+      '?wait=true',
+    );
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ image_url: expect.stringMatching(/^\/gallery\/download\/img-[0-9a-f]{24}-0\.png$/), ai_source: 'procedural', seed: 1 });
+    expect(body).toMatchObject({
+      image_url: expect.stringMatching(/^\/gallery\/download\/img-[0-9a-f]{24}-0\.png$/),
+      ai_source: 'procedural',
+      seed: 1,
+    });
     expect((await p.request(body.image_url)).status).toBe(200);
   });
 
   it("another user's job and images are 404; their gallery is 403", async () => {
-    const { job_id } = await (await generate({ prompt: 'mine', user_id: p.userId, settings: { width: 64, height: 64 } }, '?wait=true')).json();
+    const { job_id } = await (
+      await generate({ prompt: 'mine', user_id: p.userId, settings: { width: 64, height: 64 } }, '?wait=true')
+    ).json();
     const as = (path: string, init: RequestInit = {}) => fetch(`${p.baseUrl}${path}`, { ...init, headers: other.headers });
     expect((await as(`/images/jobs/${job_id}`)).status).toBe(404);
     expect((await as(`/images/jobs/${job_id}/events`)).status).toBe(404);
@@ -154,7 +194,9 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
   });
 
   it('DELETE removes the PNG, thumbnail, metadata and index entry', async () => {
-    const { filename } = await (await generate({ prompt: 'short-lived', user_id: p.userId, settings: { width: 64, height: 64 } }, '?wait=true')).json();
+    const { filename } = await (
+      await generate({ prompt: 'short-lived', user_id: p.userId, settings: { width: 64, height: 64 } }, '?wait=true')
+    ).json();
     const res = await p.request(`/gallery/${p.userId}/${filename}`, { method: 'DELETE' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ filename, deleted: true });
@@ -178,16 +220,27 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
   it('lists providers: procedural available and not AI, the others say what to configure', async () => {
     const list = await (await p.request('/images/providers')).json();
     expect(list.find((x: { name: string }) => x.name === 'procedural')).toMatchObject({ available: true, ai: false, in_order: true });
-    expect(list.find((x: { name: string }) => x.name === 'stability')).toMatchObject({ available: false, reason: expect.stringMatching(/STABILITY_API_KEY/) });
+    expect(list.find((x: { name: string }) => x.name === 'stability')).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/STABILITY_API_KEY/),
+    });
   });
 
   it('back-pressure: with more jobs waiting than IMAGE_MAX_WAITING_JOBS, 429 with Retry-After; accepted again once they drain', async () => {
-    const queue = new Queue(MediaQueue.images, { connection: new Redis(p.redis.url, { maxRetriesPerRequest: null }), prefix: MEDIA_QUEUE_PREFIX });
+    const queue = new Queue(MediaQueue.images, {
+      connection: new Redis(p.redis.url, { maxRetriesPerRequest: null }),
+      prefix: MEDIA_QUEUE_PREFIX,
+    });
     await queue.pause();
     try {
       const gw = await p.startApp('gateway', 'gateway-small-queue', { IMAGE_MAX_WAITING_JOBS: '2', IMAGE_RETRY_AFTER_S: '7' });
       const url = `http://127.0.0.1:${(gw as unknown as { port: number }).port}`;
-      const post = () => fetch(`${url}/generate-image`, { method: 'POST', headers: { ...p.headers, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'queued', user_id: p.userId, settings: { width: 64, height: 64 } }) });
+      const post = () =>
+        fetch(`${url}/generate-image`, {
+          method: 'POST',
+          headers: { ...p.headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ prompt: 'queued', user_id: p.userId, settings: { width: 64, height: 64 } }),
+        });
       expect((await post()).status).toBe(202);
       expect((await post()).status).toBe(202);
       const full = await post();
@@ -206,7 +259,9 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
 
   // Last: it stops the S3 server.
   it('S3 down: a download is 503 naming the storage (never 500), listing still works, new jobs are still accepted', async () => {
-    const { filename } = await (await generate({ prompt: 'before the outage', user_id: p.userId, settings: { width: 64, height: 64 } }, '?wait=true')).json();
+    const { filename } = await (
+      await generate({ prompt: 'before the outage', user_id: p.userId, settings: { width: 64, height: 64 } }, '?wait=true')
+    ).json();
     s3.proc.kill('SIGKILL');
     await s3.proc.exited;
     const res = await p.request(`/gallery/download/${filename}`);

@@ -62,7 +62,10 @@ describe('PWA chat product in Chromium', () => {
   });
 
   it('after sign-in the last conversation opens, not an empty one', async () => {
-    const res = await p.request('/chat', { method: 'POST', json: { message: 'Once upon a time', user_id: p.userId, session_id: 'earlier' } });
+    const res = await p.request('/chat', {
+      method: 'POST',
+      json: { message: 'Once upon a time', user_id: p.userId, session_id: 'earlier' },
+    });
     expect(res.status).toBe(200);
     await page.fill('#auth-username', p.user!.id);
     await page.fill('#auth-password', p.user!.password);
@@ -75,17 +78,25 @@ describe('PWA chat product in Chromium', () => {
     await page.fill('#chat-input', 'The little dog went to the park');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.bubble.assistant.streaming');
-    const cursors = await page.$eval('.bubble.assistant.streaming', (el) =>
-      [el, ...el.querySelectorAll('*')].filter((e) => !['none', 'normal', ''].includes(getComputedStyle(e, '::after').content)).length,
+    const cursors = await page.$eval(
+      '.bubble.assistant.streaming',
+      (el) =>
+        [el, ...el.querySelectorAll('*')].filter((e) => !['none', 'normal', ''].includes(getComputedStyle(e, '::after').content)).length,
     );
     expect(cursors).toBe(1);
     await page.waitForSelector('.bubble.streaming', { state: 'detached', timeout: 60_000 });
   });
 
   it('a failed send in a long conversation: the error is in view and the typed text is back', async () => {
-    const messages = Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `line ${i}\n\n${'words '.repeat(40)}`, timestamp: new Date().toISOString() }));
+    const messages = Array.from({ length: 40 }, (_, i) => ({
+      role: i % 2 ? 'assistant' : 'user',
+      content: `line ${i}\n\n${'words '.repeat(40)}`,
+      timestamp: new Date().toISOString(),
+    }));
     await page.route('**/chat/history/**', (route) => route.fulfill({ json: { user_id: p.userId, session_id: 'long', messages } }));
-    await page.route('**/chat/stream', (route) => route.fulfill({ status: 503, json: { statusCode: 503, error: 'NO_PROVIDER_AVAILABLE', message: 'No provider could answer.' } }));
+    await page.route('**/chat/stream', (route) =>
+      route.fulfill({ status: 503, json: { statusCode: 503, error: 'NO_PROVIDER_AVAILABLE', message: 'No provider could answer.' } }),
+    );
     await page.reload();
     await page.waitForSelector('.bubble.assistant');
     await page.fill('#chat-input', 'are you there?');
@@ -93,11 +104,13 @@ describe('PWA chat product in Chromium', () => {
     const alert = page.locator('.messages [role=alert]');
     await alert.waitFor();
     await page.waitForTimeout(300);
-    expect(await alert.evaluate((el) => {
-      const r = el.getBoundingClientRect();
-      const box = el.closest('.messages')!.getBoundingClientRect();
-      return r.top >= box.top && r.bottom <= box.bottom + 1 && r.bottom <= innerHeight;
-    })).toBe(true);
+    expect(
+      await alert.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const box = el.closest('.messages')!.getBoundingClientRect();
+        return r.top >= box.top && r.bottom <= box.bottom + 1 && r.bottom <= innerHeight;
+      }),
+    ).toBe(true);
     expect(await page.inputValue('#chat-input')).toBe('are you there?');
     await screenshot(page, '30-chat-error-in-view');
     await page.unroute('**/chat/history/**');
@@ -106,7 +119,10 @@ describe('PWA chat product in Chromium', () => {
   });
 
   it('search and video without a provider: a sentence for a person, no operator variable, no Retry', async () => {
-    for (const [tab, text] of [['search', /Web search isn't set up on this server\. Ask your administrator\./], ['video', /Video search isn't set up on this server\. Ask your administrator\./]] as const) {
+    for (const [tab, text] of [
+      ['search', /Web search isn't set up on this server\. Ask your administrator\./],
+      ['video', /Video search isn't set up on this server\. Ask your administrator\./],
+    ] as const) {
       await page.click(`#tab-${tab}`);
       await page.fill('input[type=search]', 'redis streams');
       await page.keyboard.press('Enter');
@@ -122,7 +138,8 @@ describe('PWA chat product in Chromium', () => {
 
   const last = (role: 'user' | 'assistant') => page.locator(`.bubble.${role}`).last();
   const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
-  const history = async (session: string) => (await p.request(`/chat/history/${p.userId}?session_id=${encodeURIComponent(session)}`)).json();
+  const history = async (session: string) =>
+    (await p.request(`/chat/history/${p.userId}?session_id=${encodeURIComponent(session)}`)).json();
   const current = () => page.evaluate((u) => localStorage.getItem(`nitro.chat.session.${u}`)!, p.userId);
 
   it('Copy, Regenerate with ‹ 1/2 ›, and both answers survive a reload', async () => {
@@ -139,7 +156,9 @@ describe('PWA chat product in Chromium', () => {
     expect((await history(session)).branches).toEqual({ '0': { count: 2, active: 1, kind: 'regenerate' } });
     await button('Previous answer').click();
     await page.waitForSelector('.branch-nav[aria-label="Answer 1 of 2"]');
-    expect(await last('assistant').locator('.bubble-body').textContent()).toBe((await last('assistant').locator('.bubble-body').textContent()) ?? '');
+    expect(await last('assistant').locator('.bubble-body').textContent()).toBe(
+      (await last('assistant').locator('.bubble-body').textContent()) ?? '',
+    );
     expect((await history(session)).messages[1].content).toBe(first);
     await page.reload();
     await page.waitForSelector('.branch-nav[aria-label="Answer 1 of 2"]');
@@ -168,11 +187,12 @@ describe('PWA chat product in Chromium', () => {
   });
 
   it('Read aloud sends the answer to POST /voice/speak', async () => {
-    const spoken = new Promise<string>((resolve) =>
-      void page.route('**/voice/speak', (route) => {
-        resolve(route.request().postDataJSON().text);
-        return route.fulfill({ status: 503, json: { statusCode: 503, error: 'ENGINE_MISSING', message: 'no engine here' } });
-      }),
+    const spoken = new Promise<string>(
+      (resolve) =>
+        void page.route('**/voice/speak', (route) => {
+          resolve(route.request().postDataJSON().text);
+          return route.fulfill({ status: 503, json: { statusCode: 503, error: 'ENGINE_MISSING', message: 'no engine here' } });
+        }),
     );
     await last('assistant').getByRole('button', { name: 'Read aloud' }).click();
     expect(await spoken).toBe((await history(await current())).messages[1].content);
@@ -182,7 +202,9 @@ describe('PWA chat product in Chromium', () => {
   it('conversations: grouped by date, Rename, search filters the list, Export Markdown and JSON', async () => {
     const session = await current();
     expect(await page.getByRole('heading', { name: 'Today' }).count()).toBe(1);
-    const title = (await (await p.request(`/chat/sessions/${p.userId}`)).json()).find((s: { session_id: string }) => s.session_id === session).title;
+    const title = (await (await p.request(`/chat/sessions/${p.userId}`)).json()).find(
+      (s: { session_id: string }) => s.session_id === session,
+    ).title;
     expect(title).toBe('Once upon a time there was a cat'); // the first question names it until renamed
     await button(`Rename conversation ${title}`).click();
     await page.getByRole('textbox', { name: 'Conversation title' }).fill('Bird story');
@@ -212,8 +234,35 @@ describe('PWA chat product in Chromium', () => {
   });
 
   it('Markdown: highlighted code with a language label and Copy code, tables, blockquotes, KaTeX', async () => {
-    const answer = ['Here:', '```js', 'const answer = 42; // the answer', 'function f(x) { return "s" + x; }', '```', '', '| a | b |', '|---|---|', '| 1 | 2 |', '', '> quoted', '', 'Inline $x^2 + y^2$ and $5 and $6 stay text.', '', '$$\\frac{1}{2}$$'].join('\n');
-    await page.route('**/chat/history/**', (route) => route.fulfill({ json: { user_id: p.userId, session_id: 'md', messages: [{ role: 'user', content: 'show me' }, { role: 'assistant', content: answer, ai_source: 'local', ai_model: 'm' }] } }));
+    const answer = [
+      'Here:',
+      '```js',
+      'const answer = 42; // the answer',
+      'function f(x) { return "s" + x; }',
+      '```',
+      '',
+      '| a | b |',
+      '|---|---|',
+      '| 1 | 2 |',
+      '',
+      '> quoted',
+      '',
+      'Inline $x^2 + y^2$ and $5 and $6 stay text.',
+      '',
+      '$$\\frac{1}{2}$$',
+    ].join('\n');
+    await page.route('**/chat/history/**', (route) =>
+      route.fulfill({
+        json: {
+          user_id: p.userId,
+          session_id: 'md',
+          messages: [
+            { role: 'user', content: 'show me' },
+            { role: 'assistant', content: answer, ai_source: 'local', ai_model: 'm' },
+          ],
+        },
+      }),
+    );
     await page.reload();
     await page.waitForSelector('.code-block .hljs-keyword');
     expect(await page.textContent('.code-block .code-lang')).toBe('js');
@@ -320,7 +369,17 @@ describe('PWA chat product in Chromium', () => {
     await expect(reg.isEnabled()).resolves.toBe(true);
     const before = await reg.isChecked();
     await reg.click();
-    await page.waitForFunction(async (want) => (await (await fetch('/auth/settings', { headers: { authorization: `Bearer ${JSON.parse(localStorage.getItem('nitro.tokens')!).access}` } })).json()).registration_open === want, !before);
+    await page.waitForFunction(
+      async (want) =>
+        (
+          await (
+            await fetch('/auth/settings', {
+              headers: { authorization: `Bearer ${JSON.parse(localStorage.getItem('nitro.tokens')!).access}` },
+            })
+          ).json()
+        ).registration_open === want,
+      !before,
+    );
     await reg.click();
     await page.getByRole('heading', { name: 'Models' }).waitFor();
     await noSeriousA11y('admin');

@@ -139,9 +139,15 @@ describe('PWA in Chromium (whole platform)', () => {
   it('a model answer containing HTML renders as text: no <img>, no script ran (streamed and from history)', async () => {
     const evil = 'Look: <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=2</script> [link](javascript:window.__pwned=3)';
     const tokens = evil.match(/.{1,7}/g)!;
-    const sse = [`event: meta\ndata: ${JSON.stringify({ type: 'meta', session_id: 'xss', ai_model: 'm', ai_source: 'local' })}\n\n`, ...tokens.map((t) => `event: token\ndata: ${JSON.stringify({ type: 'token', text: t })}\n\n`), `event: done\ndata: ${JSON.stringify({ type: 'done', response: evil, ai_model: 'm', ai_source: 'local', session_id: 'xss', timestamp: new Date().toISOString() })}\n\n`].join('');
+    const sse = [
+      `event: meta\ndata: ${JSON.stringify({ type: 'meta', session_id: 'xss', ai_model: 'm', ai_source: 'local' })}\n\n`,
+      ...tokens.map((t) => `event: token\ndata: ${JSON.stringify({ type: 'token', text: t })}\n\n`),
+      `event: done\ndata: ${JSON.stringify({ type: 'done', response: evil, ai_model: 'm', ai_source: 'local', session_id: 'xss', timestamp: new Date().toISOString() })}\n\n`,
+    ].join('');
     // The same code path as a real answer: the bundle's SSE reader and Markdown renderer.
-    await page.route('**/chat/stream', (route) => route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: sse }));
+    await page.route('**/chat/stream', (route) =>
+      route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: sse }),
+    );
     await page.click('#new-chat');
     await page.fill('#chat-input', 'say something nasty');
     await page.click('#chat-send');
@@ -154,7 +160,18 @@ describe('PWA in Chromium (whole platform)', () => {
       expect(await page.textContent('.bubble.assistant .bubble-body')).toContain('<img src=x onerror="window.__pwned=1">');
     };
     await check();
-    await page.route('**/chat/history/**', (route) => route.fulfill({ json: { user_id: p.user!.id, session_id: 'xss', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: evil, ai_source: 'local', ai_model: 'm' }] } }));
+    await page.route('**/chat/history/**', (route) =>
+      route.fulfill({
+        json: {
+          user_id: p.user!.id,
+          session_id: 'xss',
+          messages: [
+            { role: 'user', content: 'x' },
+            { role: 'assistant', content: evil, ai_source: 'local', ai_model: 'm' },
+          ],
+        },
+      }),
+    );
     await page.reload();
     await page.waitForSelector('.bubble.assistant');
     await check();
@@ -166,7 +183,13 @@ describe('PWA in Chromium (whole platform)', () => {
     await page.evaluate(() => {
       const w = window as unknown as { __stages: string[] };
       w.__stages = [];
-      new MutationObserver(() => document.querySelectorAll<HTMLElement>('.job').forEach((j) => w.__stages.push(`${j.dataset.stage}:${(j.querySelector('progress') as HTMLProgressElement | null)?.value ?? '-'}`))).observe(document.querySelector('.jobs')!, { subtree: true, childList: true, attributes: true, characterData: true });
+      new MutationObserver(() =>
+        document
+          .querySelectorAll<HTMLElement>('.job')
+          .forEach((j) =>
+            w.__stages.push(`${j.dataset.stage}:${(j.querySelector('progress') as HTMLProgressElement | null)?.value ?? '-'}`),
+          ),
+      ).observe(document.querySelector('.jobs')!, { subtree: true, childList: true, attributes: true, characterData: true });
     });
     await page.fill('#panel textarea >> nth=0', 'a lighthouse on a cliff at dusk');
     await page.selectOption('#panel select >> nth=0', '256x256');
@@ -174,7 +197,9 @@ describe('PWA in Chromium (whole platform)', () => {
     await page.click('#panel button[type=submit]');
     await page.waitForSelector('.job progress');
     await screenshot(page, '07-images-progress');
-    await page.waitForFunction(() => document.querySelectorAll('.gallery li img[src^="blob:"]').length === 2, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.gallery li img[src^="blob:"]').length === 2, undefined, {
+      timeout: 60_000,
+    });
     const stages: string[] = await page.evaluate(() => (window as unknown as { __stages: string[] }).__stages);
     expect(stages).toContain('generating:50'); // one of two images drawn
     expect(stages.some((s) => s.startsWith('done:100'))).toBe(true);
@@ -231,7 +256,11 @@ describe('PWA in Chromium (whole platform)', () => {
     expect(rules).toEqual(expect.arrayContaining(['debug-print', 'F401']));
     await page.waitForSelector('#review-title ~ div .llm-review, #review-title ~ div p.muted');
 
-    await page.setInputFiles('#file-input', { name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from('name,age\nada,36\nalan,41\n') });
+    await page.setInputFiles('#file-input', {
+      name: 'people.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('name,age\nada,36\nalan,41\n'),
+    });
     await page.waitForSelector('.facts dd:has-text("csv")', { timeout: 60_000 });
 
     await page.fill('.schedule-form input[type=text] >> nth=0', 'Tell me a story');
@@ -264,7 +293,11 @@ describe('PWA in Chromium (whole platform)', () => {
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     await page.reload();
     await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-    const cached: string[] = await page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname)))).flat());
+    const cached: string[] = await page.evaluate(async () =>
+      (
+        await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname)))
+      ).flat(),
+    );
     expect(cached).toContain('/');
     for (const path of cached) expect(path).toMatch(/^\/($|assets\/|icons\/|manifest\.webmanifest$)/);
     // Installable as Chromium judges it (manifest fields, icons, a service worker with a fetch handler).
@@ -280,7 +313,14 @@ describe('PWA in Chromium (whole platform)', () => {
       expect(await page.textContent('#offline-banner')).toMatch(/server is unreachable/i);
       expect(await page.isVisible('.topbar .brand')).toBe(true);
       // API calls are never answered from the cache.
-      expect(await page.evaluate(() => fetch('/health').then(() => 'answered', () => 'failed'))).toBe('failed');
+      expect(
+        await page.evaluate(() =>
+          fetch('/health').then(
+            () => 'answered',
+            () => 'failed',
+          ),
+        ),
+      ).toBe('failed');
       await screenshot(page, '06-offline');
     } finally {
       await b.context.setOffline(false);

@@ -44,7 +44,8 @@ function expectCitationsMapToResults(summary: { text: string; citations: Citatio
 describe('search summary end to end (gateway + search + ai-router on the local model)', () => {
   let p: Platform;
   let fake: FakeProviders;
-  const searchMetrics = async () => (await fetch(`http://127.0.0.1:${(p.procs.get('search') as unknown as { port: number }).port}/metrics`)).text();
+  const searchMetrics = async () =>
+    (await fetch(`http://127.0.0.1:${(p.procs.get('search') as unknown as { port: number }).port}/metrics`)).text();
 
   beforeAll(async () => {
     fake = await startFakeProviders();
@@ -53,7 +54,13 @@ describe('search summary end to end (gateway + search + ai-router on the local m
       appEnv: {
         gateway: { RATE_LIMIT_ENABLED: 'false' },
         'ai-router': { AI_PROVIDERS: 'local' },
-        search: { ...fakeProviderEnv(fake), PROVIDER_MIN_INTERVAL_MS: '0', SUMMARY_MAX_TOKENS: '48', SUMMARY_TEMPERATURE: '0', SUMMARY_MAX_PROMPT_CHARS: '1500' },
+        search: {
+          ...fakeProviderEnv(fake),
+          PROVIDER_MIN_INTERVAL_MS: '0',
+          SUMMARY_MAX_TOKENS: '48',
+          SUMMARY_TEMPERATURE: '0',
+          SUMMARY_MAX_PROMPT_CHARS: '1500',
+        },
       },
     });
   });
@@ -75,14 +82,20 @@ describe('search summary end to end (gateway + search + ai-router on the local m
     // Kept for people reading test output: what the tiny model and the citation assembly produced.
     mkdirSync(TEST_LOG_DIR, { recursive: true });
     writeFileSync(join(TEST_LOG_DIR, 'search-summary-sample.json'), JSON.stringify(first.summary, null, 2));
-    if (first.summary.citations_added) expect(first.summary.text).toMatch(/Sources:\n\[1\] Redis Streams \| Docs \(https:\/\/redis\.io\/docs\/latest\/develop\/data-types\/streams\/\)/);
+    if (first.summary.citations_added)
+      expect(first.summary.text).toMatch(
+        /Sources:\n\[1\] Redis Streams \| Docs \(https:\/\/redis\.io\/docs\/latest\/develop\/data-types\/streams\/\)/,
+      );
 
     const second = await json(await p.request('/search', { method: 'POST', json: body }));
     expect(second.cached).toBe(true);
     expect(second.results).toEqual(first.results);
     expectCitationsMapToResults(second.summary, second.results);
     const after = await searchMetrics();
-    expect(metricValue(after, 'nitro_search_cache_hits_total', 'kind="web"') - metricValue(before, 'nitro_search_cache_hits_total', 'kind="web"')).toBe(1);
+    expect(
+      metricValue(after, 'nitro_search_cache_hits_total', 'kind="web"') -
+        metricValue(before, 'nitro_search_cache_hits_total', 'kind="web"'),
+    ).toBe(1);
     expect(fake.count('duckduckgo')).toBe(1);
   });
 
@@ -96,7 +109,10 @@ describe('search summary end to end (gateway + search + ai-router on the local m
     expect(kinds[kinds.length - 1]).toBe('done');
     expect(kinds.slice(1, -1).every((k) => k === 'token')).toBe(true);
     const done = events[events.length - 1].data;
-    const joined = events.filter((e) => e.event === 'token').map((e) => e.data.text).join('');
+    const joined = events
+      .filter((e) => e.event === 'token')
+      .map((e) => e.data.text)
+      .join('');
     expect(done.summary.text).toBe(joined);
     expectCitationsMapToResults(done.summary, events[0].data.results);
   });

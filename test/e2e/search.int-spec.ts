@@ -25,7 +25,8 @@ describe('search end to end (gateway + search + local provider servers)', () => 
   const q = (label: string) => `${label} query ${++n}`;
   const search = (body: unknown, path = '/search') => p.request(path, { method: 'POST', json: body });
   const post = async (body: unknown, path = '/search'): Promise<any> => (await search(body, path)).json();
-  const searchMetrics = async () => (await fetch(`http://127.0.0.1:${(p.procs.get('search') as unknown as { port: number }).port}/metrics`)).text();
+  const searchMetrics = async () =>
+    (await fetch(`http://127.0.0.1:${(p.procs.get('search') as unknown as { port: number }).port}/metrics`)).text();
 
   beforeAll(async () => {
     fake = await startFakeProviders();
@@ -39,7 +40,14 @@ describe('search end to end (gateway + search + local provider servers)', () => 
       appEnv: {
         // The gateway's per-user limits are not under test here.
         gateway: { RATE_LIMIT_ENABLED: 'false' },
-        search: { ...fakeProviderEnv(fake), PROVIDER_MIN_INTERVAL_MS: '0', SEARCH_TIMEOUT_MS: '2000', FETCH_MAX_PAGES: '5', SUMMARY_MAX_SOURCES: '5', SUMMARY_TIMEOUT_MS: '3000' },
+        search: {
+          ...fakeProviderEnv(fake),
+          PROVIDER_MIN_INTERVAL_MS: '0',
+          SEARCH_TIMEOUT_MS: '2000',
+          FETCH_MAX_PAGES: '5',
+          SUMMARY_MAX_SOURCES: '5',
+          SUMMARY_TIMEOUT_MS: '3000',
+        },
       },
     });
   });
@@ -59,7 +67,14 @@ describe('search end to end (gateway + search + local provider servers)', () => 
     const first = await json(res);
     expect(first).toMatchObject({ query: body.query, provider: 'duckduckgo', cached: false, fallbacks: [], summary: null });
     expect(first.results).toHaveLength(3);
-    expect(first.results[0]).toEqual({ position: 1, title: 'Redis Streams | Docs', url: 'https://redis.io/docs/latest/develop/data-types/streams/', snippet: expect.stringContaining('append-only log'), source: 'redis.io', published_at: '2026-06-23T00:00:00.000Z' });
+    expect(first.results[0]).toEqual({
+      position: 1,
+      title: 'Redis Streams | Docs',
+      url: 'https://redis.io/docs/latest/develop/data-types/streams/',
+      snippet: expect.stringContaining('append-only log'),
+      source: 'redis.io',
+      published_at: '2026-06-23T00:00:00.000Z',
+    });
     expect(first.results.map((r: { position: number }) => r.position)).toEqual([1, 2, 3]);
 
     const again = await post({ ...body, query: ' redis streams CONSUMER groups ' });
@@ -67,8 +82,14 @@ describe('search end to end (gateway + search + local provider servers)', () => 
     expect(again.results).toEqual(first.results);
     expect(fake.count('duckduckgo')).toBe(1);
     const after = await searchMetrics();
-    expect(metricValue(after, 'nitro_search_cache_hits_total', 'kind="web"') - metricValue(before, 'nitro_search_cache_hits_total', 'kind="web"')).toBe(1);
-    expect(metricValue(after, 'nitro_search_cache_misses_total', 'kind="web"') - metricValue(before, 'nitro_search_cache_misses_total', 'kind="web"')).toBe(1);
+    expect(
+      metricValue(after, 'nitro_search_cache_hits_total', 'kind="web"') -
+        metricValue(before, 'nitro_search_cache_hits_total', 'kind="web"'),
+    ).toBe(1);
+    expect(
+      metricValue(after, 'nitro_search_cache_misses_total', 'kind="web"') -
+        metricValue(before, 'nitro_search_cache_misses_total', 'kind="web"'),
+    ).toBe(1);
   });
 
   it('uses only the provider asked for', async () => {
@@ -84,7 +105,11 @@ describe('search end to end (gateway + search + local provider servers)', () => 
     const body = await json(res);
     expect(body.results.length).toBeGreaterThan(0);
     expect(body.summary).toBeNull();
-    expect(body.summary_error).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/summary unavailable: .*ai-router/) });
+    expect(body.summary_error).toEqual({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: expect.stringMatching(/summary unavailable: .*ai-router/),
+    });
   });
 
   it('never fetches internal addresses for a summary, even when results point there', async () => {
@@ -134,7 +159,10 @@ describe('search end to end (gateway + search + local provider servers)', () => 
       embed_url: 'https://www.youtube.com/embed/Z8qcpXyMAiA',
     });
     const ddg = await post({ query: q('video'), user_id: p.userId, options: { provider: 'duckduckgo' } }, '/video/search');
-    expect(ddg).toMatchObject({ provider: 'duckduckgo', results: [expect.objectContaining({ duration: '10:42', channel: 'Redis' }), expect.objectContaining({ duration: '1:02:03' })] });
+    expect(ddg).toMatchObject({
+      provider: 'duckduckgo',
+      results: [expect.objectContaining({ duration: '10:42', channel: 'Redis' }), expect.objectContaining({ duration: '1:02:03' })],
+    });
   });
 
   it.each([
@@ -149,7 +177,11 @@ describe('search end to end (gateway + search + local provider servers)', () => 
     ['safe_search unknown', { query: 'a', user_id: 'u1', options: { safe_search: 'none' } }, /options\.safe_search must be one of/],
     ['time_range unknown', { query: 'a', user_id: 'u1', options: { time_range: 'decade' } }, /options\.time_range must be one of/],
     ['region malformed', { query: 'a', user_id: 'u1', options: { region: 'english' } }, /options\.region must look like .*en-US/],
-    ['provider unknown', { query: 'a', user_id: 'u1', options: { provider: 'google' } }, /options\.provider must be one of .*duckduckgo, searxng, brave/],
+    [
+      'provider unknown',
+      { query: 'a', user_id: 'u1', options: { provider: 'google' } },
+      /options\.provider must be one of .*duckduckgo, searxng, brave/,
+    ],
     ['summarize not boolean', { query: 'a', user_id: 'u1', options: { summarize: 'yes' } }, /options\.summarize/],
     ['unknown option', { query: 'a', user_id: 'u1', options: { pages: 3 } }, /options\.pages/],
     ['options not an object', { query: 'a', user_id: 'u1', options: 'fast' }, /options/],
@@ -165,7 +197,11 @@ describe('search end to end (gateway + search + local provider servers)', () => 
 
   it.each([
     ['empty query', { query: '', user_id: 'u1' }, /query/],
-    ['a web-only provider', { query: 'a', user_id: 'u1', options: { provider: 'brave' } }, /options\.provider must be one of .*youtube, duckduckgo, searxng/],
+    [
+      'a web-only provider',
+      { query: 'a', user_id: 'u1', options: { provider: 'brave' } },
+      /options\.provider must be one of .*youtube, duckduckgo, searxng/,
+    ],
     ['a web-only option', { query: 'a', user_id: 'u1', options: { summarize: true } }, /options\.summarize/],
   ])('POST /video/search rejects %s with a 400 naming the field', async (_name, body, message) => {
     const res = await search(body, '/video/search');
@@ -176,7 +212,17 @@ describe('search end to end (gateway + search + local provider servers)', () => 
   it('documents the routes and DTOs in Swagger', async () => {
     const spec = await json(await fetch(`${p.baseUrl}/docs-json`));
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/search', '/search/stream', '/video/search']));
-    for (const dto of ['SearchRequestDto', 'SearchOptionsDto', 'SearchResponseDto', 'SearchResultDto', 'VideoSearchRequestDto', 'VideoResultDto', 'SearchSummaryDto', 'CitationDto']) expect(spec.components.schemas[dto]).toBeDefined();
+    for (const dto of [
+      'SearchRequestDto',
+      'SearchOptionsDto',
+      'SearchResponseDto',
+      'SearchResultDto',
+      'VideoSearchRequestDto',
+      'VideoResultDto',
+      'SearchSummaryDto',
+      'CitationDto',
+    ])
+      expect(spec.components.schemas[dto]).toBeDefined();
     expect(spec.components.schemas.SearchRequestDto.properties.query).toMatchObject({ minLength: 1, maxLength: 500 });
   });
 
@@ -186,7 +232,10 @@ describe('search end to end (gateway + search + local provider servers)', () => 
     fake.modes.searxng = 'error';
     const body = await post({ query: q('layout'), user_id: p.userId, options: { summarize: false } });
     expect(body.provider).toBe('brave');
-    expect(body.fallbacks.map((f: { reason: string }) => f.reason)).toEqual([expect.stringMatching(/^bad_response: .*layout changed/), 'http_error: HTTP 500 from SearXNG']);
+    expect(body.fallbacks.map((f: { reason: string }) => f.reason)).toEqual([
+      expect.stringMatching(/^bad_response: .*layout changed/),
+      'http_error: HTTP 500 from SearXNG',
+    ]);
   });
 
   it('falls back on a 429 and then leaves the provider alone while it backs off', async () => {
@@ -194,9 +243,14 @@ describe('search end to end (gateway + search + local provider servers)', () => 
     fake.retryAfterS = 120;
     const first = await post({ query: q('limited'), user_id: p.userId, options: { summarize: false } });
     expect(first.provider).toBe('searxng');
-    expect(first.fallbacks).toEqual([{ provider: 'duckduckgo', reason: expect.stringMatching(/^rate_limited: HTTP 429 .*pausing it for 120 s$/) }]);
+    expect(first.fallbacks).toEqual([
+      { provider: 'duckduckgo', reason: expect.stringMatching(/^rate_limited: HTTP 429 .*pausing it for 120 s$/) },
+    ]);
     // SearXNG listed one URL twice: one result per URL, so each citation number maps to one page.
-    expect(first.results.map((r: { url: string }) => r.url)).toEqual(['https://redis.io/docs/latest/develop/data-types/streams/', 'https://en.wikipedia.org/wiki/Redis']);
+    expect(first.results.map((r: { url: string }) => r.url)).toEqual([
+      'https://redis.io/docs/latest/develop/data-types/streams/',
+      'https://en.wikipedia.org/wiki/Redis',
+    ]);
     fake.modes.duckduckgo = 'ok';
     const second = await post({ query: q('limited'), user_id: p.userId, options: { summarize: false } });
     expect(second.provider).toBe('searxng');
@@ -210,7 +264,13 @@ describe('search with no provider reachable (no network)', () => {
 
   beforeAll(async () => {
     const dead = `http://127.0.0.1:${await freePort()}`;
-    p = await startPlatform({ services: ['search'], appEnv: { gateway: { RATE_LIMIT_ENABLED: 'false' }, search: { DUCKDUCKGO_URL: dead, DUCKDUCKGO_VIDEOS_URL: dead, SEARXNG_URL: dead, SEARCH_TIMEOUT_MS: '2000' } } });
+    p = await startPlatform({
+      services: ['search'],
+      appEnv: {
+        gateway: { RATE_LIMIT_ENABLED: 'false' },
+        search: { DUCKDUCKGO_URL: dead, DUCKDUCKGO_VIDEOS_URL: dead, SEARXNG_URL: dead, SEARCH_TIMEOUT_MS: '2000' },
+      },
+    });
   });
   afterAll(() => p?.stop());
 
@@ -219,15 +279,32 @@ describe('search with no provider reachable (no network)', () => {
     expect(res.status).toBe(503);
     const body = await json(res);
     expect(body.error).toBe('NO_PROVIDER_AVAILABLE');
-    expect(body.message).toMatch(/^no web search provider could answer; tried: duckduckgo \(unreachable: .*connection refused\); searxng \(unreachable: .*connection refused\); brave \(not_configured: set BRAVE_API_KEY/);
+    expect(body.message).toMatch(
+      /^no web search provider could answer; tried: duckduckgo \(unreachable: .*connection refused\); searxng \(unreachable: .*connection refused\); brave \(not_configured: set BRAVE_API_KEY/,
+    );
     expect(body.details.tried.map((t: { provider: string }) => t.provider)).toEqual(['duckduckgo', 'searxng', 'brave']);
   });
 
   it('POST /video/search and the stream say the same', async () => {
     const res = await p.request('/video/search', { method: 'POST', json: { query: 'anything', user_id: p.userId } });
     expect(res.status).toBe(503);
-    expect((await json(res)).message).toMatch(/youtube \(not_configured: set YOUTUBE_API_KEY.*duckduckgo \(unreachable.*searxng \(unreachable/);
-    const events = await readSse(await p.request('/search/stream', { method: 'POST', json: { query: 'anything else', user_id: p.userId } }));
-    expect(events).toEqual([{ event: 'error', id: '1', data: expect.objectContaining({ type: 'error', status: 503, code: 'NO_PROVIDER_AVAILABLE', message: expect.stringMatching(/tried: duckduckgo/) }) }]);
+    expect((await json(res)).message).toMatch(
+      /youtube \(not_configured: set YOUTUBE_API_KEY.*duckduckgo \(unreachable.*searxng \(unreachable/,
+    );
+    const events = await readSse(
+      await p.request('/search/stream', { method: 'POST', json: { query: 'anything else', user_id: p.userId } }),
+    );
+    expect(events).toEqual([
+      {
+        event: 'error',
+        id: '1',
+        data: expect.objectContaining({
+          type: 'error',
+          status: 503,
+          code: 'NO_PROVIDER_AVAILABLE',
+          message: expect.stringMatching(/tried: duckduckgo/),
+        }),
+      },
+    ]);
   });
 });

@@ -16,7 +16,8 @@ describe('security headers in a real browser (Chromium)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_ROOT, 'index.html'))) throw new Error(`${WEB_ROOT}/index.html is missing: run "pnpm build" (it builds the PWA too)`);
+    if (!existsSync(join(WEB_ROOT, 'index.html')))
+      throw new Error(`${WEB_ROOT}/index.html is missing: run "pnpm build" (it builds the PWA too)`);
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
     p = await startPlatform({ services: [], appEnv: { gateway: { WEB_ROOT } } });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
@@ -34,7 +35,9 @@ describe('security headers in a real browser (Chromium)', () => {
     });
     await page.exposeFunction('__cspViolation', (v: string) => violations.push(v));
     await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __cspViolation(v: string): void }).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as unknown as { __cspViolation(v: string): void }).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`),
+      );
     });
     return violations;
   }

@@ -58,7 +58,11 @@ describe('security at the edge (two gateways, real Redis)', () => {
     });
   const from = (ip: string, headers: Record<string, string> = {}) => ({ 'x-forwarded-for': ip, ...headers });
   const post = (url: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   describe('rate limits shared by every instance', () => {
     it("a user's budget spent on instance A is enforced on instance B, with IETF RateLimit headers and Retry-After", async () => {
@@ -86,7 +90,8 @@ describe('security at the edge (two gateways, real Redis)', () => {
       for (let i = 0; i < 4; i++) users.push(await p.createUser(`rl-ip-${i}`));
       let ok = 0;
       for (const u of users.slice(0, 3)) {
-        for (let i = 0; i < 4; i++) ok += (await fetch(`${i % 2 ? b : p.baseUrl}/auth/me`, { headers: from('10.0.2.1', u.headers) })).status === 200 ? 1 : 0;
+        for (let i = 0; i < 4; i++)
+          ok += (await fetch(`${i % 2 ? b : p.baseUrl}/auth/me`, { headers: from('10.0.2.1', u.headers) })).status === 200 ? 1 : 0;
       }
       expect(ok).toBe(12);
       const res = await fetch(`${b}/auth/me`, { headers: from('10.0.2.1', users[3].headers) });
@@ -99,7 +104,11 @@ describe('security at the edge (two gateways, real Redis)', () => {
     it('limits sign-in requests per address (RATE_LIMIT_AUTH), counting refused ones too, and an IPv6 /64 as one address', async () => {
       const statuses: number[] = [];
       // Every request from a different address of the same /64: one subscriber, one budget.
-      for (let i = 0; i < 41; i++) statuses.push((await post(i % 2 ? b : p.baseUrl, '/auth/register', { username: '../bad' }, from(`2001:db8:3:1::${(i + 1).toString(16)}`))).status);
+      for (let i = 0; i < 41; i++)
+        statuses.push(
+          (await post(i % 2 ? b : p.baseUrl, '/auth/register', { username: '../bad' }, from(`2001:db8:3:1::${(i + 1).toString(16)}`)))
+            .status,
+        );
       expect(statuses.slice(0, 40).every((s) => s === 400)).toBe(true);
       expect(statuses[40]).toBe(429);
       expect((await post(p.baseUrl, '/auth/register', { username: '../bad' }, from('2001:db8:3:2::1'))).status).toBe(400);
@@ -107,7 +116,10 @@ describe('security at the edge (two gateways, real Redis)', () => {
 
     it('slows the guessing address down exponentially, never the owner elsewhere (issue 14: 5 failures from anywhere locked any account)', async () => {
       const u = await p.createUser('locked-out');
-      for (let i = 0; i < 3; i++) expect((await post(p.baseUrl, '/auth/login', { username: 'locked-out', password: 'wrong password' }, from('10.0.4.1'))).status).toBe(401);
+      for (let i = 0; i < 3; i++)
+        expect(
+          (await post(p.baseUrl, '/auth/login', { username: 'locked-out', password: 'wrong password' }, from('10.0.4.1'))).status,
+        ).toBe(401);
       // The guesser waits (the password is not even checked) …
       const res = await post(b, '/auth/login', { username: 'LOCKED-OUT', password: u.password }, from('10.0.4.1'));
       expect(res.status).toBe(429);
@@ -115,17 +127,31 @@ describe('security at the edge (two gateways, real Redis)', () => {
       expect((await res.json()).error).toBe('TOO_MANY_LOGIN_ATTEMPTS');
       // … and each further failure doubles the wait: 1 s, 2 s, 4 s.
       await new Promise((r) => setTimeout(r, 1_100));
-      expect((await post(p.baseUrl, '/auth/login', { username: 'locked-out', password: 'wrong again' }, from('10.0.4.1'))).status).toBe(401);
-      expect(Number((await post(p.baseUrl, '/auth/login', { username: 'locked-out', password: 'x-wrong-x' }, from('10.0.4.1'))).headers.get('retry-after'))).toBe(2);
+      expect((await post(p.baseUrl, '/auth/login', { username: 'locked-out', password: 'wrong again' }, from('10.0.4.1'))).status).toBe(
+        401,
+      );
+      expect(
+        Number(
+          (await post(p.baseUrl, '/auth/login', { username: 'locked-out', password: 'x-wrong-x' }, from('10.0.4.1'))).headers.get(
+            'retry-after',
+          ),
+        ),
+      ).toBe(2);
       // The owner, from anywhere else, signs in at once.
       expect((await post(b, '/auth/login', { username: 'LOCKED-OUT', password: u.password }, from('10.0.4.2'))).status).toBe(200);
     });
 
     it('a distributed guesser (one failure per address) gets one attempt per LOGIN_ACCOUNT_SLOWDOWN_MS; the owner from a known address is not slowed', async () => {
       const u = await p.createUser('botnet-target');
-      expect((await post(p.baseUrl, '/auth/login', { username: 'botnet-target', password: u.password }, from('10.0.7.1'))).status).toBe(200);
+      expect((await post(p.baseUrl, '/auth/login', { username: 'botnet-target', password: u.password }, from('10.0.7.1'))).status).toBe(
+        200,
+      );
       const statuses: number[] = [];
-      for (let i = 0; i < 12; i++) statuses.push((await post(i % 2 ? b : p.baseUrl, '/auth/login', { username: 'botnet-target', password: 'wrong password' }, from(`10.1.${i}.9`))).status);
+      for (let i = 0; i < 12; i++)
+        statuses.push(
+          (await post(i % 2 ? b : p.baseUrl, '/auth/login', { username: 'botnet-target', password: 'wrong password' }, from(`10.1.${i}.9`)))
+            .status,
+        );
       expect(statuses.slice(0, 8).every((s) => s === 401)).toBe(true);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(3);
       expect((await post(b, '/auth/login', { username: 'botnet-target', password: u.password }, from('10.0.7.1'))).status).toBe(200);
@@ -134,7 +160,16 @@ describe('security at the edge (two gateways, real Redis)', () => {
     it('rotating the left of X-Forwarded-For does not give a new address (one trusted hop: the right-most entry counts)', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 8; i++) {
-        statuses.push((await post(p.baseUrl, '/auth/login', { username: `rot-${i}`, password: 'wrong password' }, { 'x-forwarded-for': `198.18.${i}.1, 10.0.8.1` })).status);
+        statuses.push(
+          (
+            await post(
+              p.baseUrl,
+              '/auth/login',
+              { username: `rot-${i}`, password: 'wrong password' },
+              { 'x-forwarded-for': `198.18.${i}.1, 10.0.8.1` },
+            )
+          ).status,
+        );
       }
       expect(statuses.slice(0, 6)).toEqual([401, 401, 401, 401, 401, 401]);
       expect(statuses.slice(6)).toEqual([429, 429]);
@@ -142,7 +177,11 @@ describe('security at the edge (two gateways, real Redis)', () => {
 
     it('locks an address after LOGIN_MAX_FAILURES_PER_IP failures across accounts', async () => {
       const u = await p.createUser('innocent');
-      for (let i = 0; i < 6; i++) expect((await post(i % 2 ? b : p.baseUrl, '/auth/login', { username: `guess-${i}`, password: 'wrong password' }, from('10.0.5.1'))).status).toBe(401);
+      for (let i = 0; i < 6; i++)
+        expect(
+          (await post(i % 2 ? b : p.baseUrl, '/auth/login', { username: `guess-${i}`, password: 'wrong password' }, from('10.0.5.1')))
+            .status,
+        ).toBe(401);
       expect((await post(p.baseUrl, '/auth/login', { username: 'innocent', password: u.password }, from('10.0.5.1'))).status).toBe(429);
       expect((await post(p.baseUrl, '/auth/login', { username: 'innocent', password: u.password }, from('10.0.5.2'))).status).toBe(200);
     });
@@ -166,19 +205,37 @@ describe('security at the edge (two gateways, real Redis)', () => {
       const chunked = await send(`${b}/search`, { 'content-type': 'application/json', ...from('10.0.6.1', p.headers) }, chunks);
       expect(chunked.status).toBe(413);
       // The same size is fine where the class allows more (agents): the 400 is about the field, not the size.
-      const agents = await post(p.baseUrl, '/agent/code-review', { code: 'x'.repeat(5000), language: 'cobol', user_id: 'tester' }, from('10.0.6.1', p.headers));
+      const agents = await post(
+        p.baseUrl,
+        '/agent/code-review',
+        { code: 'x'.repeat(5000), language: 'cobol', user_id: 'tester' },
+        from('10.0.6.1', p.headers),
+      );
       expect(agents.status).toBe(400);
     });
 
     it('refuses an upload whose Content-Length is over the route limit before reading it', async () => {
       // node:http, because fetch refuses a Content-Length that does not match the body: we announce 2 GiB and send 5 bytes.
-      const { status, body } = await send(`${p.baseUrl}/voice/transcribe`, { ...from('10.0.6.2', p.headers), 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(2 * 1024 * 1024 * 1024) }, ['--x--'], false);
+      const { status, body } = await send(
+        `${p.baseUrl}/voice/transcribe`,
+        {
+          ...from('10.0.6.2', p.headers),
+          'content-type': 'multipart/form-data; boundary=x',
+          'content-length': String(2 * 1024 * 1024 * 1024),
+        },
+        ['--x--'],
+        false,
+      );
       expect(status).toBe(413);
       expect(body).toMatch(/at most \d+/);
     });
 
     it.each([
-      ['multipart on a JSON route', 'multipart/form-data; boundary=abc', '--abc\r\nContent-Disposition: form-data; name="message"\r\n\r\nhi\r\n--abc--\r\n'],
+      [
+        'multipart on a JSON route',
+        'multipart/form-data; boundary=abc',
+        '--abc\r\nContent-Disposition: form-data; name="message"\r\n\r\nhi\r\n--abc--\r\n',
+      ],
       ['text/plain', 'text/plain', '{"message":"hi","user_id":"tester"}'],
       ['form-urlencoded', 'application/x-www-form-urlencoded', 'message=hi&user_id=tester'],
       ['no content type', '', '{"message":"hi","user_id":"tester"}'],
@@ -194,10 +251,20 @@ describe('security at the edge (two gateways, real Redis)', () => {
 
   describe('CORS and headers', () => {
     it('allows preflights from CORS_ORIGINS only', async () => {
-      const ok = await fetch(`${b}/chat`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      const ok = await fetch(`${b}/chat`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://app.example.com',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
+      });
       expect(ok.status).toBe(204);
       expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-      const bad = await fetch(`${b}/chat`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+      const bad = await fetch(`${b}/chat`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      });
       expect(bad.status).toBe(403);
       expect(bad.headers.get('access-control-allow-origin')).toBeNull();
     });
@@ -213,7 +280,15 @@ describe('security at the edge (two gateways, real Redis)', () => {
   });
 
   describe('authentication everywhere', () => {
-    const PUBLIC = new Set(['GET /health', 'GET /health/ready', 'GET /metrics', 'POST /auth/register', 'POST /auth/login', 'POST /auth/refresh', 'POST /auth/logout']);
+    const PUBLIC = new Set([
+      'GET /health',
+      'GET /health/ready',
+      'GET /metrics',
+      'POST /auth/register',
+      'POST /auth/login',
+      'POST /auth/refresh',
+      'POST /auth/logout',
+    ]);
 
     it('answers 401 without a credential on every route of the OpenAPI document except the public ones', async () => {
       const doc = await (await fetch(`${p.baseUrl}/docs-json`)).json();
@@ -226,7 +301,11 @@ describe('security at the edge (two gateways, real Redis)', () => {
           const ip = `10.0.7.${checked.length + 1}`;
           // Logout is public but needs something to end: an unknown refresh token is a quiet 204.
           const body = method === 'get' ? undefined : key === 'POST /auth/logout' ? '{"refresh_token":"nrt_unknown"}' : '{}';
-          const res = await fetch(url, { method: method.toUpperCase(), headers: { 'content-type': 'application/json', ...from(ip) }, body });
+          const res = await fetch(url, {
+            method: method.toUpperCase(),
+            headers: { 'content-type': 'application/json', ...from(ip) },
+            body,
+          });
           await res.arrayBuffer();
           if (PUBLIC.has(key)) expect([key, res.status]).not.toEqual([key, 401]);
           else expect([key, res.status]).toEqual([key, 401]);

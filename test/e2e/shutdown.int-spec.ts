@@ -9,7 +9,9 @@ import { appScript, MODEL_PATH } from '../support/platform';
  * and one that had to be cut short says what it waited for and exits non-zero.
  */
 const ROOT = join(__dirname, '..', '..');
-const APPS = (['ai-router', 'media', 'voice', 'search', 'agents', 'gateway'] as const).filter((s) => existsSync(join(ROOT, 'dist', 'apps', s, 'src', 'main.js')));
+const APPS = (['ai-router', 'media', 'voice', 'search', 'agents', 'gateway'] as const).filter((s) =>
+  existsSync(join(ROOT, 'dist', 'apps', s, 'src', 'main.js')),
+);
 const DEADLINE_MS = 2_000;
 
 async function startAll(redisUrl: string): Promise<Map<string, ServiceProcess>> {
@@ -17,8 +19,24 @@ async function startAll(redisUrl: string): Promise<Map<string, ServiceProcess>> 
   for (const app of APPS) {
     const port = await freePort();
     const portVar = app === 'gateway' ? { PORT: String(port), HOST: '127.0.0.1' } : { HTTP_PORT: String(port) };
-    const env = { REDIS_URL: redisUrl, LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: String(DEADLINE_MS), LOCAL_MODEL_PATH: MODEL_PATH, AI_PROVIDERS: 'local', ...portVar };
-    procs.set(app, await spawnService({ name: `shutdown-${app}`, script: appScript(app), env, readyUrl: `http://127.0.0.1:${port}/health`, timeoutMs: 60_000 }));
+    const env = {
+      REDIS_URL: redisUrl,
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: String(DEADLINE_MS),
+      LOCAL_MODEL_PATH: MODEL_PATH,
+      AI_PROVIDERS: 'local',
+      ...portVar,
+    };
+    procs.set(
+      app,
+      await spawnService({
+        name: `shutdown-${app}`,
+        script: appScript(app),
+        env,
+        readyUrl: `http://127.0.0.1:${port}/health`,
+        timeoutMs: 60_000,
+      }),
+    );
   }
   return procs;
 }

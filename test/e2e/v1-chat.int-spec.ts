@@ -17,7 +17,9 @@ describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
     const deadPort = await freePort();
     p = await startPlatform({
       services: ['ai-router'],
-      appEnv: { 'ai-router': { AI_PROVIDERS: 'ollama,local,gemini', OLLAMA_HOST: `http://127.0.0.1:${deadPort}`, OLLAMA_TIMEOUT_MS: '2000' } },
+      appEnv: {
+        'ai-router': { AI_PROVIDERS: 'ollama,local,gemini', OLLAMA_HOST: `http://127.0.0.1:${deadPort}`, OLLAMA_TIMEOUT_MS: '2000' },
+      },
     });
     const key = await p.request('/auth/api-keys', { method: 'POST', json: { name: 'openai sdk' } });
     apiKey = (await key.json()).key;
@@ -25,7 +27,15 @@ describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
   }, 120_000);
   afterAll(() => p?.stop());
 
-  const ask = { model: LOCAL, messages: [{ role: 'system' as const, content: 'Tell a story.' }, { role: 'user' as const, content: 'Once upon a time' }], temperature: 0, max_tokens: 32 };
+  const ask = {
+    model: LOCAL,
+    messages: [
+      { role: 'system' as const, content: 'Tell a story.' },
+      { role: 'user' as const, content: 'Once upon a time' },
+    ],
+    temperature: 0,
+    max_tokens: 32,
+  };
 
   it('lists the local model (models.list, models.retrieve with the id encoded, GET with the raw id)', async () => {
     const ids = [];
@@ -41,7 +51,16 @@ describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
     const res = await p.request('/models');
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.models).toEqual(expect.arrayContaining([expect.objectContaining({ id: LOCAL, provider: 'local', available: true, capabilities: expect.arrayContaining(['chat', 'embeddings']) })]));
+    expect(body.models).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: LOCAL,
+          provider: 'local',
+          available: true,
+          capabilities: expect.arrayContaining(['chat', 'embeddings']),
+        }),
+      ]),
+    );
     const ollama = body.models.find((m: { provider: string }) => m.provider === 'ollama');
     expect(ollama).toMatchObject({ available: false, reason: expect.stringMatching(/unreachable|refused/) });
     expect(body.providers).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'ollama', available: false })]));
@@ -76,7 +95,9 @@ describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
   it('"default" routes local-first with fallback and lists the fallbacks in a header', async () => {
     const { data, response } = await client.chat.completions.create({ ...ask, model: 'default' }).withResponse();
     expect(data.model).toBe(LOCAL);
-    expect(JSON.parse(response.headers.get('x-nitro-fallbacks') ?? '[]')).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'ollama' })]));
+    expect(JSON.parse(response.headers.get('x-nitro-fallbacks') ?? '[]')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ provider: 'ollama' })]),
+    );
   });
 
   it('is stateless unless x-nitro-session-id opts in', async () => {
@@ -90,7 +111,11 @@ describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
 
   it('embeds a string and an array: same dimensions, different vectors, base64 = float32', async () => {
     const one = await client.embeddings.create({ model: LOCAL, input: 'a cat sat on the mat', encoding_format: 'float' });
-    const two = await client.embeddings.create({ model: LOCAL, input: ['a cat sat on the mat', 'stock markets fell sharply'], encoding_format: 'float' });
+    const two = await client.embeddings.create({
+      model: LOCAL,
+      input: ['a cat sat on the mat', 'stock markets fell sharply'],
+      encoding_format: 'float',
+    });
     expect(one.data).toHaveLength(1);
     expect(two.data).toHaveLength(2);
     const [a, b] = two.data.map((d) => d.embedding);
@@ -120,7 +145,9 @@ describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
     expect(unauth).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((unauth as InstanceType<typeof OpenAI.AuthenticationError>).status).toBe(401);
 
-    const long = await client.chat.completions.create({ ...ask, messages: [{ role: 'user', content: 'x'.repeat(40_000) }] }).catch((e: unknown) => e);
+    const long = await client.chat.completions
+      .create({ ...ask, messages: [{ role: 'user', content: 'x'.repeat(40_000) }] })
+      .catch((e: unknown) => e);
     expect(long).toBeInstanceOf(OpenAI.BadRequestError);
     const err = long as InstanceType<typeof OpenAI.BadRequestError>;
     expect(err.message).toContain('messages[0].content is 40000 characters');
@@ -130,27 +157,45 @@ describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
     expect(n2).toBeInstanceOf(OpenAI.BadRequestError);
     expect((n2 as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('n');
 
-    const tools = await client.chat.completions.create({ ...ask, tools: [{ type: 'function', function: { name: 'now', parameters: { type: 'object', properties: {} } } }] }).catch((e: unknown) => e);
+    const tools = await client.chat.completions
+      .create({ ...ask, tools: [{ type: 'function', function: { name: 'now', parameters: { type: 'object', properties: {} } } }] })
+      .catch((e: unknown) => e);
     expect(tools).toBeInstanceOf(OpenAI.BadRequestError);
     expect((tools as Error).message).toMatch(/Tool calls are not supported/);
   });
 
   it('native POST /chat: options.model takes registry ids (404 naming the id and the list, 503 with the reason), user_id defaults to the caller', async () => {
-    const ok = await p.request('/chat', { method: 'POST', json: { message: 'Once upon a time', options: { model: LOCAL, temperature: 0, max_tokens: 8 } } });
+    const ok = await p.request('/chat', {
+      method: 'POST',
+      json: { message: 'Once upon a time', options: { model: LOCAL, temperature: 0, max_tokens: 8 } },
+    });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ ai_source: 'local', ai_model: 'stories260K', fallbacks: [] });
     const unknown = await p.request('/chat', { method: 'POST', json: { message: 'hi', options: { model: 'local/nope' } } });
     expect(unknown.status).toBe(404);
     const notFound = await unknown.json();
-    expect(notFound).toMatchObject({ error: 'MODEL_NOT_FOUND', message: expect.stringContaining('The model `local/nope` does not exist. Models: ') });
+    expect(notFound).toMatchObject({
+      error: 'MODEL_NOT_FOUND',
+      message: expect.stringContaining('The model `local/nope` does not exist. Models: '),
+    });
     expect(notFound.message).toContain(LOCAL);
     const down = await p.request('/chat/stream', { method: 'POST', json: { message: 'hi', options: { model: 'ollama/phi3' } } });
     expect(await down.text()).toMatch(/"status":503,"code":"MODEL_UNAVAILABLE".*ollama/);
     // The Swagger example, as a new user tries it: no user_id, no provider.
     const newbie = await p.createUser();
-    const example = await fetch(`${p.baseUrl}/chat`, { method: 'POST', headers: { ...newbie.headers, 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Explain Redis Streams in two sentences.', session_id: 'default', options: { temperature: 0.7, max_tokens: 16 } }) });
+    const example = await fetch(`${p.baseUrl}/chat`, {
+      method: 'POST',
+      headers: { ...newbie.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        message: 'Explain Redis Streams in two sentences.',
+        session_id: 'default',
+        options: { temperature: 0.7, max_tokens: 16 },
+      }),
+    });
     expect(example.status).toBe(200);
-    expect((await (await fetch(`${p.baseUrl}/chat/sessions/${newbie.id}`, { headers: newbie.headers })).json())[0].session_id).toBe('default');
+    expect((await (await fetch(`${p.baseUrl}/chat/sessions/${newbie.id}`, { headers: newbie.headers })).json())[0].session_id).toBe(
+      'default',
+    );
   });
 
   it('GET /metrics as JSON carries the seed fields', async () => {
@@ -174,7 +219,15 @@ describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
     const idle = Math.min(await timed(), await timed(), await timed());
     const aborted = async () => {
       const text = await (await fetch(`${p.urlOf('ai-router')}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith('nitro_ai_provider_latency_seconds_count{') && l.includes('provider="local"') && l.includes('mode="stream"') && l.includes('outcome="aborted"'));
+      const line = text
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('nitro_ai_provider_latency_seconds_count{') &&
+            l.includes('provider="local"') &&
+            l.includes('mode="stream"') &&
+            l.includes('outcome="aborted"'),
+        );
       return Number(line?.split(' ').pop() ?? 0);
     };
     const before = await aborted();
@@ -187,6 +240,9 @@ describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
     const after = await timed();
     expect(after).toBeLessThan(idle * 3 + 250);
     // ai-router recorded the attempt as aborted by the caller (not finished for nobody).
-    await waitFor(async () => ((await aborted()) === before + 1 ? true : undefined), { timeoutMs: 5_000, description: 'an aborted local stream attempt in ai-router metrics' });
+    await waitFor(async () => ((await aborted()) === before + 1 ? true : undefined), {
+      timeoutMs: 5_000,
+      description: 'an aborted local stream attempt in ai-router metrics',
+    });
   });
 });

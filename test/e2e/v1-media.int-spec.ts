@@ -16,7 +16,11 @@ describe('/v1 images and audio with the openai SDK (gateway + media + voice)', (
 
   beforeAll(async () => {
     s3 = await startLocalS3();
-    p = await startPlatform({ services: ['media', 'voice'], env: { ...s3.env, IMAGE_PROVIDERS: 'procedural' }, appEnv: { media: { GALLERY_SWEEP_INTERVAL_MS: '0' } } });
+    p = await startPlatform({
+      services: ['media', 'voice'],
+      env: { ...s3.env, IMAGE_PROVIDERS: 'procedural' },
+      appEnv: { media: { GALLERY_SWEEP_INTERVAL_MS: '0' } },
+    });
     const key = await p.request('/auth/api-keys', { method: 'POST', json: { name: 'openai sdk' } });
     client = new OpenAI({ apiKey: (await key.json()).key, baseURL: `${p.baseUrl}/v1`, maxRetries: 0, timeout: 120_000 });
   }, 120_000);
@@ -26,7 +30,12 @@ describe('/v1 images and audio with the openai SDK (gateway + media + voice)', (
   });
 
   it('images.generate on the procedural provider: b64_json is a PNG, url is the gallery download', async () => {
-    const b64 = await client.images.generate({ model: 'procedural', prompt: 'a lighthouse at dusk', size: '256x256', response_format: 'b64_json' });
+    const b64 = await client.images.generate({
+      model: 'procedural',
+      prompt: 'a lighthouse at dusk',
+      size: '256x256',
+      response_format: 'b64_json',
+    });
     const png = Buffer.from(b64.data![0].b64_json!, 'base64');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     const url = await client.images.generate({ model: 'dall-e-2', prompt: 'a red square', size: '256x256' });
@@ -44,9 +53,16 @@ describe('/v1 images and audio with the openai SDK (gateway + media + voice)', (
     expect(speech.headers.get('content-type')).toContain('audio/wav');
     const wav = Buffer.from(await speech.arrayBuffer());
     expect(wav.subarray(0, 4).toString()).toBe('RIFF');
-    const text = await client.audio.transcriptions.create({ model: 'whisper-1', file: await toFile(wav, 'speech.wav', { type: 'audio/wav' }) });
+    const text = await client.audio.transcriptions.create({
+      model: 'whisper-1',
+      file: await toFile(wav, 'speech.wav', { type: 'audio/wav' }),
+    });
     expect(wordAccuracy(sentence, text.text)).toBeGreaterThanOrEqual(0.8);
-    const plain = await client.audio.transcriptions.create({ model: 'whisper-1', file: await toFile(wav, 'speech.wav', { type: 'audio/wav' }), response_format: 'text' });
+    const plain = await client.audio.transcriptions.create({
+      model: 'whisper-1',
+      file: await toFile(wav, 'speech.wav', { type: 'audio/wav' }),
+      response_format: 'text',
+    });
     expect(typeof plain).toBe('string');
     expect(wordAccuracy(sentence, String(plain))).toBeGreaterThanOrEqual(0.8);
   });

@@ -4,7 +4,6 @@ import { Platform, readSse, startPlatform } from '../support/platform';
 
 const QUESTION = 'Please tell me a story about the children in the garden.';
 
-
 /** These suites make dozens of voice requests a minute; rate limits have their own spec. */
 const NO_RATE_LIMIT = { RATE_LIMIT_ENABLED: 'false' };
 /**
@@ -19,19 +18,36 @@ describe('voice chat end to end (gateway + voice + ai-router, local model)', () 
   beforeAll(async () => {
     dir = fixtureDir();
     question = spoken(QUESTION, dir, 'question');
-    p = await startPlatform({ services: ['ai-router', 'voice'], appEnv: { 'ai-router': { AI_PROVIDERS: 'local' }, gateway: NO_RATE_LIMIT } });
+    p = await startPlatform({
+      services: ['ai-router', 'voice'],
+      appEnv: { 'ai-router': { AI_PROVIDERS: 'local' }, gateway: NO_RATE_LIMIT },
+    });
   });
   afterAll(() => p?.stop());
 
-  const ask = (path: string, fields: Record<string, string>, audio = question) => p.request(path, { method: 'POST', body: uploadForm(audio, 'question.webm', 'audio/webm;codecs=opus', fields) });
-  const history = async (session: string) => (await (await p.request(`/chat/history/${p.userId}?session_id=${session}`)).json()).messages as { role: string; content: string; ai_source?: string; status?: string }[];
+  const ask = (path: string, fields: Record<string, string>, audio = question) =>
+    p.request(path, { method: 'POST', body: uploadForm(audio, 'question.webm', 'audio/webm;codecs=opus', fields) });
+  const history = async (session: string) =>
+    (await (await p.request(`/chat/history/${p.userId}?session_id=${session}`)).json()).messages as {
+      role: string;
+      content: string;
+      ai_source?: string;
+      status?: string;
+    }[];
 
   it('POST /voice/chat: transcript, the answer from the local model, and playable audio; the turn is in the history', async () => {
     const res = await ask('/voice/chat', { user_id: p.userId, session_id: 'voice-1', max_tokens: '48' });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(wordAccuracy(QUESTION, body.transcript)).toBeGreaterThanOrEqual(0.8);
-    expect(body).toMatchObject({ ai_source: 'local', session_id: 'voice-1', stt_engine: 'pocketsphinx', tts_engine: 'flite', voice: 'flite:kal16', language: 'en-US' });
+    expect(body).toMatchObject({
+      ai_source: 'local',
+      session_id: 'voice-1',
+      stt_engine: 'pocketsphinx',
+      tts_engine: 'flite',
+      voice: 'flite:kal16',
+      language: 'en-US',
+    });
     expect(body.response.trim().length).toBeGreaterThan(0);
     expect(body.audio).toMatchObject({ format: 'mp3', mime_type: 'audio/mpeg' });
     const audio = probe(Buffer.from(body.audio.base64, 'base64'), dir, 'answer.mp3');
@@ -62,7 +78,10 @@ describe('voice chat end to end (gateway + voice + ai-router, local model)', () 
       expect(probe(Buffer.from(a.base64, 'base64'), dir, `chunk-${i}.ogg`)).toMatchObject({ format: 'ogg', codec: 'opus' });
     });
     const done = events[events.length - 1].data;
-    const tokens = events.filter((e) => e.event === 'token').map((e) => e.data.text).join('');
+    const tokens = events
+      .filter((e) => e.event === 'token')
+      .map((e) => e.data.text)
+      .join('');
     expect(done.response).toBe(tokens);
     expect(done.audio_chunks).toBe(audio.length);
     // Every spoken sentence is a piece of the answer, in order.

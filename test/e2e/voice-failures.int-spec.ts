@@ -3,7 +3,6 @@ import { fixtureDir, SENTENCES, spoken, uploadForm } from '../../apps/voice/test
 import { childrenOf, hangingEngine, processesMatching } from '../../apps/voice/test/support/process-table';
 import { Platform, startPlatform } from '../support/platform';
 
-
 /** These suites make dozens of voice requests a minute; rate limits have their own spec. */
 const NO_RATE_LIMIT = { RATE_LIMIT_ENABLED: 'false' };
 /** The voice process's own children, live or zombie: after a kill there must be none left. */
@@ -25,12 +24,18 @@ describe('voice: hanging engines are killed (gateway + voice, fake engine paths)
     const flite = hangingEngine('flite');
     let p: Platform;
     beforeAll(async () => {
-      p = await startPlatform({ services: ['voice'], appEnv: { voice: { POCKETSPHINX_PATH: sphinx.path, FLITE_PATH: flite.path, PROCESS_TIMEOUT_MS: '1000' }, gateway: NO_RATE_LIMIT } });
+      p = await startPlatform({
+        services: ['voice'],
+        appEnv: { voice: { POCKETSPHINX_PATH: sphinx.path, FLITE_PATH: flite.path, PROCESS_TIMEOUT_MS: '1000' }, gateway: NO_RATE_LIMIT },
+      });
     });
     afterAll(() => p?.stop());
 
     it('a hanging speech recogniser gives a 504 naming it, and leaves no process', async () => {
-      const res = await p.request('/voice/transcribe', { method: 'POST', body: uploadForm(spoken(SENTENCES[0], dir, 'hang'), 'a.webm', 'audio/webm') });
+      const res = await p.request('/voice/transcribe', {
+        method: 'POST',
+        body: uploadForm(spoken(SENTENCES[0], dir, 'hang'), 'a.webm', 'audio/webm'),
+      });
       expect(res.status).toBe(504);
       const body = await res.json();
       expect(body.error).toBe('TIMEOUT');
@@ -60,17 +65,29 @@ describe('voice: hanging engines are killed (gateway + voice, fake engine paths)
     let p: Platform;
     beforeAll(async () => {
       // A kill timer far beyond the test: only the cancellation can end the process in time.
-      p = await startPlatform({ services: ['voice'], appEnv: { voice: { FFMPEG_PATH: ffmpeg.path, PROCESS_TIMEOUT_MS: '600000' }, gateway: NO_RATE_LIMIT } });
+      p = await startPlatform({
+        services: ['voice'],
+        appEnv: { voice: { FFMPEG_PATH: ffmpeg.path, PROCESS_TIMEOUT_MS: '600000' }, gateway: NO_RATE_LIMIT },
+      });
     });
     afterAll(() => p?.stop());
 
     it('an aborted upload request kills the hanging ffmpeg at once', async () => {
       const ac = new AbortController();
-      const pending = p.request('/voice/transcribe', { method: 'POST', body: uploadForm(spoken(SENTENCES[1], dir, 'abort'), 'a.webm', 'audio/webm'), signal: ac.signal }).catch((e: Error) => e);
+      const pending = p
+        .request('/voice/transcribe', {
+          method: 'POST',
+          body: uploadForm(spoken(SENTENCES[1], dir, 'abort'), 'a.webm', 'audio/webm'),
+          signal: ac.signal,
+        })
+        .catch((e: Error) => e);
       await waitFor(() => processesMatching(ffmpeg.marker).length === 1, { timeoutMs: 30_000, description: 'the fake ffmpeg to start' });
       ac.abort();
       expect(await pending).toMatchObject({ name: 'AbortError' });
-      await waitFor(() => processesMatching(ffmpeg.marker).length === 0 && leftovers(p).length === 0, { timeoutMs: 10_000, description: 'the fake ffmpeg to be killed and reaped' });
+      await waitFor(() => processesMatching(ffmpeg.marker).length === 0 && leftovers(p).length === 0, {
+        timeoutMs: 10_000,
+        description: 'the fake ffmpeg to be killed and reaped',
+      });
     });
 
     it('an aborted voice-chat stream kills it too', async () => {
@@ -80,11 +97,17 @@ describe('voice: hanging engines are killed (gateway + voice, fake engine paths)
       await waitFor(() => processesMatching(ffmpeg.marker).length === 1, { timeoutMs: 30_000, description: 'the fake ffmpeg to start' });
       ac.abort();
       await pending;
-      await waitFor(() => processesMatching(ffmpeg.marker).length === 0 && leftovers(p).length === 0, { timeoutMs: 10_000, description: 'the fake ffmpeg to be killed and reaped' });
+      await waitFor(() => processesMatching(ffmpeg.marker).length === 0 && leftovers(p).length === 0, {
+        timeoutMs: 10_000,
+        description: 'the fake ffmpeg to be killed and reaped',
+      });
     });
 
     it('a voice replica stopped mid-job (SIGTERM) kills its engine and answers 503 "try again"', async () => {
-      const pending = p.request('/voice/transcribe', { method: 'POST', body: uploadForm(spoken(SENTENCES[3], dir, 'shutdown'), 'a.webm', 'audio/webm') });
+      const pending = p.request('/voice/transcribe', {
+        method: 'POST',
+        body: uploadForm(spoken(SENTENCES[3], dir, 'shutdown'), 'a.webm', 'audio/webm'),
+      });
       await waitFor(() => processesMatching(ffmpeg.marker).length === 1, { timeoutMs: 30_000, description: 'the fake ffmpeg to start' });
       await p.procs.get('voice')!.stop(); // SIGTERM, SIGKILL after 5 s: the engine must be gone before that
       const res = await pending;

@@ -3,7 +3,6 @@ import { fixtureDir, probe, SENTENCES, spoken, tone, uploadForm } from '../../ap
 import { wordAccuracy } from '../../apps/voice/test/support/word-accuracy';
 import { Platform, startPlatform } from '../support/platform';
 
-
 /** These suites make dozens of voice requests a minute; rate limits have their own spec. */
 const NO_RATE_LIMIT = { RATE_LIMIT_ENABLED: 'false' };
 /**
@@ -42,7 +41,11 @@ describe('voice end to end (gateway + voice, real engines)', () => {
       for (let w = 1; w < body.words.length; w++) expect(body.words[w].start).toBeGreaterThanOrEqual(body.words[w - 1].end);
       expect(body.words.at(-1).end).toBeLessThanOrEqual(body.duration);
       // Google is not configured here: the answer says why it was skipped.
-      expect(body.fallbacks).toEqual(expect.arrayContaining([expect.objectContaining({ engine: 'google', reason: expect.stringMatching(/GOOGLE_APPLICATION_CREDENTIALS/) })]));
+      expect(body.fallbacks).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ engine: 'google', reason: expect.stringMatching(/GOOGLE_APPLICATION_CREDENTIALS/) }),
+        ]),
+      );
     });
   });
 
@@ -53,7 +56,9 @@ describe('voice end to end (gateway + voice, real engines)', () => {
     ['wav', 'audio/wav'],
   ] as const)('accepts %s uploads (%s), fields before or after the file', async (format, type) => {
     const sentence = SENTENCES[2];
-    const res = await transcribe(uploadForm(spoken(sentence, dir, `fmt-${format}`, format), `clip.${format}`, type, { language: 'en-US' }, true));
+    const res = await transcribe(
+      uploadForm(spoken(sentence, dir, `fmt-${format}`, format), `clip.${format}`, type, { language: 'en-US' }, true),
+    );
     expect(res.status).toBe(200);
     expect(wordAccuracy(sentence, (await res.json()).text)).toBeGreaterThanOrEqual(0.8);
   });
@@ -79,8 +84,16 @@ describe('voice end to end (gateway + voice, real engines)', () => {
       const de = await speak({ text: 'Guten Morgen', voice: 'de' });
       expect(de.status).toBe(200);
       expect(de.headers.get('x-voice')).toBe('espeak:de');
-      const normal = probe(Buffer.from(await (await speak({ text: 'One two three four five', voice: 'flite:slt' })).arrayBuffer()), dir, 'n.wav');
-      const slow = probe(Buffer.from(await (await speak({ text: 'One two three four five', voice: 'flite:slt', rate: 0.5 })).arrayBuffer()), dir, 's.wav');
+      const normal = probe(
+        Buffer.from(await (await speak({ text: 'One two three four five', voice: 'flite:slt' })).arrayBuffer()),
+        dir,
+        'n.wav',
+      );
+      const slow = probe(
+        Buffer.from(await (await speak({ text: 'One two three four five', voice: 'flite:slt', rate: 0.5 })).arrayBuffer()),
+        dir,
+        's.wav',
+      );
       expect(slow.duration).toBeGreaterThan(normal.duration * 1.5);
     });
 
@@ -106,14 +119,49 @@ describe('voice end to end (gateway + voice, real engines)', () => {
     it.each([
       ['an empty upload', () => uploadForm(Buffer.alloc(0), 'empty.webm', 'audio/webm'), 400, /audio: the uploaded file is empty/],
       // The type comes from the bytes (issue 14): noise is not audio whatever its label says.
-      ['random bytes named .webm', () => uploadForm(randomBytes(20_000), 'noise.webm', 'audio/webm'), 415, /the file is not a known audio container, declared "audio\/webm"/],
-      ['random bytes sent as octet-stream named .mp3', () => uploadForm(randomBytes(5_000), 'x.mp3', 'application/octet-stream'), 415, /not a known audio container/],
-      ['an image', () => uploadForm(Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'), Buffer.alloc(1000)]), 'photo.png', 'image/png'), 415, /the file is image\/png \(png\)/],
-      ['a type we do not take', () => uploadForm(Buffer.concat([Buffer.from('fLaC'), randomBytes(1000)]), 'a.flac', 'audio/flac'), 415, /audio\/(x-)?flac.*send WebM\/Opus, Ogg, WAV, MP3 or M4A/],
+      [
+        'random bytes named .webm',
+        () => uploadForm(randomBytes(20_000), 'noise.webm', 'audio/webm'),
+        415,
+        /the file is not a known audio container, declared "audio\/webm"/,
+      ],
+      [
+        'random bytes sent as octet-stream named .mp3',
+        () => uploadForm(randomBytes(5_000), 'x.mp3', 'application/octet-stream'),
+        415,
+        /not a known audio container/,
+      ],
+      [
+        'an image',
+        () =>
+          uploadForm(
+            Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'), Buffer.alloc(1000)]),
+            'photo.png',
+            'image/png',
+          ),
+        415,
+        /the file is image\/png \(png\)/,
+      ],
+      [
+        'a type we do not take',
+        () => uploadForm(Buffer.concat([Buffer.from('fLaC'), randomBytes(1000)]), 'a.flac', 'audio/flac'),
+        415,
+        /audio\/(x-)?flac.*send WebM\/Opus, Ogg, WAV, MP3 or M4A/,
+      ],
       ['no file at all', () => formWith((f) => f.append('language', 'en-US')), 400, /audio: a file is required/],
       ['an unknown field', () => uploadForm(spoken('hello', dir, 'uf'), 'a.webm', 'audio/webm', { speed: 'fast' }), 400, /speed/],
-      ['a malformed language', () => uploadForm(spoken('hello', dir, 'ul'), 'a.webm', 'audio/webm', { language: 'english!' }), 400, /language/],
-      ['a file in the wrong field', () => formWith((f) => f.append('attachment', new Blob([Buffer.from('x')], { type: 'audio/wav' }), 'a.wav')), 400, /unexpected file field "attachment"/],
+      [
+        'a malformed language',
+        () => uploadForm(spoken('hello', dir, 'ul'), 'a.webm', 'audio/webm', { language: 'english!' }),
+        400,
+        /language/,
+      ],
+      [
+        'a file in the wrong field',
+        () => formWith((f) => f.append('attachment', new Blob([Buffer.from('x')], { type: 'audio/wav' }), 'a.wav')),
+        400,
+        /unexpected file field "attachment"/,
+      ],
     ])('%s', async (_name, makeForm, status, message) => {
       const res = await transcribe(makeForm());
       expect(res.status).toBe(status);

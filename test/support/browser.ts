@@ -29,9 +29,23 @@ export interface TestBrowser {
  */
 export async function launchBrowser(opts: BrowserOptions = {}): Promise<TestBrowser> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'nitro-chromium-'));
-  const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--autoplay-policy=no-user-gesture-required', '--no-first-run'];
+  const args = [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+    '--autoplay-policy=no-user-gesture-required',
+    '--no-first-run',
+  ];
   if (opts.fakeAudioFile) {
-    args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${opts.fakeAudioFile}${opts.noLoop ? '%noloop' : ''}`);
+    args.push(
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-audio-capture=${opts.fakeAudioFile}${opts.noLoop ? '%noloop' : ''}`,
+    );
   }
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -87,7 +101,16 @@ export async function axeAudit(page: Page): Promise<AxeViolation[]> {
   axeSource ||= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
     const res = await axe.run(document, { resultTypes: ['violations'] });
     return res.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -108,6 +131,10 @@ export async function stubExternalMedia(context: BrowserContext): Promise<void> 
     return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: svg });
   });
   await context.route(/^https:\/\/www\.youtube(-nocookie)?\.com\/embed\//, (route) =>
-    route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>player</title><body style="margin:0;background:#111;color:#eee;font:16px sans-serif;display:grid;place-items:center;height:100vh">Video player (stubbed in tests)</body>' }),
+    route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: '<!doctype html><title>player</title><body style="margin:0;background:#111;color:#eee;font:16px sans-serif;display:grid;place-items:center;height:100vh">Video player (stubbed in tests)</body>',
+    }),
   );
 }

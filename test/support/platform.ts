@@ -137,15 +137,33 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const authOn = !/^(true|1|yes|on)$/i.test(env.AUTH_DISABLED ?? '') && opts.gateway !== false && opts.seedUsers !== false;
   let counter = 0;
   const login = async (id: string, password: string, url = baseUrl): Promise<TestUser> => {
-    const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: id, password }) });
+    const res = await fetch(`${url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: id, password }),
+    });
     const body = await res.json();
     if (res.status !== 200) throw new Error(`login as ${id} failed: ${res.status} ${JSON.stringify(body)}`);
     recordSecret(body.access_token, body.refresh_token);
-    return { id: body.user.id, password, role: body.user.role, accessToken: body.access_token, refreshToken: body.refresh_token, headers: { authorization: `Bearer ${body.access_token}` } };
+    return {
+      id: body.user.id,
+      password,
+      role: body.user.role,
+      accessToken: body.access_token,
+      refreshToken: body.refresh_token,
+      headers: { authorization: `Bearer ${body.access_token}` },
+    };
   };
-  const createUser = async (id = `user-${process.pid}-${++counter}`, password = randomBytes(12).toString('base64url')): Promise<TestUser> => {
+  const createUser = async (
+    id = `user-${process.pid}-${++counter}`,
+    password = randomBytes(12).toString('base64url'),
+  ): Promise<TestUser> => {
     recordSecret(password);
-    const res = await fetch(`${baseUrl}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: id, password }) });
+    const res = await fetch(`${baseUrl}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: id, password }),
+    });
     // 409: a reused Redis already has this account (e.g. a suite that restarts the platform).
     if (res.status !== 201 && res.status !== 409) throw new Error(`register ${id} failed: ${res.status} ${await res.text()}`);
     await res.arrayBuffer().catch(() => undefined);
@@ -226,7 +244,11 @@ export async function readSse(res: Response, onEvent?: (e: SseEvent) => void): P
  * Signs a JWT with node:crypto (jose is ESM-only and jest cannot load it): tests forge expired,
  * tampered or foreign-key tokens with it, and it proves the gateway's tokens are plain RFC 7519.
  */
-export function signTestJwt(payload: Record<string, unknown>, secret: string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+export function signTestJwt(
+  payload: Record<string, unknown>,
+  secret: string,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const body = `${enc(header)}.${enc(payload)}`;
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;

@@ -129,7 +129,11 @@ export interface Variable {
 }
 
 function classOf(app: App): Ctor {
-  const name = app.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('') + 'Env';
+  const name =
+    app
+      .split('-')
+      .map((p) => p[0].toUpperCase() + p.slice(1))
+      .join('') + 'Env';
   return (config as unknown as Record<string, Ctor>)[name];
 }
 
@@ -224,7 +228,15 @@ export function renderConfigurationMd(vars = collectVariables()): string {
     ...table(vars.filter((v) => v.common)),
   ];
   for (const app of APPS) {
-    out.push('', `## ${app}`, '', ...table(vars.filter((v) => !v.common && v.apps.includes(app)), app));
+    out.push(
+      '',
+      `## ${app}`,
+      '',
+      ...table(
+        vars.filter((v) => !v.common && v.apps.includes(app)),
+        app,
+      ),
+    );
   }
   return out.join('\n') + '\n';
 }
@@ -264,7 +276,8 @@ export function renderEnvExample(vars = collectVariables(), composeText = readFi
   for (const c of composeVariables(composeText)) {
     const v = byName.get(c.name);
     const only = COMPOSE_ONLY[c.name];
-    if (!v && !only) throw new Error(`docker-compose.yml uses \${${c.name}}, which no service declares and tools/config-doc does not describe`);
+    if (!v && !only)
+      throw new Error(`docker-compose.yml uses \${${c.name}}, which no service declares and tools/config-doc does not describe`);
     const doc = v ? `${v.doc || c.name} (${v.apps.join(', ')})` : only.doc;
     const secret = v ? v.secret : !!only.secret;
     out.push('', `# ${doc}${secret ? ' [secret]' : ''}${c.required ? ' [required]' : ''}`, `${c.name}=${c.required ? '' : c.fallback}`);

@@ -19,7 +19,8 @@ export function checkDockerfile(content: string): string[] {
     image = image.replace(/\$\{?(\w+)\}?/g, (_m, v: string) => args.get(v) ?? `$${v}`);
     if (stages.has(image)) continue;
     const tag = image.includes('@sha256:') ? 'digest' : image.split(':')[1];
-    if (!tag || tag === 'latest' || !/\d/.test(tag)) problems.push(`line ${from.getRange().start.line + 1}: base image "${image}" is not pinned to a version`);
+    if (!tag || tag === 'latest' || !/\d/.test(tag))
+      problems.push(`line ${from.getRange().start.line + 1}: base image "${image}" is not pinned to a version`);
   }
   const last = froms[froms.length - 1];
   const finalStart = last ? last.getRange().start.line : 0;
@@ -31,7 +32,8 @@ export function checkDockerfile(content: string): string[] {
     const text = inst.getArgumentsContent() ?? '';
     for (const pair of text.split(/\s+/)) {
       const [name, value] = pair.split('=');
-      if (name && SECRET_NAME.test(name) && value !== undefined && value !== '') problems.push(`line ${inst.getRange().start.line + 1}: ${inst.getKeyword()} ${name} bakes a secret into the image`);
+      if (name && SECRET_NAME.test(name) && value !== undefined && value !== '')
+        problems.push(`line ${inst.getRange().start.line + 1}: ${inst.getKeyword()} ${name} bakes a secret into the image`);
     }
   }
   if (!df.getInstructions().some((i) => i.getKeyword() === 'HEALTHCHECK')) problems.push('no HEALTHCHECK');

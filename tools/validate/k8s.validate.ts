@@ -24,7 +24,12 @@ export interface Rendered {
 export function renderKustomization(dir: string): Rendered {
   const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${r.stderr || r.error?.message}`);
-  return { objects: YAML.parseAllDocuments(r.stdout).map((d) => d.toJSON()).filter(Boolean), warnings: r.stderr.trim() };
+  return {
+    objects: YAML.parseAllDocuments(r.stdout)
+      .map((d) => d.toJSON())
+      .filter(Boolean),
+    warnings: r.stderr.trim(),
+  };
 }
 
 export function renderOverlay(overlay: string): K8sObject[] {
@@ -53,15 +58,34 @@ export function schemaErrors(obj: K8sObject): string[] {
 export function unknownFieldErrors(objs: K8sObject[]): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'k8s-fields-'));
   const file = join(dir, 'manifests.ts');
-  const lines = objs.map((o, i) => `import type { I${o.kind} as T${i} } from ${JSON.stringify(require.resolve(modelPath(o)).replace(/\.js$/, ''))};\nexport const o${i}: T${i} = ${JSON.stringify(o, null, 1)};`);
+  const lines = objs.map(
+    (o, i) =>
+      `import type { I${o.kind} as T${i} } from ${JSON.stringify(require.resolve(modelPath(o)).replace(/\.js$/, ''))};\nexport const o${i}: T${i} = ${JSON.stringify(o, null, 1)};`,
+  );
   writeFileSync(file, lines.join('\n'));
-  const program = ts.createProgram([file], { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, types: [] });
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    types: [],
+  });
   return ts
     .getPreEmitDiagnostics(program)
     .filter((d) => d.file?.fileName === file)
     .map((d) => {
       const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : 0;
-      const idx = Number((d.file?.getFullText().split('\n').slice(0, line + 1).reverse().find((l) => /^export const o\d+/.test(l)) ?? 'o0').match(/o(\d+)/)?.[1] ?? 0);
+      const idx = Number(
+        (
+          d.file
+            ?.getFullText()
+            .split('\n')
+            .slice(0, line + 1)
+            .reverse()
+            .find((l) => /^export const o\d+/.test(l)) ?? 'o0'
+        ).match(/o(\d+)/)?.[1] ?? 0,
+      );
       return `${objs[idx]?.kind}/${objs[idx]?.metadata?.name}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
     });
 }
@@ -78,10 +102,14 @@ export function policyErrors(objs: K8sObject[]): string[] {
   for (const o of objs.filter((x) => WORKLOADS.has(x.kind))) {
     const pod = o.spec?.template?.spec ?? {};
     const oneShot = (c: { restartPolicy?: string }, init: boolean) => o.kind === 'Job' || (init && c.restartPolicy !== 'Always');
-    for (const [c, init] of [...(pod.initContainers ?? []).map((c: unknown) => [c, true]), ...(pod.containers ?? []).map((c: unknown) => [c, false])] as [any, boolean][]) {
+    for (const [c, init] of [
+      ...(pod.initContainers ?? []).map((c: unknown) => [c, true]),
+      ...(pod.containers ?? []).map((c: unknown) => [c, false]),
+    ] as [any, boolean][]) {
       const where = `${o.kind}/${o.metadata.name} ${init ? 'init container' : 'container'} ${c.name}`;
       if (oneShot(c, init)) {
-        for (const p of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (c[p] && init) errors.push(`${where}: init containers cannot have a ${p}`);
+        for (const p of ['livenessProbe', 'readinessProbe', 'startupProbe'])
+          if (c[p] && init) errors.push(`${where}: init containers cannot have a ${p}`);
       } else {
         for (const p of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (!c[p]) errors.push(`${where}: no ${p}`);
       }
@@ -130,7 +158,8 @@ export function secretErrors(objs: K8sObject[]): string[] {
   for (const o of objs.filter((x) => x.kind === 'Secret')) {
     const values: Record<string, string> = { ...(o.data ?? {}), ...(o.stringData ?? {}) };
     if (Object.keys(values).length === 0) errors.push(`Secret/${o.metadata.name}: has no values`);
-    for (const [k, v] of Object.entries(values)) if (v === '' || v === null || v === undefined) errors.push(`Secret/${o.metadata.name}: ${k} is empty`);
+    for (const [k, v] of Object.entries(values))
+      if (v === '' || v === null || v === undefined) errors.push(`Secret/${o.metadata.name}: ${k} is empty`);
   }
   return errors;
 }
@@ -141,8 +170,15 @@ export function hpaReplicaErrors(objs: K8sObject[]): string[] {
     .filter((h) => h.kind === 'HorizontalPodAutoscaler')
     .map((h) => ({ h, target: objs.find((d) => d.kind === h.spec.scaleTargetRef.kind && d.metadata.name === h.spec.scaleTargetRef.name) }))
     .flatMap(({ h, target }) => {
-      if (!target) return [`HorizontalPodAutoscaler/${h.metadata.name}: scales ${h.spec.scaleTargetRef.kind}/${h.spec.scaleTargetRef.name}, which is not rendered`];
-      return target.spec.replicas !== undefined ? [`${target.kind}/${target.metadata.name}: sets replicas (${target.spec.replicas}) but HorizontalPodAutoscaler/${h.metadata.name} scales it`] : [];
+      if (!target)
+        return [
+          `HorizontalPodAutoscaler/${h.metadata.name}: scales ${h.spec.scaleTargetRef.kind}/${h.spec.scaleTargetRef.name}, which is not rendered`,
+        ];
+      return target.spec.replicas !== undefined
+        ? [
+            `${target.kind}/${target.metadata.name}: sets replicas (${target.spec.replicas}) but HorizontalPodAutoscaler/${h.metadata.name} scales it`,
+          ]
+        : [];
     });
 }
 
@@ -150,9 +186,13 @@ export function hpaReplicaErrors(objs: K8sObject[]): string[] {
 export function probePathErrors(objs: K8sObject[]): string[] {
   const errors: string[] = [];
   for (const o of objs.filter((x) => x.kind === 'Deployment')) {
-    for (const c of (o.spec.template.spec.containers ?? []).filter((x: { image?: string }) => /(?:^|\/)nitro-[a-z-]+:/.test(x.image ?? ''))) {
-      if (c.readinessProbe?.httpGet?.path !== '/health/ready') errors.push(`${o.metadata.name}: readinessProbe is ${c.readinessProbe?.httpGet?.path ?? 'not an HTTP GET'}, not /health/ready`);
-      if (c.livenessProbe?.httpGet?.path !== '/health') errors.push(`${o.metadata.name}: livenessProbe is ${c.livenessProbe?.httpGet?.path ?? 'not an HTTP GET'}, not /health`);
+    for (const c of (o.spec.template.spec.containers ?? []).filter((x: { image?: string }) =>
+      /(?:^|\/)nitro-[a-z-]+:/.test(x.image ?? ''),
+    )) {
+      if (c.readinessProbe?.httpGet?.path !== '/health/ready')
+        errors.push(`${o.metadata.name}: readinessProbe is ${c.readinessProbe?.httpGet?.path ?? 'not an HTTP GET'}, not /health/ready`);
+      if (c.livenessProbe?.httpGet?.path !== '/health')
+        errors.push(`${o.metadata.name}: livenessProbe is ${c.livenessProbe?.httpGet?.path ?? 'not an HTTP GET'}, not /health`);
     }
   }
   return errors;
@@ -179,15 +219,28 @@ export function networkPolicyErrors(objs: K8sObject[]): string[] {
 export function edgeMetricsErrors(objs: K8sObject[]): string[] {
   const ingresses = objs.filter((x) => x.kind === 'Ingress');
   const denyAll = (i: K8sObject) => {
-    const ranges = String((i.metadata.annotations as Record<string, string> | undefined)?.['nginx.ingress.kubernetes.io/denylist-source-range'] ?? '').split(',').map((r) => r.trim());
+    const ranges = String(
+      (i.metadata.annotations as Record<string, string> | undefined)?.['nginx.ingress.kubernetes.io/denylist-source-range'] ?? '',
+    )
+      .split(',')
+      .map((r) => r.trim());
     return ranges.includes('0.0.0.0/0') && ranges.includes('::/0');
   };
   const errors: string[] = [];
   for (const i of ingresses) {
     for (const rule of i.spec.rules ?? []) {
-      const exposes = (rule.http?.paths ?? []).some((p: { path: string; pathType: string }) => p.pathType === 'Prefix' && '/metrics'.startsWith(p.path.replace(/\/$/, '') + '/'));
+      const exposes = (rule.http?.paths ?? []).some(
+        (p: { path: string; pathType: string }) => p.pathType === 'Prefix' && '/metrics'.startsWith(p.path.replace(/\/$/, '') + '/'),
+      );
       if (!exposes) continue;
-      const blocked = ingresses.some((b) => denyAll(b) && (b.spec.rules ?? []).some((r: { host?: string; http?: { paths?: { path: string }[] } }) => r.host === rule.host && (r.http?.paths ?? []).some((p) => p.path === '/metrics')));
+      const blocked = ingresses.some(
+        (b) =>
+          denyAll(b) &&
+          (b.spec.rules ?? []).some(
+            (r: { host?: string; http?: { paths?: { path: string }[] } }) =>
+              r.host === rule.host && (r.http?.paths ?? []).some((p) => p.path === '/metrics'),
+          ),
+      );
       if (!blocked) errors.push(`Ingress/${i.metadata.name}: host ${rule.host ?? '*'} forwards /metrics to the internet`);
     }
   }

@@ -27,11 +27,22 @@ export function renderNginx(vars: Record<string, string>, tls?: { cert: string; 
   const prefix = mkdtempSync(join(tmpdir(), 'nitro-nginx-'));
   for (const d of ['conf.d', 'nitro', 'logs', 'tmp']) mkdirSync(join(prefix, d), { recursive: true });
   const main = renderTemplate(readFileSync(join(DEPLOY, 'templates', '10-nitro.conf.template'), 'utf8'), vars);
-  writeFileSync(join(prefix, 'conf.d', '10-nitro.conf'), main.replace('/etc/nginx/nitro/locations.conf', join(prefix, 'nitro', 'locations.conf')));
+  writeFileSync(
+    join(prefix, 'conf.d', '10-nitro.conf'),
+    main.replace('/etc/nginx/nitro/locations.conf', join(prefix, 'nitro', 'locations.conf')),
+  );
   writeFileSync(join(prefix, 'nitro', 'locations.conf'), readFileSync(join(DEPLOY, 'locations.conf'), 'utf8'));
   if (tls) {
-    const t = renderTemplate(readFileSync(join(DEPLOY, 'tls', '30-nitro-tls.conf.template'), 'utf8'), { ...vars, NITRO_HTTPS_PORT: String(tls.port), TLS_CERT_PATH: tls.cert, TLS_KEY_PATH: tls.key });
-    writeFileSync(join(prefix, 'conf.d', '30-nitro-tls.conf'), t.replace('/etc/nginx/nitro/locations.conf', join(prefix, 'nitro', 'locations.conf')));
+    const t = renderTemplate(readFileSync(join(DEPLOY, 'tls', '30-nitro-tls.conf.template'), 'utf8'), {
+      ...vars,
+      NITRO_HTTPS_PORT: String(tls.port),
+      TLS_CERT_PATH: tls.cert,
+      TLS_KEY_PATH: tls.key,
+    });
+    writeFileSync(
+      join(prefix, 'conf.d', '30-nitro-tls.conf'),
+      t.replace('/etc/nginx/nitro/locations.conf', join(prefix, 'nitro', 'locations.conf')),
+    );
   }
   const conf = join(prefix, 'nginx.conf');
   const tmp = join(prefix, 'tmp');
@@ -50,6 +61,10 @@ export function nginxTest(r: RenderedNginx): string {
 export function selfSignedCert(dir: string): { cert: string; key: string } {
   const cert = join(dir, 'tls.crt');
   const key = join(dir, 'tls.key');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', key, '-out', cert], { stdio: 'ignore', timeout: 30_000 });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', key, '-out', cert],
+    { stdio: 'ignore', timeout: 30_000 },
+  );
   return { cert, key };
 }

@@ -61,7 +61,11 @@ export function parseExposition(text: string, into: Inventory = new Map()): Inve
 }
 
 /** Series Prometheus itself adds (per scrape target), and the labels it attaches to every series. */
-const PROMETHEUS_METRICS = new Map<string, string[]>([['up', []], ['scrape_duration_seconds', []], ['scrape_samples_scraped', []]]);
+const PROMETHEUS_METRICS = new Map<string, string[]>([
+  ['up', []],
+  ['scrape_duration_seconds', []],
+  ['scrape_samples_scraped', []],
+]);
 const TARGET_LABELS = ['job', 'instance'];
 
 /** Every metric and label the expression uses must be exported (or be one Prometheus adds itself). */
@@ -80,10 +84,12 @@ export function queryErrors(use: QueryUse, inventory: Inventory, where: string):
       errors.push(`${where}: metric ${s.metric} is not exported by any service`);
       continue;
     }
-    for (const l of s.labels) if (!labels.has(l)) errors.push(`${where}: ${s.metric} has no label "${l}" (it has: ${[...labels].sort().join(', ')})`);
+    for (const l of s.labels)
+      if (!labels.has(l)) errors.push(`${where}: ${s.metric} has no label "${l}" (it has: ${[...labels].sort().join(', ')})`);
   }
   const all = use.selectors.map((s) => labelsOf(s.metric)).filter((x): x is Set<string> => !!x);
-  for (const l of use.grouping) if (all.length && !all.some((set) => set.has(l))) errors.push(`${where}: no metric in the query has the label "${l}" it groups on`);
+  for (const l of use.grouping)
+    if (all.length && !all.some((set) => set.has(l))) errors.push(`${where}: no metric in the query has the label "${l}" it groups on`);
   return errors;
 }
 
@@ -91,15 +97,19 @@ export function queryErrors(use: QueryUse, inventory: Inventory, where: string):
 export function deployedQueries(): { where: string; expr: string }[] {
   const out: { where: string; expr: string }[] = [];
   const dashDir = join(ROOT, 'deploy', 'grafana', 'dashboards');
-  for (const f of require('node:fs').readdirSync(dashDir).filter((n: string) => n.endsWith('.json'))) {
+  for (const f of require('node:fs')
+    .readdirSync(dashDir)
+    .filter((n: string) => n.endsWith('.json'))) {
     const dash = JSON.parse(readFileSync(join(dashDir, f), 'utf8'));
     const panels = [...(dash.panels ?? []), ...(dash.panels ?? []).flatMap((p: { panels?: unknown[] }) => p.panels ?? [])];
     for (const p of panels) for (const t of p.targets ?? []) if (t.expr) out.push({ where: `${f} panel "${p.title}"`, expr: t.expr });
-    for (const v of dash.templating?.list ?? []) if (typeof v.query === 'string' && v.type === 'query') out.push({ where: `${f} variable ${v.name}`, expr: v.query });
+    for (const v of dash.templating?.list ?? [])
+      if (typeof v.query === 'string' && v.type === 'query') out.push({ where: `${f} variable ${v.name}`, expr: v.query });
   }
   for (const f of ruleFiles()) {
     const doc = YAML.parse(readFileSync(f, 'utf8'));
-    for (const g of doc.groups ?? []) for (const r of g.rules ?? []) out.push({ where: `${f.slice(ROOT.length + 1)} ${r.alert ?? r.record}`, expr: r.expr });
+    for (const g of doc.groups ?? [])
+      for (const r of g.rules ?? []) out.push({ where: `${f.slice(ROOT.length + 1)} ${r.alert ?? r.record}`, expr: r.expr });
   }
   return out;
 }

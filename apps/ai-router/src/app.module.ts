@@ -32,9 +32,18 @@ export class AppModule {
         {
           provide: ConversationRepository,
           inject: [REDIS_CLIENT],
-          useFactory: (redis: Redis) => new ConversationRepository(redis, { prefix: CHAT_KEY_PREFIX, ttlSeconds: env.CHAT_TTL_DAYS * 86_400, maxStored: env.CHAT_MAX_STORED }),
+          useFactory: (redis: Redis) =>
+            new ConversationRepository(redis, {
+              prefix: CHAT_KEY_PREFIX,
+              ttlSeconds: env.CHAT_TTL_DAYS * 86_400,
+              maxStored: env.CHAT_MAX_STORED,
+            }),
         },
-        { provide: StreamLogRepository, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new StreamLogRepository(redis, `${hostname()}:${process.pid}`) },
+        {
+          provide: StreamLogRepository,
+          inject: [REDIS_CLIENT],
+          useFactory: (redis: Redis) => new StreamLogRepository(redis, `${hostname()}:${process.pid}`),
+        },
         TrackedStreamService,
         ProviderRegistry,
         RouterService,

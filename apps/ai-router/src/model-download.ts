@@ -20,11 +20,17 @@ import { provisionDefaultModel } from './models/provisioning/provision';
 import { MODELS_DIR } from './providers/local/model-file.util';
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { dir: { type: 'string' }, 'if-missing-any': { type: 'boolean' }, strict: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { dir: { type: 'string' }, 'if-missing-any': { type: 'boolean' }, strict: { type: 'boolean' } },
+  });
   const env = loadConfigOrExit(AiRouterEnv, 'model-download');
   const stop = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
-  const outcome = await provisionDefaultModel(env, { modelsDir: resolve(values.dir ?? MODELS_DIR), ifMissingAny: values['if-missing-any'], signal: stop.signal });
+  const outcome = await provisionDefaultModel(env, {
+    modelsDir: resolve(values.dir ?? MODELS_DIR),
+    ifMissingAny: values['if-missing-any'],
+    signal: stop.signal,
+  });
   return values.strict && (outcome.status === 'failed' || outcome.status === 'skipped') ? 1 : 0;
 }
 

@@ -35,7 +35,13 @@ describe('ConversationRepository (real Redis)', () => {
     for (let i = 0; i < 3; i++) expect(await repo.append('u', 's', turn(i))).toBe(Math.min(4, (i + 1) * 2));
     const all = await repo.messages('u', 's', 100);
     expect(all.map((m) => m.content)).toEqual(['question 1', 'answer 1', 'question 2', 'answer 2']);
-    expect(all[1]).toEqual({ role: 'assistant', content: 'answer 1', timestamp: '2026-01-01T00:00:00.000Z', ai_model: 'm', ai_source: 'local' });
+    expect(all[1]).toEqual({
+      role: 'assistant',
+      content: 'answer 1',
+      timestamp: '2026-01-01T00:00:00.000Z',
+      ai_model: 'm',
+      ai_source: 'local',
+    });
     expect((await repo.messages('u', 's', 1)).map((m) => m.content)).toEqual(['answer 2']);
   });
 

@@ -46,7 +46,12 @@ describe('Gemini adapter against a server speaking the generateContent REST API'
 
   it('generates: text from candidates[0].content.parts, usage, finish reason; sends turns, system and config', async () => {
     const r = await provider.generate(req, signal());
-    expect(r).toEqual({ text: 'Hi from fake Gemini.', model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'stop' });
+    expect(r).toEqual({
+      text: 'Hi from fake Gemini.',
+      model: 'gemini-1.5-flash',
+      usage: { prompt_tokens: 9, completion_tokens: 5 },
+      finishReason: 'stop',
+    });
     const [sent] = gemini.requests;
     expect(sent.path).toBe('/v1beta/models/gemini-1.5-flash:generateContent');
     expect(sent.apiKey).toBe('test-key');
@@ -62,12 +67,19 @@ describe('Gemini adapter against a server speaking the generateContent REST API'
   it('streams SSE chunks, then done with usage from the last one', async () => {
     const chunks = await drain(provider.stream(req, signal()));
     expect(gemini.requests[0].path).toBe('/v1beta/models/gemini-1.5-flash:streamGenerateContent?alt=sse');
-    expect(chunks).toEqual([...gemini.words.map((text) => ({ text })), { done: true, model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'stop' }]);
+    expect(chunks).toEqual([
+      ...gemini.words.map((text) => ({ text })),
+      { done: true, model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'stop' },
+    ]);
   });
 
   it('maps the 429 error JSON to rate_limited, quoting the message', async () => {
     gemini.mode = 'rate_limited';
-    await expect(provider.generate(req, signal())).rejects.toMatchObject({ kind: 'rate_limited', status: 429, message: expect.stringContaining('Resource has been exhausted') });
+    await expect(provider.generate(req, signal())).rejects.toMatchObject({
+      kind: 'rate_limited',
+      status: 429,
+      message: expect.stringContaining('Resource has been exhausted'),
+    });
     await expect(drain(provider.stream(req, signal()))).rejects.toMatchObject({ kind: 'rate_limited', status: 429 });
   });
 
@@ -95,14 +107,24 @@ describe('Gemini adapter: function calling in the REST wire format', () => {
       function: {
         name: 'get_weather',
         description: 'Weather in a city',
-        parameters: { type: 'object', $schema: 'http://json-schema.org/draft-07/schema#', additionalProperties: false, properties: { city: { type: 'string' }, unit: { type: ['string', 'null'], enum: ['celsius', 'fahrenheit'] }, days: { type: 'array', items: { type: 'integer' } } }, required: ['city'] },
+        parameters: {
+          type: 'object',
+          $schema: 'http://json-schema.org/draft-07/schema#',
+          additionalProperties: false,
+          properties: {
+            city: { type: 'string' },
+            unit: { type: ['string', 'null'], enum: ['celsius', 'fahrenheit'] },
+            days: { type: 'array', items: { type: 'integer' } },
+          },
+          required: ['city'],
+        },
       },
     },
     { type: 'function', function: { name: 'now', description: 'The time', parameters: { type: 'object', properties: {} } } },
   ];
   const ask = { messages: [{ role: 'user' as const, content: 'Weather in Paris?' }], tools };
 
-  it('declares the tools as functionDeclarations (schema reduced to Gemini\'s subset) with toolConfig AUTO', async () => {
+  it("declares the tools as functionDeclarations (schema reduced to Gemini's subset) with toolConfig AUTO", async () => {
     await provider.generate(ask, signal());
     const { body } = gemini.requests[0];
     expect(body.tools).toEqual([
@@ -111,7 +133,15 @@ describe('Gemini adapter: function calling in the REST wire format', () => {
           {
             name: 'get_weather',
             description: 'Weather in a city',
-            parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' }, unit: { type: 'STRING', nullable: true, enum: ['celsius', 'fahrenheit'] }, days: { type: 'ARRAY', items: { type: 'INTEGER' } } }, required: ['city'] },
+            parameters: {
+              type: 'OBJECT',
+              properties: {
+                city: { type: 'STRING' },
+                unit: { type: 'STRING', nullable: true, enum: ['celsius', 'fahrenheit'] },
+                days: { type: 'ARRAY', items: { type: 'INTEGER' } },
+              },
+              required: ['city'],
+            },
           },
           { name: 'now', description: 'The time' },
         ],
@@ -135,10 +165,38 @@ describe('Gemini adapter: function calling in the REST wire format', () => {
 
   it('turns functionCall parts into tool calls (id, JSON-string arguments, thought signature kept), finish tool_calls, stream and not', async () => {
     const r = await provider.generate(ask, signal());
-    expect(r).toEqual({ text: '', model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'tool_calls', toolCalls: [{ id: expect.stringMatching(/^call_[0-9a-f]{24}$/), name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}', signature: THOUGHT_SIGNATURE }] });
+    expect(r).toEqual({
+      text: '',
+      model: 'gemini-1.5-flash',
+      usage: { prompt_tokens: 9, completion_tokens: 5 },
+      finishReason: 'tool_calls',
+      toolCalls: [
+        {
+          id: expect.stringMatching(/^call_[0-9a-f]{24}$/),
+          name: 'get_weather',
+          arguments: '{"city":"Paris","unit":"celsius"}',
+          signature: THOUGHT_SIGNATURE,
+        },
+      ],
+    });
     const chunks = await drain(provider.stream(ask, signal()));
     expect(gemini.requests[1].path).toBe('/v1beta/models/gemini-1.5-flash:streamGenerateContent?alt=sse');
-    expect(chunks).toEqual([{ done: true, model: 'gemini-1.5-flash', usage: { prompt_tokens: 9, completion_tokens: 5 }, finishReason: 'tool_calls', toolCalls: [{ id: expect.stringMatching(/^call_/), name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}', signature: THOUGHT_SIGNATURE }] }]);
+    expect(chunks).toEqual([
+      {
+        done: true,
+        model: 'gemini-1.5-flash',
+        usage: { prompt_tokens: 9, completion_tokens: 5 },
+        finishReason: 'tool_calls',
+        toolCalls: [
+          {
+            id: expect.stringMatching(/^call_/),
+            name: 'get_weather',
+            arguments: '{"city":"Paris","unit":"celsius"}',
+            signature: THOUGHT_SIGNATURE,
+          },
+        ],
+      },
+    ]);
   });
 
   it('round trip: the call goes back as a functionCall part (with its thought signature), the tool result as a functionResponse part, and the model answers', async () => {
@@ -157,10 +215,25 @@ describe('Gemini adapter: function calling in the REST wire format', () => {
     const answer = await provider.generate(followUp, signal());
     expect(gemini.requests.at(-1)?.body.contents).toEqual([
       { role: 'user', parts: [{ text: 'Weather in Paris?' }] },
-      { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris', unit: 'celsius' } }, thoughtSignature: THOUGHT_SIGNATURE }, { functionCall: { name: 'now', args: {} } }] },
-      { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temp: 21, sky: 'clear' } } }, { functionResponse: { name: 'now', response: { result: '12:00' } } }] },
+      {
+        role: 'model',
+        parts: [
+          { functionCall: { name: 'get_weather', args: { city: 'Paris', unit: 'celsius' } }, thoughtSignature: THOUGHT_SIGNATURE },
+          { functionCall: { name: 'now', args: {} } },
+        ],
+      },
+      {
+        role: 'user',
+        parts: [
+          { functionResponse: { name: 'get_weather', response: { temp: 21, sky: 'clear' } } },
+          { functionResponse: { name: 'now', response: { result: '12:00' } } },
+        ],
+      },
     ]);
-    expect(answer).toMatchObject({ text: 'Results: get_weather: {"temp":21,"sky":"clear"}; now: {"result":"12:00"}', finishReason: 'stop' });
+    expect(answer).toMatchObject({
+      text: 'Results: get_weather: {"temp":21,"sky":"clear"}; now: {"result":"12:00"}',
+      finishReason: 'stop',
+    });
     expect(answer.toolCalls).toBeUndefined();
     const streamed = await drain(provider.stream(followUp, signal()));
     expect(streamed.flatMap((c) => ('text' in c ? [c.text] : [])).join('')).toBe(answer.text);
@@ -194,7 +267,9 @@ describe('Gemini through the router', () => {
     gemini.mode = 'rate_limited';
     const res = await stack.chat.send({ message: 'hi', user_id: 'g1' });
     expect(res.ai_source).toBe('ollama');
-    expect(res.fallbacks).toEqual([{ provider: 'gemini', reason: expect.stringMatching(/^rate_limited: HTTP 429: .*Resource has been exhausted/) }]);
+    expect(res.fallbacks).toEqual([
+      { provider: 'gemini', reason: expect.stringMatching(/^rate_limited: HTTP 429: .*Resource has been exhausted/) },
+    ]);
   });
 
   it('falls back on a timeout', async () => {

@@ -35,7 +35,10 @@ describe('local provider (node-llama-cpp on stories260K.gguf)', () => {
     for await (const c of provider.stream(req, signal())) chunks.push(c);
     const done = chunks[chunks.length - 1] as ProviderDone;
     expect(done).toMatchObject({ done: true, model: 'stories260K' });
-    const text = chunks.slice(0, -1).map((c) => (c as { text: string }).text).join('');
+    const text = chunks
+      .slice(0, -1)
+      .map((c) => (c as { text: string }).text)
+      .join('');
     expect(chunks.length).toBeGreaterThan(3);
     expect(text).toBe((await provider.generate(req, signal())).text);
     expect(done.usage.completion_tokens).toBeGreaterThan(0);
@@ -53,7 +56,10 @@ describe('local provider (node-llama-cpp on stories260K.gguf)', () => {
   });
 
   it('fits a long conversation into the context window', async () => {
-    const long = Array.from({ length: 40 }, (_, i) => ({ role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', content: `The dog ran to the park number ${i} and played all day.` }));
+    const long = Array.from({ length: 40 }, (_, i) => ({
+      role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant',
+      content: `The dog ran to the park number ${i} and played all day.`,
+    }));
     const r = await provider.generate({ messages: long, temperature: 0, maxTokens: 16 }, signal());
     expect(r.usage.prompt_tokens).toBeLessThanOrEqual(512 - 16);
     expect(r.usage.completion_tokens).toBeGreaterThan(0);
@@ -82,7 +88,11 @@ describe('fallback: Ollama configured but unreachable, the local model answers',
   let stack: ChatStack;
   beforeAll(async () => {
     redis = await startRedisServer();
-    stack = await startChatStack({ REDIS_URL: redis.url, AI_PROVIDERS: 'ollama,local,gemini', OLLAMA_HOST: `http://127.0.0.1:${await freePort()}` });
+    stack = await startChatStack({
+      REDIS_URL: redis.url,
+      AI_PROVIDERS: 'ollama,local,gemini',
+      OLLAMA_HOST: `http://127.0.0.1:${await freePort()}`,
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -90,7 +100,12 @@ describe('fallback: Ollama configured but unreachable, the local model answers',
   });
 
   it("answers with ai_source 'local' and a fallback entry for ollama, and stores the turn", async () => {
-    const res = await stack.chat.send({ message: 'Once upon a time', user_id: 'fb', session_id: 's1', options: { temperature: 0, max_tokens: 24 } });
+    const res = await stack.chat.send({
+      message: 'Once upon a time',
+      user_id: 'fb',
+      session_id: 's1',
+      options: { temperature: 0, max_tokens: 24 },
+    });
     expect(res).toMatchObject({ ai_source: 'local', ai_model: 'stories260K', session_id: 's1' });
     expect(res.response.length).toBeGreaterThan(0);
     expect(res.fallbacks).toEqual([{ provider: 'ollama', reason: expect.stringMatching(/^connection: ECONNREFUSED/) }]);

@@ -6,7 +6,13 @@ import { AiRouterEnv, loadConfig } from '@nitro/config';
 import { freePort } from '@nitro/testing';
 import { RangeFileServer, SeenRequest, startRangeFileServer } from './support/range-file-server';
 import { DEFAULT_CHAT_MODEL } from '../src/models/provisioning/default-model';
-import { DownloadProgress, fetchVerifiedModel, FetchModelOptions, INCOMING_DIR, ModelDownloadError } from '../src/models/provisioning/model-fetcher';
+import {
+  DownloadProgress,
+  fetchVerifiedModel,
+  FetchModelOptions,
+  INCOMING_DIR,
+  ModelDownloadError,
+} from '../src/models/provisioning/model-fetcher';
 import { provisionDefaultModel } from '../src/models/provisioning/provision';
 import { MODEL_PATH } from './support/chat-stack';
 
@@ -26,7 +32,11 @@ describe('model download (node-llama-cpp downloader, local Range server)', () =>
   let dir: string;
 
   beforeAll(async () => {
-    server = await startRangeFileServer({ '/m/stories260K.gguf': TEST_MODEL, '/m/big.gguf': BIG, '/m/not-a-model.gguf': Buffer.from('<html>sign in</html>'.repeat(100)) });
+    server = await startRangeFileServer({
+      '/m/stories260K.gguf': TEST_MODEL,
+      '/m/big.gguf': BIG,
+      '/m/not-a-model.gguf': Buffer.from('<html>sign in</html>'.repeat(100)),
+    });
   });
   afterAll(() => server?.close());
   beforeEach(() => {
@@ -38,7 +48,15 @@ describe('model download (node-llama-cpp downloader, local Range server)', () =>
 
   const fetchModel = (over: Partial<FetchModelOptions>) => {
     const progress: DownloadProgress[] = [];
-    const run = fetchVerifiedModel({ url: server.url('/m/stories260K.gguf'), sha256: TEST_SHA, modelsDir: dir, answerTimeoutMs: 5_000, stallTimeoutMs: 10_000, onProgress: (p) => progress.push(p), ...over });
+    const run = fetchVerifiedModel({
+      url: server.url('/m/stories260K.gguf'),
+      sha256: TEST_SHA,
+      modelsDir: dir,
+      answerTimeoutMs: 5_000,
+      stallTimeoutMs: 10_000,
+      onProgress: (p) => progress.push(p),
+      ...over,
+    });
     return { run, progress };
   };
   const expectMonotonicToTotal = (progress: DownloadProgress[], total: number) => {
@@ -97,7 +115,10 @@ describe('model download (node-llama-cpp downloader, local Range server)', () =>
     // First run: the first chunk (from byte 0) arrives whole, every other transfer stalls after 1 MB.
     server.setFault((_n, r) => (transfer(r) && r.rangeStart > 0 ? { hangAfter: 1024 * 1024 } : undefined));
     const first = fetchModel({ url: server.url('/m/big.gguf'), sha256: BIG_SHA, stallTimeoutMs: 1_500 }).run;
-    await expect(first).rejects.toMatchObject({ code: 'stalled', message: expect.stringMatching(/^no data from 127\.0\.0\.1:\d+ for 1\.5 s; the partial file is kept/) });
+    await expect(first).rejects.toMatchObject({
+      code: 'stalled',
+      message: expect.stringMatching(/^no data from 127\.0\.0\.1:\d+ for 1\.5 s; the partial file is kept/),
+    });
     expect(incoming().some((f) => f.endsWith('.ipull'))).toBe(true);
     expect(existsSync(join(dir, 'big.gguf'))).toBe(false);
 
@@ -119,19 +140,26 @@ describe('model download (node-llama-cpp downloader, local Range server)', () =>
     const err: ModelDownloadError = await fetchModel({ sha256: wrong }).run.catch((e) => e);
     expect(err).toBeInstanceOf(ModelDownloadError);
     expect(err.code).toBe('digest_mismatch');
-    expect(err.message).toBe(`stories260K.gguf from ${server.url('/m/stories260K.gguf')} has sha256 ${TEST_SHA}, expected ${wrong}: removed, not used`);
+    expect(err.message).toBe(
+      `stories260K.gguf from ${server.url('/m/stories260K.gguf')} has sha256 ${TEST_SHA}, expected ${wrong}: removed, not used`,
+    );
     expect(readdirSync(dir).filter((f) => f.endsWith('.gguf'))).toEqual([]);
     expect(incoming()).toEqual([]);
   });
 
   it('refuses a file that is not GGUF (an HTML page at the URL), and removes it', async () => {
     const body = Buffer.from('<html>sign in</html>'.repeat(100));
-    await expect(fetchModel({ url: server.url('/m/not-a-model.gguf'), sha256: sha256(body) }).run).rejects.toMatchObject({ code: 'not_gguf' });
+    await expect(fetchModel({ url: server.url('/m/not-a-model.gguf'), sha256: sha256(body) }).run).rejects.toMatchObject({
+      code: 'not_gguf',
+    });
     expect(incoming()).toEqual([]);
   });
 
   it('without a digest it downloads nothing', async () => {
-    await expect(fetchModel({ sha256: null }).run).rejects.toMatchObject({ code: 'no_digest', message: expect.stringMatching(/set NITRO_DEFAULT_MODEL_SHA256/) });
+    await expect(fetchModel({ sha256: null }).run).rejects.toMatchObject({
+      code: 'no_digest',
+      message: expect.stringMatching(/set NITRO_DEFAULT_MODEL_SHA256/),
+    });
     await expect(fetchModel({ sha256: 'not-hex' }).run).rejects.toMatchObject({ code: 'no_digest' });
     expect(server.requests).toEqual([]);
   });
@@ -146,14 +174,20 @@ describe('model download (node-llama-cpp downloader, local Range server)', () =>
     // Connections are accepted, nothing is ever answered (a black-holed host, a captive network).
     server.setFault(() => ({ silent: true }));
     const t0 = Date.now();
-    await expect(fetchModel({ answerTimeoutMs: 800 }).run).rejects.toMatchObject({ code: 'timeout', message: expect.stringMatching(/^no answer from 127\.0\.0\.1:\d+ within 0\.8 s$/) });
+    await expect(fetchModel({ answerTimeoutMs: 800 }).run).rejects.toMatchObject({
+      code: 'timeout',
+      message: expect.stringMatching(/^no answer from 127\.0\.0\.1:\d+ within 0\.8 s$/),
+    });
     expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
   it('reports an unreachable host (offline) without waiting for retries', async () => {
     const port = await freePort();
     const t0 = Date.now();
-    await expect(fetchModel({ url: `http://127.0.0.1:${port}/m/x.gguf` }).run).rejects.toMatchObject({ code: 'unreachable', message: expect.stringMatching(/^cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/) });
+    await expect(fetchModel({ url: `http://127.0.0.1:${port}/m/x.gguf` }).run).rejects.toMatchObject({
+      code: 'unreachable',
+      message: expect.stringMatching(/^cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/),
+    });
     expect(Date.now() - t0).toBeLessThan(5_000);
   });
 });
@@ -186,7 +220,11 @@ describe('provisionDefaultModel (what start.sh, compose models-init and the Kube
   });
 
   it('offline: fails softly, says how to provide a model and which providers are configured', async () => {
-    const e = await env({ NITRO_DEFAULT_MODEL_URL: `http://127.0.0.1:${await freePort()}/m/stories260K.gguf`, NITRO_DEFAULT_MODEL_SHA256: TEST_SHA, AI_PROVIDERS: 'ollama,local,gemini' });
+    const e = await env({
+      NITRO_DEFAULT_MODEL_URL: `http://127.0.0.1:${await freePort()}/m/stories260K.gguf`,
+      NITRO_DEFAULT_MODEL_SHA256: TEST_SHA,
+      AI_PROVIDERS: 'ollama,local,gemini',
+    });
     const out = await provisionDefaultModel(e, { modelsDir: dir, say: (l) => lines.push(l), progress: sink });
     expect(out.status).toBe('failed');
     const text = lines.join('\n');
@@ -199,18 +237,26 @@ describe('provisionDefaultModel (what start.sh, compose models-init and the Kube
   });
 
   it('NITRO_DOWNLOAD_MODEL=0 downloads nothing and says the same; --if-missing-any keeps a model that is there', async () => {
-    const off = await provisionDefaultModel(await env({ NITRO_DOWNLOAD_MODEL: '0', NITRO_DEFAULT_MODEL_URL: server.url('/m/stories260K.gguf') }), { modelsDir: dir, say: (l) => lines.push(l), progress: sink });
+    const off = await provisionDefaultModel(
+      await env({ NITRO_DOWNLOAD_MODEL: '0', NITRO_DEFAULT_MODEL_URL: server.url('/m/stories260K.gguf') }),
+      { modelsDir: dir, say: (l) => lines.push(l), progress: sink },
+    );
     expect(off.status).toBe('skipped');
     expect(lines.join('\n')).toMatch(/download is off \(NITRO_DOWNLOAD_MODEL=0\)[\s\S]*chat providers/);
     writeFileSync(join(dir, 'mine.gguf'), 'GGUF');
     server.requests.length = 0;
-    const own = await provisionDefaultModel(await env({ NITRO_DEFAULT_MODEL_URL: server.url('/m/stories260K.gguf'), NITRO_DEFAULT_MODEL_SHA256: TEST_SHA }), { modelsDir: dir, ifMissingAny: true, say: (l) => lines.push(l), progress: sink });
+    const own = await provisionDefaultModel(
+      await env({ NITRO_DEFAULT_MODEL_URL: server.url('/m/stories260K.gguf'), NITRO_DEFAULT_MODEL_SHA256: TEST_SHA }),
+      { modelsDir: dir, ifMissingAny: true, say: (l) => lines.push(l), progress: sink },
+    );
     expect(own).toEqual({ status: 'present', path: join(dir, 'mine.gguf') });
     expect(server.requests).toEqual([]);
   });
 
   it('the pinned default is an Apache-2.0/MIT GGUF chat model of at most 500 MB at an exact https URL', () => {
-    expect(DEFAULT_CHAT_MODEL.url).toMatch(/^https:\/\/huggingface\.co\/Qwen\/Qwen2\.5-0\.5B-Instruct-GGUF\/resolve\/\w+\/qwen2\.5-0\.5b-instruct-q4_k_m\.gguf$/);
+    expect(DEFAULT_CHAT_MODEL.url).toMatch(
+      /^https:\/\/huggingface\.co\/Qwen\/Qwen2\.5-0\.5B-Instruct-GGUF\/resolve\/\w+\/qwen2\.5-0\.5b-instruct-q4_k_m\.gguf$/,
+    );
     expect(['Apache-2.0', 'MIT']).toContain(DEFAULT_CHAT_MODEL.licence);
     expect(DEFAULT_CHAT_MODEL.approxBytes).toBeLessThanOrEqual(500_000_000);
     // Either pinned (64 hex digits) or explicitly unpinned, in which case nothing is downloaded (see 'without a digest').

@@ -21,15 +21,26 @@ describe('Ollama adapter: tool calls, model list and embeddings in its wire form
       for await (const c of req) raw += c;
       const body = raw ? JSON.parse(raw) : {};
       bodies.push({ path: req.url, ...body });
-      const send = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      const send = (status: number, value: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       const call = { function: { name: 'get_weather', arguments: { city: 'Paris', unit: 'celsius' } } };
       const base = { model: body.model, created_at: new Date().toISOString() };
-      if (req.url === '/api/tags') return send(200, { models: [{ name: 'llama3.2:latest', model: 'llama3.2:latest', size: 1 }, { name: 'nomic-embed-text:latest', size: 1 }] });
+      if (req.url === '/api/tags')
+        return send(200, {
+          models: [
+            { name: 'llama3.2:latest', model: 'llama3.2:latest', size: 1 },
+            { name: 'nomic-embed-text:latest', size: 1 },
+          ],
+        });
       if (req.url === '/api/show') {
         const embed = String(body.model).startsWith('nomic');
-        return send(200, { capabilities: embed ? ['embedding'] : ['completion', 'tools'], model_info: { 'llama.context_length': embed ? 8192 : 131072 } });
+        return send(200, {
+          capabilities: embed ? ['embedding'] : ['completion', 'tools'],
+          model_info: { 'llama.context_length': embed ? 8192 : 131072 },
+        });
       }
-      if (req.url === '/api/embed') return send(200, { model: body.model, embeddings: body.input.map((t: string) => [t.length, 1, 0]), prompt_eval_count: 7 });
+      if (req.url === '/api/embed')
+        return send(200, { model: body.model, embeddings: body.input.map((t: string) => [t.length, 1, 0]), prompt_eval_count: 7 });
       if (req.url !== '/api/chat') return send(404, { error: 'not found' });
       const final = { ...base, done: true, done_reason: 'stop', prompt_eval_count: 20, eval_count: 5 };
       if (!body.stream) return send(200, { ...final, message: { role: 'assistant', content: '', tool_calls: [call] } });
@@ -42,7 +53,16 @@ describe('Ollama adapter: tool calls, model list and embeddings in its wire form
   });
   afterAll(() => new Promise((r) => server.close(r)));
 
-  const tools = [{ type: 'function', function: { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+  const tools = [
+    {
+      type: 'function',
+      function: {
+        name: 'get_weather',
+        description: 'Weather in a city',
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    },
+  ];
 
   it('sends tools and turns message.tool_calls into ours (id, JSON-string arguments), stream and not', async () => {
     const ollama = new OllamaProvider({ host: url, model: 'llama3.2', timeoutMs: 5_000 });
@@ -50,10 +70,16 @@ describe('Ollama adapter: tool calls, model list and embeddings in its wire form
     const result = await ollama.generate(req, new AbortController().signal);
     expect(bodies.at(-1)).toMatchObject({ path: '/api/chat', tools });
     expect(result.finishReason).toBe('tool_calls');
-    expect(result.toolCalls).toEqual([{ id: expect.stringMatching(/^call_/), name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }]);
+    expect(result.toolCalls).toEqual([
+      { id: expect.stringMatching(/^call_/), name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' },
+    ]);
     const chunks: ProviderChunk[] = [];
     for await (const c of ollama.stream(req, new AbortController().signal)) chunks.push(c);
-    expect(chunks.at(-1)).toMatchObject({ done: true, finishReason: 'tool_calls', toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }] });
+    expect(chunks.at(-1)).toMatchObject({
+      done: true,
+      finishReason: 'tool_calls',
+      toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }],
+    });
   });
 
   it('sends the tool result back with the tool name and the call with object arguments', async () => {
@@ -86,7 +112,18 @@ describe('Ollama adapter: tool calls, model list and embeddings in its wire form
   });
 
   it('embeds through /api/embed, one vector per input', async () => {
-    const out = await new OllamaEmbeddingProvider({ host: url, timeoutMs: 5_000 }).embed(['ab', 'abcd'], 'nomic-embed-text', new AbortController().signal);
-    expect(out).toEqual({ vectors: [[2, 1, 0], [4, 1, 0]], promptTokens: 7, model: 'nomic-embed-text' });
+    const out = await new OllamaEmbeddingProvider({ host: url, timeoutMs: 5_000 }).embed(
+      ['ab', 'abcd'],
+      'nomic-embed-text',
+      new AbortController().signal,
+    );
+    expect(out).toEqual({
+      vectors: [
+        [2, 1, 0],
+        [4, 1, 0],
+      ],
+      promptTokens: 7,
+      model: 'nomic-embed-text',
+    });
   });
 });

@@ -25,7 +25,12 @@ describe('Ollama adapter against a server speaking /api/chat', () => {
 
   it('generates a whole answer with token counts (stream: false)', async () => {
     const r = await provider.generate({ ...req, system: 'Be brief.' }, signal());
-    expect(r).toEqual({ text: 'Hello from fake Ollama.', model: 'phi3', usage: { prompt_tokens: 12, completion_tokens: 5 }, finishReason: 'stop' });
+    expect(r).toEqual({
+      text: 'Hello from fake Ollama.',
+      model: 'phi3',
+      usage: { prompt_tokens: 12, completion_tokens: 5 },
+      finishReason: 'stop',
+    });
     expect(ollama.bodies[0]).toEqual({
       model: 'phi3',
       stream: false,
@@ -41,7 +46,12 @@ describe('Ollama adapter against a server speaking /api/chat', () => {
     const chunks = [];
     for await (const c of provider.stream(req, signal())) chunks.push(c);
     expect(chunks.slice(0, -1)).toEqual(ollama.words.map((text) => ({ text })));
-    expect(chunks[chunks.length - 1]).toEqual({ done: true, model: 'phi3', usage: { prompt_tokens: 12, completion_tokens: 5 }, finishReason: 'stop' });
+    expect(chunks[chunks.length - 1]).toEqual({
+      done: true,
+      model: 'phi3',
+      usage: { prompt_tokens: 12, completion_tokens: 5 },
+      finishReason: 'stop',
+    });
   });
 
   it('maps {"error": ...} with 404 to a config failure quoting the server', async () => {
@@ -57,7 +67,11 @@ describe('Ollama adapter against a server speaking /api/chat', () => {
 
   it('maps a 500 to a server failure', async () => {
     ollama.mode = 'server_error';
-    await expect(provider.generate(req, signal())).rejects.toMatchObject({ kind: 'server', status: 500, message: expect.stringContaining('llama runner') });
+    await expect(provider.generate(req, signal())).rejects.toMatchObject({
+      kind: 'server',
+      status: 500,
+      message: expect.stringContaining('llama runner'),
+    });
   });
 
   it('reports a refused connection as such', async () => {
@@ -73,7 +87,13 @@ describe('Ollama through the router and memory (real Redis)', () => {
   let stack: ChatStack;
   beforeAll(async () => {
     [redis, ollama] = await Promise.all([startRedisServer(), startFakeOllama()]);
-    stack = await startChatStack({ REDIS_URL: redis.url, AI_PROVIDERS: 'ollama', OLLAMA_HOST: ollama.url, OLLAMA_TIMEOUT_MS: '300', CIRCUIT_FAILURES: '50' });
+    stack = await startChatStack({
+      REDIS_URL: redis.url,
+      AI_PROVIDERS: 'ollama',
+      OLLAMA_HOST: ollama.url,
+      OLLAMA_TIMEOUT_MS: '300',
+      CIRCUIT_FAILURES: '50',
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -95,7 +115,12 @@ describe('Ollama through the router and memory (real Redis)', () => {
     ollama.mode = 'break';
     const events = await lastValueFrom(stack.chat.stream({ message: 'tell me', user_id: 'brk', session_id: 's' }).pipe(toArray()));
     expect(events.map((e) => e.type)).toEqual(['meta', 'token', 'token', 'error']);
-    expect(events[3]).toMatchObject({ type: 'error', incomplete: true, status: 502, message: expect.stringMatching(/ollama stopped mid-answer.*incomplete/) });
+    expect(events[3]).toMatchObject({
+      type: 'error',
+      incomplete: true,
+      status: 502,
+      message: expect.stringMatching(/ollama stopped mid-answer.*incomplete/),
+    });
     const { messages } = await stack.conversations.history({ user_id: 'brk', session_id: 's' });
     expect(messages).toEqual([
       expect.objectContaining({ role: 'user', content: 'tell me' }),
@@ -106,7 +131,14 @@ describe('Ollama through the router and memory (real Redis)', () => {
   it('streams a full answer; done comes after the write', async () => {
     const events = await lastValueFrom(stack.chat.stream({ message: 'hi', user_id: 'ok', session_id: 's' }).pipe(toArray()));
     const done = events[events.length - 1];
-    expect(done).toMatchObject({ type: 'done', response: 'Hello from fake Ollama.', ai_source: 'ollama', ai_model: 'phi3', finish_reason: 'stop', usage: { prompt_tokens: 12, completion_tokens: 5 } });
+    expect(done).toMatchObject({
+      type: 'done',
+      response: 'Hello from fake Ollama.',
+      ai_source: 'ollama',
+      ai_model: 'phi3',
+      finish_reason: 'stop',
+      usage: { prompt_tokens: 12, completion_tokens: 5 },
+    });
     const { messages } = await stack.conversations.history({ user_id: 'ok' });
     expect(messages.map((m) => m.content)).toEqual(['hi', 'Hello from fake Ollama.']);
     expect(messages[1].status).toBeUndefined();

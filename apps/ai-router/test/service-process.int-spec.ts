@@ -25,7 +25,14 @@ describe('ai-router process over the transport', () => {
     proc = await spawnService({
       name: 'ai-router-it',
       script: build.script,
-      env: { REDIS_URL: redis.url, HTTP_PORT: String(httpPort), AI_PROVIDERS: 'ollama,local', OLLAMA_HOST: ollama.url, LOCAL_MODEL_PATH: MODEL_PATH, LOG_LEVEL: 'warn' },
+      env: {
+        REDIS_URL: redis.url,
+        HTTP_PORT: String(httpPort),
+        AI_PROVIDERS: 'ollama,local',
+        OLLAMA_HOST: ollama.url,
+        LOCAL_MODEL_PATH: MODEL_PATH,
+        LOG_LEVEL: 'warn',
+      },
       readyUrl: `http://127.0.0.1:${httpPort}/health`,
     });
     client = new RedisStreamsClient({ redisUrl: redis.url, service: 'ai-router', timeoutMs: 10_000 });
@@ -44,12 +51,16 @@ describe('ai-router process over the transport', () => {
     const history = await send<any>(CHAT_PATTERNS.history, { user_id: 'p1' });
     expect(history).toMatchObject({ user_id: 'p1', session_id: res.session_id });
     expect(history.messages).toHaveLength(2);
-    expect(await send<any[]>(CHAT_PATTERNS.sessions, { user_id: 'p1' })).toEqual([expect.objectContaining({ session_id: res.session_id, message_count: 2, title: 'hi' })]);
+    expect(await send<any[]>(CHAT_PATTERNS.sessions, { user_id: 'p1' })).toEqual([
+      expect.objectContaining({ session_id: res.session_id, message_count: 2, title: 'hi' }),
+    ]);
     expect(await send(CHAT_PATTERNS.stats, {})).toEqual({ sessions_active: 1, total_messages: 2 });
   });
 
   it('chat.stream delivers meta, tokens and done in order', async () => {
-    const events = await lastValueFrom(client.send<ChatStreamEvent>(CHAT_PATTERNS.stream, { message: 'hi', user_id: 'p2', session_id: 's' }).pipe(toArray()));
+    const events = await lastValueFrom(
+      client.send<ChatStreamEvent>(CHAT_PATTERNS.stream, { message: 'hi', user_id: 'p2', session_id: 's' }).pipe(toArray()),
+    );
     expect(events.map((e) => e.type)).toEqual(['meta', 'token', 'token', 'token', 'token', 'token', 'done']);
     expect(events[events.length - 1]).toMatchObject({ response: 'Hello from fake Ollama.', session_id: 's' });
   });
@@ -57,8 +68,16 @@ describe('ai-router process over the transport', () => {
   it('falls back to the local model when Ollama fails, and reports circuit state in chat.providers', async () => {
     ollama.mode = 'server_error';
     try {
-      const res = await send<any>(CHAT_PATTERNS.send, { message: 'Once upon a time', user_id: 'p3', options: { temperature: 0, max_tokens: 16 } });
-      expect(res).toMatchObject({ ai_source: 'local', ai_model: 'stories260K', fallbacks: [{ provider: 'ollama', reason: expect.stringContaining('HTTP 500') }] });
+      const res = await send<any>(CHAT_PATTERNS.send, {
+        message: 'Once upon a time',
+        user_id: 'p3',
+        options: { temperature: 0, max_tokens: 16 },
+      });
+      expect(res).toMatchObject({
+        ai_source: 'local',
+        ai_model: 'stories260K',
+        fallbacks: [{ provider: 'ollama', reason: expect.stringContaining('HTTP 500') }],
+      });
     } finally {
       ollama.mode = 'ok';
     }
@@ -71,7 +90,10 @@ describe('ai-router process over the transport', () => {
   });
 
   it('answers a bad command with a 400 naming the field, and clears sessions', async () => {
-    await expect(send(CHAT_PATTERNS.send, { message: 'hi', user_id: 'a b' })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('user_id') });
+    await expect(send(CHAT_PATTERNS.send, { message: 'hi', user_id: 'a b' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('user_id'),
+    });
     expect(await send(CHAT_PATTERNS.clear, { user_id: 'p1' })).toEqual({ cleared: 2 });
     expect(await send(CHAT_PATTERNS.deleteSession, { user_id: 'p2', session_id: 's' })).toEqual({ cleared: 2 });
   });
@@ -85,7 +107,10 @@ describe('ai-router process over the transport', () => {
   });
 
   it('refuses to start with an invalid variable, naming it', async () => {
-    const child = spawn(process.execPath, [build.script], { env: { ...process.env, REDIS_URL: redis.url, CIRCUIT_FAILURES: 'many', AI_PROVIDERS: 'ollama,openai' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [build.script], {
+      env: { ...process.env, REDIS_URL: redis.url, CIRCUIT_FAILURES: 'many', AI_PROVIDERS: 'ollama,openai' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));

@@ -20,7 +20,17 @@ export class AppModule {
   static register(env: GatewayEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }), ServiceClientsModule, AuthModule, ChatModule, SearchModule, AgentsModule, VoiceModule, MediaModule, V1Module],
+      imports: [
+        ServiceKitModule.forService({ service: 'gateway', env, ownMetrics: true, readiness: [gatewayReadiness] }),
+        ServiceClientsModule,
+        AuthModule,
+        ChatModule,
+        SearchModule,
+        AgentsModule,
+        VoiceModule,
+        MediaModule,
+        V1Module,
+      ],
       controllers: hasWebBuild(env.WEB_ROOT) ? [MetricsController] : [MetricsController, PlaceholderController],
     };
   }

@@ -20,7 +20,13 @@ describe('gallery repair sweep (real s3rver + Redis)', () => {
   let live = new Set<string>();
   let png: Buffer;
   let webp: Buffer;
-  const sweeper = (grace = '0') => new GallerySweepService(store, redis, async (id) => live.has(id), loadConfig(MediaEnv, { GALLERY_SWEEP_GRACE_MS: grace, GALLERY_SWEEP_INTERVAL_MS: '0' }));
+  const sweeper = (grace = '0') =>
+    new GallerySweepService(
+      store,
+      redis,
+      async (id) => live.has(id),
+      loadConfig(MediaEnv, { GALLERY_SWEEP_GRACE_MS: grace, GALLERY_SWEEP_INTERVAL_MS: '0' }),
+    );
 
   beforeAll(async () => {
     [redisServer, s3] = await Promise.all([startRedisServer(), startLocalS3()]);
@@ -41,10 +47,29 @@ describe('gallery repair sweep (real s3rver + Redis)', () => {
 
   const record = (user = 'ann'): GalleryRecord => {
     const job = `img-${randomBytes(12).toString('hex')}`;
-    return { filename: `${job}-0.png`, user_id: user, job_id: job, prompt: 'p', ai_model: 'procedural-v1 (not an AI model)', ai_source: 'procedural', seed: 1, width: 64, height: 64, bytes: png.length, thumbnail_bytes: webp.length, content_type: 'image/png', created_at: new Date().toISOString() };
+    return {
+      filename: `${job}-0.png`,
+      user_id: user,
+      job_id: job,
+      prompt: 'p',
+      ai_model: 'procedural-v1 (not an AI model)',
+      ai_source: 'procedural',
+      seed: 1,
+      width: 64,
+      height: 64,
+      bytes: png.length,
+      thumbnail_bytes: webp.length,
+      content_type: 'image/png',
+      created_at: new Date().toISOString(),
+    };
   };
-  const keysOf = (r: GalleryRecord) => [galleryKeys.image(r.user_id, r.filename), galleryKeys.meta(r.user_id, r.filename), galleryKeys.thumbnail(r.user_id, r.filename)];
-  const putMeta = (r: GalleryRecord) => store.objects.put(galleryKeys.meta(r.user_id, r.filename), Buffer.from(JSON.stringify(r)), 'application/json');
+  const keysOf = (r: GalleryRecord) => [
+    galleryKeys.image(r.user_id, r.filename),
+    galleryKeys.meta(r.user_id, r.filename),
+    galleryKeys.thumbnail(r.user_id, r.filename),
+  ];
+  const putMeta = (r: GalleryRecord) =>
+    store.objects.put(galleryKeys.meta(r.user_id, r.filename), Buffer.from(JSON.stringify(r)), 'application/json');
 
   it('leaves a healthy gallery alone (and a second sweep finds nothing)', async () => {
     const r = record();

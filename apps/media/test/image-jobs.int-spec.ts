@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { IMAGE_JOB_ATTEMPTS_CEILING, IMAGE_JOB_BACKOFF, MEDIA_QUEUE_PREFIX, MediaQueue, type ImageJobData, type ImageJobProgress, type ImageJobResult } from '@nitro/contracts';
+import {
+  IMAGE_JOB_ATTEMPTS_CEILING,
+  IMAGE_JOB_BACKOFF,
+  MEDIA_QUEUE_PREFIX,
+  MediaQueue,
+  type ImageJobData,
+  type ImageJobProgress,
+  type ImageJobResult,
+} from '@nitro/contracts';
 import { freePort, RedisServerHandle, ServiceProcess, spawnService, startRedisServer, waitFor } from '@nitro/testing';
 import { FakeVendor, picture, sendJson, startFakeVendor } from './support/fake-vendor';
 import { LocalS3, startLocalS3 } from './support/local-s3';
@@ -60,9 +68,21 @@ describe('image jobs in the media process (BullMQ, real Redis, s3rver, fake Stab
   /** Enqueues exactly as the gateway does and waits for the job to finish either way. */
   async function run(data: Partial<ImageJobData>): Promise<Job<ImageJobData, ImageJobResult>> {
     const jobId = `img-${randomBytes(12).toString('hex')}`;
-    const full: ImageJobData = { user_id: 'jobs-test', prompt: 'a fox', width: 64, height: 64, count: 1, seed: 5, requested_at: new Date().toISOString(), ...data };
+    const full: ImageJobData = {
+      user_id: 'jobs-test',
+      prompt: 'a fox',
+      width: 64,
+      height: 64,
+      count: 1,
+      seed: 5,
+      requested_at: new Date().toISOString(),
+      ...data,
+    };
     await queue.add('generate', full, { jobId, attempts: IMAGE_JOB_ATTEMPTS_CEILING, backoff: { type: IMAGE_JOB_BACKOFF } });
-    await waitFor(async () => ['completed', 'failed'].includes(await queue.getJobState(jobId)), { timeoutMs: 30_000, description: `job ${jobId} finished` });
+    await waitFor(async () => ['completed', 'failed'].includes(await queue.getJobState(jobId)), {
+      timeoutMs: 30_000,
+      description: `job ${jobId} finished`,
+    });
     return (await queue.getJob(jobId))!;
   }
   const progress = (job: Job) => job.progress as ImageJobProgress;
@@ -72,13 +92,21 @@ describe('image jobs in the media process (BullMQ, real Redis, s3rver, fake Stab
     vendor.respond((_req, res) => sendJson(res, 200, { image: png.toString('base64'), finish_reason: 'SUCCESS', seed: 5 }));
     const job = await run({});
     expect(await job.getState()).toBe('completed');
-    expect(job.returnvalue).toMatchObject({ ai_source: 'stability', ai_model: 'stable-image-core', images: [{ filename: `${job.id}-0.png`, ai_source: 'stability', width: 64, height: 64 }] });
+    expect(job.returnvalue).toMatchObject({
+      ai_source: 'stability',
+      ai_model: 'stable-image-core',
+      images: [{ filename: `${job.id}-0.png`, ai_source: 'stability', width: 64, height: 64 }],
+    });
   });
 
   it('429 -> the job is retried later (honouring Retry-After) rather than drawn by the procedural generator', async () => {
     const png = await picture(64, 64);
     let calls = 0;
-    vendor.respond((_req, res) => (++calls === 1 ? sendJson(res, 429, { id: 'x', name: 'rate_limit_exceeded', errors: ['slow down'] }, { 'retry-after': '1' }) : sendJson(res, 200, { image: png.toString('base64'), finish_reason: 'SUCCESS', seed: 5 })));
+    vendor.respond((_req, res) =>
+      ++calls === 1
+        ? sendJson(res, 429, { id: 'x', name: 'rate_limit_exceeded', errors: ['slow down'] }, { 'retry-after': '1' })
+        : sendJson(res, 200, { image: png.toString('base64'), finish_reason: 'SUCCESS', seed: 5 }),
+    );
     const job = await run({});
     expect(await job.getState()).toBe('completed');
     expect(job.returnvalue.ai_source).toBe('stability');
@@ -88,18 +116,32 @@ describe('image jobs in the media process (BullMQ, real Redis, s3rver, fake Stab
   });
 
   it('429 on every attempt -> failed after JOB_ATTEMPTS with RATE_LIMITED, never a procedural picture', async () => {
-    vendor.respond((_req, res) => sendJson(res, 429, { id: 'x', name: 'rate_limit_exceeded', errors: ['slow down'] }, { 'retry-after': '1' }));
+    vendor.respond((_req, res) =>
+      sendJson(res, 429, { id: 'x', name: 'rate_limit_exceeded', errors: ['slow down'] }, { 'retry-after': '1' }),
+    );
     const job = await run({});
     expect(await job.getState()).toBe('failed');
-    expect(progress(job)).toMatchObject({ stage: 'failed', code: 'RATE_LIMITED', status: 503, reason: expect.stringMatching(/stability \(rate_limited.*procedural \(skipped/) });
+    expect(progress(job)).toMatchObject({
+      stage: 'failed',
+      code: 'RATE_LIMITED',
+      status: 503,
+      reason: expect.stringMatching(/stability \(rate_limited.*procedural \(skipped/),
+    });
     expect(vendor.seen).toHaveLength(2);
   });
 
   it('a refused prompt (400) fails at once: no retry, no fallback', async () => {
-    vendor.respond((_req, res) => sendJson(res, 400, { id: 'y', name: 'bad_request', errors: ['prompt: contains words that are not allowed'] }));
+    vendor.respond((_req, res) =>
+      sendJson(res, 400, { id: 'y', name: 'bad_request', errors: ['prompt: contains words that are not allowed'] }),
+    );
     const job = await run({ prompt: 'forbidden words' });
     expect(await job.getState()).toBe('failed');
-    expect(progress(job)).toMatchObject({ stage: 'failed', code: 'PROVIDER_REJECTED', status: 400, reason: expect.stringMatching(/stability refused this request: .*not allowed/) });
+    expect(progress(job)).toMatchObject({
+      stage: 'failed',
+      code: 'PROVIDER_REJECTED',
+      status: 400,
+      reason: expect.stringMatching(/stability refused this request: .*not allowed/),
+    });
     expect(vendor.seen).toHaveLength(1);
   });
 
@@ -107,11 +149,20 @@ describe('image jobs in the media process (BullMQ, real Redis, s3rver, fake Stab
     vendor.respond((_req, res) => sendJson(res, 500, { id: 'z', name: 'internal_error', errors: ['An unexpected server error occurred'] }));
     const job = await run({});
     expect(await job.getState()).toBe('completed');
-    expect(job.returnvalue).toMatchObject({ ai_source: 'procedural', ai_model: 'procedural-v1 (not an AI model)', fallbacks: [{ provider: 'stability', reason: expect.stringMatching(/server_error: HTTP 500/) }] });
+    expect(job.returnvalue).toMatchObject({
+      ai_source: 'procedural',
+      ai_model: 'procedural-v1 (not an AI model)',
+      fallbacks: [{ provider: 'stability', reason: expect.stringMatching(/server_error: HTTP 500/) }],
+    });
   });
 
   it('an explicitly chosen provider that is not configured -> 400 naming the variable', async () => {
     const job = await run({ provider: 'huggingface' });
-    expect(progress(job)).toMatchObject({ stage: 'failed', code: 'PROVIDER_NOT_CONFIGURED', status: 400, reason: expect.stringMatching(/HF_API_TOKEN/) });
+    expect(progress(job)).toMatchObject({
+      stage: 'failed',
+      code: 'PROVIDER_NOT_CONFIGURED',
+      status: 400,
+      reason: expect.stringMatching(/HF_API_TOKEN/),
+    });
   });
 });

@@ -21,7 +21,8 @@ describe('PageFetcher (SSRF guard, redirects, caps, readable text)', () => {
 <article><h1>Redis Streams</h1><p>A stream is an append-only log.</p><p>Consumer   groups share the work.</p><ul><li>XADD appends</li><li>XACK acknowledges</li></ul></article>
 <aside>Related links</aside><footer>Copyright</footer></body></html>`;
 
-  const listen = (server: Server, host: string) => new Promise<number>((resolve) => server.listen(0, host, () => resolve((server.address() as AddressInfo).port)));
+  const listen = (server: Server, host: string) =>
+    new Promise<number>((resolve) => server.listen(0, host, () => resolve((server.address() as AddressInfo).port)));
 
   beforeAll(async () => {
     secret = createServer((_req, res) => {
@@ -32,8 +33,10 @@ describe('PageFetcher (SSRF guard, redirects, caps, readable text)', () => {
     pub = createServer((req, res) => {
       const path = req.url ?? '/';
       if (path === '/article') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(ARTICLE);
-      if (path === '/gzip') return void res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' }).end(gzipSync(ARTICLE));
-      if (path === '/latin1') return void res.writeHead(200, { 'content-type': 'text/plain; charset=iso-8859-1' }).end(Buffer.from('caf\xe9 cr\xe8me', 'latin1'));
+      if (path === '/gzip')
+        return void res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' }).end(gzipSync(ARTICLE));
+      if (path === '/latin1')
+        return void res.writeHead(200, { 'content-type': 'text/plain; charset=iso-8859-1' }).end(Buffer.from('caf\xe9 cr\xe8me', 'latin1'));
       if (path === '/big') {
         res.writeHead(200, { 'content-type': 'text/plain' });
         for (let i = 0; i < 200; i++) res.write(`${'word '.repeat(2000)}\n`);
@@ -67,12 +70,28 @@ describe('PageFetcher (SSRF guard, redirects, caps, readable text)', () => {
 
   const options = { timeoutMs: 1_000, maxBytes: 64 * 1024, maxRedirects: 3, userAgent: 'nitro-test' };
   /** Test-only names; everything else goes to the system resolver. */
-  const names: Record<string, string> = { 'public.test': '127.0.0.2', 'evil.test': '10.0.0.7', 'meta.test': '169.254.169.254', 'loop6.test': '::1' };
+  const names: Record<string, string> = {
+    'public.test': '127.0.0.2',
+    'evil.test': '10.0.0.7',
+    'meta.test': '169.254.169.254',
+    'loop6.test': '::1',
+  };
   const system = new PageFetcher(options).fetch.bind(new PageFetcher(options));
-  const testResolver: Resolver = async (host) => (names[host] ? [{ address: names[host], family: names[host].includes(':') ? 6 : 4 }] : (await import('node:dns/promises')).lookup(host, { all: true }));
-  const widened = new PageFetcher({ ...options, resolve: testResolver, policy: (ip) => (ip === '127.0.0.2' ? undefined : blockedAddressReason(ip)) });
+  const testResolver: Resolver = async (host) =>
+    names[host]
+      ? [{ address: names[host], family: names[host].includes(':') ? 6 : 4 }]
+      : (await import('node:dns/promises')).lookup(host, { all: true });
+  const widened = new PageFetcher({
+    ...options,
+    resolve: testResolver,
+    policy: (ip) => (ip === '127.0.0.2' ? undefined : blockedAddressReason(ip)),
+  });
   const pubUrl = (path: string) => `http://public.test:${pubPort}${path}`;
-  const refusal = (p: Promise<unknown>) => p.then(() => 'fetched', (e: Error & { code?: string }) => `${e.code ?? 'error'}: ${e.message}`);
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => 'fetched',
+      (e: Error & { code?: string }) => `${e.code ?? 'error'}: ${e.message}`,
+    );
 
   it.each([
     ['127.0.0.1', () => `http://127.0.0.1:${secretPort}/secret`, /loopback/],
@@ -114,7 +133,9 @@ describe('PageFetcher (SSRF guard, redirects, caps, readable text)', () => {
     const page = await widened.fetch(pubUrl('/to-article'));
     expect(page.url).toBe(`http://public.test:${pubPort}/article`);
     expect(page.title).toBe('Streams explained');
-    expect(page.text).toBe('Redis Streams\nA stream is an append-only log.\nConsumer groups share the work.\nXADD appends\nXACK acknowledges');
+    expect(page.text).toBe(
+      'Redis Streams\nA stream is an append-only log.\nConsumer groups share the work.\nXADD appends\nXACK acknowledges',
+    );
     expect(page.text).not.toMatch(/SCRIPT|Home|Site header|Related|Copyright/);
     expect((await widened.fetch(pubUrl('/gzip'))).text).toMatch(/^Redis Streams\nA stream/);
     expect((await widened.fetch(pubUrl('/latin1'))).text).toBe('café crème');

@@ -26,7 +26,10 @@ describe('search providers against local servers in each vendor format', () => {
   afterAll(() => fake.close());
 
   const failure = async (p: Promise<unknown>) => {
-    const err = await p.then(() => undefined, (e) => e);
+    const err = await p.then(
+      () => undefined,
+      (e) => e,
+    );
     if (!(err instanceof ProviderError)) throw new Error(`expected a ProviderError, got ${err}`);
     return err;
   };
@@ -89,19 +92,38 @@ describe('search providers against local servers in each vendor format', () => {
   it('DuckDuckGo videos fetches the vqd token first and passes it to v.js', async () => {
     await new DuckDuckGoVideosProvider(env).search({ ...q, timeRange: 'month', safeSearch: 'off' });
     expect(fake.requests.map((r) => r.path)).toEqual(['/', '/v.js']);
-    expect(Object.fromEntries(fake.requests[1].query)).toMatchObject({ vqd: '4-1234567890', o: 'json', q: 'redis streams', f: 'publishedAfter:m,,,', p: '-2', l: 'wt-wt' });
+    expect(Object.fromEntries(fake.requests[1].query)).toMatchObject({
+      vqd: '4-1234567890',
+      o: 'json',
+      q: 'redis streams',
+      f: 'publishedAfter:m,,,',
+      p: '-2',
+      l: 'wt-wt',
+    });
   });
 
   it('SearXNG gets format=json with category, language, safe search and time range', async () => {
     await new SearxngVideosProvider(env).search({ ...q, region: 'en-US', timeRange: 'day' });
-    expect(Object.fromEntries(fake.requests[0].query)).toMatchObject({ format: 'json', categories: 'videos', language: 'en-US', safesearch: '1', time_range: 'day' });
+    expect(Object.fromEntries(fake.requests[0].query)).toMatchObject({
+      format: 'json',
+      categories: 'videos',
+      language: 'en-US',
+      safesearch: '1',
+      time_range: 'day',
+    });
   });
 
   it('Brave gets the key header and its own parameter forms; a bad key is an auth error naming the variable', async () => {
     await new BraveProvider(env).search({ ...q, maxResults: 50, region: 'en-GB', timeRange: 'year' });
     const req = fake.requests[0];
     expect(req.headers['x-subscription-token']).toBe('brave-test-key');
-    expect(Object.fromEntries(req.query)).toMatchObject({ count: '20', country: 'GB', search_lang: 'en', freshness: 'py', safesearch: 'moderate' });
+    expect(Object.fromEntries(req.query)).toMatchObject({
+      count: '20',
+      country: 'GB',
+      search_lang: 'en',
+      freshness: 'py',
+      safesearch: 'moderate',
+    });
     const wrongKey = loadConfig(SearchEnv, { ...fakeProviderEnv(fake), BRAVE_API_KEY: 'nope' });
     const err = await failure(new BraveProvider(wrongKey).search(q));
     expect(err.kind).toBe('auth');
@@ -115,7 +137,14 @@ describe('search providers against local servers in each vendor format', () => {
       ['1:02:03', 3723],
     ]);
     expect(fake.requests.map((r) => r.path)).toEqual(['/youtube/v3/search', '/youtube/v3/videos']);
-    expect(Object.fromEntries(fake.requests[0].query)).toMatchObject({ part: 'snippet', type: 'video', regionCode: 'US', relevanceLanguage: 'en', safeSearch: 'strict', maxResults: '10' });
+    expect(Object.fromEntries(fake.requests[0].query)).toMatchObject({
+      part: 'snippet',
+      type: 'video',
+      regionCode: 'US',
+      relevanceLanguage: 'en',
+      safeSearch: 'strict',
+      maxResults: '10',
+    });
     expect(fake.requests[1].query.get('id')).toBe('Z8qcpXyMAiA,dQw4w9WgXcQ');
     fake.modes.youtube = 'challenge';
     expect((await failure(new YoutubeProvider(env).search(q))).kind).toBe('rate_limited');

@@ -22,7 +22,6 @@ import { VoiceCatalog } from './tts/voice-catalog.service';
 import { VoiceChatHandler } from './voice-chat/voice-chat.handler';
 import { VoiceChatService } from './voice-chat/voice-chat.service';
 
-
 /** The configured engines, one class per vendor, in the order the config lists them. */
 const engineProviders: Provider[] = [
   {

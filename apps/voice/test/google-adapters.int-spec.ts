@@ -8,7 +8,13 @@ import { googleError, json, startFakeServer, type FakeServer } from './support/f
 
 const PCM = Buffer.alloc(16000 * 2, 7); // one second of 16 kHz mono
 const WAV = Buffer.concat([wavHeader(PCM.length, 16000), PCM]);
-const sttRequest = (signal = new AbortController().signal): SttRequest => ({ wav: WAV, wavPath: '/unused.wav', duration: 1, language: 'en-GB', signal });
+const sttRequest = (signal = new AbortController().signal): SttRequest => ({
+  wav: WAV,
+  wavPath: '/unused.wav',
+  duration: 1,
+  language: 'en-GB',
+  signal,
+});
 const body = (s: FakeServer, i = -1) => JSON.parse(s.seen.at(i)!.body.toString());
 
 /**
@@ -39,8 +45,25 @@ describe('Google Cloud adapters against a local REST server', () => {
       server.respond((_req, res) =>
         json(res, 200, {
           results: [
-            { alternatives: [{ transcript: 'Hello there', confidence: 0.9, words: [{ startTime: '0.100s', endTime: '0.500s', word: 'Hello' }, { startTime: '0.500s', endTime: '1.200s', word: 'there' }] }], languageCode: 'en-gb' },
-            { alternatives: [{ transcript: ' general Kenobi', confidence: 0.7, words: [{ startTime: '1.5s', endTime: '2s', word: 'general' }] }], languageCode: 'en-gb' },
+            {
+              alternatives: [
+                {
+                  transcript: 'Hello there',
+                  confidence: 0.9,
+                  words: [
+                    { startTime: '0.100s', endTime: '0.500s', word: 'Hello' },
+                    { startTime: '0.500s', endTime: '1.200s', word: 'there' },
+                  ],
+                },
+              ],
+              languageCode: 'en-gb',
+            },
+            {
+              alternatives: [
+                { transcript: ' general Kenobi', confidence: 0.7, words: [{ startTime: '1.5s', endTime: '2s', word: 'general' }] },
+              ],
+              languageCode: 'en-gb',
+            },
           ],
           totalBilledTime: '3s',
         }),
@@ -61,7 +84,12 @@ describe('Google Cloud adapters against a local REST server', () => {
       expect(seen.url).toMatch(/^\/v1\/speech:recognize/);
       expect(seen.headers['x-goog-api-key']).toBe('test-key');
       const sent = body(server);
-      expect(sent.config).toMatchObject({ sampleRateHertz: 16000, languageCode: 'en-GB', enableWordTimeOffsets: true, audioChannelCount: 1 });
+      expect(sent.config).toMatchObject({
+        sampleRateHertz: 16000,
+        languageCode: 'en-GB',
+        enableWordTimeOffsets: true,
+        audioChannelCount: 1,
+      });
       expect([1, 'LINEAR16']).toContain(sent.config.encoding);
       // The raw samples, without the 44-byte WAV header.
       expect(Buffer.from(sent.audio.content, 'base64').equals(PCM)).toBe(true);
@@ -85,14 +113,18 @@ describe('Google Cloud adapters against a local REST server', () => {
     it('gives up on a hanging API after GOOGLE_TIMEOUT_MS and closes the connection', async () => {
       server.respond(() => undefined);
       const fast = Object.assign(new VoiceEnv(), { ...env, GOOGLE_TIMEOUT_MS: 300 });
-      await expect(new GoogleSpeechSttProvider(fast).transcribe(sttRequest())).rejects.toThrow('Google Speech-to-Text: no answer within 300 ms (GOOGLE_TIMEOUT_MS)');
+      await expect(new GoogleSpeechSttProvider(fast).transcribe(sttRequest())).rejects.toThrow(
+        'Google Speech-to-Text: no answer within 300 ms (GOOGLE_TIMEOUT_MS)',
+      );
       await waitFor(() => server.abandoned === 1, { description: 'the server to see the request abandoned' });
     });
 
     it('aborts the HTTP request when the job is cancelled', async () => {
       server.respond(() => undefined);
       const ac = new AbortController();
-      const pending = new GoogleSpeechSttProvider(Object.assign(new VoiceEnv(), { ...env, GOOGLE_TIMEOUT_MS: 60_000 })).transcribe(sttRequest(ac.signal));
+      const pending = new GoogleSpeechSttProvider(Object.assign(new VoiceEnv(), { ...env, GOOGLE_TIMEOUT_MS: 60_000 })).transcribe(
+        sttRequest(ac.signal),
+      );
       await waitFor(() => server.seen.length === 1, { description: 'the request to arrive' });
       ac.abort();
       await expect(pending).rejects.toThrow('Google Speech-to-Text: the request was cancelled');
@@ -143,9 +175,13 @@ describe('Google Cloud adapters against a local REST server', () => {
 
     it('reports an error answer and an answer without audio', async () => {
       server.respond((_req, res) => googleError(res, 400, 'INVALID_ARGUMENT', 'Voice does not exist.'));
-      await expect(tts.synthesize({ text: 'x', voice, rate: 1, signal: new AbortController().signal })).rejects.toThrow('HTTP 400 INVALID_ARGUMENT: Voice does not exist.');
+      await expect(tts.synthesize({ text: 'x', voice, rate: 1, signal: new AbortController().signal })).rejects.toThrow(
+        'HTTP 400 INVALID_ARGUMENT: Voice does not exist.',
+      );
       server.respond((_req, res) => json(res, 200, {}));
-      await expect(tts.synthesize({ text: 'x', voice, rate: 1, signal: new AbortController().signal })).rejects.toThrow(/without audioContent/);
+      await expect(tts.synthesize({ text: 'x', voice, rate: 1, signal: new AbortController().signal })).rejects.toThrow(
+        /without audioContent/,
+      );
     });
 
     it('gives up on a hanging API after GOOGLE_TIMEOUT_MS', async () => {

@@ -49,6 +49,8 @@ describe('runProcess (real child processes)', () => {
   });
 
   it('stops an engine whose output runs past the cap', async () => {
-    await expect(runProcess('head', ['-c', '100000', '/dev/zero'], { timeoutMs: 10_000, maxOutputBytes: 1000 })).rejects.toMatchObject({ kind: 'output_too_large' });
+    await expect(runProcess('head', ['-c', '100000', '/dev/zero'], { timeoutMs: 10_000, maxOutputBytes: 1000 })).rejects.toMatchObject({
+      kind: 'output_too_large',
+    });
   });
 });

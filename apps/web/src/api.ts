@@ -93,7 +93,11 @@ async function refresh(): Promise<boolean> {
       return true;
     }
     try {
-      const res = await fetch('/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: session?.refresh }) });
+      const res = await fetch('/auth/refresh', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refresh_token: session?.refresh }),
+      });
       if (!res.ok) return false;
       const t = await res.json();
       setSession({ ...session!, access: t.access_token, refresh: t.refresh_token });
@@ -122,7 +126,11 @@ export async function api(path: string, init: RequestInit & { json?: unknown } =
   const { json, ...rest } = init;
   const build = (): RequestInit => ({
     ...rest,
-    headers: { ...authHeaders(), ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...((rest.headers as Record<string, string>) ?? {}) },
+    headers: {
+      ...authHeaders(),
+      ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...((rest.headers as Record<string, string>) ?? {}),
+    },
     body: json !== undefined ? JSON.stringify(json) : rest.body,
   });
   let res = await send(path, build());

@@ -22,7 +22,12 @@ export function clear(el: Element): void {
 
 /** An error line with an optional retry button. */
 export function errorBox(message: string, retry?: () => void): HTMLElement {
-  return h('div', { class: 'error', role: 'alert' }, h('span', {}, message), retry ? h('button', { type: 'button', class: 'btn-secondary', onclick: retry }, 'Retry') : null);
+  return h(
+    'div',
+    { class: 'error', role: 'alert' },
+    h('span', {}, message),
+    retry ? h('button', { type: 'button', class: 'btn-secondary', onclick: retry }, 'Retry') : null,
+  );
 }
 
 export function formatTime(iso?: string): string {
@@ -46,7 +51,11 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLE
 }
 
 /** A checkbox with its label after it, clickable as one. */
-export function checkbox(label: string, checked: boolean, attrs: Record<string, unknown> = {}): { el: HTMLElement; input: HTMLInputElement } {
+export function checkbox(
+  label: string,
+  checked: boolean,
+  attrs: Record<string, unknown> = {},
+): { el: HTMLElement; input: HTMLInputElement } {
   const input = h('input', { type: 'checkbox', id: nextId('c'), ...attrs });
   input.checked = checked;
   return { el: h('div', { class: 'check' }, input, h('label', { for: input.id }, label)), input };

@@ -16,7 +16,8 @@ const themeToggle = document.getElementById('theme-toggle') as HTMLButtonElement
 
 /** Light/dark: the system's choice until the person picks one. */
 function initTheme() {
-  const isDark = () => (document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) === 'dark';
+  const isDark = () =>
+    (document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) === 'dark';
   const show = () => {
     themeToggle.setAttribute('aria-pressed', String(isDark()));
     themeToggle.replaceChildren(icon(isDark() ? 'sun' : 'moon', 20));
@@ -36,7 +37,21 @@ function renderTabs(active: string) {
   clear(nav);
   for (const t of tabs()) {
     const selected = t.id === active;
-    nav.append(h('a', { href: `#${t.id}`, role: 'tab', id: `tab-${t.id}`, 'aria-selected': String(selected), 'aria-controls': 'panel', tabindex: selected ? '0' : '-1', class: selected ? 'tab active' : 'tab' }, t.label));
+    nav.append(
+      h(
+        'a',
+        {
+          href: `#${t.id}`,
+          role: 'tab',
+          id: `tab-${t.id}`,
+          'aria-selected': String(selected),
+          'aria-controls': 'panel',
+          tabindex: selected ? '0' : '-1',
+          class: selected ? 'tab active' : 'tab',
+        },
+        t.label,
+      ),
+    );
   }
 }
 
@@ -87,7 +102,12 @@ async function route() {
 
 logout.addEventListener('click', async () => {
   const s = currentSession();
-  if (s?.refresh) await fetch('/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.access}` }, body: JSON.stringify({ refresh_token: s.refresh }) }).catch(() => undefined);
+  if (s?.refresh)
+    await fetch('/auth/logout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.access}` },
+      body: JSON.stringify({ refresh_token: s.refresh }),
+    }).catch(() => undefined);
   setSession(null);
   void route();
 });

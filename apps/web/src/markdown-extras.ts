@@ -26,7 +26,12 @@ export function enhanceCode(root: DocumentFragment | Element): void {
     const pre = code.parentElement!;
     const lang = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1];
     const text = code.textContent ?? '';
-    const bar = h('div', { class: 'code-bar' }, h('span', { class: 'code-lang' }, lang ?? 'text'), h('button', { type: 'button', class: 'link-btn', onclick: () => void copyCode(text) }, icon('copy', 14), ' Copy code'));
+    const bar = h(
+      'div',
+      { class: 'code-bar' },
+      h('span', { class: 'code-lang' }, lang ?? 'text'),
+      h('button', { type: 'button', class: 'link-btn', onclick: () => void copyCode(text) }, icon('copy', 14), ' Copy code'),
+    );
     const block = h('div', { class: 'code-block' });
     pre.replaceWith(block);
     block.append(bar, pre);
@@ -34,7 +39,9 @@ export function enhanceCode(root: DocumentFragment | Element): void {
       const language = lang && hl.getLanguage(lang) ? lang : undefined;
       const out = language ? hl.highlight(text, { language, ignoreIllegals: true }) : hl.highlightAuto(text);
       // highlight.js escapes the code and wraps tokens in spans; DOMPurify keeps exactly that (spans with a class).
-      code.replaceChildren(DOMPurify.sanitize(out.value, { RETURN_DOM_FRAGMENT: true, ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'] }) as DocumentFragment);
+      code.replaceChildren(
+        DOMPurify.sanitize(out.value, { RETURN_DOM_FRAGMENT: true, ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'] }) as DocumentFragment,
+      );
       code.classList.add('hljs');
     });
   });

@@ -2,7 +2,8 @@ import DOMPurify from 'dompurify';
 import { Marked, type TokenizerAndRendererExtension } from 'marked';
 import { enhanceCode, enhanceMath } from './markdown-extras';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * `$…$` and `$$…$$` become placeholders holding the TeX as text; KaTeX (lazy-loaded) draws them
@@ -41,7 +42,11 @@ const md = new Marked({
  */
 export function renderMarkdown(text: string): DocumentFragment {
   const html = md.parse(text, { async: false }) as string;
-  const clean = DOMPurify.sanitize(html, { RETURN_DOM_FRAGMENT: true, FORBID_TAGS: ['style', 'form', 'input', 'iframe', 'img'], FORBID_ATTR: ['style'] }) as DocumentFragment;
+  const clean = DOMPurify.sanitize(html, {
+    RETURN_DOM_FRAGMENT: true,
+    FORBID_TAGS: ['style', 'form', 'input', 'iframe', 'img'],
+    FORBID_ATTR: ['style'],
+  }) as DocumentFragment;
   clean.querySelectorAll('a[href]').forEach((a) => {
     a.setAttribute('target', '_blank');
     a.setAttribute('rel', 'noopener noreferrer');
@@ -50,4 +55,3 @@ export function renderMarkdown(text: string): DocumentFragment {
   enhanceMath(clean);
   return clean;
 }
-

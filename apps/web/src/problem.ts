@@ -4,7 +4,13 @@ import { errorBox, h } from './dom';
 /** What the person was trying to use, for sentences like "Web search isn't set up on this server." */
 export type Capability = 'search' | 'video' | 'images' | 'chat' | 'voice';
 
-const NAMES: Record<Capability, string> = { search: 'Web search', video: 'Video search', images: 'Image generation', chat: 'Chat', voice: 'Voice' };
+const NAMES: Record<Capability, string> = {
+  search: 'Web search',
+  video: 'Video search',
+  images: 'Image generation',
+  chat: 'Chat',
+  voice: 'Voice',
+};
 
 /** Codes that mean "an operator has to configure something": retrying will not help. */
 const CONFIG_CODES = new Set(['PROVIDER_NOT_CONFIGURED', 'ENGINE_MISSING']);
@@ -33,6 +39,7 @@ export function describeProblem(err: { message: string; code?: string }, what: C
 export function problemBox(err: { message: string; code?: string }, what: Capability, retry?: () => void): HTMLElement {
   const p = describeProblem(err, what);
   const box = errorBox(p.message, p.config ? undefined : retry);
-  if (p.detail && currentSession()?.role === 'admin') box.append(h('details', { class: 'problem-detail' }, h('summary', {}, 'Details for administrators'), h('code', {}, p.detail)));
+  if (p.detail && currentSession()?.role === 'admin')
+    box.append(h('details', { class: 'problem-detail' }, h('summary', {}, 'Details for administrators'), h('code', {}, p.detail)));
   return box;
 }

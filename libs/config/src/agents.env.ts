@@ -63,11 +63,15 @@ export class AgentsEnv extends ServiceEnv {
   RUFF_IGNORE: string = 'none';
 
   /** ESLint rule sets for JavaScript: recommended (@eslint/js), security (eslint-plugin-security + no-eval/no-implied-eval/no-new-func), no-unsanitized. */
-  @Matches(ESLINT_SETS, { message: 'ESLINT_JS_RULE_SETS must be a comma-separated list of: recommended, typescript, security, no-unsanitized' })
+  @Matches(ESLINT_SETS, {
+    message: 'ESLINT_JS_RULE_SETS must be a comma-separated list of: recommended, typescript, security, no-unsanitized',
+  })
   ESLINT_JS_RULE_SETS: string = 'recommended,security,no-unsanitized';
 
   /** ESLint rule sets for TypeScript; typescript = typescript-eslint recommended without type information. */
-  @Matches(ESLINT_SETS, { message: 'ESLINT_TS_RULE_SETS must be a comma-separated list of: recommended, typescript, security, no-unsanitized' })
+  @Matches(ESLINT_SETS, {
+    message: 'ESLINT_TS_RULE_SETS must be a comma-separated list of: recommended, typescript, security, no-unsanitized',
+  })
   ESLINT_TS_RULE_SETS: string = 'recommended,typescript,security,no-unsanitized';
 
   /** ESLint rules switched off (comma-separated ids); object injection flags every obj[key] and drowns the rest. */
@@ -79,7 +83,9 @@ export class AgentsEnv extends ServiceEnv {
   SECRETLINT_ENABLED: boolean = true;
 
   /** nitro structural checks for Go (ignored-error: `_ = f()`, empty-error-check: empty `if err != nil {}`). */
-  @Matches(/^none$|^(ignored-error|empty-error-check)(,(ignored-error|empty-error-check))*$/, { message: 'GO_CHECKS must be a comma-separated list of: ignored-error, empty-error-check' })
+  @Matches(/^none$|^(ignored-error|empty-error-check)(,(ignored-error|empty-error-check))*$/, {
+    message: 'GO_CHECKS must be a comma-separated list of: ignored-error, empty-error-check',
+  })
   GO_CHECKS: string = 'ignored-error,empty-error-check';
 
   /** nitro structural checks for Java (empty-catch: a catch block with nothing in it, not even a comment). */

@@ -21,5 +21,12 @@ export function CommaList(names: readonly string[]): PropertyDecorator {
 
 /** "a, b,,a" -> ["a", "b"]: the order of first appearance is the order things are tried in. */
 export function parseCommaList(value: string): string[] {
-  return [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }

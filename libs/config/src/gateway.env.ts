@@ -194,7 +194,9 @@ export class GatewayEnv extends CommonEnv {
 
   // --- security ---
   /** Browser origins allowed to call the API cross-origin, comma-separated (e.g. https://app.example.com). Empty: same origin only. */
-  @Matches(/^(https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, { message: 'CORS_ORIGINS must be comma-separated origins such as https://app.example.com (no paths, no "*")' })
+  @Matches(/^(https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {
+    message: 'CORS_ORIGINS must be comma-separated origins such as https://app.example.com (no paths, no "*")',
+  })
   CORS_ORIGINS: string = '';
 
   /** Rate limits (shared by every gateway instance through Redis): requests per window, per user; 0 = unlimited. */

@@ -31,7 +31,8 @@ export function loadConfig<T extends object>(cls: Ctor<T>, env: NodeJS.ProcessEn
         problems.push(`${key}_FILE: cannot read ${fileVar} (${(e as Error).message})`);
       }
     }
-    if (value !== undefined && value !== '') raw[key] = coerce(value, defaults[key], Reflect.getMetadata('design:type', cls.prototype, key));
+    if (value !== undefined && value !== '')
+      raw[key] = coerce(value, defaults[key], Reflect.getMetadata('design:type', cls.prototype, key));
   }
   const instance = plainToInstance(cls, { ...defaults, ...raw }, { exposeDefaultValues: true });
   for (const error of validateSync(instance, { whitelist: false, forbidUnknownValues: false })) {
@@ -43,7 +44,14 @@ export function loadConfig<T extends object>(cls: Ctor<T>, env: NodeJS.ProcessEn
 
 /** Env values are strings: convert by the default's type (or the declared type); leave bad input for the validator to name. */
 function coerce(value: string, fallback: unknown, declared: unknown): unknown {
-  const kind = fallback !== undefined && fallback !== null ? typeof fallback : declared === Number ? 'number' : declared === Boolean ? 'boolean' : 'string';
+  const kind =
+    fallback !== undefined && fallback !== null
+      ? typeof fallback
+      : declared === Number
+        ? 'number'
+        : declared === Boolean
+          ? 'boolean'
+          : 'string';
   if (kind === 'number') {
     const n = Number(value);
     return value.trim() !== '' && Number.isFinite(n) ? n : value;
@@ -58,7 +66,8 @@ function coerce(value: string, fallback: unknown, declared: unknown): unknown {
 function describe(error: ValidationError, raw: Record<string, unknown>): string[] {
   // Never echo a secret's value into logs, even a wrong one.
   const secret = /SECRET|KEY|PASSWORD|TOKEN|CREDENTIAL/i.test(error.property);
-  const got = error.property in raw ? (secret ? ' (value hidden)' : ` (got ${JSON.stringify(String(raw[error.property])).slice(0, 80)})`) : '';
+  const got =
+    error.property in raw ? (secret ? ' (value hidden)' : ` (got ${JSON.stringify(String(raw[error.property])).slice(0, 80)})`) : '';
   return Object.values(error.constraints ?? {}).map((c) => `${error.property}: ${c}${got}`);
 }
 

@@ -4,7 +4,21 @@ import { ValidateBy } from 'class-validator';
  * OpenAI's voice names for text-to-speech (platform.openai.com/docs/guides/text-to-speech), the
  * newest last. Kept in step with OPENAI_VOICES in @nitro/contracts (a gateway spec checks).
  */
-export const OPENAI_VOICE_NAMES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
+export const OPENAI_VOICE_NAMES = [
+  'alloy',
+  'ash',
+  'ballad',
+  'coral',
+  'echo',
+  'fable',
+  'onyx',
+  'nova',
+  'sage',
+  'shimmer',
+  'verse',
+  'marin',
+  'cedar',
+] as const;
 
 /**
  * Default OPENAI_VOICE_MAP: each OpenAI name on an offline English voice (flite's kal16, kal, awb,
@@ -22,11 +36,15 @@ const OUR_VOICE = /^[A-Za-z0-9][\w.+-]{0,63}(:[\w.+-]{1,64})?$/;
  */
 export function parseVoiceMap(value: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = item.indexOf('=');
     const [openai, ours] = eq < 0 ? [item, ''] : [item.slice(0, eq).trim().toLowerCase(), item.slice(eq + 1).trim()];
     if (eq < 0 || !ours) throw new Error(`"${item}" is not an openai=voice pair`);
-    if (!(OPENAI_VOICE_NAMES as readonly string[]).includes(openai)) throw new Error(`"${openai}" is not an OpenAI voice name (${OPENAI_VOICE_NAMES.join(', ')})`);
+    if (!(OPENAI_VOICE_NAMES as readonly string[]).includes(openai))
+      throw new Error(`"${openai}" is not an OpenAI voice name (${OPENAI_VOICE_NAMES.join(', ')})`);
     if (!OUR_VOICE.test(ours)) throw new Error(`"${ours}" is not a voice name (engine:name or name, as GET /voice/voices lists them)`);
     if (openai in out) throw new Error(`"${openai}" is mapped twice`);
     out[openai] = ours;

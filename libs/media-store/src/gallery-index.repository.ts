@@ -30,7 +30,10 @@ export class GalleryIndexRepository {
 
   /** Newest first; entries whose record vanished in between are skipped. */
   async page(userId: string, offset: number, limit: number): Promise<{ total: number; records: GalleryRecord[] }> {
-    const [total, names] = await Promise.all([this.redis.zcard(K.userIndex(userId)), this.redis.zrevrange(K.userIndex(userId), offset, offset + limit - 1)]);
+    const [total, names] = await Promise.all([
+      this.redis.zcard(K.userIndex(userId)),
+      this.redis.zrevrange(K.userIndex(userId), offset, offset + limit - 1),
+    ]);
     if (!names.length) return { total, records: [] };
     const raws = await this.redis.mget(names.map((n) => K.item(n)));
     return { total, records: raws.filter((r): r is string => !!r).map((r) => JSON.parse(r) as GalleryRecord) };

@@ -1,4 +1,13 @@
-import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 
 export interface StoredObject {
@@ -46,14 +55,21 @@ export class GalleryObjectsRepository {
   }
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.length }), this.opts());
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.length }),
+      this.opts(),
+    );
   }
 
   /** A streamed read; null when the object is not there. The socket idle timeout of the client bounds stalls. */
   async open(key: string): Promise<StoredObject | null> {
     try {
       const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { body: res.Body as Readable, contentType: res.ContentType ?? 'application/octet-stream', contentLength: Number(res.ContentLength ?? 0) };
+      return {
+        body: res.Body as Readable,
+        contentType: res.ContentType ?? 'application/octet-stream',
+        contentLength: Number(res.ContentLength ?? 0),
+      };
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
@@ -89,7 +105,10 @@ export class GalleryObjectsRepository {
   async *list(prefix: string): AsyncGenerator<ListedObject> {
     let token: string | undefined;
     do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: 1000 }), this.opts());
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: 1000 }),
+        this.opts(),
+      );
       for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, lastModified: o.LastModified?.getTime() ?? 0 };
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -37,7 +37,8 @@ export class GalleryStore {
   }
 
   open(record: GalleryRecord, variant: GalleryVariant): Promise<StoredObject | null> {
-    const key = variant === 'thumbnail' ? galleryKeys.thumbnail(record.user_id, record.filename) : galleryKeys.image(record.user_id, record.filename);
+    const key =
+      variant === 'thumbnail' ? galleryKeys.thumbnail(record.user_id, record.filename) : galleryKeys.image(record.user_id, record.filename);
     return this.objects.open(key);
   }
 

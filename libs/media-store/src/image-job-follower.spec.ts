@@ -40,7 +40,23 @@ class FakeJob {
 }
 
 const RESULT: ImageJobResult = {
-  images: [{ filename: 'img-1-0.png', user_id: 'ann', job_id: 'img-1', prompt: 'a fox', ai_model: 'm', ai_source: 'procedural', seed: 1, width: 64, height: 64, bytes: 10, thumbnail_bytes: 5, content_type: 'image/png', created_at: '2026-11-28T10:00:01.000Z' }],
+  images: [
+    {
+      filename: 'img-1-0.png',
+      user_id: 'ann',
+      job_id: 'img-1',
+      prompt: 'a fox',
+      ai_model: 'm',
+      ai_source: 'procedural',
+      seed: 1,
+      width: 64,
+      height: 64,
+      bytes: 10,
+      thumbnail_bytes: 5,
+      content_type: 'image/png',
+      created_at: '2026-11-28T10:00:01.000Z',
+    },
+  ],
   ai_model: 'm',
   ai_source: 'procedural',
   seed: 1,
@@ -79,7 +95,13 @@ describe('ImageJobFollower (ordered replay + live events)', () => {
     Object.assign(job, { state: 'completed', returnvalue: RESULT, finishedOn: Date.now() });
     events.emit('completed', { jobId: 'img-1' });
     const got = await all;
-    expect(got.map((e) => (e.type === 'progress' ? `${e.stage}:${e.percent ?? ''}` : e.type))).toEqual(['queued:', 'generating:0', 'generating:50', 'storing:100', 'done']);
+    expect(got.map((e) => (e.type === 'progress' ? `${e.stage}:${e.percent ?? ''}` : e.type))).toEqual([
+      'queued:',
+      'generating:0',
+      'generating:50',
+      'storing:100',
+      'done',
+    ]);
     expect(got.at(-1)).toMatchObject({ type: 'done', image_url: '/gallery/download/img-1-0.png', ai_source: 'procedural' });
   });
 
@@ -116,11 +138,21 @@ describe('ImageJobFollower (ordered replay + live events)', () => {
     progress({ stage: 'queued', reason: 'attempt 1 of 3 failed, retrying: all down', seq: 10_003 });
     progress({ stage: 'generating', percent: 0, seq: 20_001 });
     progress({ stage: 'failed', reason: 'all down', code: 'PROVIDER_FAILED', status: 503, seq: 20_002 });
-    Object.assign(job, { state: 'failed', progress: { stage: 'failed', reason: 'all down', code: 'PROVIDER_FAILED', status: 503, seq: 20_002 } });
+    Object.assign(job, {
+      state: 'failed',
+      progress: { stage: 'failed', reason: 'all down', code: 'PROVIDER_FAILED', status: 503, seq: 20_002 },
+    });
     events.emit('failed', { jobId: 'img-1', failedReason: 'all down' });
     const got = await all;
     expect(got.map((e) => e.stage)).toEqual(['generating', 'queued', 'generating', 'failed']);
-    expect(got.at(-1)).toEqual({ type: 'failed', job_id: 'img-1', stage: 'failed', reason: 'all down', code: 'PROVIDER_FAILED', status: 503 });
+    expect(got.at(-1)).toEqual({
+      type: 'failed',
+      job_id: 'img-1',
+      stage: 'failed',
+      reason: 'all down',
+      code: 'PROVIDER_FAILED',
+      status: 503,
+    });
   });
 
   it('events of other jobs are not delivered; unsubscribing removes the listener', async () => {

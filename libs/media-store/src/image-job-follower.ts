@@ -66,7 +66,14 @@ export class ImageJobFollower implements OnModuleInit {
         if (seq <= lastSeq || e.data.stage === 'failed' || e.data.stage === 'done') return;
         lastSeq = seq;
         const { stage, percent, provider, reason } = e.data;
-        sub.next({ type: 'progress', job_id: jobId, stage, ...(percent !== undefined ? { percent } : {}), ...(provider ? { provider } : {}), ...(reason ? { reason } : {}) });
+        sub.next({
+          type: 'progress',
+          job_id: jobId,
+          stage,
+          ...(percent !== undefined ? { percent } : {}),
+          ...(provider ? { provider } : {}),
+          ...(reason ? { reason } : {}),
+        });
       };
       const enqueue = (e: RawEvent) => {
         chain = chain.then(() => handle(e)).catch((err) => fail(err));

@@ -23,7 +23,9 @@ export function progressOf(job: Pick<ImageJob, 'progress'>): ImageJobProgress | 
  * snapshot and live events, rounds percents and drops steps under 5 points within a stage.
  * Rejects when Redis does (callers that report on the side catch it).
  */
-export function progressReporter(job: Pick<ImageJob, 'attemptsStarted' | 'updateProgress'>): (p: Omit<ImageJobProgress, 'seq'>) => Promise<void> {
+export function progressReporter(
+  job: Pick<ImageJob, 'attemptsStarted' | 'updateProgress'>,
+): (p: Omit<ImageJobProgress, 'seq'>) => Promise<void> {
   let seq = job.attemptsStarted * SEQ_PER_ATTEMPT;
   let last: Omit<ImageJobProgress, 'seq'> | undefined;
   return async (p) => {

@@ -18,20 +18,46 @@ export async function snapshotOf(job: ImageJob, present: ImageJobPresenter): Pro
   const state = await job.getState();
   const p = progressOf(job);
   const id = String(job.id);
-  const base = { job_id: id, attempts: job.attemptsMade, created_at: new Date(job.timestamp).toISOString(), events_url: present.eventsUrl(id), seq: p?.seq ?? 0 };
+  const base = {
+    job_id: id,
+    attempts: job.attemptsMade,
+    created_at: new Date(job.timestamp).toISOString(),
+    events_url: present.eventsUrl(id),
+    seq: p?.seq ?? 0,
+  };
   const finished_at = job.finishedOn ? new Date(job.finishedOn).toISOString() : undefined;
   if (state === 'completed' && job.returnvalue) {
-    return { ...base, stage: 'done', percent: 100, provider: job.returnvalue.ai_source, finished_at, result: present.result(id, job.data.prompt, job.returnvalue, job.finishedOn) };
+    return {
+      ...base,
+      stage: 'done',
+      percent: 100,
+      provider: job.returnvalue.ai_source,
+      finished_at,
+      result: present.result(id, job.data.prompt, job.returnvalue, job.finishedOn),
+    };
   }
   if (state === 'failed') {
     // Our worker writes the verdict into the progress; a job lost to repeated worker crashes has only failedReason.
     const ours = p?.stage === 'failed';
-    return { ...base, stage: 'failed', reason: (ours && p?.reason) || job.failedReason || 'the job failed', code: (ours && p?.code) || 'JOB_FAILED', status: (ours && p?.status) || 503, finished_at };
+    return {
+      ...base,
+      stage: 'failed',
+      reason: (ours && p?.reason) || job.failedReason || 'the job failed',
+      code: (ours && p?.code) || 'JOB_FAILED',
+      status: (ours && p?.status) || 503,
+      finished_at,
+    };
   }
   if (state === 'active') {
     // 'failed' in the progress of an active job is the last attempt about to end: report it when it has.
     const stage = p && p.stage !== 'failed' && p.stage !== 'done' ? p.stage : 'generating';
-    return { ...base, stage, ...(p?.percent !== undefined && stage === p?.stage ? { percent: p.percent } : {}), ...(p?.provider ? { provider: p.provider } : {}), ...(p?.reason && stage === 'queued' ? { reason: p.reason } : {}) };
+    return {
+      ...base,
+      stage,
+      ...(p?.percent !== undefined && stage === p?.stage ? { percent: p.percent } : {}),
+      ...(p?.provider ? { provider: p.provider } : {}),
+      ...(p?.reason && stage === 'queued' ? { reason: p.reason } : {}),
+    };
   }
   return { ...base, stage: 'queued', ...(p?.stage === 'queued' && p.reason ? { reason: p.reason } : {}) };
 }
@@ -39,6 +65,21 @@ export async function snapshotOf(job: ImageJob, present: ImageJobPresenter): Pro
 /** The SSE event for a snapshot: done and failed end the stream. */
 export function eventOf(s: ImageJobStatusDto): ImageJobEvent {
   if (s.stage === 'done' && s.result) return { type: 'done', stage: 'done', ...s.result };
-  if (s.stage === 'failed') return { type: 'failed', job_id: s.job_id, stage: 'failed', reason: s.reason ?? 'the job failed', code: s.code ?? 'JOB_FAILED', status: s.status ?? 503 };
-  return { type: 'progress', job_id: s.job_id, stage: s.stage, ...(s.percent !== undefined ? { percent: s.percent } : {}), ...(s.provider ? { provider: s.provider } : {}), ...(s.reason ? { reason: s.reason } : {}) };
+  if (s.stage === 'failed')
+    return {
+      type: 'failed',
+      job_id: s.job_id,
+      stage: 'failed',
+      reason: s.reason ?? 'the job failed',
+      code: s.code ?? 'JOB_FAILED',
+      status: s.status ?? 503,
+    };
+  return {
+    type: 'progress',
+    job_id: s.job_id,
+    stage: s.stage,
+    ...(s.percent !== undefined ? { percent: s.percent } : {}),
+    ...(s.provider ? { provider: s.provider } : {}),
+    ...(s.reason ? { reason: s.reason } : {}),
+  };
 }

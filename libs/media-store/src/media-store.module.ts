@@ -26,7 +26,10 @@ export interface MediaStoreOptions {
 
 /** The gallery store from a service's env and Redis client (also used by tests and the readiness check). */
 export function buildGalleryStore(env: S3Settings, redis: Redis): GalleryStore {
-  return new GalleryStore(new GalleryObjectsRepository(createS3Client(env), env.S3_BUCKET, env.S3_TIMEOUT_MS), new GalleryIndexRepository(redis));
+  return new GalleryStore(
+    new GalleryObjectsRepository(createS3Client(env), env.S3_BUCKET, env.S3_TIMEOUT_MS),
+    new GalleryIndexRepository(redis),
+  );
 }
 
 /**
@@ -38,14 +41,22 @@ export function buildGalleryStore(env: S3Settings, redis: Redis): GalleryStore {
 export class MediaStoreModule {
   static register(opts: MediaStoreOptions): DynamicModule {
     const providers: Provider[] = [
-      { provide: GALLERY_STORE, inject: [opts.env, opts.redis], useFactory: (env: MediaStoreEnv, redis: Redis) => buildGalleryStore(env, redis) },
+      {
+        provide: GALLERY_STORE,
+        inject: [opts.env, opts.redis],
+        useFactory: (env: MediaStoreEnv, redis: Redis) => buildGalleryStore(env, redis),
+      },
       { provide: IMAGE_QUEUE, inject: [opts.env], useFactory: (env: MediaStoreEnv) => createImageQueue(env.REDIS_URL, opts.owner) },
       MediaQueueLifecycle,
     ];
     const exported: (InjectionToken | Provider)[] = [GALLERY_STORE, IMAGE_QUEUE];
     if (opts.follow) {
       providers.push(
-        { provide: IMAGE_QUEUE_EVENTS, inject: [opts.env], useFactory: (env: MediaStoreEnv) => createImageQueueEvents(env.REDIS_URL, opts.owner) },
+        {
+          provide: IMAGE_QUEUE_EVENTS,
+          inject: [opts.env],
+          useFactory: (env: MediaStoreEnv) => createImageQueueEvents(env.REDIS_URL, opts.owner),
+        },
         { provide: IMAGE_JOB_PRESENTER, useValue: opts.follow.presenter },
         ImageJobFollower,
       );

@@ -18,13 +18,19 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness: the process is up and its event loop answers.' })
   @ApiOkResponse({ description: '{ status: "healthy", service, uptime_s, timestamp }' })
   health() {
-    return { status: 'healthy', service: this.service, uptime_s: Math.round((Date.now() - startedAt) / 1000), timestamp: new Date().toISOString() };
+    return {
+      status: 'healthy',
+      service: this.service,
+      uptime_s: Math.round((Date.now() - startedAt) / 1000),
+      timestamp: new Date().toISOString(),
+    };
   }
 
   @Get('health/ready')
   @ApiOperation({
     summary: 'Readiness: Redis and every dependency this process needs answer.',
-    description: 'status "ready", "degraded" (a non-critical dependency failed: still 200; on the gateway, a downstream service without replicas) or "not_ready" (503). `?strict=true`: any failure is a 503.',
+    description:
+      'status "ready", "degraded" (a non-critical dependency failed: still 200; on the gateway, a downstream service without replicas) or "not_ready" (503). `?strict=true`: any failure is a 503.',
   })
   @ApiOkResponse({ description: 'Every critical check passed.' })
   @ApiServiceUnavailableResponse({ description: 'A critical check failed (or any, with strict=true); `checks` says which and why.' })
@@ -61,7 +67,10 @@ export async function runChecks(checks: ReadinessCheck[], timeoutMs = 2000) {
     checks.map(async (c) => {
       const started = Date.now();
       try {
-        await Promise.race([c.check(), new Promise((_, rej) => setTimeout(() => rej(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref())]);
+        await Promise.race([
+          c.check(),
+          new Promise((_, rej) => setTimeout(() => rej(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref()),
+        ]);
         return { name: c.name, ok: true, ms: Date.now() - started };
       } catch (e) {
         return { name: c.name, ok: false, ms: Date.now() - started, error: (e as Error).message };

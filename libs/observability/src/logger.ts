@@ -4,10 +4,33 @@ import { traceContext } from './trace-context';
 
 /** Keys whose values never reach a log line, wherever they appear in a logged object. */
 const REDACT = [
-  'password', '*.password', 'token', '*.token', 'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken',
-  'apiKey', '*.apiKey', 'api_key', '*.api_key', 'authorization', '*.authorization', 'req.headers.authorization',
-  'req.headers.cookie', 'headers.authorization', 'secret', '*.secret', 'access_token', '*.access_token',
-  'refresh_token', '*.refresh_token', 'current_password', '*.current_password', 'new_password', '*.new_password',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+  'refreshToken',
+  '*.refreshToken',
+  'apiKey',
+  '*.apiKey',
+  'api_key',
+  '*.api_key',
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'secret',
+  '*.secret',
+  'access_token',
+  '*.access_token',
+  'refresh_token',
+  '*.refresh_token',
+  'current_password',
+  '*.current_password',
+  'new_password',
+  '*.new_password',
 ];
 
 let root: Logger | undefined;

@@ -18,13 +18,21 @@ export function initMetrics(service: string): Registry {
 
 /** Get-or-create helpers: modules may be loaded twice in tests; prom-client throws on re-registration. */
 export function counter(name: string, help: string, labelNames: string[] = []): Counter<string> {
-  return (metricsRegistry.getSingleMetric(name) as Counter<string>) ?? new Counter({ name, help, labelNames, registers: [metricsRegistry] });
+  return (
+    (metricsRegistry.getSingleMetric(name) as Counter<string>) ?? new Counter({ name, help, labelNames, registers: [metricsRegistry] })
+  );
 }
 
 export function histogram(name: string, help: string, labelNames: string[] = [], buckets?: number[]): Histogram<string> {
   return (
     (metricsRegistry.getSingleMetric(name) as Histogram<string>) ??
-    new Histogram({ name, help, labelNames, buckets: buckets ?? [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [metricsRegistry] })
+    new Histogram({
+      name,
+      help,
+      labelNames,
+      buckets: buckets ?? [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [metricsRegistry],
+    })
   );
 }
 

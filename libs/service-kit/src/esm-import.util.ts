@@ -16,7 +16,9 @@ export async function importEsm<T = any>(specifier: string): Promise<T> {
     return await realImport(specifier);
   } catch (err) {
     if (!String((err as { code?: string }).code ?? '').startsWith('ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING')) throw err;
-    const mainContextImport = vm.runInThisContext('(s) => import(s)', { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }) as Importer;
+    const mainContextImport = vm.runInThisContext('(s) => import(s)', {
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    }) as Importer;
     return mainContextImport(specifier);
   }
 }

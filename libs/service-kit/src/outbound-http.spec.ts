@@ -24,8 +24,15 @@ describe('outboundFetch', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const call = (over: Partial<Parameters<typeof outboundFetch>[0]> = {}) => outboundFetch({ url: `${base}/x`, timeoutMs: 2_000, maxBytes: 1_000, ...over });
-  const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: OutboundHttpError) => e);
+  const call = (over: Partial<Parameters<typeof outboundFetch>[0]> = {}) =>
+    outboundFetch({ url: `${base}/x`, timeoutMs: 2_000, maxBytes: 1_000, ...over });
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => {
+        throw new Error('expected a failure');
+      },
+      (e: OutboundHttpError) => e,
+    );
 
   it('returns every status with headers and body', async () => {
     handler = (_req, res) => res.writeHead(418, { 'x-a': '1' }).end('teapot');

@@ -94,7 +94,14 @@ export async function outboundFetch(req: OutboundRequest): Promise<OutboundAnswe
       throw new Refusal(refusal);
     }
     const { body, truncated } = await readBody(res, req, url);
-    return { url: url.toString(), status: res.statusCode ?? 502, headers: toHeaders(res), body, truncated, text: () => body.toString('utf8') };
+    return {
+      url: url.toString(),
+      status: res.statusCode ?? 502,
+      headers: toHeaders(res),
+      body,
+      truncated,
+      text: () => body.toString('utf8'),
+    };
   } catch (err) {
     if (err instanceof Refusal) throw err.refusal;
     throw describe(err, req, current, deadline);
@@ -154,7 +161,13 @@ export function outboundFetchFunction(opts: { signal?: AbortSignal; timeoutMs: n
 export function httpStatusError(answer: Pick<OutboundAnswer, 'status' | 'headers' | 'url'>, detail?: string): OutboundHttpError {
   const host = urlHost(answer.url);
   const retryAfter = parseRetryAfter(answer.headers.get('retry-after'));
-  return new OutboundHttpError('http_status', `HTTP ${answer.status} from ${host}${detail ? `: ${detail}` : ''}`, host, answer.status, retryAfter);
+  return new OutboundHttpError(
+    'http_status',
+    `HTTP ${answer.status} from ${host}${detail ? `: ${detail}` : ''}`,
+    host,
+    answer.status,
+    retryAfter,
+  );
 }
 
 async function open(req: OutboundRequest, signal: AbortSignal): Promise<{ res: IncomingMessage; url: URL }> {
@@ -167,7 +180,8 @@ async function open(req: OutboundRequest, signal: AbortSignal): Promise<{ res: I
     const status = res.statusCode ?? 0;
     if (status < 300 || status >= 400 || !res.headers.location || maxRedirects === 0) return { res, url };
     res.resume();
-    if (hop >= maxRedirects) throw new OutboundHttpError('unreachable', `${urlHost(url.toString())}: more than ${maxRedirects} redirects`, url.host);
+    if (hop >= maxRedirects)
+      throw new OutboundHttpError('unreachable', `${urlHost(url.toString())}: more than ${maxRedirects} redirects`, url.host);
     url = new URL(res.headers.location, url);
     if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
       method = 'GET';
@@ -177,9 +191,17 @@ async function open(req: OutboundRequest, signal: AbortSignal): Promise<{ res: I
   }
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal, req: OutboundRequest): Promise<IncomingMessage> {
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  signal: AbortSignal,
+  req: OutboundRequest,
+): Promise<IncomingMessage> {
   const https = url.protocol === 'https:';
-  if (!https && url.protocol !== 'http:') return Promise.reject(new OutboundHttpError('unreachable', `${url.protocol} URLs are not fetched`, url.host));
+  if (!https && url.protocol !== 'http:')
+    return Promise.reject(new OutboundHttpError('unreachable', `${url.protocol} URLs are not fetched`, url.host));
   const hasEncoding = Object.keys(headers).some((k) => k.toLowerCase() === 'accept-encoding');
   const agent = req.agent === undefined ? (https ? agents.https : agents.http) : req.agent;
   return new Promise((resolve, reject) => {
@@ -188,7 +210,11 @@ function send(url: URL, method: string, headers: Record<string, string>, body: B
       signal,
       agent,
       ...(req.lookup ? { lookup: req.lookup } : {}),
-      headers: { ...(hasEncoding ? {} : { 'accept-encoding': 'gzip, deflate, br' }), ...headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+      headers: {
+        ...(hasEncoding ? {} : { 'accept-encoding': 'gzip, deflate, br' }),
+        ...headers,
+        ...(body ? { 'content-length': String(body.length) } : {}),
+      },
     });
     r.on('response', resolve);
     r.on('error', reject);
@@ -196,7 +222,10 @@ function send(url: URL, method: string, headers: Record<string, string>, body: B
   });
 }
 
-async function encodeBody(body: OutboundRequest['body'], headers: Record<string, string>): Promise<{ body?: Buffer; headers: Record<string, string> }> {
+async function encodeBody(
+  body: OutboundRequest['body'],
+  headers: Record<string, string>,
+): Promise<{ body?: Buffer; headers: Record<string, string> }> {
   if (body === undefined || body === null) return { headers };
   if (typeof body === 'string' || body instanceof Uint8Array) return { body: Buffer.from(body as string), headers };
   // FormData (multipart boundary) and URLSearchParams: let the platform pick the encoding and its content type.
@@ -208,7 +237,14 @@ async function encodeBody(body: OutboundRequest['body'], headers: Record<string,
 
 function decoded(res: IncomingMessage): Readable {
   const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
-  const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'br'
+          ? createBrotliDecompress()
+          : undefined;
   if (!decoder) return res;
   res.on('error', (err) => decoder.destroy(err));
   return res.pipe(decoder);
@@ -219,7 +255,8 @@ function capped(req: OutboundRequest, url: URL): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       size += chunk.length;
-      if (size > req.maxBytes) return done(new OutboundHttpError('too_large', `answer from ${url.host} is larger than ${req.maxBytes} bytes`, url.host));
+      if (size > req.maxBytes)
+        return done(new OutboundHttpError('too_large', `answer from ${url.host} is larger than ${req.maxBytes} bytes`, url.host));
       done(null, chunk);
     },
   });
@@ -255,8 +292,10 @@ async function readBody(res: IncomingMessage, req: OutboundRequest, url: URL): P
 function describe(err: unknown, req: OutboundRequest, url: URL, deadline: AbortSignal): OutboundHttpError {
   if (err instanceof OutboundHttpError) return err;
   const host = url.host;
-  if (deadline.aborted) return new OutboundHttpError('timeout', `no answer from ${host} within ${req.timeoutMs} ms`, host, undefined, undefined, err);
-  if (req.signal?.aborted) return new OutboundHttpError('cancelled', `request to ${host} cancelled by the caller`, host, undefined, undefined, err);
+  if (deadline.aborted)
+    return new OutboundHttpError('timeout', `no answer from ${host} within ${req.timeoutMs} ms`, host, undefined, undefined, err);
+  if (req.signal?.aborted)
+    return new OutboundHttpError('cancelled', `request to ${host} cancelled by the caller`, host, undefined, undefined, err);
   return new OutboundHttpError('unreachable', `${host}: ${networkReason(err)}`, host, undefined, undefined, err);
 }
 

@@ -15,7 +15,12 @@ export function activeResources(): Record<string, number> {
  * process logs what it was still waiting for — the step and the open handles — and exits with code 1.
  * The timer is unref'd: a process that finishes earlier exits on its own, as before.
  */
-export function installShutdownDeadline(app: INestApplication, service: string, timeoutMs: number, exit: (code: number) => void = (c) => process.exit(c)): () => void {
+export function installShutdownDeadline(
+  app: INestApplication,
+  service: string,
+  timeoutMs: number,
+  exit: (code: number) => void = (c) => process.exit(c),
+): () => void {
   let step = 'signal received: closing the app (transport consumers, HTTP server, module shutdown hooks)';
   let started = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -29,7 +34,10 @@ export function installShutdownDeadline(app: INestApplication, service: string, 
     started = Date.now();
     getLogger().info({ service, signal, deadline_ms: timeoutMs }, 'shutting down');
     const timer = setTimeout(() => {
-      getLogger().error({ service, waiting_for: step, active_resources: activeResources(), deadline_ms: timeoutMs }, `shutdown did not finish within ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS): exiting with code 1`);
+      getLogger().error(
+        { service, waiting_for: step, active_resources: activeResources(), deadline_ms: timeoutMs },
+        `shutdown did not finish within ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS): exiting with code 1`,
+      );
       exit(1);
     }, timeoutMs);
     timer.unref();

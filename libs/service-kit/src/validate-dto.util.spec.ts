@@ -10,7 +10,12 @@ describe('validateDto (the one RPC payload check) on the chat contracts', () => 
   it.each([
     ['not an object', ChatCommand, [1], /the command must be a JSON object/],
     ['a blank message', ChatCommand, { message: '  ', user_id: 'u1' }, /^message /],
-    ['a nested option out of range', ChatCommand, { message: 'hi', user_id: 'u1', options: { temperature: 9 } }, /options\.temperature must not be greater than 2/],
+    [
+      'a nested option out of range',
+      ChatCommand,
+      { message: 'hi', user_id: 'u1', options: { temperature: 9 } },
+      /options\.temperature must not be greater than 2/,
+    ],
     ['an unknown field', ChatCommand, { message: 'hi', user_id: 'u1', admin: true }, /admin/],
     ['a stream_id that is not a UUID', ChatCommand, { message: 'hi', user_id: 'u1', stream_id: 'x' }, /stream_id must be a UUID/],
     ['a limit out of range', ChatHistoryQuery, { user_id: 'u1', limit: 0 }, /limit must be an integer from 1 to 1000/],

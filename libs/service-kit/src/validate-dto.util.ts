@@ -10,7 +10,9 @@ import { ServiceError } from './service-error';
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
     const path = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? `${path}${m.slice(e.property.length)}` : `${path}: ${m}`));
+    const own = Object.values(e.constraints ?? {}).map((m) =>
+      m.startsWith(e.property) ? `${path}${m.slice(e.property.length)}` : `${path}: ${m}`,
+    );
     return [...own, ...flattenValidationErrors(e.children ?? [], path)];
   });
 }
@@ -24,9 +26,15 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
  *   command when the payload is not a JSON object at all.
  */
 export function validateDto<T extends object>(cls: new () => T, payload: unknown, what = 'the command'): T {
-  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new ServiceError(400, 'VALIDATION_FAILED', `${what} must be a JSON object`);
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload))
+    throw new ServiceError(400, 'VALIDATION_FAILED', `${what} must be a JSON object`);
   const instance = plainToInstance(cls, payload);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, validationError: { target: false, value: false } });
+  const errors = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+  });
   if (errors.length) throw new ServiceError(400, 'VALIDATION_FAILED', flattenValidationErrors(errors).join('; '));
   return instance;
 }

@@ -45,7 +45,12 @@ export class ClaimCheck {
 }
 
 /** A ClaimCheck under `token`, on the Redis client injected by `redisToken` (a service's REDIS_CLIENT). */
-export function claimCheckProvider(token: InjectionToken, redisToken: InjectionToken, spec: ClaimCheckSpec | ((...deps: any[]) => ClaimCheckSpec), inject: InjectionToken[] = []): Provider {
+export function claimCheckProvider(
+  token: InjectionToken,
+  redisToken: InjectionToken,
+  spec: ClaimCheckSpec | ((...deps: any[]) => ClaimCheckSpec),
+  inject: InjectionToken[] = [],
+): Provider {
   return {
     provide: token,
     inject: [redisToken, ...inject],

@@ -4,7 +4,16 @@ export * from './redis-streams.context';
 export * from './transport.errors';
 export * from './transport.options';
 export * from './transport.module';
-export { requestStreamKey, replyStreamKey, presenceKey, PATTERN_NOT_FOUND, DEFAULT_CLAIM_IDLE_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_LEN, DEFAULT_TIMEOUT_MS } from './transport.constants';
+export {
+  requestStreamKey,
+  replyStreamKey,
+  presenceKey,
+  PATTERN_NOT_FOUND,
+  DEFAULT_CLAIM_IDLE_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_LEN,
+  DEFAULT_TIMEOUT_MS,
+} from './transport.constants';
 export * from './clients/ai-router.client';
 export * from './claim-check';
 export * from './bullmq-connection';

@@ -11,7 +11,14 @@ describe('packet codec', () => {
     const fields = encodeRequest({ pattern: 'user.deleted', data: '{}', deadline: 0, traceId: 't' });
     expect(fields).not.toContain('id');
     expect(fields).not.toContain('replyTo');
-    expect(decodeRequest(fields)).toEqual({ id: undefined, replyTo: undefined, pattern: 'user.deleted', data: '{}', deadline: 0, traceId: 't' });
+    expect(decodeRequest(fields)).toEqual({
+      id: undefined,
+      replyTo: undefined,
+      pattern: 'user.deleted',
+      data: '{}',
+      deadline: 0,
+      traceId: 't',
+    });
   });
 
   it('rejects entries that are not requests', () => {

@@ -7,7 +7,14 @@ import { decodeReply, encodeRequest } from './packet.codec';
 import { createRedisConnection, openConnection, type TransportRedis } from './redis-connection.factory';
 import { ReplySequencer } from './reply-sequencer.util';
 import { PresenceTracker } from './presence-tracker.util';
-import { cancelChannel, DEFAULT_MAX_LEN, DEFAULT_TIMEOUT_MS, REPLY_STREAM_TTL_MS, replyStreamKey, requestStreamKey } from './transport.constants';
+import {
+  cancelChannel,
+  DEFAULT_MAX_LEN,
+  DEFAULT_TIMEOUT_MS,
+  REPLY_STREAM_TTL_MS,
+  replyStreamKey,
+  requestStreamKey,
+} from './transport.constants';
 import { ReplicaLostError, ServiceUnavailableError, TransportError, TransportTimeoutError } from './transport.errors';
 import { TransportMetrics } from './transport.metrics';
 import type { RedisStreamsClientOptions } from './transport.options';
@@ -104,13 +111,26 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     const id = (this.nextId++).toString(36);
     const pattern = this.normalizePattern(packet.pattern);
-    this.pending.set(id, { pattern, callback, sequencer: new ReplySequencer(), expiresAt: Date.now() + this.timeoutMs, startedAt: performance.now() });
+    this.pending.set(id, {
+      pattern,
+      callback,
+      sequencer: new ReplySequencer(),
+      expiresAt: Date.now() + this.timeoutMs,
+      startedAt: performance.now(),
+    });
     this.metrics.setInFlight(this.service, this.pending.size);
     const traceId = traceContext.getTraceId() ?? traceContext.newTraceId();
     const send = (live: boolean) => {
       if (!this.pending.has(id)) return; // unsubscribed meanwhile
       if (!live) return this.fail(id, new ServiceUnavailableError(this.service, pattern), 'unavailable');
-      const fields = encodeRequest({ id, pattern, data: JSON.stringify(packet.data), replyTo: this.replyKey, deadline: Date.now() + this.timeoutMs, traceId });
+      const fields = encodeRequest({
+        id,
+        pattern,
+        data: JSON.stringify(packet.data),
+        replyTo: this.replyKey,
+        deadline: Date.now() + this.timeoutMs,
+        traceId,
+      });
       this.cmd?.call('XADD', this.stream, 'MAXLEN', '~', this.maxLen, '*', ...fields).catch((err: Error) => {
         this.fail(id, new ServiceUnavailableError(this.service, pattern, `Redis did not take the request (${err.message})`), 'unavailable');
       });
@@ -118,7 +138,12 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
     const known = this.presence?.cached();
     if (known === true) send(true);
     else if (known === false) process.nextTick(send, false);
-    else this.presence?.check().then(send, (err: Error) => this.fail(id, new ServiceUnavailableError(this.service, pattern, `presence check failed (${err.message})`), 'unavailable'));
+    else
+      this.presence
+        ?.check()
+        .then(send, (err: Error) =>
+          this.fail(id, new ServiceUnavailableError(this.service, pattern, `presence check failed (${err.message})`), 'unavailable'),
+        );
     return () => {
       const req = this.pending.get(id);
       if (!req) return; // finished normally: nothing to cancel
@@ -134,13 +159,22 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
   protected async dispatchEvent<T = any>(packet: ReadPacket): Promise<T> {
     await this.connect();
     const traceId = traceContext.getTraceId() ?? traceContext.newTraceId();
-    const fields = encodeRequest({ pattern: this.normalizePattern(packet.pattern), data: JSON.stringify(packet.data ?? null), deadline: 0, traceId });
+    const fields = encodeRequest({
+      pattern: this.normalizePattern(packet.pattern),
+      data: JSON.stringify(packet.data ?? null),
+      deadline: 0,
+      traceId,
+    });
     return (await this.cmd?.call('XADD', this.stream, 'MAXLEN', '~', this.maxLen, '*', ...fields)) as T;
   }
 
   private async open(): Promise<void> {
     this.closed = false;
-    const cmd = createRedisConnection(this.options.redisUrl, { name: `nitro-client:${this.clientId}:cmd`, failFastWhenDown: true }, this.log);
+    const cmd = createRedisConnection(
+      this.options.redisUrl,
+      { name: `nitro-client:${this.clientId}:cmd`, failFastWhenDown: true },
+      this.log,
+    );
     const reader = createRedisConnection(this.options.redisUrl, { name: `nitro-client:${this.clientId}:read`, blocking: true }, this.log);
     this.cmd = cmd;
     this.reader = reader;
@@ -152,7 +186,10 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
     cmd.on('ready', () => void this.verifyReplyStream(cmd).catch(() => undefined));
     void this.readLoop(reader);
     const sweepMs = Math.max(10, Math.min(100, Math.floor(this.timeoutMs / 10)));
-    this.timers = [setInterval(() => this.sweep(), sweepMs), setInterval(() => void this.verifyReplyStream(cmd).catch(() => undefined), REPLY_STREAM_TTL_MS / 4)];
+    this.timers = [
+      setInterval(() => this.sweep(), sweepMs),
+      setInterval(() => void this.verifyReplyStream(cmd).catch(() => undefined), REPLY_STREAM_TTL_MS / 4),
+    ];
     for (const timer of this.timers) timer.unref();
     this._status$.next('connected');
   }
@@ -184,7 +221,8 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
   private async readLoop(reader: TransportRedis): Promise<void> {
     while (!this.closed && this.reader === reader) {
       try {
-        const reply = (await reader.call('XREAD', 'COUNT', 1024, 'BLOCK', 5_000, 'STREAMS', this.replyKey, this.lastReplyId)) as [string, [string, string[]][]][] | null;
+        const reply = (await reader.call('XREAD', 'COUNT', 1024, 'BLOCK', 5_000, 'STREAMS', this.replyKey, this.lastReplyId)) as
+          [string, [string, string[]][]][] | null;
         for (const [, entries] of reply ?? []) {
           for (const [entryId, fields] of entries) {
             this.lastReplyId = entryId;
@@ -220,7 +258,8 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
     if (this.pending.size === 0) return;
     const now = Date.now();
     for (const [id, req] of this.pending) {
-      if (now >= req.expiresAt) this.fail(id, new TransportTimeoutError(this.service, req.pattern, this.timeoutMs, req.sequencer.deliveredCount > 0), 'timeout');
+      if (now >= req.expiresAt)
+        this.fail(id, new TransportTimeoutError(this.service, req.pattern, this.timeoutMs, req.sequencer.deliveredCount > 0), 'timeout');
     }
     if (this.presence?.cached() === undefined) void this.presence?.check().catch(() => undefined);
     if (this.presence?.cached() === false) {

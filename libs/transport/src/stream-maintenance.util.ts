@@ -46,7 +46,8 @@ export class StreamMaintenance {
   start(): void {
     const claimTick = Math.max(100, Math.floor(this.d.claimIdleMs / 3));
     const pruneTick = Math.max(1_000, Math.min(30_000, Math.floor(this.d.deadConsumerIdleMs / 2)));
-    const every = (ms: number, job: () => Promise<unknown>) => this.timers.push(setInterval(() => void job().catch((err) => this.warn(err)), ms));
+    const every = (ms: number, job: () => Promise<unknown>) =>
+      this.timers.push(setInterval(() => void job().catch((err) => this.warn(err)), ms));
     every(HEARTBEAT_INTERVAL_MS, () => this.heartbeat());
     every(claimTick, () => this.claimCycle());
     every(pruneTick, () => this.pruneDeadConsumers());
@@ -76,11 +77,16 @@ export class StreamMaintenance {
   private async reclaim(): Promise<void> {
     const free = this.d.freeSlots();
     if (free <= 0) return;
-    const reply = (await this.d.cmd.call('XAUTOCLAIM', this.d.stream, this.d.group, this.d.consumer, this.d.claimIdleMs, this.cursor, 'COUNT', free)) as [
-      string,
-      [string, string[] | null][],
-      string[]?,
-    ];
+    const reply = (await this.d.cmd.call(
+      'XAUTOCLAIM',
+      this.d.stream,
+      this.d.group,
+      this.d.consumer,
+      this.d.claimIdleMs,
+      this.cursor,
+      'COUNT',
+      free,
+    )) as [string, [string, string[] | null][], string[]?];
     this.cursor = reply[0];
     // Entries trimmed away while pending come back as ids only (Redis 7 drops them from the PEL).
     this.d.metrics.reclaimedEntries(this.d.service, 'deleted', reply[2]?.length ?? 0);

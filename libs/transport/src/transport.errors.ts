@@ -24,7 +24,12 @@ export abstract class TransportError extends Error {
 export class TransportTimeoutError extends TransportError {
   readonly code = 'TRANSPORT_TIMEOUT';
   readonly status = 504;
-  constructor(service: string, pattern: string, readonly timeoutMs: number, afterFirstPacket = false) {
+  constructor(
+    service: string,
+    pattern: string,
+    readonly timeoutMs: number,
+    afterFirstPacket = false,
+  ) {
     super(
       afterFirstPacket
         ? `Service "${service}" stopped streaming "${pattern}": no packet for ${timeoutMs} ms`

@@ -16,7 +16,12 @@ export class TransportMetrics {
   private readonly cache = new Map<string, any>();
 
   constructor(private readonly side: 'client' | 'server') {
-    this.requests = counter('nitro_transport_requests_total', 'Transport requests by side, target service, pattern and outcome', ['side', 'target', 'pattern', 'outcome']);
+    this.requests = counter('nitro_transport_requests_total', 'Transport requests by side, target service, pattern and outcome', [
+      'side',
+      'target',
+      'pattern',
+      'outcome',
+    ]);
     this.duration = histogram(
       'nitro_transport_request_duration_seconds',
       'Transport request duration (client: until the last packet; server: handler run time)',
@@ -24,7 +29,11 @@ export class TransportMetrics {
       [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     );
     this.inFlight = gauge('nitro_transport_in_flight', 'Transport requests currently in flight', ['side', 'target']);
-    this.reclaimed = counter('nitro_transport_reclaimed_total', 'Entries reclaimed from dead replicas (outcome: handled | expired | deleted)', ['target', 'outcome']);
+    this.reclaimed = counter(
+      'nitro_transport_reclaimed_total',
+      'Entries reclaimed from dead replicas (outcome: handled | expired | deleted)',
+      ['target', 'outcome'],
+    );
   }
 
   private child<T>(metric: string, key: string, make: () => T): T {
@@ -39,7 +48,9 @@ export class TransportMetrics {
 
   finished(service: string, pattern: string, outcome: string, startedAt: number): void {
     this.child('r', `${service}|${pattern}|${outcome}`, () => this.requests.labels(this.side, service, pattern, outcome)).inc();
-    this.child('d', `${service}|${pattern}`, () => this.duration.labels(this.side, service, pattern)).observe((performance.now() - startedAt) / 1000);
+    this.child('d', `${service}|${pattern}`, () => this.duration.labels(this.side, service, pattern)).observe(
+      (performance.now() - startedAt) / 1000,
+    );
   }
 
   setInFlight(service: string, value: number): void {

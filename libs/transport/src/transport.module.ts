@@ -3,14 +3,19 @@ import { RedisStreamsClient } from './redis-streams.client';
 import type { RedisStreamsClientOptions } from './transport.options';
 
 export type ClientSettings = Omit<RedisStreamsClientOptions, 'service'>;
-export type ClientSettingsSource = ClientSettings | { useFactory: (...deps: any[]) => ClientSettings | Promise<ClientSettings>; inject?: InjectionToken[] };
+export type ClientSettingsSource =
+  ClientSettings | { useFactory: (...deps: any[]) => ClientSettings | Promise<ClientSettings>; inject?: InjectionToken[] };
 
 /**
  * Provider for a RedisStreamsClient bound to one target service, injectable by `token`
  * (`@Inject(AI_ROUTER_CLIENT) client: ClientProxy`). Settings can come from config through a
  * factory. Nest calls the client's onApplicationShutdown, which closes its connections.
  */
-export function createTransportClientProvider(token: InjectionToken, service: string, settings: ClientSettingsSource): FactoryProvider<RedisStreamsClient> {
+export function createTransportClientProvider(
+  token: InjectionToken,
+  service: string,
+  settings: ClientSettingsSource,
+): FactoryProvider<RedisStreamsClient> {
   if ('useFactory' in settings) {
     return {
       provide: token,

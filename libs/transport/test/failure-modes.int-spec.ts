@@ -16,7 +16,9 @@ describe('Redis Streams transport: timeouts, dead replicas, Redis restarts', () 
     return c;
   };
   const replicas = (service: string, names: string[], extra: { deadConsumerIdleMs?: number } = {}) =>
-    Promise.all(names.map((replica) => startReplica(build.script, { redisUrl: redis.url, service, replica, claimIdleMs: 1_000, ...extra })));
+    Promise.all(
+      names.map((replica) => startReplica(build.script, { redisUrl: redis.url, service, replica, claimIdleMs: 1_000, ...extra })),
+    );
 
   beforeAll(async () => {
     redis = await startRedisServer();

@@ -34,7 +34,9 @@ describe('Redis Streams transport: request/reply against real replicas', () => {
 
   it('handles each of 1,000 concurrent requests exactly once, spread over both replicas', async () => {
     const record = `${service}:handled`;
-    const replies = await Promise.all(Array.from({ length: 1000 }, (_, n) => one(client.send<{ echo: { n: number }; replica: string }>('echo', { n, record }))));
+    const replies = await Promise.all(
+      Array.from({ length: 1000 }, (_, n) => one(client.send<{ echo: { n: number }; replica: string }>('echo', { n, record }))),
+    );
     expect(replies.map((r) => r.echo.n)).toEqual(Array.from({ length: 1000 }, (_, n) => n));
     const counts = await admin.hgetall(record);
     expect(Object.keys(counts)).toHaveLength(1000);
@@ -81,7 +83,8 @@ describe('Redis Streams transport: request/reply against real replicas', () => {
   it('routes replies only to the client that asked', async () => {
     const other = await connectClient({ redisUrl: redis.url, service, timeoutMs: 10_000 });
     clients.push(other);
-    const ask = (c: RedisStreamsClient, tag: string) => Promise.all(Array.from({ length: 200 }, (_, n) => one(c.send<{ echo: { tag: string; n: number } }>('echo', { tag, n }))));
+    const ask = (c: RedisStreamsClient, tag: string) =>
+      Promise.all(Array.from({ length: 200 }, (_, n) => one(c.send<{ echo: { tag: string; n: number } }>('echo', { tag, n }))));
     const [mine, theirs] = await Promise.all([ask(client, 'mine'), ask(other, 'theirs')]);
     expect(mine.every((r) => r.echo.tag === 'mine')).toBe(true);
     expect(theirs.every((r) => r.echo.tag === 'theirs')).toBe(true);

@@ -15,7 +15,11 @@ export function buildFixtures(): { script: string; cleanup(): void } {
   const outDir = join(ROOT, 'tmp', `transport-it-${process.pid}-${Date.now()}`);
   // Only the libs the fixture needs (transport imports contracts for its typed clients): other libs
   // may be mid-edit and are not this suite's concern.
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['libs/transport', 'libs/observability', 'libs/contracts', '-d', outDir, '--config-file', '.swcrc', '--quiet'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(
+    join(ROOT, 'node_modules', '.bin', 'swc'),
+    ['libs/transport', 'libs/observability', 'libs/contracts', '-d', outDir, '--config-file', '.swcrc', '--quiet'],
+    { cwd: ROOT, stdio: 'pipe' },
+  );
   const script = join(outDir, 'libs', 'transport', 'test', 'fixtures', 'test-service.fixture.js');
   if (!existsSync(script)) throw new Error(`swc did not produce ${script}`);
   return { script, cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
@@ -32,7 +36,12 @@ export interface ReplicaOptions {
 }
 
 export function startReplica(script: string, o: ReplicaOptions): Promise<ServiceProcess> {
-  const env: Record<string, string> = { REDIS_URL: o.redisUrl, SERVICE: o.service, REPLICA: o.replica, CONSUMER: `${o.service}:${o.replica}` };
+  const env: Record<string, string> = {
+    REDIS_URL: o.redisUrl,
+    SERVICE: o.service,
+    REPLICA: o.replica,
+    CONSUMER: `${o.service}:${o.replica}`,
+  };
   if (o.claimIdleMs) env.CLAIM_IDLE_MS = String(o.claimIdleMs);
   if (o.maxLen) env.MAX_LEN = String(o.maxLen);
   if (o.concurrency) env.CONCURRENCY = String(o.concurrency);

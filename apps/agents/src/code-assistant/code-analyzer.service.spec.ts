@@ -1,6 +1,10 @@
 import { AgentsEnv, loadConfig } from '@nitro/config';
 import { CodeLanguage, FindingDto } from '@nitro/contracts';
-import { CODE_SAMPLES as SAMPLES, EXPECTED_FINDINGS as EXPECTED, EXPECTED_LINTER_FINDINGS as LINTED } from '../../test/fixtures/code-samples';
+import {
+  CODE_SAMPLES as SAMPLES,
+  EXPECTED_FINDINGS as EXPECTED,
+  EXPECTED_LINTER_FINDINGS as LINTED,
+} from '../../test/fixtures/code-samples';
 import { CodeAnalyzerService } from './code-analyzer.service';
 import { ReviewPool } from './review/review-pool.service';
 
@@ -61,20 +65,37 @@ function deep(a, b) {
   });
 
   it('guesses the language from the file name, then the content', async () => {
-    await expect(analyzer.analyze({ code: 'x = 1\n', filename: 'a.py' })).resolves.toMatchObject({ language: 'python', language_source: 'filename' });
-    await expect(analyzer.analyze({ code: 'package main\n\nfunc main() {}\n' })).resolves.toMatchObject({ language: 'go', language_source: 'content' });
-    await expect(analyzer.analyze({ code: 'hello there' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/language/) });
+    await expect(analyzer.analyze({ code: 'x = 1\n', filename: 'a.py' })).resolves.toMatchObject({
+      language: 'python',
+      language_source: 'filename',
+    });
+    await expect(analyzer.analyze({ code: 'package main\n\nfunc main() {}\n' })).resolves.toMatchObject({
+      language: 'go',
+      language_source: 'content',
+    });
+    await expect(analyzer.analyze({ code: 'hello there' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/language/),
+    });
   });
 
   it('refuses code over MAX_CODE_CHARS naming the field and the limit', async () => {
     const small = new CodeAnalyzerService(pool, loadConfig(AgentsEnv, { MAX_CODE_CHARS: '10' }));
-    await expect(small.analyze({ code: 'print(1)\nprint(2)\n', language: 'python' })).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/code is 18 characters.*MAX_CODE_CHARS/) });
+    await expect(small.analyze({ code: 'print(1)\nprint(2)\n', language: 'python' })).rejects.toMatchObject({
+      status: 413,
+      message: expect.stringMatching(/code is 18 characters.*MAX_CODE_CHARS/),
+    });
   });
 
   it('reports syntax errors with their line and still analyses the rest', async () => {
-    const report = await analyzer.analyze({ code: 'def ok():\n    """Doc."""\n    return 1\n\ndef broken(:\n    print(1)\n', language: 'python' });
+    const report = await analyzer.analyze({
+      code: 'def ok():\n    """Doc."""\n    return 1\n\ndef broken(:\n    print(1)\n',
+      language: 'python',
+    });
     // Ruff reports the syntax error (nitro's own syntax-error is dropped when Ruff ran).
-    expect(report.findings.some((f) => f.engine === 'ruff' && f.rule === 'invalid-syntax' && f.line === 5 && f.severity === 'error')).toBe(true);
+    expect(report.findings.some((f) => f.engine === 'ruff' && f.rule === 'invalid-syntax' && f.line === 5 && f.severity === 'error')).toBe(
+      true,
+    );
     expect(report.findings.some((f) => f.rule === 'syntax-error')).toBe(false);
     expect(report.functions.map((f) => f.name)).toContain('ok');
   });

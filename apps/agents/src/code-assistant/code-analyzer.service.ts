@@ -1,6 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AgentsEnv } from '@nitro/config';
-import { CODE_LANGUAGES, CodeInputDto, CodeReportDto, ERROR_CODES, FINDING_SEVERITIES, FindingSeverity, ReviewEngineInfoDto, codePointLength, exceedsCodePoints, hasVisibleContent } from '@nitro/contracts';
+import {
+  CODE_LANGUAGES,
+  CodeInputDto,
+  CodeReportDto,
+  ERROR_CODES,
+  FINDING_SEVERITIES,
+  FindingSeverity,
+  ReviewEngineInfoDto,
+  codePointLength,
+  exceedsCodePoints,
+  hasVisibleContent,
+} from '@nitro/contracts';
 import { ServiceError } from '@nitro/service-kit';
 import type { Thresholds } from './code-findings.util';
 import { detectLanguage } from './language-detect.util';
@@ -30,11 +41,20 @@ export class CodeAnalyzerService {
   async analyze(input: CodeInputDto): Promise<CodeReportDto> {
     const { code } = input;
     if (exceedsCodePoints(code, this.env.MAX_CODE_CHARS)) {
-      throw new ServiceError(413, ERROR_CODES.tooLarge, `code is ${codePointLength(code)} characters (Unicode code points); at most ${this.env.MAX_CODE_CHARS} are accepted (MAX_CODE_CHARS)`);
+      throw new ServiceError(
+        413,
+        ERROR_CODES.tooLarge,
+        `code is ${codePointLength(code)} characters (Unicode code points); at most ${this.env.MAX_CODE_CHARS} are accepted (MAX_CODE_CHARS)`,
+      );
     }
     if (!hasVisibleContent(code)) throw new ServiceError(400, ERROR_CODES.validation, 'code must contain visible text');
     const detected = detectLanguage(code, input.language, input.filename);
-    if (!detected) throw new ServiceError(400, ERROR_CODES.validation, `language could not be detected; set language to one of: ${CODE_LANGUAGES.join(', ')}`);
+    if (!detected)
+      throw new ServiceError(
+        400,
+        ERROR_CODES.validation,
+        `language could not be detected; set language to one of: ${CODE_LANGUAGES.join(', ')}`,
+      );
     const review = await this.pool.review({
       code,
       language: detected.language,
@@ -63,6 +83,11 @@ export class CodeAnalyzerService {
   }
 
   private thresholds(): Thresholds {
-    return { maxFunctionLines: this.env.CODE_MAX_FUNCTION_LINES, maxNesting: this.env.CODE_MAX_NESTING, maxComplexity: this.env.CODE_MAX_COMPLEXITY, maxParams: MAX_PARAMS };
+    return {
+      maxFunctionLines: this.env.CODE_MAX_FUNCTION_LINES,
+      maxNesting: this.env.CODE_MAX_NESTING,
+      maxComplexity: this.env.CODE_MAX_COMPLEXITY,
+      maxParams: MAX_PARAMS,
+    };
   }
 }

@@ -15,7 +15,8 @@ export class CodeAssistantAgent implements Agent {
   readonly tasks: AgentTask<CodeInputDto>[] = [
     {
       name: AGENT_TASKS.analyzeCode,
-      description: 'Functions with line ranges, length, nesting and complexity; findings of every engine with rule, link, line, column, severity, message and fix. No LLM.',
+      description:
+        'Functions with line ranges, length, nesting and complexity; findings of every engine with rule, link, line, column, severity, message and fix. No LLM.',
       input: CodeInputDto,
       schedulable: true,
       run: (input) => this.analyzer.analyze(input),
@@ -49,7 +50,12 @@ export class CodeAssistantAgent implements Agent {
     return this.analyzer.engines();
   }
 
-  private async withLlm(input: CodeInputDto, ctx: TaskContext, prompt: (code: string, r: CodeReportDto) => string, system: string): Promise<CodeReportDto> {
+  private async withLlm(
+    input: CodeInputDto,
+    ctx: TaskContext,
+    prompt: (code: string, r: CodeReportDto) => string,
+    system: string,
+  ): Promise<CodeReportDto> {
     const report = await this.analyzer.analyze(input);
     const pass = await this.llmPass.run(prompt(input.code, report), system, ctx.user_id, input.llm !== false);
     return { ...report, llm: pass.llm, ...(pass.text ? { llm_review: { text: pass.text, comments: splitComments(pass.text) } } : {}) };

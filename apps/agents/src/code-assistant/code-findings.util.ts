@@ -35,7 +35,15 @@ function todoFindings(comment: Node): FindingDto[] {
     if (!m) return;
     const note = m[2].replace(/\*\/\s*$/, '').trim();
     const severity = m[1] === 'TODO' ? 'info' : 'warning';
-    out.push(finding('todo-comment', lineOf(comment) + offset, severity, `${m[1]} comment${note ? `: ${note.slice(0, 120)}` : ''}`, 'Do it now, or track it in the issue tracker and link the issue here.'));
+    out.push(
+      finding(
+        'todo-comment',
+        lineOf(comment) + offset,
+        severity,
+        `${m[1]} comment${note ? `: ${note.slice(0, 120)}` : ''}`,
+        'Do it now, or track it in the issue tracker and link the issue here.',
+      ),
+    );
   });
   return out;
 }
@@ -47,13 +55,72 @@ function functionFindings(fn: Node, spec: LanguageSpec, t: Thresholds): { info: 
   const metrics = measureFunction(fn, spec);
   const documented = spec.hasDoc(fn);
   const params = spec.paramCount(fn);
-  const info: FunctionInfoDto = { name, start_line: start, end_line: endLineOf(fn), lines, params, nesting_depth: metrics.nestingDepth, complexity: metrics.complexity, documented };
+  const info: FunctionInfoDto = {
+    name,
+    start_line: start,
+    end_line: endLineOf(fn),
+    lines,
+    params,
+    nesting_depth: metrics.nestingDepth,
+    complexity: metrics.complexity,
+    documented,
+  };
   const out: FindingDto[] = [];
-  if (lines > t.maxFunctionLines) out.push(finding('long-function', start, 'warning', `Function "${name}" is ${lines} lines long (limit ${t.maxFunctionLines})`, 'Split it into smaller functions that each do one thing.', name));
-  if (metrics.complexity > t.maxComplexity) out.push(finding('high-complexity', start, 'warning', `Function "${name}" has cyclomatic complexity ~${metrics.complexity} (limit ${t.maxComplexity})`, 'Extract branches into helpers, return early, or replace condition chains with a lookup table.', name));
-  if (metrics.nestingDepth > t.maxNesting) out.push(finding('deep-nesting', metrics.deepestLine, 'warning', `Function "${name}" nests control flow ${metrics.nestingDepth} levels deep (limit ${t.maxNesting})`, 'Use guard clauses (return/continue early) or move the inner block into its own function.', name));
-  if (params > t.maxParams) out.push(finding('too-many-params', start, 'info', `Function "${name}" takes ${params} parameters (limit ${t.maxParams})`, 'Group related parameters into an object or a small type.', name));
-  if (!documented && spec.wantsDoc(fn, name)) out.push(finding('missing-docstring', start, 'info', `Function "${name}" has no ${spec.language === 'python' ? 'docstring' : 'doc comment'}`, spec.docHint, name));
+  if (lines > t.maxFunctionLines)
+    out.push(
+      finding(
+        'long-function',
+        start,
+        'warning',
+        `Function "${name}" is ${lines} lines long (limit ${t.maxFunctionLines})`,
+        'Split it into smaller functions that each do one thing.',
+        name,
+      ),
+    );
+  if (metrics.complexity > t.maxComplexity)
+    out.push(
+      finding(
+        'high-complexity',
+        start,
+        'warning',
+        `Function "${name}" has cyclomatic complexity ~${metrics.complexity} (limit ${t.maxComplexity})`,
+        'Extract branches into helpers, return early, or replace condition chains with a lookup table.',
+        name,
+      ),
+    );
+  if (metrics.nestingDepth > t.maxNesting)
+    out.push(
+      finding(
+        'deep-nesting',
+        metrics.deepestLine,
+        'warning',
+        `Function "${name}" nests control flow ${metrics.nestingDepth} levels deep (limit ${t.maxNesting})`,
+        'Use guard clauses (return/continue early) or move the inner block into its own function.',
+        name,
+      ),
+    );
+  if (params > t.maxParams)
+    out.push(
+      finding(
+        'too-many-params',
+        start,
+        'info',
+        `Function "${name}" takes ${params} parameters (limit ${t.maxParams})`,
+        'Group related parameters into an object or a small type.',
+        name,
+      ),
+    );
+  if (!documented && spec.wantsDoc(fn, name))
+    out.push(
+      finding(
+        'missing-docstring',
+        start,
+        'info',
+        `Function "${name}" has no ${spec.language === 'python' ? 'docstring' : 'doc comment'}`,
+        spec.docHint,
+        name,
+      ),
+    );
   return { info, findings: out };
 }
 
@@ -71,7 +138,15 @@ export function collectFindings(root: Node, spec: LanguageSpec, t: Thresholds): 
     const type = c.nodeType;
     if ((type === 'ERROR' || c.nodeIsMissing) && syntaxErrors++ < MAX_SYNTAX_ERRORS) {
       const what = c.nodeIsMissing ? `missing "${type}"` : `unexpected "${c.nodeText.split('\n')[0].slice(0, 40)}"`;
-      findings.push(finding('syntax-error', c.startPosition.row + 1, 'error', `Syntax error: ${what}`, 'Fix the syntax first; findings after this point may be incomplete.'));
+      findings.push(
+        finding(
+          'syntax-error',
+          c.startPosition.row + 1,
+          'error',
+          `Syntax error: ${what}`,
+          'Fix the syntax first; findings after this point may be incomplete.',
+        ),
+      );
     }
     if (!c.nodeIsNamed) return false;
     if (spec.identifierTypes.has(type)) {
@@ -98,7 +173,9 @@ export function collectFindings(root: Node, spec: LanguageSpec, t: Thresholds): 
   for (const imp of imported) {
     if (used.has(imp.name)) continue;
     const severity = spec.language === 'go' ? 'error' : 'warning'; // Go refuses to compile an unused import
-    findings.push(finding('unused-import', imp.line, severity, `Import "${imp.label}" is never used`, `Remove the import of ${imp.name}.`, imp.name));
+    findings.push(
+      finding('unused-import', imp.line, severity, `Import "${imp.label}" is never used`, `Remove the import of ${imp.name}.`, imp.name),
+    );
   }
   findings.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
   return { functions, imports: imported.map((i) => i.label), findings };

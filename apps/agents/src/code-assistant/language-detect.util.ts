@@ -1,8 +1,18 @@
 import { CODE_LANGUAGES, CodeLanguage } from '@nitro/contracts';
 
 const BY_EXTENSION: Record<string, CodeLanguage> = {
-  py: 'python', pyw: 'python', js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascript',
-  ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescript', go: 'go', java: 'java',
+  py: 'python',
+  pyw: 'python',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascript',
+  ts: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  tsx: 'typescript',
+  go: 'go',
+  java: 'java',
 };
 
 /** Weighted hints; the highest total wins. Cheap regexes, enough to tell these five apart. */

@@ -11,7 +11,11 @@ export const endLineOf = (node: Node): number => node.endPosition.row + 1;
  * node with its parent's type and returns false to skip that node's children; `leave` runs after
  * a node's subtree (not for the root).
  */
-export function traverse(root: Node, enter: (c: TreeCursor, parentType: string | undefined) => boolean, leave?: (c: TreeCursor) => void): void {
+export function traverse(
+  root: Node,
+  enter: (c: TreeCursor, parentType: string | undefined) => boolean,
+  leave?: (c: TreeCursor) => void,
+): void {
   const c = root.walk();
   const types: string[] = [];
   try {
@@ -49,7 +53,14 @@ export function leadingComment(node: Node, commentTypes: Set<string>): Node | nu
     const prev: Node | null = target.previousNamedSibling;
     if (prev && commentTypes.has(prev.type) && prev.endPosition.row >= target.startPosition.row - 1) return prev;
     const parent: Node | null = target.parent;
-    if (!parent || parent.startPosition.row !== node.startPosition.row || parent.type === 'program' || parent.type === 'module' || parent.type === 'source_file') return null;
+    if (
+      !parent ||
+      parent.startPosition.row !== node.startPosition.row ||
+      parent.type === 'program' ||
+      parent.type === 'module' ||
+      parent.type === 'source_file'
+    )
+      return null;
     target = parent;
   }
   return null;

@@ -30,7 +30,9 @@ export class TreeSitterLoader {
     if (!lang) {
       this.init ??= Parser.init();
       // Bytes, not a path: given a path, Language.load does a dynamic import() that CommonJS test runners lack.
-      lang = this.init.then(async () => Language.load(await readFile(require.resolve(`tree-sitter-wasms/out/tree-sitter-${grammar}.wasm`))));
+      lang = this.init.then(async () =>
+        Language.load(await readFile(require.resolve(`tree-sitter-wasms/out/tree-sitter-${grammar}.wasm`))),
+      );
       lang.catch(() => this.languages.delete(grammar));
       this.languages.set(grammar, lang);
     }

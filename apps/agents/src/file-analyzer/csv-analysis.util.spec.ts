@@ -12,7 +12,10 @@ describe('CSV parsing (csv-parse) and analysis', () => {
 
   it('keeps ragged rows and stray quotes, and the rows before a quote that never closes', () => {
     expect(parseCsv('a;b\n1\n2;x"y;3\n', ';')).toEqual([['a', 'b'], ['1'], ['2', 'x"y', '3']]);
-    expect(parseCsv('a,b\n1,2\n"3,4\n5,6', ',')).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parseCsv('a,b\n1,2\n"3,4\n5,6', ',')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
   });
 
   it('stops at maxRows and sniffs the delimiter of a table only', () => {

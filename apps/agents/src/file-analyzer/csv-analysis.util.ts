@@ -73,7 +73,13 @@ function columnStats(values: string[]) {
   const seen = new Set(present.map(cellType));
   const type = columnType(seen);
   const distinct = new Set(present.slice(0, MAX_DISTINCT * 10)).size;
-  const base = { type, count: present.length, empty: values.length - present.length, distinct, ...(seen.size > 1 ? { mixed: [...seen].sort() } : {}) };
+  const base = {
+    type,
+    count: present.length,
+    empty: values.length - present.length,
+    distinct,
+    ...(seen.size > 1 ? { mixed: [...seen].sort() } : {}),
+  };
   if (type === 'integer' || type === 'number') {
     const nums = present.map(Number).sort((a, b) => a - b);
     const mean = nums.reduce((s, n) => s + n, 0) / nums.length;
@@ -81,14 +87,22 @@ function columnStats(values: string[]) {
     const std = Math.sqrt(nums.reduce((s, n) => s + (n - mean) ** 2, 0) / nums.length);
     return { ...base, min: nums[0], max: nums[nums.length - 1], mean: round(mean), median: round(median), stddev: round(std) };
   }
-  if (type === 'boolean') return { ...base, true: present.filter((v) => /^(true|yes)$/i.test(v)).length, false: present.filter((v) => /^(false|no)$/i.test(v)).length };
+  if (type === 'boolean')
+    return {
+      ...base,
+      true: present.filter((v) => /^(true|yes)$/i.test(v)).length,
+      false: present.filter((v) => /^(false|no)$/i.test(v)).length,
+    };
   if (type === 'date') {
     const sorted = [...present].sort((a, b) => Date.parse(a) - Date.parse(b));
     return { ...base, min: sorted[0], max: sorted[sorted.length - 1] };
   }
   const counts = new Map<string, number>();
   for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
-  const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5).map(([value, n]) => ({ value: value.slice(0, 80), count: n }));
+  const top = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 5)
+    .map(([value, n]) => ({ value: value.slice(0, 80), count: n }));
   // A loop, not Math.min(...lengths): spreading 150,000 values overflows the call stack.
   let minLength = present.length ? Infinity : 0;
   let maxLength = 0;

@@ -22,7 +22,11 @@ export class FileAnalysisService {
 
   async analyzeInput(input: AnalyzeFileInputDto, userId: string): Promise<FileAnalysisDto> {
     if (!!input.upload_id === (input.content_base64 !== undefined)) {
-      throw new ServiceError(400, ERROR_CODES.validation, 'data needs exactly one of upload_id (from POST /agent/file-analyze) or content_base64');
+      throw new ServiceError(
+        400,
+        ERROR_CODES.validation,
+        'data needs exactly one of upload_id (from POST /agent/file-analyze) or content_base64',
+      );
     }
     const bytes = input.upload_id ? await this.takeUpload(userId, input.upload_id) : Buffer.from(input.content_base64!, 'base64');
     return this.analyze(bytes, input.filename, userId, input.llm !== false);
@@ -37,7 +41,12 @@ export class FileAnalysisService {
 
   async analyze(bytes: Buffer, filename: string | undefined, userId: string, wantLlm: boolean): Promise<FileAnalysisDto> {
     if (!bytes.length) throw new ServiceError(400, ERROR_CODES.validation, 'file is empty: there is nothing to analyse');
-    if (bytes.length > this.env.MAX_FILE_BYTES) throw new ServiceError(413, ERROR_CODES.tooLarge, `file is ${bytes.length} bytes; at most ${this.env.MAX_FILE_BYTES} are accepted (MAX_FILE_BYTES)`);
+    if (bytes.length > this.env.MAX_FILE_BYTES)
+      throw new ServiceError(
+        413,
+        ERROR_CODES.tooLarge,
+        `file is ${bytes.length} bytes; at most ${this.env.MAX_FILE_BYTES} are accepted (MAX_FILE_BYTES)`,
+      );
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     // Classifying and parsing run in a worker thread (FileParsePool): the event loop stays free for heartbeats.
     const found = await this.parser.parse(bytes);
@@ -54,8 +63,14 @@ export class FileAnalysisService {
   }
 
   /** Facts first (they are right), then an excerpt of the content for the model to describe. */
-  private prompt(base: { filename?: string; size: number; type: { kind: string }; details: Record<string, unknown> }, excerpt: string): string {
-    const facts = JSON.stringify(base.details, (k, v) => (k === 'entries' || k === 'text_pages' || k === 'preview' ? undefined : v)).slice(0, 3_000);
+  private prompt(
+    base: { filename?: string; size: number; type: { kind: string }; details: Record<string, unknown> },
+    excerpt: string,
+  ): string {
+    const facts = JSON.stringify(base.details, (k, v) => (k === 'entries' || k === 'text_pages' || k === 'preview' ? undefined : v)).slice(
+      0,
+      3_000,
+    );
     return `Summarise this file.\nName: ${base.filename ?? '(none)'}\nType: ${base.type.kind}, ${base.size} bytes\nFacts: ${facts}${excerpt ? `\nContent excerpt:\n${excerpt}` : ''}`;
   }
 }

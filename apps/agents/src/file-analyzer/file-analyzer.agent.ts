@@ -9,7 +9,8 @@ import { WorkspaceScannerService } from './workspace-scanner.service';
 @Injectable()
 export class FileAnalyzerAgent implements Agent {
   readonly name = AGENT_NAMES.file;
-  readonly description = 'Reads the real type of a file from its bytes and describes it (text, CSV, JSON, PDF, image with EXIF, ZIP listing), then summarises it with the LLM; scans workspace folders.';
+  readonly description =
+    'Reads the real type of a file from its bytes and describes it (text, CSV, JSON, PDF, image with EXIF, ZIP listing), then summarises it with the LLM; scans workspace folders.';
   readonly tasks: AgentTask[] = [
     {
       name: AGENT_TASKS.analyzeFile,

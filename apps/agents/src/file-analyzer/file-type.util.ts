@@ -27,15 +27,36 @@ export async function classify(bytes: Buffer): Promise<Classified> {
     }
   }
   const delimiter = sniffDelimiter(decoded.text);
-  if (delimiter) return { type: { kind: 'csv', mime: delimiter === '\t' ? 'text/tab-separated-values' : 'text/csv', by: 'content' }, decoded, delimiter };
+  if (delimiter)
+    return {
+      type: { kind: 'csv', mime: delimiter === '\t' ? 'text/tab-separated-values' : 'text/csv', by: 'content' },
+      decoded,
+      delimiter,
+    };
   return { type: { kind: 'text', mime: 'text/plain', by: 'content' }, decoded };
 }
 
 // What a file name's extension claims, to point out names that lie about the content.
 const CLAIMS: Record<string, string[]> = {
-  pdf: ['pdf'], png: ['image'], jpg: ['image'], jpeg: ['image'], gif: ['image'], webp: ['image'], tif: ['image'], tiff: ['image'],
-  zip: ['zip'], docx: ['zip'], xlsx: ['zip'], pptx: ['zip'], jar: ['zip'], gz: ['gzip'], json: ['json'], csv: ['csv', 'text'], tsv: ['csv', 'text'],
-  txt: ['text', 'csv', 'json'], md: ['text', 'csv'],
+  pdf: ['pdf'],
+  png: ['image'],
+  jpg: ['image'],
+  jpeg: ['image'],
+  gif: ['image'],
+  webp: ['image'],
+  tif: ['image'],
+  tiff: ['image'],
+  zip: ['zip'],
+  docx: ['zip'],
+  xlsx: ['zip'],
+  pptx: ['zip'],
+  jar: ['zip'],
+  gz: ['gzip'],
+  json: ['json'],
+  csv: ['csv', 'text'],
+  tsv: ['csv', 'text'],
+  txt: ['text', 'csv', 'json'],
+  md: ['text', 'csv'],
 };
 
 export function nameMismatch(filename: string | undefined, kind: string): string | undefined {

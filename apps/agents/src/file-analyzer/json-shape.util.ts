@@ -2,7 +2,10 @@ const MAX_DEPTH = 8;
 const MAX_KEYS = 50;
 const MAX_ITEMS_SAMPLED = 200;
 
-export type Shape = string | { type: 'array'; length: number; items: Shape | null } | { type: 'object'; keys: Record<string, Shape>; more_keys?: number; optional?: string[] };
+export type Shape =
+  | string
+  | { type: 'array'; length: number; items: Shape | null }
+  | { type: 'object'; keys: Record<string, Shape>; more_keys?: number; optional?: string[] };
 
 /** A sketch of a JSON value's structure: types instead of values, arrays summarised by one merged item shape. */
 export function sketch(value: unknown, depth = 0): Shape {
@@ -33,7 +36,11 @@ export function merge(a: Shape, b: Shape): Shape {
     return { type: 'object', keys, ...(optional.size ? { optional: [...optional].sort() } : {}) };
   }
   if (typeof a === 'object' && typeof b === 'object' && a.type === 'array' && b.type === 'array') {
-    return { type: 'array', length: Math.max(a.length, b.length), items: a.items && b.items ? merge(a.items, b.items) : (a.items ?? b.items) };
+    return {
+      type: 'array',
+      length: Math.max(a.length, b.length),
+      items: a.items && b.items ? merge(a.items, b.items) : (a.items ?? b.items),
+    };
   }
   const names = new Set([...describe(a).split('|'), ...describe(b).split('|')]);
   if (names.has('number') && names.has('integer')) names.delete('integer');

@@ -8,7 +8,6 @@ export interface MagicType {
   format: string;
 }
 
-
 const set = (names: string) => new Set(names.split(' '));
 // Formats inside a ZIP container: read (never extracted) by the ZIP reader like any .zip.
 const ZIP = set(
@@ -18,7 +17,9 @@ const ARCHIVE = set('7z rar tar bz2 xz zst lz lz4 lzh cab deb rpm ar cpio Z arj 
 const EXECUTABLE = set('elf exe macho wasm class');
 const VIDEO_CONTAINERS = set('asf mxf rm');
 // Text formats file-type also recognises: still analysed as text (lines, encoding, language).
-const TEXT_MIMES = set('application/xml text/calendar text/vcard text/vtt application/rtf application/postscript application/eps application/x-ms-regedit application/pgp-encrypted model/stl');
+const TEXT_MIMES = set(
+  'application/xml text/calendar text/vcard text/vtt application/rtf application/postscript application/eps application/x-ms-regedit application/pgp-encrypted model/stl',
+);
 
 function kindOf({ ext, mime }: DetectedFileType): MagicType['kind'] | null {
   if (ext === 'pdf' || ext === 'ai') return 'pdf';

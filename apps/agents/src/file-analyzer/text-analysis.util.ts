@@ -28,7 +28,9 @@ export function guessLanguage(text: string, words: string[]): LanguageGuess {
     const share = sample.filter((w) => set.has(w)).length / sample.length;
     if (share > best.share) best = { name, share };
   }
-  return best.share >= 0.05 ? { kind: 'natural', name: best.name, confidence: Math.round(best.share * 100) / 100 } : { kind: 'unknown', name: 'unknown', confidence: 0 };
+  return best.share >= 0.05
+    ? { kind: 'natural', name: best.name, confidence: Math.round(best.share * 100) / 100 }
+    : { kind: 'unknown', name: 'unknown', confidence: 0 };
 }
 
 export function analyzeText(decoded: DecodedText) {

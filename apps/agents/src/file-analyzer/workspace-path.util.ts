@@ -15,7 +15,11 @@ export async function workspaceRoot(configured: string): Promise<string> {
   try {
     return await realpath(resolve(configured));
   } catch {
-    throw new ServiceError(503, 'WORKSPACE_UNAVAILABLE', `the workspace root ${configured} (AGENTS_WORKSPACE_ROOT) does not exist on this replica`);
+    throw new ServiceError(
+      503,
+      'WORKSPACE_UNAVAILABLE',
+      `the workspace root ${configured} (AGENTS_WORKSPACE_ROOT) does not exist on this replica`,
+    );
   }
 }
 
@@ -25,7 +29,8 @@ export async function workspaceRoot(configured: string): Promise<string> {
  */
 export async function resolveInside(root: string, userPath: string): Promise<string> {
   if (userPath.includes('\0')) throw new ServiceError(400, ERROR_CODES.validation, 'data.path must not contain NUL characters');
-  if (isAbsolute(userPath) || /^[A-Za-z]:/.test(userPath) || userPath.startsWith('\\')) throw forbidden('data.path must be relative to the workspace root; absolute paths are refused');
+  if (isAbsolute(userPath) || /^[A-Za-z]:/.test(userPath) || userPath.startsWith('\\'))
+    throw forbidden('data.path must be relative to the workspace root; absolute paths are refused');
   if (userPath.split(/[\\/]+/).includes('..')) throw forbidden('data.path must not contain ".." segments');
   let real: string;
   try {

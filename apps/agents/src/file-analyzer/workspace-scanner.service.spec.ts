@@ -6,7 +6,8 @@ import { WorkspaceScannerService } from './workspace-scanner.service';
 
 describe('WorkspaceScannerService (real file system)', () => {
   let root: string;
-  const scanner = (extra: Record<string, string> = {}) => new WorkspaceScannerService(loadConfig(AgentsEnv, { AGENTS_WORKSPACE_ROOT: root, ...extra }));
+  const scanner = (extra: Record<string, string> = {}) =>
+    new WorkspaceScannerService(loadConfig(AgentsEnv, { AGENTS_WORKSPACE_ROOT: root, ...extra }));
 
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'agents-ws-'));

@@ -38,8 +38,23 @@ export class WorkspaceScannerService {
     const root = await workspaceRoot(this.env.AGENTS_WORKSPACE_ROOT);
     const start = await resolveInside(root, input.path ?? '.');
     if (!(await stat(start)).isDirectory()) throw new ServiceError(400, ERROR_CODES.validation, 'data.path must be a directory');
-    const limits = { max_depth: Math.min(input.max_depth ?? Infinity, this.env.SCAN_MAX_DEPTH), max_files: Math.min(input.max_files ?? Infinity, this.env.SCAN_MAX_FILES), max_bytes: this.env.SCAN_MAX_BYTES };
-    const s: ScanState = { root, entries: [], hit: new Set(), files: 0, dirs: 0, bytesRead: 0, totalBytes: 0, byKind: {}, deadline: Date.now() + this.env.FILE_PARSE_TIMEOUT_MS, stopped: false };
+    const limits = {
+      max_depth: Math.min(input.max_depth ?? Infinity, this.env.SCAN_MAX_DEPTH),
+      max_files: Math.min(input.max_files ?? Infinity, this.env.SCAN_MAX_FILES),
+      max_bytes: this.env.SCAN_MAX_BYTES,
+    };
+    const s: ScanState = {
+      root,
+      entries: [],
+      hit: new Set(),
+      files: 0,
+      dirs: 0,
+      bytesRead: 0,
+      totalBytes: 0,
+      byKind: {},
+      deadline: Date.now() + this.env.FILE_PARSE_TIMEOUT_MS,
+      stopped: false,
+    };
     await this.walk(start, 0, limits, s);
     return {
       path: relative(root, start).split(sep).join('/') || '.',
@@ -51,9 +66,15 @@ export class WorkspaceScannerService {
     };
   }
 
-  private async walk(dir: string, depth: number, limits: { max_depth: number; max_files: number; max_bytes: number }, s: ScanState): Promise<void> {
+  private async walk(
+    dir: string,
+    depth: number,
+    limits: { max_depth: number; max_files: number; max_bytes: number },
+    s: ScanState,
+  ): Promise<void> {
     // Re-check before reading: the folder could have been swapped for a link since it was listed.
-    if (!isInside(s.root, await realpath(dir))) return void s.entries.push({ path: this.rel(s, dir), skipped: 'leads outside the workspace' });
+    if (!isInside(s.root, await realpath(dir)))
+      return void s.entries.push({ path: this.rel(s, dir), skipped: 'leads outside the workspace' });
     const items = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
     for (const item of items) {
       if (s.stopped) return;
@@ -62,7 +83,13 @@ export class WorkspaceScannerService {
       const path = this.rel(s, full);
       if (item.isSymbolicLink()) {
         const target = await realpath(full).catch(() => null);
-        s.entries.push({ path, skipped: target && isInside(s.root, target) ? 'symbolic link (not followed)' : 'symbolic link leading outside the workspace (not followed)' });
+        s.entries.push({
+          path,
+          skipped:
+            target && isInside(s.root, target)
+              ? 'symbolic link (not followed)'
+              : 'symbolic link leading outside the workspace (not followed)',
+        });
       } else if (item.isDirectory()) {
         s.dirs++;
         if (depth + 1 > limits.max_depth) {
@@ -94,8 +121,16 @@ export class WorkspaceScannerService {
       const kind = size > 0 && bytesRead === 0 ? 'unknown' : found.type.kind;
       s.byKind[kind] = (s.byKind[kind] ?? 0) + 1;
       const whole = bytesRead === size;
-      const lines = whole && found.decoded ? found.decoded.text.split('\n').length - (found.decoded.text.endsWith('\n') ? 1 : 0) : undefined;
-      s.entries.push({ path, size, kind, mime: found.type.mime, ...(lines !== undefined ? { lines } : {}), ...(whole ? {} : { read_bytes: bytesRead }) });
+      const lines =
+        whole && found.decoded ? found.decoded.text.split('\n').length - (found.decoded.text.endsWith('\n') ? 1 : 0) : undefined;
+      s.entries.push({
+        path,
+        size,
+        kind,
+        mime: found.type.mime,
+        ...(lines !== undefined ? { lines } : {}),
+        ...(whole ? {} : { read_bytes: bytesRead }),
+      });
       if (want === budget && want < Math.min(size, HEAD_BYTES)) this.stop(s, 'max_bytes');
     } finally {
       await handle.close();

@@ -25,7 +25,13 @@ export class LlmPassService {
     if (!wanted) return { llm: { available: false, reason: 'skipped: the request set llm to false' } };
     if (!this.env.LLM_ENABLED) return { llm: { available: false, reason: 'disabled by configuration (LLM_ENABLED=false)' } };
     try {
-      const answer = await this.client.complete({ prompt: this.cut(prompt), system, user_id, max_tokens: this.env.LLM_MAX_TOKENS, timeout_ms: this.env.LLM_TIMEOUT_MS });
+      const answer = await this.client.complete({
+        prompt: this.cut(prompt),
+        system,
+        user_id,
+        max_tokens: this.env.LLM_MAX_TOKENS,
+        timeout_ms: this.env.LLM_TIMEOUT_MS,
+      });
       const text = answer.text.trim();
       if (!text) return { llm: { available: false, reason: `${answer.ai_source}/${answer.ai_model} returned an empty answer` } };
       return { llm: { available: true, ai_model: answer.ai_model, ai_source: answer.ai_source }, text };

@@ -8,7 +8,12 @@ describe('AgentRegistry', () => {
     name: 'EchoAgent',
     description: 'echoes',
     tasks: [
-      { name: 'analyze_code', description: 'a', input: CodeInputDto, schedulable: true, run: async (input, ctx) => {
+      {
+        name: 'analyze_code',
+        description: 'a',
+        input: CodeInputDto,
+        schedulable: true,
+        run: async (input, ctx) => {
           seen.push([input, ctx]);
           return { ok: true };
         },
@@ -39,7 +44,10 @@ describe('AgentRegistry', () => {
     [{ code: 'x', extra: 1 }, /data\.extra/],
     [{ code: 'x', llm: 'yes' }, /data\.llm must be a boolean/],
   ])('bad data %j is a 400 naming the field', async (data, message) => {
-    await expect(registry.execute({ task: 'analyze_code', data, user_id: 'u1' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(message) });
+    await expect(registry.execute({ task: 'analyze_code', data, user_id: 'u1' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(message),
+    });
   });
 
   it('describes each input as JSON Schema from the DTO', () => {

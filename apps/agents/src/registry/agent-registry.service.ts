@@ -26,7 +26,12 @@ export class AgentRegistry {
     return this.agents.map((a) => ({
       name: a.name,
       description: a.description,
-      tasks: a.tasks.map((t) => ({ name: t.name, description: t.description, input_schema: describeInput(t.input), schedulable: t.schedulable })),
+      tasks: a.tasks.map((t) => ({
+        name: t.name,
+        description: t.description,
+        input_schema: describeInput(t.input),
+        schedulable: t.schedulable,
+      })),
       ...(a.engines ? { engines: a.engines } : {}),
     }));
   }
@@ -40,7 +45,9 @@ export class AgentRegistry {
     const found = this.tasks.get(String(name).trim().toLowerCase().replace(/-/g, '_'));
     if (found) return found;
     const valid = this.taskNames();
-    throw new ServiceError(400, 'UNKNOWN_TASK', `unknown task "${String(name).slice(0, 64)}"; valid tasks: ${valid.join(', ')}`, { valid_tasks: valid });
+    throw new ServiceError(400, 'UNKNOWN_TASK', `unknown task "${String(name).slice(0, 64)}"; valid tasks: ${valid.join(', ')}`, {
+      valid_tasks: valid,
+    });
   }
 
   /** Validates data against the task's schema before anything runs; `label` names it in messages. */
@@ -49,7 +56,8 @@ export class AgentRegistry {
   }
 
   async execute(cmd: AgentExecuteCommand, via: TaskContext['via'] = 'request'): Promise<AgentExecuteResponseDto> {
-    if (!cmd || typeof cmd.task !== 'string' || typeof cmd.user_id !== 'string') throw new ServiceError(400, ERROR_CODES.validation, 'task and user_id are required');
+    if (!cmd || typeof cmd.task !== 'string' || typeof cmd.user_id !== 'string')
+      throw new ServiceError(400, ERROR_CODES.validation, 'task and user_id are required');
     const { agent, task } = this.resolve(cmd.task);
     const input = await this.validate(task, cmd.data);
     const stop = seconds.startTimer({ task: task.name });

@@ -5,7 +5,10 @@ describe('parseSchedule', () => {
   it.each([
     [{ cron: '*/5 * * * *' }, { cron: '*/5 * * * *' }],
     [{ cron: '* * * * * *' }, { cron: '* * * * * *' }],
-    [{ cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' }, { cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' }],
+    [
+      { cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' },
+      { cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' },
+    ],
     [{ every_ms: 1000 }, { every_ms: 1000 }],
     [{ delay_ms: 0 }, { delay_ms: 0 }],
   ])('accepts %j', (input, expected) => {

@@ -41,7 +41,8 @@ function cronGap(pattern: string, tz: string | undefined, now: number): number {
 /** Exactly one of cron / every_ms / delay_ms, within the configured minimum interval. */
 export function parseSchedule(input: ScheduleTaskInputDto, minIntervalMs: number, now = Date.now()): TaskSchedule {
   const given = (['cron', 'every_ms', 'delay_ms'] as const).filter((k) => input[k] !== undefined);
-  if (given.length !== 1) throw bad(`data needs exactly one of cron, every_ms or delay_ms${given.length ? ` (got ${given.join(' and ')})` : ''}`);
+  if (given.length !== 1)
+    throw bad(`data needs exactly one of cron, every_ms or delay_ms${given.length ? ` (got ${given.join(' and ')})` : ''}`);
   if (input.timezone !== undefined && input.cron === undefined) throw bad('data.timezone only applies to cron');
   if (input.every_ms !== undefined) {
     if (input.every_ms < minIntervalMs) throw bad(`data.every_ms must be at least ${minIntervalMs} (TASK_MIN_INTERVAL_MS)`);
@@ -51,7 +52,8 @@ export function parseSchedule(input: ScheduleTaskInputDto, minIntervalMs: number
   const cron = input.cron!.trim();
   const fields = cron.split(/\s+/).length;
   if (fields < 5 || fields > 6) throw bad('data.cron must have 5 fields (minute hour day month weekday) or 6 (seconds first)');
-  if (input.timezone && !validTimezone(input.timezone)) throw bad(`data.timezone "${input.timezone}" is not an IANA time zone (e.g. Europe/Berlin)`);
+  if (input.timezone && !validTimezone(input.timezone))
+    throw bad(`data.timezone "${input.timezone}" is not an IANA time zone (e.g. Europe/Berlin)`);
   const gap = cronGap(cron, input.timezone, now);
   if (gap < minIntervalMs) throw bad(`data.cron fires every ${gap} ms; the minimum interval is ${minIntervalMs} ms (TASK_MIN_INTERVAL_MS)`);
   return { cron, ...(input.timezone ? { timezone: input.timezone } : {}) };

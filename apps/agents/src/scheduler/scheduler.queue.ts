@@ -52,7 +52,10 @@ export class SchedulerQueue implements OnApplicationBootstrap, OnApplicationShut
       await this.queue.add('run', data, { ...opts, delay: schedule.delay_ms, jobId: onceJobId(userId, taskId) });
       return;
     }
-    const repeat = 'cron' in schedule ? { pattern: schedule.cron, ...(schedule.timezone ? { tz: schedule.timezone } : {}) } : { every: schedule.every_ms };
+    const repeat =
+      'cron' in schedule
+        ? { pattern: schedule.cron, ...(schedule.timezone ? { tz: schedule.timezone } : {}) }
+        : { every: schedule.every_ms };
     await this.queue.upsertJobScheduler(schedulerId(userId, taskId), repeat, { name: 'run', data, opts });
   }
 
@@ -70,7 +73,10 @@ export class SchedulerQueue implements OnApplicationBootstrap, OnApplicationShut
     const tick = this.tickOf(job);
     const alive = await this.runner.run(job.data, tick);
     if (!alive) await this.unschedule(job.data.user_id, job.data.task_id);
-    void this.queue.getJobCounts('waiting', 'delayed').then((c) => depth.set((c.waiting ?? 0) + (c.delayed ?? 0)), () => undefined);
+    void this.queue.getJobCounts('waiting', 'delayed').then(
+      (c) => depth.set((c.waiting ?? 0) + (c.delayed ?? 0)),
+      () => undefined,
+    );
   }
 
   /** The planned time of this run: scheduler jobs carry it (prevMillis, and the id's suffix). */

@@ -42,7 +42,13 @@ export class TaskRunner {
           (result) => ({ status: 'ok' as const, ...this.cap(result) }),
           (err) => ({ status: 'error' as const, error: this.describe(err) }),
         );
-    const run: TaskRun = { tick_at: new Date(tick).toISOString(), started_at: started.toISOString(), finished_at: new Date().toISOString(), replica: REPLICA_ID, ...outcome };
+    const run: TaskRun = {
+      tick_at: new Date(tick).toISOString(),
+      started_at: started.toISOString(),
+      finished_at: new Date().toISOString(),
+      replica: REPLICA_ID,
+      ...outcome,
+    };
     await this.store.addRun(job.user_id, job.task_id, run, this.env.TASK_RESULTS_KEEP, this.env.TASK_RESULTS_TTL_S);
     ran.inc({ status: run.status });
     if ('delay_ms' in task.schedule) await this.store.save({ ...task, status: 'done', updated_at: run.finished_at });
@@ -67,7 +73,13 @@ export class TaskRunner {
 
   private async execute(task: ScheduledTaskRecord): Promise<unknown> {
     if ('prompt' in task.action) {
-      const answer = await this.llm.complete({ prompt: task.action.prompt, system: 'You are a helpful assistant.', user_id: task.user_id, max_tokens: this.env.LLM_MAX_TOKENS, timeout_ms: this.env.LLM_TIMEOUT_MS });
+      const answer = await this.llm.complete({
+        prompt: task.action.prompt,
+        system: 'You are a helpful assistant.',
+        user_id: task.user_id,
+        max_tokens: this.env.LLM_MAX_TOKENS,
+        timeout_ms: this.env.LLM_TIMEOUT_MS,
+      });
       return { response: answer.text, ai_model: answer.ai_model, ai_source: answer.ai_source };
     }
     return (await this.registry.execute({ task: task.action.task, data: task.action.data, user_id: task.user_id }, 'schedule')).result;
@@ -85,6 +97,10 @@ export class TaskRunner {
     if (isRpcErrorPayload(err)) return { status: err.status, code: err.code, message: err.message };
     const e = err as { code?: string; status?: number; message?: string; name?: string };
     getLogger().warn({ err }, 'scheduled run failed');
-    return { status: typeof e?.status === 'number' ? e.status : 500, code: e?.code ?? e?.name ?? 'INTERNAL', message: e?.message ?? 'run failed' };
+    return {
+      status: typeof e?.status === 'number' ? e.status : 500,
+      code: e?.code ?? e?.name ?? 'INTERNAL',
+      message: e?.message ?? 'run failed',
+    };
   }
 }

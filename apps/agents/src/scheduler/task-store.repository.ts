@@ -29,7 +29,12 @@ export class TaskStore {
 
   async remove(userId: string, taskIds: string[]): Promise<void> {
     if (!taskIds.length) return;
-    await this.redis.multi().hdel(tasksKey(userId), ...taskIds).hdel(countsKey(userId), ...taskIds).del(...taskIds.map((t) => runsKey(userId, t))).exec();
+    await this.redis
+      .multi()
+      .hdel(tasksKey(userId), ...taskIds)
+      .hdel(countsKey(userId), ...taskIds)
+      .del(...taskIds.map((t) => runsKey(userId, t)))
+      .exec();
   }
 
   async runCounts(userId: string): Promise<Record<string, number>> {
@@ -48,7 +53,13 @@ export class TaskStore {
   /** Newest first, capped at `keep`; the list expires `ttlSeconds` after the last run. */
   async addRun(userId: string, taskId: string, run: TaskRun, keep: number, ttlSeconds: number): Promise<void> {
     const key = runsKey(userId, taskId);
-    await this.redis.multi().lpush(key, JSON.stringify(run)).ltrim(key, 0, keep - 1).expire(key, ttlSeconds).hincrby(countsKey(userId), taskId, 1).exec();
+    await this.redis
+      .multi()
+      .lpush(key, JSON.stringify(run))
+      .ltrim(key, 0, keep - 1)
+      .expire(key, ttlSeconds)
+      .hincrby(countsKey(userId), taskId, 1)
+      .exec();
   }
 
   async runs(userId: string, taskId: string, limit: number): Promise<TaskRun[]> {

@@ -33,22 +33,42 @@ function setup(env: Record<string, string> = {}) {
   const local = new FakeProvider('local', { chunks: ['local'] });
   const memory = new MemoryDouble();
   // Untracked streams only here (no stream_id): tracked ones need Redis and are covered in test/e2e/chat-streams.
-  const chat = new ChatService(new RouterService(new ProviderRegistry([ollama, local], config)), memory as unknown as ConversationRepository, config, {} as TrackedStreamService, passThroughModels);
+  const chat = new ChatService(
+    new RouterService(new ProviderRegistry([ollama, local], config)),
+    memory as unknown as ConversationRepository,
+    config,
+    {} as TrackedStreamService,
+    passThroughModels,
+  );
   return { chat, memory, ollama, local };
 }
 
 const events = (o: ReturnType<ChatService['stream']>) => lastValueFrom(o.pipe(toArray()));
 
 /** No registry ids in these specs: options pass through as before. */
-const passThroughModels = { routeFor: async (o?: { provider?: ProviderName; model?: string }) => ({ provider: o?.provider, model: o?.model }) } as unknown as ModelRegistry;
+const passThroughModels = {
+  routeFor: async (o?: { provider?: ProviderName; model?: string }) => ({ provider: o?.provider, model: o?.model }),
+} as unknown as ModelRegistry;
 
 describe('ChatService', () => {
   it('answers, names provider and model, and has stored both messages when it returns', async () => {
     const { chat, memory } = setup();
     const res = await chat.send({ message: 'hi', user_id: 'u1', session_id: 's1' });
-    expect(res).toEqual(expect.objectContaining({ response: 'Hello there', ai_source: 'ollama', ai_model: 'ollama-model', session_id: 's1', fallbacks: [], finish_reason: 'stop' }));
+    expect(res).toEqual(
+      expect.objectContaining({
+        response: 'Hello there',
+        ai_source: 'ollama',
+        ai_model: 'ollama-model',
+        session_id: 's1',
+        fallbacks: [],
+        finish_reason: 'stop',
+      }),
+    );
     const stored = memory.store.get('u1/s1') ?? [];
-    expect(stored.map((m) => [m.role, m.content])).toEqual([['user', 'hi'], ['assistant', 'Hello there']]);
+    expect(stored.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'hi'],
+      ['assistant', 'Hello there'],
+    ]);
     expect(stored[1]).toEqual(expect.objectContaining({ ai_model: 'ollama-model', ai_source: 'ollama', timestamp: res.timestamp }));
   });
 
@@ -74,9 +94,18 @@ describe('ChatService', () => {
 
   it('rejects a bad command with a 400 naming the field', async () => {
     const { chat } = setup();
-    await expect(chat.send({ message: '', user_id: 'u1' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/message/) });
-    await expect(chat.send({ message: 'x', user_id: '../x' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/user_id/) });
-    await expect(chat.send({ message: 'x', user_id: 'u', options: { temperature: 9 } })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/options\.temperature/) });
+    await expect(chat.send({ message: '', user_id: 'u1' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/message/),
+    });
+    await expect(chat.send({ message: 'x', user_id: '../x' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/user_id/),
+    });
+    await expect(chat.send({ message: 'x', user_id: 'u', options: { temperature: 9 } })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/options\.temperature/),
+    });
   });
 
   it('streams meta, tokens and done; done comes after the write', async () => {
@@ -85,7 +114,9 @@ describe('ChatService', () => {
     const out: ChatStreamEvent[] = await events(chat.stream({ message: 'hi', user_id: 'u1', session_id: 's2' }));
     for (const e of out) seen.push(e.type === 'done' ? `done(after ${memory.log.join(',')})` : e.type);
     expect(seen).toEqual(['meta', 'token', 'token', 'done(after append)']);
-    expect(out[out.length - 1]).toEqual(expect.objectContaining({ type: 'done', response: 'Hello there', ai_source: 'ollama', session_id: 's2' }));
+    expect(out[out.length - 1]).toEqual(
+      expect.objectContaining({ type: 'done', response: 'Hello there', ai_source: 'ollama', session_id: 's2' }),
+    );
   });
 
   it('ends a stream broken after tokens with an incomplete error and stores the partial answer marked failed', async () => {
@@ -93,7 +124,9 @@ describe('ChatService', () => {
     ollama.script = { chunks: ['Once', ' upon', ' a'], breakAfter: 2, breakWith: new TypeError('terminated') };
     const out = await events(chat.stream({ message: 'story', user_id: 'u1', session_id: 's3' }));
     expect(out.map((e) => e.type)).toEqual(['meta', 'token', 'token', 'error']);
-    expect(out[3]).toEqual(expect.objectContaining({ type: 'error', status: 502, incomplete: true, message: expect.stringMatching(/incomplete/) }));
+    expect(out[3]).toEqual(
+      expect.objectContaining({ type: 'error', status: 502, incomplete: true, message: expect.stringMatching(/incomplete/) }),
+    );
     const stored = memory.store.get('u1/s3') ?? [];
     expect(stored[1]).toEqual(expect.objectContaining({ role: 'assistant', content: 'Once upon', status: 'failed', ai_source: 'ollama' }));
     expect(local.calls).toBe(0);

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Observable, of } from 'rxjs';
 import { AiRouterEnv } from '@nitro/config';
-import { ChatCommand, ChatResponseDto, ChatStreamEvent, ERROR_CODES, isRpcErrorPayload, ProviderName, type TurnStatus } from '@nitro/contracts';
+import {
+  ChatCommand,
+  ChatResponseDto,
+  ChatStreamEvent,
+  ERROR_CODES,
+  isRpcErrorPayload,
+  ProviderName,
+  type TurnStatus,
+} from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
 import { ServiceError, validateDto } from '@nitro/service-kit';
 import { ConversationRepository } from '../memory/conversation.repository';
@@ -71,12 +79,22 @@ export class ChatService {
     if (streamId) {
       return this.tracked.open(streamId, turn.cmd.user_id, 'chat', async (gen) => {
         gen.emit({ type: 'start', stream_id: streamId, session_id: turn.sessionId });
-        return this.produce(turn, (e) => gen.emit(e), gen.signal, () => gen.abortCause);
+        return this.produce(
+          turn,
+          (e) => gen.emit(e),
+          gen.signal,
+          () => gen.abortCause,
+        );
       });
     }
     return new Observable<ChatStreamEvent>((subscriber) => {
       const cancel = new AbortController();
-      void this.produce(turn, (e) => !subscriber.closed && subscriber.next(e), cancel.signal, () => undefined).finally(() => subscriber.complete());
+      void this.produce(
+        turn,
+        (e) => !subscriber.closed && subscriber.next(e),
+        cancel.signal,
+        () => undefined,
+      ).finally(() => subscriber.complete());
       // The transport unsubscribes when the caller goes away: stop generating for nobody.
       return () => cancel.abort(new Error('stream cancelled by the caller'));
     });
@@ -87,7 +105,12 @@ export class ChatService {
    * when aborted (`cause` says which; an untracked caller that left counts as incomplete); failed
    * when the provider broke after some text. An error before any text stores nothing.
    */
-  private async produce(turn: Turn, emit: (e: ChatStreamEvent) => void, signal: AbortSignal, cause: () => AbortCause | undefined): Promise<{ status: TurnStatus; stored: boolean }> {
+  private async produce(
+    turn: Turn,
+    emit: (e: ChatStreamEvent) => void,
+    signal: AbortSignal,
+    cause: () => AbortCause | undefined,
+  ): Promise<{ status: TurnStatus; stored: boolean }> {
     let text = '';
     let source: { provider: ProviderName; model: string } | undefined;
     try {
@@ -101,7 +124,17 @@ export class ChatService {
           emit({ type: 'token', text: ev.text });
         } else {
           const timestamp = await this.remember(turn, text, ev.model, ev.provider, 'complete');
-          emit({ type: 'done', response: text, ai_model: ev.model, ai_source: ev.provider, session_id: turn.sessionId, timestamp, status: 'complete', finish_reason: ev.finishReason, usage: ev.usage });
+          emit({
+            type: 'done',
+            response: text,
+            ai_model: ev.model,
+            ai_source: ev.provider,
+            session_id: turn.sessionId,
+            timestamp,
+            status: 'complete',
+            finish_reason: ev.finishReason,
+            usage: ev.usage,
+          });
           return { status: 'complete', stored: !turn.cmd.ephemeral };
         }
       }
@@ -111,12 +144,24 @@ export class ChatService {
       if (aborted) {
         const status = cause() ?? 'incomplete';
         // Keep what was produced, marked as such: the history must not pretend it was a full answer.
-        const timestamp = await this.remember(turn, text, source?.model ?? '', source?.provider ?? ('' as ProviderName), status).catch(logStoreFailure);
-        emit({ type: 'done', response: text, ai_model: source?.model ?? '', ai_source: source?.provider ?? '', session_id: turn.sessionId, timestamp: timestamp ?? new Date().toISOString(), status, finish_reason: status });
+        const timestamp = await this.remember(turn, text, source?.model ?? '', source?.provider ?? ('' as ProviderName), status).catch(
+          logStoreFailure,
+        );
+        emit({
+          type: 'done',
+          response: text,
+          ai_model: source?.model ?? '',
+          ai_source: source?.provider ?? '',
+          session_id: turn.sessionId,
+          timestamp: timestamp ?? new Date().toISOString(),
+          status,
+          finish_reason: status,
+        });
         return { status, stored: !!timestamp && !turn.cmd.ephemeral };
       }
       const broke = err instanceof IncompleteStreamError || (err instanceof ProviderError && !!text);
-      const stored = broke && !!source ? !!(await this.remember(turn, text, source.model, source.provider, 'failed').catch(logStoreFailure)) : false;
+      const stored =
+        broke && !!source ? !!(await this.remember(turn, text, source.model, source.provider, 'failed').catch(logStoreFailure)) : false;
       emit(this.errorEvent(err, broke));
       return { status: 'failed', stored: stored && !turn.cmd.ephemeral };
     }
@@ -129,27 +174,50 @@ export class ChatService {
 
   private async request(turn: Turn, model: string | undefined): Promise<ProviderRequest> {
     const { cmd } = turn;
-    const stored = cmd.ephemeral || turn.isNew || !this.env.CHAT_CONTEXT_MESSAGES ? [] : await this.memory.messages(cmd.user_id, turn.sessionId, this.env.CHAT_CONTEXT_MESSAGES).catch(memoryDown);
+    const stored =
+      cmd.ephemeral || turn.isNew || !this.env.CHAT_CONTEXT_MESSAGES
+        ? []
+        : await this.memory.messages(cmd.user_id, turn.sessionId, this.env.CHAT_CONTEXT_MESSAGES).catch(memoryDown);
     const history = contextWindow(stored, this.env.CHAT_CONTEXT_MESSAGES, this.env.CHAT_CONTEXT_CHARS);
     const o = cmd.options ?? {};
-    return { system: o.system, model, temperature: o.temperature, maxTokens: o.max_tokens, messages: [...history, { role: 'user', content: cmd.message }] };
+    return {
+      system: o.system,
+      model,
+      temperature: o.temperature,
+      maxTokens: o.max_tokens,
+      messages: [...history, { role: 'user', content: cmd.message }],
+    };
   }
 
   /** Writes the user's message and the answer with how the turn ended; returns the answer's timestamp. */
-  private async remember(turn: Turn, answer: string, model: string, provider: ProviderName, status: TurnStatus = 'complete'): Promise<string> {
+  private async remember(
+    turn: Turn,
+    answer: string,
+    model: string,
+    provider: ProviderName,
+    status: TurnStatus = 'complete',
+  ): Promise<string> {
     const timestamp = new Date().toISOString();
     if (turn.cmd.ephemeral) return timestamp;
     await this.memory
       .append(turn.cmd.user_id, turn.sessionId, [
         { role: 'user', content: turn.cmd.message, timestamp: turn.receivedAt },
-        { role: 'assistant', content: answer, timestamp, ai_model: model, ai_source: provider, ...(status !== 'complete' ? { status } : {}) },
+        {
+          role: 'assistant',
+          content: answer,
+          timestamp,
+          ai_model: model,
+          ai_source: provider,
+          ...(status !== 'complete' ? { status } : {}),
+        },
       ])
       .catch(memoryDown);
     return timestamp;
   }
 
   private errorEvent(err: unknown, incomplete: boolean): ChatStreamEvent {
-    if (err instanceof IncompleteStreamError) return { type: 'error', status: 502, code: ERROR_CODES.providerFailed, message: err.message, incomplete: true };
+    if (err instanceof IncompleteStreamError)
+      return { type: 'error', status: 502, code: ERROR_CODES.providerFailed, message: err.message, incomplete: true };
     if (err instanceof ServiceError) return { type: 'error', ...pick(err.toPayload()), incomplete };
     if (isRpcErrorPayload(err)) return { type: 'error', ...pick(err), incomplete };
     getLogger().error({ err }, 'chat stream failed');
@@ -169,5 +237,9 @@ function logStoreFailure(err: unknown): undefined {
 /** Memory is part of the contract (written before the reply): without Redis, say so rather than answer unrecorded. */
 function memoryDown(err: unknown): never {
   getLogger().error({ err }, 'conversation memory unavailable');
-  throw new ServiceError(503, 'MEMORY_UNAVAILABLE', `conversation memory (Redis) is unavailable: ${(err as Error).message}. Retry, or send "ephemeral": true to chat without memory.`);
+  throw new ServiceError(
+    503,
+    'MEMORY_UNAVAILABLE',
+    `conversation memory (Redis) is unavailable: ${(err as Error).message}. Retry, or send "ephemeral": true to chat without memory.`,
+  );
 }

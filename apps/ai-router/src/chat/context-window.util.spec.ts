@@ -10,7 +10,12 @@ describe('contextWindow', () => {
   });
 
   it('stops at the character budget', () => {
-    const history = [msg('user', 'a'.repeat(50)), msg('assistant', 'b'.repeat(50)), msg('user', 'c'.repeat(30)), msg('assistant', 'd'.repeat(30))];
+    const history = [
+      msg('user', 'a'.repeat(50)),
+      msg('assistant', 'b'.repeat(50)),
+      msg('user', 'c'.repeat(30)),
+      msg('assistant', 'd'.repeat(30)),
+    ];
     expect(contextWindow(history, 10, 70).map((m) => m.content[0])).toEqual(['c', 'd']);
   });
 

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { CompletionCommand, DEFAULT_MODEL_ALIAS, ERROR_CODE, isRpcErrorPayload, type CompletionEvent, type ProviderName } from '@nitro/contracts';
+import {
+  CompletionCommand,
+  DEFAULT_MODEL_ALIAS,
+  ERROR_CODE,
+  isRpcErrorPayload,
+  type CompletionEvent,
+  type ProviderName,
+} from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
 import { ServiceError, validateDto } from '@nitro/service-kit';
 import { ConversationRepository } from '../memory/conversation.repository';
@@ -45,7 +52,12 @@ export class CompletionService {
       const provider = target && this.providers.get(target.provider);
       if (!provider?.supportsTools) {
         const which = target ? `\`${cmd.model}\` (${target.provider})` : 'the default routing order';
-        throw new ServiceError(400, ERROR_CODE.TOOLS_NOT_SUPPORTED, `Tool calls are not supported by ${which}; choose an ollama/… or gemini/… model (GET /v1/models lists those with "tools").`, { param: 'tools' });
+        throw new ServiceError(
+          400,
+          ERROR_CODE.TOOLS_NOT_SUPPORTED,
+          `Tool calls are not supported by ${which}; choose an ollama/… or gemini/… model (GET /v1/models lists those with "tools").`,
+          { param: 'tools' },
+        );
       }
     }
     let text = '';
@@ -60,7 +72,15 @@ export class CompletionService {
       } else {
         if (cmd.session_id) await this.remember(cmd, text, ev.provider, ev.model);
         const id = modelId(ev.provider, meta?.model ?? ev.model);
-        emit({ type: 'done', model_id: id, provider: ev.provider, model: ev.model, usage: ev.usage, finish_reason: ev.finishReason, ...(ev.toolCalls ? { tool_calls: ev.toolCalls } : {}) });
+        emit({
+          type: 'done',
+          model_id: id,
+          provider: ev.provider,
+          model: ev.model,
+          usage: ev.usage,
+          finish_reason: ev.finishReason,
+          ...(ev.toolCalls ? { tool_calls: ev.toolCalls } : {}),
+        });
         return;
       }
     }
@@ -88,7 +108,8 @@ export function toProviderRequest(cmd: CompletionCommand, model?: string): Provi
       ...(m.tool_calls?.length ? { toolCalls: m.tool_calls } : {}),
       ...(m.tool_call_id ? { toolCallId: m.tool_call_id } : {}),
     }));
-  if (!messages.length) throw new ServiceError(400, ERROR_CODE.VALIDATION_FAILED, 'messages must contain at least one user message', { param: 'messages' });
+  if (!messages.length)
+    throw new ServiceError(400, ERROR_CODE.VALIDATION_FAILED, 'messages must contain at least one user message', { param: 'messages' });
   return {
     ...(system.length ? { system: system.join('\n\n') } : {}),
     messages,
@@ -109,7 +130,8 @@ function errorEvent(err: unknown): CompletionEvent {
     return { type: 'error', status: err.status, code: err.code, message: err.message, ...(param ? { param } : {}) };
   }
   if (isRpcErrorPayload(err)) return { type: 'error', status: err.status, code: err.code, message: err.message };
-  if ((err as { kind?: string })?.kind === 'aborted') return { type: 'error', status: 499, code: ERROR_CODE.CANCELLED, message: 'cancelled: the caller went away' };
+  if ((err as { kind?: string })?.kind === 'aborted')
+    return { type: 'error', status: 499, code: ERROR_CODE.CANCELLED, message: 'cancelled: the caller went away' };
   getLogger().error({ err }, 'completion failed');
   return { type: 'error', status: 500, code: ERROR_CODE.INTERNAL, message: 'internal error in ai-router' };
 }

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { type ChatBranchInfoDto, type ChatMessageDto, type ChatSessionDto, cutGraphemes, type ForkKind, visibleText } from '@nitro/contracts';
+import {
+  type ChatBranchInfoDto,
+  type ChatMessageDto,
+  type ChatSessionDto,
+  cutGraphemes,
+  type ForkKind,
+  visibleText,
+} from '@nitro/contracts';
 import { APPEND_SCRIPT, DELETE_SCRIPT, FORK_SCRIPT, SELECT_SCRIPT, STATS_SCRIPT } from './conversation.scripts';
 
 /** Conversation titles: the first user message, visible text only, cut to this many grapheme clusters. */
@@ -35,8 +42,23 @@ export class ConversationRepository {
   /** Appends messages (oldest first), trims to the cap, refreshes TTLs. Returns the stored count. */
   async append(userId: string, sessionId: string, messages: StoredMessage[], now = Date.now()): Promise<number> {
     const title = cutGraphemes(visibleText(messages.find((m) => m.role === 'user')?.content ?? ''), TITLE_GRAPHEMES);
-    const keys = [this.list(userId, sessionId), this.sessions(userId), this.titles(userId), this.key('active'), this.key('counts'), this.key('total')];
-    const args = [this.opts.ttlSeconds, this.opts.maxStored, now, sessionId, `${userId}/${sessionId}`, title, ...messages.map((m) => JSON.stringify(m))];
+    const keys = [
+      this.list(userId, sessionId),
+      this.sessions(userId),
+      this.titles(userId),
+      this.key('active'),
+      this.key('counts'),
+      this.key('total'),
+    ];
+    const args = [
+      this.opts.ttlSeconds,
+      this.opts.maxStored,
+      now,
+      sessionId,
+      `${userId}/${sessionId}`,
+      title,
+      ...messages.map((m) => JSON.stringify(m)),
+    ];
     const n = Number(await this.run(APPEND_SCRIPT, keys, args));
     await this.redis.expire(this.forks(userId, sessionId), this.opts.ttlSeconds); // alternatives live as long as their conversation
     return n;
@@ -51,18 +73,32 @@ export class ConversationRepository {
   async rename(userId: string, sessionId: string, title: string, now = Date.now()): Promise<boolean> {
     const at = await this.redis.zscore(this.sessions(userId), sessionId);
     if (at === null || Number(at) < this.cutoff(now)) return false;
-    await this.redis.multi().hset(this.titles(userId), sessionId, cutGraphemes(visibleText(title), TITLE_GRAPHEMES * 2)).expire(this.titles(userId), this.opts.ttlSeconds).exec();
+    await this.redis
+      .multi()
+      .hset(this.titles(userId), sessionId, cutGraphemes(visibleText(title), TITLE_GRAPHEMES * 2))
+      .expire(this.titles(userId), this.opts.ttlSeconds)
+      .exec();
     return true;
   }
 
   /** Sets messages[index..] aside as an alternative (conversation.scripts.ts); the alternatives' count, 0 when there is no message at index. */
   async fork(userId: string, sessionId: string, index: number, kind: ForkKind): Promise<number> {
-    return Number(await this.run(FORK_SCRIPT, [this.list(userId, sessionId), this.forks(userId, sessionId)], [index, kind, this.opts.ttlSeconds]));
+    return Number(
+      await this.run(FORK_SCRIPT, [this.list(userId, sessionId), this.forks(userId, sessionId)], [index, kind, this.opts.ttlSeconds]),
+    );
   }
 
   /** Shows alternative `variant` (0-based) at `index`; false when there is none such. */
   async selectBranch(userId: string, sessionId: string, index: number, variant: number): Promise<boolean> {
-    return Number(await this.run(SELECT_SCRIPT, [this.list(userId, sessionId), this.forks(userId, sessionId)], [index, variant, this.opts.ttlSeconds])) === 1;
+    return (
+      Number(
+        await this.run(
+          SELECT_SCRIPT,
+          [this.list(userId, sessionId), this.forks(userId, sessionId)],
+          [index, variant, this.opts.ttlSeconds],
+        ),
+      ) === 1
+    );
   }
 
   /** The alternatives of a session by position: how many, which one is shown, how they were made. */
@@ -112,7 +148,12 @@ export class ConversationRepository {
     const res = (await pipe.exec()) ?? [];
     const titles = (res[ids.length]?.[1] as (string | null)[]) ?? [];
     return ids
-      .map(({ id, at }, i) => ({ session_id: id, message_count: Number(res[i]?.[1] ?? 0), updated_at: new Date(at).toISOString(), ...(titles[i] ? { title: titles[i] as string } : {}) }))
+      .map(({ id, at }, i) => ({
+        session_id: id,
+        message_count: Number(res[i]?.[1] ?? 0),
+        updated_at: new Date(at).toISOString(),
+        ...(titles[i] ? { title: titles[i] as string } : {}),
+      }))
       .filter((s) => s.message_count > 0);
   }
 
@@ -120,7 +161,14 @@ export class ConversationRepository {
   async deleteSessions(userId: string, sessionIds?: string[]): Promise<number> {
     const ids = sessionIds ?? (await this.redis.zrange(this.sessions(userId), '0', '-1'));
     if (!ids.length) return 0;
-    const keys = [this.sessions(userId), this.titles(userId), this.key('active'), this.key('counts'), this.key('total'), ...ids.map((id) => this.list(userId, id))];
+    const keys = [
+      this.sessions(userId),
+      this.titles(userId),
+      this.key('active'),
+      this.key('counts'),
+      this.key('total'),
+      ...ids.map((id) => this.list(userId, id)),
+    ];
     const cleared = Number(await this.run(DELETE_SCRIPT, keys, [`${userId}/`, ...ids]));
     await this.redis.del(...ids.map((id) => this.forks(userId, id)));
     return cleared;
@@ -128,13 +176,22 @@ export class ConversationRepository {
 
   /** Live sessions and stored messages across all users. */
   async stats(now = Date.now()): Promise<{ sessions_active: number; total_messages: number }> {
-    const [sessions, messages] = (await this.run(STATS_SCRIPT, [this.key('active'), this.key('counts'), this.key('total')], [this.cutoff(now)])) as [number, number];
+    const [sessions, messages] = (await this.run(
+      STATS_SCRIPT,
+      [this.key('active'), this.key('counts'), this.key('total')],
+      [this.cutoff(now)],
+    )) as [number, number];
     return { sessions_active: Number(sessions), total_messages: Math.max(0, Number(messages)) };
   }
 
   private async forgetExpired(userId: string, now: number): Promise<void> {
     const gone = await this.redis.zrangebyscore(this.sessions(userId), '-inf', `(${this.cutoff(now)}`);
-    if (gone.length) await this.redis.multi().zrem(this.sessions(userId), ...gone).hdel(this.titles(userId), ...gone).exec();
+    if (gone.length)
+      await this.redis
+        .multi()
+        .zrem(this.sessions(userId), ...gone)
+        .hdel(this.titles(userId), ...gone)
+        .exec();
   }
 
   private cutoff(now: number): number {

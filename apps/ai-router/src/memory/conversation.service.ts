@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { ChatBranchSelectCommand, ChatForkCommand, ChatHistoryDto, ChatHistoryQuery, ChatSessionDto, ChatSessionRef, ChatSessionRenameCommand, ERROR_CODE } from '@nitro/contracts';
+import {
+  ChatBranchSelectCommand,
+  ChatForkCommand,
+  ChatHistoryDto,
+  ChatHistoryQuery,
+  ChatSessionDto,
+  ChatSessionRef,
+  ChatSessionRenameCommand,
+  ERROR_CODE,
+} from '@nitro/contracts';
 import { ServiceError, validateDto } from '@nitro/service-kit';
 import { ConversationRepository } from './conversation.repository';
 
@@ -15,7 +24,11 @@ export class ConversationService {
   async history(raw: unknown): Promise<ChatHistoryDto> {
     const q = validateDto(ChatHistoryQuery, raw, 'the query');
     const session_id = q.session_id ?? (await this.repo.latestSession(q.user_id)) ?? 'default';
-    const [messages, total, branches] = await Promise.all([this.repo.messages(q.user_id, session_id, q.limit ?? DEFAULT_HISTORY_LIMIT), this.repo.count(q.user_id, session_id), this.repo.branches(q.user_id, session_id)]);
+    const [messages, total, branches] = await Promise.all([
+      this.repo.messages(q.user_id, session_id, q.limit ?? DEFAULT_HISTORY_LIMIT),
+      this.repo.count(q.user_id, session_id),
+      this.repo.branches(q.user_id, session_id),
+    ]);
     return { user_id: q.user_id, session_id, messages, offset: Math.max(0, total - messages.length), branches };
   }
 
@@ -37,7 +50,8 @@ export class ConversationService {
   /** Shows another alternative at a position; answers the history as it now is. */
   async selectBranch(raw: unknown): Promise<ChatHistoryDto> {
     const c = validateDto(ChatBranchSelectCommand, raw);
-    if (!(await this.repo.selectBranch(c.user_id, c.session_id, c.index, c.variant))) throw new ServiceError(404, ERROR_CODE.NOT_FOUND, `there is no alternative ${c.variant} at index ${c.index}`);
+    if (!(await this.repo.selectBranch(c.user_id, c.session_id, c.index, c.variant)))
+      throw new ServiceError(404, ERROR_CODE.NOT_FOUND, `there is no alternative ${c.variant} at index ${c.index}`);
     return this.history({ user_id: c.user_id, session_id: c.session_id });
   }
 

@@ -1,6 +1,13 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AiRouterEnv } from '@nitro/config';
-import { ERROR_CODE, type ModelCapability, type ModelInfoDto, type ModelListDto, type ModelProviderStatusDto, type ProviderName } from '@nitro/contracts';
+import {
+  ERROR_CODE,
+  type ModelCapability,
+  type ModelInfoDto,
+  type ModelListDto,
+  type ModelProviderStatusDto,
+  type ProviderName,
+} from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
 import { ServiceError } from '@nitro/service-kit';
 import { ProviderRegistry } from '../providers/provider-registry';
@@ -50,7 +57,11 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
 
   async list(refresh = false): Promise<ModelListDto> {
     if (refresh || !this.refreshedAt) await this.refresh();
-    return { models: this.models.map((m) => this.withCircuit(m)), providers: this.providers, refreshed_at: new Date(this.refreshedAt || Date.now()).toISOString() };
+    return {
+      models: this.models.map((m) => this.withCircuit(m)),
+      providers: this.providers,
+      refreshed_at: new Date(this.refreshedAt || Date.now()).toISOString(),
+    };
   }
 
   /**
@@ -66,14 +77,34 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
     }
     if (!entry) {
       const down = parsed && this.providers.find((p) => p.provider === parsed.provider && !p.available);
-      if (down) throw new ServiceError(503, ERROR_CODE.MODEL_UNAVAILABLE, `The model \`${id}\` cannot be served: ${parsed.provider} is unavailable (${down.reason}).`, { model: id, reason: down.reason });
-      throw new ServiceError(404, ERROR_CODE.MODEL_NOT_FOUND, `The model \`${id}\` does not exist. Models: ${this.idsFor(need).join(', ') || 'none'} (GET /v1/models).`, { model: id, models: this.idsFor(need) });
+      if (down)
+        throw new ServiceError(
+          503,
+          ERROR_CODE.MODEL_UNAVAILABLE,
+          `The model \`${id}\` cannot be served: ${parsed.provider} is unavailable (${down.reason}).`,
+          { model: id, reason: down.reason },
+        );
+      throw new ServiceError(
+        404,
+        ERROR_CODE.MODEL_NOT_FOUND,
+        `The model \`${id}\` does not exist. Models: ${this.idsFor(need).join(', ') || 'none'} (GET /v1/models).`,
+        { model: id, models: this.idsFor(need) },
+      );
     }
     if (!entry.capabilities.includes(need)) {
-      throw new ServiceError(400, ERROR_CODE.VALIDATION_FAILED, `The model \`${id}\` does not support ${need}. Models that do: ${this.idsFor(need).join(', ') || 'none'}.`, { param: 'model' });
+      throw new ServiceError(
+        400,
+        ERROR_CODE.VALIDATION_FAILED,
+        `The model \`${id}\` does not support ${need}. Models that do: ${this.idsFor(need).join(', ') || 'none'}.`,
+        { param: 'model' },
+      );
     }
     const current = this.withCircuit(entry);
-    if (!current.available) throw new ServiceError(503, ERROR_CODE.MODEL_UNAVAILABLE, `The model \`${id}\` is unavailable: ${current.reason}.`, { model: id, reason: current.reason });
+    if (!current.available)
+      throw new ServiceError(503, ERROR_CODE.MODEL_UNAVAILABLE, `The model \`${id}\` is unavailable: ${current.reason}.`, {
+        model: id,
+        reason: current.reason,
+      });
     return { provider: entry.provider, model: entry.model, entry: current };
   }
 
@@ -93,7 +124,11 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
     const entry = this.models.map((m) => this.withCircuit(m)).find((m) => m.available && m.capabilities.includes(need));
     if (!entry) {
       const why = this.models.filter((m) => m.capabilities.includes(need)).map((m) => `${m.id} (${m.reason ?? 'unavailable'})`);
-      throw new ServiceError(503, ERROR_CODE.MODEL_UNAVAILABLE, `No model for ${need} is available${why.length ? `: ${why.join('; ')}` : ''}.`);
+      throw new ServiceError(
+        503,
+        ERROR_CODE.MODEL_UNAVAILABLE,
+        `No model for ${need} is available${why.length ? `: ${why.join('; ')}` : ''}.`,
+      );
     }
     return { provider: entry.provider, model: entry.model, entry };
   }
@@ -110,12 +145,24 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
       order.map(async (name) => {
         const source = this.sources.find((s) => s.provider === name);
         const unconfigured = this.registry.get(name)?.unavailable();
-        if (!source) return { status: { provider: name, available: !unconfigured, ...(unconfigured ? { reason: unconfigured } : {}) }, models: [] as ModelInfoDto[] };
+        if (!source)
+          return {
+            status: { provider: name, available: !unconfigured, ...(unconfigured ? { reason: unconfigured } : {}) },
+            models: [] as ModelInfoDto[],
+          };
         try {
           const listed = await source.list(this.stop.signal);
           const models = listed.map((m): ModelInfoDto => {
             const reason = m.reason ?? unconfigured ?? undefined;
-            return { id: modelId(name, m.model), provider: name, model: m.model, available: !reason, ...(reason ? { reason } : {}), ...(m.context_length ? { context_length: m.context_length } : {}), capabilities: m.capabilities };
+            return {
+              id: modelId(name, m.model),
+              provider: name,
+              model: m.model,
+              available: !reason,
+              ...(reason ? { reason } : {}),
+              ...(m.context_length ? { context_length: m.context_length } : {}),
+              capabilities: m.capabilities,
+            };
           });
           const reason = unconfigured ?? (models.length && models.every((m) => !m.available) ? models[0].reason : undefined);
           return { status: { provider: name, available: !reason, ...(reason ? { reason } : {}) }, models };
@@ -134,7 +181,16 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
   /** A provider that cannot be listed still shows its configured model, unavailable, with the reason. */
   private fallbackEntries(name: ProviderName, reason: string): ModelInfoDto[] {
     if (name !== 'ollama') return [];
-    return [{ id: modelId(name, this.env.OLLAMA_MODEL), provider: name, model: this.env.OLLAMA_MODEL, available: false, reason, capabilities: ['chat'] }];
+    return [
+      {
+        id: modelId(name, this.env.OLLAMA_MODEL),
+        provider: name,
+        model: this.env.OLLAMA_MODEL,
+        available: false,
+        reason,
+        capabilities: ['chat'],
+      },
+    ];
   }
 
   private find(id: string): ModelInfoDto | undefined {
@@ -152,6 +208,10 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
     if (!m.available) return m;
     const c = this.registry.breaker(m.provider).snapshot();
     if (c.state !== 'open') return m;
-    return { ...m, available: false, reason: `circuit open after ${c.failures} consecutive failures; next probe in ${Math.ceil((c.retryInMs ?? 0) / 1000)} s` };
+    return {
+      ...m,
+      available: false,
+      reason: `circuit open after ${c.failures} consecutive failures; next probe in ${Math.ceil((c.retryInMs ?? 0) / 1000)} s`,
+    };
   }
 }

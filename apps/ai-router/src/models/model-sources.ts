@@ -35,7 +35,9 @@ export class OllamaModelSource implements ModelSource {
   }
 
   private async describe(model: string, signal: AbortSignal): Promise<SourceModel> {
-    const show = await this.call<{ capabilities?: string[]; model_info?: Record<string, unknown> }>('/api/show', { model }, signal).catch(() => undefined);
+    const show = await this.call<{ capabilities?: string[]; model_info?: Record<string, unknown> }>('/api/show', { model }, signal).catch(
+      () => undefined,
+    );
     const caps = new Set<ModelCapability>();
     for (const c of show?.capabilities ?? ['completion']) {
       if (c === 'completion') caps.add('chat');
@@ -74,7 +76,13 @@ export class LocalModelSource implements ModelSource {
     if (!path) throw new Error(`not configured: ${problem}`);
     const trained = await trainedContext(path);
     const context_length = trained ? Math.min(trained, this.env.LOCAL_CONTEXT_SIZE) : undefined;
-    return [{ model: basename(path).replace(/\.gguf$/i, ''), capabilities: ['chat', 'embeddings'], ...(context_length ? { context_length } : {}) }];
+    return [
+      {
+        model: basename(path).replace(/\.gguf$/i, ''),
+        capabilities: ['chat', 'embeddings'],
+        ...(context_length ? { context_length } : {}),
+      },
+    ];
   }
 }
 

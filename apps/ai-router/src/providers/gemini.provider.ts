@@ -1,5 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { Content, EnhancedGenerateContentResponse, FunctionCall, FunctionCallingMode, FunctionDeclaration, GenerateContentResponse, GenerativeModel, GoogleGenerativeAI, Part, Tool, ToolConfig } from '@google/generative-ai';
+import {
+  Content,
+  EnhancedGenerateContentResponse,
+  FunctionCall,
+  FunctionCallingMode,
+  FunctionDeclaration,
+  GenerateContentResponse,
+  GenerativeModel,
+  GoogleGenerativeAI,
+  Part,
+  Tool,
+  ToolConfig,
+} from '@google/generative-ai';
 import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult, ProviderToolCall, ProviderUsage } from './chat-provider.interface';
 import { kindForStatus, ProviderError } from './provider-error';
 
@@ -39,10 +51,17 @@ export class GeminiProvider implements ChatProvider {
     try {
       const { response } = await this.model(req).generateContent({ contents: toContents(req), ...toolsOf(req) }, { signal });
       // A prompt blocked by safety settings comes back with no candidates, only promptFeedback.
-      if (!response.candidates?.length) throw new ProviderError(this.name, 'client', `no answer: ${response.promptFeedback?.blockReason ?? 'no candidates'}`);
+      if (!response.candidates?.length)
+        throw new ProviderError(this.name, 'client', `no answer: ${response.promptFeedback?.blockReason ?? 'no candidates'}`);
       const toolCalls = fromCallParts(callParts(response));
       const finishReason = toolCalls ? 'tool_calls' : finishOf(response.candidates[0].finishReason);
-      return { text: textOf(response), model: this.modelFor(req), usage: usageOf(response), finishReason, ...(toolCalls ? { toolCalls } : {}) };
+      return {
+        text: textOf(response),
+        model: this.modelFor(req),
+        usage: usageOf(response),
+        finishReason,
+        ...(toolCalls ? { toolCalls } : {}),
+      };
     } catch (err) {
       throw this.mapError(err);
     }
@@ -67,7 +86,13 @@ export class GeminiProvider implements ChatProvider {
       // SSE has no end marker besides finishReason: a stream cut without one is broken, not finished.
       if (!finish) throw new ProviderError(this.name, 'broken_stream', 'stream ended without a finishReason');
       const toolCalls = fromCallParts(calls);
-      yield { done: true, model: this.modelFor(req), usage, finishReason: toolCalls ? 'tool_calls' : finishOf(finish), ...(toolCalls ? { toolCalls } : {}) };
+      yield {
+        done: true,
+        model: this.modelFor(req),
+        usage,
+        finishReason: toolCalls ? 'tool_calls' : finishOf(finish),
+        ...(toolCalls ? { toolCalls } : {}),
+      };
     } catch (err) {
       throw this.mapError(err);
     }
@@ -95,7 +120,8 @@ export class GeminiProvider implements ChatProvider {
       const detail = (e.message ?? '').replace(/^\[GoogleGenerativeAI Error\]: Error fetching from \S+: /, '');
       return new ProviderError(this.name, kindForStatus(e.status), `HTTP ${e.status}: ${detail}`, e.status);
     }
-    if (/Failed to parse stream|Error parsing JSON response/.test(e?.message ?? '')) return new ProviderError(this.name, 'broken_stream', e.message ?? 'bad stream');
+    if (/Failed to parse stream|Error parsing JSON response/.test(e?.message ?? ''))
+      return new ProviderError(this.name, 'broken_stream', e.message ?? 'bad stream');
     return err;
   }
 }
@@ -120,7 +146,10 @@ export function toContents(req: ProviderRequest): Content[] {
       if (m.content || !m.toolCalls?.length) parts.push({ text: m.content });
       for (const c of m.toolCalls ?? []) {
         names.set(c.id, c.name);
-        const part: CallPart = { functionCall: { name: c.name, args: parseObject(c.arguments) ?? {} }, ...(c.signature ? { thoughtSignature: c.signature } : {}) };
+        const part: CallPart = {
+          functionCall: { name: c.name, args: parseObject(c.arguments) ?? {} },
+          ...(c.signature ? { thoughtSignature: c.signature } : {}),
+        };
         parts.push(part);
       }
     }
@@ -169,13 +198,42 @@ export function toolsOf(req: ProviderRequest): { tools?: Tool[]; toolConfig?: To
   });
   const choice = req.toolChoice;
   const mode =
-    choice === 'none' ? FunctionCallingMode.NONE : choice === 'required' || typeof choice === 'object' ? FunctionCallingMode.ANY : FunctionCallingMode.AUTO;
-  const toolConfig: ToolConfig = { functionCallingConfig: { mode, ...(typeof choice === 'object' ? { allowedFunctionNames: [choice.name] } : {}) } };
+    choice === 'none'
+      ? FunctionCallingMode.NONE
+      : choice === 'required' || typeof choice === 'object'
+        ? FunctionCallingMode.ANY
+        : FunctionCallingMode.AUTO;
+  const toolConfig: ToolConfig = {
+    functionCallingConfig: { mode, ...(typeof choice === 'object' ? { allowedFunctionNames: [choice.name] } : {}) },
+  };
   return { tools: [{ functionDeclarations }], toolConfig };
 }
 
 /** JSON Schema keys Gemini's Schema (an OpenAPI 3.0 subset) takes; others ($schema, additionalProperties, …) are a 400 there. */
-const SCHEMA_KEYS = new Set(['type', 'format', 'title', 'description', 'nullable', 'enum', 'maxItems', 'minItems', 'properties', 'required', 'minProperties', 'maxProperties', 'minLength', 'maxLength', 'pattern', 'example', 'anyOf', 'propertyOrdering', 'default', 'items', 'minimum', 'maximum']);
+const SCHEMA_KEYS = new Set([
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'enum',
+  'maxItems',
+  'minItems',
+  'properties',
+  'required',
+  'minProperties',
+  'maxProperties',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'example',
+  'anyOf',
+  'propertyOrdering',
+  'default',
+  'items',
+  'minimum',
+  'maximum',
+]);
 
 /** A JSON Schema reduced to what Gemini accepts: upper-case types, `["string","null"]` as nullable. */
 export function toSchema(schema: unknown): Record<string, unknown> | undefined {
@@ -211,13 +269,20 @@ export function toSchema(schema: unknown): Record<string, unknown> | undefined {
 type CallPart = { functionCall: FunctionCall; thoughtSignature?: string };
 
 function callParts(res: GenerateContentResponse): CallPart[] {
-  return ((res.candidates?.[0]?.content?.parts ?? []) as (Part & { thoughtSignature?: string })[]).flatMap((p) => (p.functionCall ? [{ functionCall: p.functionCall, ...(p.thoughtSignature ? { thoughtSignature: p.thoughtSignature } : {}) }] : []));
+  return ((res.candidates?.[0]?.content?.parts ?? []) as (Part & { thoughtSignature?: string })[]).flatMap((p) =>
+    p.functionCall ? [{ functionCall: p.functionCall, ...(p.thoughtSignature ? { thoughtSignature: p.thoughtSignature } : {}) }] : [],
+  );
 }
 
 /** Ours (and OpenAI's): an id per call and arguments as a JSON string; the signature kept to go back. */
 function fromCallParts(calls: CallPart[]): ProviderToolCall[] | undefined {
   if (!calls.length) return undefined;
-  return calls.map(({ functionCall: c, thoughtSignature }) => ({ id: `call_${randomBytes(12).toString('hex')}`, name: c.name, arguments: JSON.stringify(c.args ?? {}), ...(thoughtSignature ? { signature: thoughtSignature } : {}) }));
+  return calls.map(({ functionCall: c, thoughtSignature }) => ({
+    id: `call_${randomBytes(12).toString('hex')}`,
+    name: c.name,
+    arguments: JSON.stringify(c.args ?? {}),
+    ...(thoughtSignature ? { signature: thoughtSignature } : {}),
+  }));
 }
 
 function textOf(res: GenerateContentResponse | EnhancedGenerateContentResponse): string {

@@ -35,7 +35,13 @@ export class OllamaProvider implements ChatProvider {
     try {
       const res = await this.client(signal).chat({ ...this.body(req), stream: false });
       const toolCalls = fromToolCalls(res.message?.tool_calls);
-      return { text: res.message?.content ?? '', model: res.model, usage: usageOf(res), finishReason: toolCalls ? 'tool_calls' : finishOf(res), ...(toolCalls ? { toolCalls } : {}) };
+      return {
+        text: res.message?.content ?? '',
+        model: res.model,
+        usage: usageOf(res),
+        finishReason: toolCalls ? 'tool_calls' : finishOf(res),
+        ...(toolCalls ? { toolCalls } : {}),
+      };
     } catch (err) {
       throw this.mapError(err);
     }
@@ -55,7 +61,13 @@ export class OllamaProvider implements ChatProvider {
         if (part.message?.tool_calls?.length) calls.push(...part.message.tool_calls);
         if (part.done) {
           const toolCalls = fromToolCalls(calls);
-          yield { done: true, model: part.model, usage: usageOf(part), finishReason: toolCalls ? 'tool_calls' : finishOf(part), ...(toolCalls ? { toolCalls } : {}) };
+          yield {
+            done: true,
+            model: part.model,
+            usage: usageOf(part),
+            finishReason: toolCalls ? 'tool_calls' : finishOf(part),
+            ...(toolCalls ? { toolCalls } : {}),
+          };
           return;
         }
       }
@@ -65,7 +77,12 @@ export class OllamaProvider implements ChatProvider {
   }
 
   private body(req: ProviderRequest) {
-    return { model: this.modelFor(req), messages: toMessages(req), options: toOptions(req), ...(req.tools?.length ? { tools: req.tools as unknown as Tool[] } : {}) };
+    return {
+      model: this.modelFor(req),
+      messages: toMessages(req),
+      options: toOptions(req),
+      ...(req.tools?.length ? { tools: req.tools as unknown as Tool[] } : {}),
+    };
   }
 
   /**
@@ -75,7 +92,10 @@ export class OllamaProvider implements ChatProvider {
    * headers). The client's own stream AbortController is ignored: nothing of ours calls abort() on it.
    */
   private client(signal: AbortSignal): Ollama {
-    return new Ollama({ host: this.opts.host, fetch: outboundFetchFunction({ signal, timeoutMs: this.timeoutMs, maxBytes: MAX_ANSWER_BYTES }) });
+    return new Ollama({
+      host: this.opts.host,
+      fetch: outboundFetchFunction({ signal, timeoutMs: this.timeoutMs, maxBytes: MAX_ANSWER_BYTES }),
+    });
   }
 
   /** The client throws ResponseError{status_code, error} for HTTP errors (body `{"error": "..."}`). */
@@ -84,7 +104,8 @@ export class OllamaProvider implements ChatProvider {
     if (e?.name === 'ResponseError' && typeof e.status_code === 'number') {
       return new ProviderError(this.name, kindForStatus(e.status_code), `HTTP ${e.status_code}: ${e.error ?? e.message}`, e.status_code);
     }
-    if (/Did not receive done/i.test(e?.message ?? '')) return new ProviderError(this.name, 'broken_stream', 'stream ended without its final "done" line');
+    if (/Did not receive done/i.test(e?.message ?? ''))
+      return new ProviderError(this.name, 'broken_stream', 'stream ended without its final "done" line');
     return err; // network errors and aborts are classified by the router
   }
 }
@@ -96,7 +117,8 @@ function toMessages(req: ProviderRequest): Message[] {
   const out = req.messages.map((m): Message => {
     for (const c of m.toolCalls ?? []) names.set(c.id, c.name);
     const msg: Message = { role: m.role, content: m.content };
-    if (m.toolCalls?.length) msg.tool_calls = m.toolCalls.map((c) => ({ function: { name: c.name, arguments: parseArguments(c.arguments) } }));
+    if (m.toolCalls?.length)
+      msg.tool_calls = m.toolCalls.map((c) => ({ function: { name: c.name, arguments: parseArguments(c.arguments) } }));
     if (m.role === 'tool' && m.toolCallId && names.has(m.toolCallId)) msg.tool_name = names.get(m.toolCallId);
     return msg;
   });
@@ -115,7 +137,11 @@ function parseArguments(json: string): Record<string, unknown> {
 /** Ours (and OpenAI's): an id per call and arguments as a JSON string. */
 function fromToolCalls(calls: ToolCall[] | undefined): ProviderToolCall[] | undefined {
   if (!calls?.length) return undefined;
-  return calls.map((c) => ({ id: `call_${randomBytes(12).toString('hex')}`, name: c.function.name, arguments: JSON.stringify(c.function.arguments ?? {}) }));
+  return calls.map((c) => ({
+    id: `call_${randomBytes(12).toString('hex')}`,
+    name: c.function.name,
+    arguments: JSON.stringify(c.function.arguments ?? {}),
+  }));
 }
 
 function toOptions(req: ProviderRequest): Partial<Options> {

@@ -55,15 +55,27 @@ export function kindForStatus(status: number): FailureKind {
   return status >= 400 ? 'client' : 'unknown';
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** Undici reports network failures as `TypeError: fetch failed` (cause has the code) or `terminated` mid-body. */
 export function networkFailure(err: unknown): { kind: FailureKind; detail: string } | undefined {
   const e = err as { message?: string; code?: string; cause?: { code?: string; message?: string } };
   const code = e?.cause?.code ?? e?.code;
-  if (code && CONNECTION_CODES.has(code)) return { kind: 'connection', detail: `${code}${e.cause?.message ? ` (${e.cause.message})` : ''}` };
+  if (code && CONNECTION_CODES.has(code))
+    return { kind: 'connection', detail: `${code}${e.cause?.message ? ` (${e.cause.message})` : ''}` };
   const message = e?.message ?? '';
-  if (/\bterminated\b|other side closed|socket hang up/i.test(message)) return { kind: 'broken_stream', detail: 'connection closed mid-answer' };
+  if (/\bterminated\b|other side closed|socket hang up/i.test(message))
+    return { kind: 'broken_stream', detail: 'connection closed mid-answer' };
   if (/fetch failed/i.test(message)) return { kind: 'connection', detail: e.cause?.message ? `${message}: ${e.cause.message}` : message };
   return undefined;
 }

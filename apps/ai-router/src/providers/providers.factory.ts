@@ -8,7 +8,17 @@ import { OllamaProvider } from './ollama.provider';
 export function createProviders(env: AiRouterEnv): ChatProvider[] {
   return [
     new OllamaProvider({ host: env.OLLAMA_HOST, model: env.OLLAMA_MODEL, timeoutMs: env.OLLAMA_TIMEOUT_MS }),
-    new LocalLlamaProvider({ modelPath: env.LOCAL_MODEL_PATH, contextSize: env.LOCAL_CONTEXT_SIZE, threads: env.LOCAL_THREADS, timeoutMs: env.PROVIDER_TIMEOUT_MS }),
-    new GeminiProvider({ apiKey: env.GEMINI_API_KEY, model: env.GEMINI_MODEL, baseUrl: env.GEMINI_BASE_URL || undefined, timeoutMs: env.PROVIDER_TIMEOUT_MS }),
+    new LocalLlamaProvider({
+      modelPath: env.LOCAL_MODEL_PATH,
+      contextSize: env.LOCAL_CONTEXT_SIZE,
+      threads: env.LOCAL_THREADS,
+      timeoutMs: env.PROVIDER_TIMEOUT_MS,
+    }),
+    new GeminiProvider({
+      apiKey: env.GEMINI_API_KEY,
+      model: env.GEMINI_MODEL,
+      baseUrl: env.GEMINI_BASE_URL || undefined,
+      timeoutMs: env.PROVIDER_TIMEOUT_MS,
+    }),
   ];
 }

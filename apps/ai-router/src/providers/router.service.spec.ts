@@ -9,7 +9,8 @@ import { IncompleteStreamError, RouterEvent, RouterService } from './router.serv
 beforeAll(() => createLogger('test', 'silent'));
 
 const req = { messages: [{ role: 'user' as const, content: 'hi' }] };
-const refused = () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' } });
+const refused = () =>
+  Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' } });
 
 function setup(order = 'ollama,local,gemini', circuit = { CIRCUIT_FAILURES: '2', CIRCUIT_COOLDOWN_MS: '60000' }) {
   const env = loadConfig(AiRouterEnv, { AI_PROVIDERS: order, ...circuit });
@@ -111,9 +112,15 @@ describe('RouterService.generate', () => {
     p.gemini.configured = false;
     const err = (await router.generate(req).catch((e) => e)) as ServiceError;
     expect(err.toPayload()).toEqual(
-      expect.objectContaining({ status: 503, code: 'NO_PROVIDER_AVAILABLE', details: expect.objectContaining({ configure: ['OLLAMA_HOST', 'GEMINI_API_KEY', 'LOCAL_MODEL_PATH'] }) }),
+      expect.objectContaining({
+        status: 503,
+        code: 'NO_PROVIDER_AVAILABLE',
+        details: expect.objectContaining({ configure: ['OLLAMA_HOST', 'GEMINI_API_KEY', 'LOCAL_MODEL_PATH'] }),
+      }),
     );
-    expect(err.message).toMatch(/Tried: ollama \(connection: ECONNREFUSED.*\); local \(not configured: configure local\); gemini \(not configured/);
+    expect(err.message).toMatch(
+      /Tried: ollama \(connection: ECONNREFUSED.*\); local \(not configured: configure local\); gemini \(not configured/,
+    );
     expect(err.message).toMatch(/OLLAMA_HOST.*GEMINI_API_KEY.*LOCAL_MODEL_PATH/);
   });
 
@@ -146,7 +153,12 @@ describe('RouterService.stream', () => {
     const { p, router } = setup();
     p.ollama.script = { chunks: ['x'], breakAfter: 0 };
     const events = await collect(router.stream(req));
-    expect(events[0]).toEqual({ type: 'meta', provider: 'local', model: 'local-model', fallbacks: [{ provider: 'ollama', reason: 'unknown: socket closed' }] });
+    expect(events[0]).toEqual({
+      type: 'meta',
+      provider: 'local',
+      model: 'local-model',
+      fallbacks: [{ provider: 'ollama', reason: 'unknown: socket closed' }],
+    });
     expect(events[events.length - 1].type).toBe('done');
   });
 

@@ -98,7 +98,14 @@ export class RouterService {
             finished = true;
             this.succeeded(provider, 'stream', started, chunk.usage, chunk.model);
             if (!sentTokens) yield meta; // an empty answer is still an answer
-            yield { type: 'done', provider: provider.name, model: chunk.model, usage: chunk.usage, finishReason: chunk.finishReason, ...(chunk.toolCalls?.length ? { toolCalls: chunk.toolCalls } : {}) };
+            yield {
+              type: 'done',
+              provider: provider.name,
+              model: chunk.model,
+              usage: chunk.usage,
+              finishReason: chunk.finishReason,
+              ...(chunk.toolCalls?.length ? { toolCalls: chunk.toolCalls } : {}),
+            };
             return;
           }
           if (!chunk.text) continue;
@@ -143,7 +150,10 @@ export class RouterService {
     // An explicit options.provider is tried even when its circuit is open: the caller asked for it.
     if (forced || breaker.tryAcquire()) return true;
     const { failures, retryInMs } = breaker.snapshot();
-    fallbacks.push({ provider: provider.name, reason: `circuit open after ${failures} consecutive failures; next probe in ${Math.ceil((retryInMs ?? 0) / 1000)} s` });
+    fallbacks.push({
+      provider: provider.name,
+      reason: `circuit open after ${failures} consecutive failures; next probe in ${Math.ceil((retryInMs ?? 0) / 1000)} s`,
+    });
     providerMetrics.fallbacks().inc({ provider: provider.name, reason: 'circuit_open' });
     return false;
   }
@@ -152,10 +162,18 @@ export class RouterService {
     this.registry.breaker(provider.name).onSuccess();
     providerMetrics.latency().observe({ provider: provider.name, mode, outcome: 'ok' }, (performance.now() - started) / 1000);
     if (usage.prompt_tokens) providerMetrics.tokens().inc({ provider: provider.name, kind: 'prompt', model }, usage.prompt_tokens);
-    if (usage.completion_tokens) providerMetrics.tokens().inc({ provider: provider.name, kind: 'completion', model }, usage.completion_tokens);
+    if (usage.completion_tokens)
+      providerMetrics.tokens().inc({ provider: provider.name, kind: 'completion', model }, usage.completion_tokens);
   }
 
-  private failed(provider: ChatProvider, mode: string, started: number, err: unknown, attempt: AttemptSignal, afterTokens = false): ProviderError {
+  private failed(
+    provider: ChatProvider,
+    mode: string,
+    started: number,
+    err: unknown,
+    attempt: AttemptSignal,
+    afterTokens = false,
+  ): ProviderError {
     const failure = this.classify(provider, err, attempt);
     const breaker = this.registry.breaker(provider.name);
     if (failure.countsForCircuit) breaker.onFailure();
@@ -164,7 +182,10 @@ export class RouterService {
     providerMetrics.latency().observe({ provider: provider.name, mode, outcome }, (performance.now() - started) / 1000);
     if (failure.kind !== 'aborted' && !afterTokens) providerMetrics.fallbacks().inc({ provider: provider.name, reason: failure.kind });
     const log = getLogger();
-    (failure.kind === 'aborted' ? log.info.bind(log) : log.warn.bind(log))({ provider: provider.name, kind: failure.kind, status: failure.status, afterTokens }, `${provider.name} failed: ${failure.message}`);
+    (failure.kind === 'aborted' ? log.info.bind(log) : log.warn.bind(log))(
+      { provider: provider.name, kind: failure.kind, status: failure.status, afterTokens },
+      `${provider.name} failed: ${failure.message}`,
+    );
     return failure;
   }
 
@@ -181,12 +202,21 @@ export class RouterService {
   private noProvider(fallbacks: Fallback[], forced?: ProviderName, tooLong?: ContextTooLongError): ServiceError {
     // A prompt too long for the providers that could have served it is the caller's to fix: 400, not 503.
     if (tooLong) {
-      return new ServiceError(400, 'CONTEXT_TOO_LONG', `${tooLong.provider}: ${tooLong.message}`, { over_by: tooLong.overBy, context_size: tooLong.contextSize, tried: fallbacks });
+      return new ServiceError(400, 'CONTEXT_TOO_LONG', `${tooLong.provider}: ${tooLong.message}`, {
+        over_by: tooLong.overBy,
+        context_size: tooLong.contextSize,
+        tried: fallbacks,
+      });
     }
-    const tried = fallbacks.length ? fallbacks.map((f) => `${f.provider} (${f.reason})`).join('; ') : 'none (AI_PROVIDERS names no provider)';
+    const tried = fallbacks.length
+      ? fallbacks.map((f) => `${f.provider} (${f.reason})`).join('; ')
+      : 'none (AI_PROVIDERS names no provider)';
     const message =
       `No chat provider could answer${forced ? ` (options.provider is "${forced}")` : ''}. Tried: ${tried}. ` +
       'Configure at least one: a running Ollama at OLLAMA_HOST, a Gemini key in GEMINI_API_KEY, or a GGUF model file in LOCAL_MODEL_PATH (or under models/).';
-    return new ServiceError(503, ERROR_CODES.noProvider, message, { tried: fallbacks, configure: ['OLLAMA_HOST', 'GEMINI_API_KEY', 'LOCAL_MODEL_PATH'] });
+    return new ServiceError(503, ERROR_CODES.noProvider, message, {
+      tried: fallbacks,
+      configure: ['OLLAMA_HOST', 'GEMINI_API_KEY', 'LOCAL_MODEL_PATH'],
+    });
   }
 }

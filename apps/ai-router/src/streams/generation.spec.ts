@@ -2,7 +2,8 @@ import { Subscriber } from 'rxjs';
 import type { ChatStreamEvent } from '@nitro/contracts';
 import { Generation } from './generation';
 
-const subscriber = (got: ChatStreamEvent[]) => new Subscriber<ChatStreamEvent>({ next: (e) => void got.push(e), error: () => undefined, complete: () => undefined });
+const subscriber = (got: ChatStreamEvent[]) =>
+  new Subscriber<ChatStreamEvent>({ next: (e) => void got.push(e), error: () => undefined, complete: () => undefined });
 
 describe('Generation', () => {
   it('numbers events from 1, logs each before handing it to the subscribers', () => {

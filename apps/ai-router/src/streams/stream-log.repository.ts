@@ -35,7 +35,16 @@ export class StreamLogRepository {
   ) {}
 
   async claim(streamId: string, userId: string, kind: string, runningTtlMs: number): Promise<ClaimResult> {
-    const [ok, value] = (await this.redis.eval(CLAIM_SCRIPT, 1, chatStreamKeys(streamId).meta, this.replica, Date.now(), runningTtlMs, userId, kind)) as [number, string];
+    const [ok, value] = (await this.redis.eval(
+      CLAIM_SCRIPT,
+      1,
+      chatStreamKeys(streamId).meta,
+      this.replica,
+      Date.now(),
+      runningTtlMs,
+      userId,
+      kind,
+    )) as [number, string];
     return ok === 1 ? { kind: 'claimed', stopRequested: value === '1' } : { kind: 'taken', state: value as StreamState };
   }
 
@@ -57,14 +66,26 @@ export class StreamLogRepository {
    */
   async heartbeat(streamId: string, runningTtlMs: number): Promise<{ stopRequested: boolean; readers: boolean }> {
     const k = chatStreamKeys(streamId);
-    const res = await this.redis.multi().hset(k.meta, 'hb', Date.now()).pexpire(k.meta, runningTtlMs).pexpire(k.events, runningTtlMs).hget(k.meta, 'stop').exists(k.readers).exec();
+    const res = await this.redis
+      .multi()
+      .hset(k.meta, 'hb', Date.now())
+      .pexpire(k.meta, runningTtlMs)
+      .pexpire(k.events, runningTtlMs)
+      .hget(k.meta, 'stop')
+      .exists(k.readers)
+      .exec();
     return { stopRequested: res?.[3]?.[1] === '1', readers: Number(res?.[4]?.[1] ?? 0) > 0 };
   }
 
   /** The end: final state, whether the turn was stored, and the retention TTL on every key. */
   async finish(streamId: string, status: TurnStatus, stored: boolean, ttlSeconds: number): Promise<void> {
     const k = chatStreamKeys(streamId);
-    await this.redis.multi().hset(k.meta, 'status', status, 'stored', stored ? '1' : '0').expire(k.meta, ttlSeconds).expire(k.events, ttlSeconds).exec();
+    await this.redis
+      .multi()
+      .hset(k.meta, 'status', status, 'stored', stored ? '1' : '0')
+      .expire(k.meta, ttlSeconds)
+      .expire(k.events, ttlSeconds)
+      .exec();
   }
 
   /**
@@ -83,7 +104,8 @@ export class StreamLogRepository {
       type: 'error',
       status: 502,
       code: 'REPLICA_LOST',
-      message: 'the ai-router replica generating this answer stopped; nothing was stored. Send the message again (with the same Idempotency-Key it is not duplicated).',
+      message:
+        'the ai-router replica generating this answer stopped; nothing was stored. Send the message again (with the same Idempotency-Key it is not duplicated).',
       incomplete: lastSeq > 0,
     };
     await this.redis

@@ -42,7 +42,15 @@ export class TrackedStreamService implements OnModuleInit, OnModuleDestroy {
     return new Observable<ChatStreamEvent>((out) => {
       let gen: Generation | undefined;
       let left = false;
-      void this.run(streamId, userId, kind, produce, out, () => left, (g) => (gen = g));
+      void this.run(
+        streamId,
+        userId,
+        kind,
+        produce,
+        out,
+        () => left,
+        (g) => (gen = g),
+      );
       return () => {
         left = true;
         gen?.detach(out);
@@ -50,12 +58,30 @@ export class TrackedStreamService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  private async run(streamId: string, userId: string, kind: string, produce: TurnProducer, out: Subscriber<ChatStreamEvent>, left: () => boolean, started: (g: Generation) => void): Promise<void> {
+  private async run(
+    streamId: string,
+    userId: string,
+    kind: string,
+    produce: TurnProducer,
+    out: Subscriber<ChatStreamEvent>,
+    left: () => boolean,
+    started: (g: Generation) => void,
+  ): Promise<void> {
     const claim = await this.log.claim(streamId, userId, kind, RUNNING_TTL_MS).catch((err: Error) => err);
     if (claim instanceof Error || claim.kind === 'taken') {
-      if (!(claim instanceof Error) && claim.state === 'running') await this.log.markLost(streamId, this.env.CHAT_STREAM_TTL_S).catch(() => undefined);
-      const message = claim instanceof Error ? `conversation memory (Redis) is unavailable: ${claim.message}` : `stream ${streamId} was already started (${claim.state}); it is not generated twice`;
-      out.next({ type: 'error', status: claim instanceof Error ? 503 : 409, code: claim instanceof Error ? 'MEMORY_UNAVAILABLE' : 'STREAM_ALREADY_STARTED', message, incomplete: false });
+      if (!(claim instanceof Error) && claim.state === 'running')
+        await this.log.markLost(streamId, this.env.CHAT_STREAM_TTL_S).catch(() => undefined);
+      const message =
+        claim instanceof Error
+          ? `conversation memory (Redis) is unavailable: ${claim.message}`
+          : `stream ${streamId} was already started (${claim.state}); it is not generated twice`;
+      out.next({
+        type: 'error',
+        status: claim instanceof Error ? 503 : 409,
+        code: claim instanceof Error ? 'MEMORY_UNAVAILABLE' : 'STREAM_ALREADY_STARTED',
+        message,
+        incomplete: false,
+      });
       out.complete();
       return;
     }
@@ -67,7 +93,9 @@ export class TrackedStreamService implements OnModuleInit, OnModuleDestroy {
     const watchdog = this.watch(gen);
     try {
       const end = await produce(gen);
-      await this.log.finish(streamId, end.status, end.stored, this.env.CHAT_STREAM_TTL_S).catch((err) => getLogger().error({ err, streamId }, 'could not record the end of a stream'));
+      await this.log
+        .finish(streamId, end.status, end.stored, this.env.CHAT_STREAM_TTL_S)
+        .catch((err) => getLogger().error({ err, streamId }, 'could not record the end of a stream'));
     } catch (err) {
       getLogger().error({ err, streamId }, 'tracked stream failed');
     } finally {

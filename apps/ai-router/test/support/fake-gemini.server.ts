@@ -54,7 +54,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Omit<Fak
   if (state.mode === 'ok' && (call || results)) {
     const callPart = { functionCall: call, thoughtSignature: THOUGHT_SIGNATURE };
     const answer = call ? chunk('', true, [callPart]) : chunk(`Results: ${results}`, true);
-    if (m[2] === 'generateContent') return void res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(answer));
+    if (m[2] === 'generateContent')
+      return void res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(answer));
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     if (call) res.write(`data: ${JSON.stringify(chunk('', false, [callPart]))}\r\n\r\n`);
     else res.write(`data: ${JSON.stringify(chunk('Results: ', false))}\r\n\r\n`);
@@ -66,7 +67,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Omit<Fak
     if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(chunk('too late', true)));
     return;
   }
-  if (m[2] === 'generateContent') return void res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(chunk(state.words.join(''), true)));
+  if (m[2] === 'generateContent')
+    return void res
+      .writeHead(200, { 'content-type': 'application/json; charset=UTF-8' })
+      .end(JSON.stringify(chunk(state.words.join(''), true)));
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   for (const [i, w] of state.words.entries()) {
     if (state.mode === 'break' && i === 2) {
@@ -92,7 +96,9 @@ interface GeminiPart {
 
 /** The call to answer: functions declared, the last turn not a function result, mode not NONE. */
 function functionCallFor(body: any, args: Record<string, unknown>): { name: string; args: object } | undefined {
-  const declared: { name: string }[] = (body.tools ?? []).flatMap((t: { functionDeclarations?: { name: string }[] }) => t.functionDeclarations ?? []);
+  const declared: { name: string }[] = (body.tools ?? []).flatMap(
+    (t: { functionDeclarations?: { name: string }[] }) => t.functionDeclarations ?? [],
+  );
   const config = body.toolConfig?.functionCallingConfig ?? {};
   const lastParts: GeminiPart[] = body.contents?.at(-1)?.parts ?? [];
   if (!declared.length || config.mode === 'NONE' || lastParts.some((p) => p.functionResponse)) return undefined;
@@ -102,7 +108,9 @@ function functionCallFor(body: any, args: Record<string, unknown>): { name: stri
 /** "name: {json}; …" for the function results in the last turn, or undefined when there are none. */
 function functionResults(body: any): string | undefined {
   const lastParts: GeminiPart[] = body.contents?.at(-1)?.parts ?? [];
-  const results = lastParts.flatMap((p) => (p.functionResponse ? [`${p.functionResponse.name}: ${JSON.stringify(p.functionResponse.response)}`] : []));
+  const results = lastParts.flatMap((p) =>
+    p.functionResponse ? [`${p.functionResponse.name}: ${JSON.stringify(p.functionResponse.response)}`] : [],
+  );
   return results.length ? results.join('; ') : undefined;
 }
 

@@ -36,7 +36,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Omit<Fak
   const model = body.model;
   const created_at = new Date().toISOString();
   const line = (content: string, done = false) => ({ model, created_at, message: { role: 'assistant', content }, done });
-  const final = { ...line('', true), done_reason: 'stop', total_duration: 1_000_000, prompt_eval_count: 12, eval_count: state.words.length };
+  const final = {
+    ...line('', true),
+    done_reason: 'stop',
+    total_duration: 1_000_000,
+    prompt_eval_count: 12,
+    eval_count: state.words.length,
+  };
   switch (state.mode) {
     case 'not_found':
       return json(res, 404, { error: `model '${model}' not found, try pulling it first` });

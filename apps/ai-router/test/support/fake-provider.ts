@@ -40,7 +40,12 @@ export class FakeProvider implements ChatProvider {
     await wait(s.delayMs ?? 0, signal);
     if (s.fail) throw s.fail;
     const chunks = s.chunks ?? [];
-    return { text: chunks.join(''), model: this.modelFor(req), usage: { prompt_tokens: 3, completion_tokens: chunks.length }, finishReason: 'stop' };
+    return {
+      text: chunks.join(''),
+      model: this.modelFor(req),
+      usage: { prompt_tokens: 3, completion_tokens: chunks.length },
+      finishReason: 'stop',
+    };
   }
 
   async *stream(req: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {

@@ -68,7 +68,12 @@ export async function startRangeFileServer(files: Record<string, Buffer>): Promi
     const body = file.subarray(start, end + 1);
     const f = req.method !== 'HEAD' ? fault?.(++bodyRequests, seen) : undefined;
     if (f?.silent) return; // never answer; the socket is destroyed on close()
-    const headers = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream', 'content-length': String(body.length), ...(m ? { 'content-range': `bytes ${start}-${end}/${file.length}` } : {}) };
+    const headers = {
+      'accept-ranges': 'bytes',
+      'content-type': 'application/octet-stream',
+      'content-length': String(body.length),
+      ...(m ? { 'content-range': `bytes ${start}-${end}/${file.length}` } : {}),
+    };
     res.writeHead(m ? 206 : 200, headers);
     if (req.method === 'HEAD') {
       res.end();

@@ -18,18 +18,35 @@ export const fileUpload: UploadReader<UploadedFile> = (req, env) => readUpload(r
  * of sending nothing useful is a 400 that says what to send.
  */
 export async function readUpload(req: FastifyRequest, maxBytes: number): Promise<UploadedFile> {
-  if (!req.isMultipart()) throw new BadRequestException({ error: ERROR_CODE.BAD_CONTENT_TYPE, message: 'send the file as multipart/form-data in a field named "file"' });
+  if (!req.isMultipart())
+    throw new BadRequestException({
+      error: ERROR_CODE.BAD_CONTENT_TYPE,
+      message: 'send the file as multipart/form-data in a field named "file"',
+    });
   const part = await req.file({ limits: { fileSize: maxBytes } });
-  if (!part) throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'file is required: send it as multipart/form-data in a field named "file"' });
-  if (part.fieldname !== 'file') throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: `file must be sent in a field named "file" (got "${part.fieldname}")` });
+  if (!part)
+    throw new BadRequestException({
+      error: ERROR_CODE.VALIDATION_FAILED,
+      message: 'file is required: send it as multipart/form-data in a field named "file"',
+    });
+  if (part.fieldname !== 'file')
+    throw new BadRequestException({
+      error: ERROR_CODE.VALIDATION_FAILED,
+      message: `file must be sent in a field named "file" (got "${part.fieldname}")`,
+    });
   let bytes: Buffer;
   try {
     bytes = await part.toBuffer();
   } catch (err) {
-    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new PayloadTooLargeException({ error: ERROR_CODE.PAYLOAD_TOO_LARGE, message: `file is larger than ${maxBytes} bytes (AGENTS_MAX_UPLOAD_BYTES)` });
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+      throw new PayloadTooLargeException({
+        error: ERROR_CODE.PAYLOAD_TOO_LARGE,
+        message: `file is larger than ${maxBytes} bytes (AGENTS_MAX_UPLOAD_BYTES)`,
+      });
     throw err;
   }
-  if (!bytes.length) throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'file is empty: there is nothing to analyse' });
+  if (!bytes.length)
+    throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'file is empty: there is nothing to analyse' });
   const fields: Record<string, string> = {};
   for (const [name, field] of Object.entries(part.fields ?? {})) {
     const value = Array.isArray(field) ? field[0] : field;

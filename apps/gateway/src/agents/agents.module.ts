@@ -11,7 +11,12 @@ import { AgentsService } from './agents.service';
   controllers: [AgentsController],
   providers: [
     AgentsService,
-    claimCheckProvider(AGENT_UPLOADS, REDIS_CLIENT, (env: GatewayEnv) => ({ namespace: AGENT_UPLOAD_CLAIMS_NAMESPACE, ttlMs: env.AGENTS_UPLOAD_TTL_S * 1000 }), [GatewayEnv]),
+    claimCheckProvider(
+      AGENT_UPLOADS,
+      REDIS_CLIENT,
+      (env: GatewayEnv) => ({ namespace: AGENT_UPLOAD_CLAIMS_NAMESPACE, ttlMs: env.AGENTS_UPLOAD_TTL_S * 1000 }),
+      [GatewayEnv],
+    ),
   ],
 })
 export class AgentsModule {}

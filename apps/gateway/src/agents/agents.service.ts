@@ -1,6 +1,24 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
-import { AgentExecuteCommand, AGENT_UPLOADS, AgentExecuteResponseDto, AgentInfoDto, AGENTS_CLIENT, AGENTS_PATTERNS, AGENT_TASKS, CodeReportDto, CodeReviewDto, ExecuteAgentDto, FileAnalysisDto, ID_MESSAGE, ID_PATTERN, ScheduledTaskDto, ScheduleTaskInputDto, TaskRunDto, ERROR_CODE } from '@nitro/contracts';
+import {
+  AgentExecuteCommand,
+  AGENT_UPLOADS,
+  AgentExecuteResponseDto,
+  AgentInfoDto,
+  AGENTS_CLIENT,
+  AGENTS_PATTERNS,
+  AGENT_TASKS,
+  CodeReportDto,
+  CodeReviewDto,
+  ExecuteAgentDto,
+  FileAnalysisDto,
+  ID_MESSAGE,
+  ID_PATTERN,
+  ScheduledTaskDto,
+  ScheduleTaskInputDto,
+  TaskRunDto,
+  ERROR_CODE,
+} from '@nitro/contracts';
 import type { ClaimCheck } from '@nitro/transport';
 import { AuthUser, assertCanAccess } from '../auth/auth-user';
 import { call } from '../services/service-call';
@@ -34,7 +52,11 @@ export class AgentsService {
     const llm = query.llm ?? (file.fields.llm === undefined ? undefined : file.fields.llm !== 'false');
     const uploadId = await this.uploads.put(file.bytes, userId);
     try {
-      const data = { upload_id: uploadId, ...(file.filename ? { filename: file.filename.slice(0, 255) } : {}), ...(llm === false ? { llm } : {}) };
+      const data = {
+        upload_id: uploadId,
+        ...(file.filename ? { filename: file.filename.slice(0, 255) } : {}),
+        ...(llm === false ? { llm } : {}),
+      };
       return (await this.run(AGENT_TASKS.analyzeFile, data, userId)).result as FileAnalysisDto;
     } finally {
       await this.uploads.drop(uploadId, userId).catch(() => undefined); // already taken when the service got it; otherwise do not wait for the TTL

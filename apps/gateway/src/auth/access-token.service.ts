@@ -41,7 +41,12 @@ export class AccessTokenService {
     // A key that cannot be loaded is our failure (503 upstream), not a bad token: load it outside the try.
     const key = await this.key.get();
     try {
-      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['sub', 'exp', 'iat'] });
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
       if (payload.typ !== 'access' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') return null;
       return { sub: payload.sub, sid: payload.sid };
     } catch {

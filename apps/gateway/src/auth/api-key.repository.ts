@@ -33,7 +33,19 @@ export class ApiKeyRepository {
     const prefix = key.slice(0, API_KEY_PREFIX.length + 6);
     const createdAt = Date.now();
     const lower = userKey(userId);
-    const ok = await this.redis.eval(CREATE_KEY, 2, AUTH_KEYS.userApiKeys(lower), AUTH_KEYS.apiKey(hash), id, hash, lower, name, prefix, String(createdAt), String(max));
+    const ok = await this.redis.eval(
+      CREATE_KEY,
+      2,
+      AUTH_KEYS.userApiKeys(lower),
+      AUTH_KEYS.apiKey(hash),
+      id,
+      hash,
+      lower,
+      name,
+      prefix,
+      String(createdAt),
+      String(max),
+    );
     if (ok !== 1) return null;
     return { id, name, prefix, created_at: new Date(createdAt).toISOString(), key };
   }
@@ -48,7 +60,12 @@ export class ApiKeyRepository {
     return rows
       .map(([, v]) => v as (string | null)[])
       .filter((v) => v?.[0])
-      .map(([id, name, prefix, created]) => ({ id: id!, name: name ?? '', prefix: prefix ?? '', created_at: new Date(Number(created)).toISOString() }))
+      .map(([id, name, prefix, created]) => ({
+        id: id!,
+        name: name ?? '',
+        prefix: prefix ?? '',
+        created_at: new Date(Number(created)).toISOString(),
+      }))
       .sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 

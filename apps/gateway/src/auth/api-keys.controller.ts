@@ -1,5 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from './auth-user';
 import { ApiKeyDto, ApiKeyIdParam, CreatedApiKeyDto, CreateApiKeyDto } from './api-key.dto';
 import { ApiKeysService } from './api-keys.service';
@@ -11,7 +21,9 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an API key for a program. The key (nitro_…) is in this response only; send it as Authorization: Bearer <key>.' })
+  @ApiOperation({
+    summary: 'Create an API key for a program. The key (nitro_…) is in this response only; send it as Authorization: Bearer <key>.',
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiForbiddenResponse({ description: 'Called with an API key: keys are managed from a signed-in session.' })
   @ApiConflictResponse({ description: 'API_KEYS_MAX_PER_USER reached.' })

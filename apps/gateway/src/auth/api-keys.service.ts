@@ -16,7 +16,14 @@ export class ApiKeysService {
   async create(user: AuthUser, name: string): Promise<CreatedApiKeyDto> {
     this.assertSession(user);
     const created = await this.keys.create(user.id, name, this.env.API_KEYS_MAX_PER_USER);
-    if (!created) throw new HttpException({ error: ERROR_CODE.TOO_MANY_KEYS, message: `you already have ${this.env.API_KEYS_MAX_PER_USER} API keys (API_KEYS_MAX_PER_USER): delete one first` }, HttpStatus.CONFLICT);
+    if (!created)
+      throw new HttpException(
+        {
+          error: ERROR_CODE.TOO_MANY_KEYS,
+          message: `you already have ${this.env.API_KEYS_MAX_PER_USER} API keys (API_KEYS_MAX_PER_USER): delete one first`,
+        },
+        HttpStatus.CONFLICT,
+      );
     return created;
   }
 
@@ -26,10 +33,15 @@ export class ApiKeysService {
 
   async remove(user: AuthUser, id: string): Promise<void> {
     this.assertSession(user);
-    if (!(await this.keys.delete(user.id, id))) throw new NotFoundException({ error: ERROR_CODE.NOT_FOUND, message: `you have no API key with id "${id}"` });
+    if (!(await this.keys.delete(user.id, id)))
+      throw new NotFoundException({ error: ERROR_CODE.NOT_FOUND, message: `you have no API key with id "${id}"` });
   }
 
   private assertSession(user: AuthUser): void {
-    if (user.via === 'api_key') throw new ForbiddenException({ error: ERROR_CODE.SESSION_REQUIRED, message: 'API keys are created and deleted from a signed-in session (access token), not with an API key' });
+    if (user.via === 'api_key')
+      throw new ForbiddenException({
+        error: ERROR_CODE.SESSION_REQUIRED,
+        message: 'API keys are created and deleted from a signed-in session (access token), not with an API key',
+      });
   }
 }

@@ -24,13 +24,21 @@ export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionC
 
 /** A user_id in a path or body must be the caller's own; admins may act for others. */
 export function assertCanAccess(user: AuthUser | undefined, userId: string): void {
-  if (!user) throw new UnauthorizedException({ error: ERROR_CODE.UNAUTHENTICATED, message: 'authentication required: send Authorization: Bearer <token or API key>' });
+  if (!user)
+    throw new UnauthorizedException({
+      error: ERROR_CODE.UNAUTHENTICATED,
+      message: 'authentication required: send Authorization: Bearer <token or API key>',
+    });
   if (user.role === 'admin' || user.id === canonicalUserId(userId)) return;
   throw new ForbiddenException({ error: ERROR_CODE.FORBIDDEN, message: `user_id "${userId}" is not yours` });
 }
 
 /** Admin-only routes (user management, settings). */
 export function assertAdmin(user: AuthUser | undefined): void {
-  if (!user) throw new UnauthorizedException({ error: ERROR_CODE.UNAUTHENTICATED, message: 'authentication required: send Authorization: Bearer <token or API key>' });
+  if (!user)
+    throw new UnauthorizedException({
+      error: ERROR_CODE.UNAUTHENTICATED,
+      message: 'authentication required: send Authorization: Bearer <token or API key>',
+    });
   if (user.role !== 'admin') throw new ForbiddenException({ error: ERROR_CODE.FORBIDDEN, message: 'this route is for the admin only' });
 }

@@ -1,5 +1,17 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, Public } from './auth-user';
 import { ChangePasswordDto, CredentialsDto, LogoutDto, MeDto, PublicUserDto, RefreshDto, RegisterDto, TokenResponseDto } from './auth.dto';
@@ -17,7 +29,10 @@ export class AuthController {
   @ApiCreatedResponse({ type: PublicUserDto })
   @ApiBadRequestResponse({ description: 'username or password invalid; the message names the field.' })
   @ApiConflictResponse({ description: 'The username is taken (case-insensitive).' })
-  @ApiForbiddenResponse({ description: 'Registration is closed (REGISTRATION_OPEN or the admin setting), or the first account (the admin) lacks the bootstrap secret (ADMIN_BOOTSTRAP_REQUIRED).' })
+  @ApiForbiddenResponse({
+    description:
+      'Registration is closed (REGISTRATION_OPEN or the admin setting), or the first account (the admin) lacks the bootstrap secret (ADMIN_BOOTSTRAP_REQUIRED).',
+  })
   @ApiTooManyRequestsResponse({ description: 'Too many auth requests from this address (RATE_LIMIT_AUTH).' })
   register(@Body() dto: RegisterDto, @Req() req: FastifyRequest) {
     return this.auth.register(dto, isLoopbackRequest(req.socket.remoteAddress, req.ip));
@@ -38,7 +53,10 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Trade a refresh token for a new access token and a new refresh token (rotation). Reusing a spent refresh token revokes the whole session.' })
+  @ApiOperation({
+    summary:
+      'Trade a refresh token for a new access token and a new refresh token (rotation). Reusing a spent refresh token revokes the whole session.',
+  })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({ description: 'Invalid, expired, revoked or reused refresh token.' })
   refresh(@Body() dto: RefreshDto) {
@@ -51,7 +69,10 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'End a session: its refresh token and every access token issued for it stop working at once.' })
   @ApiNoContentResponse({ description: 'Signed out (also when the session had already ended).' })
-  @ApiBadRequestResponse({ description: 'Called with an API key and no refresh_token: a key is not a session; revoke it with DELETE /auth/api-keys/{id} (SESSION_REQUIRED).' })
+  @ApiBadRequestResponse({
+    description:
+      'Called with an API key and no refresh_token: a key is not a session; revoke it with DELETE /auth/api-keys/{id} (SESSION_REQUIRED).',
+  })
   logout(@Body() dto: LogoutDto, @CurrentUser() user: AuthUser | undefined) {
     return this.auth.logout(dto ?? {}, user);
   }
@@ -59,7 +80,9 @@ export class AuthController {
   @Post('password')
   @HttpCode(204)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change your password (current_password required). Every session ends, this one too: sign in again. API keys keep working.' })
+  @ApiOperation({
+    summary: 'Change your password (current_password required). Every session ends, this one too: sign in again. API keys keep working.',
+  })
   @ApiNoContentResponse({ description: 'Changed.' })
   @ApiUnauthorizedResponse({ description: 'current_password is wrong.' })
   @ApiForbiddenResponse({ description: 'Called with an API key.' })

@@ -20,7 +20,11 @@ export class CredentialsDto {
 }
 
 export class RegisterDto extends CredentialsDto {
-  @ApiPropertyOptional({ maxLength: 256, format: 'password', description: 'Only for the first account (the admin): the server\'s ADMIN_BOOTSTRAP_TOKEN.' })
+  @ApiPropertyOptional({
+    maxLength: 256,
+    format: 'password',
+    description: "Only for the first account (the admin): the server's ADMIN_BOOTSTRAP_TOKEN.",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(256)

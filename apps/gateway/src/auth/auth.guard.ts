@@ -37,7 +37,9 @@ export class AuthGuard implements CanActivate {
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     const path = req.routeOptions?.url ?? req.url.split('?')[0];
     const metricsPrivate = path === '/metrics' && !this.env.METRICS_PUBLIC;
-    const isPublic = isAlwaysPublic(path) || (!metricsPrivate && this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()]) === true);
+    const isPublic =
+      isAlwaysPublic(path) ||
+      (!metricsPrivate && this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()]) === true);
 
     const outcome = await this.authenticator.authenticate(req.headers.authorization);
     if (outcome.user) {
@@ -55,24 +57,37 @@ export class AuthGuard implements CanActivate {
         // Small, expensive budgets: a request then refused as invalid (400/413/415) gives its unit back (HttpErrorFilter).
         if (REFUND_INVALID.has(cls)) {
           let refunded = false;
-          (req as { rateRefund?: () => Promise<void> }).rateRefund = () => (refunded ? Promise.resolve() : ((refunded = true), this.limits.refund(cls, outcome.user?.id, req.ip)));
+          (req as { rateRefund?: () => Promise<void> }).rateRefund = () =>
+            refunded ? Promise.resolve() : ((refunded = true), this.limits.refund(cls, outcome.user?.id, req.ip));
         }
       }
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      assertContentType(req.headers['content-type'], this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [ctx.getHandler(), ctx.getClass()]));
+      assertContentType(
+        req.headers['content-type'],
+        this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [ctx.getHandler(), ctx.getClass()]),
+      );
     }
 
     if (isPublic) return true;
     if (!outcome.user) {
       reply.header('WWW-Authenticate', outcome.problem ? 'Bearer realm="nitro-ai", error="invalid_token"' : 'Bearer realm="nitro-ai"');
-      throw new UnauthorizedException({ error: ERROR_CODE.UNAUTHENTICATED, message: outcome.problem ?? 'authentication required: send Authorization: Bearer <access token or API key>' });
+      throw new UnauthorizedException({
+        error: ERROR_CODE.UNAUTHENTICATED,
+        message: outcome.problem ?? 'authentication required: send Authorization: Bearer <access token or API key>',
+      });
     }
     if (metricsPrivate) assertAdmin(outcome.user);
     // One spelling of every user_id from here on; an admin acting for a user who does not exist gets 404, not an empty 200.
     const target = canonicalizeUserIds(req);
-    if (target !== undefined && outcome.user.role === 'admin' && outcome.user.via !== 'disabled' && target !== outcome.user.id && !(await this.authenticator.userExists(target))) {
+    if (
+      target !== undefined &&
+      outcome.user.role === 'admin' &&
+      outcome.user.via !== 'disabled' &&
+      target !== outcome.user.id &&
+      !(await this.authenticator.userExists(target))
+    ) {
       throw new NotFoundException({ error: ERROR_CODE.NOT_FOUND, message: `no user "${target}"` });
     }
     return true;

@@ -1,4 +1,12 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, OnApplicationBootstrap, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  OnApplicationBootstrap,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayEnv } from '@nitro/config';
 import { getLogger } from '@nitro/observability';
@@ -28,7 +36,9 @@ export class AuthService implements OnApplicationBootstrap {
   /** An empty server says once, at start, how its admin can be created (Redis may also have lost its data). */
   async onApplicationBootstrap(): Promise<void> {
     if (this.env.AUTH_DISABLED || (await this.users.count().catch(() => 1)) > 0) return;
-    const how = this.env.ADMIN_BOOTSTRAP_TOKEN ? 'with "bootstrap_token": ADMIN_BOOTSTRAP_TOKEN in POST /auth/register' : 'from this machine (loopback), e.g. curl http://127.0.0.1:PORT/auth/register, or set ADMIN_BOOTSTRAP_TOKEN';
+    const how = this.env.ADMIN_BOOTSTRAP_TOKEN
+      ? 'with "bootstrap_token": ADMIN_BOOTSTRAP_TOKEN in POST /auth/register'
+      : 'from this machine (loopback), e.g. curl http://127.0.0.1:PORT/auth/register, or set ADMIN_BOOTSTRAP_TOKEN';
     getLogger().warn(`no accounts yet: the first sign-up becomes the admin and is only accepted ${how}`);
   }
 
@@ -44,7 +54,12 @@ export class AuthService implements OnApplicationBootstrap {
     const mayBeAdmin = this.mayBootstrap(dto.bootstrap_token, fromLoopback);
     if (first && !mayBeAdmin) throw this.bootstrapRequired();
     const created = await this.users.create(dto.username, await this.hasher.hash(dto.password), this.env.REGISTRATION_OPEN, mayBeAdmin);
-    if (!created.ok) throw created.reason === 'exists' ? this.taken(dto.username) : created.reason === 'bootstrap' ? this.bootstrapRequired() : this.closed();
+    if (!created.ok)
+      throw created.reason === 'exists'
+        ? this.taken(dto.username)
+        : created.reason === 'bootstrap'
+          ? this.bootstrapRequired()
+          : this.closed();
     if (created.role === 'admin') getLogger().info({ user: dto.username }, 'first account registered: it is the admin');
     return { id: dto.username, role: created.role, created_at: created.created_at };
   }
@@ -58,7 +73,8 @@ export class AuthService implements OnApplicationBootstrap {
       throw new UnauthorizedException(BAD_LOGIN);
     }
     // Only someone who knows the password learns that the account is disabled.
-    if (user.disabled) throw new ForbiddenException({ error: ERROR_CODE.ACCOUNT_DISABLED, message: 'this account is disabled: ask the admin' });
+    if (user.disabled)
+      throw new ForbiddenException({ error: ERROR_CODE.ACCOUNT_DISABLED, message: 'this account is disabled: ask the admin' });
     await this.throttle.reset(dto.username, ip);
     if (this.hasher.needsRehash(user.passwordHash)) await this.users.setPasswordHash(user.id, await this.hasher.hash(dto.password));
     const session = await this.sessions.start(user.id, this.env.REFRESH_TOKEN_TTL_S);
@@ -69,9 +85,16 @@ export class AuthService implements OnApplicationBootstrap {
     const res = await this.sessions.rotate(refreshToken, this.env.REFRESH_TOKEN_TTL_S, this.env.REFRESH_REUSE_GRACE_S);
     if (res.status === 'reused') {
       getLogger().warn({ user: res.userLower }, 'refresh token reused: session revoked');
-      throw new UnauthorizedException({ error: ERROR_CODE.REFRESH_TOKEN_REUSED, message: 'this refresh token was already used, so the session was revoked for safety: sign in again' });
+      throw new UnauthorizedException({
+        error: ERROR_CODE.REFRESH_TOKEN_REUSED,
+        message: 'this refresh token was already used, so the session was revoked for safety: sign in again',
+      });
     }
-    if (res.status !== 'ok') throw new UnauthorizedException({ error: ERROR_CODE.INVALID_REFRESH_TOKEN, message: 'the refresh token is invalid, expired or revoked: sign in again' });
+    if (res.status !== 'ok')
+      throw new UnauthorizedException({
+        error: ERROR_CODE.INVALID_REFRESH_TOKEN,
+        message: 'the refresh token is invalid, expired or revoked: sign in again',
+      });
     const user = await this.users.find(res.userLower);
     if (!user || user.disabled) {
       await this.sessions.revoke(res.familyId, res.userLower);
@@ -90,14 +113,25 @@ export class AuthService implements OnApplicationBootstrap {
     if (user?.sessionId) return this.sessions.revoke(user.sessionId, user.id.toLowerCase());
     // A 204 here used to suggest the key had been signed out while it kept working.
     if (user?.via === 'api_key') {
-      throw new BadRequestException({ error: ERROR_CODE.SESSION_REQUIRED, message: `an API key is not a session and logout does not revoke it: DELETE /auth/api-keys/${user.keyId ?? '{id}'} from a signed-in session does` });
+      throw new BadRequestException({
+        error: ERROR_CODE.SESSION_REQUIRED,
+        message: `an API key is not a session and logout does not revoke it: DELETE /auth/api-keys/${user.keyId ?? '{id}'} from a signed-in session does`,
+      });
     }
-    if (!user) throw new UnauthorizedException({ error: ERROR_CODE.UNAUTHENTICATED, message: 'send the refresh_token to end, or an access token in Authorization' });
+    if (!user)
+      throw new UnauthorizedException({
+        error: ERROR_CODE.UNAUTHENTICATED,
+        message: 'send the refresh_token to end, or an access token in Authorization',
+      });
   }
 
   /** Needs the current password (a stolen session alone cannot take the account); every session ends, this one included. */
   async changePassword(user: AuthUser, dto: ChangePasswordDto, ip: string): Promise<void> {
-    if (user.via !== 'jwt') throw new ForbiddenException({ error: ERROR_CODE.SESSION_REQUIRED, message: 'change the password from a signed-in session, not with an API key' });
+    if (user.via !== 'jwt')
+      throw new ForbiddenException({
+        error: ERROR_CODE.SESSION_REQUIRED,
+        message: 'change the password from a signed-in session, not with an API key',
+      });
     await this.throttle.assertAllowed(user.id, ip);
     const rec = await this.users.find(user.id);
     if (!rec || !(await this.hasher.verify(dto.current_password, rec.passwordHash))) {
@@ -120,7 +154,11 @@ export class AuthService implements OnApplicationBootstrap {
     return this.env.REGISTRATION_OPEN && (await this.users.registrationSetting()) !== false;
   }
 
-  private async tokenResponse(user: { id: string; role: 'admin' | 'user'; created_at: string }, refreshToken: string, familyId: string): Promise<TokenResponseDto> {
+  private async tokenResponse(
+    user: { id: string; role: 'admin' | 'user'; created_at: string },
+    refreshToken: string,
+    familyId: string,
+  ): Promise<TokenResponseDto> {
     const access = await this.tokens.sign({ sub: user.id, sid: familyId });
     return {
       access_token: access.token,
@@ -133,23 +171,39 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   private taken(username: string) {
-    return new ConflictException({ error: ERROR_CODE.USERNAME_TAKEN, message: `username "${username}" is taken (usernames are case-insensitive)` });
+    return new ConflictException({
+      error: ERROR_CODE.USERNAME_TAKEN,
+      message: `username "${username}" is taken (usernames are case-insensitive)`,
+    });
   }
 
   /** With ADMIN_BOOTSTRAP_TOKEN set, only the token counts (compared in constant time); without it, only loopback. */
   private mayBootstrap(token: string | undefined, fromLoopback: boolean): boolean {
     const secret = this.env.ADMIN_BOOTSTRAP_TOKEN;
     if (!secret) return fromLoopback;
-    const [a, b] = [createHash('sha256').update(token ?? '').digest(), createHash('sha256').update(secret).digest()];
+    const [a, b] = [
+      createHash('sha256')
+        .update(token ?? '')
+        .digest(),
+      createHash('sha256').update(secret).digest(),
+    ];
     return token !== undefined && timingSafeEqual(a, b);
   }
 
   private bootstrapRequired() {
-    const how = this.env.ADMIN_BOOTSTRAP_TOKEN ? 'send "bootstrap_token" (the ADMIN_BOOTSTRAP_TOKEN of this server)' : 'register it from the server itself (http://127.0.0.1), or set ADMIN_BOOTSTRAP_TOKEN';
-    return new ForbiddenException({ error: ERROR_CODE.ADMIN_BOOTSTRAP_REQUIRED, message: `this server has no admin yet and the first account becomes it: ${how}` });
+    const how = this.env.ADMIN_BOOTSTRAP_TOKEN
+      ? 'send "bootstrap_token" (the ADMIN_BOOTSTRAP_TOKEN of this server)'
+      : 'register it from the server itself (http://127.0.0.1), or set ADMIN_BOOTSTRAP_TOKEN';
+    return new ForbiddenException({
+      error: ERROR_CODE.ADMIN_BOOTSTRAP_REQUIRED,
+      message: `this server has no admin yet and the first account becomes it: ${how}`,
+    });
   }
 
   private closed() {
-    return new ForbiddenException({ error: ERROR_CODE.REGISTRATION_CLOSED, message: 'registration is closed on this server: ask the admin for an account' });
+    return new ForbiddenException({
+      error: ERROR_CODE.REGISTRATION_CLOSED,
+      message: 'registration is closed on this server: ask the admin for an account',
+    });
   }
 }

@@ -42,7 +42,10 @@ export class Authenticator {
     } catch (err) {
       if (err instanceof ServiceUnavailableException) throw err;
       getLogger().error({ reason: (err as Error).message }, 'authentication store unreachable');
-      throw new ServiceUnavailableException({ error: ERROR_CODE.AUTH_UNAVAILABLE, message: 'cannot check credentials right now (Redis unreachable); retry shortly' });
+      throw new ServiceUnavailableException({
+        error: ERROR_CODE.AUTH_UNAVAILABLE,
+        message: 'cannot check credentials right now (Redis unreachable); retry shortly',
+      });
     }
   }
 
@@ -50,7 +53,12 @@ export class Authenticator {
     const claims = await this.tokens.verify(token);
     if (!claims) return { problem: 'the access token is invalid or expired: sign in again or POST /auth/refresh' };
     const lower = claims.sub.toLowerCase();
-    const res = (await this.redis.pipeline().hmget(AUTH_KEYS.user(lower), 'id', 'role', 'disabled').hget(AUTH_KEYS.family(claims.sid), 'user').exec()) ?? [];
+    const res =
+      (await this.redis
+        .pipeline()
+        .hmget(AUTH_KEYS.user(lower), 'id', 'role', 'disabled')
+        .hget(AUTH_KEYS.family(claims.sid), 'user')
+        .exec()) ?? [];
     for (const [err] of res) if (err) throw err;
     const [id, role, disabled] = (res[0]?.[1] as (string | null)[]) ?? [];
     // The session must exist AND belong to the token's subject: a token for B carrying A's session id is refused.

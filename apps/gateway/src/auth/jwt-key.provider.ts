@@ -27,7 +27,9 @@ export class JwtKeyProvider implements OnApplicationBootstrap {
       throw new Error(`JWT_SECRET is too short: use at least ${MIN_SECRET_CHARS} random characters (e.g. \`openssl rand -base64 48\`)`);
     }
     if (!env.JWT_SECRET && env.NODE_ENV === 'production' && !env.AUTH_DISABLED) {
-      throw new Error('JWT_SECRET (or JWT_SECRET_FILE) is required when NODE_ENV=production: every gateway instance must sign tokens with the same key');
+      throw new Error(
+        'JWT_SECRET (or JWT_SECRET_FILE) is required when NODE_ENV=production: every gateway instance must sign tokens with the same key',
+      );
     }
   }
 
@@ -55,7 +57,9 @@ export class JwtKeyProvider implements OnApplicationBootstrap {
     });
     const shared = await this.redis.get(AUTH_KEYS.jwtSecret);
     if (!shared) throw new Error('the development JWT key vanished from Redis');
-    getLogger().warn('JWT_SECRET is not set: using a random development key shared through Redis. Set JWT_SECRET (or JWT_SECRET_FILE) in production.');
+    getLogger().warn(
+      'JWT_SECRET is not set: using a random development key shared through Redis. Set JWT_SECRET (or JWT_SECRET_FILE) in production.',
+    );
     return new TextEncoder().encode(shared);
   }
 }

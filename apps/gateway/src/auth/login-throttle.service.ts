@@ -63,7 +63,8 @@ export class LoginThrottle {
     if (ipCount >= this.env.LOGIN_MAX_FAILURES_PER_IP && ipTtl > 0) throw tooMany(ipTtl, 'too many failed sign-ins from this address');
     if (acctCount >= this.env.LOGIN_ACCOUNT_SLOWDOWN_AFTER && !known) {
       const slot = await this.redis.set(AUTH_KEYS.loginSlowdown(lower), '1', 'PX', this.env.LOGIN_ACCOUNT_SLOWDOWN_MS, 'NX');
-      if (slot !== 'OK') throw tooMany(this.env.LOGIN_ACCOUNT_SLOWDOWN_MS, 'this account is being guessed at: sign-ins from new addresses are slowed down');
+      if (slot !== 'OK')
+        throw tooMany(this.env.LOGIN_ACCOUNT_SLOWDOWN_MS, 'this account is being guessed at: sign-ins from new addresses are slowed down');
     }
   }
 
@@ -72,7 +73,12 @@ export class LoginThrottle {
     const lower = userKey(username);
     const bucket = clientBucket(ip);
     const keys = [AUTH_KEYS.loginFailuresPair(lower, bucket), AUTH_KEYS.loginFailuresAccount(lower), AUTH_KEYS.loginFailuresIp(bucket)];
-    const args = [this.env.LOGIN_LOCKOUT_S * 1000, this.env.LOGIN_MAX_FAILURES_PER_ACCOUNT, Date.now(), this.env.LOGIN_LOCKOUT_S * 1000].map(String);
+    const args = [
+      this.env.LOGIN_LOCKOUT_S * 1000,
+      this.env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      Date.now(),
+      this.env.LOGIN_LOCKOUT_S * 1000,
+    ].map(String);
     return Number(await this.redis.eval(RECORD, keys.length, ...keys, ...args));
   }
 
@@ -84,11 +90,19 @@ export class LoginThrottle {
     const lower = userKey(username);
     const bucket = clientBucket(ip);
     const known = AUTH_KEYS.loginKnownAddresses(lower);
-    await this.redis.multi().del(AUTH_KEYS.loginFailuresPair(lower, bucket)).sadd(known, bucket).expire(known, this.env.REFRESH_TOKEN_TTL_S).exec();
+    await this.redis
+      .multi()
+      .del(AUTH_KEYS.loginFailuresPair(lower, bucket))
+      .sadd(known, bucket)
+      .expire(known, this.env.REFRESH_TOKEN_TTL_S)
+      .exec();
   }
 }
 
 function tooMany(waitMs: number, why: string): HttpException {
   const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
-  return new HttpException({ error: ERROR_CODE.TOO_MANY_LOGIN_ATTEMPTS, message: `${why}: retry in ${retryAfter} s`, retryAfter }, HttpStatus.TOO_MANY_REQUESTS);
+  return new HttpException(
+    { error: ERROR_CODE.TOO_MANY_LOGIN_ATTEMPTS, message: `${why}: retry in ${retryAfter} s`, retryAfter },
+    HttpStatus.TOO_MANY_REQUESTS,
+  );
 }

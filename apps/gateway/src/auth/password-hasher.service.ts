@@ -52,7 +52,12 @@ export class PasswordHasher implements OnModuleDestroy {
   /** True when the stored hash used other parameters than today's (it is upgraded at the next sign-in). */
   needsRehash(phc: string): boolean {
     const p = parse(phc)?.params;
-    return !p || p.memorySize !== ARGON2_PARAMS.memorySize || p.iterations !== ARGON2_PARAMS.iterations || p.parallelism !== ARGON2_PARAMS.parallelism;
+    return (
+      !p ||
+      p.memorySize !== ARGON2_PARAMS.memorySize ||
+      p.iterations !== ARGON2_PARAMS.iterations ||
+      p.parallelism !== ARGON2_PARAMS.parallelism
+    );
   }
 
   onModuleDestroy() {
@@ -73,7 +78,8 @@ export function parse(phc: string): Parsed | null {
   const m = PHC.exec(phc ?? '');
   if (!m) return null;
   const [memorySize, iterations, parallelism] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (memorySize < 8 * parallelism || memorySize > 262_144 || iterations < 1 || iterations > 10 || parallelism < 1 || parallelism > 16) return null;
+  if (memorySize < 8 * parallelism || memorySize > 262_144 || iterations < 1 || iterations > 10 || parallelism < 1 || parallelism > 16)
+    return null;
   const salt = Buffer.from(m[4], 'base64');
   const hash = Buffer.from(m[5], 'base64');
   return { params: { memorySize, iterations, parallelism, hashLength: hash.length }, salt, hash };

@@ -74,7 +74,20 @@ export class SessionRepository {
     if (!familyId || !lower) return { status: 'unknown' };
     const next = REFRESH_TOKEN_PREFIX + randomToken(32);
     const nextHash = sha256Hex(next);
-    const [res, again] = (await this.redis.eval(ROTATE, 3, AUTH_KEYS.family(familyId), AUTH_KEYS.refresh(nextHash), AUTH_KEYS.familyGrace(familyId), hash, nextHash, String(ttlS), familyId, lower, next, String(graceS * 1000))) as string[];
+    const [res, again] = (await this.redis.eval(
+      ROTATE,
+      3,
+      AUTH_KEYS.family(familyId),
+      AUTH_KEYS.refresh(nextHash),
+      AUTH_KEYS.familyGrace(familyId),
+      hash,
+      nextHash,
+      String(ttlS),
+      familyId,
+      lower,
+      next,
+      String(graceS * 1000),
+    )) as string[];
     if (res === 'ok') {
       await this.redis.expire(AUTH_KEYS.userFamilies(lower), ttlS);
       return { status: 'ok', token: next, familyId, userLower: lower };

@@ -27,7 +27,10 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
     keepAliveTimeout: 65_000,
     // A request must arrive whole in time (a body that stops arriving was kept open for minutes): 408.
     requestTimeout: env.REQUEST_TIMEOUT_MS,
-    http: { headersTimeout: Math.min(env.HEADERS_TIMEOUT_MS, env.REQUEST_TIMEOUT_MS), connectionsCheckingInterval: connectionsCheckingInterval(env.HEADERS_TIMEOUT_MS, env.REQUEST_TIMEOUT_MS) },
+    http: {
+      headersTimeout: Math.min(env.HEADERS_TIMEOUT_MS, env.REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: connectionsCheckingInterval(env.HEADERS_TIMEOUT_MS, env.REQUEST_TIMEOUT_MS),
+    },
     clientErrorHandler,
     routerOptions: { maxParamLength: ROUTE_PARAM_MAX },
     frameworkErrors,
@@ -41,7 +44,10 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
   // Before any route exists: helmet, CORS, per-route body limits (set as routes register), upload size pre-check.
   await registerSecurity(fastify, env);
   if (hasWebBuild(env.WEB_ROOT)) await registerStaticFiles(fastify, env.WEB_ROOT);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env), adapter, { logger: new PinoNestLogger(logger), bodyParser: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env), adapter, {
+    logger: new PinoNestLogger(logger),
+    bodyParser: true,
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

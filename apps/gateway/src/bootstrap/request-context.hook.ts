@@ -4,8 +4,16 @@ import { counter, getLogger, histogram, traceContext } from '@nitro/observabilit
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 /** Request/response latency. Server-Sent Event streams are not in it: they last as long as the answer does. */
-const httpDuration = histogram('nitro_http_request_duration_seconds', 'HTTP request duration (Server-Sent Event streams excluded)', ['method', 'route', 'status']);
-const httpRequests = counter('nitro_http_requests_total', 'HTTP requests (every response, event streams included)', ['method', 'route', 'status']);
+const httpDuration = histogram('nitro_http_request_duration_seconds', 'HTTP request duration (Server-Sent Event streams excluded)', [
+  'method',
+  'route',
+  'status',
+]);
+const httpRequests = counter('nitro_http_requests_total', 'HTTP requests (every response, event streams included)', [
+  'method',
+  'route',
+  'status',
+]);
 const sseDuration = histogram(
   'nitro_http_sse_duration_seconds',
   'Server-Sent Event stream duration, open to close',
@@ -64,7 +72,16 @@ export function registerRequestContext(app: FastifyInstance): void {
     else httpDuration.observe({ method: req.method, route, status }, seconds);
     httpRequests.inc({ method: req.method, route, status });
     if (route !== '/health' && route !== '/metrics' && route !== STATIC_ROUTE) {
-      getLogger().info({ traceId: (req as { traceId?: string }).traceId, method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      getLogger().info(
+        {
+          traceId: (req as { traceId?: string }).traceId,
+          method: req.method,
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
     }
     done();
   });

@@ -3,7 +3,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ERROR_CATALOGUE } from '@nitro/contracts';
 
 /** The error-code catalogue as a Markdown table for the document's description. */
-const ERROR_TABLE = ['| `error` | meaning |', '|---|---|', ...Object.entries(ERROR_CATALOGUE).map(([code, text]) => `| \`${code}\` | ${text} |`)].join('\n');
+const ERROR_TABLE = [
+  '| `error` | meaning |',
+  '|---|---|',
+  ...Object.entries(ERROR_CATALOGUE).map(([code, text]) => `| \`${code}\` | ${text} |`),
+].join('\n');
 
 /** Swagger UI at /docs and the OpenAPI document at /docs-json, served offline from the package. */
 export function setupSwagger(app: INestApplication): void {
@@ -19,6 +23,9 @@ export function setupSwagger(app: INestApplication): void {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   // The same catalogue as a schema, so generated clients get the codes as an enum.
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ErrorCode: { type: 'string', enum: Object.keys(ERROR_CATALOGUE) } } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ErrorCode: { type: 'string', enum: Object.keys(ERROR_CATALOGUE) } },
+  };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
 }

@@ -23,7 +23,7 @@ export class HistoryQueryDto extends LimitQueryDto {
 }
 
 export class ClearQueryDto {
-  @ApiPropertyOptional({ pattern: ID_PATTERN.source, description: 'Clear one conversation; all of the user\'s when omitted.' })
+  @ApiPropertyOptional({ pattern: ID_PATTERN.source, description: "Clear one conversation; all of the user's when omitted." })
   @IsOptional()
   @IsString()
   @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })

@@ -55,7 +55,11 @@ export class ChatStreamRepository {
   /** Registers a new stream as `pending` for its owner. */
   async register(streamId: string, owner: { userId: string; caller: string }, kind: StreamKind): Promise<void> {
     const { meta } = chatStreamKeys(streamId);
-    await this.redis.multi().hset(meta, 'user_id', owner.userId, 'caller', owner.caller, 'kind', kind, 'status', 'pending').pexpire(meta, PENDING_TTL_MS).exec();
+    await this.redis
+      .multi()
+      .hset(meta, 'user_id', owner.userId, 'caller', owner.caller, 'kind', kind, 'status', 'pending')
+      .pexpire(meta, PENDING_TTL_MS)
+      .exec();
   }
 
   /**
@@ -75,7 +79,14 @@ export class ChatStreamRepository {
   async meta(streamId: string): Promise<StreamMeta | undefined> {
     const h = await this.redis.hgetall(chatStreamKeys(streamId).meta);
     if (!h.user_id || !h.status) return undefined;
-    return { user_id: h.user_id, caller: h.caller ?? h.user_id, kind: (h.kind as StreamKind) ?? 'chat', status: h.status as StreamState, hb: h.hb ? Number(h.hb) : undefined, stored: h.stored === '1' };
+    return {
+      user_id: h.user_id,
+      caller: h.caller ?? h.user_id,
+      kind: (h.kind as StreamKind) ?? 'chat',
+      status: h.status as StreamState,
+      hb: h.hb ? Number(h.hb) : undefined,
+      stored: h.stored === '1',
+    };
   }
 
   /** Marks the stream as asked to stop and tells every ai-router replica; false if it is gone. */
@@ -107,13 +118,21 @@ export class ChatStreamRepository {
         let block = false;
         while (open) {
           const args = block ? ['COUNT', 512, 'BLOCK', FOLLOW_BLOCK_MS] : ['COUNT', 512];
-          const res = (await conn.xread(...(args as ['COUNT', number]), 'STREAMS', keys.events, `0-${last}`)) as [string, [string, string[]][]][] | null;
+          const res = (await conn.xread(...(args as ['COUNT', number]), 'STREAMS', keys.events, `0-${last}`)) as
+            [string, [string, string[]][]][] | null;
           if (!open) return;
           if (!res) {
             const state = await this.state(streamId);
             if (state === 'ended') return out.complete(); // nothing after the Last-Event-ID: the client already has it all
             if (state === 'lost') {
-              out.next({ type: 'error', id: last + 1, status: 502, code: 'REPLICA_LOST', message: 'the replica generating this answer stopped; the answer was not stored', incomplete: last > 0 });
+              out.next({
+                type: 'error',
+                id: last + 1,
+                status: 502,
+                code: 'REPLICA_LOST',
+                message: 'the replica generating this answer stopped; the answer was not stored',
+                incomplete: last > 0,
+              });
               return out.complete();
             }
             block = true;

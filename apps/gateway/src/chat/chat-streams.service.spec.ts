@@ -37,7 +37,13 @@ class FakeRepo {
   marked: string[] = [];
   async state(id: string) {
     const m = this.metas.get(id);
-    return !m ? 'lost' : ['complete', 'stopped', 'incomplete', 'failed'].includes(m.status) ? 'ended' : m.hb && Date.now() - m.hb > 12_000 ? 'lost' : 'live';
+    return !m
+      ? 'lost'
+      : ['complete', 'stopped', 'incomplete', 'failed'].includes(m.status)
+        ? 'ended'
+        : m.hb && Date.now() - m.hb > 12_000
+          ? 'lost'
+          : 'live';
   }
   async markLostIfRunning(id: string) {
     this.marked.push(id);

@@ -1,7 +1,15 @@
 import { BadRequestException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { lastValueFrom, Observable, reduce } from 'rxjs';
-import { STREAM_LOST_AFTER_MS, TERMINAL_STREAM_STATES, type ChatResponseDto, type ChatStreamEvent, type ChatStreamStopResponseDto, type StreamKind, ERROR_CODE } from '@nitro/contracts';
+import {
+  STREAM_LOST_AFTER_MS,
+  TERMINAL_STREAM_STATES,
+  type ChatResponseDto,
+  type ChatStreamEvent,
+  type ChatStreamStopResponseDto,
+  type StreamKind,
+  ERROR_CODE,
+} from '@nitro/contracts';
 import type { AuthUser } from '../auth/auth-user';
 import { ChatStreamRepository, type StreamMeta } from './chat-stream.repository';
 
@@ -37,9 +45,18 @@ export class ChatStreamsService {
    * (a turn lost with its replica, stored nowhere, is started again under the same key).
    * @throws BadRequestException naming `Idempotency-Key` when the header is malformed.
    */
-  async open(user: AuthUser, ownerId: string, kind: StreamKind, idempotencyKey: string | undefined, start: (streamId: string) => Observable<ChatStreamEvent>): Promise<OpenedStream> {
+  async open(
+    user: AuthUser,
+    ownerId: string,
+    kind: StreamKind,
+    idempotencyKey: string | undefined,
+    start: (streamId: string) => Observable<ChatStreamEvent>,
+  ): Promise<OpenedStream> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'Idempotency-Key must be 1-255 visible ASCII characters' });
+      throw new BadRequestException({
+        error: ERROR_CODE.VALIDATION_FAILED,
+        message: 'Idempotency-Key must be 1-255 visible ASCII characters',
+      });
     }
     const streamId = await this.register(user, ownerId, kind);
     if (idempotencyKey) {
@@ -66,7 +83,10 @@ export class ChatStreamsService {
    */
   async resume(user: AuthUser, streamId: string, lastEventId: string | undefined): Promise<Observable<ChatStreamEvent>> {
     if (lastEventId !== undefined && !LAST_EVENT_ID.test(lastEventId.trim())) {
-      throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'Last-Event-ID must be the decimal id of an event of this stream' });
+      throw new BadRequestException({
+        error: ERROR_CODE.VALIDATION_FAILED,
+        message: 'Last-Event-ID must be the decimal id of an event of this stream',
+      });
     }
     await this.ownMeta(user, streamId, false);
     return this.repo.follow(streamId, lastEventId ? Number(lastEventId.trim()) : 0);
@@ -89,7 +109,8 @@ export class ChatStreamsService {
       now = await this.repo.meta(streamId);
     }
     // Still not ended: its generator may have died just now (no heartbeat for STREAM_LOST_AFTER_MS).
-    if (now && !isTerminal(now) && (await this.repo.state(streamId)) === 'lost') return { stream_id: streamId, status: (await this.repo.markLostIfRunning(streamId, LOST_TTL_S)) ?? 'failed' };
+    if (now && !isTerminal(now) && (await this.repo.state(streamId)) === 'lost')
+      return { stream_id: streamId, status: (await this.repo.markLostIfRunning(streamId, LOST_TTL_S)) ?? 'failed' };
     return { stream_id: streamId, status: now?.status ?? meta.status };
   }
 
@@ -97,8 +118,13 @@ export class ChatStreamsService {
   async collect(events: Observable<ChatStreamEvent>): Promise<ChatResponseDto> {
     const all = await lastValueFrom(events.pipe(reduce((acc, e) => [...acc, e], [] as ChatStreamEvent[])));
     const end = all[all.length - 1];
-    if (!end || end.type === 'error') throw new HttpException({ error: end?.code ?? 'INCOMPLETE_ANSWER', message: end?.message ?? 'the answer ended without a result' }, end?.status ?? 502);
-    if (end.type !== 'done') throw new HttpException({ error: ERROR_CODE.INCOMPLETE_ANSWER, message: 'the answer ended without a result' }, 502);
+    if (!end || end.type === 'error')
+      throw new HttpException(
+        { error: end?.code ?? 'INCOMPLETE_ANSWER', message: end?.message ?? 'the answer ended without a result' },
+        end?.status ?? 502,
+      );
+    if (end.type !== 'done')
+      throw new HttpException({ error: ERROR_CODE.INCOMPLETE_ANSWER, message: 'the answer ended without a result' }, 502);
     const meta = all.find((e): e is Extract<ChatStreamEvent, { type: 'meta' }> => e.type === 'meta');
     return {
       response: end.response,

@@ -1,7 +1,25 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ChatBranchSelectDto, ChatForkDto, ChatHistoryDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ChatSessionPatchDto } from '@nitro/contracts';
+import {
+  ChatBranchSelectDto,
+  ChatForkDto,
+  ChatHistoryDto,
+  ChatRequestDto,
+  ChatResponseDto,
+  ChatSessionDto,
+  ChatSessionPatchDto,
+} from '@nitro/contracts';
 import { sendSse } from '../common/sse';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { ChatService } from './chat.service';
@@ -15,12 +33,25 @@ export class ChatController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send a message; the answer names the provider and model that served it. With "stream": true the reply is Server-Sent Events as for POST /chat/stream.' })
+  @ApiOperation({
+    summary:
+      'Send a message; the answer names the provider and model that served it. With "stream": true the reply is Server-Sent Events as for POST /chat/stream.',
+  })
   @ApiOkResponse({ type: ChatResponseDto })
   @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it.' })
   @ApiServiceUnavailableResponse({ description: 'No provider could answer; the message lists those tried and what to configure.' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key (per user, 1-255 visible ASCII characters, else 400) within 10 minutes returns the same turn instead of sending the message again. The key is not bound to the body: a different message under a used key gets the first turn back.' })
-  async send(@Body() dto: ChatRequestDto, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'A retry with the same key (per user, 1-255 visible ASCII characters, else 400) within 10 minutes returns the same turn instead of sending the message again. The key is not bound to the body: a different message under a used key gets the first turn back.',
+  })
+  async send(
+    @Body() dto: ChatRequestDto,
+    @CurrentUser() user: AuthUser,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (dto.stream) return this.sendStream(dto, user, key, reply);
     return key === undefined ? this.chat.send(user, dto) : this.chat.sendOnce(user, dto, key);
   }
@@ -33,12 +64,27 @@ export class ChatController {
       '`done` (the answer as stored, with `status`: complete, stopped or incomplete) or `error` ({ status, code, message, incomplete }; text already sent is stored with status "failed"). ' +
       'Stop with POST /chat/streams/{stream_id}/stop; after a dropped connection resume with GET /chat/streams/{stream_id} and `Last-Event-ID`. A client that leaves without stopping does not stop generation at once: it goes on while a reader is attached or for CHAT_STREAM_GRACE_MS (30 s), then stops and is stored "incomplete".',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key (per user, 1-255 visible ASCII characters, else 400) within 10 minutes returns the same turn instead of sending the message again. The key is not bound to the body: a different message under a used key gets the first turn back. On this route the retry attaches to the same stream, replayed from its start.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'A retry with the same key (per user, 1-255 visible ASCII characters, else 400) within 10 minutes returns the same turn instead of sending the message again. The key is not bound to the body: a different message under a used key gets the first turn back. On this route the retry attaches to the same stream, replayed from its start.',
+  })
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'text/event-stream', headers: { 'X-Stream-Id': { description: 'The stream_id (also in the first event, `start`).', schema: { type: 'string', format: 'uuid' } } } })
+  @ApiOkResponse({
+    description: 'text/event-stream',
+    headers: {
+      'X-Stream-Id': { description: 'The stream_id (also in the first event, `start`).', schema: { type: 'string', format: 'uuid' } },
+    },
+  })
   @ApiBadRequestResponse({ description: 'A field is missing or invalid, or a malformed Idempotency-Key; the message names it.' })
   @ApiForbiddenResponse({ description: 'user_id is not yours.' })
-  async stream(@Body() dto: ChatRequestDto, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key: string | undefined, @Res() reply: FastifyReply) {
+  async stream(
+    @Body() dto: ChatRequestDto,
+    @CurrentUser() user: AuthUser,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     await this.sendStream(dto, user, key, reply);
   }
 
@@ -76,8 +122,10 @@ export class ChatController {
   @Post('sessions/:user_id/:session_id/fork')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Regenerate or Edit: set the messages from `index` on aside as an alternative; the next message sent to this conversation continues from there.',
-    description: 'Regenerate: fork at the question and send it again. Edit: fork at the question and send the edited one. The alternatives are listed in the history (`branches`).',
+    summary:
+      'Regenerate or Edit: set the messages from `index` on aside as an alternative; the next message sent to this conversation continues from there.',
+    description:
+      'Regenerate: fork at the question and send it again. Edit: fork at the question and send the edited one. The alternatives are listed in the history (`branches`).',
   })
   fork(@Param() p: UserSessionParams, @Body() dto: ChatForkDto, @CurrentUser() user: AuthUser) {
     return this.chat.fork(user, p.user_id, p.session_id, dto);

@@ -5,5 +5,9 @@ import { ChatStreamRepository } from './chat-stream.repository';
 import { ChatStreamsController } from './chat-streams.controller';
 import { ChatStreamsService } from './chat-streams.service';
 
-@Module({ controllers: [ChatController, ChatStreamsController], providers: [ChatService, ChatStreamsService, ChatStreamRepository], exports: [ChatStreamsService] })
+@Module({
+  controllers: [ChatController, ChatStreamsController],
+  providers: [ChatService, ChatStreamsService, ChatStreamRepository],
+  exports: [ChatStreamsService],
+})
 export class ChatModule {}

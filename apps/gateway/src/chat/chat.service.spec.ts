@@ -14,12 +14,18 @@ const admin: AuthUser = { id: 'root', role: 'admin', via: 'jwt' };
 function setup() {
   const sent: ChatCommand[] = [];
   const aiRouter = {
-    send: async (cmd: ChatCommand) => (sent.push(cmd), { response: 'hi', ai_model: 'm', ai_source: 'local', timestamp: 't', session_id: 's' }),
+    send: async (cmd: ChatCommand) => (
+      sent.push(cmd),
+      { response: 'hi', ai_model: 'm', ai_source: 'local', timestamp: 't', session_id: 's' }
+    ),
     stream: (cmd: ChatCommand) => (sent.push(cmd), of<ChatStreamEvent>({ type: 'token', text: 'x' })),
     history: async (q: { user_id: string }) => ({ user_id: q.user_id, session_id: 's', messages: [] }),
   } as unknown as AiRouterClient;
   const streams = {
-    open: async (_u: AuthUser, _owner: string, _kind: string, _key: string | undefined, start: (id: string) => unknown) => ({ streamId: 'sid', events: start('sid') }),
+    open: async (_u: AuthUser, _owner: string, _kind: string, _key: string | undefined, start: (id: string) => unknown) => ({
+      streamId: 'sid',
+      events: start('sid'),
+    }),
   } as unknown as ChatStreamsService;
   const env = loadConfig(GatewayEnv, { JWT_SECRET: 'x'.repeat(40), CHAT_MAX_MESSAGE_CHARS: '10' });
   return { chat: new ChatService(aiRouter, env, streams), sent };

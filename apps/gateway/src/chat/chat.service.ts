@@ -1,5 +1,17 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { ChatBranchSelectDto, ChatCommand, ChatForkDto, ChatHistoryDto, ChatSessionPatchDto, ChatRequestDto, ChatResponseDto, ChatSessionDto, ERROR_CODE, exceedsCodePoints, hasVisibleContent } from '@nitro/contracts';
+import {
+  ChatBranchSelectDto,
+  ChatCommand,
+  ChatForkDto,
+  ChatHistoryDto,
+  ChatSessionPatchDto,
+  ChatRequestDto,
+  ChatResponseDto,
+  ChatSessionDto,
+  ERROR_CODE,
+  exceedsCodePoints,
+  hasVisibleContent,
+} from '@nitro/contracts';
 import { GatewayEnv } from '@nitro/config';
 import { AiRouterClient } from '@nitro/transport';
 import { assertCanAccess, type AuthUser } from '../auth/auth-user';
@@ -58,7 +70,12 @@ export class ChatService {
 
   /** `user_id` defaults to the caller. */
   /** Rename (PATCH /chat/sessions/{user_id}/{session_id}). @throws 404 when there is no such conversation. */
-  renameSession(user: AuthUser, user_id: string, session_id: string, dto: ChatSessionPatchDto): Promise<{ session_id: string; title: string }> {
+  renameSession(
+    user: AuthUser,
+    user_id: string,
+    session_id: string,
+    dto: ChatSessionPatchDto,
+  ): Promise<{ session_id: string; title: string }> {
     assertCanAccess(user, user_id);
     return this.aiRouter.renameSession({ user_id, session_id, title: dto.title });
   }
@@ -79,11 +96,23 @@ export class ChatService {
     const user_id = dto.user_id ?? user.id;
     assertCanAccess(user, user_id);
     if (exceedsCodePoints(dto.message, this.env.CHAT_MAX_MESSAGE_CHARS)) {
-      throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: `message must be at most ${this.env.CHAT_MAX_MESSAGE_CHARS} characters (Unicode code points)` });
+      throw new BadRequestException({
+        error: ERROR_CODE.VALIDATION_FAILED,
+        message: `message must be at most ${this.env.CHAT_MAX_MESSAGE_CHARS} characters (Unicode code points)`,
+      });
     }
     if (!hasVisibleContent(dto.message)) {
-      throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'message must contain visible text (letters, digits, punctuation or symbols)' });
+      throw new BadRequestException({
+        error: ERROR_CODE.VALIDATION_FAILED,
+        message: 'message must contain visible text (letters, digits, punctuation or symbols)',
+      });
     }
-    return { message: dto.message, user_id, session_id: dto.session_id, options: dto.options, ...(dto.ephemeral ? { ephemeral: true } : {}) };
+    return {
+      message: dto.message,
+      user_id,
+      session_id: dto.session_id,
+      options: dto.options,
+      ...(dto.ephemeral ? { ephemeral: true } : {}),
+    };
   }
 }

@@ -26,20 +26,37 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const status = exception.getStatus();
     // Fastify's generic 415 for a JSON route: say which header is wrong (upload routes throw their own 415).
     if (status === 415 && exception.message === 'Unsupported Media Type') {
-      return { statusCode: 400, error: ERROR_CODE.BAD_CONTENT_TYPE, message: 'Content-Type must be application/json (or multipart/form-data on upload routes)', trace_id };
+      return {
+        statusCode: 400,
+        error: ERROR_CODE.BAD_CONTENT_TYPE,
+        message: 'Content-Type must be application/json (or multipart/form-data on upload routes)',
+        trace_id,
+      };
     }
     if (status === 400 && /JSON/.test(exception.message) && /not valid/i.test(exception.message)) {
       return { statusCode: 400, error: ERROR_CODE.MALFORMED_JSON, message: `body is not valid JSON: ${exception.message}`, trace_id };
     }
     if (typeof res === 'object' && res !== null) {
       const r = res as Record<string, unknown>;
-      return { statusCode: status, error: String(r.error ?? r.code ?? HttpStatus[status] ?? 'ERROR'), message: (r.message as string) ?? exception.message, ...(r.details ? { details: r.details } : {}), trace_id };
+      return {
+        statusCode: status,
+        error: String(r.error ?? r.code ?? HttpStatus[status] ?? 'ERROR'),
+        message: (r.message as string) ?? exception.message,
+        ...(r.details ? { details: r.details } : {}),
+        trace_id,
+      };
     }
     return { statusCode: status, error: HttpStatus[status] ?? 'ERROR', message: String(res), trace_id };
   }
   if (isRpcErrorPayload(exception)) {
     const status = exception.status >= 400 && exception.status < 600 ? exception.status : 500;
-    return { statusCode: status, error: exception.code ?? 'ERROR', message: exception.message, ...(exception.details ? { details: exception.details } : {}), trace_id };
+    return {
+      statusCode: status,
+      error: exception.code ?? 'ERROR',
+      message: exception.message,
+      ...(exception.details ? { details: exception.details } : {}),
+      trace_id,
+    };
   }
   const err = exception as { code?: string; statusCode?: number; message?: string };
   if (err?.code && TRANSPORT_STATUS[err.code]) {
@@ -51,7 +68,12 @@ export function toErrorBody(exception: unknown): ErrorBody {
   }
   // A cut-off or malformed multipart body surfaces from the parser (busboy) without a status.
   if (err?.message && /multipart|Unexpected end of (form|multipart)|Malformed part header|Boundary not found/i.test(err.message)) {
-    return { statusCode: 400, error: ERROR_CODE.MALFORMED_MULTIPART, message: `upload body is not valid multipart/form-data: ${err.message}`, trace_id };
+    return {
+      statusCode: 400,
+      error: ERROR_CODE.MALFORMED_MULTIPART,
+      message: `upload body is not valid multipart/form-data: ${err.message}`,
+      trace_id,
+    };
   }
   getLogger().error({ err: exception }, 'unhandled error');
   return { statusCode: 500, error: ERROR_CODE.INTERNAL, message: 'internal error', trace_id };
@@ -60,13 +82,19 @@ export function toErrorBody(exception: unknown): ErrorBody {
 function fastifyError(err: { code?: string; statusCode: number; message?: string }, trace_id?: string): ErrorBody {
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { statusCode: 400, error: ERROR_CODE.BAD_CONTENT_TYPE, message: 'Content-Type must be application/json (or multipart/form-data on upload routes)', trace_id };
+      return {
+        statusCode: 400,
+        error: ERROR_CODE.BAD_CONTENT_TYPE,
+        message: 'Content-Type must be application/json (or multipart/form-data on upload routes)',
+        trace_id,
+      };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { statusCode: 413, error: ERROR_CODE.PAYLOAD_TOO_LARGE, message: 'request body is larger than this route accepts', trace_id };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { statusCode: 400, error: ERROR_CODE.EMPTY_BODY, message: 'body is empty: send a JSON object', trace_id };
     default:
-      if (err.message && /JSON/i.test(err.message)) return { statusCode: 400, error: ERROR_CODE.MALFORMED_JSON, message: `body is not valid JSON: ${err.message}`, trace_id };
+      if (err.message && /JSON/i.test(err.message))
+        return { statusCode: 400, error: ERROR_CODE.MALFORMED_JSON, message: `body is not valid JSON: ${err.message}`, trace_id };
       return { statusCode: err.statusCode, error: err.code ?? 'BAD_REQUEST', message: err.message ?? 'bad request', trace_id };
   }
 }
@@ -78,7 +106,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const body = toErrorBody(exception);
     if (reply.sent || reply.raw.headersSent) return; // an SSE stream reports its own errors as events
     // A request refused as invalid gives back the budget it spent (set by the auth guard for the classes that refund).
-    if (body.statusCode === 400 || body.statusCode === 413 || body.statusCode === 415) void host.switchToHttp().getRequest<{ rateRefund?: () => Promise<void> }>().rateRefund?.();
+    if (body.statusCode === 400 || body.statusCode === 413 || body.statusCode === 415)
+      void host.switchToHttp().getRequest<{ rateRefund?: () => Promise<void> }>().rateRefund?.();
     if (body.statusCode === 429 && exception instanceof HttpException) {
       const retry = (exception.getResponse() as { retryAfter?: number })?.retryAfter;
       if (retry) reply.header('Retry-After', String(retry));

@@ -1,4 +1,14 @@
-import { applyDecorators, createParamDecorator, HttpException, Injectable, SetMetadata, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  HttpException,
+  Injectable,
+  SetMetadata,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
@@ -36,7 +46,9 @@ export class UploadInterceptor implements NestInterceptor {
 export const ReadUpload = (read: UploadReader) => applyDecorators(SetMetadata(UPLOAD_READER, read), UseInterceptors(UploadInterceptor));
 
 /** The value the route's UploadReader produced. */
-export const Uploaded = createParamDecorator((_data: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ upload?: unknown }>().upload);
+export const Uploaded = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ upload?: unknown }>().upload,
+);
 
 /** Nginx's code for "client closed the request": only ever seen in logs, nobody is left to read it. */
 export const CLIENT_CLOSED = 499;

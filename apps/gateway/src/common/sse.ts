@@ -56,7 +56,14 @@ export function sendSse<T extends { type?: string; id?: number }>(reply: Fastify
     next: (item) => write(item.type ?? 'message', item),
     error: (err) => {
       const body = toErrorBody(err);
-      write('error', { type: 'error', id: lastId + 1, status: body.statusCode, code: body.error, message: body.message, incomplete: lastId > 0 });
+      write('error', {
+        type: 'error',
+        id: lastId + 1,
+        status: body.statusCode,
+        code: body.error,
+        message: body.message,
+        incomplete: lastId > 0,
+      });
       end();
     },
     complete: end,

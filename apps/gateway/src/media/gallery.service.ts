@@ -26,7 +26,11 @@ export class GalleryService {
     const object = await storage('reading the image', () => this.gallery.open(record, variant));
     if (!object) throw notFound(filename);
     const name = variant === 'thumbnail' ? filename.replace(/\.png$/, '.webp') : filename;
-    return new StreamableFile(object.body, { type: object.contentType, length: object.contentLength, disposition: `inline; filename="${name}"` });
+    return new StreamableFile(object.body, {
+      type: object.contentType,
+      length: object.contentLength,
+      disposition: `inline; filename="${name}"`,
+    });
   }
 
   async remove(user: AuthUser, userId: string, filename: string): Promise<GalleryDeletedDto> {
@@ -50,7 +54,10 @@ async function storage<T>(what: string, work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (err) {
     if (err instanceof HttpException) throw err;
-    throw new ServiceUnavailableException({ error: 'STORAGE_UNAVAILABLE', message: `${what} failed: the gallery storage (S3) is not answering (${(err as Error).name ?? 'error'})` });
+    throw new ServiceUnavailableException({
+      error: 'STORAGE_UNAVAILABLE',
+      message: `${what} failed: the gallery storage (S3) is not answering (${(err as Error).name ?? 'error'})`,
+    });
   }
 }
 

@@ -4,8 +4,18 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { firstValueFrom, Observable, filter, timeout, of } from 'rxjs';
 import { GatewayEnv } from '@nitro/config';
 import {
-  GenerateImageDto, GenerateImageResultDto, IMAGE_JOB_ATTEMPTS_CEILING, IMAGE_JOB_BACKOFF, IMAGE_LIMITS, ImageJobAcceptedDto, ImageJobData, ImageJobEvent,
-  ImageJobStatusDto, ImageProviderStatusDto, MEDIA_CLIENT, MEDIA_PATTERNS,
+  GenerateImageDto,
+  GenerateImageResultDto,
+  IMAGE_JOB_ATTEMPTS_CEILING,
+  IMAGE_JOB_BACKOFF,
+  IMAGE_LIMITS,
+  ImageJobAcceptedDto,
+  ImageJobData,
+  ImageJobEvent,
+  ImageJobStatusDto,
+  ImageProviderStatusDto,
+  MEDIA_CLIENT,
+  MEDIA_PATTERNS,
 } from '@nitro/contracts';
 import { AuthUser, assertCanAccess } from '../auth/auth-user';
 import { call } from '../services/service-call';
@@ -30,7 +40,11 @@ export class ImageJobsService {
   ) {}
 
   /** Queues the job; with `wait`, answers the result when it is done in IMAGE_WAIT_MS (200), else the accepted job (202). */
-  async submit(user: AuthUser, dto: GenerateImageDto, wait: boolean): Promise<{ status: HttpStatus.ACCEPTED; body: ImageJobAcceptedDto } | { status: HttpStatus.OK; body: GenerateImageResultDto }> {
+  async submit(
+    user: AuthUser,
+    dto: GenerateImageDto,
+    wait: boolean,
+  ): Promise<{ status: HttpStatus.ACCEPTED; body: ImageJobAcceptedDto } | { status: HttpStatus.OK; body: GenerateImageResultDto }> {
     assertCanAccess(user, dto.user_id);
     await this.assertCapacity();
     const s = dto.settings ?? {};
@@ -48,11 +62,25 @@ export class ImageJobsService {
       requested_at: new Date().toISOString(),
     };
     const jobId = `img-${randomBytes(12).toString('hex')}`;
-    await deadline(this.queue.add('generate', data, { jobId, attempts: IMAGE_JOB_ATTEMPTS_CEILING, backoff: { type: IMAGE_JOB_BACKOFF } }), 'enqueueing the image job');
-    const accepted: ImageJobAcceptedDto = { job_id: jobId, status: 'queued', status_url: imageUrls.status(jobId), events_url: imageUrls.events(jobId) };
+    await deadline(
+      this.queue.add('generate', data, { jobId, attempts: IMAGE_JOB_ATTEMPTS_CEILING, backoff: { type: IMAGE_JOB_BACKOFF } }),
+      'enqueueing the image job',
+    );
+    const accepted: ImageJobAcceptedDto = {
+      job_id: jobId,
+      status: 'queued',
+      status_url: imageUrls.status(jobId),
+      events_url: imageUrls.events(jobId),
+    };
     const queued = { status: HttpStatus.ACCEPTED as const, body: accepted };
     if (!wait || !this.env.IMAGE_WAIT_MS) return queued;
-    const end = await firstValueFrom(this.events.follow(jobId).pipe(filter((e) => e.type !== 'progress'), timeout({ first: this.env.IMAGE_WAIT_MS, with: () => of(null) })), { defaultValue: null });
+    const end = await firstValueFrom(
+      this.events.follow(jobId).pipe(
+        filter((e) => e.type !== 'progress'),
+        timeout({ first: this.env.IMAGE_WAIT_MS, with: () => of(null) }),
+      ),
+      { defaultValue: null },
+    );
     if (!end) return queued;
     if (end.type === 'failed') throw new HttpException({ error: end.code, message: end.reason, details: { job_id: jobId } }, end.status);
     return { status: HttpStatus.OK, body: stripEventFields(end) };
@@ -85,7 +113,11 @@ export class ImageJobsService {
     const waiting = await deadline(this.queue.getWaitingCount(), 'reading the queue length');
     if (waiting >= this.env.IMAGE_MAX_WAITING_JOBS) {
       throw new HttpException(
-        { error: 'QUEUE_FULL', message: `${waiting} image jobs are waiting (limit ${this.env.IMAGE_MAX_WAITING_JOBS}); try again in ${this.env.IMAGE_RETRY_AFTER_S} s`, retryAfter: this.env.IMAGE_RETRY_AFTER_S },
+        {
+          error: 'QUEUE_FULL',
+          message: `${waiting} image jobs are waiting (limit ${this.env.IMAGE_MAX_WAITING_JOBS}); try again in ${this.env.IMAGE_RETRY_AFTER_S} s`,
+          retryAfter: this.env.IMAGE_RETRY_AFTER_S,
+        },
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }
@@ -100,7 +132,16 @@ function stripEventFields(e: Extract<ImageJobEvent, { type: 'done' }>): Generate
 async function deadline<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ServiceUnavailableException({ error: 'REDIS_UNAVAILABLE', message: `${what} took longer than ${REDIS_DEADLINE_MS} ms: Redis is not answering` })), REDIS_DEADLINE_MS);
+    timer = setTimeout(
+      () =>
+        reject(
+          new ServiceUnavailableException({
+            error: 'REDIS_UNAVAILABLE',
+            message: `${what} took longer than ${REDIS_DEADLINE_MS} ms: Redis is not answering`,
+          }),
+        ),
+      REDIS_DEADLINE_MS,
+    );
   });
   try {
     return await Promise.race([work, expired]);

@@ -1,6 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse,
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { GenerateImageDto, GenerateImageResultDto, ImageJobAcceptedDto, ImageJobStatusDto, ImageProviderStatusDto } from '@nitro/contracts';
@@ -19,14 +28,21 @@ export class ImagesController {
   @Post('generate-image')
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Queue an image job; 202 with URLs to poll and to follow. With ?wait=true, 200 with the image URL when done within IMAGE_WAIT_MS.',
-    description: 'Providers are tried in the configured order unless settings.provider names one; the answer names the provider (ai_source) and model. The offline "procedural" generator is not an AI model and says so.',
+    summary:
+      'Queue an image job; 202 with URLs to poll and to follow. With ?wait=true, 200 with the image URL when done within IMAGE_WAIT_MS.',
+    description:
+      'Providers are tried in the configured order unless settings.provider names one; the answer names the provider (ai_source) and model. The offline "procedural" generator is not an AI model and says so.',
   })
   @ApiAcceptedResponse({ type: ImageJobAcceptedDto })
   @ApiOkResponse({ type: GenerateImageResultDto, description: 'wait=true and the job finished in time.' })
   @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it.' })
   @ApiTooManyRequestsResponse({ description: 'Too many jobs are waiting; Retry-After says when to try again.' })
-  async generate(@CurrentUser() user: AuthUser, @Body() dto: GenerateImageDto, @Query() q: GenerateImageQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async generate(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: GenerateImageDto,
+    @Query() q: GenerateImageQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const { status, body } = await this.jobs.submit(user, dto, q.wait === 'true');
     reply.status(status);
     return body;
@@ -42,8 +58,9 @@ export class ImagesController {
 
   @Get('images/jobs/:id/events')
   @ApiOperation({
-    summary: "Follow a job as Server-Sent Events until it ends.",
-    description: 'The current state comes first (a late subscriber still sees `done`), then `progress` events ({ stage, percent, provider }) in order, then `done` (the same body as a finished POST /generate-image?wait=true) or `failed` ({ reason, code, status }).',
+    summary: 'Follow a job as Server-Sent Events until it ends.',
+    description:
+      'The current state comes first (a late subscriber still sees `done`), then `progress` events ({ stage, percent, provider }) in order, then `done` (the same body as a finished POST /generate-image?wait=true) or `failed` ({ reason, code, status }).',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream' })

@@ -5,7 +5,10 @@ import { IMAGE_JOB_ID_PATTERN } from '@nitro/contracts';
 import { UserIdParam } from '../common/user-id.param';
 
 export class GenerateImageQueryDto {
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Wait (up to IMAGE_WAIT_MS, default 30 s) and answer 200 with the image URL; 202 if not done by then.' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Wait (up to IMAGE_WAIT_MS, default 30 s) and answer 200 with the image URL; 202 if not done by then.',
+  })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'wait must be true or false' })
   wait?: 'true' | 'false';
@@ -17,7 +20,6 @@ export class JobIdParam {
   @Matches(IMAGE_JOB_ID_PATTERN, { message: 'id must be an image job id: "img-" and 24 hex digits, as POST /generate-image answered' })
   id!: string;
 }
-
 
 export class GalleryPageQueryDto {
   @ApiPropertyOptional({ minimum: 0, default: 0 })

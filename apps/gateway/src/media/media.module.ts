@@ -13,7 +13,9 @@ import { imageJobPresenter } from './image-urls';
  * URLs and who may see what. Queue, job state, the follower and the store are @nitro/media-store's.
  */
 @Module({
-  imports: [MediaStoreModule.register({ owner: 'gateway', env: GatewayEnv, redis: REDIS_CLIENT, follow: { presenter: imageJobPresenter } })],
+  imports: [
+    MediaStoreModule.register({ owner: 'gateway', env: GatewayEnv, redis: REDIS_CLIENT, follow: { presenter: imageJobPresenter } }),
+  ],
   controllers: [ImagesController, GalleryController],
   providers: [ImageJobsService, GalleryService],
   exports: [ImageJobsService, GalleryService],

@@ -15,7 +15,9 @@ export class MetricsController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Prometheus metrics; with Accept: application/json, the JSON summary (cpu, memory, sessions, messages, uptime).' })
+  @ApiOperation({
+    summary: 'Prometheus metrics; with Accept: application/json, the JSON summary (cpu, memory, sessions, messages, uptime).',
+  })
   @ApiProduces('text/plain', 'application/json')
   async metrics(@Headers('accept') accept: string | undefined, @Res() reply: FastifyReply) {
     reply.header('Cache-Control', 'no-store');
@@ -51,7 +53,10 @@ export class MetricsController {
 let lastCpu = cpuTimes();
 
 function cpuTimes(): { idle: number; total: number } {
-  return cpus().reduce((acc, c) => ({ idle: acc.idle + c.times.idle, total: acc.total + Object.values(c.times).reduce((a, b) => a + b, 0) }), { idle: 0, total: 0 });
+  return cpus().reduce(
+    (acc, c) => ({ idle: acc.idle + c.times.idle, total: acc.total + Object.values(c.times).reduce((a, b) => a + b, 0) }),
+    { idle: 0, total: 0 },
+  );
 }
 
 /** Host CPU use since the previous call (since boot on the first), as psutil.cpu_percent() reports it. */

@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { SearchRequestDto, SearchResponseDto, VideoSearchRequestDto, VideoSearchResponseDto } from '@nitro/contracts';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
@@ -7,7 +15,8 @@ import { sendSse } from '../common/sse';
 import { SearchService } from './search.service';
 
 const BAD_INPUT = 'query empty, blank or over 500 characters, a bad option, or an unknown field; the message names it.';
-const NO_PROVIDER = 'No provider could answer; the message and details.tried list each provider with the reason (not configured, timeout, 429 …).';
+const NO_PROVIDER =
+  'No provider could answer; the message and details.tried list each provider with the reason (not configured, timeout, 429 …).';
 
 @ApiTags('search')
 @ApiBearerAuth()
@@ -19,7 +28,8 @@ export class SearchController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Web search with an optional AI summary citing the results as [1], [2] …',
-    description: 'Results come from the first configured provider that answers (DuckDuckGo, SearXNG, Brave) or from the cache. With summarize (default true) ai-router writes a summary whose citations each map to a listed result; if it fails, `summary_error` says why and the results are still returned.',
+    description:
+      'Results come from the first configured provider that answers (DuckDuckGo, SearXNG, Brave) or from the cache. With summarize (default true) ai-router writes a summary whose citations each map to a listed result; if it fails, `summary_error` says why and the results are still returned.',
   })
   @ApiOkResponse({ type: SearchResponseDto })
   @ApiBadRequestResponse({ description: BAD_INPUT })
@@ -31,7 +41,8 @@ export class SearchController {
   @Post('search/stream')
   @ApiOperation({
     summary: 'Web search streamed as Server-Sent Events: results first, then the summary as it is written.',
-    description: 'Events: `results` ({ query, provider, cached, fallbacks, results }), then `token` ({ text }) per piece of the summary, then `done` ({ summary with citations, or summary_error }). `error` ({ status, code, message }) when the search itself failed, e.g. no provider could answer.',
+    description:
+      'Events: `results` ({ query, provider, cached, fallbacks, results }), then `token` ({ text }) per piece of the summary, then `done` ({ summary with citations, or summary_error }). `error` ({ status, code, message }) when the search itself failed, e.g. no provider could answer.',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream' })
@@ -42,7 +53,9 @@ export class SearchController {
 
   @Post('video/search')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Video search (YouTube Data API, DuckDuckGo videos, SearXNG videos): title, URL, duration, channel, thumbnail, embed URL.' })
+  @ApiOperation({
+    summary: 'Video search (YouTube Data API, DuckDuckGo videos, SearXNG videos): title, URL, duration, channel, thumbnail, embed URL.',
+  })
   @ApiOkResponse({ type: VideoSearchResponseDto })
   @ApiBadRequestResponse({ description: BAD_INPUT })
   @ApiServiceUnavailableResponse({ description: NO_PROVIDER })

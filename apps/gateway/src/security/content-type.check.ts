@@ -14,5 +14,8 @@ export function assertContentType(contentType: string | undefined, consumes: str
   if (JSON_TYPE.test(contentType)) return;
   if (MULTIPART.test(contentType) && consumes?.includes('multipart/form-data')) return;
   const expected = consumes?.includes('multipart/form-data') ? 'multipart/form-data' : 'application/json';
-  throw new BadRequestException({ error: ERROR_CODE.BAD_CONTENT_TYPE, message: `Content-Type must be ${expected} on this route (got ${contentType.slice(0, 80)})` });
+  throw new BadRequestException({
+    error: ERROR_CODE.BAD_CONTENT_TYPE,
+    message: `Content-Type must be ${expected} on this route (got ${contentType.slice(0, 80)})`,
+  });
 }

@@ -14,7 +14,11 @@ describe('CORS allow-list', () => {
   afterAll(() => app.close());
 
   it('answers an allowed preflight with the methods and headers the API uses', async () => {
-    const res = await app.inject({ method: 'OPTIONS', url: '/chat', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
+    const res = await app.inject({
+      method: 'OPTIONS',
+      url: '/chat',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
     expect(res.statusCode).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe('http://localhost:5173');
     expect(res.headers['access-control-allow-headers']).toMatch(/Authorization/);
@@ -24,7 +28,11 @@ describe('CORS allow-list', () => {
   });
 
   it('refuses a preflight from another origin, naming CORS_ORIGINS', async () => {
-    const res = await app.inject({ method: 'OPTIONS', url: '/chat', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const res = await app.inject({
+      method: 'OPTIONS',
+      url: '/chat',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ error: 'CORS_ORIGIN_NOT_ALLOWED', message: expect.stringMatching(/CORS_ORIGINS/) });
     expect(res.headers['access-control-allow-origin']).toBeUndefined();

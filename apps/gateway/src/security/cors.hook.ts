@@ -30,7 +30,11 @@ export async function registerCors(app: FastifyInstance, origins: Set<string>): 
     const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
     if (!preflight || typeof origin !== 'string' || !origin || origins.has(origin)) return done();
     reply.header('Vary', 'Origin');
-    reply.code(403).send({ statusCode: 403, error: ERROR_CODE.CORS_ORIGIN_NOT_ALLOWED, message: `origin ${origin.slice(0, 200)} is not in CORS_ORIGINS` });
+    reply.code(403).send({
+      statusCode: 403,
+      error: ERROR_CODE.CORS_ORIGIN_NOT_ALLOWED,
+      message: `origin ${origin.slice(0, 200)} is not in CORS_ORIGINS`,
+    });
   });
   // The plugin sends `Vary: Origin` on every response (its rule for a per-request origin); keep it to
   // requests that carry an Origin, as before. The PWA's service worker precaches the shell without an
@@ -53,7 +57,10 @@ export async function registerCors(app: FastifyInstance, origins: Set<string>): 
 function dropVaryOrigin(reply: FastifyReply): void {
   const vary = reply.getHeader('vary');
   if (typeof vary !== 'string') return;
-  const rest = vary.split(',').map((v) => v.trim()).filter((v) => v && v.toLowerCase() !== 'origin');
+  const rest = vary
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v && v.toLowerCase() !== 'origin');
   if (rest.length) reply.header('vary', rest.join(', '));
   else reply.removeHeader('vary');
 }

@@ -19,7 +19,11 @@ export function applyRateLimitHeaders(reply: FastifyReply, d: RateDecision): voi
 export function tooManyRequests(cls: RouteClass, d: RateDecision): HttpException {
   const who = d.scope === 'user' ? 'for your account' : 'from your address';
   return new HttpException(
-    { error: ERROR_CODE.RATE_LIMITED, message: `rate limit reached ${who} on ${cls} requests (${d.limit} per ${d.window} s): retry in ${d.resetS} s`, retryAfter: d.resetS },
+    {
+      error: ERROR_CODE.RATE_LIMITED,
+      message: `rate limit reached ${who} on ${cls} requests (${d.limit} per ${d.window} s): retry in ${d.resetS} s`,
+      retryAfter: d.resetS,
+    },
     HttpStatus.TOO_MANY_REQUESTS,
   );
 }

@@ -38,11 +38,19 @@ export class RateLimitService {
     if (!this.env.RATE_LIMIT_ENABLED || perUser <= 0) return null;
     const checks: { scope: 'user' | 'ip'; key: string; limit: number }[] = [];
     if (userId && cls !== 'auth') checks.push({ scope: 'user', key: userBudgetKey(cls, userId), limit: perUser });
-    checks.push({ scope: 'ip', key: ipBudgetKey(cls, clientBucket(ip)), limit: cls === 'auth' ? perUser : perUser * this.env.RATE_LIMIT_IP_MULTIPLIER });
+    checks.push({
+      scope: 'ip',
+      key: ipBudgetKey(cls, clientBucket(ip)),
+      limit: cls === 'auth' ? perUser : perUser * this.env.RATE_LIMIT_IP_MULTIPLIER,
+    });
     const windowMs = this.env.RATE_LIMIT_WINDOW_S * 1000;
     let res: [number, number][];
     try {
-      res = await spendBudget(this.redis, checks.map((c) => c.key), windowMs);
+      res = await spendBudget(
+        this.redis,
+        checks.map((c) => c.key),
+        windowMs,
+      );
     } catch (err) {
       // Fail open: a Redis hiccup must not take the whole API down; authentication still needs Redis anyway.
       getLogger().warn({ reason: (err as Error).message }, 'rate limit check skipped: Redis unreachable');
@@ -50,7 +58,14 @@ export class RateLimitService {
     }
     const decisions = checks.map((c, i): RateDecision => {
       const [count, ttl] = res[i];
-      return { allowed: count <= c.limit, limit: c.limit, remaining: Math.max(0, c.limit - count), resetS: Math.max(1, Math.ceil(ttl / 1000)), scope: c.scope, window: this.env.RATE_LIMIT_WINDOW_S };
+      return {
+        allowed: count <= c.limit,
+        limit: c.limit,
+        remaining: Math.max(0, c.limit - count),
+        resetS: Math.max(1, Math.ceil(ttl / 1000)),
+        scope: c.scope,
+        window: this.env.RATE_LIMIT_WINDOW_S,
+      };
     });
     const denied = decisions.filter((d) => !d.allowed).sort((a, b) => b.resetS - a.resetS)[0];
     if (denied) {

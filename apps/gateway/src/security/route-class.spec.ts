@@ -2,7 +2,13 @@ import { GatewayEnv } from '@nitro/config';
 import { bodyLimitOf, capabilityOf, isAlwaysPublic, rateClassOf, rateLimitOf, uploadLimitOf } from './route-class';
 
 describe('route classes', () => {
-  const env = Object.assign(new GatewayEnv(), { RATE_LIMIT_CHAT: 7, RATE_LIMIT_AUTH: 3, RATE_LIMIT_DEFAULT: 99, BODY_LIMIT_SEARCH: 2048, VOICE_MAX_UPLOAD_BYTES: 1000 });
+  const env = Object.assign(new GatewayEnv(), {
+    RATE_LIMIT_CHAT: 7,
+    RATE_LIMIT_AUTH: 3,
+    RATE_LIMIT_DEFAULT: 99,
+    BODY_LIMIT_SEARCH: 2048,
+    VOICE_MAX_UPLOAD_BYTES: 1000,
+  });
 
   it.each([
     ['POST', '/chat', 'chat'],

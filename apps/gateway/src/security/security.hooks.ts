@@ -59,7 +59,14 @@ export async function registerSecurity(app: FastifyInstance, env: GatewayEnv): P
     const path = req.routeOptions?.url ?? req.url.split('?')[0];
     const max = uploadLimitOf(env, path);
     if (Number.isFinite(length) && length > max) {
-      reply.code(413).header('Connection', 'close').send({ statusCode: 413, error: ERROR_CODE.PAYLOAD_TOO_LARGE, message: `upload is ${length} bytes; this route accepts at most ${max}` });
+      reply
+        .code(413)
+        .header('Connection', 'close')
+        .send({
+          statusCode: 413,
+          error: ERROR_CODE.PAYLOAD_TOO_LARGE,
+          message: `upload is ${length} bytes; this route accepts at most ${max}`,
+        });
       return;
     }
     done();

@@ -15,7 +15,10 @@ const CLIENTS: [string, string][] = [
 /** Every downstream client by service name (readiness pings each). */
 export const SERVICE_CLIENTS = Symbol('SERVICE_CLIENTS');
 
-const settings: ClientSettingsSource = { inject: [GatewayEnv], useFactory: (env: GatewayEnv) => ({ redisUrl: env.REDIS_URL, timeoutMs: env.TRANSPORT_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }) };
+const settings: ClientSettingsSource = {
+  inject: [GatewayEnv],
+  useFactory: (env: GatewayEnv) => ({ redisUrl: env.REDIS_URL, timeoutMs: env.TRANSPORT_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
+};
 const providers: Provider[] = CLIENTS.map(([token, service]) => createTransportClientProvider(token, service, settings));
 
 /**
@@ -27,7 +30,11 @@ const providers: Provider[] = CLIENTS.map(([token, service]) => createTransportC
   providers: [
     ...providers,
     { provide: AiRouterClient, inject: [AI_ROUTER_CLIENT], useFactory: (client: ClientProxy) => new AiRouterClient(client) },
-    { provide: SERVICE_CLIENTS, inject: CLIENTS.map(([t]) => t), useFactory: (...clients: ClientProxy[]) => new Map(CLIENTS.map(([, s], i) => [s, clients[i]])) },
+    {
+      provide: SERVICE_CLIENTS,
+      inject: CLIENTS.map(([t]) => t),
+      useFactory: (...clients: ClientProxy[]) => new Map(CLIENTS.map(([, s], i) => [s, clients[i]])),
+    },
   ],
   exports: [...CLIENTS.map(([t]) => t), AiRouterClient, SERVICE_CLIENTS],
 })

@@ -46,7 +46,19 @@ export class UserRepository {
   async create(id: string, passwordHash: string, configOpen: boolean, mayBeAdmin: boolean): Promise<CreateUserResult> {
     const lower = userKey(id);
     const now = Date.now();
-    const res = (await this.redis.eval(CREATE_USER, 3, AUTH_KEYS.user(lower), AUTH_KEYS.users, AUTH_KEYS.settings, id, passwordHash, String(now), configOpen ? '1' : '0', lower, mayBeAdmin ? '1' : '0')) as string[];
+    const res = (await this.redis.eval(
+      CREATE_USER,
+      3,
+      AUTH_KEYS.user(lower),
+      AUTH_KEYS.users,
+      AUTH_KEYS.settings,
+      id,
+      passwordHash,
+      String(now),
+      configOpen ? '1' : '0',
+      lower,
+      mayBeAdmin ? '1' : '0',
+    )) as string[];
     if (res[0] === 'ok') return { ok: true, role: res[1] as Role, created_at: new Date(now).toISOString() };
     return { ok: false, reason: res[0] as 'exists' | 'closed' | 'bootstrap' };
   }
@@ -74,19 +86,34 @@ export class UserRepository {
     return rows
       .map(([, v]) => v as (string | null)[])
       .filter((v) => v?.[0])
-      .map(([uid, role, disabled, created]) => ({ id: uid!, role: role as Role, disabled: disabled === '1', created_at: new Date(Number(created)).toISOString() }));
+      .map(([uid, role, disabled, created]) => ({
+        id: uid!,
+        role: role as Role,
+        disabled: disabled === '1',
+        created_at: new Date(Number(created)).toISOString(),
+      }));
   }
 
   /** false when no such user. */
   async setDisabled(id: string, disabled: boolean): Promise<boolean> {
     const key = AUTH_KEYS.user(userKey(id));
     // HSET only when the user exists: a typo must not create a half account.
-    const res = await this.redis.eval(`if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end redis.call('HSET', KEYS[1], 'disabled', ARGV[1]) return 1`, 1, key, disabled ? '1' : '0');
+    const res = await this.redis.eval(
+      `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end redis.call('HSET', KEYS[1], 'disabled', ARGV[1]) return 1`,
+      1,
+      key,
+      disabled ? '1' : '0',
+    );
     return res === 1;
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.redis.eval(`if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'pw', ARGV[1]) end return 1`, 1, AUTH_KEYS.user(userKey(id)), passwordHash);
+    await this.redis.eval(
+      `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'pw', ARGV[1]) end return 1`,
+      1,
+      AUTH_KEYS.user(userKey(id)),
+      passwordHash,
+    );
   }
 
   /** The admin's runtime switch; null when never set (the config decides alone). */
@@ -101,5 +128,11 @@ export class UserRepository {
 }
 
 function toRecord(h: Record<string, string>): UserRecord {
-  return { id: h.id, role: h.role === 'admin' ? 'admin' : 'user', disabled: h.disabled === '1', created_at: new Date(Number(h.created_at)).toISOString(), passwordHash: h.pw };
+  return {
+    id: h.id,
+    role: h.role === 'admin' ? 'admin' : 'user',
+    disabled: h.disabled === '1',
+    created_at: new Date(Number(h.created_at)).toISOString(),
+    passwordHash: h.pw,
+  };
 }

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { UserIdParam } from '../common/user-id.param';
 import { AdminUserDto, SettingsDto, UpdateSettingsDto, UserListQueryDto } from './users.dto';
@@ -21,7 +29,7 @@ export class UsersController {
 
   @Post('users/:user_id/disable')
   @HttpCode(200)
-  @ApiOperation({ summary: "Admin: disable an account. Its sessions end and its tokens and API keys are refused at once." })
+  @ApiOperation({ summary: 'Admin: disable an account. Its sessions end and its tokens and API keys are refused at once.' })
   @ApiOkResponse({ type: AdminUserDto })
   @ApiBadRequestResponse({ description: 'Disabling yourself.' })
   @ApiNotFoundResponse({ description: 'No such user.' })

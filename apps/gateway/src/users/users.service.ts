@@ -25,9 +25,13 @@ export class UsersService {
   async setDisabled(admin: AuthUser, userId: string, disabled: boolean): Promise<AdminUserDto> {
     assertAdmin(admin);
     if (disabled && userId.toLowerCase() === admin.id.toLowerCase()) {
-      throw new BadRequestException({ error: ERROR_CODE.CANNOT_DISABLE_SELF, message: 'you cannot disable your own account (the server would have no admin)' });
+      throw new BadRequestException({
+        error: ERROR_CODE.CANNOT_DISABLE_SELF,
+        message: 'you cannot disable your own account (the server would have no admin)',
+      });
     }
-    if (!(await this.users.setDisabled(userId, disabled))) throw new NotFoundException({ error: ERROR_CODE.NOT_FOUND, message: `no user "${userId}"` });
+    if (!(await this.users.setDisabled(userId, disabled)))
+      throw new NotFoundException({ error: ERROR_CODE.NOT_FOUND, message: `no user "${userId}"` });
     if (disabled) await this.sessions.revokeAll(userId);
     getLogger().info({ admin: admin.id, user: userId, disabled }, 'account status changed');
     const rec = (await this.users.find(userId))!;

@@ -10,7 +10,9 @@ describe('OpenAI voice names (OPENAI_VOICE_MAP)', () => {
 
   function service(env: Record<string, string> = {}) {
     const spoken: (string | undefined)[] = [];
-    const voice = { speak: async (_u: AuthUser, dto: SpeakRequestDto) => (spoken.push(dto.voice), { bytes: Buffer.alloc(0), speech: {} }) } as unknown as VoiceService;
+    const voice = {
+      speak: async (_u: AuthUser, dto: SpeakRequestDto) => (spoken.push(dto.voice), { bytes: Buffer.alloc(0), speech: {} }),
+    } as unknown as VoiceService;
     return { audio: new AudioService(voice, loadConfig(GatewayEnv, env)), spoken };
   }
 

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayEnv, parseVoiceMap } from '@nitro/config';
-import { OPENAI_STT_MODELS, OPENAI_TTS_MODELS, OPENAI_VOICES, type SpeechRequestDto, type TranscriptionFieldsDto, type TranscriptionDto } from '@nitro/contracts';
+import {
+  OPENAI_STT_MODELS,
+  OPENAI_TTS_MODELS,
+  OPENAI_VOICES,
+  type SpeechRequestDto,
+  type TranscriptionFieldsDto,
+  type TranscriptionDto,
+} from '@nitro/contracts';
 import type { AuthUser } from '../auth/auth-user';
 import { VoiceService } from '../voice/voice.service';
 import type { VoiceUpload } from '../voice/voice-upload.reader';
@@ -34,15 +41,33 @@ export class AudioService {
     return this.voice.speak(user, { text: dto.input, voice, rate: dto.speed, format: FORMAT[dto.response_format ?? 'mp3'] }, signal);
   }
 
-  async transcription(user: AuthUser, upload: VoiceUpload<TranscriptionFieldsDto>, signal: AbortSignal): Promise<{ text: string } | string | Record<string, unknown>> {
+  async transcription(
+    user: AuthUser,
+    upload: VoiceUpload<TranscriptionFieldsDto>,
+    signal: AbortSignal,
+  ): Promise<{ text: string } | string | Record<string, unknown>> {
     const { model, language, response_format } = upload.fields;
     if (!(OPENAI_STT_MODELS as readonly string[]).includes(model) && !STT_ENGINES.includes(model)) {
-      throw invalid('model', `model must be one of: ${[...OPENAI_STT_MODELS, ...STT_ENGINES].join(', ')} (each uses the configured speech-to-text engines)`);
+      throw invalid(
+        'model',
+        `model must be one of: ${[...OPENAI_STT_MODELS, ...STT_ENGINES].join(', ')} (each uses the configured speech-to-text engines)`,
+      );
     }
-    const result: TranscriptionDto = await this.voice.transcribe(user, { fields: { language: languageOf(language) }, file: upload.file }, signal);
+    const result: TranscriptionDto = await this.voice.transcribe(
+      user,
+      { fields: { language: languageOf(language) }, file: upload.file },
+      signal,
+    );
     if (response_format === 'text') return result.text;
     if (response_format === 'verbose_json') {
-      return { task: 'transcribe', language: result.language, duration: result.duration, text: result.text, words: (result.words ?? []).map((w) => ({ word: w.word, start: w.start, end: w.end })), segments: [] };
+      return {
+        task: 'transcribe',
+        language: result.language,
+        duration: result.duration,
+        text: result.text,
+        words: (result.words ?? []).map((w) => ({ word: w.word, start: w.start, end: w.end })),
+        segments: [],
+      };
     }
     return { text: result.text };
   }

@@ -24,12 +24,38 @@ export class ChatCompletionsController {
       'Headers x-nitro-provider, x-nitro-model and x-nitro-fallbacks (JSON) say who answered. Stateless: nothing is stored unless x-nitro-session-id names a conversation. ' +
       'With "stream": true, `data:` chunks then `data: [DONE]`; closing the connection stops generation at once.',
   })
-  @ApiBody({ type: ChatCompletionRequestDto, examples: { hello: { value: { model: 'default', messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 32 } }, stream: { value: { model: 'default', messages: [{ role: 'user', content: 'Count to five.' }], stream: true, stream_options: { include_usage: true } } } } })
-  @ApiHeader({ name: 'x-nitro-session-id', required: false, description: 'Store the last user message and the answer in this conversation of yours (GET /chat/history).' })
+  @ApiBody({
+    type: ChatCompletionRequestDto,
+    examples: {
+      hello: { value: { model: 'default', messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 32 } },
+      stream: {
+        value: {
+          model: 'default',
+          messages: [{ role: 'user', content: 'Count to five.' }],
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+      },
+    },
+  })
+  @ApiHeader({
+    name: 'x-nitro-session-id',
+    required: false,
+    description: 'Store the last user message and the answer in this conversation of yours (GET /chat/history).',
+  })
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ description: 'A chat.completion object, or chat.completion.chunk events.' })
-  @ApiNotFoundResponse({ type: OpenAiErrorDto, description: 'The model does not exist (code model_not_found); the message lists those that do.' })
-  async create(@CurrentUser() user: AuthUser, @Body() dto: ChatCompletionRequestDto, @Headers('x-nitro-session-id') sessionId: string | undefined, @ClientSignal() signal: AbortSignal, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiNotFoundResponse({
+    type: OpenAiErrorDto,
+    description: 'The model does not exist (code model_not_found); the message lists those that do.',
+  })
+  async create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: ChatCompletionRequestDto,
+    @Headers('x-nitro-session-id') sessionId: string | undefined,
+    @ClientSignal() signal: AbortSignal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (dto.stream) {
       const { chunks, served } = this.completions.stream(user, dto, sessionId);
       return sendOpenAiSse(reply, chunks, { headers: () => servedHeaders(served()) });

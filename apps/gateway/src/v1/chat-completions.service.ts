@@ -2,7 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { concatMap, Observable } from 'rxjs';
 import { GatewayEnv } from '@nitro/config';
-import { ChatCompletionRequestDto, ERROR_CODE, ID_PATTERN, isCompletionToolChoice, type CompletionCommand, type CompletionEvent, type CompletionToolCall, type CompletionUsage, type ProviderAttemptDto } from '@nitro/contracts';
+import {
+  ChatCompletionRequestDto,
+  ERROR_CODE,
+  ID_PATTERN,
+  isCompletionToolChoice,
+  type CompletionCommand,
+  type CompletionEvent,
+  type CompletionToolCall,
+  type CompletionUsage,
+  type ProviderAttemptDto,
+} from '@nitro/contracts';
 import { AiRouterClient } from '@nitro/transport';
 import type { AuthUser } from '../auth/auth-user';
 import { invalid, toCompletionMessages, toStop } from './chat-messages.util';
@@ -61,14 +71,32 @@ export class ChatCompletionsService {
       });
       signal.addEventListener('abort', () => (sub.unsubscribe(), reject(clientClosed())), { once: true });
     });
-    if (!done) throw eventError({ type: 'error', status: 502, code: ERROR_CODE.INCOMPLETE_ANSWER, message: 'the answer ended without its final event' });
+    if (!done)
+      throw eventError({
+        type: 'error',
+        status: 502,
+        code: ERROR_CODE.INCOMPLETE_ANSWER,
+        message: 'the answer ended without its final event',
+      });
     served ??= { provider: done.provider, model: done.model_id, fallbacks: [] };
     const body = {
       id: completionId(),
       object: 'chat.completion' as const,
       created: Math.floor(Date.now() / 1000),
       model: done.model_id,
-      choices: [{ index: 0, message: { role: 'assistant', content: done.tool_calls && !text ? null : text, refusal: null, ...(done.tool_calls ? { tool_calls: openAiToolCalls(done.tool_calls) } : {}) }, logprobs: null, finish_reason: finishReason(done.finish_reason) }],
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: done.tool_calls && !text ? null : text,
+            refusal: null,
+            ...(done.tool_calls ? { tool_calls: openAiToolCalls(done.tool_calls) } : {}),
+          },
+          logprobs: null,
+          finish_reason: finishReason(done.finish_reason),
+        },
+      ],
       usage: usageOf(done.usage),
       system_fingerprint: null,
     };
@@ -79,13 +107,24 @@ export class ChatCompletionsService {
    * The answer as OpenAI chunks: a role chunk, content deltas, a finish chunk (tool calls in it),
    * then a usage chunk when `stream_options.include_usage`. `served` is filled before the first chunk.
    */
-  stream(user: AuthUser, dto: ChatCompletionRequestDto, sessionId: string | undefined): { chunks: Observable<CompletionChunk>; served: () => ServedBy | undefined } {
+  stream(
+    user: AuthUser,
+    dto: ChatCompletionRequestDto,
+    sessionId: string | undefined,
+  ): { chunks: Observable<CompletionChunk>; served: () => ServedBy | undefined } {
     const cmd = this.command(user, dto, sessionId);
     const id = completionId();
     const created = Math.floor(Date.now() / 1000);
     const includeUsage = dto.stream_options?.include_usage === true;
     let served: ServedBy | undefined;
-    const chunk = (model: string, delta: Record<string, unknown>, finish: string | null): CompletionChunk => ({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(includeUsage ? { usage: null } : {}) });
+    const chunk = (model: string, delta: Record<string, unknown>, finish: string | null): CompletionChunk => ({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...(includeUsage ? { usage: null } : {}),
+    });
     const chunks = this.aiRouter.complete(cmd).pipe(
       concatMap((e): CompletionChunk[] => {
         if (e.type === 'error') throw eventError(e);
@@ -107,7 +146,8 @@ export class ChatCompletionsService {
 
   private command(user: AuthUser, dto: ChatCompletionRequestDto, sessionId: string | undefined): CompletionCommand {
     if (dto.n !== undefined && dto.n !== 1) throw invalid('n', 'n must be 1: one choice per request is supported');
-    if (sessionId !== undefined && !ID_PATTERN.test(sessionId)) throw invalid('x-nitro-session-id', 'the x-nitro-session-id header must be 1-64 letters, digits, "-" or "_"');
+    if (sessionId !== undefined && !ID_PATTERN.test(sessionId))
+      throw invalid('x-nitro-session-id', 'the x-nitro-session-id header must be 1-64 letters, digits, "-" or "_"');
     const noTools = dto.tool_choice === 'none';
     const maxTokens = dto.max_completion_tokens ?? dto.max_tokens;
     return {
@@ -132,8 +172,17 @@ function toolChoice(choice: unknown): Pick<CompletionCommand, 'tool_choice'> {
   if (choice === undefined || choice === null || choice === 'auto') return {};
   if (choice === 'required') return { tool_choice: 'required' };
   const name = (choice as { type?: unknown; function?: { name?: unknown } }).function?.name;
-  if (typeof choice === 'object' && (choice as { type?: unknown }).type === 'function' && typeof name === 'string' && isCompletionToolChoice({ name })) return { tool_choice: { name } };
-  throw invalid('tool_choice', 'tool_choice must be "auto", "none", "required" or { "type": "function", "function": { "name": "<one of tools>" } }');
+  if (
+    typeof choice === 'object' &&
+    (choice as { type?: unknown }).type === 'function' &&
+    typeof name === 'string' &&
+    isCompletionToolChoice({ name })
+  )
+    return { tool_choice: { name } };
+  throw invalid(
+    'tool_choice',
+    'tool_choice must be "auto", "none", "required" or { "type": "function", "function": { "name": "<one of tools>" } }',
+  );
 }
 
 /** ai-router's error event as the error the filters and the SSE helper know (an RPC error payload). */
@@ -159,7 +208,12 @@ function finishReason(reason: string): string {
 
 /** OpenAI's tool calls; a Gemini thought signature rides in `extra_content.google` (as Google's own OpenAI-compatible API puts it). */
 function openAiToolCalls(calls: CompletionToolCall[]) {
-  return calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments }, ...(c.signature ? { extra_content: { google: { thought_signature: c.signature } } } : {}) }));
+  return calls.map((c) => ({
+    id: c.id,
+    type: 'function' as const,
+    function: { name: c.name, arguments: c.arguments },
+    ...(c.signature ? { extra_content: { google: { thought_signature: c.signature } } } : {}),
+  }));
 }
 
 /** x-nitro-provider / x-nitro-model / x-nitro-fallbacks (JSON, ASCII only). */

@@ -6,7 +6,13 @@ export function invalid(param: string, message: string, code: string = ERROR_COD
   return new BadRequestException({ error: code, message, details: { param } });
 }
 
-const ROLES: Record<string, CompletionMessage['role']> = { system: 'system', developer: 'system', user: 'user', assistant: 'assistant', tool: 'tool' };
+const ROLES: Record<string, CompletionMessage['role']> = {
+  system: 'system',
+  developer: 'system',
+  user: 'user',
+  assistant: 'assistant',
+  tool: 'tool',
+};
 
 /**
  * OpenAI messages to ours: roles checked (`developer` is a system message), content a string or
@@ -21,11 +27,13 @@ export function toCompletionMessages(input: unknown[], maxChars: number): Comple
     const role = ROLES[String(m.role)];
     if (!role) throw invalid(`${at}.role`, `${at}.role must be one of: system, developer, user, assistant, tool`);
     const content = textOf(m.content, `${at}.content`, role === 'assistant');
-    if (content.length > maxChars) throw invalid(`${at}.content`, `${at}.content is ${content.length} characters; the limit is ${maxChars}`, ERROR_CODE.TEXT_TOO_LONG);
+    if (content.length > maxChars)
+      throw invalid(`${at}.content`, `${at}.content is ${content.length} characters; the limit is ${maxChars}`, ERROR_CODE.TEXT_TOO_LONG);
     const out: CompletionMessage = { role, content };
     if (role === 'assistant' && m.tool_calls !== undefined) out.tool_calls = toolCalls(m.tool_calls, `${at}.tool_calls`);
     if (role === 'tool') {
-      if (typeof m.tool_call_id !== 'string' || !m.tool_call_id) throw invalid(`${at}.tool_call_id`, `${at}.tool_call_id is required for a tool message`);
+      if (typeof m.tool_call_id !== 'string' || !m.tool_call_id)
+        throw invalid(`${at}.tool_call_id`, `${at}.tool_call_id is required for a tool message`);
       out.tool_call_id = m.tool_call_id;
     }
     return out;
@@ -40,7 +48,10 @@ function textOf(content: unknown, param: string, nullable: boolean): string {
       .map((part, j) => {
         const p = part as { type?: unknown; text?: unknown };
         if (p?.type === 'text' && typeof p.text === 'string') return p.text;
-        throw invalid(`${param}[${j}]`, `${param}[${j}] must be a text part ({ "type": "text", "text": "…" }); other part types are not supported`);
+        throw invalid(
+          `${param}[${j}]`,
+          `${param}[${j}] must be a text part ({ "type": "text", "text": "…" }); other part types are not supported`,
+        );
       })
       .join('\n');
   }
@@ -50,12 +61,22 @@ function textOf(content: unknown, param: string, nullable: boolean): string {
 function toolCalls(value: unknown, param: string): CompletionToolCall[] {
   if (!Array.isArray(value)) throw invalid(param, `${param} must be an array`);
   return value.map((c, j) => {
-    const call = c as { id?: unknown; function?: { name?: unknown; arguments?: unknown }; extra_content?: { google?: { thought_signature?: unknown } } };
-    if (typeof call?.id !== 'string' || typeof call.function?.name !== 'string') throw invalid(`${param}[${j}]`, `${param}[${j}] must have an id and function.name`);
+    const call = c as {
+      id?: unknown;
+      function?: { name?: unknown; arguments?: unknown };
+      extra_content?: { google?: { thought_signature?: unknown } };
+    };
+    if (typeof call?.id !== 'string' || typeof call.function?.name !== 'string')
+      throw invalid(`${param}[${j}]`, `${param}[${j}] must have an id and function.name`);
     const args = call.function.arguments;
     // Gemini's thought signature, as we (and Google's OpenAI-compatible API) hand it out: back to Gemini with the call.
     const signature = call.extra_content?.google?.thought_signature;
-    return { id: call.id, name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}), ...(typeof signature === 'string' && signature ? { signature } : {}) };
+    return {
+      id: call.id,
+      name: call.function.name,
+      arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+      ...(typeof signature === 'string' && signature ? { signature } : {}),
+    };
   });
 }
 

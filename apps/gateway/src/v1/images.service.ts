@@ -1,6 +1,14 @@
 import { HttpException, Injectable } from '@nestjs/common';
 import { firstValueFrom, filter, fromEvent, takeUntil, timeout } from 'rxjs';
-import { ERROR_CODE, IMAGE_LIMITS, IMAGE_PROVIDER_NAMES, IMAGE_SIZE_PATTERN, type GenerateImageDto, type ImageGenerationRequestDto, type ImageProviderName } from '@nitro/contracts';
+import {
+  ERROR_CODE,
+  IMAGE_LIMITS,
+  IMAGE_PROVIDER_NAMES,
+  IMAGE_SIZE_PATTERN,
+  type GenerateImageDto,
+  type ImageGenerationRequestDto,
+  type ImageProviderName,
+} from '@nitro/contracts';
 import type { AuthUser } from '../auth/auth-user';
 import { clientClosed } from '../common/request-params.decorators';
 import { GalleryService } from '../media/gallery.service';
@@ -23,7 +31,11 @@ export class ImagesService {
   async generate(user: AuthUser, dto: ImageGenerationRequestDto, signal: AbortSignal) {
     const { width, height } = size(dto.size);
     const provider = providerOf(dto.model);
-    const job: GenerateImageDto = { prompt: dto.prompt, user_id: user.id, settings: { width, height, count: dto.n ?? 1, ...(provider ? { provider } : {}) } } as GenerateImageDto;
+    const job: GenerateImageDto = {
+      prompt: dto.prompt,
+      user_id: user.id,
+      settings: { width, height, count: dto.n ?? 1, ...(provider ? { provider } : {}) },
+    } as GenerateImageDto;
     const accepted = await this.jobs.submit(user, job, false);
     const jobId = (accepted.body as { job_id: string }).job_id;
     const end = await firstValueFrom(
@@ -34,14 +46,22 @@ export class ImagesService {
       ),
       { defaultValue: undefined },
     ).catch(() => {
-      throw new HttpException({ error: ERROR_CODE.TIMEOUT, message: `the image job ${jobId} did not finish within ${WAIT_MS / 1000} s; follow it at GET /images/jobs/${jobId}` }, 504);
+      throw new HttpException(
+        {
+          error: ERROR_CODE.TIMEOUT,
+          message: `the image job ${jobId} did not finish within ${WAIT_MS / 1000} s; follow it at GET /images/jobs/${jobId}`,
+        },
+        504,
+      );
     });
     if (!end) throw clientClosed();
     if (end.type === 'failed') throw new HttpException({ error: end.code, message: end.reason, details: { job_id: jobId } }, end.status);
     if (end.type !== 'done') throw new HttpException({ error: ERROR_CODE.BAD_GATEWAY, message: 'the image job ended without images' }, 502);
     const b64 = dto.response_format === 'b64_json';
     const data = await Promise.all(
-      end.images.map(async (img) => (b64 ? { b64_json: await this.bytes(user, img.filename), revised_prompt: end.prompt } : { url: img.url, revised_prompt: end.prompt })),
+      end.images.map(async (img) =>
+        b64 ? { b64_json: await this.bytes(user, img.filename), revised_prompt: end.prompt } : { url: img.url, revised_prompt: end.prompt },
+      ),
     );
     return { created: Math.floor(Date.now() / 1000), data };
   }
@@ -59,12 +79,23 @@ function size(value: string | undefined): { width: number; height: number } {
   const m = IMAGE_SIZE_PATTERN.exec(value);
   const [w, h] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
   const ok = (n: number) => n >= IMAGE_LIMITS.minSize && n <= IMAGE_LIMITS.maxSize && n % IMAGE_LIMITS.sizeStep === 0;
-  if (!ok(w) || !ok(h)) throw invalid('size', `size must be WIDTHxHEIGHT with each side ${IMAGE_LIMITS.minSize}-${IMAGE_LIMITS.maxSize} and a multiple of ${IMAGE_LIMITS.sizeStep} (e.g. 512x512)`);
+  if (!ok(w) || !ok(h))
+    throw invalid(
+      'size',
+      `size must be WIDTHxHEIGHT with each side ${IMAGE_LIMITS.minSize}-${IMAGE_LIMITS.maxSize} and a multiple of ${IMAGE_LIMITS.sizeStep} (e.g. 512x512)`,
+    );
   return { width: w, height: h };
 }
 
 function providerOf(model: string | undefined): ImageProviderName | undefined {
   if (!model || OPENAI_IMAGE_MODELS.includes(model)) return undefined;
   if ((IMAGE_PROVIDER_NAMES as readonly string[]).includes(model)) return model as ImageProviderName;
-  throw new HttpException({ error: ERROR_CODE.MODEL_NOT_FOUND, message: `The image model \`${model}\` does not exist. Models: ${[...OPENAI_IMAGE_MODELS, ...IMAGE_PROVIDER_NAMES].join(', ')}.`, details: { param: 'model' } }, 404);
+  throw new HttpException(
+    {
+      error: ERROR_CODE.MODEL_NOT_FOUND,
+      message: `The image model \`${model}\` does not exist. Models: ${[...OPENAI_IMAGE_MODELS, ...IMAGE_PROVIDER_NAMES].join(', ')}.`,
+      details: { param: 'model' },
+    },
+    404,
+  );
 }

@@ -12,7 +12,10 @@ export class ModelsController {
   constructor(private readonly models: ModelsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Chat models across providers (`<provider>/<model>`), in routing order: available or not (with the reason), context length and capabilities when known. Pass an id as options.model (POST /chat) or model (/v1).' })
+  @ApiOperation({
+    summary:
+      'Chat models across providers (`<provider>/<model>`), in routing order: available or not (with the reason), context length and capabilities when known. Pass an id as options.model (POST /chat) or model (/v1).',
+  })
   @ApiQuery({ name: 'refresh', required: false, enum: ['true', 'false'], description: 'Ask every provider again before answering.' })
   @ApiOkResponse({ type: ModelListDto })
   list(@CurrentUser() user: AuthUser, @Query('refresh') refresh?: string) {
@@ -29,7 +32,9 @@ export class V1ModelsController {
 
   @Get()
   @ApiOperation({ summary: 'OpenAI-compatible model list: the models that can answer now.' })
-  @ApiOkResponse({ schema: { example: { object: 'list', data: [{ id: 'local/stories260K', object: 'model', created: 1764496800, owned_by: 'local' }] } } })
+  @ApiOkResponse({
+    schema: { example: { object: 'list', data: [{ id: 'local/stories260K', object: 'model', created: 1764496800, owned_by: 'local' }] } },
+  })
   list(@CurrentUser() user: AuthUser) {
     return this.models.openAiList(user);
   }

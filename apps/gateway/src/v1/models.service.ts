@@ -28,7 +28,12 @@ export class ModelsService {
   async openAiModel(user: AuthUser, id: string): Promise<OpenAiModel> {
     const list = await this.list(user);
     const found = list.models.find((m) => m.id === id) ?? (await this.list(user, true)).models.find((m) => m.id === id);
-    if (!found) throw new NotFoundException({ error: ERROR_CODE.MODEL_NOT_FOUND, message: `The model \`${id}\` does not exist. Models: ${list.models.map((m) => m.id).join(', ') || 'none'}.`, details: { param: 'model' } });
+    if (!found)
+      throw new NotFoundException({
+        error: ERROR_CODE.MODEL_NOT_FOUND,
+        message: `The model \`${id}\` does not exist. Models: ${list.models.map((m) => m.id).join(', ') || 'none'}.`,
+        details: { param: 'model' },
+      });
     return toOpenAi(found, list.refreshed_at);
   }
 }

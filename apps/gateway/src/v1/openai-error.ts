@@ -30,7 +30,12 @@ function paramOf(body: ErrorBody): string | null {
   if (body.error === 'MODEL_NOT_FOUND' || body.error === 'MODEL_UNAVAILABLE') return 'model';
   if (body.statusCode !== 400 && body.statusCode !== 413) return null;
   const first = (Array.isArray(body.message) ? body.message[0] : body.message)?.match(/^(?:property )?([a-z_][\w.[\]]*)\b/)?.[1];
-  return first && /^(model|messages|temperature|top_p|max_tokens|max_completion_tokens|stop|stream|stream_options|n|user|tools|tool_choice|input|encoding_format|dimensions|prompt|size|response_format|voice|speed|file|language|quality|style|seed|[a-z_]+\[\d+\].*)/.test(first) ? first : null;
+  return first &&
+    /^(model|messages|temperature|top_p|max_tokens|max_completion_tokens|stop|stream|stream_options|n|user|tools|tool_choice|input|encoding_format|dimensions|prompt|size|response_format|voice|speed|file|language|quality|style|seed|[a-z_]+\[\d+\].*)/.test(
+      first,
+    )
+    ? first
+    : null;
 }
 
 export function toOpenAiError(body: ErrorBody): OpenAiError {
@@ -54,7 +59,14 @@ export function registerOpenAiErrors(app: FastifyInstance): void {
     } catch {
       return payload;
     }
-    if (!body || typeof body !== 'object' || typeof body.error !== 'string' || 'error' in body === false || typeof body.statusCode !== 'number') return payload;
+    if (
+      !body ||
+      typeof body !== 'object' ||
+      typeof body.error !== 'string' ||
+      'error' in body === false ||
+      typeof body.statusCode !== 'number'
+    )
+      return payload;
     return JSON.stringify(toOpenAiError(body));
   });
 }

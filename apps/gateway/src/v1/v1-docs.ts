@@ -7,6 +7,12 @@ export const V1Errors = () =>
   applyDecorators(
     ApiBadRequestResponse({ type: OpenAiErrorDto, description: 'invalid_request_error; `param` names the field.' }),
     ApiUnauthorizedResponse({ type: OpenAiErrorDto, description: 'No valid API key or access token (code invalid_api_key).' }),
-    ApiTooManyRequestsResponse({ type: OpenAiErrorDto, description: 'Over the rate limit (code rate_limit_exceeded); Retry-After says when to try again.' }),
-    ApiServiceUnavailableResponse({ type: OpenAiErrorDto, description: 'The model or every provider is unavailable; the message gives the reason.' }),
+    ApiTooManyRequestsResponse({
+      type: OpenAiErrorDto,
+      description: 'Over the rate limit (code rate_limit_exceeded); Retry-After says when to try again.',
+    }),
+    ApiServiceUnavailableResponse({
+      type: OpenAiErrorDto,
+      description: 'The model or every provider is unavailable; the message gives the reason.',
+    }),
   );

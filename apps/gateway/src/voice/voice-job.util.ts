@@ -63,7 +63,10 @@ export function afterFirstItem<T>(source: Observable<T>, signal: AbortSignal): P
         );
       },
       error: (err) => (started ? buffered.error(err) : reject(err)),
-      complete: () => (started ? buffered.complete() : reject(new HttpException({ error: ERROR_CODE.EMPTY_STREAM, message: 'the voice service ended without an answer' }, 502))),
+      complete: () =>
+        started
+          ? buffered.complete()
+          : reject(new HttpException({ error: ERROR_CODE.EMPTY_STREAM, message: 'the voice service ended without an answer' }, 502)),
     });
     if (!started) {
       if (signal.aborted) onAbort();

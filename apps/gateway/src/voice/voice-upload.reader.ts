@@ -15,8 +15,20 @@ export interface VoiceUpload<F> {
   file: { filename: string; mimetype: string; bytes: Buffer; declared_type?: string };
 }
 
-const CANONICAL_MIME: Record<AudioInputKind, string> = { webm: 'audio/webm', ogg: 'audio/ogg', wav: 'audio/wav', mp3: 'audio/mpeg', m4a: 'audio/mp4' };
-const EXECUTABLES: Record<string, string> = { exe: 'a Windows executable (PE)', macho: 'a Mach-O executable', elf: 'an ELF executable', wasm: 'a WebAssembly module', class: 'a Java class file' };
+const CANONICAL_MIME: Record<AudioInputKind, string> = {
+  webm: 'audio/webm',
+  ogg: 'audio/ogg',
+  wav: 'audio/wav',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+};
+const EXECUTABLES: Record<string, string> = {
+  exe: 'a Windows executable (PE)',
+  macho: 'a Mach-O executable',
+  elf: 'an ELF executable',
+  wasm: 'a WebAssembly module',
+  class: 'a Java class file',
+};
 
 function describe(found: DetectedFileType | undefined): string {
   if (!found) return 'not a known audio container';
@@ -33,10 +45,19 @@ async function typedByBytes(file: VoiceUpload<unknown>['file']): Promise<VoiceUp
   const actual = audioInputKindOfFormat(found?.ext);
   const declared = `"${file.mimetype || 'no type'}" (${file.filename || 'no file name'})`;
   if (!actual) {
-    throw new HttpException({ error: ERROR_CODE.UNSUPPORTED_MEDIA_TYPE, message: `audio: the file is ${describe(found)}, declared ${declared}: send ${AUDIO_INPUT_DESCRIPTION}` }, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+    throw new HttpException(
+      {
+        error: ERROR_CODE.UNSUPPORTED_MEDIA_TYPE,
+        message: `audio: the file is ${describe(found)}, declared ${declared}: send ${AUDIO_INPUT_DESCRIPTION}`,
+      },
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    );
   }
   if (audioInputKind(file.mimetype, file.filename) === actual) return { ...file, mimetype: CANONICAL_MIME[actual] };
-  getLogger().warn({ declared: file.mimetype, filename: file.filename, actual }, 'audio upload: the declared type differs from the bytes (the bytes win)');
+  getLogger().warn(
+    { declared: file.mimetype, filename: file.filename, actual },
+    'audio upload: the declared type differs from the bytes (the bytes win)',
+  );
   return { ...file, mimetype: CANONICAL_MIME[actual], declared_type: file.mimetype || 'none' };
 }
 
@@ -53,9 +74,16 @@ export function audioUpload<F extends object>(fieldsType: new () => F): UploadRe
  * fields in any order, validated by the DTO `fieldsType`. Every refusal names the field: empty or
  * missing file 400, too large 413, a type we do not take 415, a bad field 400.
  */
-export async function readVoiceUpload<F extends object>(req: FastifyRequest, maxBytes: number, fieldsType: new () => F): Promise<VoiceUpload<F>> {
+export async function readVoiceUpload<F extends object>(
+  req: FastifyRequest,
+  maxBytes: number,
+  fieldsType: new () => F,
+): Promise<VoiceUpload<F>> {
   if (!req.isMultipart()) {
-    throw new BadRequestException({ error: ERROR_CODE.BAD_CONTENT_TYPE, message: 'Content-Type must be multipart/form-data with the audio file in a field named "audio"' });
+    throw new BadRequestException({
+      error: ERROR_CODE.BAD_CONTENT_TYPE,
+      message: 'Content-Type must be multipart/form-data with the audio file in a field named "audio"',
+    });
   }
   const raw: Record<string, string> = {};
   let file: VoiceUpload<F>['file'] | undefined;
@@ -67,20 +95,26 @@ export async function readVoiceUpload<F extends object>(req: FastifyRequest, max
       }
       if (!FILE_FIELDS.has(part.fieldname)) {
         part.file.resume();
-        throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: `unexpected file field "${part.fieldname}": send the audio as "audio"` });
+        throw new BadRequestException({
+          error: ERROR_CODE.VALIDATION_FAILED,
+          message: `unexpected file field "${part.fieldname}": send the audio as "audio"`,
+        });
       }
       file = { filename: part.filename, mimetype: part.mimetype, bytes: await part.toBuffer() };
     }
   } catch (err) {
     throw uploadError(err, maxBytes);
   }
-  if (!file) throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'audio: a file is required (multipart field "audio")' });
-  if (file.bytes.length === 0) throw new BadRequestException({ error: ERROR_CODE.EMPTY_AUDIO, message: 'audio: the uploaded file is empty' });
+  if (!file)
+    throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'audio: a file is required (multipart field "audio")' });
+  if (file.bytes.length === 0)
+    throw new BadRequestException({ error: ERROR_CODE.EMPTY_AUDIO, message: 'audio: the uploaded file is empty' });
   file = await typedByBytes(file);
   canonicalizeUserIds({ body: raw });
   const fields = plainToInstance(fieldsType, raw);
   const errors = await validate(fields, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
-  if (errors.length) throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: flattenValidationErrors(errors).join('; ') });
+  if (errors.length)
+    throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: flattenValidationErrors(errors).join('; ') });
   return { fields, file };
 }
 
@@ -89,9 +123,17 @@ function uploadError(err: unknown, maxBytes: number): unknown {
   if (err instanceof HttpException) return err;
   const e = err as { code?: string; statusCode?: number; message?: string };
   if (e?.code === 'FST_REQ_FILE_TOO_LARGE') {
-    return new HttpException({ error: ERROR_CODE.PAYLOAD_TOO_LARGE, message: `audio is larger than the limit of ${maxBytes} bytes (${Math.round(maxBytes / 1024 / 1024)} MB)` }, HttpStatus.PAYLOAD_TOO_LARGE);
+    return new HttpException(
+      {
+        error: ERROR_CODE.PAYLOAD_TOO_LARGE,
+        message: `audio is larger than the limit of ${maxBytes} bytes (${Math.round(maxBytes / 1024 / 1024)} MB)`,
+      },
+      HttpStatus.PAYLOAD_TOO_LARGE,
+    );
   }
-  if (e?.code === 'FST_FILES_LIMIT') return new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'send exactly one audio file' });
-  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return new BadRequestException({ error: e.code ?? 'BAD_MULTIPART', message: `multipart body: ${e.message}` });
+  if (e?.code === 'FST_FILES_LIMIT')
+    return new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'send exactly one audio file' });
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)
+    return new BadRequestException({ error: e.code ?? 'BAD_MULTIPART', message: `multipart body: ${e.message}` });
   return err;
 }

@@ -13,15 +13,28 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { SpeakRequestDto, TranscribeFieldsDto, TranscriptionDto, VoiceChatFieldsDto, VoiceChatResponseDto, VoiceListDto } from '@nitro/contracts';
+import {
+  SpeakRequestDto,
+  TranscribeFieldsDto,
+  TranscriptionDto,
+  VoiceChatFieldsDto,
+  VoiceChatResponseDto,
+  VoiceListDto,
+} from '@nitro/contracts';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { ClientSignal, ReadUpload, Uploaded } from '../common/request-params.decorators';
 import { sendSse } from '../common/sse';
 import { audioUpload, type VoiceUpload } from './voice-upload.reader';
 import { VoiceService } from './voice.service';
 
-const AUDIO_PART = { type: 'string', format: 'binary', description: 'WebM/Opus, Ogg, WAV, MP3 or M4A; at most VOICE_MAX_UPLOAD_BYTES (25 MB) and MAX_AUDIO_SECONDS (300 s).' };
-const TRANSCRIBE_BODY = { schema: { type: 'object', required: ['audio'], properties: { audio: AUDIO_PART, language: { type: 'string', example: 'en-US' } } } };
+const AUDIO_PART = {
+  type: 'string',
+  format: 'binary',
+  description: 'WebM/Opus, Ogg, WAV, MP3 or M4A; at most VOICE_MAX_UPLOAD_BYTES (25 MB) and MAX_AUDIO_SECONDS (300 s).',
+};
+const TRANSCRIBE_BODY = {
+  schema: { type: 'object', required: ['audio'], properties: { audio: AUDIO_PART, language: { type: 'string', example: 'en-US' } } },
+};
 const CHAT_BODY = {
   schema: {
     type: 'object',
@@ -65,8 +78,16 @@ export class VoiceController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Speak a text. The body is the audio file; X-Voice-Engine and X-Voice name the engine and voice that spoke.' })
   @ApiProduces('audio/wav', 'audio/mpeg', 'audio/ogg')
-  @ApiOkResponse({ description: 'The audio, with Content-Type audio/wav, audio/mpeg or audio/ogg.', schema: { type: 'string', format: 'binary' } })
-  async speak(@CurrentUser() user: AuthUser, @Body() dto: SpeakRequestDto, @ClientSignal() signal: AbortSignal, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({
+    description: 'The audio, with Content-Type audio/wav, audio/mpeg or audio/ogg.',
+    schema: { type: 'string', format: 'binary' },
+  })
+  async speak(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: SpeakRequestDto,
+    @ClientSignal() signal: AbortSignal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const { bytes, speech } = await this.voice.speak(user, dto, signal);
     reply.header('Content-Type', speech.content_type).header('Content-Disposition', `inline; filename="speech.${speech.format}"`);
     reply.header('X-Voice-Engine', speech.engine).header('X-Voice', speech.voice);
@@ -82,7 +103,10 @@ export class VoiceController {
 
   @Post('chat')
   @HttpCode(200)
-  @ApiOperation({ summary: "Talk to the assistant: the audio is transcribed, answered through chat (stored in the user's conversation like a typed message) and the answer spoken." })
+  @ApiOperation({
+    summary:
+      "Talk to the assistant: the audio is transcribed, answered through chat (stored in the user's conversation like a typed message) and the answer spoken.",
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody(CHAT_BODY)
   @ApiOkResponse({ type: VoiceChatResponseDto })
@@ -107,7 +131,12 @@ export class VoiceController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream' })
   @ReadUpload(audioUpload(VoiceChatFieldsDto))
-  async chatStream(@CurrentUser() user: AuthUser, @Uploaded() upload: VoiceUpload<VoiceChatFieldsDto>, @ClientSignal() signal: AbortSignal, @Res() reply: FastifyReply) {
+  async chatStream(
+    @CurrentUser() user: AuthUser,
+    @Uploaded() upload: VoiceUpload<VoiceChatFieldsDto>,
+    @ClientSignal() signal: AbortSignal,
+    @Res() reply: FastifyReply,
+  ) {
     const { streamId, events } = await this.voice.chatStream(user, upload, signal);
     sendSse(reply, events, { headers: { 'X-Stream-Id': streamId } });
   }

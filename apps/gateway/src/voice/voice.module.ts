@@ -6,5 +6,10 @@ import { ChatModule } from '../chat/chat.module';
 import { VoiceController } from './voice.controller';
 import { VoiceService } from './voice.service';
 
-@Module({ imports: [ChatModule], controllers: [VoiceController], providers: [VoiceService, claimCheckProvider(VOICE_AUDIO, REDIS_CLIENT, VOICE_AUDIO_CLAIMS)], exports: [VoiceService] })
+@Module({
+  imports: [ChatModule],
+  controllers: [VoiceController],
+  providers: [VoiceService, claimCheckProvider(VOICE_AUDIO, REDIS_CLIENT, VOICE_AUDIO_CLAIMS)],
+  exports: [VoiceService],
+})
 export class VoiceModule {}

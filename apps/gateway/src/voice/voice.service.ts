@@ -43,7 +43,10 @@ export class VoiceService {
   ) {}
 
   async transcribe(_user: AuthUser, upload: VoiceUpload<TranscribeFieldsDto>, signal: AbortSignal): Promise<TranscriptionDto> {
-    const events = await collectUntil(this.job(VOICE_PATTERNS.transcribe, { audio: await this.stash(upload), language: upload.fields.language }), signal);
+    const events = await collectUntil(
+      this.job(VOICE_PATTERNS.transcribe, { audio: await this.stash(upload), language: upload.fields.language }),
+      signal,
+    );
     return this.only(events, 'transcription').result;
   }
 
@@ -51,9 +54,18 @@ export class VoiceService {
   async speak(_user: AuthUser, dto: SpeakRequestDto, signal: AbortSignal): Promise<{ bytes: Buffer; speech: SpeechRef }> {
     if (exceedsCodePoints(dto.text, this.env.VOICE_MAX_TTS_CHARS)) {
       const chars = codePointLength(dto.text);
-      throw new HttpException({ error: ERROR_CODE.TEXT_TOO_LONG, message: `text is ${chars} characters (Unicode code points); the limit is ${this.env.VOICE_MAX_TTS_CHARS}` }, 400);
+      throw new HttpException(
+        {
+          error: ERROR_CODE.TEXT_TOO_LONG,
+          message: `text is ${chars} characters (Unicode code points); the limit is ${this.env.VOICE_MAX_TTS_CHARS}`,
+        },
+        400,
+      );
     }
-    const events = await collectUntil(this.job(VOICE_PATTERNS.speak, { text: dto.text, voice: dto.voice, rate: dto.rate, format: dto.format }), signal);
+    const events = await collectUntil(
+      this.job(VOICE_PATTERNS.speak, { text: dto.text, voice: dto.voice, rate: dto.rate, format: dto.format }),
+      signal,
+    );
     const speech = this.only(events, 'speech');
     return { bytes: await this.takeAudio(speech), speech };
   }
@@ -70,7 +82,9 @@ export class VoiceService {
     if (failed) throw new HttpException({ error: failed.code, message: failed.message }, failed.status);
     const done = this.only(events, 'done');
     const speech = events.find((e): e is Wire<'speech'> => e.type === 'speech');
-    const audio = speech ? { format: speech.format, mime_type: speech.content_type, base64: (await this.takeAudio(speech)).toString('base64') } : null;
+    const audio = speech
+      ? { format: speech.format, mime_type: speech.content_type, base64: (await this.takeAudio(speech)).toString('base64') }
+      : null;
     return {
       transcript: done.transcript,
       response: done.response,
@@ -91,20 +105,46 @@ export class VoiceService {
    * The SSE variant, as a tracked stream (stoppable with POST /chat/streams/{stream_id}/stop): starts
    * once the transcript is there (so bad audio is still a plain 4xx), announced by a `start` event.
    */
-  async chatStream(user: AuthUser, upload: VoiceUpload<VoiceChatFieldsDto>, signal: AbortSignal): Promise<{ streamId: string; events: Observable<VoiceChatSseEvent> }> {
+  async chatStream(
+    user: AuthUser,
+    upload: VoiceUpload<VoiceChatFieldsDto>,
+    signal: AbortSignal,
+  ): Promise<{ streamId: string; events: Observable<VoiceChatSseEvent> }> {
     assertCanAccess(user, upload.fields.user_id);
     const streamId = await this.streams.register(user, upload.fields.user_id, 'voice');
     const events = await afterFirstItem(await this.chatJob(user, upload, true, streamId), signal);
     const start: VoiceChatSseEvent = { type: 'start', stream_id: streamId };
     // ai-router numbers its own events; this SSE stream numbers all of them in its own order.
-    return { streamId, events: events.pipe(this.inlineAudio(), map((e): VoiceChatSseEvent => ({ ...e, id: undefined }) as VoiceChatSseEvent), startWith(start)) };
+    return {
+      streamId,
+      events: events.pipe(
+        this.inlineAudio(),
+        map((e): VoiceChatSseEvent => ({ ...e, id: undefined }) as VoiceChatSseEvent),
+        startWith(start),
+      ),
+    };
   }
 
-  private async chatJob(user: AuthUser, upload: VoiceUpload<VoiceChatFieldsDto>, stream: boolean, stream_id?: string): Promise<Observable<VoiceWireEvent>> {
+  private async chatJob(
+    user: AuthUser,
+    upload: VoiceUpload<VoiceChatFieldsDto>,
+    stream: boolean,
+    stream_id?: string,
+  ): Promise<Observable<VoiceWireEvent>> {
     const { user_id, session_id, language, voice, format, max_tokens } = upload.fields;
     assertCanAccess(user, user_id);
     const audio = await this.stash(upload);
-    return this.job(VOICE_PATTERNS.chat, { audio, user_id, session_id, language, voice, format, max_tokens, stream, ...(stream_id ? { stream_id } : {}) });
+    return this.job(VOICE_PATTERNS.chat, {
+      audio,
+      user_id,
+      session_id,
+      language,
+      voice,
+      format,
+      max_tokens,
+      stream,
+      ...(stream_id ? { stream_id } : {}),
+    });
   }
 
   /** The upload's bytes into a short-lived blob for the voice service; the reference it sends. */
@@ -118,7 +158,16 @@ export class VoiceService {
     return concatMap((e: VoiceWireEvent) => {
       if (e.type !== 'audio') return from([e as VoiceChatSseEvent]);
       return from(this.takeAudio(e)).pipe(
-        map((bytes): VoiceChatSseEvent => ({ type: 'audio', index: e.index, text: e.text, format: e.format, mime_type: e.content_type, engine: e.engine, voice: e.voice, base64: bytes.toString('base64') })),
+        map((bytes): VoiceChatSseEvent => ({
+          type: 'audio',
+          index: e.index,
+          text: e.text,
+          format: e.format,
+          mime_type: e.content_type,
+          engine: e.engine,
+          voice: e.voice,
+          base64: bytes.toString('base64'),
+        })),
       );
     });
   }
@@ -134,13 +183,15 @@ export class VoiceService {
 
   private only<K extends VoiceWireEvent['type']>(events: VoiceWireEvent[], type: K): Wire<K> {
     const found = events.find((e): e is Wire<K> => e.type === type);
-    if (!found) throw new HttpException({ error: ERROR_CODE.BAD_GATEWAY, message: `the voice service answered without a "${type}" event` }, 502);
+    if (!found)
+      throw new HttpException({ error: ERROR_CODE.BAD_GATEWAY, message: `the voice service answered without a "${type}" event` }, 502);
     return found;
   }
 
   private async takeAudio(ref: SpeechRef): Promise<Buffer> {
     const bytes = await this.blobs.take(ref.blob_id);
-    if (!bytes) throw new HttpException({ error: ERROR_CODE.AUDIO_EXPIRED, message: 'the synthesized audio expired before it could be sent' }, 502);
+    if (!bytes)
+      throw new HttpException({ error: ERROR_CODE.AUDIO_EXPIRED, message: 'the synthesized audio expired before it could be sent' }, 502);
     return bytes;
   }
 }

@@ -18,7 +18,12 @@ export interface LocalS3Server {
  * runs the same SDK calls against it as against MinIO. Credentials are s3rver's built-in
  * S3RVER / S3RVER; the bucket is created up front.
  */
-export async function startLocalS3Server(opts: { port: number; address?: string; directory: string; bucket?: string }): Promise<LocalS3Server> {
+export async function startLocalS3Server(opts: {
+  port: number;
+  address?: string;
+  directory: string;
+  bucket?: string;
+}): Promise<LocalS3Server> {
   const S3rver = require('s3rver') as S3rverCtor;
   const server = new S3rver({
     port: opts.port,

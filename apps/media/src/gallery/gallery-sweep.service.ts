@@ -56,7 +56,9 @@ export class GallerySweepService implements OnApplicationBootstrap, OnApplicatio
 
   /** A sweep unless another replica holds the lock; errors are logged, the next interval tries again. */
   async runLocked(): Promise<SweepReport | null> {
-    const got = await this.redis.set(galleryRedisKeys.sweepLock, String(process.pid), 'PX', Math.max(60_000, this.env.GALLERY_SWEEP_INTERVAL_MS), 'NX').catch(() => null);
+    const got = await this.redis
+      .set(galleryRedisKeys.sweepLock, String(process.pid), 'PX', Math.max(60_000, this.env.GALLERY_SWEEP_INTERVAL_MS), 'NX')
+      .catch(() => null);
     if (!got) return null;
     try {
       const report = await this.sweep();
@@ -79,7 +81,10 @@ export class GallerySweepService implements OnApplicationBootstrap, OnApplicatio
         if (await this.complete(f.userId, filename)) continue;
         await this.removeAll(f.userId, filename);
         report.broken++;
-      } else if (now - Math.max(f.image ?? 0, f.thumbnail ?? 0) >= this.env.GALLERY_SWEEP_GRACE_MS && !(await this.isLive(jobIdOf(filename)))) {
+      } else if (
+        now - Math.max(f.image ?? 0, f.thumbnail ?? 0) >= this.env.GALLERY_SWEEP_GRACE_MS &&
+        !(await this.isLive(jobIdOf(filename)))
+      ) {
         await this.store.objects.delete([galleryKeys.image(f.userId, filename), galleryKeys.thumbnail(f.userId, filename)]);
         report.strays++;
       }

@@ -22,7 +22,10 @@ export class GalleryWriterService {
     const records: GalleryRecord[] = [];
     // One image at a time: at most one decoded picture and its thumbnail in memory per job.
     for (const [i, png] of out.images.entries()) {
-      const thumbnail = await sharp(png).resize(this.env.THUMBNAIL_SIZE, this.env.THUMBNAIL_SIZE, { fit: 'inside' }).webp({ quality: 80 }).toBuffer();
+      const thumbnail = await sharp(png)
+        .resize(this.env.THUMBNAIL_SIZE, this.env.THUMBNAIL_SIZE, { fit: 'inside' })
+        .webp({ quality: 80 })
+        .toBuffer();
       const record: GalleryRecord = {
         filename: galleryFilename(jobId, i),
         user_id: data.user_id,

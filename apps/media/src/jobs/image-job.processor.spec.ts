@@ -10,14 +10,31 @@ import { ImageJobProcessor } from './image-job.processor';
 function fakeJob(attemptsMade = 0, attemptsStarted = attemptsMade + 1) {
   const updates: ImageJobProgress[] = [];
   const data: ImageJobData = { user_id: 'u', prompt: 'p', width: 64, height: 64, count: 1, seed: 3, requested_at: '' };
-  return { id: 'img-1', data, attemptsMade, attemptsStarted, timestamp: Date.now(), updates, updateProgress: async (p: ImageJobProgress) => void updates.push(p) };
+  return {
+    id: 'img-1',
+    data,
+    attemptsMade,
+    attemptsStarted,
+    timestamp: Date.now(),
+    updates,
+    updateProgress: async (p: ImageJobProgress) => void updates.push(p),
+  };
 }
 
 describe('ImageJobProcessor', () => {
   const env = loadConfig(MediaEnv, { JOB_ATTEMPTS: '3' });
-  const outcome: GenerationOutcome = { images: [Buffer.from('png')], provider: 'procedural', model: 'procedural-v1 (not an AI model)', fallbacks: [] };
+  const outcome: GenerationOutcome = {
+    images: [Buffer.from('png')],
+    provider: 'procedural',
+    model: 'procedural-v1 (not an AI model)',
+    fallbacks: [],
+  };
   const processor = (generate: ImageGenerationService['generate']) =>
-    new ImageJobProcessor({ generate } as ImageGenerationService, { store: async () => [{ filename: 'img-1-0.png' }] } as unknown as GalleryWriterService, env);
+    new ImageJobProcessor(
+      { generate } as ImageGenerationService,
+      { store: async () => [{ filename: 'img-1-0.png' }] } as unknown as GalleryWriterService,
+      env,
+    );
 
   it('reports generating (throttled percents), then storing, with a growing seq; returns who drew it', async () => {
     const job = fakeJob();
@@ -57,7 +74,10 @@ describe('ImageJobProcessor', () => {
       .process(job as never)
       .catch((e) => e);
     expect(err).toBeInstanceOf(ImageJobFailure);
-    expect(job.updates.at(-1)).toMatchObject({ stage: 'queued', reason: expect.stringMatching(/attempt 1 of 3 failed, retrying: all down/) });
+    expect(job.updates.at(-1)).toMatchObject({
+      stage: 'queued',
+      reason: expect.stringMatching(/attempt 1 of 3 failed, retrying: all down/),
+    });
   });
 
   it('the last attempt: the verdict goes into the progress and BullMQ is told not to retry', async () => {
@@ -84,7 +104,11 @@ describe('ImageJobProcessor', () => {
 
   it('a storage error (not a provider verdict) is retried', async () => {
     const job = fakeJob(0);
-    const p = new ImageJobProcessor({ generate: async () => outcome } as unknown as ImageGenerationService, { store: async () => Promise.reject(new Error('S3 down')) } as unknown as GalleryWriterService, env);
+    const p = new ImageJobProcessor(
+      { generate: async () => outcome } as unknown as ImageGenerationService,
+      { store: async () => Promise.reject(new Error('S3 down')) } as unknown as GalleryWriterService,
+      env,
+    );
     const err = await p.process(job as never).catch((e) => e);
     expect(err).toMatchObject({ retryable: true, status: 503, message: expect.stringMatching(/storing the picture failed: S3 down/) });
   });

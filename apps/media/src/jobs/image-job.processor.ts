@@ -29,12 +29,22 @@ export class ImageJobProcessor {
     const progress = progressReporter(job);
     try {
       await progress({ stage: 'generating', percent: 0 });
-      const out = await this.generation.generate(job.data, signal, (provider, percent) => void progress({ stage: 'generating', percent, provider }).catch(() => undefined));
+      const out = await this.generation.generate(
+        job.data,
+        signal,
+        (provider, percent) => void progress({ stage: 'generating', percent, provider }).catch(() => undefined),
+      );
       await progress({ stage: 'storing', percent: 100, provider: out.provider });
       const images = await this.writer.store(String(job.id), job.data, out);
       imageMetrics.jobs.inc({ outcome: 'done' });
       imageMetrics.jobSeconds.observe({ outcome: 'done' }, (Date.now() - job.timestamp) / 1000);
-      return { images, ai_model: out.model, ai_source: out.provider, seed: job.data.seed, ...(out.fallbacks.length ? { fallbacks: out.fallbacks } : {}) };
+      return {
+        images,
+        ai_model: out.model,
+        ai_source: out.provider,
+        seed: job.data.seed,
+        ...(out.fallbacks.length ? { fallbacks: out.fallbacks } : {}),
+      };
     } catch (err) {
       throw await this.fail(job, err, progress);
     }
@@ -46,18 +56,25 @@ export class ImageJobProcessor {
     const last = !failure.retryable || job.attemptsMade + 1 >= this.env.JOB_ATTEMPTS;
     imageMetrics.jobs.inc({ outcome: last ? 'failed' : 'retry' });
     if (!last) {
-      await progress({ stage: 'queued', reason: `attempt ${job.attemptsMade + 1} of ${this.env.JOB_ATTEMPTS} failed, retrying: ${failure.message}` }).catch(() => undefined);
+      await progress({
+        stage: 'queued',
+        reason: `attempt ${job.attemptsMade + 1} of ${this.env.JOB_ATTEMPTS} failed, retrying: ${failure.message}`,
+      }).catch(() => undefined);
       return failure;
     }
     imageMetrics.jobSeconds.observe({ outcome: 'failed' }, (Date.now() - job.timestamp) / 1000);
     await progress({ stage: 'failed', reason: failure.message, code: failure.code, status: failure.status }).catch(() => undefined);
     return new UnrecoverableError(failure.message);
   }
-
 }
 
 /** Anything that is not a provider verdict (S3 or Redis down, a bug) is retried: storing may work next time. */
 function storageOrBug(err: unknown): ImageJobFailure {
   getLogger().warn({ err }, 'image job attempt failed outside the providers');
-  return new ImageJobFailure(503, IMAGE_ERROR_CODES.internal, `storing the picture failed: ${(err as Error)?.message ?? String(err)}`, true);
+  return new ImageJobFailure(
+    503,
+    IMAGE_ERROR_CODES.internal,
+    `storing the picture failed: ${(err as Error)?.message ?? String(err)}`,
+    true,
+  );
 }

@@ -54,24 +54,31 @@ export class ImageWorkerService implements OnApplicationBootstrap, OnApplication
         getLogger().info({ bucket: this.store.objects.bucket, outcome }, 'gallery bucket ready');
         break;
       } catch (err) {
-        getLogger().warn({ err, bucket: this.store.objects.bucket }, `S3 not reachable; image jobs wait in the queue, retrying in ${BUCKET_RETRY_MS} ms`);
+        getLogger().warn(
+          { err, bucket: this.store.objects.bucket },
+          `S3 not reachable; image jobs wait in the queue, retrying in ${BUCKET_RETRY_MS} ms`,
+        );
         await new Promise((resolve) => this.timers.push(setTimeout(resolve, BUCKET_RETRY_MS)));
       }
     }
     if (this.stopped) return;
-    this.worker = new Worker<ImageJobData, ImageJobResult>(MediaQueue.images, (job, _token, signal) => this.processor.process(job, signal), {
-      connection: (this.workerConnection = createBullmqConnection(this.env.REDIS_URL, 'media', 'worker')),
-      prefix: MEDIA_QUEUE_PREFIX,
-      // Stored on each job it takes (job.processedBy): who drew it, for logs and the crash test.
-      name: `media-${process.pid}`,
-      concurrency: this.env.WORKER_CONCURRENCY,
-      lockDuration: this.env.JOB_LOCK_MS,
-      stalledInterval: this.env.JOB_STALLED_CHECK_MS,
-      maxStalledCount: this.env.JOB_MAX_STALLED,
-      removeOnComplete: { age: this.env.JOB_RETENTION_S },
-      removeOnFail: { age: this.env.JOB_RETENTION_S },
-      settings: { backoffStrategy: providerAwareBackoff(this.env.JOB_BACKOFF_MS) },
-    });
+    this.worker = new Worker<ImageJobData, ImageJobResult>(
+      MediaQueue.images,
+      (job, _token, signal) => this.processor.process(job, signal),
+      {
+        connection: (this.workerConnection = createBullmqConnection(this.env.REDIS_URL, 'media', 'worker')),
+        prefix: MEDIA_QUEUE_PREFIX,
+        // Stored on each job it takes (job.processedBy): who drew it, for logs and the crash test.
+        name: `media-${process.pid}`,
+        concurrency: this.env.WORKER_CONCURRENCY,
+        lockDuration: this.env.JOB_LOCK_MS,
+        stalledInterval: this.env.JOB_STALLED_CHECK_MS,
+        maxStalledCount: this.env.JOB_MAX_STALLED,
+        removeOnComplete: { age: this.env.JOB_RETENTION_S },
+        removeOnFail: { age: this.env.JOB_RETENTION_S },
+        settings: { backoffStrategy: providerAwareBackoff(this.env.JOB_BACKOFF_MS) },
+      },
+    );
     this.worker.on('error', (err) => getLogger().warn({ err }, 'image worker error'));
     this.worker.on('stalled', (jobId) => getLogger().warn({ jobId }, 'image job stalled (its worker died or hung); it runs again'));
     getLogger().info({ concurrency: this.env.WORKER_CONCURRENCY, backoff: IMAGE_JOB_BACKOFF }, 'image worker started');

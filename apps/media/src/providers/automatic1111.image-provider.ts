@@ -61,7 +61,12 @@ export class Automatic1111ImageProvider implements ImageProvider {
       });
       if (answer.status !== 200) throw this.failure(answer);
       const images = answer.json<Txt2ImgResponse>().images;
-      if (!Array.isArray(images) || images.length < req.count) throw new ImageProviderError(this.name, 'bad_response', `expected ${req.count} images, got ${Array.isArray(images) ? images.length : 'none'}`);
+      if (!Array.isArray(images) || images.length < req.count)
+        throw new ImageProviderError(
+          this.name,
+          'bad_response',
+          `expected ${req.count} images, got ${Array.isArray(images) ? images.length : 'none'}`,
+        );
       // With a batch, the web UI may put a grid of all images first: keep the last `count`.
       return { images: images.slice(-req.count).map((b) => decodeBase64Image(this.name, b)), model: this.modelName(answer) };
     } finally {
@@ -86,7 +91,14 @@ export class Automatic1111ImageProvider implements ImageProvider {
       await new Promise((resolve) => setTimeout(resolve, interval).unref());
       if (stop.aborted) return;
       try {
-        const answer = await providerFetch({ provider: this.name, url: `${this.base()}/sdapi/v1/progress?skip_current_image=true`, method: 'GET', headers: this.auth(), timeoutMs: Math.max(500, interval), signal: stop });
+        const answer = await providerFetch({
+          provider: this.name,
+          url: `${this.base()}/sdapi/v1/progress?skip_current_image=true`,
+          method: 'GET',
+          headers: this.auth(),
+          timeoutMs: Math.max(500, interval),
+          signal: stop,
+        });
         const p = answer.status === 200 ? answer.json<ProgressResponse>().progress : undefined;
         if (!stop.aborted && typeof p === 'number' && p > 0) req.onProgress(Math.min(99, p * 100));
       } catch {

@@ -1,5 +1,12 @@
 import { MediaEnv } from '@nitro/config';
-import { drawOneAtATime, GeneratedImages, ImageProvider, ImageProviderError, ImageRequest, promptWithStyle } from './image-provider.interface';
+import {
+  drawOneAtATime,
+  GeneratedImages,
+  ImageProvider,
+  ImageProviderError,
+  ImageRequest,
+  promptWithStyle,
+} from './image-provider.interface';
 import { providerFetch, vendorFailure } from './provider-http';
 
 interface HfError {
@@ -31,7 +38,12 @@ export class HuggingFaceImageProvider implements ImageProvider {
   }
 
   private async one(req: ImageRequest, seed: number): Promise<Buffer> {
-    const parameters = { width: req.width, height: req.height, seed, ...(req.negative_prompt ? { negative_prompt: req.negative_prompt } : {}) };
+    const parameters = {
+      width: req.width,
+      height: req.height,
+      seed,
+      ...(req.negative_prompt ? { negative_prompt: req.negative_prompt } : {}),
+    };
     const answer = await providerFetch({
       provider: this.name,
       url: `${this.env.HF_BASE_URL.replace(/\/$/, '')}/${this.env.HF_MODEL}`,
@@ -48,7 +60,11 @@ export class HuggingFaceImageProvider implements ImageProvider {
       }));
     }
     if (!(answer.headers.get('content-type') ?? '').startsWith('image/')) {
-      throw new ImageProviderError(this.name, 'bad_response', `expected an image, got ${answer.headers.get('content-type') ?? 'no content type'}`);
+      throw new ImageProviderError(
+        this.name,
+        'bad_response',
+        `expected an image, got ${answer.headers.get('content-type') ?? 'no content type'}`,
+      );
     }
     return answer.body;
   }

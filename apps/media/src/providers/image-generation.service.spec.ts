@@ -19,7 +19,9 @@ function fake(name: ImageProviderName, behaviour: 'ok' | 'missing' | ImageProvid
       this.calls++;
       if (behaviour instanceof ImageProviderError) throw behaviour;
       req.onProgress(100);
-      const img = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#888' } }).jpeg().toBuffer();
+      const img = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#888' } })
+        .jpeg()
+        .toBuffer();
       return { images: Array.from({ length: req.count }, () => img), model: `${name}-model` };
     },
   };
@@ -45,7 +47,10 @@ describe('ImageGenerationService (provider order and fallback)', () => {
     return { svc: new ImageGenerationService(registry, backoff as unknown as ProviderBackoffStore, env), backoff };
   };
   const failureOf = async (promise: Promise<unknown>) => {
-    const err = await promise.then(() => null, (e) => e);
+    const err = await promise.then(
+      () => null,
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(ImageJobFailure);
     return err as ImageJobFailure;
   };
@@ -53,18 +58,25 @@ describe('ImageGenerationService (provider order and fallback)', () => {
   it('skips unconfigured providers, names why, and returns PNGs of exactly the requested size', async () => {
     const { svc } = setup([fake('stability', 'missing'), fake('openai', 'ok'), fake('procedural', 'ok', false)]);
     const out = await svc.generate(data, signal, () => undefined);
-    expect(out).toMatchObject({ provider: 'openai', model: 'openai-model', fallbacks: [{ provider: 'stability', reason: 'not configured: set STABILITY_KEY' }] });
+    expect(out).toMatchObject({
+      provider: 'openai',
+      model: 'openai-model',
+      fallbacks: [{ provider: 'stability', reason: 'not configured: set STABILITY_KEY' }],
+    });
     expect(out.images).toHaveLength(2);
     expect(await sharp(out.images[0]).metadata()).toMatchObject({ format: 'png', width: 64, height: 48 });
   });
 
-  it.each(['timeout', 'unreachable', 'server_error', 'bad_response', 'config'] as const)('%s falls back to the next provider', async (kind) => {
-    const broken = fake('stability', new ImageProviderError('stability', kind, 'boom'));
-    const { svc } = setup([broken, fake('procedural', 'ok', false)]);
-    const out = await svc.generate(data, signal, () => undefined);
-    expect(out.provider).toBe('procedural');
-    expect(out.fallbacks).toEqual([{ provider: 'stability', reason: `${kind}: boom` }]);
-  });
+  it.each(['timeout', 'unreachable', 'server_error', 'bad_response', 'config'] as const)(
+    '%s falls back to the next provider',
+    async (kind) => {
+      const broken = fake('stability', new ImageProviderError('stability', kind, 'boom'));
+      const { svc } = setup([broken, fake('procedural', 'ok', false)]);
+      const out = await svc.generate(data, signal, () => undefined);
+      expect(out.provider).toBe('procedural');
+      expect(out.fallbacks).toEqual([{ provider: 'stability', reason: `${kind}: boom` }]);
+    },
+  );
 
   it('a refused prompt fails the job with 400 and tries nobody else', async () => {
     const next = fake('procedural', 'ok', false);
@@ -76,7 +88,10 @@ describe('ImageGenerationService (provider order and fallback)', () => {
 
   it('429: the provider rests for Retry-After, the procedural generator does not stand in, the job retries later', async () => {
     const procedural = fake('procedural', 'ok', false);
-    const { svc, backoff } = setup([fake('stability', new ImageProviderError('stability', 'rate_limited', 'HTTP 429', 12_000)), procedural]);
+    const { svc, backoff } = setup([
+      fake('stability', new ImageProviderError('stability', 'rate_limited', 'HTTP 429', 12_000)),
+      procedural,
+    ]);
     const err = await failureOf(svc.generate(data, signal, () => undefined));
     expect(err).toMatchObject({ status: 503, code: 'RATE_LIMITED', retryable: true, retryAfterMs: 12_000 });
     expect(procedural.calls).toBe(0);
@@ -107,8 +122,15 @@ describe('ImageGenerationService (provider order and fallback)', () => {
   });
 
   it('everything down -> 503 PROVIDER_FAILED, retryable, with the longest wait a provider asked for', async () => {
-    const { svc } = setup([fake('huggingface', new ImageProviderError('huggingface', 'server_error', 'loading', 20_000)), fake('openai', new ImageProviderError('openai', 'timeout', 'slow'))]);
-    expect(await failureOf(svc.generate(data, signal, () => undefined))).toMatchObject({ code: 'PROVIDER_FAILED', retryable: true, retryAfterMs: 20_000 });
+    const { svc } = setup([
+      fake('huggingface', new ImageProviderError('huggingface', 'server_error', 'loading', 20_000)),
+      fake('openai', new ImageProviderError('openai', 'timeout', 'slow')),
+    ]);
+    expect(await failureOf(svc.generate(data, signal, () => undefined))).toMatchObject({
+      code: 'PROVIDER_FAILED',
+      retryable: true,
+      retryAfterMs: 20_000,
+    });
   });
 
   it('an explicit provider is the only one tried; unconfigured it is a 400 naming the variable', async () => {

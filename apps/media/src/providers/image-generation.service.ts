@@ -34,7 +34,11 @@ export class ImageGenerationService {
     private readonly env: MediaEnv,
   ) {}
 
-  async generate(data: ImageJobData, signal: AbortSignal, onProgress: (provider: string, percent: number) => void): Promise<GenerationOutcome> {
+  async generate(
+    data: ImageJobData,
+    signal: AbortSignal,
+    onProgress: (provider: string, percent: number) => void,
+  ): Promise<GenerationOutcome> {
     const explicit = !!data.provider;
     const order = data.provider ? [data.provider] : this.registry.order;
     const fallbacks: Fallback[] = [];
@@ -82,15 +86,33 @@ export class ImageGenerationService {
       }
     }
     const tried = fallbacks.map((f) => `${f.provider} (${f.reason})`).join(', ');
-    if (retryable) throw new ImageJobFailure(503, rateLimited ? CODES.rateLimited : CODES.providerFailed, `no provider could draw it now: ${tried}`, true, retryAfterMs);
-    throw new ImageJobFailure(503, CODES.noProvider, `no image provider is available: ${tried}. Configure one of them, or add procedural to IMAGE_PROVIDERS for offline pictures`, false);
+    if (retryable)
+      throw new ImageJobFailure(
+        503,
+        rateLimited ? CODES.rateLimited : CODES.providerFailed,
+        `no provider could draw it now: ${tried}`,
+        true,
+        retryAfterMs,
+      );
+    throw new ImageJobFailure(
+      503,
+      CODES.noProvider,
+      `no image provider is available: ${tried}. Configure one of them, or add procedural to IMAGE_PROVIDERS for offline pictures`,
+      false,
+    );
   }
 
-  private async attempt(provider: ImageProvider, data: ImageJobData, signal: AbortSignal, onProgress: (provider: string, percent: number) => void): Promise<{ images: Buffer[]; model: string }> {
+  private async attempt(
+    provider: ImageProvider,
+    data: ImageJobData,
+    signal: AbortSignal,
+    onProgress: (provider: string, percent: number) => void,
+  ): Promise<{ images: Buffer[]; model: string }> {
     const stop = imageMetrics.providerSeconds.startTimer({ provider: provider.name });
     try {
       const out = await provider.generate({ ...data, signal, onProgress: (p) => onProgress(provider.name, p) });
-      if (out.images.length !== data.count) throw new ImageProviderError(provider.name, 'bad_response', `asked for ${data.count} images, got ${out.images.length}`);
+      if (out.images.length !== data.count)
+        throw new ImageProviderError(provider.name, 'bad_response', `asked for ${data.count} images, got ${out.images.length}`);
       const images = await Promise.all(out.images.map((img) => toPng(provider.name, img, data.width, data.height)));
       stop({ outcome: 'ok' });
       return { images, model: out.model };

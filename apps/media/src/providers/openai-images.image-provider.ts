@@ -12,9 +12,30 @@ interface OpenAiError {
 
 /** Sizes OpenAI's own models accept; other servers (LocalAI...) take any WxH. */
 const MODEL_SIZES: [RegExp, [number, number][]][] = [
-  [/^dall-e-2/, [[256, 256], [512, 512], [1024, 1024]]],
-  [/^dall-e-3/, [[1024, 1024], [1792, 1024], [1024, 1792]]],
-  [/^gpt-image/, [[1024, 1024], [1536, 1024], [1024, 1536]]],
+  [
+    /^dall-e-2/,
+    [
+      [256, 256],
+      [512, 512],
+      [1024, 1024],
+    ],
+  ],
+  [
+    /^dall-e-3/,
+    [
+      [1024, 1024],
+      [1792, 1024],
+      [1024, 1792],
+    ],
+  ],
+  [
+    /^gpt-image/,
+    [
+      [1024, 1024],
+      [1536, 1024],
+      [1024, 1536],
+    ],
+  ],
 ];
 
 /**
@@ -28,8 +49,10 @@ export class OpenAiImagesProvider implements ImageProvider {
   constructor(private readonly env: MediaEnv) {}
 
   unavailable(): string | null {
-    if (!this.env.OPENAI_IMAGES_BASE_URL) return 'not configured: set OPENAI_IMAGES_BASE_URL (and OPENAI_IMAGES_API_KEY for api.openai.com)';
-    if (/api\.openai\.com/.test(this.env.OPENAI_IMAGES_BASE_URL) && !this.env.OPENAI_IMAGES_API_KEY) return 'not configured: set OPENAI_IMAGES_API_KEY';
+    if (!this.env.OPENAI_IMAGES_BASE_URL)
+      return 'not configured: set OPENAI_IMAGES_BASE_URL (and OPENAI_IMAGES_API_KEY for api.openai.com)';
+    if (/api\.openai\.com/.test(this.env.OPENAI_IMAGES_BASE_URL) && !this.env.OPENAI_IMAGES_API_KEY)
+      return 'not configured: set OPENAI_IMAGES_API_KEY';
     return null;
   }
 
@@ -56,13 +79,18 @@ export class OpenAiImagesProvider implements ImageProvider {
     const answer = await providerFetch({
       provider: this.name,
       url: `${this.env.OPENAI_IMAGES_BASE_URL.replace(/\/$/, '')}/images/generations`,
-      headers: { 'content-type': 'application/json', ...(this.env.OPENAI_IMAGES_API_KEY ? { authorization: `Bearer ${this.env.OPENAI_IMAGES_API_KEY}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.env.OPENAI_IMAGES_API_KEY ? { authorization: `Bearer ${this.env.OPENAI_IMAGES_API_KEY}` } : {}),
+      },
       body: JSON.stringify(body),
       timeoutMs: this.env.OPENAI_IMAGES_TIMEOUT_MS,
       signal: req.signal,
     });
     if (answer.status !== 200) {
-      throw vendorFailure<OpenAiError>(this.name, answer, ({ error: e }) => ({ message: typeof e === 'string' ? e : [e?.code, e?.message].filter(Boolean).join(': ') }));
+      throw vendorFailure<OpenAiError>(this.name, answer, ({ error: e }) => ({
+        message: typeof e === 'string' ? e : [e?.code, e?.message].filter(Boolean).join(': '),
+      }));
     }
     const data = answer.json<ImagesResponse>().data;
     if (!Array.isArray(data) || !data.length) throw new ImageProviderError(this.name, 'bad_response', 'answer has no "data" images');
@@ -71,18 +99,19 @@ export class OpenAiImagesProvider implements ImageProvider {
 
   /** Servers that ignore response_format answer with a URL: fetch it within the same deadline. */
   private async download(url: string | undefined, signal: AbortSignal): Promise<Buffer> {
-    if (!url || !/^https?:\/\//.test(url)) throw new ImageProviderError(this.name, 'bad_response', 'image entry has neither b64_json nor an http(s) url');
+    if (!url || !/^https?:\/\//.test(url))
+      throw new ImageProviderError(this.name, 'bad_response', 'image entry has neither b64_json nor an http(s) url');
     const answer = await providerFetch({ provider: this.name, url, method: 'GET', timeoutMs: this.env.OPENAI_IMAGES_TIMEOUT_MS, signal });
     if (answer.status !== 200) throw failureFor(this.name, answer, `downloading the image: ${answer.text().slice(0, 100)}`);
     return answer.body;
   }
-
 }
 
 /** The nearest size the model accepts (by aspect ratio, then area); the job resizes to the exact size. */
 export function supportedSize(model: string, width: number, height: number): [number, number] {
   const sizes = MODEL_SIZES.find(([re]) => re.test(model))?.[1];
   if (!sizes) return [width, height];
-  const score = ([w, h]: [number, number]) => Math.abs(Math.log(w / h / (width / height))) * 10 + Math.abs(Math.log((w * h) / (width * height)));
+  const score = ([w, h]: [number, number]) =>
+    Math.abs(Math.log(w / h / (width / height))) * 10 + Math.abs(Math.log((w * h) / (width * height)));
   return sizes.reduce((best, s) => (score(s) < score(best) ? s : best));
 }

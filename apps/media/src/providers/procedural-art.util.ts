@@ -36,13 +36,18 @@ export function proceduralSvg(prompt: string, seed: number, width: number, heigh
   const rnd = seededRandom(artSeed(prompt, seed));
   const palette = (style && STYLE_PALETTES[style]) || { sat: 55 + rnd() * 35, light: 45 + rnd() * 15 };
   const hue = rnd() * 360;
-  const color = (dh: number, dl = 0, alpha = 1) => `hsla(${((hue + dh) % 360).toFixed(1)},${palette.sat.toFixed(1)}%,${Math.max(5, Math.min(92, palette.light + dl)).toFixed(1)}%,${alpha.toFixed(2)})`;
+  const color = (dh: number, dl = 0, alpha = 1) =>
+    `hsla(${((hue + dh) % 360).toFixed(1)},${palette.sat.toFixed(1)}%,${Math.max(5, Math.min(92, palette.light + dl)).toFixed(1)}%,${alpha.toFixed(2)})`;
   const n = (v: number) => v.toFixed(1);
   const parts: string[] = [];
-  parts.push(`<defs><linearGradient id="sky" x1="0" y1="0" x2="${n(rnd())}" y2="1"><stop offset="0" stop-color="${color(0, 25)}"/><stop offset="1" stop-color="${color(40 + rnd() * 60, -15)}"/></linearGradient></defs>`);
+  parts.push(
+    `<defs><linearGradient id="sky" x1="0" y1="0" x2="${n(rnd())}" y2="1"><stop offset="0" stop-color="${color(0, 25)}"/><stop offset="1" stop-color="${color(40 + rnd() * 60, -15)}"/></linearGradient></defs>`,
+  );
   parts.push(`<rect width="${width}" height="${height}" fill="url(#sky)"/>`);
   for (let i = 0, suns = 1 + Math.floor(rnd() * 3); i < suns; i++) {
-    parts.push(`<circle cx="${n(rnd() * width)}" cy="${n(rnd() * height * 0.5)}" r="${n((0.05 + rnd() * 0.15) * Math.min(width, height))}" fill="${color(180 + rnd() * 40, 30, 0.85)}"/>`);
+    parts.push(
+      `<circle cx="${n(rnd() * width)}" cy="${n(rnd() * height * 0.5)}" r="${n((0.05 + rnd() * 0.15) * Math.min(width, height))}" fill="${color(180 + rnd() * 40, 30, 0.85)}"/>`,
+    );
   }
   for (let layer = 0, layers = 2 + Math.floor(rnd() * 3); layer < layers; layer++) {
     const base = height * (0.55 + (layer / layers) * 0.35);
@@ -50,7 +55,8 @@ export function proceduralSvg(prompt: string, seed: number, width: number, heigh
     const waves = 1 + rnd() * 3;
     const phase = rnd() * Math.PI * 2;
     let d = `M0 ${n(height)} L0 ${n(base)}`;
-    for (let x = 0; x <= width; x += Math.max(4, width / 48)) d += ` L${n(x)} ${n(base + Math.sin((x / width) * Math.PI * 2 * waves + phase) * amp)}`;
+    for (let x = 0; x <= width; x += Math.max(4, width / 48))
+      d += ` L${n(x)} ${n(base + Math.sin((x / width) * Math.PI * 2 * waves + phase) * amp)}`;
     parts.push(`<path d="${d} L${width} ${n(height)} Z" fill="${color(120 + layer * 25, -10 - layer * 8, 0.9)}"/>`);
   }
   for (let i = 0, shapes = 6 + Math.floor(rnd() * 18); i < shapes; i++) {
@@ -60,7 +66,10 @@ export function proceduralSvg(prompt: string, seed: number, width: number, heigh
     const fill = color(rnd() * 360, rnd() * 30 - 10, 0.35 + rnd() * 0.5);
     const kind = Math.floor(rnd() * 3);
     if (kind === 0) parts.push(`<circle cx="${n(x)}" cy="${n(y)}" r="${n(s)}" fill="${fill}"/>`);
-    else if (kind === 1) parts.push(`<rect x="${n(x - s)}" y="${n(y - s)}" width="${n(s * 2)}" height="${n(s * 2)}" rx="${n(s * 0.3)}" fill="${fill}" transform="rotate(${n(rnd() * 90)} ${n(x)} ${n(y)})"/>`);
+    else if (kind === 1)
+      parts.push(
+        `<rect x="${n(x - s)}" y="${n(y - s)}" width="${n(s * 2)}" height="${n(s * 2)}" rx="${n(s * 0.3)}" fill="${fill}" transform="rotate(${n(rnd() * 90)} ${n(x)} ${n(y)})"/>`,
+      );
     else parts.push(`<polygon points="${n(x)},${n(y - s)} ${n(x + s)},${n(y + s)} ${n(x - s)},${n(y + s)}" fill="${fill}"/>`);
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;

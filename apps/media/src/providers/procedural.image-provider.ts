@@ -39,11 +39,15 @@ export class ProceduralImageProvider implements ImageProvider {
   private delay(signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(resolve, this.env.PROCEDURAL_DELAY_MS);
-      signal.addEventListener('abort', () => (clearTimeout(timer), reject(new ImageProviderError(this.name, 'timeout', 'cancelled'))), { once: true });
+      signal.addEventListener('abort', () => (clearTimeout(timer), reject(new ImageProviderError(this.name, 'timeout', 'cancelled'))), {
+        once: true,
+      });
     });
   }
 }
 
 export function renderProcedural(prompt: string, seed: number, width: number, height: number, style?: string): Promise<Buffer> {
-  return sharp(Buffer.from(proceduralSvg(prompt, seed, width, height, style))).png({ compressionLevel: 6 }).toBuffer();
+  return sharp(Buffer.from(proceduralSvg(prompt, seed, width, height, style)))
+    .png({ compressionLevel: 6 })
+    .toBuffer();
 }

@@ -20,7 +20,13 @@ export interface ProviderAnswer extends OutboundAnswer {
 }
 
 /** The toolkit's neutral failures in the image chain's words (a cancelled job counts as a timeout, as before). */
-const KIND: Record<OutboundHttpError['kind'], ImageProviderFailure> = { timeout: 'timeout', cancelled: 'timeout', unreachable: 'unreachable', too_large: 'bad_response', http_status: 'server_error' };
+const KIND: Record<OutboundHttpError['kind'], ImageProviderFailure> = {
+  timeout: 'timeout',
+  cancelled: 'timeout',
+  unreachable: 'unreachable',
+  too_large: 'bad_response',
+  http_status: 'server_error',
+};
 
 /**
  * One HTTP call to an image vendor (service-kit's outboundFetch: deadline over headers and body,
@@ -42,7 +48,12 @@ export async function providerFetch(call: ProviderCall): Promise<ProviderAnswer>
  * 401/402/403/404 are about the key, the account or the model name (try the next provider);
  * other 4xx are about this request (fail it); 429 and 5xx pass.
  */
-export function failureFor(provider: string, answer: Pick<ProviderAnswer, 'status' | 'headers'>, message: string, retryAfterMs?: number): ImageProviderError {
+export function failureFor(
+  provider: string,
+  answer: Pick<ProviderAnswer, 'status' | 'headers'>,
+  message: string,
+  retryAfterMs?: number,
+): ImageProviderError {
   const s = answer.status;
   const text = `HTTP ${s}: ${message}`.slice(0, 500);
   if (s === 429) return new ImageProviderError(provider, 'rate_limited', text, retryAfterMs ?? retryAfter(answer.headers));
@@ -56,7 +67,11 @@ export function failureFor(provider: string, answer: Pick<ProviderAnswer, 'statu
  * JSON: a proxy's page), turned into failureFor's verdict. The vendor adapters differ only in
  * how their error body reads; the fallback is the first 200 characters of the text.
  */
-export function vendorFailure<E>(provider: string, answer: ProviderAnswer, describe: (body: E) => { message?: string; retryAfterMs?: number }): ImageProviderError {
+export function vendorFailure<E>(
+  provider: string,
+  answer: ProviderAnswer,
+  describe: (body: E) => { message?: string; retryAfterMs?: number },
+): ImageProviderError {
   let body: E | undefined;
   try {
     body = answer.json<E>();

@@ -1,5 +1,12 @@
 import { MediaEnv } from '@nitro/config';
-import { drawOneAtATime, GeneratedImages, ImageProvider, ImageProviderError, ImageRequest, promptWithStyle } from './image-provider.interface';
+import {
+  drawOneAtATime,
+  GeneratedImages,
+  ImageProvider,
+  ImageProviderError,
+  ImageRequest,
+  promptWithStyle,
+} from './image-provider.interface';
 import { decodeBase64Image, providerFetch, ProviderAnswer, vendorFailure } from './provider-http';
 
 /** Ratios the Stable Image endpoints accept; the result is resized to the exact size asked for. */
@@ -60,7 +67,12 @@ export class StabilityImageProvider implements ImageProvider {
     });
     if (answer.status !== 200) throw this.failure(answer);
     const body = answer.json<StabilityImage>();
-    if (body.finish_reason === 'CONTENT_FILTERED') throw new ImageProviderError(this.name, 'rejected', 'the content filter blocked this picture (finish_reason CONTENT_FILTERED): change the prompt');
+    if (body.finish_reason === 'CONTENT_FILTERED')
+      throw new ImageProviderError(
+        this.name,
+        'rejected',
+        'the content filter blocked this picture (finish_reason CONTENT_FILTERED): change the prompt',
+      );
     return decodeBase64Image(this.name, body.image);
   }
 

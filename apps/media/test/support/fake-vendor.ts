@@ -67,5 +67,7 @@ export const sendJson = (res: ServerResponse, status: number, body: unknown, hea
 
 /** A small real picture in the given format, as a vendor would send it. */
 export function picture(width: number, height: number, format: 'png' | 'jpeg' | 'webp' = 'png', colour = '#3366cc'): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: colour } })[format]().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: colour } })
+    [format]()
+    .toBuffer();
 }

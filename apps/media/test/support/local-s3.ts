@@ -25,7 +25,13 @@ export async function startLocalS3(bucket = `gallery-${process.pid}-${Date.now()
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'nitro-s3-'));
   const endpoint = `http://127.0.0.1:${port}`;
-  const env = { S3_ENDPOINT: endpoint, S3_BUCKET: bucket, S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_REGION: 'us-east-1' };
+  const env = {
+    S3_ENDPOINT: endpoint,
+    S3_BUCKET: bucket,
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_REGION: 'us-east-1',
+  };
   const proc = await spawnService({
     name: 's3rver',
     script: join(ROOT, 'dist', 'apps', 'media', 'src', 'dev', 's3rver.main.js'),

@@ -19,6 +19,13 @@ export function normaliseQuery(query: string): string {
 
 /** search:cache:<kind>:<sha256 of the normalised query, provider and options> — no user text in key names. */
 export function cacheKey(kind: CacheKind, parts: CacheKeyParts): string {
-  const canonical = JSON.stringify([normaliseQuery(parts.query), parts.provider, parts.maxResults, parts.region?.toLowerCase() ?? '', parts.safeSearch, parts.timeRange ?? '']);
+  const canonical = JSON.stringify([
+    normaliseQuery(parts.query),
+    parts.provider,
+    parts.maxResults,
+    parts.region?.toLowerCase() ?? '',
+    parts.safeSearch,
+    parts.timeRange ?? '',
+  ]);
   return `search:cache:${kind}:${createHash('sha256').update(canonical).digest('hex')}`;
 }

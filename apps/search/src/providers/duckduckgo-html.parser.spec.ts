@@ -20,7 +20,11 @@ describe('parseDuckDuckGoHtml (page shape of html.duckduckgo.com/html)', () => {
     });
     expect(hits[1].snippet).toBe('Redis ("Remote Dictionary Server") is an in-memory key–value database & cache.');
     expect(hits[1].published_at).toBeNull();
-    expect(hits[2]).toMatchObject({ title: 'Understanding consumer groups in depth', source: 'example.org', published_at: '2025-01-15T10:30:00.000Z' });
+    expect(hits[2]).toMatchObject({
+      title: 'Understanding consumer groups in depth',
+      source: 'example.org',
+      published_at: '2025-01-15T10:30:00.000Z',
+    });
     expect(hits[3].snippet).toBe('');
     expect(JSON.stringify(hits)).not.toMatch(/ads\.example|Sponsored/);
   });

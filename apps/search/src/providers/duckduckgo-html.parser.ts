@@ -20,7 +20,11 @@ export function parseDuckDuckGoHtml(html: string): WebHit[] {
   const blocks = $('.result');
   if (!blocks.length) {
     if ($('.no-results').length) return [];
-    throw new ProviderError(PROVIDER, 'bad_response', 'page has no result markup (#links/.result): the layout changed or this is not a results page');
+    throw new ProviderError(
+      PROVIDER,
+      'bad_response',
+      'page has no result markup (#links/.result): the layout changed or this is not a results page',
+    );
   }
   const hits: WebHit[] = [];
   let withoutTitle = 0;
@@ -45,7 +49,11 @@ export function parseDuckDuckGoHtml(html: string): WebHit[] {
   });
   // Result blocks but not one readable title/link: the markup inside .result changed.
   if (!hits.length && withoutTitle > 0) {
-    throw new ProviderError(PROVIDER, 'bad_response', `found ${withoutTitle} result blocks without a.result__a title links: the layout changed`);
+    throw new ProviderError(
+      PROVIDER,
+      'bad_response',
+      `found ${withoutTitle} result blocks without a.result__a title links: the layout changed`,
+    );
   }
   return hits;
 }

@@ -47,7 +47,12 @@ export class DuckDuckGoHtmlProvider implements WebSearchProvider {
       body: form.toString(),
     });
     // DuckDuckGo signals "you look like a bot" with 202 or 403 and a challenge page.
-    if (res.status === 202 || res.status === 403) throw new ProviderError(this.name, 'rate_limited', `DuckDuckGo refused the request (HTTP ${res.status}): blocked as automated traffic`);
+    if (res.status === 202 || res.status === 403)
+      throw new ProviderError(
+        this.name,
+        'rate_limited',
+        `DuckDuckGo refused the request (HTTP ${res.status}): blocked as automated traffic`,
+      );
     if (res.status !== 200) throw new ProviderError(this.name, 'http_error', `HTTP ${res.status} from DuckDuckGo`);
     return parseDuckDuckGoHtml(res.text).slice(0, q.maxResults);
   }

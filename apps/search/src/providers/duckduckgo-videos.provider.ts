@@ -72,7 +72,13 @@ export class DuckDuckGoVideosProvider implements VideoSearchProvider {
   async search(q: SearchQuery, signal?: AbortSignal): Promise<VideoHit[]> {
     const base = this.env.DUCKDUCKGO_VIDEOS_URL.replace(/\/+$/, '');
     const headers = { 'User-Agent': this.env.SEARCH_USER_AGENT, Referer: `${base}/` };
-    const page = await providerFetch({ provider: PROVIDER, url: `${base}/?${new URLSearchParams({ q: q.query, iax: 'videos', ia: 'videos' })}`, timeoutMs: this.env.SEARCH_TIMEOUT_MS, signal, headers });
+    const page = await providerFetch({
+      provider: PROVIDER,
+      url: `${base}/?${new URLSearchParams({ q: q.query, iax: 'videos', ia: 'videos' })}`,
+      timeoutMs: this.env.SEARCH_TIMEOUT_MS,
+      signal,
+      headers,
+    });
     this.checkStatus(page.status);
     const params = new URLSearchParams({
       l: ddgRegion(q.region),
@@ -82,13 +88,20 @@ export class DuckDuckGoVideosProvider implements VideoSearchProvider {
       f: [q.timeRange ? `publishedAfter:${DDG_TIME_RANGE[q.timeRange]}` : '', '', '', ''].join(','),
       p: DDG_SAFE_SEARCH[q.safeSearch],
     });
-    const res = await providerFetch({ provider: PROVIDER, url: `${base}/v.js?${params}`, timeoutMs: this.env.SEARCH_TIMEOUT_MS, signal, headers: { ...headers, Accept: 'application/json' } });
+    const res = await providerFetch({
+      provider: PROVIDER,
+      url: `${base}/v.js?${params}`,
+      timeoutMs: this.env.SEARCH_TIMEOUT_MS,
+      signal,
+      headers: { ...headers, Accept: 'application/json' },
+    });
     this.checkStatus(res.status);
     return parseDuckDuckGoVideos(parseJson(PROVIDER, res.text)).slice(0, q.maxResults);
   }
 
   private checkStatus(status: number): void {
-    if (status === 202 || status === 403) throw new ProviderError(PROVIDER, 'rate_limited', `DuckDuckGo refused the request (HTTP ${status}): blocked as automated traffic`);
+    if (status === 202 || status === 403)
+      throw new ProviderError(PROVIDER, 'rate_limited', `DuckDuckGo refused the request (HTTP ${status}): blocked as automated traffic`);
     if (status !== 200) throw new ProviderError(PROVIDER, 'http_error', `HTTP ${status} from DuckDuckGo`);
   }
 }

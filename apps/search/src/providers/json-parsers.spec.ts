@@ -18,14 +18,30 @@ const kindOf = (fn: () => unknown) => {
 describe('SearXNG /search?format=json', () => {
   it('maps results, decodes entities, drops non-http URLs', () => {
     const hits = parseSearxngWeb(json('searxng-web.json'));
-    expect(hits.map((h) => h.url)).toEqual(['https://redis.io/docs/latest/develop/data-types/streams/', 'https://en.wikipedia.org/wiki/Redis', 'https://redis.io/docs/latest/develop/data-types/streams/']);
-    expect(hits[1]).toEqual({ title: 'Redis - Wikipedia', url: 'https://en.wikipedia.org/wiki/Redis', snippet: 'Redis is an in-memory key–value database.', source: 'en.wikipedia.org', published_at: '2026-03-01T12:00:00.000Z' });
+    expect(hits.map((h) => h.url)).toEqual([
+      'https://redis.io/docs/latest/develop/data-types/streams/',
+      'https://en.wikipedia.org/wiki/Redis',
+      'https://redis.io/docs/latest/develop/data-types/streams/',
+    ]);
+    expect(hits[1]).toEqual({
+      title: 'Redis - Wikipedia',
+      url: 'https://en.wikipedia.org/wiki/Redis',
+      snippet: 'Redis is an in-memory key–value database.',
+      source: 'en.wikipedia.org',
+      published_at: '2026-03-01T12:00:00.000Z',
+    });
     expect(hits[0].published_at).toBeNull();
   });
 
   it('reads the videos category', () => {
     const [a, b] = parseSearxngVideos(json('searxng-videos.json'));
-    expect(a).toMatchObject({ duration: '10:42', duration_s: 642, channel: 'Redis', embed_url: 'https://www.youtube-nocookie.com/embed/Z8qcpXyMAiA', thumbnail: 'https://i.ytimg.com/vi/Z8qcpXyMAiA/hqdefault.jpg' });
+    expect(a).toMatchObject({
+      duration: '10:42',
+      duration_s: 642,
+      channel: 'Redis',
+      embed_url: 'https://www.youtube-nocookie.com/embed/Z8qcpXyMAiA',
+      thumbnail: 'https://i.ytimg.com/vi/Z8qcpXyMAiA/hqdefault.jpg',
+    });
     expect(b).toMatchObject({ duration: '1:02:03', duration_s: 3723, channel: null, source: 'vimeo.com' });
   });
 
@@ -39,7 +55,13 @@ describe('Brave /res/v1/web/search', () => {
   it('maps web.results with highlights stripped and meta_url as source', () => {
     const hits = parseBraveWeb(json('brave-web.json'));
     expect(hits).toHaveLength(2);
-    expect(hits[0]).toEqual({ title: 'Redis Streams | Docs', url: 'https://redis.io/docs/latest/develop/data-types/streams/', snippet: 'A Redis stream is a data structure that acts like an append-only log.', source: 'redis.io', published_at: '2026-06-23T00:00:00.000Z' });
+    expect(hits[0]).toEqual({
+      title: 'Redis Streams | Docs',
+      url: 'https://redis.io/docs/latest/develop/data-types/streams/',
+      snippet: 'A Redis stream is a data structure that acts like an append-only log.',
+      source: 'redis.io',
+      published_at: '2026-06-23T00:00:00.000Z',
+    });
     expect(hits[1].snippet).toBe('Redis is an in-memory key–value database, used as a cache & message broker.');
   });
 
@@ -87,9 +109,22 @@ describe('DuckDuckGo videos (vqd + v.js)', () => {
 
   it('maps v.js results', () => {
     const [a, b] = parseDuckDuckGoVideos(json('duckduckgo-videos.json'));
-    expect(a).toMatchObject({ url: 'https://www.youtube.com/watch?v=Z8qcpXyMAiA', duration: '10:42', duration_s: 642, channel: 'Redis', source: 'youtube.com', published_at: '2025-05-02T15:00:07.000Z' });
+    expect(a).toMatchObject({
+      url: 'https://www.youtube.com/watch?v=Z8qcpXyMAiA',
+      duration: '10:42',
+      duration_s: 642,
+      channel: 'Redis',
+      source: 'youtube.com',
+      published_at: '2025-05-02T15:00:07.000Z',
+    });
     expect(a.embed_url).toBe('https://www.youtube.com/embed/Z8qcpXyMAiA?autoplay=1');
-    expect(b).toMatchObject({ snippet: 'Talk recording & slides.', channel: 'Vimeo', embed_url: null, thumbnail: 'https://tse1.mm.bing.net/th?id=OVP.2', duration_s: 3723 });
+    expect(b).toMatchObject({
+      snippet: 'Talk recording & slides.',
+      channel: 'Vimeo',
+      embed_url: null,
+      thumbnail: 'https://tse1.mm.bing.net/th?id=OVP.2',
+      duration_s: 3723,
+    });
     expect(kindOf(() => parseDuckDuckGoVideos({ error: 'x' }))).toBe('bad_response');
   });
 });

@@ -1,13 +1,6 @@
 /** Why one provider could not answer; the fallback chain records it and tries the next one. */
 export type ProviderFailure =
-  | 'not_configured'
-  | 'rate_limited'
-  | 'backing_off'
-  | 'timeout'
-  | 'unreachable'
-  | 'bad_response'
-  | 'auth'
-  | 'http_error';
+  'not_configured' | 'rate_limited' | 'backing_off' | 'timeout' | 'unreachable' | 'bad_response' | 'auth' | 'http_error';
 
 export class ProviderError extends Error {
   constructor(

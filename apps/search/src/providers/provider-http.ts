@@ -22,7 +22,13 @@ export interface ProviderResponse {
 }
 
 /** The toolkit's neutral failures in the chain's words (a caller's cancel ends the chain as a timeout did). */
-const KIND: Record<OutboundHttpError['kind'], ProviderFailure> = { timeout: 'timeout', cancelled: 'timeout', unreachable: 'unreachable', too_large: 'bad_response', http_status: 'http_error' };
+const KIND: Record<OutboundHttpError['kind'], ProviderFailure> = {
+  timeout: 'timeout',
+  cancelled: 'timeout',
+  unreachable: 'unreachable',
+  too_large: 'bad_response',
+  http_status: 'http_error',
+};
 
 /**
  * One HTTP call to a search provider (service-kit's outboundFetch: a hard timeout covering headers
@@ -38,7 +44,8 @@ export async function providerFetch(req: ProviderRequest): Promise<ProviderRespo
     if (!(err instanceof OutboundHttpError)) throw err;
     throw new ProviderError(req.provider, KIND[err.kind], err.kind === 'cancelled' ? 'cancelled by the caller' : err.message);
   }
-  if (answer.status === 429) throw new ProviderError(req.provider, 'rate_limited', `HTTP 429 from ${host(req.url)}`, retryAfterMs(answer.headers));
+  if (answer.status === 429)
+    throw new ProviderError(req.provider, 'rate_limited', `HTTP 429 from ${host(req.url)}`, retryAfterMs(answer.headers));
   return { status: answer.status, headers: answer.headers, text: answer.text() };
 }
 

@@ -8,7 +8,13 @@ const SAFE_SEARCH = { off: '0', moderate: '1', strict: '2' } as const;
 
 /** GET {SEARXNG_URL}/search?format=json for one category; shared by the web and video providers. */
 async function searxngSearch(env: SearchEnv, category: 'general' | 'videos', q: SearchQuery, signal?: AbortSignal): Promise<unknown> {
-  const params = new URLSearchParams({ q: q.query, format: 'json', categories: category, safesearch: SAFE_SEARCH[q.safeSearch], pageno: '1' });
+  const params = new URLSearchParams({
+    q: q.query,
+    format: 'json',
+    categories: category,
+    safesearch: SAFE_SEARCH[q.safeSearch],
+    pageno: '1',
+  });
   if (q.region) params.set('language', q.region);
   if (q.timeRange) params.set('time_range', q.timeRange);
   const res = await providerFetch({
@@ -19,7 +25,8 @@ async function searxngSearch(env: SearchEnv, category: 'general' | 'videos', q: 
     headers: { Accept: 'application/json' },
   });
   // SearXNG answers 403 when `json` is missing from search.formats in its settings.yml.
-  if (res.status === 403) throw new ProviderError('searxng', 'auth', 'HTTP 403: enable "json" in search.formats of the SearXNG settings.yml');
+  if (res.status === 403)
+    throw new ProviderError('searxng', 'auth', 'HTTP 403: enable "json" in search.formats of the SearXNG settings.yml');
   if (res.status !== 200) throw new ProviderError('searxng', 'http_error', `HTTP ${res.status} from SearXNG`);
   return parseJson('searxng', res.text);
 }

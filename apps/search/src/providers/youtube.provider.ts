@@ -9,7 +9,13 @@ const RANGE_DAYS = { day: 1, week: 7, month: 30, year: 365 } as const;
 
 interface SearchItem {
   id?: { kind?: unknown; videoId?: unknown };
-  snippet?: { title?: unknown; description?: unknown; publishedAt?: unknown; channelTitle?: unknown; thumbnails?: Record<string, { url?: unknown }> };
+  snippet?: {
+    title?: unknown;
+    description?: unknown;
+    publishedAt?: unknown;
+    channelTitle?: unknown;
+    thumbnails?: Record<string, { url?: unknown }>;
+  };
 }
 
 /** search.list (type=video) answer: `kind: youtube#searchListResponse`, `items[]`. Titles arrive HTML-escaped. */
@@ -64,7 +70,13 @@ export class YoutubeProvider implements VideoSearchProvider {
   }
 
   async search(q: SearchQuery, signal?: AbortSignal): Promise<VideoHit[]> {
-    const params = new URLSearchParams({ part: 'snippet', type: 'video', q: q.query, maxResults: String(q.maxResults), safeSearch: SAFE_SEARCH[q.safeSearch] });
+    const params = new URLSearchParams({
+      part: 'snippet',
+      type: 'video',
+      q: q.query,
+      maxResults: String(q.maxResults),
+      safeSearch: SAFE_SEARCH[q.safeSearch],
+    });
     const region = splitRegion(q.region);
     if (region) {
       params.set('regionCode', region.country);

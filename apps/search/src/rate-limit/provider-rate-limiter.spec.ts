@@ -8,7 +8,11 @@ function fakeClock(): Clock & { t: number; slept: number[] } {
 }
 
 const opts = { minIntervalMs: 100, burst: 2, maxWaitMs: 250, backoffMs: 1_000, backoffMaxMs: 4_000 };
-const kindOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e) => (e instanceof ProviderError ? e.kind : 'other'));
+const kindOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e) => (e instanceof ProviderError ? e.kind : 'other'),
+  );
 
 describe('ProviderRateLimiter', () => {
   it('lets a burst through, then spaces requests, then refuses instead of queueing too long', async () => {

@@ -57,7 +57,11 @@ export class ProviderRateLimiter {
     }
     const waitMs = Math.ceil((1 - bucket.tokens) * this.opts.minIntervalMs);
     if (waitMs > this.opts.maxWaitMs) {
-      throw new ProviderError(provider, 'rate_limited', `our own limit: next slot in ${waitMs} ms (PROVIDER_MIN_INTERVAL_MS=${this.opts.minIntervalMs}, PROVIDER_MAX_WAIT_MS=${this.opts.maxWaitMs})`);
+      throw new ProviderError(
+        provider,
+        'rate_limited',
+        `our own limit: next slot in ${waitMs} ms (PROVIDER_MIN_INTERVAL_MS=${this.opts.minIntervalMs}, PROVIDER_MAX_WAIT_MS=${this.opts.maxWaitMs})`,
+      );
     }
     bucket.tokens -= 1; // a reservation: later callers queue behind this one
     await this.clock.sleep(waitMs);
@@ -85,7 +89,11 @@ export class ProviderRateLimiter {
       if (until > now) this.pauses.set(provider, { until, level: this.pauses.get(provider)?.level ?? 1 });
     }
     if (until > now) {
-      throw new ProviderError(provider, 'backing_off', `paused for another ${Math.ceil((until - now) / 1000)} s after the provider asked us to slow down (HTTP 429 or a block page)`);
+      throw new ProviderError(
+        provider,
+        'backing_off',
+        `paused for another ${Math.ceil((until - now) / 1000)} s after the provider asked us to slow down (HTTP 429 or a block page)`,
+      );
     }
   }
 }

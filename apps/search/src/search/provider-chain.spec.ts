@@ -56,10 +56,15 @@ describe('ProviderChain', () => {
   });
 
   it('503 lists every provider with its reason', async () => {
-    const fail = (name: string) => provider(name, async () => Promise.reject(new ProviderError(name, 'unreachable', '127.0.0.1:9: connection refused')));
-    const err = await new ProviderChain('video', [fail('youtube'), fail('searxng')], ['youtube', 'searxng'], limiter()).run(q).catch((e) => e);
+    const fail = (name: string) =>
+      provider(name, async () => Promise.reject(new ProviderError(name, 'unreachable', '127.0.0.1:9: connection refused')));
+    const err = await new ProviderChain('video', [fail('youtube'), fail('searxng')], ['youtube', 'searxng'], limiter())
+      .run(q)
+      .catch((e) => e);
     expect(err.status).toBe(503);
-    expect(err.message).toBe('no video search provider could answer; tried: youtube (unreachable: 127.0.0.1:9: connection refused); searxng (unreachable: 127.0.0.1:9: connection refused)');
+    expect(err.message).toBe(
+      'no video search provider could answer; tried: youtube (unreachable: 127.0.0.1:9: connection refused); searxng (unreachable: 127.0.0.1:9: connection refused)',
+    );
     expect(err.details.tried).toHaveLength(2);
   });
 });

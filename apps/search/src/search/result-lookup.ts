@@ -20,7 +20,13 @@ interface Stored<T> {
 /** Request options with defaults applied, in the form providers take. */
 export function toSearchQuery(cmd: SearchCommand | VideoSearchCommand): SearchQuery {
   const o = cmd.options ?? {};
-  return { query: cmd.query.trim(), maxResults: o.max_results ?? DEFAULT_SEARCH_RESULTS, region: o.region, safeSearch: o.safe_search ?? 'moderate', timeRange: o.time_range };
+  return {
+    query: cmd.query.trim(),
+    maxResults: o.max_results ?? DEFAULT_SEARCH_RESULTS,
+    region: o.region,
+    safeSearch: o.safe_search ?? 'moderate',
+    timeRange: o.time_range,
+  };
 }
 
 /**

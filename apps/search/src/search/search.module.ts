@@ -20,15 +20,24 @@ import { SearchHandler } from './search.handler';
 import { VIDEO_LOOKUP, VideoSearchService } from './video-search.service';
 import { WEB_LOOKUP, WebSearchService } from './web-search.service';
 
-
 const providers: Provider[] = [
-  { provide: SearchCache, inject: [REDIS_CLIENT, SearchEnv], useFactory: (redis: Redis, env: SearchEnv) => new SearchCache(redis, env.SEARCH_CACHE_TTL_S) },
+  {
+    provide: SearchCache,
+    inject: [REDIS_CLIENT, SearchEnv],
+    useFactory: (redis: Redis, env: SearchEnv) => new SearchCache(redis, env.SEARCH_CACHE_TTL_S),
+  },
   {
     provide: ProviderRateLimiter,
     inject: [REDIS_CLIENT, SearchEnv],
     useFactory: (redis: Redis, env: SearchEnv) =>
       new ProviderRateLimiter(
-        { minIntervalMs: env.PROVIDER_MIN_INTERVAL_MS, burst: env.PROVIDER_BURST, maxWaitMs: env.PROVIDER_MAX_WAIT_MS, backoffMs: env.PROVIDER_BACKOFF_MS, backoffMaxMs: env.PROVIDER_BACKOFF_MAX_MS },
+        {
+          minIntervalMs: env.PROVIDER_MIN_INTERVAL_MS,
+          burst: env.PROVIDER_BURST,
+          maxWaitMs: env.PROVIDER_MAX_WAIT_MS,
+          backoffMs: env.PROVIDER_BACKOFF_MS,
+          backoffMaxMs: env.PROVIDER_BACKOFF_MAX_MS,
+        },
         new RedisBackoffStore(redis),
       ),
   },
@@ -36,21 +45,48 @@ const providers: Provider[] = [
     provide: WEB_LOOKUP,
     inject: [SearchEnv, ProviderRateLimiter, SearchCache],
     useFactory: (env: SearchEnv, limiter: ProviderRateLimiter, cache: SearchCache) =>
-      new ResultLookup<WebHit>('web', new ProviderChain('web', [new DuckDuckGoHtmlProvider(env), new SearxngProvider(env), new BraveProvider(env)], env.SEARCH_PROVIDERS, limiter), cache),
+      new ResultLookup<WebHit>(
+        'web',
+        new ProviderChain(
+          'web',
+          [new DuckDuckGoHtmlProvider(env), new SearxngProvider(env), new BraveProvider(env)],
+          env.SEARCH_PROVIDERS,
+          limiter,
+        ),
+        cache,
+      ),
   },
   {
     provide: VIDEO_LOOKUP,
     inject: [SearchEnv, ProviderRateLimiter, SearchCache],
     useFactory: (env: SearchEnv, limiter: ProviderRateLimiter, cache: SearchCache) =>
-      new ResultLookup<VideoHit>('video', new ProviderChain('video', [new YoutubeProvider(env), new DuckDuckGoVideosProvider(env), new SearxngVideosProvider(env)], env.VIDEO_PROVIDERS, limiter), cache),
+      new ResultLookup<VideoHit>(
+        'video',
+        new ProviderChain(
+          'video',
+          [new YoutubeProvider(env), new DuckDuckGoVideosProvider(env), new SearxngVideosProvider(env)],
+          env.VIDEO_PROVIDERS,
+          limiter,
+        ),
+        cache,
+      ),
   },
   {
     provide: PageFetcher,
     inject: [SearchEnv],
-    useFactory: (env: SearchEnv) => new PageFetcher({ timeoutMs: env.FETCH_TIMEOUT_MS, maxBytes: env.FETCH_MAX_BYTES, maxRedirects: env.FETCH_MAX_REDIRECTS, userAgent: env.SEARCH_USER_AGENT }),
+    useFactory: (env: SearchEnv) =>
+      new PageFetcher({
+        timeoutMs: env.FETCH_TIMEOUT_MS,
+        maxBytes: env.FETCH_MAX_BYTES,
+        maxRedirects: env.FETCH_MAX_REDIRECTS,
+        userAgent: env.SEARCH_USER_AGENT,
+      }),
   },
   // Summaries are chats with ai-router over the transport; the client closes with the app (OnApplicationShutdown).
-  ...aiRouterClientProviders({ inject: [SearchEnv], useFactory: (env: SearchEnv) => ({ redisUrl: env.REDIS_URL, timeoutMs: env.SUMMARY_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }) }),
+  ...aiRouterClientProviders({
+    inject: [SearchEnv],
+    useFactory: (env: SearchEnv) => ({ redisUrl: env.REDIS_URL, timeoutMs: env.SUMMARY_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
+  }),
   SummaryService,
   WebSearchService,
   VideoSearchService,

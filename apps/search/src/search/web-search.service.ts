@@ -1,7 +1,13 @@
 import { validateDto } from '@nitro/service-kit';
 import { Inject, Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { SearchRequestDto, type SearchResponseDto, type SearchResultDto, type SearchStreamEvent, type SummaryErrorDto } from '@nitro/contracts';
+import {
+  SearchRequestDto,
+  type SearchResponseDto,
+  type SearchResultDto,
+  type SearchStreamEvent,
+  type SummaryErrorDto,
+} from '@nitro/contracts';
 import { SearchEnv } from '@nitro/config';
 import type { WebHit } from '../providers/web-search-provider.interface';
 import { SummaryService, type SummaryRequest } from '../summary/summary.service';
@@ -22,7 +28,13 @@ export class WebSearchService {
     const started = Date.now();
     const req = validateDto(SearchRequestDto, data, 'the search command');
     const found = await this.lookup.find(toSearchQuery(req), req.options?.provider);
-    const response: SearchResponseDto = { ...this.header(req, found), results: ranked(found.hits), summary: null, timestamp: new Date().toISOString(), took_ms: 0 };
+    const response: SearchResponseDto = {
+      ...this.header(req, found),
+      results: ranked(found.hits),
+      summary: null,
+      timestamp: new Date().toISOString(),
+      took_ms: 0,
+    };
     const summaryReq = this.summaryRequest(req, response.results);
     if (summaryReq) {
       try {
@@ -80,5 +92,9 @@ export function ranked<T>(hits: T[]): (T & { position: number })[] {
 function summaryError(err: unknown): SummaryErrorDto {
   const e = err as { status?: unknown; code?: unknown; message?: unknown };
   const status = typeof e?.status === 'number' ? e.status : 502;
-  return { status, code: typeof e?.code === 'string' ? e.code : 'SUMMARY_FAILED', message: `summary unavailable: ${typeof e?.message === 'string' ? e.message : String(err)}` };
+  return {
+    status,
+    code: typeof e?.code === 'string' ? e.code : 'SUMMARY_FAILED',
+    message: `summary unavailable: ${typeof e?.message === 'string' ? e.message : String(err)}`,
+  };
 }

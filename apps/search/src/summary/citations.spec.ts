@@ -1,11 +1,19 @@
 import type { SearchResultDto } from '@nitro/contracts';
 import { CitationStreamFilter, cleanCitations, citedNumbers, finalizeCitations } from './citations';
 
-const sources: SearchResultDto[] = [1, 2, 3].map((n) => ({ position: n, title: `Title ${n}`, url: `https://s${n}.example/`, snippet: '', source: `s${n}.example` }));
+const sources: SearchResultDto[] = [1, 2, 3].map((n) => ({
+  position: n,
+  title: `Title ${n}`,
+  url: `https://s${n}.example/`,
+  snippet: '',
+  source: `s${n}.example`,
+}));
 
 describe('citations', () => {
   it('keeps citations that map to a source and drops the rest', () => {
-    expect(cleanCitations('Streams are logs [1]. Groups share work [2, 7]. Wrong [9]. Also [3][1].', 3)).toBe('Streams are logs [1]. Groups share work [2]. Wrong. Also [3][1].');
+    expect(cleanCitations('Streams are logs [1]. Groups share work [2, 7]. Wrong [9]. Also [3][1].', 3)).toBe(
+      'Streams are logs [1]. Groups share work [2]. Wrong. Also [3][1].',
+    );
     expect(cleanCitations('no citations, [a] or [] here', 3)).toBe('no citations, [a] or [] here');
     expect(citedNumbers('x [2] y [1, 2] z [3]')).toEqual([2, 1, 3]);
   });
@@ -25,7 +33,9 @@ describe('citations', () => {
   it('appends a source list when the model cites nothing usable', () => {
     const out = finalizeCitations('Once upon a time there was a dog [8].', sources);
     expect(out.added).toBe(true);
-    expect(out.text).toBe('Once upon a time there was a dog.\n\nSources:\n[1] Title 1 (https://s1.example/)\n[2] Title 2 (https://s2.example/)\n[3] Title 3 (https://s3.example/)');
+    expect(out.text).toBe(
+      'Once upon a time there was a dog.\n\nSources:\n[1] Title 1 (https://s1.example/)\n[2] Title 2 (https://s2.example/)\n[3] Title 3 (https://s3.example/)',
+    );
     expect(out.citations.map((c) => c.n)).toEqual([1, 2, 3]);
     expect(finalizeCitations('', sources).text.startsWith('Sources:\n[1]')).toBe(true);
   });

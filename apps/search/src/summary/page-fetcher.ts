@@ -96,7 +96,11 @@ export class PageFetcher {
         maxRedirects: 0,
         agent: false,
         lookup: guardedLookup(this.resolve, this.policy) as never,
-        headers: { 'User-Agent': this.opts.userAgent, Accept: 'text/html,application/xhtml+xml,text/plain;q=0.8', 'Accept-Encoding': 'gzip, deflate, br' },
+        headers: {
+          'User-Agent': this.opts.userAgent,
+          Accept: 'text/html,application/xhtml+xml,text/plain;q=0.8',
+          'Accept-Encoding': 'gzip, deflate, br',
+        },
         onHeaders: (status, headers) => {
           if (status >= 300 && status < 400 && headers.get('location')) return;
           if (status !== 200) throw new Error(`HTTP ${status} from ${url.host}`);

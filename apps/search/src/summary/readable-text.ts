@@ -1,7 +1,8 @@
 import { load } from 'cheerio';
 import { FAST_HTML } from '../providers/result-text.util';
 
-const NOISE = 'script, style, noscript, template, svg, canvas, iframe, object, nav, header, footer, aside, form, button, select, [hidden], [aria-hidden="true"], [role="navigation"], [role="banner"], [role="contentinfo"]';
+const NOISE =
+  'script, style, noscript, template, svg, canvas, iframe, object, nav, header, footer, aside, form, button, select, [hidden], [aria-hidden="true"], [role="navigation"], [role="banner"], [role="contentinfo"]';
 const BLOCKS = 'h1, h2, h3, h4, h5, h6, p, li, pre, blockquote, dt, dd, td, th, figcaption';
 
 /**
@@ -25,7 +26,10 @@ export function extractReadableText(html: string, maxChars = 20_000): { title: s
   let text = lines.join('\n');
   // Pages built from bare <div>s have few blocks: take all the text, one line per element.
   const all = root.find('div, section, br, tr').append('\n').end().text();
-  const allLines = all.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  const allLines = all
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
   if (allLines.join('\n').length > 2 * text.length + 200) text = allLines.join('\n');
   return { title, text: text.slice(0, maxChars) };
 }

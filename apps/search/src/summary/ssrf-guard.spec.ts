@@ -33,7 +33,10 @@ describe('blockedAddressReason', () => {
 
 describe('guardedLookup', () => {
   const lookupOf = (answers: Record<string, string[]>) =>
-    guardedLookup(async (host) => (answers[host] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 })), blockedAddressReason);
+    guardedLookup(
+      async (host) => (answers[host] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+      blockedAddressReason,
+    );
   const run = (lookup: ReturnType<typeof lookupOf>, host: string, all = false) =>
     new Promise<{ err: Error | null; address?: unknown }>((resolve) => lookup(host, { all }, (err, address) => resolve({ err, address })));
 

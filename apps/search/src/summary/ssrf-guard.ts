@@ -66,7 +66,11 @@ export type Resolver = (hostname: string) => Promise<{ address: string; family: 
 /** Decides whether an address may be fetched; production uses "public only", tests may widen it. */
 export type AddressPolicy = (address: string) => string | undefined;
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address?: string | { address: string; family: number }[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address?: string | { address: string; family: number }[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for http.request: the socket connects only to addresses this function approved, so

@@ -1,11 +1,21 @@
 import type { SearchResultDto } from '@nitro/contracts';
 import { buildSummaryPrompt } from './summary-prompt';
 
-const result = (n: number, snippet = `Snippet number ${n}.`): SearchResultDto => ({ position: n, title: `Title ${n}`, url: `https://s${n}.example/`, snippet, source: `s${n}.example` });
+const result = (n: number, snippet = `Snippet number ${n}.`): SearchResultDto => ({
+  position: n,
+  title: `Title ${n}`,
+  url: `https://s${n}.example/`,
+  snippet,
+  source: `s${n}.example`,
+});
 
 describe('buildSummaryPrompt', () => {
   it('numbers sources in result order and asks for [n] citations', () => {
-    const { prompt, used } = buildSummaryPrompt('what are streams?', [1, 2, 3].map((n) => ({ result: result(n) })), 4000);
+    const { prompt, used } = buildSummaryPrompt(
+      'what are streams?',
+      [1, 2, 3].map((n) => ({ result: result(n) })),
+      4000,
+    );
     expect(used.map((r) => r.position)).toEqual([1, 2, 3]);
     expect(prompt).toContain('Question: what are streams?');
     expect(prompt).toMatch(/\[1\] Title 1 \(s1\.example\)\nSnippet number 1\.\n/);

@@ -6,7 +6,13 @@ import { loadConfig, SearchEnv } from '@nitro/config';
 import type { PageFetcher } from './page-fetcher';
 import { SummaryService } from './summary.service';
 
-const results: SearchResultDto[] = [1, 2, 3].map((n) => ({ position: n, title: `Title ${n}`, url: `https://s${n}.example/`, snippet: `Snippet ${n}`, source: `s${n}.example` }));
+const results: SearchResultDto[] = [1, 2, 3].map((n) => ({
+  position: n,
+  title: `Title ${n}`,
+  url: `https://s${n}.example/`,
+  snippet: `Snippet ${n}`,
+  source: `s${n}.example`,
+}));
 
 /** An ai-router stand-in: answers chat.send with `answer`, chat.stream with `tokens`, and records the commands. */
 function aiRouter(answer: string, tokens: string[]) {
@@ -15,20 +21,30 @@ function aiRouter(answer: string, tokens: string[]) {
     send: (pattern: string, cmd: ChatCommand) => {
       sent.push({ pattern, cmd });
       if (pattern === CHAT_PATTERNS.send) return of({ response: answer, ai_model: 'phi3', ai_source: 'ollama' });
-      const events: ChatStreamEvent[] = [{ type: 'meta', session_id: 's', ai_model: 'phi3', ai_source: 'ollama' }, ...tokens.map((text) => ({ type: 'token' as const, text }))];
+      const events: ChatStreamEvent[] = [
+        { type: 'meta', session_id: 's', ai_model: 'phi3', ai_source: 'ollama' },
+        ...tokens.map((text) => ({ type: 'token' as const, text })),
+      ];
       return of(...events);
     },
   } as unknown as ClientProxy;
   return { client, sent };
 }
 
-const pages = { fetch: async (url: string) => ({ url, title: '', text: `Page text of ${url}`, bytes: 10, truncated: false }) } as unknown as PageFetcher;
+const pages = {
+  fetch: async (url: string) => ({ url, title: '', text: `Page text of ${url}`, bytes: 10, truncated: false }),
+} as unknown as PageFetcher;
 const env = loadConfig(SearchEnv, { SUMMARY_MAX_SOURCES: '2', FETCH_MAX_PAGES: '1' });
 
 describe('SummaryService', () => {
   it('asks ai-router for an ephemeral answer over the top numbered sources, and keeps valid citations', async () => {
     const { client, sent } = aiRouter('Streams are logs [1]. Groups [2, 3]. Wrong [9].', []);
-    const summary = await new SummaryService(env, new AiRouterClient(client), pages).summarize({ userId: 'alice', query: 'streams?', results, fetchPages: true });
+    const summary = await new SummaryService(env, new AiRouterClient(client), pages).summarize({
+      userId: 'alice',
+      query: 'streams?',
+      results,
+      fetchPages: true,
+    });
     expect(summary).toEqual({
       text: 'Streams are logs [1]. Groups [2]. Wrong.',
       citations: [
@@ -51,9 +67,14 @@ describe('SummaryService', () => {
   it('streams cleaned tokens and ends with the appended sources when the model cites nothing', async () => {
     const { client } = aiRouter('', ['Once upon', ' a time [', '7] there', ' was a dog.']);
     const tokens: string[] = [];
-    const summary = await new SummaryService(env, new AiRouterClient(client), pages).stream({ userId: 'alice', query: 'q', results, fetchPages: false }, (t) => tokens.push(t));
+    const summary = await new SummaryService(env, new AiRouterClient(client), pages).stream(
+      { userId: 'alice', query: 'q', results, fetchPages: false },
+      (t) => tokens.push(t),
+    );
     expect(tokens.join('')).toBe(summary.text);
-    expect(summary.text).toBe('Once upon a time there was a dog.\n\nSources:\n[1] Title 1 (https://s1.example/)\n[2] Title 2 (https://s2.example/)');
+    expect(summary.text).toBe(
+      'Once upon a time there was a dog.\n\nSources:\n[1] Title 1 (https://s1.example/)\n[2] Title 2 (https://s2.example/)',
+    );
     expect(summary.citations_added).toBe(true);
     expect(summary.citations.map((c) => c.n)).toEqual([1, 2]);
     expect(summary.pages_fetched).toBe(0);

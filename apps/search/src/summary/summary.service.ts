@@ -34,7 +34,14 @@ export class SummaryService {
     const answer = await this.aiRouter.send(command);
     const final = finalizeCitations(answer.response ?? '', used);
     searchMetrics.summaries.inc({ outcome: final.added ? 'sources_appended' : 'ok' });
-    return { text: final.text, citations: final.citations, citations_added: final.added, ai_model: answer.ai_model, ai_source: answer.ai_source, pages_fetched: pagesFetched };
+    return {
+      text: final.text,
+      citations: final.citations,
+      citations_added: final.added,
+      ai_model: answer.ai_model,
+      ai_source: answer.ai_source,
+      pages_fetched: pagesFetched,
+    };
   }
 
   /** Streams the cleaned summary text through onToken; resolves with the same summary as summarize(). */
@@ -52,10 +59,20 @@ export class SummaryService {
     const final = finalizeCitations(text, used);
     emit(final.appended);
     searchMetrics.summaries.inc({ outcome: final.added ? 'sources_appended' : 'ok' });
-    return { text: final.text, citations: final.citations, citations_added: final.added, ai_model: meta.ai_model, ai_source: meta.ai_source, pages_fetched: pagesFetched };
+    return {
+      text: final.text,
+      citations: final.citations,
+      citations_added: final.added,
+      ai_model: meta.ai_model,
+      ai_source: meta.ai_source,
+      pages_fetched: pagesFetched,
+    };
   }
 
-  private async prepare(req: SummaryRequest, signal?: AbortSignal): Promise<{ command: ChatCommand; used: SearchResultDto[]; pagesFetched: number }> {
+  private async prepare(
+    req: SummaryRequest,
+    signal?: AbortSignal,
+  ): Promise<{ command: ChatCommand; used: SearchResultDto[]; pagesFetched: number }> {
     const top = req.results.slice(0, this.env.SUMMARY_MAX_SOURCES);
     const sources: PromptSource[] = top.map((result) => ({ result }));
     let pagesFetched = 0;
@@ -87,7 +104,11 @@ export class SummaryService {
 }
 
 /** Feeds token texts to onToken; resolves with the model that answered; rejects on an error event. */
-function consume(source: Observable<ChatStreamEvent>, onToken: (text: string) => void, signal?: AbortSignal): Promise<{ ai_model: string; ai_source: string }> {
+function consume(
+  source: Observable<ChatStreamEvent>,
+  onToken: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<{ ai_model: string; ai_source: string }> {
   return new Promise((resolve, reject) => {
     const meta = { ai_model: 'unknown', ai_source: 'unknown' };
     const sub = source.subscribe({

@@ -41,10 +41,14 @@ export interface FakeProviders {
 export const BRAVE_TEST_KEY = 'brave-test-key';
 export const YOUTUBE_TEST_KEY = 'youtube-test-key';
 // From the sources (jest) or from dist/ (the benchmark): the fixtures stay in the source tree.
-const FIXTURES = [join(__dirname, '..', 'fixtures'), join(__dirname, '..', '..', '..', '..', '..', 'apps', 'search', 'test', 'fixtures')].find((d) => existsSync(d)) ?? '';
+const FIXTURES =
+  [join(__dirname, '..', 'fixtures'), join(__dirname, '..', '..', '..', '..', '..', 'apps', 'search', 'test', 'fixtures')].find((d) =>
+    existsSync(d),
+  ) ?? '';
 const loaded = new Map<string, string>();
 /** A saved provider response (read once: the benchmark serves thousands). */
-export const fixture = (name: string): string => loaded.get(name) ?? loaded.set(name, readFileSync(join(FIXTURES, name), 'utf8')).get(name)!;
+export const fixture = (name: string): string =>
+  loaded.get(name) ?? loaded.set(name, readFileSync(join(FIXTURES, name), 'utf8')).get(name)!;
 
 function routeOf(method: string, path: string): ProviderRoute | undefined {
   if (method === 'POST' && (path === '/html/' || path === '/html')) return 'duckduckgo';
@@ -75,12 +79,19 @@ export function duckduckgoPage(hits: { url: string; title: string; snippet: stri
   return page.replace(/<div class="result results_links[\s\S]*?<div class="clear"><\/div>\s*<\/div>\s*<\/div>/, blocks);
 }
 
-function answer(fake: FakeProviders, route: ProviderRoute, path: string, q: URLSearchParams, headers: IncomingMessage['headers']): { status: number; type: string; body: string; headers?: Record<string, string> } | undefined {
+function answer(
+  fake: FakeProviders,
+  route: ProviderRoute,
+  path: string,
+  q: URLSearchParams,
+  headers: IncomingMessage['headers'],
+): { status: number; type: string; body: string; headers?: Record<string, string> } | undefined {
   const mode = fake.modes[route];
   const json = (body: string, status = 200) => ({ status, type: 'application/json; charset=utf-8', body });
   const html = (body: string, status = 200) => ({ status, type: 'text/html; charset=UTF-8', body });
   if (mode === 'hang') return undefined;
-  if (mode === '429') return { status: 429, type: 'text/plain', body: 'Too Many Requests', headers: { 'Retry-After': String(fake.retryAfterS) } };
+  if (mode === '429')
+    return { status: 429, type: 'text/plain', body: 'Too Many Requests', headers: { 'Retry-After': String(fake.retryAfterS) } };
   if (mode === 'error') return { status: 500, type: 'text/plain', body: 'Internal Server Error' };
   switch (route) {
     case 'duckduckgo':
@@ -89,9 +100,12 @@ function answer(fake: FakeProviders, route: ProviderRoute, path: string, q: URLS
       if (mode === 'empty') return html(fixture('duckduckgo-no-results.html'));
       return html(fake.duckduckgoHits ? duckduckgoPage(fake.duckduckgoHits) : fixture('duckduckgo-results.html'));
     case 'duckduckgo-videos':
-      if (path === '/') return mode === 'layout' ? html('<html><body>no token here</body></html>') : html(fixture('duckduckgo-videos-page.html'));
+      if (path === '/')
+        return mode === 'layout' ? html('<html><body>no token here</body></html>') : html(fixture('duckduckgo-videos-page.html'));
       if (q.get('vqd') !== '4-1234567890') return json('{"error":"bad vqd"}', 403);
-      return mode === 'empty' ? json('{"ads":null,"query":"x","response_type":"videos","results":[]}') : json(fixture('duckduckgo-videos.json'));
+      return mode === 'empty'
+        ? json('{"ads":null,"query":"x","response_type":"videos","results":[]}')
+        : json(fixture('duckduckgo-videos.json'));
     case 'searxng': {
       if (q.get('format') !== 'json') return html('<html>SearXNG</html>');
       if (mode === 'layout') return html('<!DOCTYPE html><html><body>Too many requests from your IP, please retry later</body></html>');
@@ -103,7 +117,11 @@ function answer(fake: FakeProviders, route: ProviderRoute, path: string, q: URLS
       if (mode === 'layout') return json('{"results":[{"title":"x"}]}');
       return json(fixture(mode === 'empty' ? 'brave-empty.json' : 'brave-web.json'));
     case 'youtube':
-      if (q.get('key') !== YOUTUBE_TEST_KEY) return json('{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","errors":[{"message":"API key not valid.","domain":"global","reason":"badRequest"}]}}', 400);
+      if (q.get('key') !== YOUTUBE_TEST_KEY)
+        return json(
+          '{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","errors":[{"message":"API key not valid.","domain":"global","reason":"badRequest"}]}}',
+          400,
+        );
       if (mode === 'challenge') return json(fixture('youtube-quota.json'), 403);
       if (path.endsWith('/videos')) return json(fixture('youtube-videos.json'));
       if (mode === 'layout') return json('{"kind":"youtube#videoListResponse","items":[]}');
@@ -134,7 +152,14 @@ export async function startFakeProviders(opts: { port?: number; latencyMs?: numb
     req.on('end', () => {
       const route = routeOf(req.method ?? 'GET', url.pathname);
       if (!route) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      fake.requests.push({ route, method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, form: new URLSearchParams(raw), headers: req.headers });
+      fake.requests.push({
+        route,
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        form: new URLSearchParams(raw),
+        headers: req.headers,
+      });
       const out = answer(fake, route, url.pathname, url.searchParams, req.headers);
       if (!out) return; // hang: never answer
       const send = () => res.writeHead(out.status, { 'content-type': out.type, ...(out.headers ?? {}) }).end(out.body);

@@ -43,7 +43,11 @@ export class AudioTranscoder {
   async probe(path: string, signal?: AbortSignal): Promise<ProbeResult> {
     let stdout: Buffer;
     try {
-      ({ stdout } = await this.runner.run(this.env.FFPROBE_PATH, ['-v', 'error', '-show_entries', 'format=format_name,duration:stream=codec_type,codec_name', '-of', 'json', path], { signal }));
+      ({ stdout } = await this.runner.run(
+        this.env.FFPROBE_PATH,
+        ['-v', 'error', '-show_entries', 'format=format_name,duration:stream=codec_type,codec_name', '-of', 'json', path],
+        { signal },
+      ));
     } catch (err) {
       if (err instanceof ProcessError && err.kind === 'failed') {
         const why = err.stderr.trim().split('\n').pop()?.replace(path, 'file') ?? 'unreadable';
@@ -51,7 +55,10 @@ export class AudioTranscoder {
       }
       throw processToServiceError(err, 'reading the audio (ffprobe)');
     }
-    const info = JSON.parse(stdout.toString() || '{}') as { format?: { format_name?: string; duration?: string }; streams?: { codec_type?: string; codec_name?: string }[] };
+    const info = JSON.parse(stdout.toString() || '{}') as {
+      format?: { format_name?: string; duration?: string };
+      streams?: { codec_type?: string; codec_name?: string }[];
+    };
     const format = info.format?.format_name ?? 'unknown';
     const audio = info.streams?.find((s) => s.codec_type === 'audio');
     if (!ACCEPTED_DEMUXERS.some((re) => re.test(format))) {
@@ -69,9 +76,39 @@ export class AudioTranscoder {
     const out = join(dir, 'speech-16k.wav');
     const max = this.env.MAX_AUDIO_SECONDS;
     try {
-      await this.runner.run(this.env.FFMPEG_PATH, [...FFMPEG_QUIET, '-y', '-i', inputPath, '-t', String(max + 1), '-vn', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-map_metadata', '-1', '-fflags', '+bitexact', '-f', 'wav', out], { signal });
+      await this.runner.run(
+        this.env.FFMPEG_PATH,
+        [
+          ...FFMPEG_QUIET,
+          '-y',
+          '-i',
+          inputPath,
+          '-t',
+          String(max + 1),
+          '-vn',
+          '-ac',
+          '1',
+          '-ar',
+          '16000',
+          '-c:a',
+          'pcm_s16le',
+          '-map_metadata',
+          '-1',
+          '-fflags',
+          '+bitexact',
+          '-f',
+          'wav',
+          out,
+        ],
+        { signal },
+      );
     } catch (err) {
-      if (err instanceof ProcessError && err.kind === 'failed') throw new ServiceError(400, 'INVALID_AUDIO', `audio could not be decoded: ${err.stderr.trim().split('\n').pop() ?? 'ffmpeg failed'}`);
+      if (err instanceof ProcessError && err.kind === 'failed')
+        throw new ServiceError(
+          400,
+          'INVALID_AUDIO',
+          `audio could not be decoded: ${err.stderr.trim().split('\n').pop() ?? 'ffmpeg failed'}`,
+        );
       throw processToServiceError(err, 'decoding the audio (ffmpeg)');
     }
     const wav = await readFile(out);
@@ -85,7 +122,11 @@ export class AudioTranscoder {
   async encode(wav: Buffer, format: AudioOutputFormat, signal?: AbortSignal): Promise<Buffer> {
     if (format === 'wav') return wav;
     try {
-      const { stdout } = await this.runner.run(this.env.FFMPEG_PATH, [...FFMPEG_QUIET, '-f', 'wav', '-i', 'pipe:0', '-map_metadata', '-1', ...ENCODERS[format], 'pipe:1'], { signal, input: wav });
+      const { stdout } = await this.runner.run(
+        this.env.FFMPEG_PATH,
+        [...FFMPEG_QUIET, '-f', 'wav', '-i', 'pipe:0', '-map_metadata', '-1', ...ENCODERS[format], 'pipe:1'],
+        { signal, input: wav },
+      );
       return stdout;
     } catch (err) {
       throw processToServiceError(err, `encoding ${format} (ffmpeg)`);

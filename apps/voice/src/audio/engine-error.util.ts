@@ -17,7 +17,8 @@ const PACKAGES: Record<string, string> = {
  */
 export function processToServiceError(err: unknown, what: string): ServiceError {
   if (err instanceof ServiceError) return err;
-  if (!(err instanceof ProcessError)) return new ServiceError(500, ERROR_CODES.internal, `${what} failed: ${(err as Error)?.message ?? err}`);
+  if (!(err instanceof ProcessError))
+    return new ServiceError(500, ERROR_CODES.internal, `${what} failed: ${(err as Error)?.message ?? err}`);
   const name = err.command.split('/').pop() ?? err.command;
   switch (err.kind) {
     case 'timeout':
@@ -25,7 +26,11 @@ export function processToServiceError(err: unknown, what: string): ServiceError 
     case 'aborted':
       return new ServiceError(499, 'CANCELLED', `${what} was cancelled`);
     case 'missing':
-      return new ServiceError(503, 'ENGINE_MISSING', `${what} is unavailable: ${name} is not installed (Debian: apt-get install ${PACKAGES[name] ?? name}, or scripts/install-system-deps.sh)`);
+      return new ServiceError(
+        503,
+        'ENGINE_MISSING',
+        `${what} is unavailable: ${name} is not installed (Debian: apt-get install ${PACKAGES[name] ?? name}, or scripts/install-system-deps.sh)`,
+      );
     default:
       return new ServiceError(502, 'ENGINE_FAILED', `${what} failed: ${err.message}`);
   }

@@ -90,7 +90,10 @@ export function runProcess(command: string, args: string[], opts: RunOptions): P
       failure ??= err;
       killGroup(child);
     };
-    const timer = setTimeout(() => fail(new ProcessError('timeout', command, `${command} did not finish within ${opts.timeoutMs} ms and was killed`)), opts.timeoutMs);
+    const timer = setTimeout(
+      () => fail(new ProcessError('timeout', command, `${command} did not finish within ${opts.timeoutMs} ms and was killed`)),
+      opts.timeoutMs,
+    );
     const onAbort = () => fail(new ProcessError('aborted', command, `${command} was killed: the request was cancelled`));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -105,7 +108,10 @@ export function runProcess(command: string, args: string[], opts: RunOptions): P
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(opts.input);
     child.once('error', (err: NodeJS.ErrnoException) => {
-      failure ??= err.code === 'ENOENT' ? new ProcessError('missing', command, `${command} is not installed (or not on PATH)`) : new ProcessError('failed', command, `${command} could not start: ${err.message}`);
+      failure ??=
+        err.code === 'ENOENT'
+          ? new ProcessError('missing', command, `${command} is not installed (or not on PATH)`)
+          : new ProcessError('failed', command, `${command} could not start: ${err.message}`);
     });
     // 'close' comes after the process exited (Node has reaped it) and its pipes are drained.
     child.once('close', (code, signal) => {
@@ -114,7 +120,9 @@ export function runProcess(command: string, args: string[], opts: RunOptions): P
       if (failure) return reject(Object.assign(failure, { stderr }));
       if (code !== 0) {
         const last = stderr.trim().split('\n').slice(-3).join(' | ');
-        return reject(new ProcessError('failed', command, `${command} exited with ${code ?? signal}${last ? `: ${last}` : ''}`, stderr, code));
+        return reject(
+          new ProcessError('failed', command, `${command} exited with ${code ?? signal}${last ? `: ${last}` : ''}`, stderr, code),
+        );
       }
       resolve({ stdout: Buffer.concat(out), stderr, ms: performance.now() - started });
     });

@@ -10,7 +10,8 @@ export interface WavInfo {
 }
 
 export function parseWav(buf: Buffer): WavInfo {
-  if (buf.length < 12 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') throw new Error('not a RIFF/WAVE file');
+  if (buf.length < 12 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE')
+    throw new Error('not a RIFF/WAVE file');
   let pos = 12;
   let fmt: { sampleRate: number; channels: number; bitsPerSample: number } | undefined;
   while (pos + 8 <= buf.length) {

@@ -23,7 +23,9 @@ export function googleClientOptions(env: VoiceEnv): Record<string, unknown> {
 
 /** Why the Google engines cannot be used, naming what to set; null when they can. */
 export function googleUnavailable(env: VoiceEnv): string | null {
-  return env.GOOGLE_API_KEY || env.GOOGLE_APPLICATION_CREDENTIALS ? null : 'not configured: set GOOGLE_APPLICATION_CREDENTIALS (a service-account key file) or GOOGLE_API_KEY';
+  return env.GOOGLE_API_KEY || env.GOOGLE_APPLICATION_CREDENTIALS
+    ? null
+    : 'not configured: set GOOGLE_APPLICATION_CREDENTIALS (a service-account key file) or GOOGLE_API_KEY';
 }
 
 const callSignal = new AsyncLocalStorage<AbortSignal>();
@@ -58,7 +60,12 @@ export function describeGoogleError(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; code?: number | string; status?: number };
   // Aborts surface as a GaxiosError whose code is the abort reason's name; the outbound fetch's own
   // deadline (the same GOOGLE_TIMEOUT_MS) may fire first and says 'timeout': either way, one message.
-  if (e?.code === 'TimeoutError' || e?.name === 'TimeoutError' || (e as { kind?: string })?.kind === 'timeout' || /no answer from .* within \d+ ms/.test(e?.message ?? '')) {
+  if (
+    e?.code === 'TimeoutError' ||
+    e?.name === 'TimeoutError' ||
+    (e as { kind?: string })?.kind === 'timeout' ||
+    /no answer from .* within \d+ ms/.test(e?.message ?? '')
+  ) {
     return `no answer within ${timeoutMs} ms (GOOGLE_TIMEOUT_MS)`;
   }
   if (e?.code === 'AbortError' || e?.name === 'AbortError') return 'the request was cancelled';

@@ -6,7 +6,9 @@ const validateVoiceCommand = (cmd: unknown) => validateDto(VoiceChatCommand, cmd
 
 describe('voice command DTOs through validateDto (the one RPC validation path)', () => {
   it('accepts well-formed commands', () => {
-    expect(() => validateVoiceCommand({ ...ok, language: 'en-US', voice: 'google:en-US-Wavenet-D', format: 'ogg', session_id: 's-1', max_tokens: 64 })).not.toThrow();
+    expect(() =>
+      validateVoiceCommand({ ...ok, language: 'en-US', voice: 'google:en-US-Wavenet-D', format: 'ogg', session_id: 's-1', max_tokens: 64 }),
+    ).not.toThrow();
     expect(() => validateDto(SpeakCommand, { job_id: ok.job_id, text: 'hi', rate: 1.5 })).not.toThrow();
   });
 

@@ -45,7 +45,11 @@ export class VoiceJobs implements BeforeApplicationShutdown {
    * naming the field), the work run as a cancellable job, and `progress` packets while it is quiet,
    * so the transport's per-packet timeout measures a stall rather than the length of the audio.
    */
-  stream<C extends VoiceJob>(type: new () => C, payload: unknown, work: (cmd: C, signal: AbortSignal) => Observable<VoiceWireEvent>): Observable<VoiceWireEvent> {
+  stream<C extends VoiceJob>(
+    type: new () => C,
+    payload: unknown,
+    work: (cmd: C, signal: AbortSignal) => Observable<VoiceWireEvent>,
+  ): Observable<VoiceWireEvent> {
     return new Observable<VoiceWireEvent>((subscriber) => {
       const cmd = validateDto(type, payload, 'the voice command');
       subscriber.next({ type: 'progress', stage: 'working' });
@@ -74,7 +78,10 @@ export class VoiceJobs implements BeforeApplicationShutdown {
       const sub = work(ac.signal).subscribe({
         next: (v) => subscriber.next(v),
         // Whatever the work reports after a shutdown abort, the caller should simply retry elsewhere.
-        error: (err) => subscriber.error(ac.signal.reason === SHUTDOWN ? new ServiceError(503, 'SHUTTING_DOWN', 'the voice replica is shutting down; try again') : err),
+        error: (err) =>
+          subscriber.error(
+            ac.signal.reason === SHUTDOWN ? new ServiceError(503, 'SHUTTING_DOWN', 'the voice replica is shutting down; try again') : err,
+          ),
         complete: () => subscriber.complete(),
       });
       return () => {

@@ -2,7 +2,13 @@ import { v1 } from '@google-cloud/speech';
 import type { WordTimingDto } from '@nitro/contracts';
 import { VoiceEnv } from '@nitro/config';
 import { parseWav } from '../audio/wav.util';
-import { describeGoogleError, googleClientOptions, googleUnavailable, guardGoogleFetch, withCallSignal } from '../google/google-client.util';
+import {
+  describeGoogleError,
+  googleClientOptions,
+  googleUnavailable,
+  guardGoogleFetch,
+  withCallSignal,
+} from '../google/google-client.util';
 import type { SttOutput, SttProvider, SttRequest } from './stt-provider.interface';
 
 /** Synchronous `speech:recognize` accepts at most one minute of audio. */
@@ -29,7 +35,14 @@ export class GoogleSpeechSttProvider implements SttProvider {
   async transcribe(req: SttRequest): Promise<SttOutput> {
     const wav = parseWav(req.wav);
     const request = {
-      config: { encoding: 'LINEAR16' as const, sampleRateHertz: wav.sampleRate, audioChannelCount: wav.channels, languageCode: req.language, enableWordTimeOffsets: true, enableAutomaticPunctuation: true },
+      config: {
+        encoding: 'LINEAR16' as const,
+        sampleRateHertz: wav.sampleRate,
+        audioChannelCount: wav.channels,
+        languageCode: req.language,
+        enableWordTimeOffsets: true,
+        enableAutomaticPunctuation: true,
+      },
       audio: { content: req.wav.subarray(wav.dataOffset, wav.dataOffset + wav.dataBytes) },
     };
     let response;
@@ -49,9 +62,17 @@ export class GoogleSpeechSttProvider implements SttProvider {
       if (best.transcript) texts.push(best.transcript.trim());
       if (typeof best.confidence === 'number' && best.confidence > 0) confidences.push(best.confidence);
       if (result.languageCode) language = result.languageCode;
-      for (const w of best.words ?? []) words.push({ word: w.word ?? '', start: seconds(w.startTime as Duration), end: seconds(w.endTime as Duration), ...(w.confidence ? { confidence: w.confidence } : {}) });
+      for (const w of best.words ?? [])
+        words.push({
+          word: w.word ?? '',
+          start: seconds(w.startTime as Duration),
+          end: seconds(w.endTime as Duration),
+          ...(w.confidence ? { confidence: w.confidence } : {}),
+        });
     }
-    const confidence = confidences.length ? Math.round((confidences.reduce((a, b) => a + b, 0) / confidences.length) * 1000) / 1000 : undefined;
+    const confidence = confidences.length
+      ? Math.round((confidences.reduce((a, b) => a + b, 0) / confidences.length) * 1000) / 1000
+      : undefined;
     return { text: texts.join(' ').trim(), language, words: words.length ? words : undefined, confidence };
   }
 

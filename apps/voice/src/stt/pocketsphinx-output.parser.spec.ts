@@ -35,7 +35,11 @@ describe('parsePocketsphinxOutput', () => {
   });
 
   it('falls back to the hypothesis lines when no timings were printed', () => {
-    expect(parsePocketsphinxOutput('good morning\n\nsee you\n')).toEqual({ text: 'good morning see you', words: [], confidence: undefined });
+    expect(parsePocketsphinxOutput('good morning\n\nsee you\n')).toEqual({
+      text: 'good morning see you',
+      words: [],
+      confidence: undefined,
+    });
   });
 
   it('returns empty text for silence', () => {

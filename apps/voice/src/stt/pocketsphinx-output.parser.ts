@@ -25,6 +25,8 @@ export function parsePocketsphinxOutput(stdout: string): { text: string; words: 
     words.push({ word, start: Number(m[2]), end: Number(m[3]), confidence: Math.min(1, Math.max(0, Number(m[4]))) });
   }
   const text = words.length ? words.map((w) => w.word).join(' ') : hypotheses.join(' ');
-  const confidence = words.length ? Math.round((words.reduce((s, w) => s + (w.confidence ?? 0), 0) / words.length) * 1000) / 1000 : undefined;
+  const confidence = words.length
+    ? Math.round((words.reduce((s, w) => s + (w.confidence ?? 0), 0) / words.length) * 1000) / 1000
+    : undefined;
   return { text: text.replace(/\s+/g, ' ').trim(), words, confidence };
 }

@@ -23,7 +23,10 @@ export class PocketsphinxSttProvider implements SttProvider {
   async transcribe(req: SttRequest): Promise<SttOutput> {
     // Recognition takes time in proportion to the audio: the kill timer grows with it.
     const timeoutMs = this.env.PROCESS_TIMEOUT_MS + Math.ceil(req.duration * 1000);
-    const { stdout } = await this.runner.run(this.env.POCKETSPHINX_PATH, ['-infile', req.wavPath, '-logfn', '/dev/null', '-time', 'yes'], { signal: req.signal, timeoutMs });
+    const { stdout } = await this.runner.run(this.env.POCKETSPHINX_PATH, ['-infile', req.wavPath, '-logfn', '/dev/null', '-time', 'yes'], {
+      signal: req.signal,
+      timeoutMs,
+    });
     const parsed = parsePocketsphinxOutput(stdout.toString());
     return { text: parsed.text, language: 'en-US', words: parsed.words, confidence: parsed.confidence };
   }

@@ -15,6 +15,8 @@ export class SttHandler {
   /** Streams `progress` while working, then one `transcription`. */
   @MessagePattern(VOICE_PATTERNS.transcribe)
   transcribe(@Payload() payload: unknown) {
-    return this.jobs.stream(TranscribeCommand, payload, (cmd, signal) => from(this.stt.transcribeUpload(cmd.audio, cmd.language, signal)).pipe(map((result) => ({ type: 'transcription' as const, result }))));
+    return this.jobs.stream(TranscribeCommand, payload, (cmd, signal) =>
+      from(this.stt.transcribeUpload(cmd.audio, cmd.language, signal)).pipe(map((result) => ({ type: 'transcription' as const, result }))),
+    );
   }
 }

@@ -10,7 +10,10 @@ import { SttService } from './stt.service';
 const BLOB = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const upload = { blob_id: BLOB, filename: 'a.webm', mimetype: 'audio/webm', bytes: 10 };
 
-function engine(name: SttEngineName, behaviour: { unavailable?: string; unsuitable?: string; fail?: unknown; text?: string }): SttProvider & { calls: SttRequest[] } {
+function engine(
+  name: SttEngineName,
+  behaviour: { unavailable?: string; unsuitable?: string; fail?: unknown; text?: string },
+): SttProvider & { calls: SttRequest[] } {
   const calls: SttRequest[] = [];
   return {
     name,
@@ -69,15 +72,30 @@ describe('SttService', () => {
   });
 
   it('answers 504 when every engine it tried timed out', async () => {
-    const hung = new ProcessError('timeout', 'pocketsphinx_continuous', 'pocketsphinx_continuous did not finish within 100 ms and was killed');
-    const err = await failure(service([engine('google', { unavailable: 'not configured' }), engine('pocketsphinx', { fail: hung })]).stt.transcribeUpload(upload, 'en-US', signal()));
+    const hung = new ProcessError(
+      'timeout',
+      'pocketsphinx_continuous',
+      'pocketsphinx_continuous did not finish within 100 ms and was killed',
+    );
+    const err = await failure(
+      service([engine('google', { unavailable: 'not configured' }), engine('pocketsphinx', { fail: hung })]).stt.transcribeUpload(
+        upload,
+        'en-US',
+        signal(),
+      ),
+    );
     expect(err.status).toBe(504);
     expect(err.message).toMatch(/timed out.*pocketsphinx/);
   });
 
   it('answers 503 naming every engine and why when none could serve', async () => {
     const missing = new ProcessError('missing', 'pocketsphinx_continuous', 'not installed');
-    const err = await failure(service([engine('whisper', { unavailable: 'not configured: set WHISPER_URL' }), engine('pocketsphinx', { fail: missing })]).stt.transcribeUpload(upload, 'en-US', signal()));
+    const err = await failure(
+      service([
+        engine('whisper', { unavailable: 'not configured: set WHISPER_URL' }),
+        engine('pocketsphinx', { fail: missing }),
+      ]).stt.transcribeUpload(upload, 'en-US', signal()),
+    );
     expect(err.status).toBe(503);
     expect(err.message).toMatch(/whisper: not configured: set WHISPER_URL; pocketsphinx: .*apt-get install pocketsphinx/);
   });

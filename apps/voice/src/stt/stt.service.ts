@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AUDIO_INPUT_DESCRIPTION, audioInputKind, ERROR_CODES, VOICE_AUDIO, type AudioUploadRef, type EngineFallbackDto, type TranscriptionDto } from '@nitro/contracts';
+import {
+  AUDIO_INPUT_DESCRIPTION,
+  audioInputKind,
+  ERROR_CODES,
+  VOICE_AUDIO,
+  type AudioUploadRef,
+  type EngineFallbackDto,
+  type TranscriptionDto,
+} from '@nitro/contracts';
 import { VoiceEnv } from '@nitro/config';
 import { ServiceError } from '@nitro/service-kit';
 import type { ClaimCheck } from '@nitro/transport';
@@ -45,7 +53,9 @@ export class SttService {
       const skip = provider.unavailable() ?? provider.unsuitable(req);
       if (skip) {
         fallbacks.push({ engine: provider.name, reason: skip });
-        voiceMetrics.fallbacks().inc({ kind: 'stt', engine: provider.name, reason: provider.unavailable() ? 'not_configured' : 'unsupported' });
+        voiceMetrics
+          .fallbacks()
+          .inc({ kind: 'stt', engine: provider.name, reason: provider.unavailable() ? 'not_configured' : 'unsupported' });
         continue;
       }
       attempts++;
@@ -65,21 +75,32 @@ export class SttService {
       }
     }
     const list = fallbacks.map((f) => `${f.engine}: ${f.reason}`).join('; ');
-    if (attempts > 0 && timeouts === attempts) throw new ServiceError(504, ERROR_CODES.timeout, `transcription timed out: ${list}`, { fallbacks });
+    if (attempts > 0 && timeouts === attempts)
+      throw new ServiceError(504, ERROR_CODES.timeout, `transcription timed out: ${list}`, { fallbacks });
     throw new ServiceError(503, ERROR_CODES.noProvider, `no speech-to-text engine could transcribe this audio: ${list}`, { fallbacks });
   }
 
   /** The upload's bytes, after the checks the gateway also made (a direct transport caller skips the gateway). */
   private async takeUpload(audio: AudioUploadRef): Promise<Buffer> {
-    if (!audio || typeof audio.blob_id !== 'string' || !BLOB_ID.test(audio.blob_id)) throw new ServiceError(400, ERROR_CODES.validation, 'audio: a file is required');
+    if (!audio || typeof audio.blob_id !== 'string' || !BLOB_ID.test(audio.blob_id))
+      throw new ServiceError(400, ERROR_CODES.validation, 'audio: a file is required');
     if (!audioInputKind(audio.mimetype, audio.filename)) {
       await this.blobs.drop(audio.blob_id);
-      throw new ServiceError(415, ERROR_CODES.unsupported, `audio type "${audio.mimetype ?? 'unknown'}" is not supported: send ${AUDIO_INPUT_DESCRIPTION}`);
+      throw new ServiceError(
+        415,
+        ERROR_CODES.unsupported,
+        `audio type "${audio.mimetype ?? 'unknown'}" is not supported: send ${AUDIO_INPUT_DESCRIPTION}`,
+      );
     }
     const bytes = await this.blobs.take(audio.blob_id);
     if (!bytes) throw new ServiceError(400, 'UPLOAD_EXPIRED', 'audio: the upload has expired or was already used; send it again');
     if (bytes.length === 0) throw new ServiceError(400, 'EMPTY_AUDIO', 'audio: the uploaded file is empty');
-    if (bytes.length > this.env.MAX_UPLOAD_BYTES) throw new ServiceError(413, ERROR_CODES.tooLarge, `audio is larger than the limit of ${this.env.MAX_UPLOAD_BYTES} bytes (MAX_UPLOAD_BYTES)`);
+    if (bytes.length > this.env.MAX_UPLOAD_BYTES)
+      throw new ServiceError(
+        413,
+        ERROR_CODES.tooLarge,
+        `audio is larger than the limit of ${this.env.MAX_UPLOAD_BYTES} bytes (MAX_UPLOAD_BYTES)`,
+      );
     return bytes;
   }
 }

@@ -44,10 +44,19 @@ export class WhisperHttpSttProvider implements SttProvider {
     }
     let res: OutboundAnswer;
     try {
-      res = await outboundFetch({ url: this.env.WHISPER_URL, method: 'POST', body: form, timeoutMs: this.env.WHISPER_TIMEOUT_MS, signal: req.signal, maxBytes: MAX_ANSWER_BYTES });
+      res = await outboundFetch({
+        url: this.env.WHISPER_URL,
+        method: 'POST',
+        body: form,
+        timeoutMs: this.env.WHISPER_TIMEOUT_MS,
+        signal: req.signal,
+        maxBytes: MAX_ANSWER_BYTES,
+      });
     } catch (err) {
       const aborted = err instanceof OutboundHttpError && (err.kind === 'timeout' || err.kind === 'cancelled');
-      throw new Error(`whisper server: ${aborted ? `no answer within ${this.env.WHISPER_TIMEOUT_MS} ms (WHISPER_TIMEOUT_MS) or cancelled` : (err as Error).message}`);
+      throw new Error(
+        `whisper server: ${aborted ? `no answer within ${this.env.WHISPER_TIMEOUT_MS} ms (WHISPER_TIMEOUT_MS) or cancelled` : (err as Error).message}`,
+      );
     }
     const body = res.text();
     if (res.status < 200 || res.status > 299) throw new Error(`whisper server answered HTTP ${res.status}: ${body.slice(0, 200)}`);
@@ -59,7 +68,12 @@ export class WhisperHttpSttProvider implements SttProvider {
     }
     if (typeof answer.text !== 'string') throw new Error('whisper server answer has no "text"');
     const raw = answer.words ?? answer.segments?.flatMap((s) => s.words ?? []) ?? [];
-    const words: WordTimingDto[] = raw.map((w) => ({ word: w.word.trim(), start: w.start, end: w.end, ...(w.probability !== undefined ? { confidence: w.probability } : {}) }));
+    const words: WordTimingDto[] = raw.map((w) => ({
+      word: w.word.trim(),
+      start: w.start,
+      end: w.end,
+      ...(w.probability !== undefined ? { confidence: w.probability } : {}),
+    }));
     // whisper.cpp names the language ("english"); keep the code we asked with then.
     const language = answer.language && /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(answer.language) ? answer.language : req.language;
     return { text: answer.text.trim(), language, words: words.length ? words : undefined };

@@ -18,7 +18,13 @@ export function parseEspeakVoices(listing: string): TtsVoice[] {
     if (file.startsWith('mb/') || seen.has(language)) continue;
     seen.add(language);
     const g = ageGender.split('/')[1];
-    voices.push({ name: language, engine: 'espeak', languages: [language], gender: g === 'M' ? 'male' : g === 'F' ? 'female' : undefined, sampleRate: 22050 });
+    voices.push({
+      name: language,
+      engine: 'espeak',
+      languages: [language],
+      gender: g === 'M' ? 'male' : g === 'F' ? 'female' : undefined,
+      sampleRate: 22050,
+    });
   }
   return voices;
 }

@@ -1,6 +1,12 @@
 import { v1 } from '@google-cloud/text-to-speech';
 import { VoiceEnv } from '@nitro/config';
-import { describeGoogleError, googleClientOptions, googleUnavailable, guardGoogleFetch, withCallSignal } from '../google/google-client.util';
+import {
+  describeGoogleError,
+  googleClientOptions,
+  googleUnavailable,
+  guardGoogleFetch,
+  withCallSignal,
+} from '../google/google-client.util';
 import type { SynthesisRequest, TtsProvider, TtsVoice } from './tts-provider.interface';
 
 /** Google's voice list changes rarely; asking once per ten minutes is plenty. */

@@ -17,7 +17,9 @@ export class TtsHandler {
   /** Streams `progress` while working, then one `speech` naming the blob that holds the audio. */
   @MessagePattern(VOICE_PATTERNS.speak)
   speak(@Payload() payload: unknown) {
-    return this.jobs.stream(SpeakCommand, payload, (cmd, signal) => from(this.tts.speak(cmd, signal)).pipe(map((ref) => ({ type: 'speech' as const, ...ref }))));
+    return this.jobs.stream(SpeakCommand, payload, (cmd, signal) =>
+      from(this.tts.speak(cmd, signal)).pipe(map((ref) => ({ type: 'speech' as const, ...ref }))),
+    );
   }
 
   @MessagePattern(VOICE_PATTERNS.voices)

@@ -14,13 +14,24 @@ const WAV = Buffer.concat([wavHeader(32000, 16000), Buffer.alloc(32000)]);
 
 function engine(name: 'flite' | 'espeak', fail?: unknown): TtsProvider & { calls: SynthesisRequest[] } {
   const calls: SynthesisRequest[] = [];
-  return { name, calls, unavailable: () => null, voices: async () => [], synthesize: async (req) => (calls.push(req), fail ? Promise.reject(fail) : WAV) };
+  return {
+    name,
+    calls,
+    unavailable: () => null,
+    voices: async () => [],
+    synthesize: async (req) => (calls.push(req), fail ? Promise.reject(fail) : WAV),
+  };
 }
 
 function setup(engines: TtsProvider[], voices: TtsVoice[] = [kal16, enUs]) {
   const env = Object.assign(new VoiceEnv(), { MAX_TTS_CHARS: 20 });
-  const catalog = { candidates: jest.fn(async () => ({ voices, skipped: [] })), provider: (n: string) => engines.find((e) => e.name === n) } as unknown as VoiceCatalog;
-  const transcoder = { encode: jest.fn(async (w: Buffer, format: string) => (format === 'wav' ? w : Buffer.from(`${format}-bytes`))) } as unknown as AudioTranscoder;
+  const catalog = {
+    candidates: jest.fn(async () => ({ voices, skipped: [] })),
+    provider: (n: string) => engines.find((e) => e.name === n),
+  } as unknown as VoiceCatalog;
+  const transcoder = {
+    encode: jest.fn(async (w: Buffer, format: string) => (format === 'wav' ? w : Buffer.from(`${format}-bytes`))),
+  } as unknown as AudioTranscoder;
   const blobs = { put: jest.fn(async () => 'blob-1') } as unknown as ClaimCheck;
   return { tts: new TtsService(env, catalog, transcoder, blobs), catalog, transcoder };
 }
@@ -45,9 +56,13 @@ describe('TtsService', () => {
 
   it('answers 504 when every engine timed out, 503 when they failed otherwise', async () => {
     const hang = new ProcessError('timeout', 'flite', 'flite did not finish within 100 ms and was killed');
-    const timedOut = await setup([engine('flite', hang)], [kal16]).tts.synthesize('hi', undefined, 1, signal()).catch((e: ServiceError) => e);
+    const timedOut = await setup([engine('flite', hang)], [kal16])
+      .tts.synthesize('hi', undefined, 1, signal())
+      .catch((e: ServiceError) => e);
     expect(timedOut).toMatchObject({ status: 504 });
-    const broken = await setup([engine('flite', new Error('bad voice file'))], [kal16]).tts.synthesize('hi', undefined, 1, signal()).catch((e: ServiceError) => e);
+    const broken = await setup([engine('flite', new Error('bad voice file'))], [kal16])
+      .tts.synthesize('hi', undefined, 1, signal())
+      .catch((e: ServiceError) => e);
     expect(broken).toMatchObject({ status: 503 });
     expect((broken as ServiceError).message).toMatch(/flite: bad voice file/);
   });
@@ -58,7 +73,9 @@ describe('TtsService', () => {
     ['rate out of range', { text: 'hi', rate: 3 }, /rate/],
   ])('refuses %s with a 400 before synthesizing', async (_name, fields, message) => {
     const flite = engine('flite');
-    const err = await setup([flite]).tts.speak({ job_id: 'job-12345678', ...fields }, signal()).catch((e: ServiceError) => e);
+    const err = await setup([flite])
+      .tts.speak({ job_id: 'job-12345678', ...fields }, signal())
+      .catch((e: ServiceError) => e);
     expect(err).toMatchObject({ status: 400 });
     expect((err as ServiceError).message).toMatch(message);
     expect(flite.calls).toHaveLength(0);

@@ -1,5 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AUDIO_CONTENT_TYPES, ERROR_CODES, VOICE_AUDIO, type AudioOutputFormat, type EngineFallbackDto, type SpeakCommand, type SpeechRef, codePointLength, exceedsCodePoints, hasVisibleContent } from '@nitro/contracts';
+import {
+  AUDIO_CONTENT_TYPES,
+  ERROR_CODES,
+  VOICE_AUDIO,
+  type AudioOutputFormat,
+  type EngineFallbackDto,
+  type SpeakCommand,
+  type SpeechRef,
+  codePointLength,
+  exceedsCodePoints,
+  hasVisibleContent,
+} from '@nitro/contracts';
 import { VoiceEnv } from '@nitro/config';
 import { ServiceError } from '@nitro/service-kit';
 import type { ClaimCheck } from '@nitro/transport';
@@ -71,14 +82,20 @@ export class TtsService {
     }
     const fallbacks = [...skipped, ...failures];
     const list = fallbacks.map((f) => `${f.engine}: ${f.reason}`).join('; ');
-    if (timeouts > 0 && timeouts === failures.length) throw new ServiceError(504, ERROR_CODES.timeout, `speech synthesis timed out: ${list}`, { fallbacks });
+    if (timeouts > 0 && timeouts === failures.length)
+      throw new ServiceError(504, ERROR_CODES.timeout, `speech synthesis timed out: ${list}`, { fallbacks });
     throw new ServiceError(503, ERROR_CODES.noProvider, `no text-to-speech engine could speak this: ${list}`, { fallbacks });
   }
 
   private checkText(text: unknown): string {
-    if (typeof text !== 'string' || !hasVisibleContent(text)) throw new ServiceError(400, ERROR_CODES.validation, 'text must contain something to say (visible text)');
+    if (typeof text !== 'string' || !hasVisibleContent(text))
+      throw new ServiceError(400, ERROR_CODES.validation, 'text must contain something to say (visible text)');
     if (exceedsCodePoints(text, this.env.MAX_TTS_CHARS)) {
-      throw new ServiceError(400, 'TEXT_TOO_LONG', `text is ${codePointLength(text)} characters (Unicode code points); the limit is ${this.env.MAX_TTS_CHARS} (MAX_TTS_CHARS)`);
+      throw new ServiceError(
+        400,
+        'TEXT_TOO_LONG',
+        `text is ${codePointLength(text)} characters (Unicode code points); the limit is ${this.env.MAX_TTS_CHARS} (MAX_TTS_CHARS)`,
+      );
     }
     return text.trim();
   }

@@ -29,7 +29,15 @@ export class VoiceCatalog {
     const defaults = matchVoices(this.env.TTS_DEFAULT_VOICE, engines);
     const defaultId = defaults[0] ? voiceId(defaults[0]) : this.env.TTS_DEFAULT_VOICE;
     const voices = engines.flatMap((e) =>
-      e.voices.map((v) => ({ id: voiceId(v), name: v.name, engine: v.engine, languages: v.languages, gender: v.gender, sample_rate: v.sampleRate, ...(voiceId(v) === defaultId ? { default: true } : {}) })),
+      e.voices.map((v) => ({
+        id: voiceId(v),
+        name: v.name,
+        engine: v.engine,
+        languages: v.languages,
+        gender: v.gender,
+        sample_rate: v.sampleRate,
+        ...(voiceId(v) === defaultId ? { default: true } : {}),
+      })),
     );
     return { default_voice: defaultId, voices, ...(unavailable.length ? { unavailable } : {}) };
   }
@@ -51,7 +59,9 @@ export class VoiceCatalog {
       if (pinned) {
         // A wedged engine hangs on listing its voices too: that is a timeout, not a missing engine.
         const [status, code] = this.failed.get(pinned.engine)?.timedOut ? [504, ERROR_CODES.timeout] : [503, ERROR_CODES.noProvider];
-        throw new ServiceError(status, code, `voice "${spec}" cannot be used now: ${pinned.engine}: ${pinned.reason}`, { fallbacks: [pinned] });
+        throw new ServiceError(status, code, `voice "${spec}" cannot be used now: ${pinned.engine}: ${pinned.reason}`, {
+          fallbacks: [pinned],
+        });
       }
       const failed = unavailable.filter((u) => !u.reason.startsWith('not configured'));
       const why = failed.length ? ` (could not list: ${failed.map((u) => `${u.engine}: ${u.reason}`).join('; ')})` : '';
@@ -77,8 +87,14 @@ export class VoiceCatalog {
         try {
           return { engine: p.name, voices: await p.voices(signal) };
         } catch (err) {
-          const reason = err instanceof ProcessError ? processToServiceError(err, `listing ${p.name} voices`).message : (err as Error).message;
-          if (!signal?.aborted) this.failed.set(p.name, { until: Date.now() + LIST_RETRY_MS, reason, timedOut: err instanceof ProcessError && err.kind === 'timeout' });
+          const reason =
+            err instanceof ProcessError ? processToServiceError(err, `listing ${p.name} voices`).message : (err as Error).message;
+          if (!signal?.aborted)
+            this.failed.set(p.name, {
+              until: Date.now() + LIST_RETRY_MS,
+              reason,
+              timedOut: err instanceof ProcessError && err.kind === 'timeout',
+            });
           unavailable.push({ engine: p.name, reason });
           return undefined;
         }

@@ -14,7 +14,9 @@ export const voiceId = (v: Pick<TtsVoice, 'engine' | 'name'>): string => `${v.en
 export function splitVoiceSpec(spec: string): { engine?: TtsEngineName; name: string } {
   const i = spec.indexOf(':');
   const prefix = i > 0 ? spec.slice(0, i) : '';
-  return (TTS_ENGINES as readonly string[]).includes(prefix) ? { engine: prefix as TtsEngineName, name: spec.slice(i + 1) } : { name: spec };
+  return (TTS_ENGINES as readonly string[]).includes(prefix)
+    ? { engine: prefix as TtsEngineName, name: spec.slice(i + 1) }
+    : { name: spec };
 }
 
 /**
@@ -31,7 +33,10 @@ export function matchVoices(spec: string, engines: EngineVoices[]): TtsVoice[] {
   return pool.flatMap((e) => {
     const v =
       e.voices.find((x) => x.name.toLowerCase() === wanted) ??
-      (isLanguage ? (e.voices.find((x) => x.languages.some((l) => l.toLowerCase() === wanted)) ?? e.voices.find((x) => x.languages.some((l) => primary(l) === primary(wanted)))) : undefined);
+      (isLanguage
+        ? (e.voices.find((x) => x.languages.some((l) => l.toLowerCase() === wanted)) ??
+          e.voices.find((x) => x.languages.some((l) => primary(l) === primary(wanted))))
+        : undefined);
     return v ? [v] : [];
   });
 }

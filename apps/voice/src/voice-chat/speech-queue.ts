@@ -24,7 +24,14 @@ export class SpeechQueue {
 
   constructor(
     private readonly tts: TtsService,
-    private readonly opts: { voice?: string; rate: number; format: AudioOutputFormat; signal: AbortSignal; stream: boolean; onAudio: (s: SpokenSentence) => void },
+    private readonly opts: {
+      voice?: string;
+      rate: number;
+      format: AudioOutputFormat;
+      signal: AbortSignal;
+      stream: boolean;
+      onAudio: (s: SpokenSentence) => void;
+    },
   ) {}
 
   get count(): number {

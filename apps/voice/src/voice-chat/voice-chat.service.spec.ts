@@ -8,7 +8,15 @@ import type { SttService } from '../stt/stt.service';
 import type { TtsService } from '../tts/tts.service';
 import { VoiceChatService } from './voice-chat.service';
 
-const cmd = (stream: boolean): VoiceChatCommand => ({ job_id: 'job-12345678', audio: { blob_id: 'b', bytes: 1 }, user_id: 'alice', session_id: 's1', stream, format: 'mp3', max_tokens: 32 });
+const cmd = (stream: boolean): VoiceChatCommand => ({
+  job_id: 'job-12345678',
+  audio: { blob_id: 'b', bytes: 1 },
+  user_id: 'alice',
+  session_id: 's1',
+  stream,
+  format: 'mp3',
+  max_tokens: 32,
+});
 const heard: TranscriptionDto = { text: 'tell me a story', language: 'en-US', duration: 1.5, engine: 'pocketsphinx' };
 const wav = (ms: number) => Buffer.concat([wavHeader(ms * 32, 16000), Buffer.alloc(ms * 32)]);
 const TOKENS = ['Once upon', ' a time.', ' The dog', ' ran', ' home.', ' The end'];
@@ -22,7 +30,14 @@ function setup(answer: ChatStreamEvent[] | Observable<ChatStreamEvent>, transcri
       spoken.push(`${voice ?? 'default'}|${text}`);
       return { wav: wav(100), voice: { engine: 'flite', name: 'kal16', languages: ['en-US'] }, duration: 0.1 };
     }),
-    store: jest.fn(async (w: Buffer, format: string) => ({ blob_id: `blob-${w.length}`, bytes: w.length, format, content_type: 'audio/mpeg', engine: 'flite', voice: 'flite:kal16' })),
+    store: jest.fn(async (w: Buffer, format: string) => ({
+      blob_id: `blob-${w.length}`,
+      bytes: w.length,
+      format,
+      content_type: 'audio/mpeg',
+      engine: 'flite',
+      voice: 'flite:kal16',
+    })),
   } as unknown as TtsService;
   const aiRouter = {
     send: (_pattern: string, data: ChatCommand) => {
@@ -36,7 +51,14 @@ function setup(answer: ChatStreamEvent[] | Observable<ChatStreamEvent>, transcri
 const chatAnswer = (): ChatStreamEvent[] => [
   { type: 'meta', session_id: 's1', ai_model: 'stories260K', ai_source: 'local' },
   ...TOKENS.map((text): ChatStreamEvent => ({ type: 'token', text })),
-  { type: 'done', response: TOKENS.join(''), ai_model: 'stories260K', ai_source: 'local', session_id: 's1', timestamp: '2026-11-28T10:00:00.000Z' },
+  {
+    type: 'done',
+    response: TOKENS.join(''),
+    ai_model: 'stories260K',
+    ai_source: 'local',
+    session_id: 's1',
+    timestamp: '2026-11-28T10:00:00.000Z',
+  },
 ];
 
 const run = (s: VoiceChatService, c: VoiceChatCommand) => lastValueFrom(s.chat(c, new AbortController().signal).pipe(toArray()));
@@ -59,7 +81,12 @@ describe('VoiceChatService', () => {
     expect(asked).toEqual([{ message: 'tell me a story', user_id: 'alice', session_id: 's1', options: { max_tokens: 32 } }]);
     // Later sentences keep the voice the first one got.
     expect(spoken).toEqual(['default|Once upon a time.', 'flite:kal16|The dog ran home.', 'flite:kal16|The end']);
-    expect(events[events.length - 1]).toMatchObject({ type: 'done', transcript: 'tell me a story', audio_chunks: 3, response: TOKENS.join('') });
+    expect(events[events.length - 1]).toMatchObject({
+      type: 'done',
+      transcript: 'tell me a story',
+      audio_chunks: 3,
+      response: TOKENS.join(''),
+    });
   });
 
   it('speaks a sentence before the model has finished', async () => {
@@ -109,7 +136,11 @@ describe('VoiceChatService', () => {
   });
 
   it('keeps the status of transport failures', async () => {
-    const { service } = setup(new Observable<ChatStreamEvent>((o) => o.error({ code: 'SERVICE_UNAVAILABLE', status: 503, message: 'Service "ai-router" is unavailable' })));
+    const { service } = setup(
+      new Observable<ChatStreamEvent>((o) =>
+        o.error({ code: 'SERVICE_UNAVAILABLE', status: 503, message: 'Service "ai-router" is unavailable' }),
+      ),
+    );
     const err = await run(service, cmd(true)).catch((e: ServiceError) => e);
     expect(err).toBeInstanceOf(ServiceError);
     expect((err as ServiceError).status).toBe(503);

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Observable, Subscription } from 'rxjs';
-import { ERROR_CODES, hasVisibleContent, isRpcErrorPayload, type ChatCommand, type ChatStreamEvent, type VoiceChatCommand, type VoiceWireEvent } from '@nitro/contracts';
+import {
+  ERROR_CODES,
+  hasVisibleContent,
+  isRpcErrorPayload,
+  type ChatCommand,
+  type ChatStreamEvent,
+  type VoiceChatCommand,
+  type VoiceWireEvent,
+} from '@nitro/contracts';
 import { ServiceError } from '@nitro/service-kit';
 import { AiRouterClient } from '@nitro/transport';
 import { SttService } from '../stt/stt.service';
@@ -37,7 +45,8 @@ export class VoiceChatService {
     const heard = await this.stt.transcribeUpload(cmd.audio, cmd.language, signal);
     const message = heard.text.trim();
     // Before the transcript event: the gateway holds the SSE response until the first event, so this stays a plain 422.
-    if (!hasVisibleContent(message)) throw new ServiceError(422, 'NO_SPEECH', 'no speech was recognised in the audio, so nothing was sent to the assistant');
+    if (!hasVisibleContent(message))
+      throw new ServiceError(422, 'NO_SPEECH', 'no speech was recognised in the audio, so nothing was sent to the assistant');
     emit({ type: 'transcript', ...heard });
     const speech = new SpeechQueue(this.tts, {
       voice: cmd.voice,
@@ -74,7 +83,11 @@ export class VoiceChatService {
   }
 
   /** Streams the answer; meta and token events go to `onEvent`, the final done/error is returned. */
-  private askAiRouter(cmd: ChatCommand, signal: AbortSignal, onEvent: (e: Extract<ChatStreamEvent, { type: 'meta' | 'token' }>) => void): Promise<Final> {
+  private askAiRouter(
+    cmd: ChatCommand,
+    signal: AbortSignal,
+    onEvent: (e: Extract<ChatStreamEvent, { type: 'meta' | 'token' }>) => void,
+  ): Promise<Final> {
     return new Promise<Final>((resolve, reject) => {
       let final: Final | undefined;
       let sub: Subscription | undefined = undefined;
@@ -106,7 +119,8 @@ export class VoiceChatService {
 /** ai-router's RPC errors and transport errors (timeout 504, unavailable 503) keep their status. */
 function asServiceError(err: unknown): ServiceError {
   if (err instanceof ServiceError) return err;
-  if (isRpcErrorPayload(err)) return new ServiceError(err.status, (err as { code?: string }).code ?? ERROR_CODES.providerFailed, `ai-router: ${err.message}`);
+  if (isRpcErrorPayload(err))
+    return new ServiceError(err.status, (err as { code?: string }).code ?? ERROR_CODES.providerFailed, `ai-router: ${err.message}`);
   const e = err as { status?: number; code?: string; message?: string };
   if (typeof e?.status === 'number' && typeof e.code === 'string') return new ServiceError(e.status, e.code, e.message ?? e.code);
   return new ServiceError(502, ERROR_CODES.providerFailed, `ai-router failed: ${e?.message ?? String(err)}`);

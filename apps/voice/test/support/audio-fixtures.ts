@@ -37,7 +37,15 @@ export function spoken(text: string, dir: string, name: string, format: keyof ty
 /** A tone of `seconds` (to test the duration limit without speech). */
 export function tone(seconds: number, dir: string, format: keyof typeof ENCODE = 'webm'): Buffer {
   const out = join(dir, `tone-${seconds}.${format}`);
-  execFileSync('ffmpeg', [...FFMPEG, '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=16000:duration=${seconds}`, ...ENCODE[format], out]);
+  execFileSync('ffmpeg', [
+    ...FFMPEG,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=16000:duration=${seconds}`,
+    ...ENCODE[format],
+    out,
+  ]);
   return readFileSync(out);
 }
 
@@ -52,12 +60,29 @@ export function silence(seconds: number, dir: string, format: keyof typeof ENCOD
 export function probe(bytes: Buffer, dir: string, name: string): { format: string; codec: string; duration: number; sampleRate: number } {
   const path = join(dir, name);
   writeFileSync(path, bytes);
-  const out = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=format_name,duration:stream=codec_name,sample_rate', '-of', 'json', path], { encoding: 'utf8' }));
-  return { format: out.format.format_name, codec: out.streams[0].codec_name, duration: Number(out.format.duration), sampleRate: Number(out.streams[0].sample_rate) };
+  const out = JSON.parse(
+    execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-show_entries', 'format=format_name,duration:stream=codec_name,sample_rate', '-of', 'json', path],
+      { encoding: 'utf8' },
+    ),
+  );
+  return {
+    format: out.format.format_name,
+    codec: out.streams[0].codec_name,
+    duration: Number(out.format.duration),
+    sampleRate: Number(out.streams[0].sample_rate),
+  };
 }
 
 /** A multipart body with the audio part first or last (clients send fields in any order). */
-export function uploadForm(audio: Buffer, filename: string, type: string, fields: Record<string, string> = {}, fileFirst = false): FormData {
+export function uploadForm(
+  audio: Buffer,
+  filename: string,
+  type: string,
+  fields: Record<string, string> = {},
+  fileFirst = false,
+): FormData {
   const form = new FormData();
   if (fileFirst) form.append('audio', new Blob([audio], { type }), filename);
   for (const [k, v] of Object.entries(fields)) form.append(k, v);

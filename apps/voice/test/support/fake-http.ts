@@ -52,7 +52,9 @@ export async function startFakeServer(): Promise<FakeServer> {
   });
 }
 
-export const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+export const json = (res: ServerResponse, status: number, body: unknown) =>
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
 /** Google's REST error body (google.rpc.Status as JSON). */
-export const googleError = (res: ServerResponse, code: number, status: string, message: string) => json(res, code, { error: { code, message, status } });
+export const googleError = (res: ServerResponse, code: number, status: string, message: string) =>
+  json(res, code, { error: { code, message, status } });

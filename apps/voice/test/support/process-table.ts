@@ -21,7 +21,8 @@ export function processTable(): ProcessRow[] {
 }
 
 /** Processes (live or zombie) whose command line mentions `needle`. */
-export const processesMatching = (needle: string): ProcessRow[] => processTable().filter((p) => p.args.includes(needle) && !p.args.startsWith('ps '));
+export const processesMatching = (needle: string): ProcessRow[] =>
+  processTable().filter((p) => p.args.includes(needle) && !p.args.startsWith('ps '));
 
 /** Children of `pid`, live or zombie. */
 export const childrenOf = (pid: number): ProcessRow[] => processTable().filter((p) => p.ppid === pid);

@@ -6,14 +6,27 @@ import type { CodeReportDto, FindingDto } from '@nitro/contracts';
 type Finding = FindingDto;
 type CodeReport = CodeReportDto;
 
-const LANGUAGES: [string, string][] = [['', 'Detect'], ['python', 'Python'], ['javascript', 'JavaScript'], ['typescript', 'TypeScript'], ['go', 'Go'], ['java', 'Java']];
+const LANGUAGES: [string, string][] = [
+  ['', 'Detect'],
+  ['python', 'Python'],
+  ['javascript', 'JavaScript'],
+  ['typescript', 'TypeScript'],
+  ['go', 'Go'],
+  ['java', 'Java'],
+];
 
 /**
  * Paste code, get the static findings (tree-sitter, exact lines) and, apart from them, the
  * model's comments: the first are facts about the code, the second are opinions.
  */
 export function codeReviewView(signal: AbortSignal): HTMLElement {
-  const code = h('textarea', { rows: 12, spellcheck: 'false', class: 'code-input', required: true, placeholder: "def hello():\n    print('hi')" });
+  const code = h('textarea', {
+    rows: 12,
+    spellcheck: 'false',
+    class: 'code-input',
+    required: true,
+    placeholder: "def hello():\n    print('hi')",
+  });
   const language = select(LANGUAGES, '');
   const withLlm = checkbox('Ask the AI for a review too', true);
   const go = h('button', { type: 'submit', class: 'btn-primary' }, 'Review code');
@@ -32,7 +45,9 @@ export function codeReviewView(signal: AbortSignal): HTMLElement {
   }
 
   function draw(r: CodeReport) {
-    const counts = (['error', 'warning', 'info'] as const).map((s) => h('span', { class: `pill sev-${s}` }, `${r.summary[s] ?? 0} ${s}${(r.summary[s] ?? 0) === 1 ? '' : 's'}`));
+    const counts = (['error', 'warning', 'info'] as const).map((s) =>
+      h('span', { class: `pill sev-${s}` }, `${r.summary[s] ?? 0} ${s}${(r.summary[s] ?? 0) === 1 ? '' : 's'}`),
+    );
     out.append(
       h('p', { class: 'muted small' }, `${r.language} (${r.language_source}) · ${r.lines} lines · ${r.functions.length} functions`),
       h('h4', {}, 'Static findings ', ...counts),
@@ -93,7 +108,18 @@ function findingsTable(findings: Finding[]): HTMLElement {
 
 function llmPart(r: CodeReport): HTMLElement {
   if (r.llm_review) {
-    return h('div', { class: 'llm-review' }, h('div', { class: 'md scroll', tabindex: '0', role: 'region', 'aria-label': 'AI text' }, renderMarkdown(r.llm_review.text)), h('p', { class: 'muted small' }, `${r.llm?.ai_source ?? ''} / ${r.llm?.ai_model ?? ''} · an opinion, not checked against the code`));
+    return h(
+      'div',
+      { class: 'llm-review' },
+      h('div', { class: 'md scroll', tabindex: '0', role: 'region', 'aria-label': 'AI text' }, renderMarkdown(r.llm_review.text)),
+      h('p', { class: 'muted small' }, `${r.llm?.ai_source ?? ''} / ${r.llm?.ai_model ?? ''} · an opinion, not checked against the code`),
+    );
   }
-  return h('p', { class: 'muted' }, r.llm?.available === false ? `Not available: ${r.llm.reason ?? 'no model could answer'}. The static findings above stand on their own.` : 'Not requested.');
+  return h(
+    'p',
+    { class: 'muted' },
+    r.llm?.available === false
+      ? `Not available: ${r.llm.reason ?? 'no model could answer'}. The static findings above stand on their own.`
+      : 'Not requested.',
+  );
 }

@@ -35,7 +35,9 @@ export function fileAnalysisView(signal: AbortSignal): HTMLElement {
 
   async function analyse(file: File) {
     clear(out);
-    out.append(h('p', { class: 'muted' }, `Analysing ${file.name} (${formatBytes(file.size)})…`, h('progress', { 'aria-label': 'Analysing' })));
+    out.append(
+      h('p', { class: 'muted' }, `Analysing ${file.name} (${formatBytes(file.size)})…`, h('progress', { 'aria-label': 'Analysing' })),
+    );
     const form = new FormData();
     form.append('file', file, file.name);
     try {
@@ -65,12 +67,24 @@ export function fileAnalysisView(signal: AbortSignal): HTMLElement {
       facts(Object.entries(a.details).map(([k, v]) => [k.replace(/_/g, ' '), value(v)])),
       h('h4', {}, 'AI summary'),
       a.llm_summary
-        ? h('div', { class: 'llm-review' }, h('div', { class: 'md scroll', tabindex: '0', role: 'region', 'aria-label': 'AI text' }, renderMarkdown(a.llm_summary)), h('p', { class: 'muted small' }, `${a.llm.ai_source ?? ''} / ${a.llm.ai_model ?? ''}`))
+        ? h(
+            'div',
+            { class: 'llm-review' },
+            h('div', { class: 'md scroll', tabindex: '0', role: 'region', 'aria-label': 'AI text' }, renderMarkdown(a.llm_summary)),
+            h('p', { class: 'muted small' }, `${a.llm.ai_source ?? ''} / ${a.llm.ai_model ?? ''}`),
+          )
         : h('p', { class: 'muted' }, a.llm.available ? 'Not requested.' : `Not available: ${a.llm.reason ?? 'no model could answer'}.`),
     );
   }
 
-  return h('section', { class: 'card', 'aria-labelledby': 'file-title' }, h('h3', { id: 'file-title' }, 'File analysis'), zone, withLlm.el, out);
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'file-title' },
+    h('h3', { id: 'file-title' }, 'File analysis'),
+    zone,
+    withLlm.el,
+    out,
+  );
 }
 
 function facts(rows: [string, Node | string][]): HTMLElement {

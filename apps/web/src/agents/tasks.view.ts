@@ -24,7 +24,14 @@ export function tasksView(signal: AbortSignal): HTMLElement {
   const list = h('div', { class: 'tasks', 'aria-live': 'polite' });
   const prompt = h('input', { type: 'text', required: true, maxlength: 8000, placeholder: 'Give me a motivational quote.' });
   const name = h('input', { type: 'text', maxlength: 100, placeholder: 'Optional' });
-  const kind = select([['every', 'Every N minutes'], ['delay', 'Once, in N minutes'], ['cron', 'Cron expression']], 'every');
+  const kind = select(
+    [
+      ['every', 'Every N minutes'],
+      ['delay', 'Once, in N minutes'],
+      ['cron', 'Cron expression'],
+    ],
+    'every',
+  );
   const when = h('input', { type: 'text', required: true, value: '60', inputmode: 'numeric' });
   const add = h('button', { type: 'submit', class: 'btn-primary', id: 'schedule-add' }, 'Schedule');
   const refresh = h('button', { type: 'button', class: 'btn-secondary', onclick: () => void load() }, 'Refresh');
@@ -93,7 +100,13 @@ export function tasksView(signal: AbortSignal): HTMLElement {
         h('span', { class: `pill status-${t.status}` }, t.status),
         t.status === 'active' ? cancelBtn : null,
       ),
-      h('div', { class: 'muted small' }, describeSchedule(t.schedule), t.next_run_at && t.status === 'active' ? ` · next at ${formatTime(t.next_run_at)}` : '', t.action.task ? ` · task ${t.action.task}` : ''),
+      h(
+        'div',
+        { class: 'muted small' },
+        describeSchedule(t.schedule),
+        t.next_run_at && t.status === 'active' ? ` · next at ${formatTime(t.next_run_at)}` : '',
+        t.action.task ? ` · task ${t.action.task}` : '',
+      ),
       runs,
     );
   }
@@ -103,7 +116,19 @@ export function tasksView(signal: AbortSignal): HTMLElement {
       const { runs } = await apiJson<{ runs: Run[] }>(`/agent/tasks/${user}/${t.task_id}/runs?limit=10`, { signal });
       into.append(
         runs.length
-          ? h('ol', { class: 'run-list' }, ...runs.map((r) => h('li', {}, h('span', { class: `pill ${r.status === 'ok' ? 'sev-info' : 'sev-error'}` }, r.status), ` ${formatTime(r.started_at)} `, h('span', { class: 'run-result' }, r.error?.message ?? preview(r.result)))))
+          ? h(
+              'ol',
+              { class: 'run-list' },
+              ...runs.map((r) =>
+                h(
+                  'li',
+                  {},
+                  h('span', { class: `pill ${r.status === 'ok' ? 'sev-info' : 'sev-error'}` }, r.status),
+                  ` ${formatTime(r.started_at)} `,
+                  h('span', { class: 'run-result' }, r.error?.message ?? preview(r.result)),
+                ),
+              ),
+            )
           : h('p', { class: 'muted small' }, 'No runs yet.'),
       );
     } catch (err) {
@@ -116,7 +141,13 @@ export function tasksView(signal: AbortSignal): HTMLElement {
     'section',
     { class: 'card', 'aria-labelledby': 'tasks-title' },
     h('div', { class: 'card-head' }, h('h3', { id: 'tasks-title' }, 'Scheduled tasks'), refresh),
-    h('form', { class: 'schedule-form', onsubmit: (e: Event) => (e.preventDefault(), void busy(add, 'Scheduling…', create)) }, field('Prompt to run', prompt), h('div', { class: 'row' }, field('When', kind), whenField), h('div', { class: 'row' }, field('Name', name), add)),
+    h(
+      'form',
+      { class: 'schedule-form', onsubmit: (e: Event) => (e.preventDefault(), void busy(add, 'Scheduling…', create)) },
+      field('Prompt to run', prompt),
+      h('div', { class: 'row' }, field('When', kind), whenField),
+      h('div', { class: 'row' }, field('Name', name), add),
+    ),
     list,
   );
 }

@@ -67,7 +67,12 @@ export class AnswerStream {
 
   /** Replays the stream after the last event seen (all of it when none was). */
   resume(): Promise<void> {
-    return getSse(`/chat/streams/${encodeURIComponent(this.streamId ?? '')}`, this.handle, this.signal, this.lastId ? { 'last-event-id': String(this.lastId) } : {});
+    return getSse(
+      `/chat/streams/${encodeURIComponent(this.streamId ?? '')}`,
+      this.handle,
+      this.signal,
+      this.lastId ? { 'last-event-id': String(this.lastId) } : {},
+    );
   }
 
   /** Asks the server to stop; false when the stream is not known yet (the caller then drops the connection). */

@@ -7,10 +7,13 @@ export function chatApi(user: string) {
   const s = (id: string) => `/chat/sessions/${u}/${encodeURIComponent(id)}`;
   return {
     sessions: () => apiJson<ChatSessionDto[]>(`/chat/sessions/${u}`),
-    history: (id: string, limit?: number) => apiJson<ChatHistoryDto>(`/chat/history/${u}?session_id=${encodeURIComponent(id)}${limit ? `&limit=${limit}` : ''}`),
+    history: (id: string, limit?: number) =>
+      apiJson<ChatHistoryDto>(`/chat/history/${u}?session_id=${encodeURIComponent(id)}${limit ? `&limit=${limit}` : ''}`),
     rename: (id: string, title: string) => apiJson<{ title: string }>(s(id), { method: 'PATCH', json: { title } }),
-    fork: (id: string, index: number, kind: 'regenerate' | 'edit') => apiJson<{ count: number }>(`${s(id)}/fork`, { method: 'POST', json: { index, kind } }),
-    select: (id: string, index: number, variant: number) => apiJson<ChatHistoryDto>(`${s(id)}/branches`, { method: 'PUT', json: { index, variant } }),
+    fork: (id: string, index: number, kind: 'regenerate' | 'edit') =>
+      apiJson<{ count: number }>(`${s(id)}/fork`, { method: 'POST', json: { index, kind } }),
+    select: (id: string, index: number, variant: number) =>
+      apiJson<ChatHistoryDto>(`${s(id)}/branches`, { method: 'PUT', json: { index, variant } }),
     remove: async (id: string) => {
       const res = await api(s(id), { method: 'DELETE' });
       if (!res.ok && res.status !== 404) throw await errorFrom(res);

@@ -31,7 +31,12 @@ export class ConversationList {
   readonly el: HTMLElement;
   private sessions: ChatSessionDto[] = [];
   private readonly groups = h('div', { class: 'conv-groups' });
-  private readonly search = h('input', { type: 'search', 'aria-label': 'Search conversations', placeholder: 'Search conversations', autocomplete: 'off' });
+  private readonly search = h('input', {
+    type: 'search',
+    'aria-label': 'Search conversations',
+    placeholder: 'Search conversations',
+    autocomplete: 'off',
+  });
 
   constructor(
     private readonly chat: ChatApi,
@@ -60,13 +65,17 @@ export class ConversationList {
     clear(this.groups);
     const q = this.search.value.trim().toLowerCase();
     const shown = this.sessions.filter((s) => !q || (s.title ?? s.session_id).toLowerCase().includes(q));
-    if (!shown.length && this.sessions.length) this.groups.append(h('p', { class: 'muted small', role: 'status' }, 'No conversation matches.'));
+    if (!shown.length && this.sessions.length)
+      this.groups.append(h('p', { class: 'muted small', role: 'status' }, 'No conversation matches.'));
     const now = new Date();
     for (const group of GROUPS) {
       const items = shown.filter((s) => dateGroup(s.updated_at, now) === group);
       if (!items.length) continue;
       const id = `conv-group-${group.replace(/\W+/g, '-').toLowerCase()}`;
-      this.groups.append(h('h2', { class: 'conv-group', id }, group), h('ul', { class: 'conv-list', 'aria-labelledby': id }, ...items.map((s) => this.item(s))));
+      this.groups.append(
+        h('h2', { class: 'conv-group', id }, group),
+        h('ul', { class: 'conv-list', 'aria-labelledby': id }, ...items.map((s) => this.item(s))),
+      );
     }
   }
 
@@ -74,9 +83,21 @@ export class ConversationList {
     const name = s.title || s.session_id;
     const active = s.session_id === this.on.current();
     const li = h('li', { class: active ? 'active' : '' });
-    const open = h('button', { type: 'button', class: 'conv', 'aria-current': active ? 'true' : undefined, onclick: () => this.on.open(s.session_id) }, name);
-    const rename = h('button', { type: 'button', class: 'icon-btn', 'aria-label': `Rename conversation ${name}`, onclick: () => this.rename(li, s) }, icon('pencil', 16));
-    const del = h('button', { type: 'button', class: 'icon-btn', 'aria-label': `Delete conversation ${name}`, onclick: () => void this.remove(s) }, icon('trash', 16));
+    const open = h(
+      'button',
+      { type: 'button', class: 'conv', 'aria-current': active ? 'true' : undefined, onclick: () => this.on.open(s.session_id) },
+      name,
+    );
+    const rename = h(
+      'button',
+      { type: 'button', class: 'icon-btn', 'aria-label': `Rename conversation ${name}`, onclick: () => this.rename(li, s) },
+      icon('pencil', 16),
+    );
+    const del = h(
+      'button',
+      { type: 'button', class: 'icon-btn', 'aria-label': `Delete conversation ${name}`, onclick: () => void this.remove(s) },
+      icon('trash', 16),
+    );
     li.append(open, rename, del);
     return li;
   }
@@ -95,7 +116,10 @@ export class ConversationList {
         }
       }
       this.draw();
-      (this.groups.querySelector<HTMLElement>(`button[aria-label="Rename conversation ${CSS.escape(s.title || s.session_id)}"]`) ?? this.search).focus();
+      (
+        this.groups.querySelector<HTMLElement>(`button[aria-label="Rename conversation ${CSS.escape(s.title || s.session_id)}"]`) ??
+        this.search
+      ).focus();
     };
     input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') void done(true);

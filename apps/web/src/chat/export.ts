@@ -5,7 +5,12 @@ import type { ChatHistoryDto } from '@nitro/contracts';
 export function toMarkdown(title: string, hist: ChatHistoryDto): string {
   const parts = [`# ${title}`, ''];
   for (const m of hist.messages) {
-    const who = m.role === 'user' ? 'You' : m.role === 'assistant' ? `Assistant${m.ai_source ? ` (${m.ai_source}${m.ai_model ? ` / ${m.ai_model}` : ''})` : ''}` : 'System';
+    const who =
+      m.role === 'user'
+        ? 'You'
+        : m.role === 'assistant'
+          ? `Assistant${m.ai_source ? ` (${m.ai_source}${m.ai_model ? ` / ${m.ai_model}` : ''})` : ''}`
+          : 'System';
     parts.push(`## ${who}${m.timestamp ? ` · ${m.timestamp}` : ''}`, '', m.content, '');
   }
   return parts.join('\n');

@@ -6,7 +6,11 @@ import type { ChatHistoryDto, ChatMessageDto } from '@nitro/contracts';
 export type Msg = Pick<ChatMessageDto, 'role' | 'content' | 'ai_model' | 'ai_source' | 'status'> & { timestamp?: string };
 export type BranchInfo = NonNullable<ChatHistoryDto['branches']>[string];
 
-export const STATUS_TEXT: Record<string, string> = { stopped: 'stopped', incomplete: 'incomplete: the answer was left unfinished', failed: 'failed: the model broke off' };
+export const STATUS_TEXT: Record<string, string> = {
+  stopped: 'stopped',
+  incomplete: 'incomplete: the answer was left unfinished',
+  failed: 'failed: the model broke off',
+};
 
 /** What the message actions do; positions are absolute (0 = the conversation's first message). */
 export interface MessageActions {
@@ -16,7 +20,8 @@ export interface MessageActions {
   readAloud(text: string): void;
 }
 
-const action = (name: string, iconName: IconName, onclick: () => void) => h('button', { type: 'button', class: 'link-btn msg-action', 'aria-label': name, title: name, onclick }, icon(iconName, 16));
+const action = (name: string, iconName: IconName, onclick: () => void) =>
+  h('button', { type: 'button', class: 'link-btn msg-action', 'aria-label': name, title: name, onclick }, icon(iconName, 16));
 
 export async function copyText(text: string, what = 'Copied'): Promise<void> {
   try {
@@ -34,9 +39,29 @@ function branchNav(position: number, info: BranchInfo, actions: MessageActions):
   return h(
     'span',
     { class: 'branch-nav', role: 'group', 'aria-label': `${what === 'answer' ? 'Answer' : 'Version'} ${n} of ${info.count}` },
-    h('button', { type: 'button', class: 'link-btn', 'aria-label': `Previous ${what}`, disabled: n <= 1, onclick: () => actions.select(position, info.active - 1) }, '‹'),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'link-btn',
+        'aria-label': `Previous ${what}`,
+        disabled: n <= 1,
+        onclick: () => actions.select(position, info.active - 1),
+      },
+      '‹',
+    ),
     h('span', { 'aria-hidden': 'true' }, `${n}/${info.count}`),
-    h('button', { type: 'button', class: 'link-btn', 'aria-label': `Next ${what}`, disabled: n >= info.count, onclick: () => actions.select(position, info.active + 1) }, '›'),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'link-btn',
+        'aria-label': `Next ${what}`,
+        disabled: n >= info.count,
+        onclick: () => actions.select(position, info.active + 1),
+      },
+      '›',
+    ),
   );
 }
 
@@ -52,7 +77,11 @@ export function metaLine(meta: HTMLElement, m: Msg): void {
  * answers, Regenerate on answers that follow a question, Edit on questions, and ‹ n/m › where
  * there are alternatives (on the answer for Regenerate, on the question for Edit).
  */
-export function messageView(m: Msg, position?: number, ctx?: { actions: MessageActions; branches: Record<string, BranchInfo>; previous?: Msg }): HTMLElement {
+export function messageView(
+  m: Msg,
+  position?: number,
+  ctx?: { actions: MessageActions; branches: Record<string, BranchInfo>; previous?: Msg },
+): HTMLElement {
   const body = h('div', { class: 'bubble-body' });
   if (m.role === 'assistant') body.append(renderMarkdown(m.content));
   else body.textContent = m.content;
@@ -87,7 +116,12 @@ function editInPlace(el: HTMLElement, body: HTMLElement, text: string, send: (te
     'form',
     { class: 'edit-form', onsubmit: (e: Event) => (e.preventDefault(), area.value.trim() && send(area.value)) },
     area,
-    h('div', { class: 'row' }, h('button', { type: 'submit', class: 'btn-primary' }, 'Save and send'), h('button', { type: 'button', class: 'btn-secondary', onclick: () => (form.remove(), (body.hidden = false)) }, 'Cancel')),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'submit', class: 'btn-primary' }, 'Save and send'),
+      h('button', { type: 'button', class: 'btn-secondary', onclick: () => (form.remove(), (body.hidden = false)) }, 'Cancel'),
+    ),
   );
   body.hidden = true;
   body.after(form);

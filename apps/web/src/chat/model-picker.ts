@@ -17,7 +17,14 @@ export function modelPicker(): { el: HTMLElement; value(): string } {
     .then(async (res) => {
       if (!res.ok) return; // 404: no registry on this server; anything else: keep the default
       const list = (await res.json()) as ModelListDto;
-      for (const m of list.models ?? []) select.append(h('option', { value: m.id, disabled: !m.available, title: m.available ? m.id : (m.reason ?? 'unavailable') }, m.available ? m.id : `${m.id} (unavailable)`));
+      for (const m of list.models ?? [])
+        select.append(
+          h(
+            'option',
+            { value: m.id, disabled: !m.available, title: m.available ? m.id : (m.reason ?? 'unavailable') },
+            m.available ? m.id : `${m.id} (unavailable)`,
+          ),
+        );
       const saved = localStorage.getItem(KEY);
       if (saved && [...select.options].some((o) => o.value === saved && !o.disabled)) select.value = saved;
       el.hidden = select.options.length < 2;

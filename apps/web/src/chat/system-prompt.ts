@@ -10,7 +10,13 @@ export function systemPrompt(user: string): { el: HTMLElement; value(): string |
   let session = '';
   const area = h('textarea', { id: nextId('system'), rows: 2, maxlength: 4000, placeholder: 'e.g. Answer briefly, in French.' });
   const summary = h('summary', {}, 'System prompt');
-  const el = h('details', { class: 'system-prompt' }, summary, h('label', { for: area.id, class: 'visually-hidden' }, 'System prompt for this conversation'), area);
+  const el = h(
+    'details',
+    { class: 'system-prompt' },
+    summary,
+    h('label', { for: area.id, class: 'visually-hidden' }, 'System prompt for this conversation'),
+    area,
+  );
   const mark = () => summary.replaceChildren('System prompt', area.value.trim() ? h('span', { class: 'pill' }, 'on') : '');
   area.addEventListener('input', () => {
     if (area.value.trim()) localStorage.setItem(key(user, session), area.value);

@@ -26,7 +26,10 @@ export class AuthedUrls {
   }
 
   release(path: string): void {
-    void this.urls.get(path)?.then((u) => URL.revokeObjectURL(u), () => undefined);
+    void this.urls.get(path)?.then(
+      (u) => URL.revokeObjectURL(u),
+      () => undefined,
+    );
     this.urls.delete(path);
   }
 

@@ -27,7 +27,15 @@ export class GalleryView {
     this.more.addEventListener('click', () => void this.load());
     // A click on the backdrop (outside the dialog's box) closes it, as people expect.
     this.dialog.addEventListener('click', (e) => e.target === this.dialog && this.dialog.close());
-    this.el = h('section', { class: 'card', 'aria-labelledby': 'gallery-title' }, h('div', { class: 'card-head' }, h('h3', { id: 'gallery-title' }, 'Gallery ', this.count)), this.status, this.grid, h('div', { class: 'pager' }, this.more), this.dialog);
+    this.el = h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'gallery-title' },
+      h('div', { class: 'card-head' }, h('h3', { id: 'gallery-title' }, 'Gallery ', this.count)),
+      this.status,
+      this.grid,
+      h('div', { class: 'pager' }, this.more),
+      this.dialog,
+    );
   }
 
   async load(reset = false): Promise<void> {
@@ -39,7 +47,10 @@ export class GalleryView {
     if (this.next === null) return;
     clear(this.status);
     try {
-      const page = await apiJson<GalleryPage>(`/gallery/${encodeURIComponent(currentSession()!.userId)}?offset=${this.next}&limit=${PAGE}`, { signal: this.signal });
+      const page = await apiJson<GalleryPage>(
+        `/gallery/${encodeURIComponent(currentSession()!.userId)}?offset=${this.next}&limit=${PAGE}`,
+        { signal: this.signal },
+      );
       for (const item of page.items) this.add(item, false);
       this.next = page.next_offset;
       this.total = page.total;
@@ -69,7 +80,10 @@ export class GalleryView {
   private add(item: GalleryItem, first: boolean) {
     this.items.set(item.filename, item);
     const img = h('img', { alt: item.prompt, width: 170, height: 170, decoding: 'async' });
-    void this.urls.get(item.thumbnail_url).then((u) => (img.src = u), () => img.replaceWith(h('span', { class: 'muted small' }, 'thumbnail unavailable')));
+    void this.urls.get(item.thumbnail_url).then(
+      (u) => (img.src = u),
+      () => img.replaceWith(h('span', { class: 'muted small' }, 'thumbnail unavailable')),
+    );
     const del = h('button', { type: 'button', class: 'btn-secondary danger', 'aria-label': `Delete image: ${item.prompt}` }, 'Delete');
     const li = h(
       'li',
@@ -77,13 +91,31 @@ export class GalleryView {
       h(
         'figure',
         { class: 'tile' },
-        h('button', { type: 'button', class: 'tile-open', 'aria-label': `View full size: ${item.prompt}`, onclick: () => void this.view(item) }, img),
+        h(
+          'button',
+          { type: 'button', class: 'tile-open', 'aria-label': `View full size: ${item.prompt}`, onclick: () => void this.view(item) },
+          img,
+        ),
         h(
           'figcaption',
           {},
           h('span', { class: 'prompt', title: item.prompt }, item.prompt),
           h('span', { class: 'muted' }, `${item.width}×${item.height} · ${item.ai_source}`),
-          h('div', { class: 'tile-actions' }, h('button', { type: 'button', class: 'btn-secondary', 'aria-label': `Download image: ${item.prompt}`, onclick: () => void this.save(item) }, 'Download'), del),
+          h(
+            'div',
+            { class: 'tile-actions' },
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn-secondary',
+                'aria-label': `Download image: ${item.prompt}`,
+                onclick: () => void this.save(item),
+              },
+              'Download',
+            ),
+            del,
+          ),
         ),
       ),
     );
@@ -100,7 +132,16 @@ export class GalleryView {
       h(
         'div',
         { class: 'viewer-bar' },
-        h('div', { class: 'prompt' }, h('strong', {}, item.prompt), h('div', { class: 'muted small' }, `${item.width}×${item.height} · ${formatBytes(item.bytes)} · ${item.ai_source} / ${item.ai_model} · seed ${item.seed}${item.style_preset ? ` · ${item.style_preset}` : ''}`)),
+        h(
+          'div',
+          { class: 'prompt' },
+          h('strong', {}, item.prompt),
+          h(
+            'div',
+            { class: 'muted small' },
+            `${item.width}×${item.height} · ${formatBytes(item.bytes)} · ${item.ai_source} / ${item.ai_model} · seed ${item.seed}${item.style_preset ? ` · ${item.style_preset}` : ''}`,
+          ),
+        ),
         h('button', { type: 'button', class: 'btn-primary', onclick: () => void this.save(item) }, 'Download'),
         close,
       ),
@@ -124,7 +165,10 @@ export class GalleryView {
 
   private async remove(item: GalleryItem, li: HTMLElement) {
     if (!confirm(`Delete this image?\n\n${item.prompt}`)) return;
-    const res = await api(`/gallery/${encodeURIComponent(currentSession()!.userId)}/${encodeURIComponent(item.filename)}`, { method: 'DELETE', signal: this.signal });
+    const res = await api(`/gallery/${encodeURIComponent(currentSession()!.userId)}/${encodeURIComponent(item.filename)}`, {
+      method: 'DELETE',
+      signal: this.signal,
+    });
     if (!res.ok && res.status !== 404) return toast(`Not deleted: ${(await errorFrom(res)).message}`, 'error');
     // Focus moves to the next tile (or the previous) so keyboard users are not dropped to <body>.
     const nextFocus = (li.nextElementSibling ?? li.previousElementSibling)?.querySelector('button');

@@ -11,7 +11,13 @@ export interface JobRef {
   status_url: string;
 }
 
-const STAGE_TEXT: Record<string, string> = { queued: 'Waiting in the queue…', generating: 'Drawing…', storing: 'Saving to your gallery…', done: 'Done', failed: 'Failed' };
+const STAGE_TEXT: Record<string, string> = {
+  queued: 'Waiting in the queue…',
+  generating: 'Drawing…',
+  storing: 'Saving to your gallery…',
+  done: 'Done',
+  failed: 'Failed',
+};
 
 /**
  * One image job followed over its Server-Sent Events: a progress bar with the stage in words.
@@ -21,7 +27,13 @@ const STAGE_TEXT: Record<string, string> = { queued: 'Waiting in the queue…', 
 export function followJob(job: JobRef, onDone: (images: GalleryItem[]) => void, onEnd: () => void, signal: AbortSignal): HTMLElement {
   const bar = h('progress', { max: 100, 'aria-label': `Progress of “${job.prompt}”` });
   const stage = h('span', { class: 'job-stage' }, STAGE_TEXT.queued);
-  const card = h('div', { class: 'job', 'data-job': job.job_id, 'aria-live': 'polite' }, h('div', { class: 'prompt' }, h('strong', {}, job.prompt)), bar, h('div', { class: 'muted small' }, stage));
+  const card = h(
+    'div',
+    { class: 'job', 'data-job': job.job_id, 'aria-live': 'polite' },
+    h('div', { class: 'prompt' }, h('strong', {}, job.prompt)),
+    bar,
+    h('div', { class: 'muted small' }, stage),
+  );
   let finished = false;
 
   const show = (s: { stage: string; percent?: number; provider?: string }) => {
@@ -50,7 +62,13 @@ export function followJob(job: JobRef, onDone: (images: GalleryItem[]) => void, 
   async function poll() {
     while (!finished && !signal.aborted) {
       try {
-        const s = await apiJson<{ stage: string; percent?: number; provider?: string; reason?: string; result?: { images: GalleryItem[]; ai_source: string } }>(job.status_url, { signal });
+        const s = await apiJson<{
+          stage: string;
+          percent?: number;
+          provider?: string;
+          reason?: string;
+          result?: { images: GalleryItem[]; ai_source: string };
+        }>(job.status_url, { signal });
         if (s.stage === 'done' && s.result) return done(s.result);
         if (s.stage === 'failed') return failed(s.reason ?? 'The job failed.');
         show(s);
@@ -63,11 +81,15 @@ export function followJob(job: JobRef, onDone: (images: GalleryItem[]) => void, 
   }
 
   bar.removeAttribute('value');
-  void getSse(job.events_url, (e) => {
-    if (e.event === 'progress') show(e.data);
-    else if (e.event === 'done') done(e.data);
-    else if (e.event === 'failed' || e.event === 'error') failed(e.data.reason ?? e.data.message ?? 'The job failed.');
-  }, signal)
+  void getSse(
+    job.events_url,
+    (e) => {
+      if (e.event === 'progress') show(e.data);
+      else if (e.event === 'done') done(e.data);
+      else if (e.event === 'failed' || e.event === 'error') failed(e.data.reason ?? e.data.message ?? 'The job failed.');
+    },
+    signal,
+  )
     .catch(() => undefined)
     .then(() => {
       if (!finished && !signal.aborted) void poll();

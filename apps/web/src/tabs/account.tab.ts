@@ -14,7 +14,18 @@ export function accountTab(root: HTMLElement, signal: AbortSignal): void {
   const session = currentSession()!;
   root.append(h('h2', { class: 'visually-hidden' }, 'Account'));
   if (session.via === 'disabled') {
-    root.append(h('div', { class: 'card' }, h('h3', {}, 'Account'), h('p', { class: 'muted' }, 'This server runs without accounts (AUTH_DISABLED): there is no password to change and no API key to manage.')));
+    root.append(
+      h(
+        'div',
+        { class: 'card' },
+        h('h3', {}, 'Account'),
+        h(
+          'p',
+          { class: 'muted' },
+          'This server runs without accounts (AUTH_DISABLED): there is no password to change and no API key to manage.',
+        ),
+      ),
+    );
     return;
   }
   root.append(h('div', { class: 'account-grid' }, passwordCard(), keysCard(signal)));
@@ -68,14 +79,29 @@ function keysCard(signal: AbortSignal): HTMLElement {
       if (!keys.length) list.append(h('li', { class: 'muted' }, 'No API keys yet.'));
       for (const k of keys) {
         list.append(
-          h('li', { class: 'key' },
-            h('span', { class: 'key-name' }, k.name), h('code', {}, `${k.prefix}…`), h('span', { class: 'muted small' }, `${new Date(k.created_at).toLocaleDateString()} ${formatTime(k.created_at)}`),
-            h('button', { type: 'button', class: 'btn-secondary danger', 'aria-label': `Revoke key ${k.name}`, onclick: () => void revoke(k) }, 'Revoke'),
+          h(
+            'li',
+            { class: 'key' },
+            h('span', { class: 'key-name' }, k.name),
+            h('code', {}, `${k.prefix}…`),
+            h('span', { class: 'muted small' }, `${new Date(k.created_at).toLocaleDateString()} ${formatTime(k.created_at)}`),
+            h(
+              'button',
+              { type: 'button', class: 'btn-secondary danger', 'aria-label': `Revoke key ${k.name}`, onclick: () => void revoke(k) },
+              'Revoke',
+            ),
           ),
         );
       }
     } catch (e) {
-      if ((e as Error).name !== 'AbortError') list.replaceChildren(h('li', {}, errorBox((e as Error).message, () => void load())));
+      if ((e as Error).name !== 'AbortError')
+        list.replaceChildren(
+          h(
+            'li',
+            {},
+            errorBox((e as Error).message, () => void load()),
+          ),
+        );
     }
   }
   async function revoke(k: ApiKey) {
@@ -90,7 +116,17 @@ function keysCard(signal: AbortSignal): HTMLElement {
       const shown = h('input', { type: 'text', readonly: true, class: 'key-secret', 'aria-label': 'New API key' });
       shown.value = k.key;
       created.replaceChildren(
-        h('div', { class: 'key-created' }, h('p', {}, h('strong', {}, 'Copy this key now: it is shown only once.')), h('div', { class: 'row' }, shown, h('button', { type: 'button', class: 'btn-secondary', onclick: () => void copyText(k.key, 'Key copied') }, 'Copy key'))),
+        h(
+          'div',
+          { class: 'key-created' },
+          h('p', {}, h('strong', {}, 'Copy this key now: it is shown only once.')),
+          h(
+            'div',
+            { class: 'row' },
+            shown,
+            h('button', { type: 'button', class: 'btn-secondary', onclick: () => void copyText(k.key, 'Key copied') }, 'Copy key'),
+          ),
+        ),
       );
       name.value = '';
       await load();
@@ -103,8 +139,16 @@ function keysCard(signal: AbortSignal): HTMLElement {
     'section',
     { class: 'card', 'aria-labelledby': 'keys-title' },
     h('h3', { id: 'keys-title' }, 'API keys'),
-    h('p', { class: 'muted small' }, 'For programs: send a key as "Authorization: Bearer <key>". A key acts as you; revoke it when a program no longer needs it.'),
-    h('form', { onsubmit: (e: Event) => (e.preventDefault(), name.value.trim() && void busy(go, 'Creating…', create)) }, h('div', { class: 'row' }, field('Key name', name), go)),
+    h(
+      'p',
+      { class: 'muted small' },
+      'For programs: send a key as "Authorization: Bearer <key>". A key acts as you; revoke it when a program no longer needs it.',
+    ),
+    h(
+      'form',
+      { onsubmit: (e: Event) => (e.preventDefault(), name.value.trim() && void busy(go, 'Creating…', create)) },
+      h('div', { class: 'row' }, field('Key name', name), go),
+    ),
     created,
     list,
   );

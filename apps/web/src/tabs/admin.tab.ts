@@ -16,12 +16,49 @@ export function adminTab(root: HTMLElement, signal: AbortSignal): void {
     return;
   }
   const users = h('tbody');
-  const usersCard = h('section', { class: 'card', 'aria-labelledby': 'users-title' }, h('h2', { id: 'users-title', class: 'card-title' }, 'Users'), h('div', { class: 'table-wrap' }, h('table', { class: 'findings' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'User'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Since'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Action')))), users)));
+  const usersCard = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'users-title' },
+    h('h2', { id: 'users-title', class: 'card-title' }, 'Users'),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'findings' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'User'),
+            h('th', { scope: 'col' }, 'Role'),
+            h('th', { scope: 'col' }, 'Since'),
+            h('th', { scope: 'col' }, 'Status'),
+            h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Action')),
+          ),
+        ),
+        users,
+      ),
+    ),
+  );
   const reg = checkbox('Registration open: anyone can create an account', false, { disabled: true });
   const settingsNote = h('p', { class: 'muted small' });
-  const settingsCard = h('section', { class: 'card', 'aria-labelledby': 'settings-title' }, h('h2', { id: 'settings-title', class: 'card-title' }, 'Settings'), reg.el, settingsNote);
+  const settingsCard = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'settings-title' },
+    h('h2', { id: 'settings-title', class: 'card-title' }, 'Settings'),
+    reg.el,
+    settingsNote,
+  );
   const models = h('div');
-  const modelsCard = h('section', { class: 'card', 'aria-labelledby': 'models-title', hidden: true }, h('h2', { id: 'models-title', class: 'card-title' }, 'Models'), models);
+  const modelsCard = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'models-title', hidden: true },
+    h('h2', { id: 'models-title', class: 'card-title' }, 'Models'),
+    models,
+  );
   root.append(h('div', { class: 'admin-grid' }, usersCard, h('div', {}, settingsCard, modelsCard)));
 
   async function loadUsers() {
@@ -31,15 +68,44 @@ export function adminTab(root: HTMLElement, signal: AbortSignal): void {
       for (const u of list) {
         const self = u.id === currentSession()?.userId;
         users.append(
-          h('tr', {},
-            h('td', {}, u.id), h('td', {}, u.role), h('td', {}, new Date(u.created_at).toLocaleDateString()),
+          h(
+            'tr',
+            {},
+            h('td', {}, u.id),
+            h('td', {}, u.role),
+            h('td', {}, new Date(u.created_at).toLocaleDateString()),
             h('td', {}, h('span', { class: `pill ${u.disabled ? 'sev-error' : 'status-active'}` }, u.disabled ? 'disabled' : 'active')),
-            h('td', {}, self ? h('span', { class: 'muted small' }, 'you') : h('button', { type: 'button', class: `btn-secondary${u.disabled ? '' : ' danger'}`, onclick: () => void setDisabled(u, !u.disabled) }, `${u.disabled ? 'Enable' : 'Disable'} ${u.id}`)),
+            h(
+              'td',
+              {},
+              self
+                ? h('span', { class: 'muted small' }, 'you')
+                : h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: `btn-secondary${u.disabled ? '' : ' danger'}`,
+                      onclick: () => void setDisabled(u, !u.disabled),
+                    },
+                    `${u.disabled ? 'Enable' : 'Disable'} ${u.id}`,
+                  ),
+            ),
           ),
         );
       }
     } catch (e) {
-      if ((e as Error).name !== 'AbortError') users.replaceChildren(h('tr', {}, h('td', { colspan: 5 }, errorBox((e as Error).message, () => void loadUsers()))));
+      if ((e as Error).name !== 'AbortError')
+        users.replaceChildren(
+          h(
+            'tr',
+            {},
+            h(
+              'td',
+              { colspan: 5 },
+              errorBox((e as Error).message, () => void loadUsers()),
+            ),
+          ),
+        );
     }
   }
   async function setDisabled(u: AdminUser, disabled: boolean) {
@@ -72,7 +138,20 @@ export function adminTab(root: HTMLElement, signal: AbortSignal): void {
     const list = (await res.json()) as ModelListDto;
     modelsCard.hidden = false;
     models.replaceChildren(
-      h('ul', { class: 'model-list' }, ...list.models.map((m) => h('li', {}, h('code', {}, m.id), ' ', h('span', { class: `pill ${m.available ? 'status-active' : 'sev-warning'}` }, m.available ? 'available' : 'unavailable'), m.reason ? h('span', { class: 'muted small' }, ` ${m.reason}`) : null))),
+      h(
+        'ul',
+        { class: 'model-list' },
+        ...list.models.map((m) =>
+          h(
+            'li',
+            {},
+            h('code', {}, m.id),
+            ' ',
+            h('span', { class: `pill ${m.available ? 'status-active' : 'sev-warning'}` }, m.available ? 'available' : 'unavailable'),
+            m.reason ? h('span', { class: 'muted small' }, ` ${m.reason}`) : null,
+          ),
+        ),
+      ),
     );
   }
   void loadUsers();

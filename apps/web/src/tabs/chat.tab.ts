@@ -36,12 +36,28 @@ export function chatTab(root: HTMLElement): void {
   let opening: Promise<void> = Promise.resolve();
 
   const log = h('div', { class: 'messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
-  const input = h('textarea', { id: 'chat-input', rows: 3, placeholder: 'Ask anything… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message', maxlength: 32000 });
+  const input = h('textarea', {
+    id: 'chat-input',
+    rows: 3,
+    placeholder: 'Ask anything… (Enter to send, Shift+Enter for a new line)',
+    'aria-label': 'Message',
+    maxlength: 32000,
+  });
   const send = h('button', { type: 'submit', class: 'btn-primary', id: 'chat-send' }, 'Send');
-  const stop = h('button', { type: 'button', class: 'btn-secondary', id: 'chat-stop', hidden: true, onclick: () => void stopAnswer() }, 'Stop');
+  const stop = h(
+    'button',
+    { type: 'button', class: 'btn-secondary', id: 'chat-stop', hidden: true, onclick: () => void stopAnswer() },
+    'Stop',
+  );
   const model = modelPicker();
   const system = systemPrompt(user);
-  const form = h('form', { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), void ask(input.value)) }, input, h('div', { class: 'composer-actions' }, stop, send), h('div', { class: 'composer-extras' }, model.el, system.el));
+  const form = h(
+    'form',
+    { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), void ask(input.value)) },
+    input,
+    h('div', { class: 'composer-actions' }, stop, send),
+    h('div', { class: 'composer-extras' }, model.el, system.el),
+  );
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
@@ -54,12 +70,38 @@ export function chatTab(root: HTMLElement): void {
     open: (id) => (closeDrawer(), void open(id)),
     removed: (id) => id === sessionId && void open(newId()),
   });
-  const newChat = h('button', { type: 'button', class: 'btn-secondary', id: 'new-chat', onclick: () => (closeDrawer(), void open(newId())) }, icon('plus'), 'New chat');
+  const newChat = h(
+    'button',
+    { type: 'button', class: 'btn-secondary', id: 'new-chat', onclick: () => (closeDrawer(), void open(newId())) },
+    icon('plus'),
+    'New chat',
+  );
   const sidebar = h('aside', { class: 'sidebar', id: 'chat-sidebar' }, newChat, list.el);
-  const drawer = h('button', { type: 'button', class: 'btn-secondary drawer-btn', 'aria-controls': 'chat-sidebar', 'aria-expanded': 'false', onclick: () => toggleDrawer() }, icon('menu'), 'Conversations');
+  const drawer = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn-secondary drawer-btn',
+      'aria-controls': 'chat-sidebar',
+      'aria-expanded': 'false',
+      onclick: () => toggleDrawer(),
+    },
+    icon('menu'),
+    'Conversations',
+  );
   const heading = h('h2', { class: 'chat-title' }, 'New conversation');
-  const exportMd = h('button', { type: 'button', class: 'btn-secondary', title: 'Export Markdown', onclick: () => void exportAs('md') }, icon('download', 16), 'Export Markdown');
-  const exportJson = h('button', { type: 'button', class: 'btn-secondary', title: 'Export JSON', onclick: () => void exportAs('json') }, icon('download', 16), 'Export JSON');
+  const exportMd = h(
+    'button',
+    { type: 'button', class: 'btn-secondary', title: 'Export Markdown', onclick: () => void exportAs('md') },
+    icon('download', 16),
+    'Export Markdown',
+  );
+  const exportJson = h(
+    'button',
+    { type: 'button', class: 'btn-secondary', title: 'Export JSON', onclick: () => void exportAs('json') },
+    icon('download', 16),
+    'Export JSON',
+  );
   const header = h('div', { class: 'chat-head' }, drawer, heading, h('div', { class: 'chat-head-actions' }, exportMd, exportJson));
   root.append(h('section', { class: 'chat-layout' }, sidebar, h('div', { class: 'chat-main' }, header, log, form)));
 
@@ -71,7 +113,10 @@ export function chatTab(root: HTMLElement): void {
   function closeDrawer() {
     if (drawer.getAttribute('aria-expanded') === 'true') toggleDrawer(false);
   }
-  sidebar.addEventListener('keydown', (e) => e.key === 'Escape' && drawer.getAttribute('aria-expanded') === 'true' && (toggleDrawer(false), drawer.focus()));
+  sidebar.addEventListener(
+    'keydown',
+    (e) => e.key === 'Escape' && drawer.getAttribute('aria-expanded') === 'true' && (toggleDrawer(false), drawer.focus()),
+  );
 
   const actions = {
     regenerate: (position: number) => void rebranch(position, 'regenerate'),
@@ -87,7 +132,9 @@ export function chatTab(root: HTMLElement): void {
     const offset = hist.offset ?? 0;
     const branches: Record<string, BranchInfo> = hist.branches ?? {};
     hist.messages.forEach((m, i) => log.append(messageView(m, offset + i, { actions, branches, previous: hist.messages[i - 1] })));
-    heading.textContent = list.title(sessionId) ?? (hist.messages.length ? (hist.messages.find((m) => m.role === 'user')?.content.slice(0, 80) ?? 'Conversation') : 'New conversation');
+    heading.textContent =
+      list.title(sessionId) ??
+      (hist.messages.length ? (hist.messages.find((m) => m.role === 'user')?.content.slice(0, 80) ?? 'Conversation') : 'New conversation');
     exportMd.disabled = exportJson.disabled = !hist.messages.length;
   }
 
@@ -110,7 +157,19 @@ export function chatTab(root: HTMLElement): void {
         void follow(pending.message, resume, hist.messages);
         return void list.refresh().then(() => (heading.textContent = list.title(sessionId) ?? heading.textContent));
       }
-      if (!hist.messages.length) log.append(h('div', { class: 'empty-chat' }, h('h2', {}, 'What shall we talk about?'), h('p', { class: 'muted' }, 'Answers stream in as they are written, with the provider and model that wrote them. Shift+Enter starts a new line.')));
+      if (!hist.messages.length)
+        log.append(
+          h(
+            'div',
+            { class: 'empty-chat' },
+            h('h2', {}, 'What shall we talk about?'),
+            h(
+              'p',
+              { class: 'muted' },
+              'Answers stream in as they are written, with the provider and model that wrote them. Shift+Enter starts a new line.',
+            ),
+          ),
+        );
       log.scrollTop = log.scrollHeight;
     } catch (e) {
       log.append(errorBox((e as Error).message, () => open(id)));
@@ -160,11 +219,23 @@ export function chatTab(root: HTMLElement): void {
     input.value = '';
     await opening;
     log.querySelector('.empty-chat')?.remove();
-    const options = model.value() || system.value() ? { ...(model.value() ? { model: model.value() } : {}), ...(system.value() ? { system: system.value() } : {}) } : undefined;
-    const ok = await follow(text, (_s) => (handle) => postSse('/chat/stream', { message: text, user_id: user, session_id: sessionId, options }, (e) => {
-      if (e.event === 'start') pendingAnswer.set({ streamId: e.data.stream_id, sessionId, message: text });
-      handle(e);
-    }, controller!.signal));
+    const options =
+      model.value() || system.value()
+        ? { ...(model.value() ? { model: model.value() } : {}), ...(system.value() ? { system: system.value() } : {}) }
+        : undefined;
+    const ok = await follow(
+      text,
+      (_s) => (handle) =>
+        postSse(
+          '/chat/stream',
+          { message: text, user_id: user, session_id: sessionId, options },
+          (e) => {
+            if (e.event === 'start') pendingAnswer.set({ streamId: e.data.stream_id, sessionId, message: text });
+            handle(e);
+          },
+          controller!.signal,
+        ),
+    );
     // A send that failed gives the text back, unless the person has typed something new meanwhile.
     if (!ok && !input.value) input.value = text;
   }
@@ -174,7 +245,11 @@ export function chatTab(root: HTMLElement): void {
    * network drops). `shown`: the history already on the page; a resumed answer that turns out to be
    * in it (it ended while the page was away) is not shown twice. True when nothing failed.
    */
-  async function follow(text: string, begin: (s: AnswerStream) => (handle: (e: SseEvent) => void) => Promise<void>, shown?: Msg[]): Promise<boolean> {
+  async function follow(
+    text: string,
+    begin: (s: AnswerStream) => (handle: (e: SseEvent) => void) => Promise<void>,
+    shown?: Msg[],
+  ): Promise<boolean> {
     const question = messageView({ role: 'user', content: text, timestamp: new Date().toISOString() });
     log.append(question);
     const answer: Msg = { role: 'assistant', content: '' };
@@ -200,7 +275,14 @@ export function chatTab(root: HTMLElement): void {
       } else if (e.event === 'done') {
         duplicate = !!shown?.some((m) => m.role === 'assistant' && m.timestamp === e.data.timestamp);
         body.replaceChildren(renderMarkdown(e.data.response));
-        metaLine(meta, { role: 'assistant', content: e.data.response, timestamp: e.data.timestamp, ai_source: e.data.ai_source || 'no provider', ai_model: e.data.ai_model, status: e.data.status });
+        metaLine(meta, {
+          role: 'assistant',
+          content: e.data.response,
+          timestamp: e.data.timestamp,
+          ai_source: e.data.ai_source || 'no provider',
+          ai_model: e.data.ai_model,
+          status: e.data.status,
+        });
       } else if (e.event === 'error') failed = e.data.message;
     }, controller.signal);
     running = stream;
@@ -229,7 +311,12 @@ export function chatTab(root: HTMLElement): void {
     if (!failed && !stream.finished && !aborted) failed = 'The connection was lost before the answer was complete.';
     if (!failed) {
       // A tracked answer is stored: draw the conversation as stored, with its actions and alternatives.
-      if (stream.streamId) await list.refresh().then(() => chat.history(sessionId)).then((hist) => (draw(hist), (log.scrollTop = log.scrollHeight))).catch(() => undefined);
+      if (stream.streamId)
+        await list
+          .refresh()
+          .then(() => chat.history(sessionId))
+          .then((hist) => (draw(hist), (log.scrollTop = log.scrollHeight)))
+          .catch(() => undefined);
       return true;
     }
     void list.refresh();

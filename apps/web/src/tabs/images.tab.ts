@@ -8,8 +8,32 @@ import type { ImageProviderStatusDto } from '@nitro/contracts';
 
 type Provider = ImageProviderStatusDto;
 
-const SIZES: [string, string][] = [['256x256', 'Small square (256×256)'], ['512x512', 'Square (512×512)'], ['768x512', 'Landscape (768×512)'], ['512x768', 'Portrait (512×768)'], ['1024x1024', 'Large square (1024×1024)']];
-const STYLES = ['3d-model', 'analog-film', 'anime', 'cinematic', 'comic-book', 'digital-art', 'enhance', 'fantasy-art', 'isometric', 'line-art', 'low-poly', 'modeling-compound', 'neon-punk', 'origami', 'photographic', 'pixel-art', 'tile-texture'];
+const SIZES: [string, string][] = [
+  ['256x256', 'Small square (256×256)'],
+  ['512x512', 'Square (512×512)'],
+  ['768x512', 'Landscape (768×512)'],
+  ['512x768', 'Portrait (512×768)'],
+  ['1024x1024', 'Large square (1024×1024)'],
+];
+const STYLES = [
+  '3d-model',
+  'analog-film',
+  'anime',
+  'cinematic',
+  'comic-book',
+  'digital-art',
+  'enhance',
+  'fantasy-art',
+  'isometric',
+  'line-art',
+  'low-poly',
+  'modeling-compound',
+  'neon-punk',
+  'origami',
+  'photographic',
+  'pixel-art',
+  'tile-texture',
+];
 
 /** Jobs still running when the person left the tab: followed again on return. */
 const running = new Map<string, JobRef>();
@@ -21,7 +45,15 @@ export function imagesTab(root: HTMLElement, signal: AbortSignal): void {
   const gallery = new GalleryView(urls, signal);
   const prompt = h('textarea', { rows: 3, required: true, maxlength: 2000, placeholder: 'A lighthouse on a cliff at dusk, oil painting' });
   const size = select(SIZES, '512x512');
-  const count = select([['1', '1'], ['2', '2'], ['3', '3'], ['4', '4']], '1');
+  const count = select(
+    [
+      ['1', '1'],
+      ['2', '2'],
+      ['3', '3'],
+      ['4', '4'],
+    ],
+    '1',
+  );
   const style = select([['', 'None'], ...STYLES.map((s): [string, string] => [s, s.replace(/-/g, ' ')])], '');
   const provider = select([['', 'Automatic']], '');
   const seed = h('input', { type: 'number', min: 0, max: 4294967294, step: 1, placeholder: 'Random', inputmode: 'numeric' });
@@ -38,7 +70,11 @@ export function imagesTab(root: HTMLElement, signal: AbortSignal): void {
     if (seed.value !== '') settings.seed = Number(seed.value);
     if (negative.value.trim()) settings.negative_prompt = negative.value.trim();
     try {
-      const job = await apiJson<JobRef>('/generate-image', { method: 'POST', json: { prompt: prompt.value.trim(), user_id: user, settings }, signal });
+      const job = await apiJson<JobRef>('/generate-image', {
+        method: 'POST',
+        json: { prompt: prompt.value.trim(), user_id: user, settings },
+        signal,
+      });
       const ref = { ...job, prompt: prompt.value.trim() };
       running.set(ref.job_id, ref);
       follow(ref);
@@ -48,12 +84,23 @@ export function imagesTab(root: HTMLElement, signal: AbortSignal): void {
   }
 
   function follow(job: JobRef) {
-    jobs.prepend(followJob(job, (images) => gallery.prepend(images), () => running.delete(job.job_id), signal));
+    jobs.prepend(
+      followJob(
+        job,
+        (images) => gallery.prepend(images),
+        () => running.delete(job.job_id),
+        signal,
+      ),
+    );
   }
 
   function describeProvider() {
     const p = providers.find((x) => x.name === provider.value);
-    providerNote.textContent = p ? (p.ai ? `${p.model ?? p.name}` : `${p.model ?? p.name}: draws a pattern from your prompt, it is not an AI model.`) : 'The server tries its providers in order and says which one drew each image.';
+    providerNote.textContent = p
+      ? p.ai
+        ? `${p.model ?? p.name}`
+        : `${p.model ?? p.name}: draws a pattern from your prompt, it is not an AI model.`
+      : 'The server tries its providers in order and says which one drew each image.';
   }
   let providers: Provider[] = [];
   provider.addEventListener('change', describeProvider);
@@ -61,19 +108,36 @@ export function imagesTab(root: HTMLElement, signal: AbortSignal): void {
   void apiJson<Provider[]>('/images/providers', { signal })
     .then((list) => {
       providers = list;
-      for (const p of list) provider.append(h('option', { value: p.name, disabled: !p.available }, `${p.name}${p.available ? '' : ` (${currentSession()?.role === 'admin' ? (p.reason ?? 'unavailable') : 'not set up'})`}`));
+      for (const p of list)
+        provider.append(
+          h(
+            'option',
+            { value: p.name, disabled: !p.available },
+            `${p.name}${p.available ? '' : ` (${currentSession()?.role === 'admin' ? (p.reason ?? 'unavailable') : 'not set up'})`}`,
+          ),
+        );
     })
     .catch(() => undefined);
 
   const form = h(
     'form',
-    { class: 'card', 'aria-labelledby': 'gen-title', onsubmit: (e: Event) => (e.preventDefault(), prompt.value.trim() && void busy(go, 'Sending…', generate)) },
+    {
+      class: 'card',
+      'aria-labelledby': 'gen-title',
+      onsubmit: (e: Event) => (e.preventDefault(), prompt.value.trim() && void busy(go, 'Sending…', generate)),
+    },
     h('h3', { id: 'gen-title' }, 'New image'),
     field('Prompt', prompt),
     h('div', { class: 'row' }, field('Size', size), field('Images', count)),
     h('div', { class: 'row' }, field('Style', style), field('Provider', provider)),
     providerNote,
-    h('details', { class: 'more' }, h('summary', {}, 'More settings'), field('Seed', seed, 'The same prompt, seed and provider draw the same picture.'), field('Leave out', negative)),
+    h(
+      'details',
+      { class: 'more' },
+      h('summary', {}, 'More settings'),
+      field('Seed', seed, 'The same prompt, seed and provider draw the same picture.'),
+      field('Leave out', negative),
+    ),
     h('div', { class: 'row' }, go),
     jobs,
   );

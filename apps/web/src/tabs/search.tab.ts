@@ -25,10 +25,34 @@ let last: State | null = null;
 /** Web search: results first, then the AI summary as it is written, with [n] linking to result n. */
 export function searchTab(root: HTMLElement, signal: AbortSignal): void {
   const user = currentSession()!.userId;
-  const query = h('input', { type: 'search', name: 'q', required: true, maxlength: 500, placeholder: 'What do you want to know?', autocomplete: 'off', enterkeyhint: 'search' });
+  const query = h('input', {
+    type: 'search',
+    name: 'q',
+    required: true,
+    maxlength: 500,
+    placeholder: 'What do you want to know?',
+    autocomplete: 'off',
+    enterkeyhint: 'search',
+  });
   const summarize = checkbox('Write an AI summary with citations', true);
-  const range = select([['', 'Any time'], ['day', 'Past day'], ['week', 'Past week'], ['month', 'Past month'], ['year', 'Past year']], '');
-  const safe = select([['moderate', 'Moderate'], ['strict', 'Strict'], ['off', 'Off']], 'moderate');
+  const range = select(
+    [
+      ['', 'Any time'],
+      ['day', 'Past day'],
+      ['week', 'Past week'],
+      ['month', 'Past month'],
+      ['year', 'Past year'],
+    ],
+    '',
+  );
+  const safe = select(
+    [
+      ['moderate', 'Moderate'],
+      ['strict', 'Strict'],
+      ['off', 'Off'],
+    ],
+    'moderate',
+  );
   const go = h('button', { type: 'submit', class: 'btn-primary' }, 'Search');
   const out = h('div', { class: 'search-out', 'aria-live': 'polite', 'aria-busy': 'false' });
   const form = h(
@@ -54,17 +78,23 @@ export function searchTab(root: HTMLElement, signal: AbortSignal): void {
     const options: Record<string, unknown> = { summarize: summarize.input.checked, safe_search: safe.value, max_results: 8 };
     if (range.value) options.time_range = range.value;
     try {
-      await postSse('/search/stream', { query: state.query, user_id: user, options }, (e) => {
-        if (e.event === 'results') Object.assign(state, { provider: e.data.provider, cached: e.data.cached, results: e.data.results });
-        else if (e.event === 'token') {
-          state.summaryText += e.data.text;
-          // Tokens only touch the summary paragraph, so focus and scroll in the results stay put.
-          const p = out.querySelector('.summary-text');
-          if (p) return void (p.textContent = state.summaryText);
-        } else if (e.event === 'done') Object.assign(state, { summary: e.data.summary, summaryError: e.data.summary_error?.message, tookMs: e.data.took_ms });
-        else if (e.event === 'error') state.error = { message: e.data.message, code: e.data.code };
-        draw(state);
-      }, controller.signal);
+      await postSse(
+        '/search/stream',
+        { query: state.query, user_id: user, options },
+        (e) => {
+          if (e.event === 'results') Object.assign(state, { provider: e.data.provider, cached: e.data.cached, results: e.data.results });
+          else if (e.event === 'token') {
+            state.summaryText += e.data.text;
+            // Tokens only touch the summary paragraph, so focus and scroll in the results stay put.
+            const p = out.querySelector('.summary-text');
+            if (p) return void (p.textContent = state.summaryText);
+          } else if (e.event === 'done')
+            Object.assign(state, { summary: e.data.summary, summaryError: e.data.summary_error?.message, tookMs: e.data.took_ms });
+          else if (e.event === 'error') state.error = { message: e.data.message, code: e.data.code };
+          draw(state);
+        },
+        controller.signal,
+      );
     } catch (err) {
       if ((err as Error).name !== 'AbortError') state.error = err as Error & { code?: string };
     }
@@ -84,7 +114,13 @@ export function searchTab(root: HTMLElement, signal: AbortSignal): void {
       out.append(h('p', { class: 'muted' }, s.provider ? 'No results.' : 'Searching…'));
       return;
     }
-    const meta = [`${s.results.length} results from ${s.provider}`, s.cached ? 'cached' : '', s.tookMs !== undefined ? `${(s.tookMs / 1000).toFixed(1)} s` : ''].filter(Boolean).join(' · ');
+    const meta = [
+      `${s.results.length} results from ${s.provider}`,
+      s.cached ? 'cached' : '',
+      s.tookMs !== undefined ? `${(s.tookMs / 1000).toFixed(1)} s` : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
     out.append(
       h('h2', { class: 'section-title' }, 'Results'),
       h('p', { class: 'muted small' }, meta),
@@ -110,13 +146,24 @@ export function searchTab(root: HTMLElement, signal: AbortSignal): void {
   }
 
   function summaryCard(s: State): HTMLElement {
-    const card = h('section', { class: 'card summary', 'aria-labelledby': 'summary-title' }, h('h2', { id: 'summary-title', class: 'section-title' }, 'AI summary'));
+    const card = h(
+      'section',
+      { class: 'card summary', 'aria-labelledby': 'summary-title' },
+      h('h2', { id: 'summary-title', class: 'section-title' }, 'AI summary'),
+    );
     const known = new Set(s.results.map((r) => r.position));
     const text = s.summary?.text ?? s.summaryText;
     if (text) card.append(h('p', { class: 'summary-text' }, citedText(text, known, focusResult)));
     else if (!s.summaryError) card.append(h('p', { class: 'muted' }, 'Writing a summary…'));
     if (s.summaryError) card.append(h('p', { class: 'muted' }, `No summary this time: ${s.summaryError}`));
-    if (s.summary) card.append(h('p', { class: 'muted small' }, `${s.summary.ai_source} / ${s.summary.ai_model}${s.summary.pages_fetched ? ` · read ${s.summary.pages_fetched} pages` : ''}`));
+    if (s.summary)
+      card.append(
+        h(
+          'p',
+          { class: 'muted small' },
+          `${s.summary.ai_source} / ${s.summary.ai_model}${s.summary.pages_fetched ? ` · read ${s.summary.pages_fetched} pages` : ''}`,
+        ),
+      );
     if (s.summary === undefined && text) card.classList.add('streaming');
     return card;
   }

@@ -28,12 +28,24 @@ export function embedSrc(embed?: string | null): string | null {
 /** Video search: a grid of thumbnails; choosing one plays it in an embedded player above the grid. */
 export function videoTab(root: HTMLElement, signal: AbortSignal): void {
   const user = currentSession()!.userId;
-  const query = h('input', { type: 'search', required: true, maxlength: 500, placeholder: 'Find a video…', autocomplete: 'off', enterkeyhint: 'search' });
+  const query = h('input', {
+    type: 'search',
+    required: true,
+    maxlength: 500,
+    placeholder: 'Find a video…',
+    autocomplete: 'off',
+    enterkeyhint: 'search',
+  });
   const go = h('button', { type: 'submit', class: 'btn-primary' }, 'Search');
   const player = h('section', { class: 'player-wrap', 'aria-label': 'Player', hidden: true });
   const out = h('div', { 'aria-live': 'polite' });
   root.append(
-    h('form', { class: 'card', role: 'search', onsubmit: (e: Event) => (e.preventDefault(), void busy(go, 'Searching…', run)) }, h('h2', { class: 'visually-hidden' }, 'Video search'), h('div', { class: 'row' }, field('Search videos', query), go)),
+    h(
+      'form',
+      { class: 'card', role: 'search', onsubmit: (e: Event) => (e.preventDefault(), void busy(go, 'Searching…', run)) },
+      h('h2', { class: 'visually-hidden' }, 'Video search'),
+      h('div', { class: 'row' }, field('Search videos', query), go),
+    ),
     player,
     out,
   );
@@ -44,7 +56,11 @@ export function videoTab(root: HTMLElement, signal: AbortSignal): void {
     clear(out);
     out.append(h('p', { class: 'muted' }, 'Searching…'));
     try {
-      const res = await apiJson<{ provider: string; results: Video[] }>('/video/search', { method: 'POST', json: { query: q, user_id: user, options: { max_results: 12 } }, signal });
+      const res = await apiJson<{ provider: string; results: Video[] }>('/video/search', {
+        method: 'POST',
+        json: { query: q, user_id: user, options: { max_results: 12 } },
+        signal,
+      });
       last = { query: q, provider: res.provider, results: res.results };
       draw();
     } catch (err) {
@@ -58,7 +74,11 @@ export function videoTab(root: HTMLElement, signal: AbortSignal): void {
     const src = embedSrc(v.embed_url);
     clear(player);
     player.hidden = false;
-    const close = h('button', { type: 'button', class: 'btn-secondary', onclick: () => (clear(player), (player.hidden = true)) }, 'Close player');
+    const close = h(
+      'button',
+      { type: 'button', class: 'btn-secondary', onclick: () => (clear(player), (player.hidden = true)) },
+      'Close player',
+    );
     if (src) {
       player.append(
         h('iframe', {
@@ -72,7 +92,15 @@ export function videoTab(root: HTMLElement, signal: AbortSignal): void {
           sandbox: 'allow-scripts allow-same-origin allow-presentation allow-popups',
         }),
       );
-    } else player.append(h('p', {}, 'This video cannot be embedded here. ', h('a', { href: safeHref(v.url), target: '_blank', rel: 'noopener noreferrer' }, 'Watch it at its source')));
+    } else
+      player.append(
+        h(
+          'p',
+          {},
+          'This video cannot be embedded here. ',
+          h('a', { href: safeHref(v.url), target: '_blank', rel: 'noopener noreferrer' }, 'Watch it at its source'),
+        ),
+      );
     player.append(h('div', { class: 'row player-bar' }, h('strong', {}, v.title), close));
     player.scrollIntoView({ block: 'nearest' });
     (player.querySelector('iframe') ?? close).focus();

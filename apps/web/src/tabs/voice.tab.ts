@@ -14,19 +14,39 @@ const MAX_SECONDS = 120;
 /** Voice: talk to the assistant with the microphone (or an audio file), and read any text aloud. */
 export function voiceTab(root: HTMLElement, signal: AbortSignal): void {
   const recorder = new Recorder();
-  const mode = select([['talk', 'Talk to the assistant'], ['transcribe', 'Transcribe only']], 'talk');
+  const mode = select(
+    [
+      ['talk', 'Talk to the assistant'],
+      ['transcribe', 'Transcribe only'],
+    ],
+    'talk',
+  );
   const stream = checkbox('Play each sentence as soon as it is spoken', true);
   const talkVoice = select([['', 'Default voice']]);
   const sayVoice = select([['', 'Default voice']]);
-  const record = h('button', { type: 'button', class: 'record-btn', id: 'record', 'aria-pressed': 'false' }, h('span', { class: 'record-dot', 'aria-hidden': 'true' }), h('span', { class: 'record-label' }, 'Start recording'));
-  const status = h('p', { class: 'record-status', 'aria-live': 'polite' }, Recorder.supported() ? 'Press to talk, press again when you are done.' : 'This browser cannot record audio: upload a file instead.');
+  const record = h(
+    'button',
+    { type: 'button', class: 'record-btn', id: 'record', 'aria-pressed': 'false' },
+    h('span', { class: 'record-dot', 'aria-hidden': 'true' }),
+    h('span', { class: 'record-label' }, 'Start recording'),
+  );
+  const status = h(
+    'p',
+    { class: 'record-status', 'aria-live': 'polite' },
+    Recorder.supported() ? 'Press to talk, press again when you are done.' : 'This browser cannot record audio: upload a file instead.',
+  );
   const meterBar = h('div', { class: 'meter-bar' });
   const meter = h('div', { class: 'meter', 'aria-hidden': 'true' }, meterBar);
   const upload = h('input', { type: 'file', accept: 'audio/*,.webm,.ogg,.wav,.mp3,.m4a' });
   const turns = h('div', { class: 'turns' });
   record.disabled = !Recorder.supported();
 
-  const options = (): TurnOptions => ({ mode: mode.value as TurnOptions['mode'], stream: stream.input.checked, voice: talkVoice.value, sessionId: VOICE_SESSION });
+  const options = (): TurnOptions => ({
+    mode: mode.value as TurnOptions['mode'],
+    stream: stream.input.checked,
+    voice: talkVoice.value,
+    sessionId: VOICE_SESSION,
+  });
   let tick = 0;
 
   async function toggle() {
@@ -35,7 +55,9 @@ export function voiceTab(root: HTMLElement, signal: AbortSignal): void {
       await recorder.start();
     } catch (err) {
       const denied = (err as Error).name === 'NotAllowedError';
-      status.textContent = denied ? 'Microphone access was refused. Allow it in the browser’s site settings, or upload a file.' : `The microphone could not start: ${(err as Error).message}`;
+      status.textContent = denied
+        ? 'Microphone access was refused. Allow it in the browser’s site settings, or upload a file.'
+        : `The microphone could not start: ${(err as Error).message}`;
       return;
     }
     record.setAttribute('aria-pressed', 'true');
@@ -80,7 +102,13 @@ export function voiceTab(root: HTMLElement, signal: AbortSignal): void {
         sayVoice.append(h('option', { value: v.id }, label));
       }
     })
-    .catch((err) => (err as Error).name !== 'AbortError' && navigator.onLine && !document.body.classList.contains('offline') && toast(`Voices could not be listed: ${(err as Error).message}`, 'error'));
+    .catch(
+      (err) =>
+        (err as Error).name !== 'AbortError' &&
+        navigator.onLine &&
+        !document.body.classList.contains('offline') &&
+        toast(`Voices could not be listed: ${(err as Error).message}`, 'error'),
+    );
 
   root.append(
     h('h2', { class: 'visually-hidden' }, 'Voice'),

@@ -36,7 +36,8 @@ export async function runTurn(rec: Recording, opts: TurnOptions, into: HTMLEleme
     if (opts.voice) form.append('voice', opts.voice);
   }
   form.append('audio', rec.blob, rec.filename);
-  const said = (text: string) => heard.replaceChildren(text.trim() ? `“${text.trim()}”` : h('span', { class: 'muted' }, '(nothing recognised)'));
+  const said = (text: string) =>
+    heard.replaceChildren(text.trim() ? `“${text.trim()}”` : h('span', { class: 'muted' }, '(nothing recognised)'));
 
   try {
     if (opts.mode === 'transcribe') {
@@ -64,21 +65,26 @@ export async function runTurn(rec: Recording, opts: TurnOptions, into: HTMLEleme
     let stt = '';
     let failed = '';
     answer.classList.add('streaming');
-    await postFormSse('/voice/chat/stream', form, (e) => {
-      if (e.event === 'transcript') {
-        said(e.data.text);
-        stt = e.data.engine;
-      } else if (e.event === 'token') answer.replaceChildren(renderMarkdown((text += e.data.text)));
-      else if (e.event === 'audio') {
-        queue.element.hidden = false;
-        queue.add(base64ToBlob(e.data.base64, e.data.mime_type));
-        meta.textContent = `${stt} → … → ${e.data.engine} (${e.data.voice}) · ${queue.length} sentence${queue.length > 1 ? 's' : ''} spoken`;
-      } else if (e.event === 'done') {
-        answer.replaceChildren(renderMarkdown(e.data.response));
-        meta.textContent = `${stt} → ${e.data.ai_source} / ${e.data.ai_model} · ${e.data.audio_chunks} sentence${e.data.audio_chunks === 1 ? '' : 's'} spoken`;
-        turn.dataset.done = 'true';
-      } else if (e.event === 'error') failed = e.data.message;
-    }, signal);
+    await postFormSse(
+      '/voice/chat/stream',
+      form,
+      (e) => {
+        if (e.event === 'transcript') {
+          said(e.data.text);
+          stt = e.data.engine;
+        } else if (e.event === 'token') answer.replaceChildren(renderMarkdown((text += e.data.text)));
+        else if (e.event === 'audio') {
+          queue.element.hidden = false;
+          queue.add(base64ToBlob(e.data.base64, e.data.mime_type));
+          meta.textContent = `${stt} → … → ${e.data.engine} (${e.data.voice}) · ${queue.length} sentence${queue.length > 1 ? 's' : ''} spoken`;
+        } else if (e.event === 'done') {
+          answer.replaceChildren(renderMarkdown(e.data.response));
+          meta.textContent = `${stt} → ${e.data.ai_source} / ${e.data.ai_model} · ${e.data.audio_chunks} sentence${e.data.audio_chunks === 1 ? '' : 's'} spoken`;
+          turn.dataset.done = 'true';
+        } else if (e.event === 'error') failed = e.data.message;
+      },
+      signal,
+    );
     answer.classList.remove('streaming');
     if (failed) turn.append(errorBox(failed));
   } catch (err) {

@@ -7,17 +7,29 @@ import { ReviewEngineInfoDto } from './lint.dto';
 export const TASK_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
 
 export class ExecuteAgentDto {
-  @ApiProperty({ example: 'review_code', description: 'A task from GET /agent/list (e.g. analyze_code, review_code, scan_directory, schedule_task).' })
+  @ApiProperty({
+    example: 'review_code',
+    description: 'A task from GET /agent/list (e.g. analyze_code, review_code, scan_directory, schedule_task).',
+  })
   @IsString()
   @Matches(TASK_NAME_PATTERN, { message: 'task must be a task name from GET /agent/list, e.g. "review_code"' })
   task!: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { code: "def hello(): print('hi')", language: 'python' }, description: "The task's input; its schema is in GET /agent/list." })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { code: "def hello(): print('hi')", language: 'python' },
+    description: "The task's input; its schema is in GET /agent/list.",
+  })
   @IsOptional()
   @IsObject({ message: 'data must be a JSON object' })
   data?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ pattern: ID_PATTERN.source, example: 'alice', description: "Whose task this is (scheduled tasks belong to it); the caller's own id when omitted." })
+  @ApiPropertyOptional({
+    pattern: ID_PATTERN.source,
+    example: 'alice',
+    description: "Whose task this is (scheduled tasks belong to it); the caller's own id when omitted.",
+  })
   @IsOptional()
   @IsString()
   @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
@@ -51,7 +63,10 @@ export class AgentInfoDto {
   description!: string;
   @ApiProperty({ type: [AgentTaskInfoDto] })
   tasks!: AgentTaskInfoDto[];
-  @ApiPropertyOptional({ type: [ReviewEngineInfoDto], description: 'Static-analysis engines the agent runs, with their rule sets (CodeAssistantAgent).' })
+  @ApiPropertyOptional({
+    type: [ReviewEngineInfoDto],
+    description: 'Static-analysis engines the agent runs, with their rule sets (CodeAssistantAgent).',
+  })
   engines?: ReviewEngineInfoDto[];
 }
 

@@ -11,7 +11,11 @@ export const CODE_HARD_MAX_CHARS = 1_000_000;
 
 /** `data` of analyze_code, review_code and suggest_refactoring. */
 export class CodeInputDto {
-  @ApiProperty({ minLength: 1, example: "def hello():\n    print('hi')\n", description: 'Source code; at most MAX_CODE_CHARS characters (agents config).' })
+  @ApiProperty({
+    minLength: 1,
+    example: "def hello():\n    print('hi')\n",
+    description: 'Source code; at most MAX_CODE_CHARS characters (agents config).',
+  })
   @IsString()
   @MinLength(1, { message: 'code must not be empty' })
   @MaxChars(CODE_HARD_MAX_CHARS)
@@ -53,11 +57,14 @@ export class FindingDto {
   @ApiProperty({
     example: 'B006',
     description:
-      'The engine\'s rule id: a Ruff code (B006), an ESLint rule (no-eval, security/detect-child-process), a secretlint rule, or nitro: long-function, deep-nesting, ' +
+      "The engine's rule id: a Ruff code (B006), an ESLint rule (no-eval, security/detect-child-process), a secretlint rule, or nitro: long-function, deep-nesting, " +
       'high-complexity, too-many-params, missing-docstring, unused-import, debug-print, todo-comment, syntax-error, ignored-error, empty-error-check, empty-catch',
   })
   rule!: string;
-  @ApiPropertyOptional({ example: 'https://docs.astral.sh/ruff/rules/mutable-argument-default/', description: "The rule's documentation, when it has a page." })
+  @ApiPropertyOptional({
+    example: 'https://docs.astral.sh/ruff/rules/mutable-argument-default/',
+    description: "The rule's documentation, when it has a page.",
+  })
   rule_url?: string;
   @ApiProperty({ example: 3, description: '1-based line.' })
   line!: number;
@@ -123,7 +130,10 @@ export class CodeReportDto {
   functions!: FunctionInfoDto[];
   @ApiProperty({ type: [String] })
   imports!: string[];
-  @ApiProperty({ type: [FindingDto], description: 'Static findings of every engine (Ruff, ESLint, secretlint, nitro), sorted by line and column.' })
+  @ApiProperty({
+    type: [FindingDto],
+    description: 'Static findings of every engine (Ruff, ESLint, secretlint, nitro), sorted by line and column.',
+  })
   findings!: FindingDto[];
   @ApiProperty({ type: [EngineRunDto], description: 'Which engines ran on this code, and why the others did not.' })
   engines!: EngineRunDto[];
@@ -131,6 +141,9 @@ export class CodeReportDto {
   summary!: Record<FindingSeverity, number>;
   @ApiPropertyOptional({ type: LlmStatusDto, description: 'Present for review_code and suggest_refactoring.' })
   llm?: LlmStatusDto;
-  @ApiPropertyOptional({ type: LlmReviewDto, description: "The LLM's comments, kept apart from the static findings; absent when the LLM is unavailable." })
+  @ApiPropertyOptional({
+    type: LlmReviewDto,
+    description: "The LLM's comments, kept apart from the static findings; absent when the LLM is unavailable.",
+  })
   llm_review?: LlmReviewDto;
 }

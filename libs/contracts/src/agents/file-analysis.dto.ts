@@ -15,7 +15,11 @@ export class AnalyzeFileInputDto {
   @IsBase64(undefined, { message: 'content_base64 must be base64' })
   content_base64?: string;
 
-  @ApiPropertyOptional({ maxLength: 255, example: 'report.csv', description: 'Reported back; the type is read from the bytes, never from the name.' })
+  @ApiPropertyOptional({
+    maxLength: 255,
+    example: 'report.csv',
+    description: 'Reported back; the type is read from the bytes, never from the name.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(255)
@@ -29,7 +33,12 @@ export class AnalyzeFileInputDto {
 
 /** `data` of scan_directory: a path relative to AGENTS_WORKSPACE_ROOT. */
 export class ScanDirectoryInputDto {
-  @ApiPropertyOptional({ default: '.', maxLength: 1024, example: 'project/src', description: 'Relative to the workspace root; absolute paths, ".." and links leading out are refused (403).' })
+  @ApiPropertyOptional({
+    default: '.',
+    maxLength: 1024,
+    example: 'project/src',
+    description: 'Relative to the workspace root; absolute paths, ".." and links leading out are refused (403).',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)
@@ -89,6 +98,10 @@ export class ScanResultDto {
   limits!: Record<string, number>;
   @ApiProperty({ example: { files: 3, directories: 1, bytes_read: 512, total_bytes: 512, by_kind: { text: 2 } } })
   summary!: Record<string, unknown>;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'One entry per file: path, size, kind, lines (text), or skipped with a reason.' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'One entry per file: path, size, kind, lines (text), or skipped with a reason.',
+  })
   entries!: Record<string, unknown>[];
 }

@@ -49,7 +49,12 @@ export class ReviewEngineInfoDto {
   version!: string;
   @ApiProperty({ type: [String], example: ['python'] })
   languages!: string[];
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } }, example: { python: ['E4', 'E7', 'E9', 'F', 'B', 'S', 'PLE', 'SIM'] }, description: 'Rule sets (selectors, presets or checks) per language, from the agents config.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    example: { python: ['E4', 'E7', 'E9', 'F', 'B', 'S', 'PLE', 'SIM'] },
+    description: 'Rule sets (selectors, presets or checks) per language, from the agents config.',
+  })
   rule_sets!: Record<string, string[]>;
   @ApiPropertyOptional({ type: [String], description: 'Rules switched off by config.' })
   disabled_rules?: string[];

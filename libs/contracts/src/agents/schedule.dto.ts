@@ -54,7 +54,11 @@ export class ScheduleTaskInputDto {
   @IsObject({ message: 'data must be a JSON object' })
   data?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ maxLength: 8000, example: 'Give me a motivational quote.', description: 'A chat prompt for the AI router instead of a task.' })
+  @ApiPropertyOptional({
+    maxLength: 8000,
+    example: 'Give me a motivational quote.',
+    description: 'A chat prompt for the AI router instead of a task.',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1, { message: 'prompt must not be empty' })
@@ -120,7 +124,10 @@ export class TaskRunDto {
   started_at!: string;
   @ApiProperty()
   finished_at!: string;
-  @ApiProperty({ enum: ['ok', 'error', 'skipped'], description: 'skipped: the owner was over their chat/agents budget at this tick (error says which); nothing ran.' })
+  @ApiProperty({
+    enum: ['ok', 'error', 'skipped'],
+    description: 'skipped: the owner was over their chat/agents budget at this tick (error says which); nothing ran.',
+  })
   status!: string;
   @ApiPropertyOptional({ description: 'The result, cut to TASK_RESULT_MAX_CHARS when large (then truncated is true).' })
   result?: unknown;

@@ -15,7 +15,11 @@ export type ForkKind = (typeof FORK_KINDS)[number];
 
 /** PATCH /chat/sessions/{user_id}/{session_id}: rename a conversation. */
 export class ChatSessionPatchDto {
-  @ApiProperty({ maxLength: MAX_TITLE_CHARS, example: 'Redis Streams notes', description: 'Characters are Unicode code points; must contain visible text.' })
+  @ApiProperty({
+    maxLength: MAX_TITLE_CHARS,
+    example: 'Redis Streams notes',
+    description: 'Characters are Unicode code points; must contain visible text.',
+  })
   @IsString()
   @HasVisibleText()
   @MaxChars(MAX_TITLE_CHARS)
@@ -69,7 +73,11 @@ export class ChatBranchInfoDto {
 export class ChatBranchesDto {
   @ApiProperty({ description: 'Absolute position of the first message of `messages` in the conversation.' })
   offset!: number;
-  @ApiProperty({ description: 'Alternatives by absolute message position.', type: 'object', additionalProperties: { $ref: '#/components/schemas/ChatBranchInfoDto' } })
+  @ApiProperty({
+    description: 'Alternatives by absolute message position.',
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/ChatBranchInfoDto' },
+  })
   branches!: Record<string, ChatBranchInfoDto>;
 }
 

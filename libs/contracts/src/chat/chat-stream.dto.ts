@@ -46,7 +46,11 @@ export const STREAM_LOST_AFTER_MS = 12_000;
 
 /** `GET /chat/streams/{stream_id}` and `POST /chat/streams/{stream_id}/stop`. */
 export class ChatStreamParams {
-  @ApiProperty({ format: 'uuid', description: 'The stream_id from the `start` event or the X-Stream-Id header. Unknown ids, malformed ids and other users\' streams are all 404.' })
+  @ApiProperty({
+    format: 'uuid',
+    description:
+      "The stream_id from the `start` event or the X-Stream-Id header. Unknown ids, malformed ids and other users' streams are all 404.",
+  })
   @IsString()
   stream_id!: string;
 }
@@ -54,6 +58,9 @@ export class ChatStreamParams {
 export class ChatStreamStopResponseDto {
   @ApiProperty({ format: 'uuid' })
   stream_id!: string;
-  @ApiProperty({ enum: ['pending', 'running', ...TURN_STATUSES], description: 'The state after the stop: normally "stopped"; a turn that had already ended keeps its own status.' })
+  @ApiProperty({
+    enum: ['pending', 'running', ...TURN_STATUSES],
+    description: 'The state after the stop: normally "stopped"; a turn that had already ended keeps its own status.',
+  })
   status!: StreamState;
 }

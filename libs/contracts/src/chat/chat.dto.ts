@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import { HasVisibleText, MaxChars } from '../common/text.validators';
 import { ProviderAttemptDto } from '../common/provider-attempt.dto';
@@ -33,7 +48,8 @@ export class ChatOptionsDto {
 
   @ApiPropertyOptional({
     maxLength: 256,
-    description: 'A model id from GET /models (`<provider>/<model>`: only that model, no fallback; 404 when unknown, 503 when unavailable), or with `provider` that provider\'s own model name (e.g. "phi3").',
+    description:
+      'A model id from GET /models (`<provider>/<model>`: only that model, no fallback; 404 when unknown, 503 when unavailable), or with `provider` that provider\'s own model name (e.g. "phi3").',
   })
   @IsOptional()
   @IsString()
@@ -60,14 +76,21 @@ export class ChatRequestDto {
   @HasVisibleText()
   message!: string;
 
-  @ApiPropertyOptional({ pattern: ID_PATTERN.source, description: "Whose conversation: the caller's when omitted (an admin may name another user)." })
+  @ApiPropertyOptional({
+    pattern: ID_PATTERN.source,
+    description: "Whose conversation: the caller's when omitted (an admin may name another user).",
+  })
   // Omitted means the caller; null is a mistake, not "omitted" (IsOptional would let it through).
   @ValidateIf((o: ChatRequestDto) => o.user_id !== undefined)
   @IsString()
   @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
   user_id?: string;
 
-  @ApiPropertyOptional({ pattern: ID_PATTERN.source, example: 'default', description: 'Conversation id; a new one is created when omitted.' })
+  @ApiPropertyOptional({
+    pattern: ID_PATTERN.source,
+    example: 'default',
+    description: 'Conversation id; a new one is created when omitted.',
+  })
   @IsOptional()
   @IsString()
   @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })
@@ -79,7 +102,9 @@ export class ChatRequestDto {
   @Type(() => ChatOptionsDto)
   options?: ChatOptionsDto;
 
-  @ApiPropertyOptional({ description: 'Answer without reading or writing conversation memory: nothing is stored, and it works while memory (Redis) is down.' })
+  @ApiPropertyOptional({
+    description: 'Answer without reading or writing conversation memory: nothing is stored, and it works while memory (Redis) is down.',
+  })
   @IsOptional()
   @IsBoolean()
   ephemeral?: boolean;
@@ -107,7 +132,10 @@ export class ChatResponseDto {
   usage?: { prompt_tokens?: number; completion_tokens?: number };
   @ApiPropertyOptional({ description: 'Why generation stopped: stop, length, or (a tracked turn ended early) stopped / incomplete.' })
   finish_reason?: string;
-  @ApiPropertyOptional({ enum: ['complete', 'stopped', 'incomplete'], description: 'How the turn ended, as stored: complete unless it was stopped or left unread.' })
+  @ApiPropertyOptional({
+    enum: ['complete', 'stopped', 'incomplete'],
+    description: 'How the turn ended, as stored: complete unless it was stopped or left unread.',
+  })
   status?: Exclude<TurnStatus, 'failed'>;
 }
 
@@ -124,7 +152,8 @@ export class ChatMessageDto {
   ai_source?: string;
   @ApiPropertyOptional({
     enum: TURN_STATUSES,
-    description: 'Assistant messages: how the turn ended. complete; stopped (Stop was pressed); incomplete (the reader left and did not come back); failed (the provider broke after some text). Absent means complete.',
+    description:
+      'Assistant messages: how the turn ended. complete; stopped (Stop was pressed); incomplete (the reader left and did not come back); failed (the provider broke after some text). Absent means complete.',
   })
   status?: TurnStatus;
 }
@@ -138,7 +167,10 @@ export class ChatHistoryDto {
   messages!: ChatMessageDto[];
   @ApiPropertyOptional({ description: 'Absolute position of messages[0] in the conversation (earlier ones were left out by limit).' })
   offset?: number;
-  @ApiPropertyOptional({ description: 'Alternatives (Regenerate, Edit) by absolute message position: { count, active, kind }; see PUT /chat/sessions/{user_id}/{session_id}/branches.' })
+  @ApiPropertyOptional({
+    description:
+      'Alternatives (Regenerate, Edit) by absolute message position: { count, active, kind }; see PUT /chat/sessions/{user_id}/{session_id}/branches.',
+  })
   branches?: Record<string, { count: number; active: number; kind: 'regenerate' | 'edit' }>;
 }
 

@@ -10,7 +10,12 @@ export interface RpcErrorPayload {
 }
 
 export function isRpcErrorPayload(value: unknown): value is RpcErrorPayload {
-  return !!value && typeof value === 'object' && typeof (value as RpcErrorPayload).status === 'number' && typeof (value as RpcErrorPayload).message === 'string';
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    typeof (value as RpcErrorPayload).status === 'number' &&
+    typeof (value as RpcErrorPayload).message === 'string'
+  );
 }
 
 /** Error codes shared across services. Services may add their own strings. */

@@ -45,7 +45,10 @@ export function HasVisibleText(options?: ValidationOptions): PropertyDecorator {
       name: 'hasVisibleText',
       validator: {
         validate: (value: unknown) => hasVisibleContent(value),
-        defaultMessage: buildMessage((each) => `${each}$property must contain visible text (letters, digits, punctuation or symbols)`, options),
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must contain visible text (letters, digits, punctuation or symbols)`,
+          options,
+        ),
       },
     },
     options,

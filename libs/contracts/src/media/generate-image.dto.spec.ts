@@ -4,13 +4,28 @@ import { validateSync, ValidationError } from 'class-validator';
 import { GenerateImageDto } from './generate-image.dto';
 
 const messages = (errors: ValidationError[], parent = ''): string[] =>
-  errors.flatMap((e) => [...Object.values(e.constraints ?? {}).map((m) => `${parent}${m}`), ...messages(e.children ?? [], `${parent}${e.property}.`)]);
+  errors.flatMap((e) => [
+    ...Object.values(e.constraints ?? {}).map((m) => `${parent}${m}`),
+    ...messages(e.children ?? [], `${parent}${e.property}.`),
+  ]);
 const check = (body: object) => messages(validateSync(plainToInstance(GenerateImageDto, { prompt: 'a fox', user_id: 'ann', ...body })));
 
 describe('GenerateImageDto', () => {
   it('accepts the seed request and every option in range', () => {
     expect(check({})).toEqual([]);
-    expect(check({ settings: { width: 64, height: 1536, count: 4, seed: 4294967294, negative_prompt: 'blur', style_preset: 'anime', provider: 'procedural' } })).toEqual([]);
+    expect(
+      check({
+        settings: {
+          width: 64,
+          height: 1536,
+          count: 4,
+          seed: 4294967294,
+          negative_prompt: 'blur',
+          style_preset: 'anime',
+          provider: 'procedural',
+        },
+      }),
+    ).toEqual([]);
   });
 
   it.each([

@@ -31,7 +31,11 @@ export class ImageSettingsDto {
   @Max(maxCount)
   count?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: maxSeed, description: 'Same prompt + seed + provider gives the same picture; random when omitted (and reported).' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: maxSeed,
+    description: 'Same prompt + seed + provider gives the same picture; random when omitted (and reported).',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -56,7 +60,12 @@ export class ImageSettingsDto {
 }
 
 export class GenerateImageDto {
-  @ApiProperty({ minLength: 1, maxLength: maxPromptChars, example: 'a lighthouse on a cliff at dusk, oil painting', description: 'Characters are Unicode code points; the prompt must contain visible text.' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: maxPromptChars,
+    example: 'a lighthouse on a cliff at dusk, oil painting',
+    description: 'Characters are Unicode code points; the prompt must contain visible text.',
+  })
   @IsString()
   @MinLength(1, { message: 'prompt must not be empty' })
   @MaxChars(maxPromptChars)

@@ -20,8 +20,23 @@ export type ImageProviderName = (typeof IMAGE_PROVIDER_NAMES)[number];
 
 /** Style presets (Stability's list); other providers get the style appended to the prompt. */
 export const IMAGE_STYLE_PRESETS = [
-  '3d-model', 'analog-film', 'anime', 'cinematic', 'comic-book', 'digital-art', 'enhance', 'fantasy-art', 'isometric',
-  'line-art', 'low-poly', 'modeling-compound', 'neon-punk', 'origami', 'photographic', 'pixel-art', 'tile-texture',
+  '3d-model',
+  'analog-film',
+  'anime',
+  'cinematic',
+  'comic-book',
+  'digital-art',
+  'enhance',
+  'fantasy-art',
+  'isometric',
+  'line-art',
+  'low-poly',
+  'modeling-compound',
+  'neon-punk',
+  'origami',
+  'photographic',
+  'pixel-art',
+  'tile-texture',
 ] as const;
 export type ImageStylePreset = (typeof IMAGE_STYLE_PRESETS)[number];
 

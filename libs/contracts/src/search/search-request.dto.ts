@@ -19,14 +19,23 @@ import {
 
 /** Options both kinds of search share. */
 class CommonSearchOptionsDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_SEARCH_RESULTS, default: 10, description: 'How many results to return (providers may have fewer).' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_SEARCH_RESULTS,
+    default: 10,
+    description: 'How many results to return (providers may have fewer).',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(MAX_SEARCH_RESULTS)
   max_results?: number;
 
-  @ApiPropertyOptional({ example: 'en-US', description: 'language-COUNTRY; each provider receives it in its own form (DuckDuckGo "us-en", Brave country + search_lang, YouTube regionCode).' })
+  @ApiPropertyOptional({
+    example: 'en-US',
+    description:
+      'language-COUNTRY; each provider receives it in its own form (DuckDuckGo "us-en", Brave country + search_lang, YouTube regionCode).',
+  })
   @IsOptional()
   @IsString()
   @Matches(REGION_PATTERN, { message: 'region must look like "en-US" (language-COUNTRY)' })
@@ -54,21 +63,31 @@ export class SearchOptionsDto extends CommonSearchOptionsDto {
   @IsIn(WEB_SEARCH_PROVIDERS as unknown as string[])
   provider?: WebSearchProviderName;
 
-  @ApiPropertyOptional({ description: 'Read the top result pages (public addresses only, size and time capped) for the summary; default from FETCH_PAGES.' })
+  @ApiPropertyOptional({
+    description: 'Read the top result pages (public addresses only, size and time capped) for the summary; default from FETCH_PAGES.',
+  })
   @IsOptional()
   @IsBoolean()
   fetch_pages?: boolean;
 }
 
 export class VideoSearchOptionsDto extends CommonSearchOptionsDto {
-  @ApiPropertyOptional({ enum: VIDEO_SEARCH_PROVIDERS, description: 'Use this provider only (no fallback); default: the configured order.' })
+  @ApiPropertyOptional({
+    enum: VIDEO_SEARCH_PROVIDERS,
+    description: 'Use this provider only (no fallback); default: the configured order.',
+  })
   @IsOptional()
   @IsIn(VIDEO_SEARCH_PROVIDERS as unknown as string[])
   provider?: VideoSearchProviderName;
 }
 
 class QueryAndUser {
-  @ApiProperty({ minLength: 1, maxLength: MAX_QUERY_CHARS, example: 'redis streams consumer groups', description: 'Characters are Unicode code points; the query must contain visible text.' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: MAX_QUERY_CHARS,
+    example: 'redis streams consumer groups',
+    description: 'Characters are Unicode code points; the query must contain visible text.',
+  })
   @IsString()
   @MinLength(1, { message: 'query must not be empty' })
   @MaxChars(MAX_QUERY_CHARS)

@@ -12,7 +12,12 @@ export class SearchResultDto {
   snippet!: string;
   @ApiProperty({ example: 'redis.io', description: 'Domain of the result URL.' })
   source!: string;
-  @ApiPropertyOptional({ type: String, nullable: true, example: '2026-06-23T00:00:00.000Z', description: 'Publication date where the provider knows it (ISO 8601).' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2026-06-23T00:00:00.000Z',
+    description: 'Publication date where the provider knows it (ISO 8601).',
+  })
   published_at?: string | null;
 }
 
@@ -25,12 +30,17 @@ export class VideoResultDto extends SearchResultDto {
   channel?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Thumbnail image URL.' })
   thumbnail?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://www.youtube.com/embed/dQw4w9WgXcQ', description: 'URL for an <iframe> player.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'https://www.youtube.com/embed/dQw4w9WgXcQ',
+    description: 'URL for an <iframe> player.',
+  })
   embed_url?: string | null;
 }
 
 export class CitationDto {
-  @ApiProperty({ example: 1, description: 'The [n] used in the summary text; equals the cited result\'s position.' })
+  @ApiProperty({ example: 1, description: "The [n] used in the summary text; equals the cited result's position." })
   n!: number;
   @ApiProperty()
   title!: string;
@@ -45,7 +55,9 @@ export class SearchSummaryDto {
   text!: string;
   @ApiProperty({ type: [CitationDto], description: 'Every result the text cites, in order of first citation.' })
   citations!: CitationDto[];
-  @ApiProperty({ description: 'True when the model cited nothing usable and a "Sources: [1] … [n]" list was appended by the search service.' })
+  @ApiProperty({
+    description: 'True when the model cited nothing usable and a "Sources: [1] … [n]" list was appended by the search service.',
+  })
   citations_added!: boolean;
   @ApiProperty({ example: 'phi3' })
   ai_model!: string;
@@ -82,9 +94,16 @@ class SearchResponseBase {
 export class SearchResponseDto extends SearchResponseBase {
   @ApiProperty({ type: [SearchResultDto] })
   results!: SearchResultDto[];
-  @ApiProperty({ type: SearchSummaryDto, nullable: true, description: 'Null when summarize is false, there are no results, or the summary failed (see summary_error).' })
+  @ApiProperty({
+    type: SearchSummaryDto,
+    nullable: true,
+    description: 'Null when summarize is false, there are no results, or the summary failed (see summary_error).',
+  })
   summary!: SearchSummaryDto | null;
-  @ApiPropertyOptional({ type: SummaryErrorDto, description: 'Why the summary is missing although it was asked for; the results are still valid.' })
+  @ApiPropertyOptional({
+    type: SummaryErrorDto,
+    description: 'Why the summary is missing although it was asked for; the results are still valid.',
+  })
   summary_error?: SummaryErrorDto;
 }
 

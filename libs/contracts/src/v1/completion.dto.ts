@@ -1,5 +1,20 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import type { ProviderAttemptDto } from '../common/provider-attempt.dto';
 import type { ProviderName } from '../chat/chat.dto';
@@ -90,7 +105,13 @@ export class CompletionCommand extends ModelCommand {
 
   /** Which tool the model may or must call; absent means "auto". Providers without such an option (Ollama) ignore it. */
   @IsOptional()
-  @ValidateBy({ name: 'isCompletionToolChoice', validator: { validate: isCompletionToolChoice, defaultMessage: () => 'tool_choice must be "auto", "none", "required" or { "name": "<function>" }' } })
+  @ValidateBy({
+    name: 'isCompletionToolChoice',
+    validator: {
+      validate: isCompletionToolChoice,
+      defaultMessage: () => 'tool_choice must be "auto", "none", "required" or { "name": "<function>" }',
+    },
+  })
   tool_choice?: CompletionToolChoice;
 
   @IsOptional()
@@ -108,5 +129,13 @@ export interface CompletionUsage {
 export type CompletionEvent =
   | { type: 'meta'; model_id: string; provider: ProviderName; model: string; fallbacks: ProviderAttemptDto[] }
   | { type: 'token'; text: string }
-  | { type: 'done'; model_id: string; provider: ProviderName; model: string; usage: CompletionUsage; finish_reason: string; tool_calls?: CompletionToolCall[] }
+  | {
+      type: 'done';
+      model_id: string;
+      provider: ProviderName;
+      model: string;
+      usage: CompletionUsage;
+      finish_reason: string;
+      tool_calls?: CompletionToolCall[];
+    }
   | { type: 'error'; status: number; code: string; message: string; param?: string };

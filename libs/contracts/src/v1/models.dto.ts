@@ -9,7 +9,10 @@ export type ModelCapability = (typeof MODEL_CAPABILITIES)[number];
 
 /** One chat model of the registry (ai-router's `models.list`, the gateway's GET /models). */
 export class ModelInfoDto {
-  @ApiProperty({ example: 'local/stories260K', description: '`<provider>/<model>`: pass it as `options.model` (POST /chat) or `model` (/v1).' })
+  @ApiProperty({
+    example: 'local/stories260K',
+    description: '`<provider>/<model>`: pass it as `options.model` (POST /chat) or `model` (/v1).',
+  })
   id!: string;
   @ApiProperty({ example: 'local', enum: ['ollama', 'local', 'gemini'] })
   provider!: ProviderName;
@@ -17,7 +20,10 @@ export class ModelInfoDto {
   model!: string;
   @ApiProperty({ example: true })
   available!: boolean;
-  @ApiPropertyOptional({ example: 'unreachable: 127.0.0.1:11434: connection refused', description: 'Why the model cannot be used now (absent when available).' })
+  @ApiPropertyOptional({
+    example: 'unreachable: 127.0.0.1:11434: connection refused',
+    description: 'Why the model cannot be used now (absent when available).',
+  })
   reason?: string;
   @ApiPropertyOptional({ example: 2048, description: 'Context window in tokens, when known.' })
   context_length?: number;
@@ -40,7 +46,10 @@ export class ModelListDto {
   models!: ModelInfoDto[];
   @ApiProperty({ type: [ModelProviderStatusDto] })
   providers!: ModelProviderStatusDto[];
-  @ApiProperty({ example: '2026-11-30T10:00:00.000Z', description: 'When the list was last refreshed (MODELS_REFRESH_MS, or ?refresh=true).' })
+  @ApiProperty({
+    example: '2026-11-30T10:00:00.000Z',
+    description: 'When the list was last refreshed (MODELS_REFRESH_MS, or ?refresh=true).',
+  })
   refreshed_at!: string;
 }
 

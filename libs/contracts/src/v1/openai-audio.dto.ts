@@ -2,7 +2,21 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsIn, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 /** OpenAI's voice names: each speaks with the voice the gateway's OPENAI_VOICE_MAP gives it (TTS_DEFAULT_VOICE when left out). Same list as OPENAI_VOICE_NAMES in @nitro/config. */
-export const OPENAI_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
+export const OPENAI_VOICES = [
+  'alloy',
+  'ash',
+  'ballad',
+  'coral',
+  'echo',
+  'fable',
+  'onyx',
+  'nova',
+  'sage',
+  'shimmer',
+  'verse',
+  'marin',
+  'cedar',
+] as const;
 /** OpenAI's speech models: the configured text-to-speech engine chain. */
 export const OPENAI_TTS_MODELS = ['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts'] as const;
 /** OpenAI's transcription models: the configured speech-to-text engine chain. */
@@ -11,7 +25,10 @@ export const SPEECH_FORMATS = ['mp3', 'wav', 'opus'] as const;
 export const TRANSCRIPTION_FORMATS = ['json', 'text', 'verbose_json'] as const;
 
 export class SpeechRequestDto {
-  @ApiProperty({ example: 'tts-1', description: 'tts-1, tts-1-hd, gpt-4o-mini-tts (the configured engines), or one of ours: flite, espeak, google.' })
+  @ApiProperty({
+    example: 'tts-1',
+    description: 'tts-1, tts-1-hd, gpt-4o-mini-tts (the configured engines), or one of ours: flite, espeak, google.',
+  })
   @IsString()
   @MaxLength(64)
   model!: string;
@@ -22,7 +39,11 @@ export class SpeechRequestDto {
   @MaxLength(100_000)
   input!: string;
 
-  @ApiProperty({ example: 'alloy', description: "OpenAI's voice names (alloy, ash, ballad, coral, echo, fable, onyx, nova, sage, shimmer, verse, marin, cedar: each the voice OPENAI_VOICE_MAP gives it, by default flite/espeak-ng English voices, e.g. alloy=flite:kal16, nova=flite:slt) or ours from GET /voice/voices (kal16, flite:slt, espeak:de). The voice that spoke is in X-Voice." })
+  @ApiProperty({
+    example: 'alloy',
+    description:
+      "OpenAI's voice names (alloy, ash, ballad, coral, echo, fable, onyx, nova, sage, shimmer, verse, marin, cedar: each the voice OPENAI_VOICE_MAP gives it, by default flite/espeak-ng English voices, e.g. alloy=flite:kal16, nova=flite:slt) or ours from GET /voice/voices (kal16, flite:slt, espeak:de). The voice that spoke is in X-Voice.",
+  })
   @IsString()
   @MaxLength(64)
   voice!: string;

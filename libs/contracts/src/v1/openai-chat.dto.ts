@@ -1,5 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 /** The `model` that lets the routing order choose (local-first with fallback): works on every install. */
 export const DEFAULT_MODEL_ALIAS = 'default';
@@ -16,12 +31,21 @@ const CHAT_EXAMPLE_MESSAGES = [
  * and ignored; a parameter OpenAI does not define is a 400 naming it, as OpenAI answers.
  */
 export class ChatCompletionRequestDto {
-  @ApiProperty({ example: DEFAULT_MODEL_ALIAS, maxLength: 256, description: 'A model id from GET /v1/models (`<provider>/<model>`), or "default" for the routing order (local-first, with fallback).' })
+  @ApiProperty({
+    example: DEFAULT_MODEL_ALIAS,
+    maxLength: 256,
+    description: 'A model id from GET /v1/models (`<provider>/<model>`), or "default" for the routing order (local-first, with fallback).',
+  })
   @IsString()
   @MaxLength(256)
   model!: string;
 
-  @ApiProperty({ example: CHAT_EXAMPLE_MESSAGES, description: 'system / developer / user / assistant / tool messages; content a string or an array of text parts.', type: 'array', items: { type: 'object' } })
+  @ApiProperty({
+    example: CHAT_EXAMPLE_MESSAGES,
+    description: 'system / developer / user / assistant / tool messages; content a string or an array of text parts.',
+    type: 'array',
+    items: { type: 'object' },
+  })
   @IsArray()
   @ArrayMinSize(1, { message: 'messages must contain at least one message' })
   @ArrayMaxSize(1000)
@@ -55,7 +79,10 @@ export class ChatCompletionRequestDto {
   @Max(32_768)
   max_completion_tokens?: number;
 
-  @ApiPropertyOptional({ description: 'A string or up to 4 strings.', oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] })
+  @ApiPropertyOptional({
+    description: 'A string or up to 4 strings.',
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+  })
   @Allow()
   stop?: unknown;
 
@@ -80,14 +107,22 @@ export class ChatCompletionRequestDto {
   @MaxLength(256)
   user?: string;
 
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: 'Function tools: passed to models with the `tools` capability (Ollama, Gemini: as function declarations); 400 for the others.' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      'Function tools: passed to models with the `tools` capability (Ollama, Gemini: as function declarations); 400 for the others.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(128)
   @IsObject({ each: true })
   tools?: Record<string, unknown>[];
 
-  @ApiPropertyOptional({ description: '"auto" (default), "none" (tools are not sent), "required", or {"type": "function", "function": {"name": "…"}}. Gemini honours all four (toolConfig); Ollama has no such option and treats "required" and a named function as "auto". Other values are a 400.' })
+  @ApiPropertyOptional({
+    description:
+      '"auto" (default), "none" (tools are not sent), "required", or {"type": "function", "function": {"name": "…"}}. Gemini honours all four (toolConfig); Ollama has no such option and treats "required" and a named function as "auto". Other values are a 400.',
+  })
   @Allow()
   tool_choice?: unknown;
 
@@ -101,7 +136,10 @@ export class ChatCompletionRequestDto {
   @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsBoolean() logprobs?: boolean;
   @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsInt() top_logprobs?: number;
   @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsObject() metadata?: Record<string, string>;
-  @ApiPropertyOptional({ description: 'Accepted, not used (nothing is stored unless x-nitro-session-id is sent).' }) @IsOptional() @IsBoolean() store?: boolean;
+  @ApiPropertyOptional({ description: 'Accepted, not used (nothing is stored unless x-nitro-session-id is sent).' })
+  @IsOptional()
+  @IsBoolean()
+  store?: boolean;
   @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsString() service_tier?: string;
   @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsString() reasoning_effort?: string;
 }
@@ -131,7 +169,11 @@ export class ImageGenerationRequestDto {
   @MaxLength(2000)
   prompt!: string;
 
-  @ApiPropertyOptional({ example: 'procedural', description: 'dall-e-2 / dall-e-3 / omitted: the configured image provider chain; or one of our providers (automatic1111, openai, stability, huggingface, procedural).' })
+  @ApiPropertyOptional({
+    example: 'procedural',
+    description:
+      'dall-e-2 / dall-e-3 / omitted: the configured image provider chain; or one of our providers (automatic1111, openai, stability, huggingface, procedural).',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -149,7 +191,11 @@ export class ImageGenerationRequestDto {
   @IsString()
   size?: string;
 
-  @ApiPropertyOptional({ enum: ['url', 'b64_json'], example: 'b64_json', description: 'url: a gallery download path (send the same Authorization header).' })
+  @ApiPropertyOptional({
+    enum: ['url', 'b64_json'],
+    example: 'b64_json',
+    description: 'url: a gallery download path (send the same Authorization header).',
+  })
   @IsOptional()
   @IsIn(['url', 'b64_json'], { message: 'response_format must be one of: url, b64_json' })
   response_format?: 'url' | 'b64_json';

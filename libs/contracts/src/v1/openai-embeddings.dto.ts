@@ -2,7 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 
 export class EmbeddingsRequestDto {
-  @ApiProperty({ example: 'default', description: 'A model id from GET /v1/models with the `embeddings` capability, or "default" (the first available one).' })
+  @ApiProperty({
+    example: 'default',
+    description: 'A model id from GET /v1/models with the `embeddings` capability, or "default" (the first available one).',
+  })
   @IsString()
   @MaxLength(256)
   model!: string;
@@ -11,7 +14,11 @@ export class EmbeddingsRequestDto {
   @Allow()
   input!: unknown;
 
-  @ApiPropertyOptional({ enum: ['float', 'base64'], default: 'float', description: 'base64: little-endian float32 bytes, as OpenAI sends them.' })
+  @ApiPropertyOptional({
+    enum: ['float', 'base64'],
+    default: 'float',
+    description: 'base64: little-endian float32 bytes, as OpenAI sends them.',
+  })
   @IsOptional()
   @IsIn(['float', 'base64'], { message: 'encoding_format must be one of: float, base64' })
   encoding_format?: 'float' | 'base64';

@@ -30,7 +30,18 @@ const BY_MIME: Record<string, AudioInputKind> = {
   'video/mp4': 'm4a',
 };
 
-const BY_EXTENSION: Record<string, AudioInputKind> = { webm: 'webm', weba: 'webm', ogg: 'ogg', oga: 'ogg', opus: 'ogg', wav: 'wav', wave: 'wav', mp3: 'mp3', m4a: 'm4a', mp4: 'm4a' };
+const BY_EXTENSION: Record<string, AudioInputKind> = {
+  webm: 'webm',
+  weba: 'webm',
+  ogg: 'ogg',
+  oga: 'ogg',
+  opus: 'ogg',
+  wav: 'wav',
+  wave: 'wav',
+  mp3: 'mp3',
+  m4a: 'm4a',
+  mp4: 'm4a',
+};
 
 /** Generic types a client sends when it does not know better; the file name decides then. */
 const GENERIC_MIME = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
@@ -50,6 +61,16 @@ export function audioInputKind(mimetype: string | undefined, filename: string | 
 export function audioInputKindOfFormat(ext: string | undefined): AudioInputKind | undefined {
   return ext ? BY_FORMAT[ext] : undefined;
 }
-const BY_FORMAT: Record<string, AudioInputKind> = { wav: 'wav', mp3: 'mp3', ogg: 'ogg', oga: 'ogg', opus: 'ogg', webm: 'webm', m4a: 'm4a', mp4: 'm4a', aac: 'm4a' };
+const BY_FORMAT: Record<string, AudioInputKind> = {
+  wav: 'wav',
+  mp3: 'mp3',
+  ogg: 'ogg',
+  oga: 'ogg',
+  opus: 'ogg',
+  webm: 'webm',
+  m4a: 'm4a',
+  mp4: 'm4a',
+  aac: 'm4a',
+};
 
 export const AUDIO_INPUT_DESCRIPTION = 'WebM/Opus, Ogg, WAV, MP3 or M4A';

@@ -11,14 +11,23 @@ export const LANGUAGE_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 export const TTS_TEXT_HARD_CAP = 1_000_000;
 
 export class SpeakRequestDto {
-  @ApiProperty({ minLength: 1, example: 'Hello from Nitro AI.', description: 'Text to speak with something visible in it; at most the configured MAX_TTS_CHARS (default 5,000) characters (Unicode code points).' })
+  @ApiProperty({
+    minLength: 1,
+    example: 'Hello from Nitro AI.',
+    description:
+      'Text to speak with something visible in it; at most the configured MAX_TTS_CHARS (default 5,000) characters (Unicode code points).',
+  })
   @IsString()
   @MinLength(1, { message: 'text must not be empty' })
   @MaxChars(TTS_TEXT_HARD_CAP)
   @HasVisibleText()
   text!: string;
 
-  @ApiPropertyOptional({ example: 'kal16', description: 'A voice name from GET /voice/voices, optionally "engine:name" (flite:slt, espeak:de, google:en-US-Wavenet-D), or a language code (de, en-US). Default: the configured voice (kal16).' })
+  @ApiPropertyOptional({
+    example: 'kal16',
+    description:
+      'A voice name from GET /voice/voices, optionally "engine:name" (flite:slt, espeak:de, google:en-US-Wavenet-D), or a language code (de, en-US). Default: the configured voice (kal16).',
+  })
   @IsOptional()
   @IsString()
   @Matches(VOICE_NAME_PATTERN, { message: 'voice must be a voice name such as kal16, espeak:de or en-US' })
@@ -39,7 +48,10 @@ export class SpeakRequestDto {
 
 /** Text fields of the multipart POST /voice/transcribe (the file is the `audio` part). */
 export class TranscribeFieldsDto {
-  @ApiPropertyOptional({ example: 'en-US', description: 'Spoken language (BCP-47); default the configured STT_LANGUAGE. pocketsphinx understands English only.' })
+  @ApiPropertyOptional({
+    example: 'en-US',
+    description: 'Spoken language (BCP-47); default the configured STT_LANGUAGE. pocketsphinx understands English only.',
+  })
   @IsOptional()
   @IsString()
   @Matches(LANGUAGE_PATTERN, { message: 'language must be a BCP-47 code such as en-US' })
@@ -53,7 +65,11 @@ export class VoiceChatFieldsDto extends TranscribeFieldsDto {
   @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
   user_id!: string;
 
-  @ApiPropertyOptional({ pattern: ID_PATTERN.source, example: 'default', description: 'Conversation id; the turn is stored in it like a typed message.' })
+  @ApiPropertyOptional({
+    pattern: ID_PATTERN.source,
+    example: 'default',
+    description: 'Conversation id; the turn is stored in it like a typed message.',
+  })
   @IsOptional()
   @IsString()
   @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })

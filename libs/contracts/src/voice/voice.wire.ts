@@ -1,5 +1,19 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import type { ChatStreamEvent } from '../chat/chat.dto';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import { AUDIO_OUTPUT_FORMATS, type AudioOutputFormat } from './voice-formats';
@@ -126,5 +140,14 @@ export type VoiceChatSseEvent =
   | { type: 'start'; stream_id: string }
   | ({ type: 'transcript' } & TranscriptionDto)
   | Extract<ChatStreamEvent, { type: 'meta' | 'token' | 'error' }>
-  | { type: 'audio'; index: number; text: string; format: AudioOutputFormat; mime_type: string; engine: string; voice: string; base64: string }
+  | {
+      type: 'audio';
+      index: number;
+      text: string;
+      format: AudioOutputFormat;
+      mime_type: string;
+      engine: string;
+      voice: string;
+      base64: string;
+    }
   | VoiceChatDoneEvent;

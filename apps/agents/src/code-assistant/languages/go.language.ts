@@ -9,7 +9,11 @@ export function goPackageName(path: string): string {
   const parts = path.split('/').filter(Boolean);
   let last = parts[parts.length - 1] ?? path;
   if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
-  return last.replace(/\.v\d+$/, '').replace(/^go-/, '').replace(/-go$/, '').replace(/[^A-Za-z0-9_]/g, '_');
+  return last
+    .replace(/\.v\d+$/, '')
+    .replace(/^go-/, '')
+    .replace(/-go$/, '')
+    .replace(/[^A-Za-z0-9_]/g, '_');
 }
 
 function imports(decl: Node): ImportedName[] {
@@ -36,7 +40,11 @@ export const go: LanguageSpec = {
   identifierTypes: set('identifier', 'package_identifier'),
   importTypes: set('import_declaration'),
   functionName: (fn) => fn.childForFieldName('name')?.text ?? '<anonymous>',
-  paramCount: (fn) => (fn.childForFieldName('parameters')?.namedChildren ?? []).reduce((n, p) => n + Math.max(1, (p?.namedChildren ?? []).filter((c) => c?.type === 'identifier').length), 0),
+  paramCount: (fn) =>
+    (fn.childForFieldName('parameters')?.namedChildren ?? []).reduce(
+      (n, p) => n + Math.max(1, (p?.namedChildren ?? []).filter((c) => c?.type === 'identifier').length),
+      0,
+    ),
   hasDoc: (fn) => !!leadingComment(fn, COMMENTS),
   // Effective Go: every exported (capitalised) name has a doc comment.
   wantsDoc: (fn, name) => fn.type !== 'func_literal' && /^[A-Z]/.test(name),

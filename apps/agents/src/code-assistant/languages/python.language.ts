@@ -29,14 +29,25 @@ export const python: LanguageSpec = {
   grammar: 'python',
   functionTypes: set('function_definition'),
   nestingTypes: set('if_statement', 'for_statement', 'while_statement', 'try_statement', 'with_statement', 'match_statement'),
-  decisionTypes: set('if_statement', 'elif_clause', 'for_statement', 'while_statement', 'except_clause', 'conditional_expression', 'for_in_clause', 'if_clause', 'case_clause'),
+  decisionTypes: set(
+    'if_statement',
+    'elif_clause',
+    'for_statement',
+    'while_statement',
+    'except_clause',
+    'conditional_expression',
+    'for_in_clause',
+    'if_clause',
+    'case_clause',
+  ),
   logicalTypes: set('boolean_operator'),
   logicalOperators: set('and', 'or'),
   commentTypes: set('comment'),
   identifierTypes: set('identifier'),
   importTypes: set('import_statement', 'import_from_statement'),
   functionName: (fn) => fn.childForFieldName('name')?.text ?? '<anonymous>',
-  paramCount: (fn) => (fn.childForFieldName('parameters')?.namedChildren ?? []).filter((p) => p && p.text !== 'self' && p.text !== 'cls').length,
+  paramCount: (fn) =>
+    (fn.childForFieldName('parameters')?.namedChildren ?? []).filter((p) => p && p.text !== 'self' && p.text !== 'cls').length,
   hasDoc(fn) {
     const first = fn.childForFieldName('body')?.firstNamedChild;
     return !!first && first.type === 'expression_statement' && first.firstNamedChild?.type === 'string';

@@ -54,7 +54,15 @@ function configFor(sets: string[], disabled: string[], typescript: boolean): Lin
   let config = configs.get(key);
   if (!config) {
     config = [
-      { files: ['**/*'], languageOptions: { ecmaVersion: 'latest', sourceType: 'module', globals: { ...globals.browser, ...globals.node }, parserOptions: { ecmaFeatures: { jsx: true } } } },
+      {
+        files: ['**/*'],
+        languageOptions: {
+          ecmaVersion: 'latest',
+          sourceType: 'module',
+          globals: { ...globals.browser, ...globals.node },
+          parserOptions: { ecmaFeatures: { jsx: true } },
+        },
+      },
       ...sets.flatMap((s) => SET_CONFIGS[s]?.() ?? []),
       ...(typescript ? [{ files: ['**/*'], languageOptions: { parser: tseslint.parser as Linter.Parser } }] : []),
       { linterOptions: { reportUnusedDisableDirectives: 'off' }, rules: Object.fromEntries(disabled.map((r) => [r, 'off'])) },
@@ -93,7 +101,13 @@ function severity(m: Linter.LintMessage): FindingSeverity {
  * rule sets; `filename` only decides JSX. A parse error is one finding (rule `parse-error`).
  * Lines and columns are 1-based, as ESLint reports them.
  */
-export function runEslint(code: string, language: 'javascript' | 'typescript', sets: string[], disabled: string[], filename?: string): FindingDto[] {
+export function runEslint(
+  code: string,
+  language: 'javascript' | 'typescript',
+  sets: string[],
+  disabled: string[],
+  filename?: string,
+): FindingDto[] {
   const typescript = language === 'typescript';
   const ext = typescript ? (/\.tsx$/i.test(filename ?? '') ? 'tsx' : 'ts') : /\.jsx$/i.test(filename ?? '') ? 'jsx' : 'js';
   const messages = linter.verify(code, configFor(sets, disabled, typescript), { filename: `snippet.${ext}` });
@@ -111,7 +125,13 @@ export function runEslint(code: string, language: 'javascript' | 'typescript', s
       column: m.column || 1,
       severity: severity(m),
       message: m.message,
-      suggestion: m.suggestions?.[0]?.desc ?? (m.fix ? 'ESLint can fix this automatically (see fix).' : url ? `See ${url}.` : 'Fix the syntax first; other findings may be missing.'),
+      suggestion:
+        m.suggestions?.[0]?.desc ??
+        (m.fix
+          ? 'ESLint can fix this automatically (see fix).'
+          : url
+            ? `See ${url}.`
+            : 'Fix the syntax first; other findings may be missing.'),
     };
     if (offered) finding.fix = { description: m.suggestions?.[0]?.desc ?? 'ESLint autofix', edits: [toEdit(lineStarts, offered)] };
     return finding;

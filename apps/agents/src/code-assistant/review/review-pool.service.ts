@@ -43,7 +43,11 @@ export class ReviewPool implements OnModuleInit, OnModuleDestroy {
    */
   async review(task: ReviewTask): Promise<ReviewResult> {
     if (this.inFlight >= this.env.CODE_REVIEW_WORKERS + this.env.CODE_REVIEW_MAX_QUEUE) {
-      throw new ServiceError(503, 'BUSY', `too many code reviews at once (${this.env.CODE_REVIEW_MAX_QUEUE} waiting, CODE_REVIEW_MAX_QUEUE); retry in a few seconds`);
+      throw new ServiceError(
+        503,
+        'BUSY',
+        `too many code reviews at once (${this.env.CODE_REVIEW_MAX_QUEUE} waiting, CODE_REVIEW_MAX_QUEUE); retry in a few seconds`,
+      );
     }
     const stop = seconds.startTimer({ language: task.language });
     const limit = this.env.CODE_REVIEW_TIMEOUT_MS;
@@ -58,7 +62,11 @@ export class ReviewPool implements OnModuleInit, OnModuleDestroy {
       if (err instanceof ServiceError) throw err;
       const e = err as Error;
       if (e?.name === 'AbortError') {
-        throw new ServiceError(422, ERROR_CODES.timeout, `the review did not finish within ${limit} ms (CODE_REVIEW_TIMEOUT_MS, queue wait included); send a smaller file or retry later`);
+        throw new ServiceError(
+          422,
+          ERROR_CODES.timeout,
+          `the review did not finish within ${limit} ms (CODE_REVIEW_TIMEOUT_MS, queue wait included); send a smaller file or retry later`,
+        );
       }
       getLogger().error({ err }, 'code review worker failed');
       throw new ServiceError(503, ERROR_CODES.internal, 'the code review worker stopped unexpectedly; retry');

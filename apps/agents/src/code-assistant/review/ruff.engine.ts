@@ -22,7 +22,13 @@ function workspace(select: string[], ignore: string[]): Workspace {
 }
 
 function edits(fix: NonNullable<Diagnostic['fix']>): FixEditDto[] {
-  return fix.edits.map((e) => ({ line: e.location.row, column: e.location.column, end_line: e.end_location.row, end_column: e.end_location.column, text: e.content ?? '' }));
+  return fix.edits.map((e) => ({
+    line: e.location.row,
+    column: e.location.column,
+    end_line: e.end_location.row,
+    end_column: e.end_location.column,
+    text: e.content ?? '',
+  }));
 }
 
 /**

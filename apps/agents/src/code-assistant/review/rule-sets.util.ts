@@ -8,7 +8,12 @@ import { STRUCTURAL_CHECKS } from './structural-checks.util';
 
 /** "a,b" -> ['a', 'b']; `none` (how config clears a list) -> []. */
 export function list(value: string): string[] {
-  return value === 'none' ? [] : value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value === 'none'
+    ? []
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 /** The rule sets of every engine, from the agents config (validated there, see agents.env.ts). */
@@ -36,15 +41,35 @@ function version(pkg: string): string {
   }
   return 'unknown';
 }
-const METRICS = ['long-function', 'high-complexity', 'deep-nesting', 'too-many-params', 'missing-docstring', 'unused-import', 'debug-print', 'todo-comment', 'syntax-error'];
+const METRICS = [
+  'long-function',
+  'high-complexity',
+  'deep-nesting',
+  'too-many-params',
+  'missing-docstring',
+  'unused-import',
+  'debug-print',
+  'todo-comment',
+  'syntax-error',
+];
 
 /** What GET /agent/list says about the engines: versions, languages, configured rule sets. */
 export function describeEngines(rules: RuleSets): ReviewEngineInfoDto[] {
   const nitroSets = Object.fromEntries(
-    CODE_LANGUAGES.map((l) => [l, [...METRICS, ...(STRUCTURAL_CHECKS[l] ?? []).filter((c) => (l === 'go' ? rules.goChecks : rules.javaChecks).includes(c))]]),
+    CODE_LANGUAGES.map((l) => [
+      l,
+      [...METRICS, ...(STRUCTURAL_CHECKS[l] ?? []).filter((c) => (l === 'go' ? rules.goChecks : rules.javaChecks).includes(c))],
+    ]),
   );
   const engines: ReviewEngineInfoDto[] = [
-    { engine: 'ruff', version: version('@astral-sh/ruff-wasm-nodejs'), languages: ['python'], rule_sets: { python: rules.ruffSelect }, disabled_rules: rules.ruffIgnore, docs_url: RUFF_RULES_URL },
+    {
+      engine: 'ruff',
+      version: version('@astral-sh/ruff-wasm-nodejs'),
+      languages: ['python'],
+      rule_sets: { python: rules.ruffSelect },
+      disabled_rules: rules.ruffIgnore,
+      docs_url: RUFF_RULES_URL,
+    },
     {
       engine: 'eslint',
       version: version('eslint'),
@@ -53,7 +78,13 @@ export function describeEngines(rules: RuleSets): ReviewEngineInfoDto[] {
       disabled_rules: rules.eslintDisabled,
       docs_url: 'https://eslint.org/docs/latest/rules/',
     },
-    { engine: 'nitro', version: version('web-tree-sitter'), languages: [...CODE_LANGUAGES], rule_sets: nitroSets, docs_url: 'docs/adr/0005-agents.md' },
+    {
+      engine: 'nitro',
+      version: version('web-tree-sitter'),
+      languages: [...CODE_LANGUAGES],
+      rule_sets: nitroSets,
+      docs_url: 'docs/adr/0005-agents.md',
+    },
   ];
   if (rules.secretlint) {
     engines.splice(2, 0, {

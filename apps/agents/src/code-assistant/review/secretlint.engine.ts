@@ -5,7 +5,8 @@ const importEsm = new Function('s', 'return import(s)') as (specifier: string) =
 
 const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
 const RULE_PREFIX = '@secretlint/secretlint-rule-';
-const SUGGESTION = 'Remove it from the code, rotate it (it may already be in version control history), and read it from the environment or a secret store.';
+const SUGGESTION =
+  'Remove it from the code, rotate it (it may already be in version control history), and read it from the environment or a secret store.';
 
 interface Secretlint {
   lintSource: (args: unknown) => Promise<{ messages: SecretlintMessage[] }>;

@@ -15,13 +15,22 @@ const COVERED_BY_LINTER = new Set(['unused-import', 'syntax-error']);
 const ENGINE_ORDER: Record<FindingEngine, number> = { secretlint: 0, ruff: 1, eslint: 2, nitro: 3 };
 
 /** Runs one engine; a crash is reported in `engines`, never fails the review. */
-async function engine(name: FindingEngine, run: () => FindingDto[] | Promise<FindingDto[]>, engines: EngineRunDto[]): Promise<FindingDto[]> {
+async function engine(
+  name: FindingEngine,
+  run: () => FindingDto[] | Promise<FindingDto[]>,
+  engines: EngineRunDto[],
+): Promise<FindingDto[]> {
   try {
     const found = await run();
     engines.push({ engine: name, ran: true, findings: found.length });
     return found;
   } catch (err) {
-    engines.push({ engine: name, ran: false, findings: 0, reason: `${name} failed: ${(err as Error)?.message ?? String(err)}`.slice(0, 300) });
+    engines.push({
+      engine: name,
+      ran: false,
+      findings: 0,
+      reason: `${name} failed: ${(err as Error)?.message ?? String(err)}`.slice(0, 300),
+    });
     return [];
   }
 }
@@ -44,7 +53,13 @@ function linterFor(task: ReviewTask): { name: FindingEngine; run: () => FindingD
 export async function runReview(task: ReviewTask): Promise<ReviewOutcome> {
   const spec = LANGUAGE_SPECS[task.language];
   const tree = await loader.parse(spec.grammar, task.code, task.parseTimeoutMs);
-  if (!tree) return { ok: false, status: 422, code: 'TIMEOUT', message: `code could not be parsed within ${task.parseTimeoutMs} ms (CODE_PARSE_TIMEOUT_MS); send a smaller file` };
+  if (!tree)
+    return {
+      ok: false,
+      status: 422,
+      code: 'TIMEOUT',
+      message: `code could not be parsed within ${task.parseTimeoutMs} ms (CODE_PARSE_TIMEOUT_MS); send a smaller file`,
+    };
   let nitro: FindingDto[];
   let analysis: ReturnType<typeof collectFindings>;
   try {
@@ -58,11 +73,16 @@ export async function runReview(task: ReviewTask): Promise<ReviewOutcome> {
   const linter = linterFor(task);
   const linted = linter ? await engine(linter.name, linter.run, engines) : [];
   const secrets = task.rules.secretlint ? await engine('secretlint', () => runSecretlint(task.code), engines) : [];
-  if (!task.rules.secretlint) engines.push({ engine: 'secretlint', ran: false, findings: 0, reason: 'disabled by configuration (SECRETLINT_ENABLED=false)' });
+  if (!task.rules.secretlint)
+    engines.push({ engine: 'secretlint', ran: false, findings: 0, reason: 'disabled by configuration (SECRETLINT_ENABLED=false)' });
   if (linter && engines.find((e) => e.engine === linter.name)?.ran) nitro = nitro.filter((f) => !COVERED_BY_LINTER.has(f.rule));
   engines.push({ engine: 'nitro', ran: true, findings: nitro.length });
   const findings = [...secrets, ...linted, ...nitro].sort(
-    (a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0) || ENGINE_ORDER[a.engine] - ENGINE_ORDER[b.engine] || a.rule.localeCompare(b.rule),
+    (a, b) =>
+      a.line - b.line ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      ENGINE_ORDER[a.engine] - ENGINE_ORDER[b.engine] ||
+      a.rule.localeCompare(b.rule),
   );
   return { ok: true, functions: analysis.functions, imports: analysis.imports, findings, engines };
 }

@@ -25,7 +25,13 @@ export class FileParsePool implements OnModuleDestroy {
   private readonly pool: Piscina;
 
   constructor(private readonly env: AgentsEnv) {
-    this.pool = new Piscina({ filename: WORKER, execArgv: EXEC_ARGV, minThreads: 0, maxThreads: env.FILE_PARSE_WORKERS, idleTimeout: 60_000 });
+    this.pool = new Piscina({
+      filename: WORKER,
+      execArgv: EXEC_ARGV,
+      minThreads: 0,
+      maxThreads: env.FILE_PARSE_WORKERS,
+      idleTimeout: 60_000,
+    });
   }
 
   async parse(bytes: Buffer): Promise<ParseResult> {
@@ -42,7 +48,12 @@ export class FileParsePool implements OnModuleDestroy {
     } catch (err) {
       stop({ kind: 'unknown', outcome: 'error' });
       if (err instanceof ServiceError) throw err;
-      if ((err as Error)?.name === 'AbortError') throw new ServiceError(422, ERROR_CODES.timeout, `parsing the file did not finish within ${limit} ms (FILE_PARSE_TIMEOUT_MS, queue wait included)`);
+      if ((err as Error)?.name === 'AbortError')
+        throw new ServiceError(
+          422,
+          ERROR_CODES.timeout,
+          `parsing the file did not finish within ${limit} ms (FILE_PARSE_TIMEOUT_MS, queue wait included)`,
+        );
       getLogger().error({ err }, 'file parse worker failed');
       throw new ServiceError(503, ERROR_CODES.internal, 'the file parse worker stopped unexpectedly; retry');
     }

@@ -12,7 +12,14 @@ export async function readPdf(bytes: Buffer, maxPages: number, timeoutMs: number
   pdfjs ??= importEsm<PdfJs>('pdfjs-dist/legacy/build/pdf.mjs');
   const lib = await pdfjs;
   // pdf.js takes ownership of (detaches) the array it gets: hand it a copy.
-  const task = lib.getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: false });
+  const task = lib.getDocument({
+    data: new Uint8Array(bytes),
+    verbosity: 0,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: false,
+  });
   const work = (async () => {
     const doc = await task.promise;
     const { info } = (await doc.getMetadata().catch(() => ({ info: {} }))) as { info: Record<string, unknown> };
@@ -20,7 +27,11 @@ export async function readPdf(bytes: Buffer, maxPages: number, timeoutMs: number
     for (let n = 1; n <= Math.min(doc.numPages, maxPages); n++) {
       const page = await doc.getPage(n);
       const content = await page.getTextContent();
-      const text = content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : ' ') : '')).join('').replace(/[ \t]+/g, ' ').trim();
+      const text = content.items
+        .map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : ' ') : ''))
+        .join('')
+        .replace(/[ \t]+/g, ' ')
+        .trim();
       pages.push({ page: n, chars: text.length, text: text.slice(0, MAX_PAGE_CHARS) });
       page.cleanup();
     }
@@ -44,7 +55,8 @@ export async function readPdf(bytes: Buffer, maxPages: number, timeoutMs: number
   } catch (err) {
     if (err instanceof ServiceError) throw err;
     const e = err as Error;
-    if (e.name === 'PasswordException') throw new ServiceError(422, 'PDF_ENCRYPTED', 'the PDF is password-protected; send an unprotected copy');
+    if (e.name === 'PasswordException')
+      throw new ServiceError(422, 'PDF_ENCRYPTED', 'the PDF is password-protected; send an unprotected copy');
     throw new ServiceError(422, 'UNREADABLE_FILE', `the file starts like a PDF but cannot be read: ${e.message}`);
   } finally {
     void task.destroy();

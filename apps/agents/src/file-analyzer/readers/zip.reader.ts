@@ -3,7 +3,9 @@ import { ServiceError } from '@nitro/service-kit';
 import { withTimeout } from './with-timeout.util';
 
 // yauzl 3 exports this; @types/yauzl (written for 2.x) does not declare it.
-const { getFileNameLowLevel } = yauzl as unknown as { getFileNameLowLevel(flags: number, name: Buffer, extra: yauzl.Entry['extraFields'], strict: boolean): string };
+const { getFileNameLowLevel } = yauzl as unknown as {
+  getFileNameLowLevel(flags: number, name: Buffer, extra: yauzl.Entry['extraFields'], strict: boolean): string;
+};
 const MAX_LISTED = 1_000;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -52,7 +54,14 @@ export async function readZip(bytes: Buffer, timeoutMs: number) {
         const name = getFileNameLowLevel(raw.generalPurposeBitFlag, raw.fileName as unknown as Buffer, raw.extraFields, false);
         if (entries.length < MAX_LISTED) {
           const unsafe = unsafeReason(name, raw);
-          entries.push({ name, size: raw.uncompressedSize, compressed_size: raw.compressedSize, directory: name.endsWith('/'), encrypted: (raw.generalPurposeBitFlag & 1) === 1, ...(unsafe ? { unsafe } : {}) });
+          entries.push({
+            name,
+            size: raw.uncompressedSize,
+            compressed_size: raw.compressedSize,
+            directory: name.endsWith('/'),
+            encrypted: (raw.generalPurposeBitFlag & 1) === 1,
+            ...(unsafe ? { unsafe } : {}),
+          });
         }
         zip.readEntry();
       });
@@ -75,8 +84,15 @@ function summarise(entries: ZipEntry[], total: number, seen: number) {
   const ratio = compressed ? Math.round((uncompressed / compressed) * 10) / 10 : 0;
   const unsafe = entries.filter((e) => e.unsafe);
   const warnings: string[] = [];
-  if (unsafe.length) warnings.push(`${unsafe.length} entr${unsafe.length === 1 ? 'y' : 'ies'} would be written outside the extraction folder or are links: ${unsafe.slice(0, 5).map((e) => e.name).join(', ')}`);
-  if (ratio > BOMB_RATIO && uncompressed > BOMB_BYTES) warnings.push(`compression ratio ${ratio}:1 for ${uncompressed} bytes: likely a zip bomb`);
+  if (unsafe.length)
+    warnings.push(
+      `${unsafe.length} entr${unsafe.length === 1 ? 'y' : 'ies'} would be written outside the extraction folder or are links: ${unsafe
+        .slice(0, 5)
+        .map((e) => e.name)
+        .join(', ')}`,
+    );
+  if (ratio > BOMB_RATIO && uncompressed > BOMB_BYTES)
+    warnings.push(`compression ratio ${ratio}:1 for ${uncompressed} bytes: likely a zip bomb`);
   if (entries.some((e) => e.encrypted)) warnings.push('some entries are encrypted');
   return {
     entries_total: total,

@@ -23,9 +23,15 @@ export class OllamaEmbeddingProvider implements EmbeddingProvider {
   constructor(private readonly opts: { host: string; timeoutMs: number }) {}
 
   async embed(texts: string[], model: string, signal: AbortSignal): Promise<Embeddings> {
-    const res = await send(this.name, { url: new URL('/api/embed', this.opts.host), body: { model, input: texts }, timeoutMs: this.opts.timeoutMs, signal });
+    const res = await send(this.name, {
+      url: new URL('/api/embed', this.opts.host),
+      body: { model, input: texts },
+      timeoutMs: this.opts.timeoutMs,
+      signal,
+    });
     const body = JSON.parse(res.text()) as { embeddings?: number[][]; prompt_eval_count?: number; model?: string };
-    if (!Array.isArray(body.embeddings) || body.embeddings.length !== texts.length) throw new ProviderError(this.name, 'unknown', 'answer without one embedding per input');
+    if (!Array.isArray(body.embeddings) || body.embeddings.length !== texts.length)
+      throw new ProviderError(this.name, 'unknown', 'answer without one embedding per input');
     return { vectors: body.embeddings, promptTokens: body.prompt_eval_count ?? 0, model: body.model ?? model };
   }
 }
@@ -40,21 +46,40 @@ export class GeminiEmbeddingProvider implements EmbeddingProvider {
     const base = this.opts.baseUrl || 'https://generativelanguage.googleapis.com';
     const url = new URL(`/v1beta/models/${encodeURIComponent(model)}:batchEmbedContents`, base);
     const requests = texts.map((text) => ({ model: `models/${model}`, content: { parts: [{ text }] } }));
-    const res = await send(this.name, { url, body: { requests }, headers: { 'x-goog-api-key': this.opts.apiKey }, timeoutMs: this.opts.timeoutMs, signal });
+    const res = await send(this.name, {
+      url,
+      body: { requests },
+      headers: { 'x-goog-api-key': this.opts.apiKey },
+      timeoutMs: this.opts.timeoutMs,
+      signal,
+    });
     const body = JSON.parse(res.text()) as { embeddings?: { values: number[] }[] };
-    if (!Array.isArray(body.embeddings) || body.embeddings.length !== texts.length) throw new ProviderError(this.name, 'unknown', 'answer without one embedding per input');
+    if (!Array.isArray(body.embeddings) || body.embeddings.length !== texts.length)
+      throw new ProviderError(this.name, 'unknown', 'answer without one embedding per input');
     // Gemini does not count embedding tokens; a rough count keeps `usage` meaningful.
     return { vectors: body.embeddings.map((e) => e.values), promptTokens: texts.reduce((n, t) => n + Math.ceil(t.length / 4), 0), model };
   }
 }
 
-async function send(provider: string, req: { url: URL; body: unknown; headers?: Record<string, string>; timeoutMs: number; signal: AbortSignal }): Promise<OutboundAnswer> {
+async function send(
+  provider: string,
+  req: { url: URL; body: unknown; headers?: Record<string, string>; timeoutMs: number; signal: AbortSignal },
+): Promise<OutboundAnswer> {
   let res: OutboundAnswer;
   try {
-    res = await outboundFetch({ url: req.url, method: 'POST', headers: { 'content-type': 'application/json', ...(req.headers ?? {}) }, body: JSON.stringify(req.body), timeoutMs: req.timeoutMs, signal: req.signal, maxBytes: MAX_ANSWER_BYTES });
+    res = await outboundFetch({
+      url: req.url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(req.headers ?? {}) },
+      body: JSON.stringify(req.body),
+      timeoutMs: req.timeoutMs,
+      signal: req.signal,
+      maxBytes: MAX_ANSWER_BYTES,
+    });
   } catch (err) {
     if (err instanceof OutboundHttpError) {
-      const kind = err.kind === 'cancelled' ? 'aborted' : err.kind === 'timeout' ? 'timeout' : err.kind === 'unreachable' ? 'connection' : 'unknown';
+      const kind =
+        err.kind === 'cancelled' ? 'aborted' : err.kind === 'timeout' ? 'timeout' : err.kind === 'unreachable' ? 'connection' : 'unknown';
       throw new ProviderError(provider, kind, err.message);
     }
     throw err;

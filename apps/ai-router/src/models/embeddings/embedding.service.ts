@@ -34,17 +34,33 @@ export class EmbeddingService {
 
   private async run(raw: unknown, signal: AbortSignal): Promise<EmbedResult> {
     const cmd = validateDto(EmbedCommand, raw);
-    const target = !cmd.model || cmd.model === DEFAULT_MODEL_ALIAS ? await this.models.firstWith('embeddings') : await this.models.resolve(cmd.model, 'embeddings');
+    const target =
+      !cmd.model || cmd.model === DEFAULT_MODEL_ALIAS
+        ? await this.models.firstWith('embeddings')
+        : await this.models.resolve(cmd.model, 'embeddings');
     const provider = this.providers.find((p) => p.name === target.provider);
-    if (!provider) throw new ServiceError(400, ERROR_CODE.VALIDATION_FAILED, `${target.provider} models do not make embeddings here`, { param: 'model' });
+    if (!provider)
+      throw new ServiceError(400, ERROR_CODE.VALIDATION_FAILED, `${target.provider} models do not make embeddings here`, {
+        param: 'model',
+      });
     try {
       const out = await provider.embed(cmd.input, target.model, signal);
-      return { model_id: modelId(target.provider, target.model), provider: target.provider, model: out.model, vectors: out.vectors, prompt_tokens: out.promptTokens };
+      return {
+        model_id: modelId(target.provider, target.model),
+        provider: target.provider,
+        model: out.model,
+        vectors: out.vectors,
+        prompt_tokens: out.promptTokens,
+      };
     } catch (err) {
       if (signal.aborted) throw new ServiceError(499, ERROR_CODE.CANCELLED, 'embeddings cancelled: the caller went away');
       if (err instanceof ProviderError) {
         const status = err.kind === 'client' ? 400 : err.kind === 'timeout' ? 504 : 503;
-        throw new ServiceError(status, status === 400 ? ERROR_CODE.VALIDATION_FAILED : ERROR_CODE.PROVIDER_FAILED, `${target.provider} could not embed: ${err.kind}: ${err.message}`);
+        throw new ServiceError(
+          status,
+          status === 400 ? ERROR_CODE.VALIDATION_FAILED : ERROR_CODE.PROVIDER_FAILED,
+          `${target.provider} could not embed: ${err.kind}: ${err.message}`,
+        );
       }
       throw err;
     }

@@ -43,7 +43,10 @@ export const DEFAULT_CHAT_MODEL: ModelPin = {
 };
 
 /** The pin after the environment's overrides; a custom URL keeps the pinned digest unless one is given. */
-export function effectiveDefaultModel(env: { NITRO_DEFAULT_MODEL_URL: string; NITRO_DEFAULT_MODEL_SHA256: string }, pin: ModelPin = DEFAULT_CHAT_MODEL): ModelPin {
+export function effectiveDefaultModel(
+  env: { NITRO_DEFAULT_MODEL_URL: string; NITRO_DEFAULT_MODEL_SHA256: string },
+  pin: ModelPin = DEFAULT_CHAT_MODEL,
+): ModelPin {
   const url = env.NITRO_DEFAULT_MODEL_URL || pin.url;
   const custom = url !== pin.url;
   return {

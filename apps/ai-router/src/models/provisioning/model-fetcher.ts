@@ -85,7 +85,10 @@ export const INCOMING_DIR = '.incoming';
 export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedModel> {
   const expected = (o.sha256 ?? '').toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(expected)) {
-    throw new ModelDownloadError('no_digest', `no sha256 to verify ${o.url} against, so it is not downloaded: set NITRO_DEFAULT_MODEL_SHA256 to the file's published sha256`);
+    throw new ModelDownloadError(
+      'no_digest',
+      `no sha256 to verify ${o.url} against, so it is not downloaded: set NITRO_DEFAULT_MODEL_SHA256 to the file's published sha256`,
+    );
   }
   let fileName: string;
   try {
@@ -93,7 +96,8 @@ export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedM
   } catch {
     throw new ModelDownloadError('bad_url', `not a URL: ${o.url}`);
   }
-  if (!/^[\w.+-]+\.gguf$/i.test(fileName)) throw new ModelDownloadError('bad_url', `the file name "${fileName}" is not a plain .gguf name (from ${o.url})`);
+  if (!/^[\w.+-]+\.gguf$/i.test(fileName))
+    throw new ModelDownloadError('bad_url', `the file name "${fileName}" is not a plain .gguf name (from ${o.url})`);
 
   const finalPath = join(o.modelsDir, fileName);
   if (existsSync(finalPath)) {
@@ -105,7 +109,9 @@ export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedM
 
   const probe = await probeUrl(o.url, o.answerTimeoutMs, o.signal);
   if (o.maxBytes && probe.totalBytes > o.maxBytes) {
-    throw new ModelDownloadError('too_large', `${o.url} is ${probe.totalBytes} bytes, over the limit of ${o.maxBytes}`, { totalBytes: probe.totalBytes });
+    throw new ModelDownloadError('too_large', `${o.url} is ${probe.totalBytes} bytes, over the limit of ${o.maxBytes}`, {
+      totalBytes: probe.totalBytes,
+    });
   }
   o.onStart?.({ fileName, totalBytes: probe.totalBytes, rangeSupport: probe.rangeSupport });
 
@@ -122,7 +128,11 @@ export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedM
   const actual = await sha256File(downloaded);
   if (actual !== expected) {
     await removeDownload(incoming, fileName);
-    throw new ModelDownloadError('digest_mismatch', `${fileName} from ${o.url} has sha256 ${actual}, expected ${expected}: removed, not used`, { expected, actual });
+    throw new ModelDownloadError(
+      'digest_mismatch',
+      `${fileName} from ${o.url} has sha256 ${actual}, expected ${expected}: removed, not used`,
+      { expected, actual },
+    );
   }
   await rename(downloaded, finalPath);
   return { path: finalPath, sizeBytes, sha256: actual, alreadyPresent: false };
@@ -133,13 +143,23 @@ async function probeUrl(url: string, timeoutMs: number, signal?: AbortSignal): P
   const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
   let res: Response;
   try {
-    res = await fetch(url, { headers: { Range: 'bytes=0-0', 'Accept-Encoding': 'identity' }, signal: AbortSignal.any(signals), redirect: 'follow' });
+    res = await fetch(url, {
+      headers: { Range: 'bytes=0-0', 'Accept-Encoding': 'identity' },
+      signal: AbortSignal.any(signals),
+      redirect: 'follow',
+    });
   } catch (err) {
     throw networkError(err, url, timeoutMs, signal);
   }
   await res.body?.cancel().catch(() => undefined);
-  if (res.status === 404 || res.status === 410) throw new ModelDownloadError('not_found', `${url} does not exist (HTTP ${res.status})`, { status: res.status });
-  if (!res.ok) throw new ModelDownloadError('http_status', `${url} answered HTTP ${res.status}${res.status === 401 || res.status === 403 ? ' (it needs authorization)' : ''}`, { status: res.status });
+  if (res.status === 404 || res.status === 410)
+    throw new ModelDownloadError('not_found', `${url} does not exist (HTTP ${res.status})`, { status: res.status });
+  if (!res.ok)
+    throw new ModelDownloadError(
+      'http_status',
+      `${url} answered HTTP ${res.status}${res.status === 401 || res.status === 403 ? ' (it needs authorization)' : ''}`,
+      { status: res.status },
+    );
   const range = /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '');
   const totalBytes = res.status === 206 && range ? Number(range[1]) : Number(res.headers.get('content-length') ?? 0);
   return { totalBytes, rangeSupport: res.status === 206 };
@@ -148,7 +168,8 @@ async function probeUrl(url: string, timeoutMs: number, signal?: AbortSignal): P
 function networkError(err: unknown, url: string, timeoutMs: number, signal?: AbortSignal): ModelDownloadError {
   if (signal?.aborted) return new ModelDownloadError('cancelled', 'download cancelled');
   const e = err as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError') return new ModelDownloadError('timeout', `no answer from ${new URL(url).host} within ${timeoutMs / 1000} s`);
+  if (e.name === 'TimeoutError')
+    return new ModelDownloadError('timeout', `no answer from ${new URL(url).host} within ${timeoutMs / 1000} s`);
   const why = e.cause?.code ?? e.cause?.message ?? e.message;
   return new ModelDownloadError('unreachable', `cannot reach ${new URL(url).host} (${why})`, { cause: why });
 }
@@ -170,7 +191,12 @@ async function download(o: FetchModelOptions, dir: string, fileName: string, pro
     reported = Math.min(Math.max(reported, downloadedRaw), total || Infinity);
     const seconds = Math.max((Date.now() - started) / 1000, 0.001);
     const bytesPerSecond = reported / seconds;
-    o.onProgress?.({ downloadedBytes: reported, totalBytes: total, bytesPerSecond, etaSeconds: bytesPerSecond > 0 && total ? (total - reported) / bytesPerSecond : null });
+    o.onProgress?.({
+      downloadedBytes: reported,
+      totalBytes: total,
+      bytesPerSecond,
+      etaSeconds: bytesPerSecond > 0 && total ? (total - reported) / bytesPerSecond : null,
+    });
   };
 
   const stop = new AbortController();
@@ -178,18 +204,33 @@ async function download(o: FetchModelOptions, dir: string, fileName: string, pro
   let downloader: Awaited<ReturnType<NodeLlamaCpp['createModelDownloader']>>;
   try {
     downloader = await withDeadline(
-      createModelDownloader({ modelUri: o.url, dirPath: dir, fileName, deleteTempFileOnCancel: false, skipExisting: true, onProgress: (s) => report(s.downloadedSize, s.totalSize) }),
+      createModelDownloader({
+        modelUri: o.url,
+        dirPath: dir,
+        fileName,
+        deleteTempFileOnCancel: false,
+        skipExisting: true,
+        onProgress: (s) => report(s.downloadedSize, s.totalSize),
+      }),
       o.answerTimeoutMs,
       () => new ModelDownloadError('timeout', `no answer from ${new URL(o.url).host} within ${o.answerTimeoutMs / 1000} s`),
     );
   } catch (err) {
     throw err instanceof ModelDownloadError ? err : downloaderError(err, o.url);
   }
-  const watchdog = setInterval(() => {
-    if (Date.now() - lastChange > o.stallTimeoutMs) {
-      stop.abort(new ModelDownloadError('stalled', `no data from ${new URL(o.url).host} for ${o.stallTimeoutMs / 1000} s; the partial file is kept and the next run resumes it`));
-    }
-  }, Math.min(1000, Math.max(50, o.stallTimeoutMs / 4)));
+  const watchdog = setInterval(
+    () => {
+      if (Date.now() - lastChange > o.stallTimeoutMs) {
+        stop.abort(
+          new ModelDownloadError(
+            'stalled',
+            `no data from ${new URL(o.url).host} for ${o.stallTimeoutMs / 1000} s; the partial file is kept and the next run resumes it`,
+          ),
+        );
+      }
+    },
+    Math.min(1000, Math.max(50, o.stallTimeoutMs / 4)),
+  );
   try {
     const path = await downloader.download({ signal });
     // A cancelled ipull download can resolve instead of rejecting: the file is then still partial.
@@ -208,7 +249,8 @@ async function download(o: FetchModelOptions, dir: string, fileName: string, pro
 
 function downloaderError(err: unknown, url: string): ModelDownloadError {
   const e = err as Error & { statusCode?: number };
-  if (e.statusCode === 404 || e.statusCode === 410) return new ModelDownloadError('not_found', `${url} does not exist (HTTP ${e.statusCode})`, { status: e.statusCode });
+  if (e.statusCode === 404 || e.statusCode === 410)
+    return new ModelDownloadError('not_found', `${url} does not exist (HTTP ${e.statusCode})`, { status: e.statusCode });
   if (e.statusCode) return new ModelDownloadError('http_status', `${url} answered HTTP ${e.statusCode}`, { status: e.statusCode });
   return new ModelDownloadError('unreachable', `download of ${url} failed: ${e.message}`);
 }

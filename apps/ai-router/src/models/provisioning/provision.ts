@@ -69,7 +69,9 @@ export async function provisionDefaultModel(env: ProvisionEnv, o: ProvisionOptio
       signal: o.signal,
       onNotice: (m) => say(`model: ${m}`),
       onStart: ({ fileName, totalBytes }) => {
-        say(`model: downloading ${pin.name}: ${fileName}, ${totalBytes ? `${(totalBytes / 1e6).toFixed(1)} MB` : `about ${(pin.approxBytes / 1e6).toFixed(0)} MB`}`);
+        say(
+          `model: downloading ${pin.name}: ${fileName}, ${totalBytes ? `${(totalBytes / 1e6).toFixed(1)} MB` : `about ${(pin.approxBytes / 1e6).toFixed(0)} MB`}`,
+        );
         say(`model: licence ${pin.licence} (${pin.licenceUrl})`);
         say(`model: from ${pin.url} into ${o.modelsDir}; it is checked against sha256 ${pin.sha256} before use`);
       },
@@ -80,7 +82,9 @@ export async function provisionDefaultModel(env: ProvisionEnv, o: ProvisionOptio
       say(`model: ${result.path} (${pin.name}, sha256 verified; nothing to download)`);
       return { status: 'present', path: result.path };
     }
-    say(`model: ready: ${result.path} (${(result.sizeBytes / 1e6).toFixed(1)} MB, ${pin.name}, licence ${pin.licence}, sha256 ${result.sha256} verified)`);
+    say(
+      `model: ready: ${result.path} (${(result.sizeBytes / 1e6).toFixed(1)} MB, ${pin.name}, licence ${pin.licence}, sha256 ${result.sha256} verified)`,
+    );
     return { status: 'downloaded', path: result.path };
   } catch (err) {
     bar.done();
@@ -94,7 +98,9 @@ export async function provisionDefaultModel(env: ProvisionEnv, o: ProvisionOptio
 /** How to get a model without this download, and what can answer chat right now. */
 async function explain(env: ProvisionEnv, o: ProvisionOptions, pin: ModelPin, say: (line: string) => void): Promise<void> {
   say('model: to give chat a local model, any one of:');
-  say(`  - copy a .gguf chat model into ${o.modelsDir}/ (for example ${fileNameOf(pin.url)} from ${pin.url}), or set LOCAL_MODEL_PATH to one;`);
+  say(
+    `  - copy a .gguf chat model into ${o.modelsDir}/ (for example ${fileNameOf(pin.url)} from ${pin.url}), or set LOCAL_MODEL_PATH to one;`,
+  );
   say('  - point NITRO_DEFAULT_MODEL_URL at a mirror or a local file server, with NITRO_DEFAULT_MODEL_SHA256 set to its sha256;');
   say('  - run `node dist/apps/ai-router/src/model-download.js` again once the network is there (a partial download resumes).');
   say('model: chat providers (AI_PROVIDERS, tried in this order):');
@@ -103,6 +109,8 @@ async function explain(env: ProvisionEnv, o: ProvisionOptions, pin: ModelPin, sa
 
 function firstGguf(dir: string): string | undefined {
   if (!existsSync(dir)) return undefined;
-  const name = readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.gguf')).sort()[0];
+  const name = readdirSync(dir)
+    .filter((f) => f.toLowerCase().endsWith('.gguf'))
+    .sort()[0];
   return name ? `${dir}/${name}` : undefined;
 }

@@ -107,7 +107,11 @@ export class LlamaEngine {
       logger: (level, message) => log.debug({ llamaLevel: level }, message.trim()),
     });
     const model = await this.llama.loadModel({ modelPath: this.opts.modelPath });
-    const context = await model.createContext({ contextSize: Math.min(this.opts.contextSize, model.trainContextSize), sequences: 1, threads: this.opts.threads });
+    const context = await model.createContext({
+      contextSize: Math.min(this.opts.contextSize, model.trainContextSize),
+      sequences: 1,
+      threads: this.opts.threads,
+    });
     this.sequence = context.getSequence();
     const hasChatTemplate = !!(model.fileInfo.metadata as { tokenizer?: { chat_template?: string } })?.tokenizer?.chat_template;
     const name = basename(this.opts.modelPath).replace(/\.gguf$/i, '');

@@ -18,7 +18,8 @@ export interface LocalProviderOptions {
   promptMode?: 'auto' | 'completion' | 'chat';
 }
 
-export const DOWNLOAD_HINT = 'or download a small chat model with `NITRO_DOWNLOAD_MODEL=1 pnpm start` (node dist/apps/ai-router/src/model-download.js)';
+export const DOWNLOAD_HINT =
+  'or download a small chat model with `NITRO_DOWNLOAD_MODEL=1 pnpm start` (node dist/apps/ai-router/src/model-download.js)';
 
 /** A GGUF model run in-process by node-llama-cpp: works offline, with no key and no other server. */
 export class LocalLlamaProvider implements ChatProvider {
@@ -33,7 +34,9 @@ export class LocalLlamaProvider implements ChatProvider {
 
   unavailable(): string | null {
     const { path, problem } = this.modelFile();
-    return path ? null : `not configured: ${problem ? `${problem}; ` : ''}set LOCAL_MODEL_PATH to a .gguf file, put one in models/, ${DOWNLOAD_HINT}`;
+    return path
+      ? null
+      : `not configured: ${problem ? `${problem}; ` : ''}set LOCAL_MODEL_PATH to a .gguf file, put one in models/, ${DOWNLOAD_HINT}`;
   }
 
   modelFor(_req: ProviderRequest): string {
@@ -110,7 +113,13 @@ export class LocalLlamaProvider implements ChatProvider {
     }
   }
 
-  private async generateOn(seq: LlamaContextSequence, loaded: LoadedModel, req: ProviderRequest, signal: AbortSignal, onText?: (text: string) => void): Promise<ProviderResult> {
+  private async generateOn(
+    seq: LlamaContextSequence,
+    loaded: LoadedModel,
+    req: ProviderRequest,
+    signal: AbortSignal,
+    onText?: (text: string) => void,
+  ): Promise<ProviderResult> {
     const count = (messages: ProviderRequest['messages']) => loaded.model.tokenize(renderTranscript(req.system, messages)).length;
     const fitted = this.fit(req, loaded.contextSize, count);
     let completionTokens = 0;
@@ -130,7 +139,12 @@ export class LocalLlamaProvider implements ChatProvider {
         if (out) onText?.(out);
       },
     };
-    const mode = this.opts.promptMode === 'completion' || this.opts.promptMode === 'chat' ? this.opts.promptMode : loaded.hasChatTemplate ? 'chat' : 'completion';
+    const mode =
+      this.opts.promptMode === 'completion' || this.opts.promptMode === 'chat'
+        ? this.opts.promptMode
+        : loaded.hasChatTemplate
+          ? 'chat'
+          : 'completion';
     let text: string;
     let stopReason: string;
     if (mode === 'chat') {
@@ -138,7 +152,9 @@ export class LocalLlamaProvider implements ChatProvider {
       try {
         const history: ChatHistoryItem[] = [
           { type: 'system', text: req.system ?? DEFAULT_SYSTEM },
-          ...fitted.messages.map((m): ChatHistoryItem => (m.role === 'user' ? { type: 'user', text: m.content } : { type: 'model', response: [m.content] })),
+          ...fitted.messages.map((m): ChatHistoryItem =>
+            m.role === 'user' ? { type: 'user', text: m.content } : { type: 'model', response: [m.content] },
+          ),
           { type: 'model', response: [] },
         ];
         const r = await chat.generateResponse(history, options);
@@ -149,7 +165,10 @@ export class LocalLlamaProvider implements ChatProvider {
     } else {
       const completion = new loaded.lib.LlamaCompletion({ contextSequence: seq });
       try {
-        const r = await completion.generateCompletionWithMeta(renderTranscript(req.system, fitted.messages), { ...options, customStopTriggers: [...STOP_STRINGS, ...(req.stop ?? [])] });
+        const r = await completion.generateCompletionWithMeta(renderTranscript(req.system, fitted.messages), {
+          ...options,
+          customStopTriggers: [...STOP_STRINGS, ...(req.stop ?? [])],
+        });
         [text, stopReason] = [r.response, r.metadata.stopReason];
       } finally {
         completion.dispose({ disposeSequence: false });

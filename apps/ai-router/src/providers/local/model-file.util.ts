@@ -21,7 +21,11 @@ export function resolveModelFile(configured: string, modelsDir: string = MODELS_
     if (!existsSync(path) || !statSync(path).isFile()) return { problem: `LOCAL_MODEL_PATH=${configured} is not a file` };
     return { path };
   }
-  const found = existsSync(modelsDir) ? readdirSync(modelsDir).filter((f) => f.toLowerCase().endsWith('.gguf')).sort() : [];
+  const found = existsSync(modelsDir)
+    ? readdirSync(modelsDir)
+        .filter((f) => f.toLowerCase().endsWith('.gguf'))
+        .sort()
+    : [];
   if (found.length) return { path: join(modelsDir, found[0]) };
   return { problem: `no model: LOCAL_MODEL_PATH is unset and ${modelsDir} has no .gguf file` };
 }

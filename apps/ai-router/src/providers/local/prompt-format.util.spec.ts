@@ -41,7 +41,9 @@ describe('fitToContext', () => {
     const long = Array.from({ length: 500 }, (_, i) => `w${i}`).join(' ');
     const prompt = words([{ role: 'user', content: long }]);
     expect(() => fitToContext({ messages: [{ role: 'user', content: long }] }, 128, words)).toThrow(ContextOverflow);
-    expect(() => fitToContext({ messages: [{ role: 'user', content: long }] }, 128, words)).toThrow(`${prompt + MIN_ANSWER_TOKENS + 1 - 128} tokens over`);
+    expect(() => fitToContext({ messages: [{ role: 'user', content: long }] }, 128, words)).toThrow(
+      `${prompt + MIN_ANSWER_TOKENS + 1 - 128} tokens over`,
+    );
   });
 
   it('counts the system prompt: a long one that leaves no room for an answer is refused, not answered with 1 token (issue 14)', () => {

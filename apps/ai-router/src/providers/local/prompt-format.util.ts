@@ -54,7 +54,12 @@ export class ContextOverflow extends Error {
  * answering one token with finish_reason "length". `count` returns the prompt's length in tokens,
  * system prompt included.
  */
-export function fitToContext(req: ProviderRequest, contextSize: number, count: (messages: ProviderMessage[]) => number, defaultMaxTokens = 512): FittedPrompt {
+export function fitToContext(
+  req: ProviderRequest,
+  contextSize: number,
+  count: (messages: ProviderMessage[]) => number,
+  defaultMaxTokens = 512,
+): FittedPrompt {
   const reserve = Math.max(1, Math.min(req.maxTokens ?? defaultMaxTokens, Math.floor(contextSize / 2)));
   const budget = contextSize - reserve;
   let messages = [...req.messages];
