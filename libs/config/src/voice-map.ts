@@ -1,24 +1,8 @@
 import { ValidateBy } from 'class-validator';
+import { OPENAI_VOICES } from '@nitro/contracts';
 
-/**
- * OpenAI's voice names for text-to-speech (platform.openai.com/docs/guides/text-to-speech), the
- * newest last. Kept in step with OPENAI_VOICES in @nitro/contracts (a gateway spec checks).
- */
-export const OPENAI_VOICE_NAMES = [
-  'alloy',
-  'ash',
-  'ballad',
-  'coral',
-  'echo',
-  'fable',
-  'onyx',
-  'nova',
-  'sage',
-  'shimmer',
-  'verse',
-  'marin',
-  'cedar',
-] as const;
+/** OpenAI's voice names for text-to-speech (one list: OPENAI_VOICES in the contracts). */
+export const OPENAI_VOICE_NAMES = OPENAI_VOICES;
 
 /**
  * Default OPENAI_VOICE_MAP: each OpenAI name on an offline English voice (flite's kal16, kal, awb,

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsIn, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-/** OpenAI's voice names: each speaks with the voice the gateway's OPENAI_VOICE_MAP gives it (TTS_DEFAULT_VOICE when left out). Same list as OPENAI_VOICE_NAMES in @nitro/config. */
+/** OpenAI's voice names: each speaks with the voice the gateway's OPENAI_VOICE_MAP gives it (TTS_DEFAULT_VOICE when left out). (platform.openai.com/docs/guides/text-to-speech), the newest last; @nitro/config's voice map reads this list. */
 export const OPENAI_VOICES = [
   'alloy',
   'ash',
