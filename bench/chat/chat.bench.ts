@@ -6,48 +6,23 @@
  *
  * Load comes from wrk (C, little CPU) so the two cores go to the services. Needs Debian's wrk and redis-server.
  */
-import { join } from 'node:path';
-import { freePort, spawnService, startRedisServer, stopAllProcesses } from '@nitro/testing';
-import { startFakeOllama } from './fake-ollama';
+import { stopAllProcesses } from '@nitro/testing';
+import { startFakeOllamaStack } from '../support/fake-ollama-stack';
 import { series } from '../support/request-timing';
 import { rssMb, wrk } from '../support/wrk';
 
-const ROOT = join(__dirname, '..', '..', '..');
 const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 64);
 
 async function main() {
-  const redis = await startRedisServer();
-  const ollamaPort = await freePort();
-  const fake = await startFakeOllama(ollamaPort, 20);
-  const env = {
-    REDIS_URL: redis.url,
-    LOG_LEVEL: 'warn',
-    AUTH_DISABLED: 'true',
-    RATE_LIMIT_ENABLED: 'false',
-    AI_PROVIDERS: 'ollama',
-    OLLAMA_HOST: `http://127.0.0.1:${ollamaPort}`,
-  };
-  const aiPort = await freePort();
-  const gwPort = await freePort();
-  const ai = await spawnService({
-    name: 'bench-ai-router',
-    script: join(ROOT, 'dist/apps/ai-router/src/main.js'),
-    env: { ...env, HTTP_PORT: String(aiPort) },
-    readyUrl: `http://127.0.0.1:${aiPort}/health`,
-  });
-  const gw = await spawnService({
-    name: 'bench-gateway',
-    script: join(ROOT, 'dist/apps/gateway/src/main.js'),
-    env: { ...env, PORT: String(gwPort), HOST: '127.0.0.1' },
-    readyUrl: `http://127.0.0.1:${gwPort}/health`,
-  });
+  const stack = await startFakeOllamaStack(20);
+  const { gateway: gw, aiRouter: ai } = stack;
   await new Promise((r) => setTimeout(r, 1000));
   const idle = { gateway: rssMb(gw.pid), aiRouter: rssMb(ai.pid) };
 
-  const direct = `http://127.0.0.1:${ollamaPort}/api/chat`;
+  const direct = `${stack.ollamaUrl}/api/chat`;
   const ollamaBody = (stream: boolean) => ({ model: 'phi3', stream, messages: [{ role: 'user', content: 'hi' }] });
-  const chat = `http://127.0.0.1:${gwPort}/chat`;
+  const chat = `${stack.gatewayUrl}/chat`;
   const chatBody = { message: 'hi', user_id: 'bench', session_id: 'b1' };
 
   const c1Direct = await series(300, direct, ollamaBody(false), 'total');
@@ -83,10 +58,7 @@ async function main() {
     `\nRSS MB idle: gateway ${f(idle.gateway)}, ai-router ${f(idle.aiRouter)}; after load: gateway ${f(loaded.gateway)}, ai-router ${f(loaded.aiRouter)}`,
   );
 
-  await gw.stop();
-  await ai.stop();
-  fake.close();
-  await redis.stop();
+  await stack.stop();
 }
 
 main()

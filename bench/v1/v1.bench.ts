@@ -7,49 +7,24 @@
  *
  * Load comes from wrk (C, little CPU) so the two cores go to the services. Needs Debian's wrk and redis-server.
  */
-import { join } from 'node:path';
-import { freePort, spawnService, startRedisServer, stopAllProcesses } from '@nitro/testing';
-import { startFakeOllama } from '../chat/fake-ollama';
+import { stopAllProcesses } from '@nitro/testing';
+import { startFakeOllamaStack } from '../support/fake-ollama-stack';
 import { series } from '../support/request-timing';
 import { rssMb, wrk } from '../support/wrk';
 
-const ROOT = join(__dirname, '..', '..', '..');
 const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 64);
 
 async function main() {
-  const redis = await startRedisServer();
-  const ollamaPort = await freePort();
-  const fake = await startFakeOllama(ollamaPort, 20);
-  const env = {
-    REDIS_URL: redis.url,
-    LOG_LEVEL: 'warn',
-    AUTH_DISABLED: 'true',
-    RATE_LIMIT_ENABLED: 'false',
-    AI_PROVIDERS: 'ollama',
-    OLLAMA_HOST: `http://127.0.0.1:${ollamaPort}`,
-  };
-  const aiPort = await freePort();
-  const gwPort = await freePort();
-  const ai = await spawnService({
-    name: 'bench-ai-router',
-    script: join(ROOT, 'dist/apps/ai-router/src/main.js'),
-    env: { ...env, HTTP_PORT: String(aiPort) },
-    readyUrl: `http://127.0.0.1:${aiPort}/health`,
-  });
-  const gw = await spawnService({
-    name: 'bench-gateway',
-    script: join(ROOT, 'dist/apps/gateway/src/main.js'),
-    env: { ...env, PORT: String(gwPort), HOST: '127.0.0.1' },
-    readyUrl: `http://127.0.0.1:${gwPort}/health`,
-  });
+  const stack = await startFakeOllamaStack(20);
+  const { gateway: gw, aiRouter: ai } = stack;
   await new Promise((r) => setTimeout(r, 1000));
   const idle = { gateway: rssMb(gw.pid), aiRouter: rssMb(ai.pid) };
 
-  const direct = `http://127.0.0.1:${ollamaPort}/api/chat`;
+  const direct = `${stack.ollamaUrl}/api/chat`;
   const messages = [{ role: 'user', content: 'hi' }];
   const ollamaBody = (stream: boolean) => ({ model: 'phi3', stream, messages });
-  const v1 = `http://127.0.0.1:${gwPort}/v1/chat/completions`;
+  const v1 = `${stack.gatewayUrl}/v1/chat/completions`;
   const v1Body = (stream: boolean) => ({ model: 'default', messages, stream });
 
   const c1Direct = await series(300, direct, ollamaBody(false), 'total');
@@ -85,10 +60,7 @@ async function main() {
     `\nRSS MB idle: gateway ${f(idle.gateway)}, ai-router ${f(idle.aiRouter)}; after load: gateway ${f(loaded.gateway)}, ai-router ${f(loaded.aiRouter)}`,
   );
 
-  await gw.stop();
-  await ai.stop();
-  fake.close();
-  await redis.stop();
+  await stack.stop();
 }
 
 main()
