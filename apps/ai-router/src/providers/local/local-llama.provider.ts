@@ -19,7 +19,7 @@ export interface LocalProviderOptions {
 }
 
 export const DOWNLOAD_HINT =
-  'or download a small chat model with `NITRO_DOWNLOAD_MODEL=1 pnpm start` (node dist/apps/ai-router/src/model-download.js)';
+  'or let the start script download the default chat model (`pnpm start`, network needed; `node dist/apps/ai-router/src/model-download.js` does it alone)';
 
 /** A GGUF model run in-process by node-llama-cpp: works offline, with no key and no other server. */
 export class LocalLlamaProvider implements ChatProvider {
