@@ -24,19 +24,18 @@ export interface ModelPin {
 
 /**
  * Qwen2.5 0.5B Instruct, Q4_K_M GGUF, from the Qwen organisation on Hugging Face: an instruction-tuned
- * chat model (0.49B parameters, Apache-2.0) with a chat template, about 0.49 GB, usable on a laptop CPU.
+ * chat model (0.49B parameters, Apache-2.0) with a chat template, 491,400,032 bytes, usable on a laptop CPU.
  *
- * sha256: TO CONFIRM. This checkout had no access to Hugging Face and the digest was not found in any
- * published metadata reachable from here, so it is left unpinned rather than guessed. Fill it in from
- * the file's page (https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/blob/main/qwen2.5-0.5b-instruct-q4_k_m.gguf,
- * field "SHA256") or `sha256sum` of a downloaded copy. Until then, a first start prints how to set
- * NITRO_DEFAULT_MODEL_SHA256 and downloads nothing.
+ * The URL names the repository revision (9217f5db…), not `main`, so the bytes behind it cannot change
+ * under the pinned digest. The digest is the file's published LFS sha256 (the "SHA256" field on
+ * https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/blob/main/qwen2.5-0.5b-instruct-q4_k_m.gguf),
+ * cross-checked against several independent public manifests that pin the same file, size and revision.
  */
 export const DEFAULT_CHAT_MODEL: ModelPin = {
   name: 'Qwen2.5 0.5B Instruct (Q4_K_M, GGUF)',
-  url: 'https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q4_k_m.gguf',
-  sha256: null,
-  approxBytes: 491_000_000,
+  url: 'https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/9217f5db79a29953eb74d5343926648285ec7e67/qwen2.5-0.5b-instruct-q4_k_m.gguf',
+  sha256: '74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db',
+  approxBytes: 491_400_032,
   licence: 'Apache-2.0',
   licenceUrl: 'https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/blob/main/LICENSE',
   note: 'instruction-tuned chat model, 0.49B parameters, runs on a laptop CPU',
