@@ -14,3 +14,4 @@ export * from './agents';
 export * from './voice';
 export * from './media';
 export * from './v1';
+export * from './models';

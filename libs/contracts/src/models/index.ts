@@ -1,0 +1,2 @@
+export * from './model-uri';
+export * from './model-admin.dto';
