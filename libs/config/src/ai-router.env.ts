@@ -78,9 +78,19 @@ export class AiRouterEnv extends ServiceEnv {
   MODELS_REFRESH_MS: number = 60_000;
 
   // --- local (node-llama-cpp) ---
-  /** A .gguf file; when empty, the first .gguf under <repo>/models/ is used. */
+  /** A .gguf file used when a request names no model; when empty, the first .gguf in MODELS_DIR (by name) is used. */
   @IsString()
   LOCAL_MODEL_PATH: string = '';
+
+  /** Folder of the local .gguf models (each served as local/<file name>; pulls land here). Empty = <repo>/models (/app/models in images). */
+  @IsString()
+  MODELS_DIR: string = '';
+
+  /** A loaded local model unused for this long (ms) is unloaded (it loads again on its next use). 0 = never unload. */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  LOCAL_MODEL_IDLE_UNLOAD_MS: number = 600_000;
 
   /** Tokens of context per request (prompt + answer). */
   @IsInt()
@@ -120,6 +130,16 @@ export class AiRouterEnv extends ServiceEnv {
   @Min(1_000)
   @Max(3_600_000)
   MODEL_DOWNLOAD_STALL_TIMEOUT_MS: number = 60_000;
+
+  /** POST /admin/models/pull refuses files larger than this (bytes): the declared size before downloading, the bytes received while downloading. */
+  @IsInt()
+  @Min(1)
+  @Max(1_099_511_627_776)
+  MODEL_PULL_MAX_BYTES: number = 8_589_934_592;
+
+  /** Where hf:<user>/<repo>/<file> URIs are fetched from (<HF_ENDPOINT>/<user>/<repo>/resolve/<revision>/<file>): a mirror, or a local server in tests. Same name as node-llama-cpp's and huggingface_hub's variable. */
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  HF_ENDPOINT: string = 'https://huggingface.co';
 
   // --- memory ---
   /** Messages kept per conversation (oldest dropped first). */
