@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AgentsEnv } from '@nitro/config';
+import { AgentsEnv, redisTopology } from '@nitro/config';
 import { AGENT_UPLOAD_CLAIMS_NAMESPACE, AGENT_UPLOADS } from '@nitro/contracts';
 import { REDIS_CLIENT, ServiceKitModule } from '@nitro/service-kit';
 import { aiRouterClientProviders, claimCheckProvider } from '@nitro/transport';
@@ -30,7 +30,7 @@ export class AppModule {
       imports: [ServiceKitModule.forService({ service: 'agents', env })],
       controllers: [AgentsHandler],
       providers: [
-        ...aiRouterClientProviders({ redisUrl: env.REDIS_URL, timeoutMs: env.LLM_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
+        ...aiRouterClientProviders({ redisUrl: redisTopology(env), timeoutMs: env.LLM_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
         { provide: LlmClient, useClass: AiRouterLlmClient },
         LlmPassService,
         AgentRegistry,

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { SERVICES, VOICE_AUDIO, VOICE_AUDIO_CLAIMS } from '@nitro/contracts';
-import { VoiceEnv } from '@nitro/config';
+import { VoiceEnv, redisTopology } from '@nitro/config';
 import { REDIS_CLIENT, ServiceKitModule } from '@nitro/service-kit';
 import { aiRouterClientProviders, claimCheckProvider } from '@nitro/transport';
 import { AudioTranscoder } from './audio/audio-transcoder.service';
@@ -59,7 +59,7 @@ export class AppModule {
       controllers: [SttHandler, TtsHandler, VoiceChatHandler],
       providers: [
         // Voice chat asks ai-router itself, over the same transport the gateway uses.
-        ...aiRouterClientProviders({ redisUrl: env.REDIS_URL, timeoutMs: env.TRANSPORT_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
+        ...aiRouterClientProviders({ redisUrl: redisTopology(env), timeoutMs: env.TRANSPORT_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
         ...engineProviders,
         EngineRunner,
         AudioTranscoder,

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsIn } from 'class-validator';
+import { ArrayNotEmpty, IsIn, Matches } from 'class-validator';
 
 /**
  * A variable that lists names in order, comma-separated (AI_PROVIDERS=ollama,local,gemini): read
@@ -16,6 +16,22 @@ export function CommaList(names: readonly string[]): PropertyDecorator {
     transform(target, key);
     known(target, key);
     some(target, key);
+  };
+}
+
+/**
+ * A variable listing network addresses `host:port`, comma-separated (REDIS_CLUSTER_NODES=10.0.0.1:7000,10.0.0.2:7000):
+ * read like CommaList into a typed array; empty is allowed (the feature is off). IPv6 hosts go in brackets ([::1]:7000).
+ */
+export function HostPortList(): PropertyDecorator {
+  const transform = Transform(({ value }) => (typeof value === 'string' ? parseCommaList(value) : value));
+  const each = Matches(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$/, {
+    each: true,
+    message: 'must be a comma-separated list of host:port',
+  });
+  return (target, key) => {
+    transform(target, key);
+    each(target, key);
   };
 }
 

@@ -8,3 +8,4 @@ export * from './agents.env';
 export * from './ai-router.env';
 export * from './voice.env';
 export * from './media.env';
+export * from './redis-topology';

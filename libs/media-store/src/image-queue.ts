@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/com
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { MEDIA_QUEUE_PREFIX, MediaQueue, type ImageJobData, type ImageJobResult } from '@nitro/contracts';
-import { createBullmqConnection } from '@nitro/transport';
+import { createBullmqConnection, type RedisEndpoint } from '@nitro/transport';
 
 export const IMAGE_QUEUE = Symbol('IMAGE_QUEUE');
 export const IMAGE_QUEUE_EVENTS = Symbol('IMAGE_QUEUE_EVENTS');
@@ -10,13 +10,13 @@ export const IMAGE_QUEUE_EVENTS = Symbol('IMAGE_QUEUE_EVENTS');
 export type ImageQueue = Queue<ImageJobData, ImageJobResult>;
 
 /** The image queue (MediaQueue.images under MEDIA_QUEUE_PREFIX) on its own connection. */
-export function createImageQueue(redisUrl: string, owner: string): ImageQueue {
-  return new Queue(MediaQueue.images, { connection: createBullmqConnection(redisUrl, owner, 'queue'), prefix: MEDIA_QUEUE_PREFIX });
+export function createImageQueue(endpoint: RedisEndpoint, owner: string): ImageQueue {
+  return new Queue(MediaQueue.images, { connection: createBullmqConnection(endpoint, owner, 'queue'), prefix: MEDIA_QUEUE_PREFIX });
 }
 
 /** The queue's event stream reader (progress, completed, failed) on its own blocking connection. */
-export function createImageQueueEvents(redisUrl: string, owner: string): QueueEvents {
-  return new QueueEvents(MediaQueue.images, { connection: createBullmqConnection(redisUrl, owner, 'events'), prefix: MEDIA_QUEUE_PREFIX });
+export function createImageQueueEvents(endpoint: RedisEndpoint, owner: string): QueueEvents {
+  return new QueueEvents(MediaQueue.images, { connection: createBullmqConnection(endpoint, owner, 'events'), prefix: MEDIA_QUEUE_PREFIX });
 }
 
 /** How long shutdown waits for BullMQ to close before the connections are cut anyway. */

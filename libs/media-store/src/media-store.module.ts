@@ -1,5 +1,6 @@
 import { DynamicModule, Module, type InjectionToken, type Provider, type Type } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { type CommonEnv, redisTopology } from '@nitro/config';
 import { GalleryIndexRepository } from './gallery-index.repository';
 import { GalleryObjectsRepository } from './gallery-objects.repository';
 import { GalleryStore } from './gallery.store';
@@ -11,7 +12,7 @@ import { createS3Client, type S3Settings } from './s3-client.factory';
 export const GALLERY_STORE = Symbol('GALLERY_STORE');
 
 /** What the lib reads from a service's env class (MediaEnv and GatewayEnv both have these). */
-export type MediaStoreEnv = S3Settings & { REDIS_URL: string };
+export type MediaStoreEnv = S3Settings & CommonEnv;
 
 export interface MediaStoreOptions {
   /** Who opens the connections ('gateway', 'media'): named in Redis CLIENT LIST. */
@@ -46,7 +47,7 @@ export class MediaStoreModule {
         inject: [opts.env, opts.redis],
         useFactory: (env: MediaStoreEnv, redis: Redis) => buildGalleryStore(env, redis),
       },
-      { provide: IMAGE_QUEUE, inject: [opts.env], useFactory: (env: MediaStoreEnv) => createImageQueue(env.REDIS_URL, opts.owner) },
+      { provide: IMAGE_QUEUE, inject: [opts.env], useFactory: (env: MediaStoreEnv) => createImageQueue(redisTopology(env), opts.owner) },
       MediaQueueLifecycle,
     ];
     const exported: (InjectionToken | Provider)[] = [GALLERY_STORE, IMAGE_QUEUE];
@@ -55,7 +56,7 @@ export class MediaStoreModule {
         {
           provide: IMAGE_QUEUE_EVENTS,
           inject: [opts.env],
-          useFactory: (env: MediaStoreEnv) => createImageQueueEvents(env.REDIS_URL, opts.owner),
+          useFactory: (env: MediaStoreEnv) => createImageQueueEvents(redisTopology(env), opts.owner),
         },
         { provide: IMAGE_JOB_PRESENTER, useValue: opts.follow.presenter },
         ImageJobFollower,

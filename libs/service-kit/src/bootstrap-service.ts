@@ -1,7 +1,7 @@
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ServiceEnv } from '@nitro/config';
+import { redisTopology, ServiceEnv } from '@nitro/config';
 import { createLogger, initMetrics, PinoNestLogger } from '@nitro/observability';
 import { RedisStreamsServer } from '@nitro/transport';
 import { AllRpcExceptionsFilter } from './rpc-exception.filter';
@@ -21,7 +21,7 @@ export async function bootstrapService(service: string, module: Type<unknown> | 
   app.connectMicroservice(
     {
       strategy: new RedisStreamsServer({
-        redisUrl: env.REDIS_URL,
+        redisUrl: redisTopology(env),
         service,
         concurrency: env.TRANSPORT_CONCURRENCY,
         maxLen: env.TRANSPORT_MAX_LEN,

@@ -1,14 +1,16 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisClient, type RedisEndpoint } from '@nitro/transport';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
 /**
- * The service's command connection (not the transport's blocking ones). Commands fail after a
- * timeout instead of queueing forever while Redis is away; ioredis reconnects by itself.
+ * The service's command connection (not the transport's blocking ones), on any topology
+ * (`createRedisClient`: a Cluster at runtime when REDIS_CLUSTER_NODES is set). Commands fail after
+ * a timeout instead of queueing forever while Redis is away; ioredis reconnects by itself.
  */
-export function createRedis(url: string, name: string): Redis {
-  return new Redis(url, {
-    connectionName: name,
+export function createRedis(endpoint: RedisEndpoint, name: string): Redis {
+  return createRedisClient(endpoint, {
+    name,
     commandTimeout: 5_000,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { HealthController, MetricsController, READINESS_CHECKS, ReadinessCheck, SERVICE_NAME } from '@nitro/observability';
-import { CommonEnv } from '@nitro/config';
+import { CommonEnv, redisTopology } from '@nitro/config';
 import { createRedis, REDIS_CLIENT } from './redis.provider';
 import { PingController } from './ping.controller';
 
@@ -35,7 +35,7 @@ export class ServiceKitModule implements OnApplicationShutdown {
         { provide: SERVICE_NAME, useValue: opts.service },
         { provide: APP_ENV, useValue: opts.env },
         { provide: opts.env.constructor, useValue: opts.env },
-        { provide: REDIS_CLIENT, useFactory: () => createRedis(opts.env.REDIS_URL, `nitro:${opts.service}`) },
+        { provide: REDIS_CLIENT, useFactory: () => createRedis(redisTopology(opts.env), `nitro:${opts.service}`) },
         redisCheck,
         ...(opts.readiness ?? []),
       ],

@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import type { RedisEndpoint } from './redis-client.factory';
 import { createRedisConnection, openConnection, type TransportRedis } from './redis-connection.factory';
 import { cancelChannel } from './transport.constants';
 
@@ -8,7 +9,7 @@ import { cancelChannel } from './transport.constants';
  * @returns the subscriber connection (the caller disconnects it on close)
  */
 export async function listenForCancels(
-  redisUrl: string,
+  redisUrl: RedisEndpoint,
   consumer: string,
   log: Logger,
   onCancel: (key: string) => void,

@@ -17,3 +17,4 @@ export {
 export * from './clients/ai-router.client';
 export * from './claim-check';
 export * from './bullmq-connection';
+export * from './redis-client.factory';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import Redis, { type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisClient, type RedisEndpoint } from './redis-client.factory';
 
 export interface ConnectionRole {
   /** Shows up in CLIENT LIST, so an operator can tell the transport's connections apart. */
@@ -52,9 +53,9 @@ export type TransportRedis = Redis & {
   nitroTouch(key: string, group: string, consumer: string, ...ids: string[]): Promise<number>;
 };
 
-export function createRedisConnection(redisUrl: string, role: ConnectionRole, logger: Logger): TransportRedis {
-  const options: RedisOptions = {
-    connectionName: role.name,
+export function createRedisConnection(endpoint: RedisEndpoint, role: ConnectionRole, logger: Logger): TransportRedis {
+  const redis = createRedisClient(endpoint, {
+    name: role.name,
     // RESP2 keeps XREAD/XINFO reply shapes plain arrays (RESP3 would turn some into maps).
     protocol: 2,
     // Reconnect quickly after a Redis restart; the default backoff goes up to 5 s.
@@ -64,8 +65,7 @@ export function createRedisConnection(redisUrl: string, role: ConnectionRole, lo
     // Many small commands per tick (XADD, XACK) leave in one write.
     enableAutoPipelining: !role.blocking,
     lazyConnect: true,
-  };
-  const redis = new Redis(redisUrl, options) as TransportRedis;
+  }) as TransportRedis;
   for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 1, lua });
 
   // Log connection state changes once each, not every retry.

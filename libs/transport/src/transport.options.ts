@@ -1,5 +1,8 @@
+import type { RedisEndpoint } from './redis-client.factory';
+
 export interface RedisStreamsServerOptions {
-  redisUrl: string;
+  /** A redis:// URL or the REDIS_* topology (`redisTopology(env)`): single node, cluster or sentinel. */
+  redisUrl: RedisEndpoint;
   /** Service name: request stream `nitro:req:<service>` and consumer group `<service>`. */
   service: string;
   /** Consumer name of this replica; default `<service>:<hostname>:<pid>:<random>`. */
@@ -17,7 +20,8 @@ export interface RedisStreamsServerOptions {
 }
 
 export interface RedisStreamsClientOptions {
-  redisUrl: string;
+  /** A redis:// URL or the REDIS_* topology (`redisTopology(env)`): single node, cluster or sentinel. */
+  redisUrl: RedisEndpoint;
   /** Target service. */
   service: string;
   /** No reply within this many ms -> TransportTimeoutError. For streams: the max gap between packets, first included (default 30,000). */

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AgentsEnv } from '@nitro/config';
+import { AgentsEnv, redisTopology } from '@nitro/config';
 import { AGENTS_QUEUES } from '@nitro/contracts';
 import { getLogger, gauge } from '@nitro/observability';
 import { createBullmqConnection } from '@nitro/transport';
@@ -31,7 +31,7 @@ export class SchedulerQueue implements OnApplicationBootstrap, OnApplicationShut
 
   /** One of the connections this scheduler owns (and closes on shutdown). */
   private connection(role: string): Redis {
-    const redis = createBullmqConnection(this.env.REDIS_URL, 'agents', role);
+    const redis = createBullmqConnection(redisTopology(this.env), 'agents', role);
     this.connections.push(redis);
     return redis;
   }

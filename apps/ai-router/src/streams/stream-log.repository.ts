@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { chatStreamKeys, CHAT_STREAM_STOP_CHANNEL, type ChatStreamEvent, type StreamState, type TurnStatus } from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
+import { duplicateRedis } from '@nitro/transport';
 
 /** Outcome of claiming a stream for generation (see CLAIM_SCRIPT). */
 export type ClaimResult = { kind: 'claimed'; stopRequested: boolean } | { kind: 'taken'; state: StreamState };
@@ -119,7 +120,7 @@ export class StreamLogRepository {
 
   /** Calls `onStop(streamId)` for every stop published by a gateway (all replicas hear it; the owner acts). */
   async listenForStops(onStop: (streamId: string) => void): Promise<void> {
-    const sub = this.redis.duplicate({ connectionName: 'nitro:ai-router:stream-stop' });
+    const sub = duplicateRedis(this.redis, 'nitro:ai-router:stream-stop');
     this.subscriber = sub;
     sub.on('message', (_channel: string, streamId: string) => onStop(streamId));
     sub.on('error', (err: Error) => getLogger().warn({ err }, 'stream stop channel'));

@@ -15,6 +15,7 @@ import {
   type StreamState,
 } from '@nitro/contracts';
 import { REDIS_CLIENT } from '@nitro/service-kit';
+import { duplicateRedis } from '@nitro/transport';
 
 /** A stream's meta hash as the gateway reads it. */
 export interface StreamMeta {
@@ -106,7 +107,7 @@ export class ChatStreamRepository {
   follow(streamId: string, afterId: number): Observable<ChatStreamEvent> {
     const keys = chatStreamKeys(streamId);
     return new Observable<ChatStreamEvent>((out) => {
-      const conn = this.redis.duplicate({ connectionName: 'nitro:gateway:stream-reader' });
+      const conn = duplicateRedis(this.redis, 'nitro:gateway:stream-reader');
       conn.on('error', () => undefined); // surfaced through the failing XREAD below
       let open = true;
       let last = afterId;

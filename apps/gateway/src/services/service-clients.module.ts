@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type Provider } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { AGENTS_CLIENT, AI_ROUTER_CLIENT, MEDIA_CLIENT, SEARCH_CLIENT, SERVICES, VOICE_CLIENT } from '@nitro/contracts';
-import { GatewayEnv } from '@nitro/config';
+import { GatewayEnv, redisTopology } from '@nitro/config';
 import { AiRouterClient, createTransportClientProvider, type ClientSettingsSource } from '@nitro/transport';
 
 const CLIENTS: [string, string][] = [
@@ -17,7 +17,7 @@ export const SERVICE_CLIENTS = Symbol('SERVICE_CLIENTS');
 
 const settings: ClientSettingsSource = {
   inject: [GatewayEnv],
-  useFactory: (env: GatewayEnv) => ({ redisUrl: env.REDIS_URL, timeoutMs: env.TRANSPORT_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
+  useFactory: (env: GatewayEnv) => ({ redisUrl: redisTopology(env), timeoutMs: env.TRANSPORT_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
 };
 const providers: Provider[] = CLIENTS.map(([token, service]) => createTransportClientProvider(token, service, settings));
 

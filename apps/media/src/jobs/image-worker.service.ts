@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { MediaEnv } from '@nitro/config';
+import { MediaEnv, redisTopology } from '@nitro/config';
 import { IMAGE_JOB_BACKOFF, MEDIA_QUEUE_PREFIX, MediaQueue, type ImageJobData, type ImageJobResult } from '@nitro/contracts';
 import { GALLERY_STORE, GalleryStore, IMAGE_QUEUE, type ImageQueue } from '@nitro/media-store';
 import { createBullmqConnection } from '@nitro/transport';
@@ -66,7 +66,7 @@ export class ImageWorkerService implements OnApplicationBootstrap, OnApplication
       MediaQueue.images,
       (job, _token, signal) => this.processor.process(job, signal),
       {
-        connection: (this.workerConnection = createBullmqConnection(this.env.REDIS_URL, 'media', 'worker')),
+        connection: (this.workerConnection = createBullmqConnection(redisTopology(this.env), 'media', 'worker')),
         prefix: MEDIA_QUEUE_PREFIX,
         // Stored on each job it takes (job.processedBy): who drew it, for logs and the crash test.
         name: `media-${process.pid}`,

@@ -1,6 +1,6 @@
 import { Module, Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { SearchEnv } from '@nitro/config';
+import { SearchEnv, redisTopology } from '@nitro/config';
 import { REDIS_CLIENT } from '@nitro/service-kit';
 import { aiRouterClientProviders } from '@nitro/transport';
 import { SearchCache } from '../cache/search-cache';
@@ -85,7 +85,7 @@ const providers: Provider[] = [
   // Summaries are chats with ai-router over the transport; the client closes with the app (OnApplicationShutdown).
   ...aiRouterClientProviders({
     inject: [SearchEnv],
-    useFactory: (env: SearchEnv) => ({ redisUrl: env.REDIS_URL, timeoutMs: env.SUMMARY_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
+    useFactory: (env: SearchEnv) => ({ redisUrl: redisTopology(env), timeoutMs: env.SUMMARY_TIMEOUT_MS, maxLen: env.TRANSPORT_MAX_LEN }),
   }),
   SummaryService,
   WebSearchService,
