@@ -91,7 +91,7 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
     expect((await me(b, bearer(tc.access_token))).status).toBe(200);
     const redis = new Redis(p.redis.url);
     const family = decodeJwt(ta.access_token).sid;
-    await waitFor(async () => (await redis.exists(`nitro:auth:family-grace:${family}`)) === 0, { timeoutMs: 10_000 });
+    await waitFor(async () => (await redis.exists(`nitro:{auth}:family-grace:${family}`)) === 0, { timeoutMs: 10_000 });
     await redis.quit();
     const late = await post(g, '/auth/refresh', { refresh_token: u.refreshToken });
     expect((await late.json()).error).toBe('REFRESH_TOKEN_REUSED');

@@ -13,7 +13,7 @@ const SERVICES = (['ai-router', 'agents', 'search', 'voice', 'media'] as const).
 /** Keys that move without anyone's data changing: rate-limit and sign-in counters, transport streams and presence. */
 const VOLATILE = [
   /^nitro:rl:/,
-  /^nitro:auth:login-fail:/,
+  /^nitro:\{auth\}:login-fail:/,
   /^nitro:(req|rep|svc|cancel):/,
   /:stalled-check$/,
   /^bull:[^:]+:(events|metrics|stalled|meta)/,

@@ -47,9 +47,9 @@ describe('ConversationRepository (real Redis)', () => {
 
   it('sets the idle TTL on every key of the conversation, refreshed on write', async () => {
     await repo.append('u', 's', turn(0));
-    await redis.expire(`${prefix}u:u:s:s`, 10);
+    await redis.expire(`${prefix}{u:u}:s:s`, 10);
     await repo.append('u', 's', turn(1));
-    for (const key of ['u:u:s:s', 'u:u:sessions', 'u:u:titles']) {
+    for (const key of ['{u:u}:s:s', '{u:u}:sessions', '{u:u}:titles']) {
       const ttl = await redis.ttl(prefix + key);
       expect(ttl).toBeGreaterThan(3590);
       expect(ttl).toBeLessThanOrEqual(3600);

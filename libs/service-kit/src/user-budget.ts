@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { isCluster } from '@nitro/transport';
 
 /**
  * The per-user request budgets (RATE_LIMIT_<CLASS> per RATE_LIMIT_WINDOW_S), in one place: the gateway
@@ -36,12 +37,15 @@ export const ipBudgetKey = (cls: BudgetClass, bucket: string) => `nitro:rl:${cls
 
 /** Spends one unit from each counter; returns [count, ms left in its window] per key. */
 export async function spendBudget(redis: Redis, keys: string[], windowMs: number): Promise<[number, number][]> {
+  // Counters are independent: on Redis Cluster (user and address keys in different slots) one script per key.
+  if (isCluster(redis) && keys.length > 1) return (await Promise.all(keys.map((k) => spendBudget(redis, [k], windowMs)))).flat();
   const res = (await redis.eval(CONSUME, keys.length, ...keys, String(windowMs))) as number[];
   return keys.map((_, i) => [Number(res[i * 2]), Number(res[i * 2 + 1])]);
 }
 
 export async function refundBudget(redis: Redis, keys: string[]): Promise<void> {
-  await redis.eval(REFUND, keys.length, ...keys);
+  if (isCluster(redis) && keys.length > 1) await Promise.all(keys.map((k) => redis.eval(REFUND, 1, k)));
+  else await redis.eval(REFUND, keys.length, ...keys);
 }
 
 export interface UserCharge {

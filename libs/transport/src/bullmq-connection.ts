@@ -7,7 +7,7 @@ import { createRedisClient, type RedisEndpoint } from './redis-client.factory';
  * `maxRetriesPerRequest: null` on connections that block (worker, events): their reads wait on
  * purpose. The name (`nitro:<owner>:bullmq:<role>`) shows in CLIENT LIST; errors are logged at
  * debug level because ioredis reconnects by itself. On Redis Cluster the queue's prefix must carry a
- * hash tag (`{nitro}`: MEDIA_QUEUE_PREFIX) so each queue's keys share one slot. BullMQ does not close connections it was
+ * hash tag (MEDIA_QUEUE_PREFIX, AGENTS_QUEUE_PREFIX) so each queue's keys share one slot. BullMQ does not close connections it was
  * given: the owner does (the media queue lifecycle, the media worker, the agents scheduler).
  */
 export function createBullmqConnection(endpoint: RedisEndpoint, owner: string, role: string): Redis {

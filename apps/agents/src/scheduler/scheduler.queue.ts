@@ -2,13 +2,12 @@ import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nest
 import { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AgentsEnv, redisTopology } from '@nitro/config';
-import { AGENTS_QUEUES } from '@nitro/contracts';
+import { AGENTS_QUEUE_PREFIX, AGENTS_QUEUES } from '@nitro/contracts';
 import { getLogger, gauge } from '@nitro/observability';
 import { createBullmqConnection } from '@nitro/transport';
 import { onceJobId, RunJobData, schedulerId, TaskSchedule } from './scheduled-task.types';
 import { TaskRunner } from './task-runner.service';
 
-const PREFIX = 'nitro:bull';
 const CLOSE_GRACE_MS = 10_000;
 const depth = gauge('nitro_agents_scheduled_jobs', 'Scheduled agent jobs waiting or delayed');
 
@@ -26,7 +25,7 @@ export class SchedulerQueue implements OnApplicationBootstrap, OnApplicationShut
     private readonly env: AgentsEnv,
     private readonly runner: TaskRunner,
   ) {
-    this.queue = new Queue<RunJobData>(AGENTS_QUEUES.scheduled, { connection: this.connection('queue'), prefix: PREFIX });
+    this.queue = new Queue<RunJobData>(AGENTS_QUEUES.scheduled, { connection: this.connection('queue'), prefix: AGENTS_QUEUE_PREFIX });
   }
 
   /** One of the connections this scheduler owns (and closes on shutdown). */
@@ -39,7 +38,7 @@ export class SchedulerQueue implements OnApplicationBootstrap, OnApplicationShut
   onApplicationBootstrap() {
     this.worker = new Worker<RunJobData>(AGENTS_QUEUES.scheduled, (job) => this.process(job), {
       connection: this.connection('worker'),
-      prefix: PREFIX,
+      prefix: AGENTS_QUEUE_PREFIX,
       concurrency: this.env.SCHEDULER_CONCURRENCY,
     });
     this.worker.on('error', (err) => getLogger().warn({ err }, 'scheduler worker error'));

@@ -3,10 +3,11 @@ import type { Redis } from 'ioredis';
 import { REDIS_CLIENT } from '@nitro/service-kit';
 import { ScheduledTaskRecord, TaskRun } from './scheduled-task.types';
 
-const tasksKey = (user: string) => `nitro:agents:tasks:${user}`;
-const countsKey = (user: string) => `nitro:agents:run-counts:${user}`;
-const runsKey = (user: string, task: string) => `nitro:agents:runs:${user}:${task}`;
-const tickKey = (user: string, task: string, tick: number) => `nitro:agents:tick:${user}:${task}:${tick}`;
+// A user's task keys share the hash tag {u:<user>}: the MULTIs below touch one Redis Cluster slot.
+const tasksKey = (user: string) => `nitro:agents:{u:${user}}:tasks`;
+const countsKey = (user: string) => `nitro:agents:{u:${user}}:run-counts`;
+const runsKey = (user: string, task: string) => `nitro:agents:{u:${user}}:runs:${task}`;
+const tickKey = (user: string, task: string, tick: number) => `nitro:agents:{u:${user}}:tick:${task}:${tick}`;
 
 /** Scheduled tasks and their runs in Redis, always addressed through their owner's user id. */
 @Injectable()

@@ -8,7 +8,15 @@ import {
   type ForkKind,
   visibleText,
 } from '@nitro/contracts';
-import { APPEND_SCRIPT, DELETE_SCRIPT, FORK_SCRIPT, SELECT_SCRIPT, STATS_SCRIPT } from './conversation.scripts';
+import {
+  APPEND_SCRIPT,
+  DELETE_SCRIPT,
+  FORK_SCRIPT,
+  SELECT_SCRIPT,
+  STATS_FORGET_SCRIPT,
+  STATS_NOTE_SCRIPT,
+  STATS_SCRIPT,
+} from './conversation.scripts';
 
 /** Conversation titles: the first user message, visible text only, cut to this many grapheme clusters. */
 const TITLE_GRAPHEMES = 80;
@@ -27,9 +35,9 @@ export interface ConversationOptions {
 export const CONVERSATION_OPTIONS = Symbol('CONVERSATION_OPTIONS');
 
 /**
- * Conversation memory in Redis. Per user: a sorted set of session ids by last write, a list of
- * JSON messages per session, and first-message titles. Global: the active-session index and the
- * message count behind chat.stats. All keys idle-expire after the TTL, refreshed on every write.
+ * Conversation memory in Redis. Per user (hash tag `{u:<user>}`, one Redis Cluster slot): a sorted set
+ * of session ids by last write, a list of JSON messages per session, and first-message titles. Global
+ * (`{chat-stats}`): the active-session index and the message count behind chat.stats. All keys idle-expire after the TTL, refreshed on every write.
  */
 export class ConversationRepository {
   private readonly shas = new Map<string, string>();
@@ -42,24 +50,10 @@ export class ConversationRepository {
   /** Appends messages (oldest first), trims to the cap, refreshes TTLs. Returns the stored count. */
   async append(userId: string, sessionId: string, messages: StoredMessage[], now = Date.now()): Promise<number> {
     const title = cutGraphemes(visibleText(messages.find((m) => m.role === 'user')?.content ?? ''), TITLE_GRAPHEMES);
-    const keys = [
-      this.list(userId, sessionId),
-      this.sessions(userId),
-      this.titles(userId),
-      this.key('active'),
-      this.key('counts'),
-      this.key('total'),
-    ];
-    const args = [
-      this.opts.ttlSeconds,
-      this.opts.maxStored,
-      now,
-      sessionId,
-      `${userId}/${sessionId}`,
-      title,
-      ...messages.map((m) => JSON.stringify(m)),
-    ];
+    const keys = [this.list(userId, sessionId), this.sessions(userId), this.titles(userId)];
+    const args = [this.opts.ttlSeconds, this.opts.maxStored, now, sessionId, title, ...messages.map((m) => JSON.stringify(m))];
     const n = Number(await this.run(APPEND_SCRIPT, keys, args));
+    await this.run(STATS_NOTE_SCRIPT, this.statsKeys(), [now, `${userId}/${sessionId}`, n]);
     await this.redis.expire(this.forks(userId, sessionId), this.opts.ttlSeconds); // alternatives live as long as their conversation
     return n;
   }
@@ -161,26 +155,20 @@ export class ConversationRepository {
   async deleteSessions(userId: string, sessionIds?: string[]): Promise<number> {
     const ids = sessionIds ?? (await this.redis.zrange(this.sessions(userId), '0', '-1'));
     if (!ids.length) return 0;
-    const keys = [
-      this.sessions(userId),
-      this.titles(userId),
-      this.key('active'),
-      this.key('counts'),
-      this.key('total'),
-      ...ids.map((id) => this.list(userId, id)),
-    ];
-    const cleared = Number(await this.run(DELETE_SCRIPT, keys, [`${userId}/`, ...ids]));
+    const keys = [this.sessions(userId), this.titles(userId), ...ids.map((id) => this.list(userId, id))];
+    const cleared = Number(await this.run(DELETE_SCRIPT, keys, ids));
+    await this.run(
+      STATS_FORGET_SCRIPT,
+      this.statsKeys(),
+      ids.map((id) => `${userId}/${id}`),
+    );
     await this.redis.del(...ids.map((id) => this.forks(userId, id)));
     return cleared;
   }
 
   /** Live sessions and stored messages across all users. */
   async stats(now = Date.now()): Promise<{ sessions_active: number; total_messages: number }> {
-    const [sessions, messages] = (await this.run(
-      STATS_SCRIPT,
-      [this.key('active'), this.key('counts'), this.key('total')],
-      [this.cutoff(now)],
-    )) as [number, number];
+    const [sessions, messages] = (await this.run(STATS_SCRIPT, this.statsKeys(), [this.cutoff(now)])) as [number, number];
     return { sessions_active: Number(sessions), total_messages: Math.max(0, Number(messages)) };
   }
 
@@ -216,16 +204,21 @@ export class ConversationRepository {
   private key(name: string): string {
     return `${this.opts.prefix}${name}`;
   }
+  /** The global counters behind chat.stats: one Redis Cluster slot of their own (`{chat-stats}`). */
+  private statsKeys(): string[] {
+    return [this.key('{chat-stats}:active'), this.key('{chat-stats}:counts'), this.key('{chat-stats}:total')];
+  }
+  // A user's keys share the hash tag {u:<user>}: the scripts above touch one Redis Cluster slot.
   private list(userId: string, sessionId: string): string {
-    return this.key(`u:${userId}:s:${sessionId}`);
+    return this.key(`{u:${userId}}:s:${sessionId}`);
   }
   private forks(userId: string, sessionId: string): string {
-    return this.key(`u:${userId}:s:${sessionId}:forks`);
+    return this.key(`{u:${userId}}:s:${sessionId}:forks`);
   }
   private sessions(userId: string): string {
-    return this.key(`u:${userId}:sessions`);
+    return this.key(`{u:${userId}}:sessions`);
   }
   private titles(userId: string): string {
-    return this.key(`u:${userId}:titles`);
+    return this.key(`{u:${userId}}:titles`);
   }
 }

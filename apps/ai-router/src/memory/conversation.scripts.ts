@@ -1,12 +1,13 @@
 /**
- * Lua scripts: each memory change is one atomic step, so the global counters that feed
- * chat.stats never disagree with the lists (no read-modify-write races between replicas).
- * Every key a script touches is passed in KEYS.
+ * Lua scripts: each memory change is one atomic step per Redis Cluster slot (docs/adr/0009-redis-cluster.md).
+ * A user's conversation keys share the hash tag `{u:<user>}`, so the per-user scripts touch one slot;
+ * the global counters behind chat.stats share `{chat-stats}` and are updated by their own script right
+ * after (they may lag a crash between the two; the lists are the truth). Every key a script touches is passed in KEYS.
  */
 
-/** KEYS: list, sessions, titles, active, counts, total. ARGV: ttl_s, cap, now_ms, session, member, title, msg... */
+/** KEYS: list, sessions, titles (one user's slot). ARGV: ttl_s, cap, now_ms, session, title, msg... Returns the stored count. */
 export const APPEND_SCRIPT = `
-local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 7))
+local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 6))
 local cap = tonumber(ARGV[2])
 if n > cap then
   redis.call('LTRIM', KEYS[1], -cap, -1)
@@ -16,32 +17,44 @@ local ttl = tonumber(ARGV[1])
 redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ttl)
-if ARGV[6] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[4], ARGV[6]) end
+if ARGV[5] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[4], ARGV[5]) end
 redis.call('EXPIRE', KEYS[3], ttl)
-redis.call('ZADD', KEYS[4], ARGV[3], ARGV[5])
-local old = tonumber(redis.call('HGET', KEYS[5], ARGV[5]) or '0')
-redis.call('HSET', KEYS[5], ARGV[5], n)
-redis.call('INCRBY', KEYS[6], n - old)
 return n
 `;
 
-/** KEYS: sessions, titles, active, counts, total, list... ARGV: member prefix, session... (same order as the lists). */
+/** KEYS: active, counts, total (the stats slot). ARGV: now_ms, member, stored count. Records a session's new size. */
+export const STATS_NOTE_SCRIPT = `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+local old = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0')
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('INCRBY', KEYS[3], tonumber(ARGV[3]) - old)
+return 1
+`;
+
+/** KEYS: sessions, titles, list... (one user's slot). ARGV: session... (same order as the lists). Returns messages removed. */
 export const DELETE_SCRIPT = `
 local cleared = 0
-for i = 2, #ARGV do
+for i = 1, #ARGV do
   local id = ARGV[i]
-  local list = KEYS[4 + i]
+  local list = KEYS[2 + i]
   cleared = cleared + redis.call('LLEN', list)
   redis.call('DEL', list)
   redis.call('ZREM', KEYS[1], id)
   redis.call('HDEL', KEYS[2], id)
-  local m = ARGV[1] .. id
-  redis.call('ZREM', KEYS[3], m)
-  local old = tonumber(redis.call('HGET', KEYS[4], m) or '0')
-  redis.call('HDEL', KEYS[4], m)
-  redis.call('DECRBY', KEYS[5], old)
 end
 return cleared
+`;
+
+/** KEYS: active, counts, total (the stats slot). ARGV: member... Forgets deleted sessions. */
+export const STATS_FORGET_SCRIPT = `
+for i = 1, #ARGV do
+  local m = ARGV[i]
+  redis.call('ZREM', KEYS[1], m)
+  local old = tonumber(redis.call('HGET', KEYS[2], m) or '0')
+  redis.call('HDEL', KEYS[2], m)
+  redis.call('DECRBY', KEYS[3], old)
+end
+return 1
 `;
 
 /** KEYS: active, counts, total. ARGV: cutoff_ms. Forgets sessions Redis has expired; returns {sessions, messages}. */

@@ -32,6 +32,8 @@ export type AgentTaskName = (typeof AGENT_TASKS)[keyof typeof AGENT_TASKS];
  * schedulers stored under the old name would stop firing.
  */
 export const AGENTS_QUEUES = { scheduled: 'agents-scheduled' } as const;
+/** BullMQ key prefix of the agents' queues; a Redis Cluster hash tag like MEDIA_QUEUE_PREFIX (one slot per queue family). */
+export const AGENTS_QUEUE_PREFIX = '{nitro:bull:agents}';
 
 /**
  * An upload parked by the gateway for the agents service through a claim check (libs/transport

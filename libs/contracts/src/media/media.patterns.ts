@@ -11,8 +11,13 @@ export enum MediaQueue {
   images = 'media-images',
 }
 
-/** Key prefix BullMQ uses for our queues (shared by the gateway, which enqueues, and media, which works). */
-export const MEDIA_QUEUE_PREFIX = 'nitro:bull';
+/**
+ * Key prefix BullMQ uses for the image queue (shared by the gateway, which enqueues, and media, which works).
+ * The braces are a Redis Cluster hash tag: BullMQ's scripts touch many keys of one queue at once, so all
+ * of them must share one slot (BullMQ's documented way; docs/adr/0009-redis-cluster.md). Renaming it
+ * orphans the jobs under the old prefix: drain the queue first.
+ */
+export const MEDIA_QUEUE_PREFIX = '{nitro:bull:media}';
 
 /** Image providers, as named in IMAGE_PROVIDERS, in `settings.provider` and in every answer's ai_source. */
 export const IMAGE_PROVIDER_NAMES = ['automatic1111', 'openai', 'stability', 'huggingface', 'procedural'] as const;
