@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GatewayEnv } from '@nitro/config';
 import { ServiceKitModule } from '@nitro/service-kit';
+import { AdminModelsModule } from './admin-models/admin-models.module';
 import { AuthModule } from './auth/auth.module';
 import { AgentsModule } from './agents/agents.module';
 import { ChatModule } from './chat/chat.module';
@@ -30,6 +31,7 @@ export class AppModule {
         VoiceModule,
         MediaModule,
         V1Module,
+        AdminModelsModule,
       ],
       controllers: hasWebBuild(env.WEB_ROOT) ? [MetricsController] : [MetricsController, PlaceholderController],
     };

@@ -1,8 +1,8 @@
-import { basename } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { AiRouterEnv } from '@nitro/config';
 import type { ModelCapability, ProviderName } from '@nitro/contracts';
 import { outboundFetch, OutboundHttpError } from '@nitro/service-kit';
-import { resolveModelFile } from '../providers/local/model-file.util';
+import { listModelFiles, modelsDirFrom, resolveModelFile } from '../providers/local/model-file.util';
 import { importEsm } from '../providers/local/esm-import.util';
 
 /** A model as its provider lists it. */
@@ -66,23 +66,36 @@ export class OllamaModelSource implements ModelSource {
   }
 }
 
-/** The local GGUF file: one model, context length read from the file's header. */
+/**
+ * The local GGUF files (LOCAL_MODEL_PATH, then every .gguf in MODELS_DIR), the default first; each
+ * one's context length read from its header once (cached by path, size and modification time).
+ */
 export class LocalModelSource implements ModelSource {
   readonly provider = 'local' as const;
-  constructor(private readonly env: Pick<AiRouterEnv, 'LOCAL_MODEL_PATH' | 'LOCAL_CONTEXT_SIZE'>) {}
+  private readonly contexts = new Map<string, { key: string; ctx: number | undefined }>();
+  constructor(private readonly env: Pick<AiRouterEnv, 'LOCAL_MODEL_PATH' | 'LOCAL_CONTEXT_SIZE' | 'MODELS_DIR'>) {}
 
   async list(): Promise<SourceModel[]> {
-    const { path, problem } = resolveModelFile(this.env.LOCAL_MODEL_PATH);
-    if (!path) throw new Error(`not configured: ${problem}`);
-    const trained = await trainedContext(path);
-    const context_length = trained ? Math.min(trained, this.env.LOCAL_CONTEXT_SIZE) : undefined;
-    return [
-      {
-        model: basename(path).replace(/\.gguf$/i, ''),
-        capabilities: ['chat', 'embeddings'],
-        ...(context_length ? { context_length } : {}),
-      },
-    ];
+    const dir = modelsDirFrom(this.env.MODELS_DIR);
+    const files = listModelFiles(this.env.LOCAL_MODEL_PATH, dir);
+    if (!files.length) throw new Error(`not configured: ${resolveModelFile(this.env.LOCAL_MODEL_PATH, dir).problem}`);
+    return Promise.all(
+      files.map(async (f): Promise<SourceModel> => {
+        const trained = await this.trainedContext(f.path);
+        const context_length = trained ? Math.min(trained, this.env.LOCAL_CONTEXT_SIZE) : undefined;
+        return { model: f.name, capabilities: ['chat', 'embeddings'], ...(context_length ? { context_length } : {}) };
+      }),
+    );
+  }
+
+  private async trainedContext(path: string): Promise<number | undefined> {
+    const st = await stat(path).catch(() => undefined);
+    const key = `${st?.size}:${st?.mtimeMs}`;
+    const hit = this.contexts.get(path);
+    if (hit?.key === key) return hit.ctx;
+    const ctx = await trainedContext(path);
+    this.contexts.set(path, { key, ctx });
+    return ctx;
   }
 }
 

@@ -1,18 +1,20 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MODEL_PATTERNS, ModelsQuery } from '@nitro/contracts';
+import { MODEL_ADMIN_PATTERNS, MODEL_PATTERNS, ModelsQuery } from '@nitro/contracts';
 import { validateDto } from '@nitro/service-kit';
 import { CompletionService } from '../completions/completion.service';
 import { EmbeddingService } from './embeddings/embedding.service';
+import { LocalModelFilesService } from './local-files/local-model-files.service';
 import { ModelRegistry } from './model-registry.service';
 
-/** The model registry and the stateless API (docs/adr/0008-openai-compatible-api.md); each handler delegates. */
+/** The model registry, the stateless API (docs/adr/0008-openai-compatible-api.md) and the local model files; each handler delegates. */
 @Controller()
 export class ModelsController {
   constructor(
     private readonly models: ModelRegistry,
     private readonly completions: CompletionService,
     private readonly embeddings: EmbeddingService,
+    private readonly files: LocalModelFilesService,
   ) {}
 
   @MessagePattern(MODEL_PATTERNS.list)
@@ -28,5 +30,15 @@ export class ModelsController {
   @MessagePattern(MODEL_PATTERNS.embed)
   embed(@Payload() cmd: unknown) {
     return this.embeddings.embed(cmd);
+  }
+
+  @MessagePattern(MODEL_ADMIN_PATTERNS.files)
+  localFiles() {
+    return this.files.list();
+  }
+
+  @MessagePattern(MODEL_ADMIN_PATTERNS.deleteFile)
+  deleteFile(@Payload() cmd: unknown) {
+    return this.files.remove(cmd);
   }
 }

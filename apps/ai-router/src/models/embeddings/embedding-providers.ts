@@ -12,8 +12,8 @@ export class LocalEmbeddingProvider implements EmbeddingProvider {
   readonly name = 'local' as const;
   constructor(private readonly local: LocalLlamaProvider) {}
 
-  embed(texts: string[], _model: string, signal: AbortSignal): Promise<Embeddings> {
-    return this.local.embed(texts, signal);
+  embed(texts: string[], model: string, signal: AbortSignal): Promise<Embeddings> {
+    return this.local.embed(texts, signal, model || undefined);
   }
 }
 

@@ -44,8 +44,13 @@ export interface DownloadProgress {
 export interface FetchModelOptions {
   /** http(s) URL of one .gguf file. */
   url: string;
-  /** Expected sha256 (64 hex digits). Null or empty: refused with `no_digest` before any download. */
+  /** Expected sha256 (64 hex digits). Null or empty: refused with `no_digest` before any download, unless `allowUnverified`. */
   sha256: string | null;
+  /**
+   * Without a digest, download anyway (the GGUF check still applies) and report the file's sha256:
+   * the admin's pull API, where the digest is optional. A file already in modelsDir is then kept as it is.
+   */
+  allowUnverified?: boolean;
   /** Where verified models live (ai-router reads the first .gguf there). Partial files go to `<modelsDir>/.incoming/`. */
   modelsDir: string;
   /** Saved as; default: the URL's last path segment. Must end in .gguf. */
@@ -54,7 +59,7 @@ export interface FetchModelOptions {
   answerTimeoutMs: number;
   /** Longest time (ms) with no new byte once the transfer runs; then `stalled`, keeping the partial file. */
   stallTimeoutMs: number;
-  /** Refuse files larger than this (bytes) before downloading them. */
+  /** Refuse files larger than this (bytes): the declared size before downloading, the bytes received while downloading. */
   maxBytes?: number;
   /** Called once the host answered, before the transfer (ipull opens up to 3 connections per file). */
   onStart?(info: { fileName: string; totalBytes: number; rangeSupport: boolean }): void;
@@ -84,7 +89,8 @@ export const INCOMING_DIR = '.incoming';
  */
 export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedModel> {
   const expected = (o.sha256 ?? '').toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(expected)) {
+  const unverified = !expected && o.allowUnverified === true;
+  if (!unverified && !/^[0-9a-f]{64}$/.test(expected)) {
     throw new ModelDownloadError(
       'no_digest',
       `no sha256 to verify ${o.url} against, so it is not downloaded: set NITRO_DEFAULT_MODEL_SHA256 to the file's published sha256`,
@@ -102,6 +108,7 @@ export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedM
   const finalPath = join(o.modelsDir, fileName);
   if (existsSync(finalPath)) {
     const actual = await sha256File(finalPath);
+    if (unverified) return { path: finalPath, sizeBytes: (await stat(finalPath)).size, sha256: actual, alreadyPresent: true };
     if (actual === expected) return { path: finalPath, sizeBytes: (await stat(finalPath)).size, sha256: actual, alreadyPresent: true };
     o.onNotice?.(`${finalPath} has sha256 ${actual}, not ${expected}: replacing it`);
     await rm(finalPath, { force: true });
@@ -118,7 +125,14 @@ export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedM
   const incoming = join(o.modelsDir, INCOMING_DIR);
   await mkdir(incoming, { recursive: true });
   if (existsSync(join(incoming, `${fileName}.ipull`))) o.onNotice?.(`resuming the partial download in ${incoming}`);
-  const downloaded = await download(o, incoming, fileName, probe.totalBytes);
+  let downloaded: string;
+  try {
+    downloaded = await download(o, incoming, fileName, probe.totalBytes);
+  } catch (err) {
+    // Bytes past the limit are not worth keeping for a resume.
+    if (err instanceof ModelDownloadError && err.code === 'too_large') await removeDownload(incoming, fileName);
+    throw err;
+  }
 
   const sizeBytes = (await stat(downloaded)).size;
   if (!(await isGguf(downloaded))) {
@@ -126,7 +140,7 @@ export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedM
     throw new ModelDownloadError('not_gguf', `${o.url} is not a GGUF file (it does not start with "GGUF"); removed`);
   }
   const actual = await sha256File(downloaded);
-  if (actual !== expected) {
+  if (!unverified && actual !== expected) {
     await removeDownload(incoming, fileName);
     throw new ModelDownloadError(
       'digest_mismatch',
@@ -177,20 +191,30 @@ function networkError(err: unknown, url: string, timeoutMs: number, signal?: Abo
 async function download(o: FetchModelOptions, dir: string, fileName: string, probedTotal: number): Promise<string> {
   const { createModelDownloader } = await importEsm<NodeLlamaCpp>('node-llama-cpp');
   const started = Date.now();
+  const stop = new AbortController();
   let lastChange = Date.now();
   let seen = -1;
   let reported = 0;
+  let base: number | undefined; // bytes already on disk when this run started (a resume): not part of its rate
   let total = probedTotal;
   const report = (downloadedRaw: number, totalRaw: number) => {
     total = totalRaw || total;
+    if (o.maxBytes && (downloadedRaw > o.maxBytes || total > o.maxBytes) && !stop.signal.aborted) {
+      stop.abort(
+        new ModelDownloadError('too_large', `${o.url} is larger than the limit of ${o.maxBytes} bytes; stopped and removed`, {
+          totalBytes: Math.max(total, downloadedRaw),
+        }),
+      );
+    }
     if (downloadedRaw !== seen) {
       seen = downloadedRaw;
       lastChange = Date.now();
     }
     // ipull re-fetches a whole chunk after a dropped connection, so its count can step back: report the high-water mark.
     reported = Math.min(Math.max(reported, downloadedRaw), total || Infinity);
+    base ??= reported;
     const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-    const bytesPerSecond = reported / seconds;
+    const bytesPerSecond = (reported - base) / seconds;
     o.onProgress?.({
       downloadedBytes: reported,
       totalBytes: total,
@@ -199,7 +223,6 @@ async function download(o: FetchModelOptions, dir: string, fileName: string, pro
     });
   };
 
-  const stop = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
   let downloader: Awaited<ReturnType<NodeLlamaCpp['createModelDownloader']>>;
   try {

@@ -1,16 +1,20 @@
 import { basename } from 'node:path';
 import type { ChatHistoryItem, LlamaContextSequence } from 'node-llama-cpp';
 import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult } from '../chat-provider.interface';
+import { getLogger } from '@nitro/observability';
 import { ContextTooLongError, ProviderError } from '../provider-error';
 import { ChunkQueue } from './chunk-queue.util';
-import { LlamaEngine, LoadedModel, ModelLoadError } from './llama-engine';
-import { resolveModelFile } from './model-file.util';
+import { disposeLlamaBackend, LlamaEngine, LoadedModel, ModelLoadError } from './llama-engine';
+import { listModelFiles, resolveModelFile, type LocalModelFile } from './model-file.util';
 import { ContextOverflow, DEFAULT_SYSTEM, fitToContext, renderTranscript, STOP_STRINGS } from './prompt-format.util';
 
 export interface LocalProviderOptions {
-  /** LOCAL_MODEL_PATH; empty means the first .gguf under <repo>/models/. */
+  /** LOCAL_MODEL_PATH: the model when a request names none; empty means the first .gguf in modelsDir. */
   modelPath: string;
+  /** MODELS_DIR: every .gguf there is served as local/<name>. Default <repo>/models. */
   modelsDir?: string;
+  /** A loaded model unused this long (ms) is unloaded; 0 or absent: never. */
+  idleUnloadMs?: number;
   contextSize: number;
   threads: number;
   timeoutMs: number;
@@ -21,15 +25,26 @@ export interface LocalProviderOptions {
 export const DOWNLOAD_HINT =
   'or let the start script download the default chat model (`pnpm start`, network needed; `node dist/apps/ai-router/src/model-download.js` does it alone)';
 
-/** A GGUF model run in-process by node-llama-cpp: works offline, with no key and no other server. */
+/**
+ * GGUF models run in-process by node-llama-cpp: works offline, with no key and no other server.
+ * Every .gguf in modelsDir is a model (`req.model` names one; none: the default). A model loads on
+ * its first use (concurrent first uses share one load: one engine per file, never two copies) and
+ * is unloaded after idleUnloadMs without use.
+ */
 export class LocalLlamaProvider implements ChatProvider {
   readonly name = 'local' as const;
   readonly timeoutMs: number;
-  private engine?: LlamaEngine;
-  private enginePath?: string;
+  /** One engine per model file path. */
+  private readonly engines = new Map<string, LlamaEngine>();
+  private readonly sweep?: NodeJS.Timeout;
 
   constructor(private readonly opts: LocalProviderOptions) {
     this.timeoutMs = opts.timeoutMs;
+    const idle = opts.idleUnloadMs ?? 0;
+    if (idle > 0) {
+      this.sweep = setInterval(() => void this.unloadIdle(idle), Math.max(50, Math.min(idle / 2, 30_000)));
+      this.sweep.unref();
+    }
   }
 
   unavailable(): string | null {
@@ -39,9 +54,32 @@ export class LocalLlamaProvider implements ChatProvider {
       : `not configured: ${problem ? `${problem}; ` : ''}set LOCAL_MODEL_PATH to a .gguf file, put one in models/, ${DOWNLOAD_HINT}`;
   }
 
-  modelFor(_req: ProviderRequest): string {
+  modelFor(req: ProviderRequest): string {
+    if (req.model) return req.model.replace(/\.gguf$/i, '');
     const { path } = this.modelFile();
     return path ? basename(path).replace(/\.gguf$/i, '') : 'none';
+  }
+
+  /** The model files this provider serves, default first (see listModelFiles). */
+  files(): LocalModelFile[] {
+    return listModelFiles(this.opts.modelPath, this.opts.modelsDir);
+  }
+
+  /** Whether the file at `path` is in memory, and whether a request is using (or waiting for) it. */
+  engineState(path: string): { loaded: boolean; busy: boolean } {
+    const e = this.engines.get(path);
+    return { loaded: !!e?.isLoaded, busy: !!e?.isBusy };
+  }
+
+  /** Frees the model at `path` before its file is deleted: 'busy' (left alone) while a request uses it. */
+  async unload(path: string): Promise<'unloaded' | 'not_loaded' | 'busy'> {
+    const e = this.engines.get(path);
+    if (!e) return 'not_loaded';
+    if (e.isBusy) return 'busy';
+    this.engines.delete(path);
+    const was = e.isLoaded;
+    await e.dispose();
+    return was ? 'unloaded' : 'not_loaded';
   }
 
   async generate(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResult> {
@@ -69,36 +107,70 @@ export class LocalLlamaProvider implements ChatProvider {
   }
 
   /** Embedding vectors from the same model file (its own embedding context, loaded on first use). */
-  async embed(texts: string[], signal: AbortSignal): Promise<{ vectors: number[][]; promptTokens: number; model: string }> {
+  async embed(texts: string[], signal: AbortSignal, model?: string): Promise<{ vectors: number[][]; promptTokens: number; model: string }> {
     try {
-      return await this.getEngine().embed(texts, signal);
+      return await this.getEngine(model).embed(texts, signal);
     } catch (err) {
       throw err instanceof ModelLoadError ? new ProviderError(this.name, 'unavailable', err.message) : err;
     }
   }
 
   async dispose(): Promise<void> {
-    await this.engine?.dispose();
+    clearInterval(this.sweep);
+    const engines = [...this.engines.values()];
+    this.engines.clear();
+    await Promise.all(engines.map((e) => e.dispose()));
+    await disposeLlamaBackend();
   }
 
   private modelFile() {
     return resolveModelFile(this.opts.modelPath, this.opts.modelsDir);
   }
 
-  private getEngine(): LlamaEngine {
-    const { path, problem } = this.modelFile();
-    if (!path) throw new ProviderError(this.name, 'unavailable', `not configured: ${problem}`);
-    if (!this.engine || this.enginePath !== path) {
-      void this.engine?.dispose();
-      this.engine = new LlamaEngine({ modelPath: path, contextSize: this.opts.contextSize, threads: this.opts.threads });
-      this.enginePath = path;
+  /** The file a request's model names (none: the default), read from the disk so pulled files count at once. */
+  private pathFor(model?: string): string {
+    if (!model) {
+      const { path, problem } = this.modelFile();
+      if (!path) throw new ProviderError(this.name, 'unavailable', `not configured: ${problem}`);
+      return path;
     }
-    return this.engine;
+    const files = this.files();
+    const found = files.find((f) => f.name === model || f.file === model);
+    if (!found)
+      throw new ProviderError(
+        this.name,
+        'client',
+        `no local model "${model}"; local models: ${files.map((f) => f.name).join(', ') || 'none'}`,
+        404,
+      );
+    return found.path;
+  }
+
+  private getEngine(model?: string): LlamaEngine {
+    const path = this.pathFor(model);
+    let engine = this.engines.get(path);
+    if (!engine) {
+      engine = new LlamaEngine({ modelPath: path, contextSize: this.opts.contextSize, threads: this.opts.threads });
+      this.engines.set(path, engine);
+    }
+    return engine;
+  }
+
+  /** Unloads models nobody used for `idleMs` (a loading or busy engine is left alone). */
+  private async unloadIdle(idleMs: number): Promise<void> {
+    const now = Date.now();
+    for (const [path, e] of this.engines) {
+      if (e.isLoaded && !e.isBusy && now - e.lastUsed >= idleMs) {
+        this.engines.delete(path);
+        await e.dispose();
+        getLogger().info({ model: basename(path), idleMs: now - e.lastUsed }, 'local model unloaded (idle)');
+      }
+    }
   }
 
   private async run(req: ProviderRequest, signal: AbortSignal, onText?: (text: string) => void): Promise<ProviderResult> {
     try {
-      return await this.getEngine().withSequence(signal, (seq, loaded) => this.generateOn(seq, loaded, req, signal, onText));
+      return await this.getEngine(req.model).withSequence(signal, (seq, loaded) => this.generateOn(seq, loaded, req, signal, onText));
     } catch (err) {
       throw err instanceof ModelLoadError ? new ProviderError(this.name, 'unavailable', err.message) : err;
     }

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** The repository root (where pnpm-workspace.yaml is), from the source tree or from dist/. */
 export function findRepoRoot(start: string = __dirname): string {
@@ -28,4 +28,46 @@ export function resolveModelFile(configured: string, modelsDir: string = MODELS_
     : [];
   if (found.length) return { path: join(modelsDir, found[0]) };
   return { problem: `no model: LOCAL_MODEL_PATH is unset and ${modelsDir} has no .gguf file` };
+}
+
+/** MODELS_DIR as configured (empty: <repo>/models). */
+export function modelsDirFrom(configured: string): string {
+  return configured ? resolve(configured) : MODELS_DIR;
+}
+
+/** A local model file and the name it is served under (`local/<name>`: the file name without .gguf). */
+export interface LocalModelFile {
+  path: string;
+  /** The file name, e.g. stories260K.gguf. */
+  file: string;
+  /** The model name, e.g. stories260K. */
+  name: string;
+  source: 'LOCAL_MODEL_PATH' | 'MODELS_DIR';
+}
+
+/**
+ * Every local model: LOCAL_MODEL_PATH first (when it is a file), then each .gguf in modelsDir by
+ * name (hidden files, folders such as `.incoming/` and a name already taken are skipped). Read from
+ * the disk on each call, so a pulled or deleted file counts at once.
+ */
+export function listModelFiles(configured: string, modelsDir: string = MODELS_DIR): LocalModelFile[] {
+  const out: LocalModelFile[] = [];
+  const add = (path: string, source: LocalModelFile['source']) => {
+    const file = basename(path);
+    const name = file.replace(/\.gguf$/i, '');
+    if (!out.some((m) => m.name === name)) out.push({ path, file, name, source });
+  };
+  const first = configured ? resolveModelFile(configured, modelsDir).path : undefined;
+  if (first) add(first, 'LOCAL_MODEL_PATH');
+  if (!existsSync(modelsDir)) return out;
+  for (const file of readdirSync(modelsDir).sort()) {
+    if (file.startsWith('.') || !file.toLowerCase().endsWith('.gguf')) continue;
+    const path = join(modelsDir, file);
+    try {
+      if (statSync(path).isFile()) add(path, 'MODELS_DIR');
+    } catch {
+      // deleted between readdir and stat
+    }
+  }
+  return out;
 }

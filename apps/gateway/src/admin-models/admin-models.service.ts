@@ -1,0 +1,107 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import { randomBytes } from 'node:crypto';
+import type { Observable } from 'rxjs';
+import {
+  AI_ROUTER_CLIENT,
+  ERROR_CODE,
+  MODEL_ADMIN_PATTERNS,
+  parseModelUri,
+  type AdminModelListDto,
+  type LocalModelDeletedDto,
+  type LocalModelFilesDto,
+  type ModelPullAcceptedDto,
+  type ModelPullEvent,
+  type ModelPullJobData,
+  type ModelPullRequestDto,
+  type ModelPullStatusDto,
+} from '@nitro/contracts';
+import { getLogger } from '@nitro/observability';
+import { AuthUser, assertAdmin } from '../auth/auth-user';
+import { call } from '../services/service-call';
+import { MODEL_PULL_QUEUE, type ModelPullQueue } from './model-pull-queue';
+import { pullStatusOf, pullStatusUrl, type ModelPullJob } from './model-pull-status';
+import { ModelPullFollower } from './model-pull.follower';
+
+const LIVE_STATES = ['active', 'waiting', 'delayed', 'prioritized'] as const;
+/** Network trouble is retried (the partial file is resumed); refusals fail at once (the worker decides). */
+const PULL_ATTEMPTS = 3;
+const PULL_BACKOFF = { type: 'exponential', delay: 5_000 } as const;
+
+/**
+ * The admin's model management: local files (ai-router owns MODELS_DIR and answers over the
+ * transport), pulls as BullMQ jobs (added here, run by ai-router, followed through QueueEvents),
+ * deletion. Every method is for the admin only (403 for others, 401 without a token).
+ */
+@Injectable()
+export class AdminModelsService {
+  constructor(
+    @Inject(AI_ROUTER_CLIENT) private readonly aiRouter: ClientProxy,
+    @Inject(MODEL_PULL_QUEUE) private readonly queue: ModelPullQueue,
+    private readonly follower: ModelPullFollower,
+  ) {}
+
+  async list(admin: AuthUser): Promise<AdminModelListDto> {
+    assertAdmin(admin);
+    const [files, pulls] = await Promise.all([
+      call<LocalModelFilesDto>(this.aiRouter, MODEL_ADMIN_PATTERNS.files, {}),
+      this.livePulls().then((jobs) => Promise.all(jobs.map(async (j) => strip(await pullStatusOf(j))))),
+    ]);
+    return { ...files, pulls };
+  }
+
+  /** Queues a pull; a pull of the same file already queued or running is answered instead of a second one. */
+  async pull(admin: AuthUser, dto: ModelPullRequestDto): Promise<ModelPullAcceptedDto> {
+    assertAdmin(admin);
+    const fileName = parseModelUri(dto.model)!.fileName; // the DTO validated it
+    const running = (await this.livePulls()).find((j) => j.data.file_name === fileName);
+    if (running) return accepted(running.id ?? '', fileName, (await pullStatusOf(running)).state, true);
+    const jobId = `pull-${randomBytes(12).toString('hex')}`;
+    const data: ModelPullJobData = {
+      model: dto.model,
+      file_name: fileName,
+      ...(dto.sha256 ? { sha256: dto.sha256.toLowerCase() } : {}),
+      requested_by: admin.id,
+      requested_at: new Date().toISOString(),
+    };
+    await this.queue.add('pull', data, { jobId, attempts: PULL_ATTEMPTS, backoff: PULL_BACKOFF });
+    getLogger().info({ admin: admin.id, jobId, model: dto.model, file: fileName }, 'model pull queued');
+    return accepted(jobId, fileName, 'queued', false);
+  }
+
+  async status(admin: AuthUser, jobId: string): Promise<ModelPullStatusDto> {
+    assertAdmin(admin);
+    return strip(await pullStatusOf(await this.job(jobId)));
+  }
+
+  async follow(admin: AuthUser, jobId: string): Promise<Observable<ModelPullEvent>> {
+    assertAdmin(admin);
+    await this.job(jobId);
+    return this.follower.follow(jobId);
+  }
+
+  remove(admin: AuthUser, name: string): Promise<LocalModelDeletedDto> {
+    assertAdmin(admin);
+    return call<LocalModelDeletedDto>(this.aiRouter, MODEL_ADMIN_PATTERNS.deleteFile, { name });
+  }
+
+  private async job(jobId: string): Promise<ModelPullJob> {
+    const job = (await this.queue.getJob(jobId)) as ModelPullJob | undefined;
+    if (!job)
+      throw new NotFoundException({ error: ERROR_CODE.NOT_FOUND, message: `no model pull ${jobId} (finished pulls are kept for a day)` });
+    return job;
+  }
+
+  private async livePulls(): Promise<ModelPullJob[]> {
+    return (await this.queue.getJobs([...LIVE_STATES], 0, 99)).filter((j): j is ModelPullJob => !!j);
+  }
+}
+
+function accepted(jobId: string, fileName: string, state: ModelPullAcceptedDto['state'], already: boolean): ModelPullAcceptedDto {
+  return { job_id: jobId, state, file_name: fileName, status_url: pullStatusUrl(jobId), already_running: already };
+}
+
+function strip(s: ModelPullStatusDto & { seq: number }): ModelPullStatusDto {
+  const { seq: _seq, ...dto } = s;
+  return dto;
+}
