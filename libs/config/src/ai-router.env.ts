@@ -137,9 +137,9 @@ export class AiRouterEnv extends ServiceEnv {
   @Max(1_099_511_627_776)
   MODEL_PULL_MAX_BYTES: number = 8_589_934_592;
 
-  /** Where hf:<user>/<repo>/<file> URIs are fetched from (<HF_ENDPOINT>/<user>/<repo>/resolve/<revision>/<file>): a mirror, or a local server in tests. Same name as node-llama-cpp's and huggingface_hub's variable. */
+  /** Where hf:<user>/<repo>/<file> URIs are fetched from (<MODEL_HF_ENDPOINT>/<user>/<repo>/resolve/<revision>/<file>): a mirror, or a local server in tests. Not HF_ENDPOINT: node-llama-cpp reads that one itself and then treats every URL of its host as hf:. */
   @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
-  HF_ENDPOINT: string = 'https://huggingface.co';
+  MODEL_HF_ENDPOINT: string = 'https://huggingface.co';
 
   // --- memory ---
   /** Messages kept per conversation (oldest dropped first). */

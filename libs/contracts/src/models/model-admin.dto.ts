@@ -51,7 +51,7 @@ export class ModelPullRequestDto {
   @ApiProperty({
     example: 'hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf',
     description:
-      '`hf:<user>/<repo>/<file>.gguf` (optionally `#<revision>`, default `main`; resolved to `<HF_ENDPOINT>/<user>/<repo>/resolve/<revision>/<file>`) ' +
+      '`hf:<user>/<repo>/<file>.gguf` (optionally `#<revision>`, default `main`; resolved to `<MODEL_HF_ENDPOINT>/<user>/<repo>/resolve/<revision>/<file>`) ' +
       'or an http(s) URL whose last path segment is the `.gguf` file name. The file is saved under that name in MODELS_DIR.',
   })
   @IsString()

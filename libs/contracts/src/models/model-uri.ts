@@ -3,7 +3,7 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
 /**
  * A model file to pull, as an admin writes it (POST /admin/models/pull `model`):
  * - `hf:<user>/<repo>/<path>.gguf`, optionally `#<revision>` (branch, tag or commit; default `main`): one file of a
- *   Hugging Face repository, fetched from `<HF_ENDPOINT>/<user>/<repo>/resolve/<revision>/<path>` — the URL form
+ *   Hugging Face repository, fetched from `<MODEL_HF_ENDPOINT>/<user>/<repo>/resolve/<revision>/<path>` — the URL form
  *   node-llama-cpp's own `hf:` URIs resolve to (https://node-llama-cpp.withcat.ai/guide/downloading-models#model-uris).
  *   The quantisation shorthand (`hf:<user>/<repo>:Q4_K_M`) needs the Hugging Face API to pick a file and is not taken.
  * - an `http://` or `https://` URL whose last path segment is the `.gguf` file name.
@@ -50,7 +50,7 @@ export function parseModelUri(uri: string): ParsedModelUri | null {
   return MODEL_FILE_NAME_PATTERN.test(fileName) ? { kind: 'url', url: url.href, fileName } : null;
 }
 
-/** The download URL of a parsed URI; `hfEndpoint` is HF_ENDPOINT (default https://huggingface.co). */
+/** The download URL of a parsed URI; `hfEndpoint` is MODEL_HF_ENDPOINT (default https://huggingface.co). */
 export function modelDownloadUrl(parsed: ParsedModelUri, hfEndpoint = 'https://huggingface.co'): string {
   if (parsed.kind === 'url') return parsed.url;
   const base = hfEndpoint.replace(/\/+$/, '');

@@ -78,7 +78,7 @@ export class ModelPullWorker implements OnApplicationBootstrap, OnApplicationShu
       await progress({ state: 'downloading' }, true);
       log.info({ attempt: job.attemptsMade + 1 }, 'model pull started');
       const got = await fetchVerifiedModel({
-        url: modelDownloadUrl(parsed, this.env.HF_ENDPOINT),
+        url: modelDownloadUrl(parsed, this.env.MODEL_HF_ENDPOINT),
         sha256: job.data.sha256 ?? null,
         allowUnverified: true,
         modelsDir: this.files.modelsDir,
