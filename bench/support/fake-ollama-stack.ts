@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, spawnService, startRedisServer, type ServiceProcess } from '@nitro/testing';
 import { startFakeOllama } from '../chat/fake-ollama';
@@ -12,11 +14,28 @@ export interface FakeOllamaStack {
   gatewayUrl: string;
   gateway: ServiceProcess;
   aiRouter: ServiceProcess;
+  /** Where `--cpu-prof` writes each service's `.cpuprofile` (when `cpuProfile` is set; written on exit). */
+  profileDirs: { gateway: string; aiRouter: string };
   stop(): Promise<void>;
 }
 
-/** Starts the stack the chat and /v1 overhead benches measure (auth and rate limits off). */
-export async function startFakeOllamaStack(latencyMs = 20): Promise<FakeOllamaStack> {
+/** Options of {@link startFakeOllamaStack}. */
+export interface FakeOllamaStackOptions {
+  /** The fake Ollama's latency in ms (0 = answers at once, as issue 17 measures). */
+  latencyMs?: number;
+  /** Extra env for both services (e.g. AUTH_DISABLED=false, SERVER_TIMING=true). */
+  env?: Record<string, string>;
+  /** A checkout whose `dist/` to run (default: this one); an A/B bench points it at a build of an earlier commit. */
+  root?: string;
+  /** Run both services under `node --cpu-prof`, each writing to its own directory ({@link FakeOllamaStack.profileDirs}). */
+  cpuProfile?: boolean;
+}
+
+/** Starts the stack the chat and /v1 overhead benches measure (auth and rate limits off unless `env` says otherwise). */
+export async function startFakeOllamaStack(opts: FakeOllamaStackOptions | number = {}): Promise<FakeOllamaStack> {
+  const { latencyMs = 0, env: extra = {}, cpuProfile = false, root = ROOT } = typeof opts === 'number' ? { latencyMs: opts } : opts;
+  const profileDirs = { gateway: mkdtempSync(join(tmpdir(), 'prof-gateway-')), aiRouter: mkdtempSync(join(tmpdir(), 'prof-ai-router-')) };
+  const prof = (dir: string): string[] => (cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
   const redis = await startRedisServer();
   const ollamaPort = await freePort();
   const fake = await startFakeOllama(ollamaPort, latencyMs);
@@ -27,18 +46,21 @@ export async function startFakeOllamaStack(latencyMs = 20): Promise<FakeOllamaSt
     RATE_LIMIT_ENABLED: 'false',
     AI_PROVIDERS: 'ollama',
     OLLAMA_HOST: `http://127.0.0.1:${ollamaPort}`,
+    ...extra,
   };
   const [aiPort, gwPort] = [await freePort(), await freePort()];
   const aiRouter = await spawnService({
     name: 'bench-ai-router',
-    script: join(ROOT, 'dist/apps/ai-router/src/main.js'),
+    script: join(root, 'dist/apps/ai-router/src/main.js'),
     env: { ...env, HTTP_PORT: String(aiPort) },
+    nodeArgs: prof(profileDirs.aiRouter),
     readyUrl: `http://127.0.0.1:${aiPort}/health`,
   });
   const gateway = await spawnService({
     name: 'bench-gateway',
-    script: join(ROOT, 'dist/apps/gateway/src/main.js'),
+    script: join(root, 'dist/apps/gateway/src/main.js'),
     env: { ...env, PORT: String(gwPort), HOST: '127.0.0.1' },
+    nodeArgs: prof(profileDirs.gateway),
     readyUrl: `http://127.0.0.1:${gwPort}/health`,
   });
   return {
@@ -46,6 +68,7 @@ export async function startFakeOllamaStack(latencyMs = 20): Promise<FakeOllamaSt
     gatewayUrl: `http://127.0.0.1:${gwPort}`,
     gateway,
     aiRouter,
+    profileDirs,
     stop: async () => {
       await gateway.stop();
       await aiRouter.stop();

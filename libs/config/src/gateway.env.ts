@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { CommonEnv } from './common.env';
 import { DEFAULT_OPENAI_VOICE_MAP, VoiceMap } from './voice-map';
 
@@ -315,4 +315,12 @@ export class GatewayEnv extends CommonEnv {
   @Min(1)
   @Max(3600)
   IMAGE_RETRY_AFTER_S: number = 10;
+
+  /**
+   * Per-hop timings in a `Server-Timing` response header (auth, rate limit, transport round trip, ai-router queue wait,
+   * provider, memory read/write): off; admin (only on admins' responses); all (every response: for benchmarks, not for
+   * the internet, as it tells callers how the backend spends its time).
+   */
+  @IsIn(['off', 'admin', 'all'])
+  SERVER_TIMING: 'off' | 'admin' | 'all' = 'off';
 }

@@ -9,6 +9,8 @@ export interface SpawnServiceOptions {
   /** A compiled .js entry point, run as `node <script>`. */
   script: string;
   env: Record<string, string>;
+  /** Node flags before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept). */
+  nodeArgs?: string[];
   /** Ready when this URL answers 200. */
   readyUrl?: string;
   /** Ready when a stdout/stderr line matches. */
@@ -41,8 +43,8 @@ async function urlAnswers200(url: string): Promise<boolean> {
 
 /** Runs a service as a real child process and waits until it says it is ready. */
 export async function spawnService(opts: SpawnServiceOptions): Promise<ServiceProcess> {
-  const { name, script, env, readyUrl, readyLine, timeoutMs = 20_000 } = opts;
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { name, script, env, nodeArgs = [], readyUrl, readyLine, timeoutMs = 20_000 } = opts;
+  const child = spawn(process.execPath, [...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   trackProcess(child);
   if (child.pid === undefined) throw new Error(`could not spawn ${name} (${script})`);
   mkdirSync(TEST_LOG_DIR, { recursive: true });

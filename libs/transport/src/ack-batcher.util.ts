@@ -1,7 +1,9 @@
 import type { TransportRedis } from './redis-connection.factory';
 
 /**
- * XACKs batched per event-loop turn: one XACK with many ids instead of one per request. `flush`
+ * XACKs batched per synchronous run: one XACK with many ids instead of one per request. The flush is a
+ * microtask, so it runs before ioredis's auto-pipeline (a setImmediate) sends what this run queued: the
+ * XACK leaves in the same write as the reply XADD that preceded it (one syscall, not two). `flush`
  * sends what is queued at once (shutdown).
  */
 export class AckBatcher {
@@ -17,7 +19,7 @@ export class AckBatcher {
   ack(entryId: string): void {
     this.queue.push(entryId);
     if (this.queue.length === 1)
-      setImmediate(() => {
+      queueMicrotask(() => {
         const cmd = this.connection();
         if (cmd) this.flush(cmd);
       });

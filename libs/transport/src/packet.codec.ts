@@ -14,6 +14,11 @@ export interface RequestEnvelope {
   /** Epoch ms after which nobody waits for the answer; 0 = none (events). */
   deadline: number;
   traceId: string;
+  /**
+   * Present when the caller collects `Server-Timing` hops: its wall clock (epoch ms, sub-ms) when it sent the
+   * request, so the server can report the queue wait; the server then returns its hops in the final packet's `t`.
+   */
+  sentAt?: number;
 }
 
 export interface ReplyPacket {
@@ -26,6 +31,8 @@ export interface ReplyPacket {
   response?: unknown;
   err?: unknown;
   isDisposed?: boolean;
+  /** Hops measured by the server (final packet only, and only when the request carried `sentAt`). */
+  t?: { name: string; dur: number; desc?: string }[];
 }
 
 export const REPLY_FIELD = 'p';
@@ -34,6 +41,7 @@ export function encodeRequest(req: RequestEnvelope): string[] {
   const fields = ['pattern', req.pattern, 'data', req.data, 'deadline', String(req.deadline), 'traceId', req.traceId];
   if (req.id !== undefined) fields.push('id', req.id);
   if (req.replyTo !== undefined) fields.push('replyTo', req.replyTo);
+  if (req.sentAt !== undefined) fields.push('sentAt', String(req.sentAt));
   return fields;
 }
 
@@ -52,6 +60,7 @@ export function decodeRequest(fields: readonly string[] | null | undefined): Req
     replyTo: req.replyTo,
     deadline: Number(req.deadline) || 0,
     traceId: req.traceId ?? '',
+    ...(req.sentAt !== undefined && Number.isFinite(Number(req.sentAt)) ? { sentAt: Number(req.sentAt) } : {}),
   };
 }
 

@@ -1,9 +1,9 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { traceContext } from '@nitro/observability';
+import { epochMs, traceContext, type TimingEntry } from '@nitro/observability';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { decodeReply, encodeRequest } from './packet.codec';
+import { decodeReply, encodeRequest, type ReplyPacket } from './packet.codec';
 import { createRedisConnection, openConnection, type TransportRedis } from './redis-connection.factory';
 import { ReplySequencer } from './reply-sequencer.util';
 import { PresenceTracker } from './presence-tracker.util';
@@ -26,6 +26,8 @@ interface Pending {
   /** Date.now() after which the request times out; pushed forward by every packet. */
   expiresAt: number;
   startedAt: number;
+  /** The caller's Server-Timing hops (its trace store's array) when it collects them: the round trip and the server's hops land here. */
+  timings?: TimingEntry[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -111,15 +113,18 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     const id = (this.nextId++).toString(36);
     const pattern = this.normalizePattern(packet.pattern);
+    const store = traceContext.get();
+    const timings = store?.timings;
     this.pending.set(id, {
       pattern,
       callback,
       sequencer: new ReplySequencer(),
       expiresAt: Date.now() + this.timeoutMs,
       startedAt: performance.now(),
+      timings,
     });
     this.metrics.setInFlight(this.service, this.pending.size);
-    const traceId = traceContext.getTraceId() ?? traceContext.newTraceId();
+    const traceId = store?.traceId ?? traceContext.newTraceId();
     const send = (live: boolean) => {
       if (!this.pending.has(id)) return; // unsubscribed meanwhile
       if (!live) return this.fail(id, new ServiceUnavailableError(this.service, pattern), 'unavailable');
@@ -130,6 +135,7 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
         replyTo: this.replyKey,
         deadline: Date.now() + this.timeoutMs,
         traceId,
+        ...(timings ? { sentAt: epochMs() } : {}),
       });
       this.cmd?.call('XADD', this.stream, 'MAXLEN', '~', this.maxLen, '*', ...fields).catch((err: Error) => {
         this.fail(id, new ServiceUnavailableError(this.service, pattern, `Redis did not take the request (${err.message})`), 'unavailable');
@@ -247,10 +253,17 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
     for (const p of result.packets) {
       req.expiresAt = Date.now() + this.timeoutMs;
       const done = p.err !== undefined || p.isDisposed === true;
+      if (done && req.timings) this.reportTimings(req, p.t);
       if (done) this.settle(packet.id, req, p.err !== undefined ? 'error' : 'ok');
       req.callback(p.err !== undefined ? { err: p.err, isDisposed: true } : { response: p.response, isDisposed: done });
       if (done) return;
     }
+  }
+
+  /** The round trip as `transport` (desc: the pattern), then the server's hops prefixed with the service name. */
+  private reportTimings(req: Pending, serverHops: ReplyPacket['t']): void {
+    req.timings!.push({ name: 'transport', dur: performance.now() - req.startedAt, desc: req.pattern });
+    for (const h of serverHops ?? []) req.timings!.push({ ...h, name: `${this.service}-${h.name}` });
   }
 
   /** One timer for every request: timeouts, and failing fast once the service has no live replica. */

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server, type MessageHandler, type WritePacket } from '@nestjs/microservices';
-import { traceContext } from '@nitro/observability';
+import { epochMs, traceContext, type TimingEntry } from '@nitro/observability';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AckBatcher } from './ack-batcher.util';
@@ -229,9 +229,11 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
       consumer: this.consumer,
       reclaimed,
     });
-    traceContext.run({ traceId: req.traceId }, () => {
+    // A caller collecting Server-Timing hops gets the queue wait and this replica's own hops back (packet `t`).
+    const timings: TimingEntry[] | undefined = req.sentAt !== undefined ? [{ name: 'queue', dur: epochMs() - req.sentAt }] : undefined;
+    traceContext.run({ traceId: req.traceId, ...(timings ? { timings } : {}) }, () => {
       if (req.id === undefined || !req.replyTo) void this.handleEventEntry(entryId, req, ctx);
-      else this.handleRequest(entryId, req, ctx);
+      else this.handleRequest(entryId, req, ctx, timings);
     });
   }
 
@@ -247,8 +249,9 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     this.finish(entryId, outcome);
   }
 
-  private handleRequest(entryId: string, req: RequestEnvelope, ctx: RedisStreamsContext): void {
+  private handleRequest(entryId: string, req: RequestEnvelope, ctx: RedisStreamsContext, timings?: TimingEntry[]): void {
     const handler = this.handlerFor(req.pattern);
+    const startedAt = timings ? performance.now() : 0;
     this.begin(entryId, handler ? req.pattern : 'unknown', ctx);
     const replyTo = req.replyTo as string;
     let seq = 0;
@@ -262,6 +265,10 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
         response: packet.response,
         err: packet.err,
         isDisposed: packet.isDisposed || undefined,
+        t:
+          timings && (packet.isDisposed || packet.err !== undefined)
+            ? [...timings, { name: 'handler', dur: performance.now() - startedAt }]
+            : undefined,
       });
       // NOMKSTREAM: a client that is gone (its stream expired) gets nothing, and no orphan stream is created.
       if (replyTo.startsWith(REPLY_STREAM_PREFIX)) {

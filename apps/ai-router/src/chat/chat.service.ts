@@ -10,7 +10,7 @@ import {
   ProviderName,
   type TurnStatus,
 } from '@nitro/contracts';
-import { getLogger } from '@nitro/observability';
+import { getLogger, timed } from '@nitro/observability';
 import { ServiceError, validateDto } from '@nitro/service-kit';
 import { ConversationRepository } from '../memory/conversation.repository';
 import { ProviderRequest } from '../providers/chat-provider.interface';
@@ -47,7 +47,8 @@ export class ChatService {
   async send(raw: unknown): Promise<ChatResponseDto> {
     const turn = this.begin(raw);
     const route = await this.models.routeFor(turn.cmd.options);
-    const routed = await this.router.generate(await this.request(turn, route.model), { provider: route.provider });
+    const req = await this.request(turn, route.model);
+    const routed = await timed('provider', () => this.router.generate(req, { provider: route.provider }));
     const timestamp = await this.remember(turn, routed.result.text, routed.model, routed.provider);
     const { result } = routed;
     return {
@@ -177,7 +178,9 @@ export class ChatService {
     const stored =
       cmd.ephemeral || turn.isNew || !this.env.CHAT_CONTEXT_MESSAGES
         ? []
-        : await this.memory.messages(cmd.user_id, turn.sessionId, this.env.CHAT_CONTEXT_MESSAGES).catch(memoryDown);
+        : await timed('memory-read', () => this.memory.messages(cmd.user_id, turn.sessionId, this.env.CHAT_CONTEXT_MESSAGES)).catch(
+            memoryDown,
+          );
     const history = contextWindow(stored, this.env.CHAT_CONTEXT_MESSAGES, this.env.CHAT_CONTEXT_CHARS);
     const o = cmd.options ?? {};
     return {
@@ -199,8 +202,8 @@ export class ChatService {
   ): Promise<string> {
     const timestamp = new Date().toISOString();
     if (turn.cmd.ephemeral) return timestamp;
-    await this.memory
-      .append(turn.cmd.user_id, turn.sessionId, [
+    await timed('memory-write', () =>
+      this.memory.append(turn.cmd.user_id, turn.sessionId, [
         { role: 'user', content: turn.cmd.message, timestamp: turn.receivedAt },
         {
           role: 'assistant',
@@ -210,8 +213,8 @@ export class ChatService {
           ai_source: provider,
           ...(status !== 'complete' ? { status } : {}),
         },
-      ])
-      .catch(memoryDown);
+      ]),
+    ).catch(memoryDown);
     return timestamp;
   }
 

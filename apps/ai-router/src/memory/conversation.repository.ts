@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { getLogger } from '@nitro/observability';
 import {
   type ChatBranchInfoDto,
   type ChatMessageDto,
@@ -50,11 +51,14 @@ export class ConversationRepository {
   /** Appends messages (oldest first), trims to the cap, refreshes TTLs. Returns the stored count. */
   async append(userId: string, sessionId: string, messages: StoredMessage[], now = Date.now()): Promise<number> {
     const title = cutGraphemes(visibleText(messages.find((m) => m.role === 'user')?.content ?? ''), TITLE_GRAPHEMES);
-    const keys = [this.list(userId, sessionId), this.sessions(userId), this.titles(userId)];
+    const keys = [this.list(userId, sessionId), this.sessions(userId), this.titles(userId), this.forks(userId, sessionId)];
     const args = [this.opts.ttlSeconds, this.opts.maxStored, now, sessionId, title, ...messages.map((m) => JSON.stringify(m))];
     const n = Number(await this.run(APPEND_SCRIPT, keys, args));
-    await this.run(STATS_NOTE_SCRIPT, this.statsKeys(), [now, `${userId}/${sessionId}`, n]);
-    await this.redis.expire(this.forks(userId, sessionId), this.opts.ttlSeconds); // alternatives live as long as their conversation
+    // The chat.stats counters are a summary that may lag (the lists are the truth): off the reply's path, one round trip
+    // fewer per turn. Sent on the same connection, so this replica's next command sees them.
+    this.run(STATS_NOTE_SCRIPT, this.statsKeys(), [now, `${userId}/${sessionId}`, n]).catch((err) =>
+      getLogger().warn({ reason: (err as Error).message }, 'chat.stats counters not updated'),
+    );
     return n;
   }
 

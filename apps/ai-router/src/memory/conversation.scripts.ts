@@ -5,7 +5,10 @@
  * after (they may lag a crash between the two; the lists are the truth). Every key a script touches is passed in KEYS.
  */
 
-/** KEYS: list, sessions, titles (one user's slot). ARGV: ttl_s, cap, now_ms, session, title, msg... Returns the stored count. */
+/**
+ * KEYS: list, sessions, titles, forks (one user's slot). ARGV: ttl_s, cap, now_ms, session, title, msg... Returns the stored count.
+ * The forks hash (alternatives) lives as long as its conversation: its TTL is refreshed here, in the same round trip.
+ */
 export const APPEND_SCRIPT = `
 local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 6))
 local cap = tonumber(ARGV[2])
@@ -19,6 +22,7 @@ redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ttl)
 if ARGV[5] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[4], ARGV[5]) end
 redis.call('EXPIRE', KEYS[3], ttl)
+redis.call('EXPIRE', KEYS[4], ttl)
 return n
 `;
 

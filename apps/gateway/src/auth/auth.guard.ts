@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { DECORATORS } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayEnv } from '@nitro/config';
-import { traceContext } from '@nitro/observability';
+import { timed, traceContext } from '@nitro/observability';
 import { assertContentType } from '../security/content-type.check';
 import { applyRateLimitHeaders, tooManyRequests } from '../security/rate-limit.headers';
 import { RateLimitService } from '../security/rate-limit.service';
@@ -41,7 +41,7 @@ export class AuthGuard implements CanActivate {
       isAlwaysPublic(path) ||
       (!metricsPrivate && this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()]) === true);
 
-    const outcome = await this.authenticator.authenticate(req.headers.authorization);
+    const outcome = await timed('auth', () => this.authenticator.authenticate(req.headers.authorization));
     if (outcome.user) {
       req.user = outcome.user;
       const store = traceContext.get();
@@ -50,7 +50,7 @@ export class AuthGuard implements CanActivate {
 
     const cls = rateClassOf(req.method, path);
     if (cls) {
-      const decision = await this.limits.consume(cls, outcome.user?.id, req.ip);
+      const decision = await timed('ratelimit', () => this.limits.consume(cls, outcome.user?.id, req.ip));
       if (decision) {
         applyRateLimitHeaders(reply, decision);
         if (!decision.allowed) throw tooManyRequests(cls, decision);

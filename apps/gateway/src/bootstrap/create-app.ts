@@ -40,7 +40,7 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
   fastify.removeContentTypeParser(['text/plain']);
   // Upload routes read files with req.file({ limits }) and set their own size limit per route.
   await fastify.register(multipart as any, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: 100 * 1024 * 1024 } });
-  registerRequestContext(fastify);
+  registerRequestContext(fastify, env.SERVER_TIMING);
   // Before any route exists: helmet, CORS, per-route body limits (set as routes register), upload size pre-check.
   await registerSecurity(fastify, env);
   if (hasWebBuild(env.WEB_ROOT)) await registerStaticFiles(fastify, env.WEB_ROOT);

@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { counter, getLogger, histogram, traceContext } from '@nitro/observability';
+import { counter, getLogger, histogram, serverTimingHeader, traceContext } from '@nitro/observability';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 /** Request/response latency. Server-Sent Event streams are not in it: they last as long as the answer does. */
@@ -52,18 +52,46 @@ export function traceIdOf(req: FastifyRequest): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : traceContext.newTraceId();
 }
 
+/** Which responses carry the `Server-Timing` header (GatewayEnv.SERVER_TIMING). */
+export type ServerTimingMode = 'off' | 'admin' | 'all';
+
+const TIMING_MODE = Symbol('nitro.serverTiming');
+type TimedRequest = FastifyRequest & { [TIMING_MODE]?: ServerTimingMode; user?: { role?: string } };
+
+/**
+ * The `Server-Timing` value for this response, or undefined when it gets none: the hops recorded in the request's
+ * trace store (auth, ratelimit, transport, ai-router-*) and `gateway` (ms since the request arrived). Also used by the
+ * SSE helper, which writes its head past Fastify's hooks.
+ */
+export function serverTimingOf(req: FastifyRequest, elapsedMs: number): string | undefined {
+  const mode = (req as TimedRequest)[TIMING_MODE];
+  if (!mode || mode === 'off' || (mode === 'admin' && (req as TimedRequest).user?.role !== 'admin')) return undefined;
+  const timings = traceContext.get()?.timings;
+  if (!timings) return undefined;
+  return serverTimingHeader([...timings, { name: 'gateway', dur: elapsedMs }]);
+}
+
 /**
  * Gives every request a trace id (the caller's X-Request-Id when well-formed), runs the request
  * inside it so logs and transport calls carry it, and records one log line and metrics per request.
+ * With `serverTiming` on, the request also collects its hops for the `Server-Timing` header.
  */
-export function registerRequestContext(app: FastifyInstance): void {
+export function registerRequestContext(app: FastifyInstance, serverTiming: ServerTimingMode = 'off'): void {
   app.addHook('onRequest', (req, reply, done) => {
     const traceId = traceIdOf(req);
     reply.header('X-Request-Id', traceId);
     (req as { traceId?: string }).traceId = traceId;
     watchContentType(reply);
-    traceContext.run({ traceId }, done);
+    if (serverTiming === 'off') return traceContext.run({ traceId }, done);
+    (req as TimedRequest)[TIMING_MODE] = serverTiming;
+    traceContext.run({ traceId, timings: [] }, done);
   });
+  if (serverTiming !== 'off')
+    app.addHook('onSend', (req, reply, payload, done) => {
+      const value = serverTimingOf(req, reply.elapsedTime);
+      if (value) reply.header('Server-Timing', value);
+      done(null, payload);
+    });
   app.addHook('onResponse', (req, reply, done) => {
     const route = routeLabel(req);
     const status = String(reply.statusCode);

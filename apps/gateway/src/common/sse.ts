@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { Observable, Subscription } from 'rxjs';
 import { toErrorBody } from './http-error.filter';
+import { serverTimingOf } from '../bootstrap/request-context.hook';
 
 /** Options of one SSE response. */
 export interface SseOptions {
@@ -23,6 +24,9 @@ export interface SseOptions {
 export function sendSse<T extends { type?: string; id?: number }>(reply: FastifyReply, source: Observable<T>, opts: SseOptions = {}): void {
   const raw = reply.raw;
   for (const [k, v] of Object.entries(opts.headers ?? {})) reply.header(k, v);
+  // A stream's head goes out before the answer: its Server-Timing covers the hops up to here (auth, rate limit, registration).
+  const timing = serverTimingOf(reply.request, reply.elapsedTime);
+  if (timing) reply.header('Server-Timing', timing);
   reply.hijack();
   raw.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',

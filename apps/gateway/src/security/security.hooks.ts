@@ -1,9 +1,9 @@
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { GatewayEnv } from '@nitro/config';
 import { parseOrigins, registerCors } from './cors.hook';
 import { jsonComplexityProblem } from './json-complexity.util';
 import { bodyLimitOf, uploadLimitOf } from './route-class';
+import { securityHeaders } from './security-headers';
 import { ERROR_CODE } from '@nitro/contracts';
 
 /**
@@ -31,17 +31,20 @@ export const CSP_DIRECTIVES = {
 };
 
 /**
- * Edge protections registered on Fastify before any route exists: security headers (helmet),
+ * Edge protections registered on Fastify before any route exists: security headers (helmet's, computed once),
  * CORS allow-list, a JSON body limit per route class (set on each route as it is registered, so
  * Fastify counts bytes while reading, chunked bodies included) and an early 413 for uploads whose
  * Content-Length is already too large, and a 400 for JSON too deep or too wide to validate cheaply.
  */
 export async function registerSecurity(app: FastifyInstance, env: GatewayEnv): Promise<void> {
-  await app.register(helmet as any, {
-    global: true,
+  const headers = securityHeaders({
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
+  });
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   await registerCors(app, parseOrigins(env.CORS_ORIGINS));
   app.addHook('onRoute', (route) => {
