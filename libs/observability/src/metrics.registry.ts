@@ -36,6 +36,13 @@ export function histogram(name: string, help: string, labelNames: string[] = [],
   );
 }
 
-export function gauge(name: string, help: string, labelNames: string[] = []): Gauge<string> {
-  return (metricsRegistry.getSingleMetric(name) as Gauge<string>) ?? new Gauge({ name, help, labelNames, registers: [metricsRegistry] });
+/**
+ * A gauge in the service's registry (the existing one when the name is taken). `collect` runs at each scrape
+ * (prom-client's collect hook): a value read then costs nothing per request, unlike `set` on every change.
+ */
+export function gauge(name: string, help: string, labelNames: string[] = [], collect?: (this: Gauge<string>) => void): Gauge<string> {
+  return (
+    (metricsRegistry.getSingleMetric(name) as Gauge<string>) ??
+    new Gauge({ name, help, labelNames, registers: [metricsRegistry], ...(collect ? { collect } : {}) })
+  );
 }

@@ -1,6 +1,10 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ServiceError } from './service-error';
+import { memoizeValidationMetadata } from './validation-metadata-cache';
+
+// Every class-validator run in a service goes through this module or the gateway's pipe, which imports it.
+memoizeValidationMetadata();
 
 /**
  * Flattens nested class-validator errors into messages that start with the field's path:

@@ -62,6 +62,7 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxLen = options.maxLen ?? DEFAULT_MAX_LEN;
     this.log = new Logger(`RedisStreamsClient:${options.service}`);
+    this.metrics.trackInFlight(options.service, () => this.pending.size);
   }
 
   get service(): string {
@@ -123,7 +124,6 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
       startedAt: performance.now(),
       timings,
     });
-    this.metrics.setInFlight(this.service, this.pending.size);
     const traceId = store?.traceId ?? traceContext.newTraceId();
     const send = (live: boolean) => {
       if (!this.pending.has(id)) return; // unsubscribed meanwhile
@@ -154,7 +154,6 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
       const req = this.pending.get(id);
       if (!req) return; // finished normally: nothing to cancel
       this.pending.delete(id);
-      this.metrics.setInFlight(this.service, this.pending.size);
       // The caller stopped listening (a browser pressed Stop, a socket closed): tell the replica
       // serving it to unsubscribe its handler, which aborts the work behind it (e.g. generation).
       const responder = req.sequencer.currentResponder;
@@ -300,6 +299,5 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
   private settle(id: string, req: Pending, outcome: string): void {
     this.pending.delete(id);
     this.metrics.finished(this.service, req.pattern, outcome, req.startedAt);
-    this.metrics.setInFlight(this.service, this.pending.size);
   }
 }

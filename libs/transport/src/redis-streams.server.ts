@@ -61,6 +61,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
   private loopDone?: Promise<void>;
   private slotFreed?: () => void;
   private readonly acks: AckBatcher;
+  private readonly untrackInFlight: () => void;
   /** Wire pattern -> handler. Nest's lookup JSON.parses (and throws for) every plain string pattern. */
   private readonly handlerCache = new Map<string, MessageHandler | null>();
 
@@ -74,6 +75,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     this.maxLen = options.maxLen ?? DEFAULT_MAX_LEN;
     this.claimIdleMs = options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS;
     this.log = new Logger(`RedisStreamsServer:${service}`);
+    this.untrackInFlight = this.metrics.trackInFlight(service, () => this.inFlight.size);
     this.acks = new AckBatcher(
       this.stream,
       this.group,
@@ -141,6 +143,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     await this.maintenance?.leave().catch((err) => this.log.warn(`leaving group: ${(err as Error).message}`));
     await cmd.quit().catch(() => cmd.disconnect());
     this.cmd = this.reader = undefined;
+    this.untrackInFlight();
     this._status$.next('disconnected');
   }
 
@@ -318,7 +321,6 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
 
   private begin(entryId: string, pattern: string, ctx: RedisStreamsContext): void {
     this.inFlight.set(entryId, { startedAt: performance.now(), pattern, ctx });
-    this.metrics.setInFlight(this.options.service, this.inFlight.size);
   }
 
   private finish(entryId: string, outcome: string): void {
@@ -327,7 +329,6 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
     this.inFlight.delete(entryId);
     this.ack(entryId);
     this.metrics.finished(this.options.service, entry.pattern, outcome, entry.startedAt);
-    this.metrics.setInFlight(this.options.service, this.inFlight.size);
     this.onProcessingEndHook?.(this.transportId, entry.ctx);
     const wake = this.slotFreed;
     this.slotFreed = undefined;

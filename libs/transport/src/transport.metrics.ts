@@ -1,6 +1,19 @@
 import { counter, gauge, histogram } from '@nitro/observability';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 
+/** In-flight counts, read when Prometheus scrapes (`side|target` -> readers of every client/server instance). */
+const inFlightReaders = new Map<string, (() => number)[]>();
+
+function collectInFlight(this: Gauge<string>): void {
+  for (const [key, readers] of inFlightReaders) {
+    const [side, target] = key.split('|');
+    this.set(
+      { side, target },
+      readers.reduce((sum, read) => sum + read(), 0),
+    );
+  }
+}
+
 /**
  * Transport metrics. Label values come from the code (service names, handler patterns), never
  * from free text, so cardinality stays bounded: the server labels unknown patterns "unknown".
@@ -28,7 +41,7 @@ export class TransportMetrics {
       ['side', 'target', 'pattern'],
       [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     );
-    this.inFlight = gauge('nitro_transport_in_flight', 'Transport requests currently in flight', ['side', 'target']);
+    this.inFlight = gauge('nitro_transport_in_flight', 'Transport requests currently in flight', ['side', 'target'], collectInFlight);
     this.reclaimed = counter(
       'nitro_transport_reclaimed_total',
       'Entries reclaimed from dead replicas (outcome: handled | expired | deleted)',
@@ -53,8 +66,20 @@ export class TransportMetrics {
     );
   }
 
-  setInFlight(service: string, value: number): void {
-    this.child('g', service, () => this.inFlight.labels(this.side, service)).set(value);
+  /**
+   * Reports `read()` as this side's in-flight requests to `service`, read at each scrape (not set per request:
+   * that was two gauge updates per request on the hot path). Returns the function that stops reporting it.
+   */
+  trackInFlight(service: string, read: () => number): () => void {
+    const key = `${this.side}|${service}`;
+    const readers = inFlightReaders.get(key) ?? [];
+    readers.push(read);
+    inFlightReaders.set(key, readers);
+    void this.inFlight; // created with its collect hook
+    return () => {
+      const i = readers.indexOf(read);
+      if (i >= 0) readers.splice(i, 1);
+    };
   }
 
   reclaimedEntries(service: string, outcome: 'handled' | 'expired' | 'deleted', count = 1): void {
