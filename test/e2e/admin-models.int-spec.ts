@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@nitro/testing';
+import { axeAudit, launchBrowser, type TestBrowser } from '../support/browser';
 import { RangeFileServer, SeenRequest, startRangeFileServer } from '../../apps/ai-router/test/support/range-file-server';
 import { MODEL_PATH, Platform, readSse, SseEvent, startPlatform } from '../support/platform';
 
@@ -50,6 +51,9 @@ describe('admin models: pull (BullMQ, SSE), list, chat with the pulled model, de
           MODEL_PULL_MAX_BYTES: String(MAX_BYTES),
           MODEL_DOWNLOAD_ANSWER_TIMEOUT_MS: '5000',
           MODEL_DOWNLOAD_STALL_TIMEOUT_MS: '60000',
+          // What the PWA's Download button pulls (the recommended model in GET /admin/models).
+          NITRO_DEFAULT_MODEL_URL: server.url('/m/stories260K.gguf'),
+          NITRO_DEFAULT_MODEL_SHA256: TEST_SHA,
         },
       },
     });
@@ -236,5 +240,45 @@ describe('admin models: pull (BullMQ, SSE), list, chat with the pulled model, de
     expect(Math.min(...resumed.map((r) => r.rangeStart))).toBeGreaterThanOrEqual(5 * MiB);
     expect(sha256(readFileSync(join(dir, 'big.gguf')))).toBe(sha256(BIG));
     expect((await asAdmin('/admin/models/big.gguf', { method: 'DELETE' })).status).toBe(200);
+  });
+
+  it('PWA: with no chat model the chat tab says so; a user is told to ask the admin, the admin downloads with a progress bar', async () => {
+    expect(ggufs()).toEqual([]);
+    let b: TestBrowser | undefined;
+    try {
+      b = await launchBrowser();
+      const page = b.page;
+      const signIn = async (id: string, password: string) => {
+        await page.goto(`${p.baseUrl}/`);
+        await page.evaluate(() => localStorage.clear());
+        await page.goto(`${p.baseUrl}/`);
+        await page.waitForSelector('#auth-username', { timeout: 60_000 });
+        await page.fill('#auth-username', id);
+        await page.fill('#auth-password', password);
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await page.getByRole('heading', { name: 'No chat model is available' }).waitFor();
+      };
+      await signIn(p.user!.id, p.user!.password);
+      expect(await page.textContent('.model-notice')).toMatch(/Ask your administrator to install a chat model/);
+      expect(await page.getByRole('button', { name: /^Download/ }).count()).toBe(0);
+      expect(await axeAudit(page)).toEqual([]);
+
+      await signIn(p.admin!.id, p.admin!.password);
+      const download = page.getByRole('button', { name: 'Download stories260K.gguf (from NITRO_DEFAULT_MODEL_URL)' });
+      await download.waitFor();
+      expect(await axeAudit(page)).toEqual([]);
+      await download.click();
+      await page.getByRole('progressbar', { name: 'Download of stories260K.gguf' }).waitFor();
+      await page.getByText('stories260K.gguf is ready: you can chat now.').first().waitFor({ timeout: 30_000 });
+      // The picker reloads GET /models: the pulled model can be chosen, and the notice goes.
+      await page.waitForSelector('.model-select option[value="local/stories260K"]:not([disabled])', { state: 'attached' });
+      await page.waitForSelector('.model-notice', { state: 'detached' });
+      // The signed-out user's last requests may answer 401; nothing else may go wrong in the page.
+      expect(b.problems.filter((m) => !/status of 401/.test(m))).toEqual([]);
+    } finally {
+      await b?.close();
+    }
+    expect(ggufs()).toEqual(['stories260K.gguf']);
+    expect((await asAdmin('/admin/models/stories260K.gguf', { method: 'DELETE' })).status).toBe(200);
   });
 });

@@ -187,12 +187,32 @@ export class LocalModelFileDto {
   source!: 'MODELS_DIR' | 'LOCAL_MODEL_PATH';
 }
 
+/** The default chat model (pinned in ai-router, NITRO_DEFAULT_MODEL_URL/_SHA256 override it): what a Download button pulls. */
+export class RecommendedModelDto {
+  @ApiProperty({ example: 'Qwen2.5 0.5B Instruct (Q4_K_M, GGUF)' })
+  name!: string;
+  @ApiProperty({ description: 'Pass it as `model` to POST /admin/models/pull.' })
+  model!: string;
+  @ApiPropertyOptional({ description: 'Pass it as `sha256` (absent when no digest is pinned).' })
+  sha256?: string;
+  @ApiProperty({ example: 'qwen2.5-0.5b-instruct-q4_k_m.gguf' })
+  file_name!: string;
+  @ApiProperty({ example: 491400032, description: 'Approximate size in bytes.' })
+  approx_bytes!: number;
+  @ApiProperty({ example: 'Apache-2.0' })
+  licence!: string;
+  @ApiProperty({ description: 'The file is already in MODELS_DIR.' })
+  present!: boolean;
+}
+
 /** ai-router's answer to models.files. */
 export class LocalModelFilesDto {
   @ApiProperty({ example: '/app/models' })
   models_dir!: string;
   @ApiProperty({ type: [LocalModelFileDto] })
   models!: LocalModelFileDto[];
+  @ApiProperty({ type: RecommendedModelDto })
+  recommended!: RecommendedModelDto;
 }
 
 /** GET /admin/models. */

@@ -15,6 +15,7 @@ import { ServiceError, validateDto } from '@nitro/service-kit';
 import { LocalLlamaProvider } from '../../providers/local/local-llama.provider';
 import { listModelFiles, modelsDirFrom } from '../../providers/local/model-file.util';
 import { ProviderRegistry } from '../../providers/provider-registry';
+import { effectiveDefaultModel, fileNameOf } from '../provisioning/default-model';
 import { sha256File } from '../provisioning/file-digest';
 import { ModelRegistry } from '../model-registry.service';
 
@@ -57,7 +58,22 @@ export class LocalModelFilesService {
         };
       }),
     );
-    return { models_dir: this.modelsDir, models: models.filter((m): m is LocalModelFileDto => !!m) };
+    const pin = effectiveDefaultModel(this.env);
+    const fileName = fileNameOf(pin.url);
+    const present = models.filter((m): m is LocalModelFileDto => !!m);
+    return {
+      models_dir: this.modelsDir,
+      models: present,
+      recommended: {
+        name: pin.name,
+        model: pin.url,
+        ...(pin.sha256 ? { sha256: pin.sha256 } : {}),
+        file_name: fileName,
+        approx_bytes: pin.approxBytes,
+        licence: pin.licence,
+        present: present.some((m) => m.name === fileName),
+      },
+    };
   }
 
   /**

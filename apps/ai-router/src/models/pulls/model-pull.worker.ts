@@ -128,7 +128,11 @@ export class ModelPullWorker implements OnApplicationBootstrap, OnApplicationShu
   }
 }
 
-/** Writes the job's progress: merged with the last one, numbered (seq grows across attempts), throttled unless forced. */
+/**
+ * Writes the job's progress: merged with the last one, numbered (seq grows across attempts), at most
+ * every PROGRESS_EVERY_MS; a throttled update is written when that time is up, so the newest state
+ * always lands even when the transfer then stops moving. Forced writes (state changes) go at once.
+ */
 function progressWriter(job: Job<ModelPullJobData, ModelPullResult>) {
   const prev = (typeof job.progress === 'object' ? job.progress : {}) as Partial<ModelPullProgress>;
   let current: ModelPullProgress = {
@@ -140,12 +144,23 @@ function progressWriter(job: Job<ModelPullJobData, ModelPullResult>) {
     seq: prev.seq ?? 0,
   };
   let lastWrite = 0;
+  let trailing: NodeJS.Timeout | undefined;
+  let writing = Promise.resolve();
+  const write = (): Promise<void> => {
+    clearTimeout(trailing);
+    trailing = undefined;
+    lastWrite = Date.now();
+    current.seq += 1;
+    const snapshot = { ...current };
+    writing = writing
+      .then(() => job.updateProgress(snapshot))
+      .catch((err) => getLogger().debug({ err }, 'model pull progress not written'));
+    return writing;
+  };
   return async (p: Partial<ModelPullProgress>, force = false): Promise<void> => {
     const { reason: _r, failure: _f, ...kept } = current;
     current = { ...kept, ...p, bytes: Math.max(kept.bytes, p.bytes ?? 0) };
-    if (!force && Date.now() - lastWrite < PROGRESS_EVERY_MS) return;
-    lastWrite = Date.now();
-    current.seq += 1;
-    await job.updateProgress({ ...current }).catch((err) => getLogger().debug({ err }, 'model pull progress not written'));
+    if (force || Date.now() - lastWrite >= PROGRESS_EVERY_MS) return write();
+    trailing ??= setTimeout(() => void write(), PROGRESS_EVERY_MS - (Date.now() - lastWrite));
   };
 }
