@@ -212,7 +212,7 @@ describe('Kubernetes manifests', () => {
     expect(schemaErrors(dep).join()).toMatch(/replicas/);
   });
 
-  it.each(['dev', 'prod'])('%s: ai-router models on a PVC filled by an init container (model-download.js), read-only in ai-router', (o) => {
+  it.each(['dev', 'prod'])('%s: ai-router models on a PVC filled by an init container (model-download.js), writable in ai-router (admin pulls)', (o) => {
     const objs = overlays[o];
     const pvc = objs.find((x) => x.kind === 'PersistentVolumeClaim' && x.metadata.name === 'ai-router-models');
     expect(pvc?.spec.resources.requests.storage).toBeDefined();
@@ -226,7 +226,7 @@ describe('Kubernetes manifests', () => {
     expect(init.image).toBe(pod.containers[0].image);
     expect(init.volumeMounts).toEqual(expect.arrayContaining([{ name: 'models', mountPath: '/app/models' }]));
     expect(init.envFrom).toEqual(pod.containers[0].envFrom);
-    expect(pod.containers[0].volumeMounts).toEqual(expect.arrayContaining([{ name: 'models', mountPath: '/app/models', readOnly: true }]));
+    expect(pod.containers[0].volumeMounts).toEqual(expect.arrayContaining([{ name: 'models', mountPath: '/app/models' }]));
   });
 
   it.each(['dev', 'prod'])('%s: no Service name referenced that the manifests do not create (Ollama is off by default)', (o) => {
@@ -336,7 +336,7 @@ describe('docker-compose.yml', () => {
       expect.arrayContaining(['NITRO_DOWNLOAD_MODEL', 'NITRO_DEFAULT_MODEL_URL', 'NITRO_DEFAULT_MODEL_SHA256']),
     );
     expect(compose.services['ai-router'].depends_on['models-init']).toEqual({ condition: 'service_completed_successfully' });
-    expect(compose.services['ai-router'].volumes).toEqual(['models:/app/models:ro']);
+    expect(compose.services['ai-router'].volumes).toEqual(['models:/app/models']);
 
     const pull = compose.services['ollama-pull'];
     expect(pull.profiles).toEqual(['ollama']);
