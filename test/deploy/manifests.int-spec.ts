@@ -212,22 +212,25 @@ describe('Kubernetes manifests', () => {
     expect(schemaErrors(dep).join()).toMatch(/replicas/);
   });
 
-  it.each(['dev', 'prod'])('%s: ai-router models on a PVC filled by an init container (model-download.js), writable in ai-router (admin pulls)', (o) => {
-    const objs = overlays[o];
-    const pvc = objs.find((x) => x.kind === 'PersistentVolumeClaim' && x.metadata.name === 'ai-router-models');
-    expect(pvc?.spec.resources.requests.storage).toBeDefined();
-    const pod = objs.find((x) => x.kind === 'Deployment' && x.metadata.name === 'ai-router')!.spec.template.spec;
-    expect(pod.volumes.find((v: any) => v.name === 'models')).toEqual({
-      name: 'models',
-      persistentVolumeClaim: { claimName: 'ai-router-models' },
-    });
-    const init = pod.initContainers.find((c: any) => c.name === 'models');
-    expect(init.command).toEqual(['node', 'dist/apps/ai-router/src/model-download.js', '--dir', '/app/models']);
-    expect(init.image).toBe(pod.containers[0].image);
-    expect(init.volumeMounts).toEqual(expect.arrayContaining([{ name: 'models', mountPath: '/app/models' }]));
-    expect(init.envFrom).toEqual(pod.containers[0].envFrom);
-    expect(pod.containers[0].volumeMounts).toEqual(expect.arrayContaining([{ name: 'models', mountPath: '/app/models' }]));
-  });
+  it.each(['dev', 'prod'])(
+    '%s: ai-router models on a PVC filled by an init container (model-download.js), writable in ai-router (admin pulls)',
+    (o) => {
+      const objs = overlays[o];
+      const pvc = objs.find((x) => x.kind === 'PersistentVolumeClaim' && x.metadata.name === 'ai-router-models');
+      expect(pvc?.spec.resources.requests.storage).toBeDefined();
+      const pod = objs.find((x) => x.kind === 'Deployment' && x.metadata.name === 'ai-router')!.spec.template.spec;
+      expect(pod.volumes.find((v: any) => v.name === 'models')).toEqual({
+        name: 'models',
+        persistentVolumeClaim: { claimName: 'ai-router-models' },
+      });
+      const init = pod.initContainers.find((c: any) => c.name === 'models');
+      expect(init.command).toEqual(['node', 'dist/apps/ai-router/src/model-download.js', '--dir', '/app/models']);
+      expect(init.image).toBe(pod.containers[0].image);
+      expect(init.volumeMounts).toEqual(expect.arrayContaining([{ name: 'models', mountPath: '/app/models' }]));
+      expect(init.envFrom).toEqual(pod.containers[0].envFrom);
+      expect(pod.containers[0].volumeMounts).toEqual(expect.arrayContaining([{ name: 'models', mountPath: '/app/models' }]));
+    },
+  );
 
   it.each(['dev', 'prod'])('%s: no Service name referenced that the manifests do not create (Ollama is off by default)', (o) => {
     expect(danglingServiceErrors(overlays[o])).toEqual([]);
