@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ChatResponse, Message, Ollama, Options, Tool, ToolCall } from 'ollama';
 import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult, ProviderToolCall } from './chat-provider.interface';
-import { outboundFetchFunction } from '@nitro/service-kit';
+import { outboundFetch, outboundFetchFunction } from '@nitro/service-kit';
 import { kindForStatus, ProviderError } from './provider-error';
 
 /** A whole answer (NDJSON lines of a long stream included) stays far below this; more is a runaway server. */
@@ -31,9 +31,14 @@ export class OllamaProvider implements ChatProvider {
     return req.model ?? this.opts.model;
   }
 
+  /**
+   * A whole answer: one POST /api/chat with `"stream": false` (https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion),
+   * sent with service-kit's outbound request and parsed here. The official client's path (fetch Response, web streams,
+   * a client per call) cost ai-router about 5 % of its CPU per chat turn (docs/performance/chat.md); streams still use it.
+   */
   async generate(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResult> {
     try {
-      const res = await this.client(signal).chat({ ...this.body(req), stream: false });
+      const res = await this.chatOnce(req, signal);
       const toolCalls = fromToolCalls(res.message?.tool_calls);
       return {
         text: res.message?.content ?? '',
@@ -73,6 +78,28 @@ export class OllamaProvider implements ChatProvider {
       }
     } catch (err) {
       throw this.mapError(err);
+    }
+  }
+
+  /** @throws ProviderError for an HTTP error status (Ollama's body: `{"error": "..."}`), OutboundHttpError for the network. */
+  private async chatOnce(req: ProviderRequest, signal: AbortSignal): Promise<ChatResponse> {
+    const answer = await outboundFetch({
+      url: `${this.opts.host.replace(/\/+$/, '')}/api/chat`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ ...this.body(req), stream: false }),
+      timeoutMs: this.timeoutMs,
+      signal,
+      maxBytes: MAX_ANSWER_BYTES,
+    });
+    if (answer.status >= 400) {
+      const detail = errorOf(answer.text()) ?? `HTTP ${answer.status}`;
+      throw new ProviderError(this.name, kindForStatus(answer.status), `HTTP ${answer.status}: ${detail}`, answer.status);
+    }
+    try {
+      return JSON.parse(answer.text()) as ChatResponse;
+    } catch {
+      throw new ProviderError(this.name, 'unknown', 'the answer to /api/chat is not JSON');
     }
   }
 
@@ -159,4 +186,14 @@ function usageOf(res: ChatResponse) {
 
 function finishOf(res: ChatResponse): string {
   return (res.done_reason || 'stop').toLowerCase();
+}
+
+/** Ollama's error body is `{"error": "<message>"}`; anything else yields undefined. */
+function errorOf(text: string): string | undefined {
+  try {
+    const e = (JSON.parse(text) as { error?: unknown }).error;
+    return typeof e === 'string' && e ? e.slice(0, 500) : undefined;
+  } catch {
+    return text.trim().slice(0, 200) || undefined;
+  }
 }
