@@ -60,6 +60,7 @@ export class CompletionService {
         );
       }
     }
+    if (cmd.stream === false) return this.whole(cmd, req, target?.provider, emit, signal);
     let text = '';
     let meta: { provider: ProviderName; model: string } | undefined;
     for await (const ev of this.router.stream(req, { provider: target?.provider, signal })) {
@@ -84,6 +85,31 @@ export class CompletionService {
         return;
       }
     }
+  }
+
+  /** `stream: false`: one provider request for the whole answer, then the same three events a short stream would give. */
+  private async whole(
+    cmd: CompletionCommand,
+    req: ProviderRequest,
+    provider: ProviderName | undefined,
+    emit: (e: CompletionEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const routed = await this.router.generate(req, { provider, signal });
+    const { result } = routed;
+    const id = modelId(routed.provider, routed.model);
+    emit({ type: 'meta', model_id: id, provider: routed.provider, model: routed.model, fallbacks: routed.fallbacks });
+    if (result.text) emit({ type: 'token', text: result.text });
+    if (cmd.session_id) await this.remember(cmd, result.text, routed.provider, routed.model);
+    emit({
+      type: 'done',
+      model_id: id,
+      provider: routed.provider,
+      model: routed.model,
+      usage: result.usage,
+      finish_reason: result.finishReason,
+      ...(result.toolCalls ? { tool_calls: result.toolCalls } : {}),
+    });
   }
 
   /** Opt-in memory (x-nitro-session-id): the newest user message and the answer, as a chat turn. */

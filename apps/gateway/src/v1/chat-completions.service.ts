@@ -54,7 +54,8 @@ export class ChatCompletionsService {
 
   /** The whole answer; the signal aborting (client gone) unsubscribes, which stops generation at once. */
   async create(user: AuthUser, dto: ChatCompletionRequestDto, sessionId: string | undefined, signal: AbortSignal) {
-    const cmd = this.command(user, dto, sessionId);
+    // One provider request for the whole answer, no packet per token (issue 17).
+    const cmd: CompletionCommand = { ...this.command(user, dto, sessionId), stream: false };
     let text = '';
     let served: ServedBy | undefined;
     let done: Extract<CompletionEvent, { type: 'done' }> | undefined;

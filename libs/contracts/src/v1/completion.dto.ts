@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -118,6 +119,15 @@ export class CompletionCommand extends ModelCommand {
   @IsString()
   @Matches(ID_PATTERN, { message: `session_id ${ID_MESSAGE}` })
   session_id?: string;
+
+  /**
+   * false: the caller wants the whole answer at once (OpenAI's non-stream request). ai-router then asks the
+   * provider for a whole answer and replies meta, one token with all the text, done: no packet per token.
+   * Absent or true: tokens as they come.
+   */
+  @IsOptional()
+  @IsBoolean()
+  stream?: boolean;
 }
 
 export interface CompletionUsage {
