@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Backs up what Nitro AI keeps: Redis (accounts, sessions, API keys, conversations, queues, the gallery
-# index) as a point-in-time RDB snapshot, and every object of the S3/MinIO gallery bucket.
+# Backs up what Nitro AI keeps: Redis (accounts with the uid each gallery is keyed by, sessions, API keys,
+# conversations, queues, the gallery index) as a point-in-time RDB snapshot, and every object of the
+# S3/MinIO gallery bucket (users/<uid>/...). Back up both together.
 #   bash scripts/backup.sh <backup-dir>
 # Env: REDIS_URL (default redis://127.0.0.1:6379), S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY.
 # Compose and Kubernetes: docs/backup.md (port-forward, or run it inside the network).

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { USER_UID_PATTERN } from '@nitro/contracts';
 import { freePort, pingRedis, RedisServerHandle, waitFor } from '@nitro/testing';
+import { AUTH_KEYS } from '../../apps/gateway/src/auth/auth-keys.constants';
 import { LocalS3, startLocalS3 } from '../../apps/media/test/support/local-s3';
 import { Platform, readSse, startPlatform, TestUser } from '../support/platform';
 
@@ -83,6 +85,11 @@ describe('backup and restore of Redis and the S3 gallery (scripts/backup.sh, scr
     const filename = JSON.stringify(gallery).match(/img-[0-9a-f]{24}-0\.png/)![0];
     const bytes = Buffer.from(await (await p.request(`/gallery/download/${filename}`)).arrayBuffer());
     const keysBefore = await objects();
+    // The gallery is keyed by the account's internal uid: it must come back with the account.
+    const uidKey = AUTH_KEYS.user(p.userId.toLowerCase());
+    const uid = execFileSync('redis-cli', ['-u', redis.url, 'hget', uidKey, 'uid'], { encoding: 'utf8' }).trim();
+    expect(uid).toMatch(USER_UID_PATTERN);
+    expect(keysBefore.every((k) => k.startsWith(`users/${uid}/`))).toBe(true);
 
     execFileSync('bash', ['scripts/backup.sh', backupDir], { cwd: ROOT, env: env(), stdio: 'pipe', timeout: 60_000 });
     expect(existsSync(join(backupDir, 'redis.rdb'))).toBe(true);
@@ -112,6 +119,7 @@ describe('backup and restore of Redis and the S3 gallery (scripts/backup.sh, scr
     expect(await objects()).toEqual(keysBefore);
 
     // The same platform data: both accounts sign in with their passwords, the gallery and the bytes are back.
+    expect(execFileSync('redis-cli', ['-u', redis.url, 'hget', uidKey, 'uid'], { encoding: 'utf8' }).trim()).toBe(uid);
     p = await platform();
     await expect(p.login('alice-backup', alice.password)).resolves.toMatchObject({ id: alice.id });
     expect(await (await p.request(`/gallery/${p.userId}`)).json()).toEqual(gallery);

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { MEDIA_QUEUE_PREFIX, MediaQueue } from '@nitro/contracts';
 import { galleryKeys, parseGalleryKey } from '@nitro/media-store';
 import { waitFor } from '@nitro/testing';
+import { AUTH_KEYS } from '../../apps/gateway/src/auth/auth-keys.constants';
 import { galleryStoreFor, listKeys, LocalS3, startLocalS3 } from '../../apps/media/test/support/local-s3';
 import { Platform, readSse, startPlatform } from '../support/platform';
 
@@ -55,6 +56,7 @@ describe('image job survives its worker being killed (gateway + two media proces
 
     // Every object belongs to a complete image (PNG + thumbnail + metadata), and each is indexed.
     const store = galleryStoreFor(s3, redis);
+    const uid = (await redis.hget(AUTH_KEYS.user(p.userId.toLowerCase()), 'uid'))!;
     const byFile = new Map<string, Set<string>>();
     for (const key of await listKeys(store)) {
       const parsed = parseGalleryKey(key)!;
@@ -63,8 +65,8 @@ describe('image job survives its worker being killed (gateway + two media proces
     expect([...byFile.keys()].sort()).toEqual([`${job_id}-0.png`, `${job_id}-1.png`]);
     for (const [filename, kinds] of byFile) {
       expect([...kinds].sort()).toEqual(['image', 'meta', 'thumbnail']);
-      expect(await store.index.get(filename)).toMatchObject({ filename, user_id: p.userId });
-      expect(await store.objects.exists(galleryKeys.image(p.userId, filename))).toBe(true);
+      expect(await store.index.get(filename)).toMatchObject({ filename, user_id: p.userId, owner_uid: uid });
+      expect(await store.objects.exists(galleryKeys.image(uid, filename))).toBe(true);
     }
     const listed = await (await p.request(`/gallery/${p.userId}`)).json();
     expect(listed.total).toBe(2);

@@ -4,11 +4,20 @@ import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { MEDIA_QUEUE_PREFIX, MediaQueue } from '@nitro/contracts';
 import { galleryKeys, galleryRedisKeys } from '@nitro/media-store';
+import { AUTH_KEYS } from '../../apps/gateway/src/auth/auth-keys.constants';
 import { renderProcedural } from '../../apps/media/src/providers/procedural.image-provider';
 import { listKeys, LocalS3, readAll, startLocalS3, galleryStoreFor } from '../../apps/media/test/support/local-s3';
+import { waitFor } from '@nitro/testing';
 import { Platform, readSse, startPlatform, TestUser } from '../support/platform';
 
 const STAGE_RANK: Record<string, number> = { queued: 0, generating: 1, storing: 2, done: 3 };
+
+/** The account's internal uid, as sign-up stored it (the gallery is keyed by it, not by the username). */
+async function uidOf(redis: Redis, userId: string): Promise<string> {
+  const uid = await redis.hget(AUTH_KEYS.user(userId.toLowerCase()), 'uid');
+  if (!uid) throw new Error(`no uid stored for ${userId}`);
+  return uid;
+}
 
 /**
  * Images end to end: gateway and media as separate processes, a real Redis, a real s3rver, the
@@ -19,6 +28,7 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
   let s3: LocalS3;
   let redis: Redis;
   let other: TestUser;
+  let uid: string;
   const generate = (body: unknown, query = '') => p.request(`/generate-image${query}`, { method: 'POST', json: body });
   const store = () => galleryStoreFor(s3, redis);
 
@@ -31,6 +41,7 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
     });
     redis = new Redis(p.redis.url);
     other = await p.createUser('other-artist');
+    uid = await uidOf(redis, p.userId);
   });
   afterAll(async () => {
     redis?.disconnect();
@@ -74,8 +85,7 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
 
     const keys = await listKeys(store());
     for (const f of [`${accepted.job_id}-0.png`, `${accepted.job_id}-1.png`]) {
-      for (const key of [galleryKeys.image(p.userId, f), galleryKeys.thumbnail(p.userId, f), galleryKeys.meta(p.userId, f)])
-        expect(keys).toContain(key);
+      for (const key of [galleryKeys.image(uid, f), galleryKeys.thumbnail(uid, f), galleryKeys.meta(uid, f)]) expect(keys).toContain(key);
     }
 
     const download = await p.request(done.image_url);
@@ -84,7 +94,7 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
     const bytes = Buffer.from(await download.arrayBuffer());
     expect(Number(download.headers.get('content-length'))).toBe(bytes.length);
     const stored = await readAll(
-      (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: galleryKeys.image(p.userId, done.filename) })))
+      (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: galleryKeys.image(uid, done.filename) })))
         .Body as NodeJS.ReadableStream,
     );
     expect(bytes.equals(stored)).toBe(true);
@@ -203,7 +213,7 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
     const keys = await listKeys(store());
     expect(keys.filter((k) => k.includes(filename.replace('.png', '')))).toEqual([]);
     expect(await redis.exists(galleryRedisKeys.item(filename))).toBe(0);
-    expect(await redis.zscore(galleryRedisKeys.userIndex(p.userId), filename)).toBeNull();
+    expect(await redis.zscore(galleryRedisKeys.ownerIndex(uid), filename)).toBeNull();
     expect((await p.request(`/gallery/download/${filename}`)).status).toBe(404);
     expect((await p.request(`/gallery/${p.userId}/${filename}`, { method: 'DELETE' })).status).toBe(404);
   });
@@ -269,6 +279,89 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
     expect(await res.json()).toMatchObject({ error: 'STORAGE_UNAVAILABLE', message: expect.stringMatching(/S3/) });
     expect((await p.request(`/gallery/${p.userId}`)).status).toBe(200);
     expect((await generate({ prompt: 'during the outage', user_id: p.userId, settings: { width: 64, height: 64 } })).status).toBe(202);
+  });
+});
+
+/**
+ * Issue 14, item 11: the gallery is keyed by the account's immutable uid. Redis loses its data (accounts,
+ * gallery index, everything); a new account takes an old username; the repair sweep rebuilds the index
+ * from the objects by uid, so the old images come back under the old uid and the newcomer sees none of them.
+ */
+describe('after Redis loses its data, a new account with an old username inherits no images (gateway + media + s3rver)', () => {
+  let p: Platform;
+  let s3: LocalS3;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    s3 = await startLocalS3();
+    p = await startPlatform({
+      services: ['media'],
+      env: { ...s3.env, IMAGE_PROVIDERS: 'procedural' },
+      // The sweep runs every 500 ms; its lock (60 s) goes with the data, so the first sweep after the wipe is immediate.
+      appEnv: { media: { PROCEDURAL_DELAY_MS: '20', GALLERY_SWEEP_INTERVAL_MS: '500' } },
+    });
+    redis = new Redis(p.redis.url);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await p?.stop();
+    await s3?.stop();
+  });
+
+  it('FLUSHDB, a new "alice" signs up, the sweep re-indexes: her gallery is empty and the old images are 404 to her', async () => {
+    const as =
+      (u: TestUser) =>
+      (path: string, init: RequestInit & { json?: unknown } = {}) =>
+        fetch(`${p.baseUrl}${path}`, {
+          ...init,
+          headers: { ...u.headers, ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}) },
+          body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+        });
+    const oldAlice = await p.createUser('alice');
+    const made = await as(oldAlice)('/generate-image?wait=true', {
+      method: 'POST',
+      json: { prompt: 'the old alice drew this', user_id: 'alice', settings: { width: 64, height: 64 } },
+    });
+    expect(made.status).toBe(200);
+    const { filename } = await made.json();
+    const oldUid = await uidOf(redis, 'alice');
+    expect((await listKeys(galleryStoreFor(s3, redis))).filter((k) => k.includes(filename.replace('.png', '')))).toEqual(
+      [galleryKeys.image(oldUid, filename), galleryKeys.meta(oldUid, filename), galleryKeys.thumbnail(oldUid, filename)].sort(),
+    );
+
+    // Redis loses its data: accounts, sessions, the gallery index, the sweep lock.
+    await redis.flushdb();
+    const admin = await p.createUser('operator'); // the first account again (from loopback): the admin
+    const newAlice = await p.createUser('alice');
+    expect([admin.role, newAlice.role]).toEqual(['admin', 'user']);
+    const newUid = await uidOf(redis, 'alice');
+    expect(newUid).not.toBe(oldUid);
+
+    // The repair sweep rebuilds the index from the objects, under the uid in their keys.
+    await waitFor(async () => (await redis.exists(galleryRedisKeys.item(filename))) === 1, {
+      timeoutMs: 20_000,
+      description: 'the sweep re-indexed the old image',
+    });
+    expect(JSON.parse((await redis.get(galleryRedisKeys.item(filename)))!)).toMatchObject({ owner_uid: oldUid, user_id: 'alice' });
+    expect(await redis.zcard(galleryRedisKeys.ownerIndex(oldUid))).toBe(1);
+    expect(await redis.exists(galleryRedisKeys.ownerIndex(newUid))).toBe(0);
+
+    const gallery = await as(newAlice)('/gallery/alice');
+    expect(gallery.status).toBe(200);
+    expect(await gallery.json()).toMatchObject({ user_id: 'alice', items: [], total: 0 });
+    expect((await as(newAlice)(`/gallery/download/${filename}`)).status).toBe(404);
+    expect((await as(newAlice)(`/gallery/download/${filename}?variant=thumbnail`)).status).toBe(404);
+    expect((await as(newAlice)(`/gallery/alice/${filename}`, { method: 'DELETE' })).status).toBe(404);
+
+    // Her own new image is hers alone; nothing stored was lost (the admin still reaches the old one).
+    const mine = await as(newAlice)('/generate-image?wait=true', {
+      method: 'POST',
+      json: { prompt: 'the new alice drew this', user_id: 'alice', settings: { width: 64, height: 64 } },
+    });
+    expect(mine.status).toBe(200);
+    const listed = await (await as(newAlice)('/gallery/alice')).json();
+    expect(listed.items.map((i: { filename: string }) => i.filename)).toEqual([(await mine.json()).filename]);
+    expect((await as(admin)(`/gallery/download/${filename}`)).status).toBe(200);
   });
 });
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { loadConfig, MediaEnv } from '@nitro/config';
 import type { GalleryRecord } from '@nitro/contracts';
@@ -45,11 +45,15 @@ describe('gallery repair sweep (real s3rver + Redis)', () => {
     if (keys.length) await store.objects.delete(keys);
   });
 
-  const record = (user = 'ann'): GalleryRecord => {
+  /** Owners by uid, as accounts have them (the username is only informational in a record). */
+  const ANN = randomUUID();
+  const BOB = randomUUID();
+  const record = (owner = ANN, user = owner === BOB ? 'bob' : 'ann'): GalleryRecord => {
     const job = `img-${randomBytes(12).toString('hex')}`;
     return {
       filename: `${job}-0.png`,
       user_id: user,
+      owner_uid: owner,
       job_id: job,
       prompt: 'p',
       ai_model: 'procedural-v1 (not an AI model)',
@@ -64,27 +68,27 @@ describe('gallery repair sweep (real s3rver + Redis)', () => {
     };
   };
   const keysOf = (r: GalleryRecord) => [
-    galleryKeys.image(r.user_id, r.filename),
-    galleryKeys.meta(r.user_id, r.filename),
-    galleryKeys.thumbnail(r.user_id, r.filename),
+    galleryKeys.image(r.owner_uid, r.filename),
+    galleryKeys.meta(r.owner_uid, r.filename),
+    galleryKeys.thumbnail(r.owner_uid, r.filename),
   ];
   const putMeta = (r: GalleryRecord) =>
-    store.objects.put(galleryKeys.meta(r.user_id, r.filename), Buffer.from(JSON.stringify(r)), 'application/json');
+    store.objects.put(galleryKeys.meta(r.owner_uid, r.filename), Buffer.from(JSON.stringify(r)), 'application/json');
 
   it('leaves a healthy gallery alone (and a second sweep finds nothing)', async () => {
     const r = record();
     await store.save(r, png, webp);
     for (let i = 0; i < 2; i++) expect(await sweeper().sweep()).toEqual({ reindexed: 0, dangling: 0, strays: 0, broken: 0, members: 0 });
-    expect((await store.page('ann', 0, 10)).records).toEqual([r]);
+    expect((await store.page(ANN, 0, 10)).records).toEqual([r]);
     expect(await listKeys(store)).toEqual(keysOf(r).sort());
   });
 
   it('crash after the metadata, before the index: the item is indexed again from its metadata', async () => {
     const r = record();
     await store.save(r, png, webp);
-    await store.index.remove(r.user_id, r.filename);
+    await store.index.remove(r.owner_uid, r.filename);
     expect((await sweeper().sweep()).reindexed).toBe(1);
-    expect((await store.page('ann', 0, 10)).records).toEqual([r]);
+    expect((await store.page(ANN, 0, 10)).records).toEqual([r]);
   });
 
   it.each([
@@ -92,8 +96,8 @@ describe('gallery repair sweep (real s3rver + Redis)', () => {
     ['crash after the PNG and thumbnail, before the metadata', ['image', 'thumbnail']],
   ])('%s: the stray objects are deleted once past the grace period', async (_what, parts) => {
     const r = record();
-    if (parts.includes('image')) await store.objects.put(galleryKeys.image(r.user_id, r.filename), png, 'image/png');
-    if (parts.includes('thumbnail')) await store.objects.put(galleryKeys.thumbnail(r.user_id, r.filename), webp, 'image/webp');
+    if (parts.includes('image')) await store.objects.put(galleryKeys.image(r.owner_uid, r.filename), png, 'image/png');
+    if (parts.includes('thumbnail')) await store.objects.put(galleryKeys.thumbnail(r.owner_uid, r.filename), webp, 'image/webp');
     expect((await sweeper('3600000').sweep()).strays).toBe(0);
     live.add(r.job_id);
     expect((await sweeper().sweep()).strays).toBe(0);
@@ -106,11 +110,11 @@ describe('gallery repair sweep (real s3rver + Redis)', () => {
   it('crash during a delete, after the metadata went: index entry and objects are removed', async () => {
     const r = record();
     await store.save(r, png, webp);
-    await store.objects.delete([galleryKeys.meta(r.user_id, r.filename)]);
+    await store.objects.delete([galleryKeys.meta(r.owner_uid, r.filename)]);
     expect((await sweeper().sweep()).dangling).toBe(1);
     expect(await listKeys(store)).toEqual([]);
     expect(await store.index.get(r.filename)).toBeNull();
-    expect(await redis.zcard(galleryRedisKeys.userIndex('ann'))).toBe(0);
+    expect(await redis.zcard(galleryRedisKeys.ownerIndex(ANN))).toBe(0);
   });
 
   it('crash during a delete, after every object went: the index entry is removed', async () => {
@@ -118,19 +122,19 @@ describe('gallery repair sweep (real s3rver + Redis)', () => {
     await store.save(r, png, webp);
     await store.objects.delete(keysOf(r));
     expect((await sweeper().sweep()).dangling).toBe(1);
-    expect((await store.page('ann', 0, 10)).total).toBe(0);
+    expect((await store.page(ANN, 0, 10)).total).toBe(0);
   });
 
   it('a sorted-set member without its record is dropped', async () => {
     const r = record();
-    await redis.zadd(galleryRedisKeys.userIndex('ann'), Date.now(), r.filename);
+    await redis.zadd(galleryRedisKeys.ownerIndex(ANN), Date.now(), r.filename);
     expect((await sweeper().sweep()).members).toBe(1);
-    expect(await redis.zcard(galleryRedisKeys.userIndex('ann'))).toBe(0);
+    expect(await redis.zcard(galleryRedisKeys.ownerIndex(ANN))).toBe(0);
   });
 
   it('metadata whose thumbnail was lost: the item is removed entirely (never listed half-there)', async () => {
     const r = record();
-    await store.objects.put(galleryKeys.image(r.user_id, r.filename), png, 'image/png');
+    await store.objects.put(galleryKeys.image(r.owner_uid, r.filename), png, 'image/png');
     await putMeta(r);
     await store.index.add(r);
     expect((await sweeper().sweep()).broken).toBe(1);
@@ -139,14 +143,39 @@ describe('gallery repair sweep (real s3rver + Redis)', () => {
   });
 
   it('ignores objects it did not write, and works per user', async () => {
-    const [a, b] = [record('ann'), record('bob')];
+    const [a, b] = [record(ANN), record(BOB)];
     await store.save(a, png, webp);
     await store.save(b, png, webp);
-    await store.index.remove(b.user_id, b.filename);
-    await store.objects.put('users/ann/notes.txt', Buffer.from('hi'), 'text/plain');
+    await store.index.remove(b.owner_uid, b.filename);
+    await store.objects.put(`users/${ANN}/notes.txt`, Buffer.from('hi'), 'text/plain');
+    // Objects under a username (the layout before uids) are not ours to index or delete.
+    const legacy = `users/ann/images/${a.filename}`;
+    await store.objects.put(legacy, png, 'image/png');
     expect(await sweeper().sweep()).toMatchObject({ reindexed: 1, strays: 0, broken: 0 });
-    expect((await store.page('bob', 0, 10)).records).toEqual([b]);
-    expect(await listKeys(store)).toContain('users/ann/notes.txt');
+    expect((await store.page(BOB, 0, 10)).records).toEqual([b]);
+    expect(await listKeys(store)).toEqual(expect.arrayContaining([`users/${ANN}/notes.txt`, legacy]));
+  });
+
+  it('Redis lost its data, then a new account took the username: everything is re-indexed under the old uid only', async () => {
+    const old = record(ANN, 'alice');
+    await store.save(old, png, webp);
+    await redis.flushall();
+    const newcomer = randomUUID(); // a new "alice" signs up: new account, new uid
+    expect((await sweeper().sweep()).reindexed).toBe(1);
+    expect((await store.page(ANN, 0, 10)).records).toEqual([old]);
+    expect((await store.page(newcomer, 0, 10)).total).toBe(0);
+    expect(await store.index.get(old.filename)).toMatchObject({ owner_uid: ANN, user_id: 'alice' });
+  });
+
+  it('metadata whose owner_uid is not the uid in its key is never indexed (under either owner)', async () => {
+    const r = record(ANN);
+    await store.save(r, png, webp);
+    await redis.flushall();
+    const forged = Buffer.from(JSON.stringify({ ...r, owner_uid: BOB }));
+    await store.objects.put(galleryKeys.meta(ANN, r.filename), forged, 'application/json'); // users/<ANN>/meta/… claims BOB
+    expect((await sweeper().sweep()).reindexed).toBe(0);
+    expect(await store.index.get(r.filename)).toBeNull();
+    expect((await store.page(BOB, 0, 10)).total).toBe(0);
   });
 
   it('only one replica sweeps at a time (Redis lock)', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -15,6 +15,7 @@ import { freePort, RedisServerHandle, ServiceProcess, spawnService, startRedisSe
 import { FakeVendor, picture, sendJson, startFakeVendor } from './support/fake-vendor';
 import { LocalS3, startLocalS3 } from './support/local-s3';
 
+const OWNER_UID = randomUUID();
 const MEDIA = join(__dirname, '..', '..', '..', 'dist', 'apps', 'media', 'src', 'main.js');
 
 /**
@@ -70,6 +71,7 @@ describe('image jobs in the media process (BullMQ, real Redis, s3rver, fake Stab
     const jobId = `img-${randomBytes(12).toString('hex')}`;
     const full: ImageJobData = {
       user_id: 'jobs-test',
+      owner_uid: OWNER_UID,
       prompt: 'a fox',
       width: 64,
       height: 64,

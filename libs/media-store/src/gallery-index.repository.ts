@@ -3,8 +3,9 @@ import type { GalleryRecord } from '@nitro/contracts';
 import { galleryRedisKeys as K } from './gallery-keys';
 
 /**
- * The per-user listing in Redis: a sorted set of file names by creation time plus one JSON record
- * per image (which also answers "who owns this file?" for downloads). It is derived from S3: the
+ * The per-owner listing in Redis (keyed by the owner's uid, never the username): a sorted set of file
+ * names by creation time plus one JSON record per image (which also answers "who owns this file?"
+ * for downloads: its `owner_uid`). It is derived from S3: the
  * sweep rebuilds entries from the metadata objects, so losing Redis loses no image.
  */
 export class GalleryIndexRepository {
@@ -14,7 +15,7 @@ export class GalleryIndexRepository {
     await this.redis
       .multi()
       .set(K.item(record.filename), JSON.stringify(record))
-      .zadd(K.userIndex(record.user_id), Date.parse(record.created_at), record.filename)
+      .zadd(K.ownerIndex(record.owner_uid), Date.parse(record.created_at), record.filename)
       .exec()
       .then(throwOnMultiError);
   }
@@ -24,15 +25,15 @@ export class GalleryIndexRepository {
     return raw ? (JSON.parse(raw) as GalleryRecord) : null;
   }
 
-  async remove(userId: string, filename: string): Promise<void> {
-    await this.redis.multi().del(K.item(filename)).zrem(K.userIndex(userId), filename).exec().then(throwOnMultiError);
+  async remove(ownerUid: string, filename: string): Promise<void> {
+    await this.redis.multi().del(K.item(filename)).zrem(K.ownerIndex(ownerUid), filename).exec().then(throwOnMultiError);
   }
 
   /** Newest first; entries whose record vanished in between are skipped. */
-  async page(userId: string, offset: number, limit: number): Promise<{ total: number; records: GalleryRecord[] }> {
+  async page(ownerUid: string, offset: number, limit: number): Promise<{ total: number; records: GalleryRecord[] }> {
     const [total, names] = await Promise.all([
-      this.redis.zcard(K.userIndex(userId)),
-      this.redis.zrevrange(K.userIndex(userId), offset, offset + limit - 1),
+      this.redis.zcard(K.ownerIndex(ownerUid)),
+      this.redis.zrevrange(K.ownerIndex(ownerUid), offset, offset + limit - 1),
     ]);
     if (!names.length) return { total, records: [] };
     const raws = await this.redis.mget(names.map((n) => K.item(n)));
@@ -50,24 +51,24 @@ export class GalleryIndexRepository {
   }
 
   /** Sorted-set members with no record (left by a crash between the two writes of remove()). */
-  async danglingMembers(userIndexKey: string): Promise<string[]> {
-    const names = await this.redis.zrange(userIndexKey, '0', '-1');
+  async danglingMembers(ownerIndexKey: string): Promise<string[]> {
+    const names = await this.redis.zrange(ownerIndexKey, '0', '-1');
     if (!names.length) return [];
     const exists = await Promise.all(names.map((n) => this.redis.exists(K.item(n))));
     return names.filter((_, i) => !exists[i]);
   }
 
-  async *userIndexKeys(): AsyncGenerator<string> {
+  async *ownerIndexKeys(): AsyncGenerator<string> {
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', K.userIndexPattern, 'COUNT', '500');
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', K.ownerIndexPattern, 'COUNT', '500');
       cursor = next;
       yield* keys;
     } while (cursor !== '0');
   }
 
-  async removeMember(userIndexKey: string, filename: string): Promise<void> {
-    await this.redis.zrem(userIndexKey, filename);
+  async removeMember(ownerIndexKey: string, filename: string): Promise<void> {
+    await this.redis.zrem(ownerIndexKey, filename);
   }
 }
 

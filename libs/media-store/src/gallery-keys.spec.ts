@@ -1,7 +1,8 @@
-import { galleryFilename, galleryKeys, isGalleryFilename, jobIdOf, parseGalleryKey } from './gallery-keys';
+import { galleryFilename, galleryKeys, galleryRedisKeys, isGalleryFilename, jobIdOf, parseGalleryKey } from './gallery-keys';
 
 describe('gallery names and keys', () => {
   const job = 'img-0123456789abcdef01234567';
+  const uid = '0190f5a2-7c1e-4b8a-9d3f-2a6b8c0d1e4f';
 
   it('accepts only names the service issues', () => {
     expect(isGalleryFilename(galleryFilename(job, 3))).toBe(true);
@@ -22,27 +23,40 @@ describe('gallery names and keys', () => {
     }
   });
 
-  it('builds keys under the owner, and reads them back', () => {
+  it("builds keys under the owner's uid, and reads them back", () => {
     const f = galleryFilename(job, 1);
-    expect(galleryKeys.image('ann', f)).toBe(`users/ann/images/${job}-1.png`);
-    expect(galleryKeys.thumbnail('ann', f)).toBe(`users/ann/thumbs/${job}-1.webp`);
-    expect(galleryKeys.meta('ann', f)).toBe(`users/ann/meta/${job}-1.json`);
+    expect(galleryKeys.image(uid, f)).toBe(`users/${uid}/images/${job}-1.png`);
+    expect(galleryKeys.thumbnail(uid, f)).toBe(`users/${uid}/thumbs/${job}-1.webp`);
+    expect(galleryKeys.meta(uid, f)).toBe(`users/${uid}/meta/${job}-1.json`);
+    expect(galleryRedisKeys.ownerIndex(uid)).toBe(`nitro:gallery:uid:${uid}`);
     for (const [kind, key] of [
-      ['image', galleryKeys.image('ann', f)],
-      ['thumbnail', galleryKeys.thumbnail('ann', f)],
-      ['meta', galleryKeys.meta('ann', f)],
+      ['image', galleryKeys.image(uid, f)],
+      ['thumbnail', galleryKeys.thumbnail(uid, f)],
+      ['meta', galleryKeys.meta(uid, f)],
     ]) {
-      expect(parseGalleryKey(key)).toEqual({ userId: 'ann', filename: f, kind });
+      expect(parseGalleryKey(key)).toEqual({ ownerUid: uid, filename: f, kind });
     }
     expect(jobIdOf(f)).toBe(job);
   });
 
-  it('ignores keys it did not write', () => {
+  it('refuses to build a key for an owner that is not a uid (a username, undefined, a path)', () => {
+    const f = galleryFilename(job, 0);
+    for (const owner of ['alice', 'ALICE', uid.toUpperCase(), `${uid}/..`, '..', '', undefined as unknown as string]) {
+      expect(() => galleryKeys.image(owner, f)).toThrow(/must be a user uid/);
+      expect(() => galleryKeys.meta(owner, f)).toThrow(/must be a user uid/);
+      expect(() => galleryRedisKeys.ownerIndex(owner)).toThrow(/must be a user uid/);
+    }
+  });
+
+  it('ignores keys it did not write, including objects under a username (the layout before uids)', () => {
     for (const key of [
-      'users/ann/notes.txt',
-      `users/ann/images/${job}-1.webp`,
+      `users/${uid}/notes.txt`,
+      `users/${uid}/images/${job}-1.webp`,
       `users/../images/${job}-1.png`,
-      `other/ann/images/${job}-1.png`,
+      `other/${uid}/images/${job}-1.png`,
+      `users/ann/images/${job}-1.png`,
+      `users/${uid.toUpperCase()}/images/${job}-1.png`,
+      `users/${uid}x/images/${job}-1.png`,
     ])
       expect(parseGalleryKey(key)).toBeNull();
   });

@@ -1,24 +1,28 @@
-import { GALLERY_FILENAME_PATTERN } from '@nitro/contracts';
+import { GALLERY_FILENAME_PATTERN, isUserUid, USER_UID_PATTERN } from '@nitro/contracts';
 
 /**
- * Where each piece of an image lives. Names are issued by the media service only
- * (`<job id>-<n>.png`), so a download never takes a path from the user: the name is checked
- * against GALLERY_FILENAME_PATTERN and its owner is looked up in Redis before any key is built.
+ * Where each piece of an image lives. Objects are keyed by the owner's immutable uid (USER_UID_PATTERN,
+ * made at sign-up), never by the username: after Redis loses its accounts, a new account with an old
+ * username gets a new uid, so neither the repair sweep nor a listing can hand it the old account's images.
+ * Names are issued by the media service only (`<job id>-<n>.png`), so a download never takes a path from
+ * the user: the name is checked against GALLERY_FILENAME_PATTERN and its owner is looked up in Redis
+ * before any key is built. Every builder throws on an owner that is not a uid (a username passed by
+ * mistake, `undefined` from old job data): no object can be written under a guessable prefix.
  */
 export const galleryKeys = {
-  image: (userId: string, filename: string) => `users/${userId}/images/${filename}`,
-  thumbnail: (userId: string, filename: string) => `users/${userId}/thumbs/${stem(filename)}.webp`,
-  meta: (userId: string, filename: string) => `users/${userId}/meta/${stem(filename)}.json`,
-  /** Every object of every user starts with this (the repair sweep lists it). */
+  image: (ownerUid: string, filename: string) => `users/${owner(ownerUid)}/images/${filename}`,
+  thumbnail: (ownerUid: string, filename: string) => `users/${owner(ownerUid)}/thumbs/${stem(filename)}.webp`,
+  meta: (ownerUid: string, filename: string) => `users/${owner(ownerUid)}/meta/${stem(filename)}.json`,
+  /** Every object of every owner starts with this (the repair sweep lists it). */
   root: 'users/',
 } as const;
 
-/** Redis: a sorted set per user (score = creation time, newest first) and one JSON record per image. */
+/** Redis: a sorted set per owner uid (score = creation time, newest first) and one JSON record per image. */
 export const galleryRedisKeys = {
-  userIndex: (userId: string) => `nitro:gallery:user:${userId}`,
+  ownerIndex: (ownerUid: string) => `nitro:gallery:uid:${owner(ownerUid)}`,
   item: (filename: string) => `nitro:gallery:item:${filename}`,
   itemPattern: 'nitro:gallery:item:*',
-  userIndexPattern: 'nitro:gallery:user:*',
+  ownerIndexPattern: 'nitro:gallery:uid:*',
   sweepLock: 'nitro:gallery:sweep-lock',
 } as const;
 
@@ -39,12 +43,23 @@ function stem(filename: string): string {
   return filename.replace(/\.png$/, '');
 }
 
-/** Parses an object key back into its owner and file name; null for anything we did not write. */
-export function parseGalleryKey(key: string): { userId: string; filename: string; kind: 'image' | 'thumbnail' | 'meta' } | null {
-  const m = /^users\/([A-Za-z0-9_-]{1,64})\/(images|thumbs|meta)\/(img-[0-9a-f]{24}-[0-3])\.(png|webp|json)$/.exec(key);
+function owner(ownerUid: string): string {
+  if (!isUserUid(ownerUid)) throw new Error(`gallery owner must be a user uid, got ${JSON.stringify(String(ownerUid).slice(0, 80))}`);
+  return ownerUid;
+}
+
+const UID = USER_UID_PATTERN.source.replace(/^\^|\$$/g, '');
+const KEY = new RegExp(`^users/(${UID})/(images|thumbs|meta)/(img-[0-9a-f]{24}-[0-3])\\.(png|webp|json)$`);
+
+/**
+ * Parses an object key back into its owner uid and file name; null for anything we did not write
+ * (including objects under a username, as stored before uids: they are neither indexed nor deleted).
+ */
+export function parseGalleryKey(key: string): { ownerUid: string; filename: string; kind: 'image' | 'thumbnail' | 'meta' } | null {
+  const m = KEY.exec(key);
   if (!m) return null;
   const kind = m[2] === 'images' ? 'image' : m[2] === 'thumbs' ? 'thumbnail' : 'meta';
   const ext = { image: 'png', thumbnail: 'webp', meta: 'json' }[kind];
   if (m[4] !== ext) return null;
-  return { userId: m[1], filename: `${m[3]}.png`, kind };
+  return { ownerUid: m[1], filename: `${m[3]}.png`, kind };
 }

@@ -19,15 +19,16 @@ export class GalleryStore {
   ) {}
 
   async save(record: GalleryRecord, png: Buffer, thumbnail: Buffer): Promise<void> {
-    const { user_id: u, filename: f } = record;
+    const { owner_uid: u, filename: f } = record;
     await this.objects.put(galleryKeys.image(u, f), png, 'image/png');
     await this.objects.put(galleryKeys.thumbnail(u, f), thumbnail, 'image/webp');
     await this.objects.put(galleryKeys.meta(u, f), Buffer.from(JSON.stringify(record)), 'application/json');
     await this.index.add(record);
   }
 
-  page(userId: string, offset: number, limit: number) {
-    return this.index.page(userId, offset, limit);
+  /** One owner's images, newest first (ownerUid: the account's uid, not its username). */
+  page(ownerUid: string, offset: number, limit: number) {
+    return this.index.page(ownerUid, offset, limit);
   }
 
   /** The record of a name the service issued; null for anything else (never touches S3 for a bad name). */
@@ -38,12 +39,14 @@ export class GalleryStore {
 
   open(record: GalleryRecord, variant: GalleryVariant): Promise<StoredObject | null> {
     const key =
-      variant === 'thumbnail' ? galleryKeys.thumbnail(record.user_id, record.filename) : galleryKeys.image(record.user_id, record.filename);
+      variant === 'thumbnail'
+        ? galleryKeys.thumbnail(record.owner_uid, record.filename)
+        : galleryKeys.image(record.owner_uid, record.filename);
     return this.objects.open(key);
   }
 
-  async delete(record: GalleryRecord): Promise<void> {
-    const { user_id: u, filename: f } = record;
+  async delete(record: Pick<GalleryRecord, 'owner_uid' | 'filename'>): Promise<void> {
+    const { owner_uid: u, filename: f } = record;
     await this.objects.delete([galleryKeys.meta(u, f), galleryKeys.image(u, f), galleryKeys.thumbnail(u, f)]);
     await this.index.remove(u, f);
   }

@@ -44,6 +44,7 @@ const RESULT: ImageJobResult = {
     {
       filename: 'img-1-0.png',
       user_id: 'ann',
+      owner_uid: '0190f5a2-7c1e-4b8a-9d3f-2a6b8c0d1e4f',
       job_id: 'img-1',
       prompt: 'a fox',
       ai_model: 'm',

@@ -2,21 +2,27 @@ import { HttpException, Inject, Injectable, NotFoundException, ServiceUnavailabl
 import type { GalleryDeletedDto, GalleryPageDto, GalleryRecord } from '@nitro/contracts';
 import { GALLERY_STORE, GalleryStore, GalleryVariant } from '@nitro/media-store';
 import { AuthUser, assertCanAccess } from '../auth/auth-user';
+import { UserUids } from '../users/user-uids.service';
 import { toGalleryItem } from './image-urls';
 
 /**
  * The gallery at the edge: listing from the Redis index, downloads streamed from S3 straight to
  * the client (bytes never ride the service transport), deletes in GalleryStore's safe order.
  * A file name is only ever looked up in the index (after a strict pattern check): an unknown
- * name, a traversal attempt and another user's image are all the same 404.
+ * name, a traversal attempt and another user's image are all the same 404. Ownership is the account's
+ * uid (UserUids), never the username: an account that took a username freed by lost data sees nothing
+ * of the old account's images.
  */
 @Injectable()
 export class GalleryService {
-  constructor(@Inject(GALLERY_STORE) private readonly gallery: GalleryStore) {}
+  constructor(
+    @Inject(GALLERY_STORE) private readonly gallery: GalleryStore,
+    private readonly uids: UserUids,
+  ) {}
 
   async page(user: AuthUser, userId: string, offset: number, limit: number): Promise<GalleryPageDto> {
     assertCanAccess(user, userId);
-    const { total, records } = await this.gallery.page(userId, offset, limit);
+    const { total, records } = await this.gallery.page(await this.uids.of(userId), offset, limit);
     const next = offset + limit < total ? offset + limit : null;
     return { user_id: userId, items: records.map(toGalleryItem), total, offset, limit, next_offset: next };
   }
@@ -35,15 +41,16 @@ export class GalleryService {
 
   async remove(user: AuthUser, userId: string, filename: string): Promise<GalleryDeletedDto> {
     assertCanAccess(user, userId);
-    const record = await this.gallery.find(filename);
-    if (!record || record.user_id !== userId) throw notFound(filename);
+    const [record, ownerUid] = await Promise.all([this.gallery.find(filename), this.uids.of(userId)]);
+    if (!record || record.owner_uid !== ownerUid) throw notFound(filename);
     await storage('deleting the image', () => this.gallery.delete(record));
     return { filename, deleted: true };
   }
 
   private async owned(filename: string, user: AuthUser): Promise<GalleryRecord> {
     const record = await this.gallery.find(filename);
-    if (!record || !user || (record.user_id !== user.id && user.role !== 'admin')) throw notFound(filename);
+    if (!record || !user) throw notFound(filename);
+    if (user.role !== 'admin' && record.owner_uid !== (await this.uids.of(user.id))) throw notFound(filename);
     return record;
   }
 }

@@ -18,6 +18,7 @@ import {
   MEDIA_PATTERNS,
 } from '@nitro/contracts';
 import { AuthUser, assertCanAccess } from '../auth/auth-user';
+import { UserUids } from '../users/user-uids.service';
 import { call } from '../services/service-call';
 import { IMAGE_QUEUE, ImageJobFollower, snapshotOf, type ImageJob, type ImageQueue } from '@nitro/media-store';
 import { imageJobPresenter, imageUrls } from './image-urls';
@@ -28,7 +29,8 @@ const REDIS_DEADLINE_MS = 5_000;
 /**
  * Image jobs at the edge: validate, refuse when the queue is full (429), enqueue straight into
  * BullMQ (no hop through the media service: the 202 costs two Redis round trips), and read status
- * and progress from BullMQ. A job belongs to the user in its data; anyone else gets 404.
+ * and progress from BullMQ. A job belongs to the account whose uid is in its data (`owner_uid`, from
+ * UserUids): anyone else, including a later account with the same username, gets 404.
  */
 @Injectable()
 export class ImageJobsService {
@@ -37,6 +39,7 @@ export class ImageJobsService {
     @Inject(MEDIA_CLIENT) private readonly media: ClientProxy,
     private readonly events: ImageJobFollower,
     private readonly env: GatewayEnv,
+    private readonly uids: UserUids,
   ) {}
 
   /** Queues the job; with `wait`, answers the result when it is done in IMAGE_WAIT_MS (200), else the accepted job (202). */
@@ -46,10 +49,11 @@ export class ImageJobsService {
     wait: boolean,
   ): Promise<{ status: HttpStatus.ACCEPTED; body: ImageJobAcceptedDto } | { status: HttpStatus.OK; body: GenerateImageResultDto }> {
     assertCanAccess(user, dto.user_id);
-    await this.assertCapacity();
+    const [ownerUid] = await Promise.all([this.uids.of(dto.user_id), this.assertCapacity()]);
     const s = dto.settings ?? {};
     const data: ImageJobData = {
       user_id: dto.user_id,
+      owner_uid: ownerUid,
       prompt: dto.prompt.trim(),
       ...(s.negative_prompt?.trim() ? { negative_prompt: s.negative_prompt.trim() } : {}),
       ...(s.style_preset ? { style_preset: s.style_preset } : {}),
@@ -103,10 +107,9 @@ export class ImageJobsService {
   /** Another user's job is answered exactly like a job that does not exist. */
   private async owned(jobId: string, user: AuthUser): Promise<ImageJob> {
     const job = (await deadline(this.queue.getJob(jobId), 'reading the image job')) as ImageJob | undefined;
-    if (!job || !user || (job.data.user_id !== user.id && user.role !== 'admin')) {
-      throw new NotFoundException({ error: 'NOT_FOUND', message: `no image job ${jobId} (finished jobs are kept for a day)` });
-    }
-    return job;
+    const mine = !!job && !!user && (user.role === 'admin' || job.data.owner_uid === (await this.uids.of(user.id)));
+    if (!mine) throw new NotFoundException({ error: 'NOT_FOUND', message: `no image job ${jobId} (finished jobs are kept for a day)` });
+    return job!;
   }
 
   private async assertCapacity(): Promise<void> {

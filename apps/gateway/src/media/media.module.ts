@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { GatewayEnv } from '@nitro/config';
 import { MediaStoreModule } from '@nitro/media-store';
 import { REDIS_CLIENT } from '@nitro/service-kit';
+import { UsersModule } from '../users/users.module';
 import { GalleryController } from './gallery.controller';
 import { GalleryService } from './gallery.service';
 import { ImageJobsService } from './image-jobs.service';
@@ -14,6 +15,7 @@ import { imageJobPresenter } from './image-urls';
  */
 @Module({
   imports: [
+    UsersModule,
     MediaStoreModule.register({ owner: 'gateway', env: GatewayEnv, redis: REDIS_CLIENT, follow: { presenter: imageJobPresenter } }),
   ],
   controllers: [ImagesController, GalleryController],

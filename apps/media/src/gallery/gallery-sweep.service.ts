@@ -20,15 +20,18 @@ export const LIVE_JOB_CHECK = Symbol('LIVE_JOB_CHECK');
 export type LiveJobCheck = (jobId: string) => Promise<boolean>;
 
 interface Found {
-  userId: string;
+  /** The owner as the object keys say (users/<uid>/…): the only owner a repair may use. */
+  ownerUid: string;
   image?: number;
   thumbnail?: number;
   meta?: number;
 }
 
 /**
- * Makes S3 and the Redis index agree again after a crash (GalleryStore's write order tells which
- * side is right): metadata without index entry -> indexed again; index entry without metadata ->
+ * Makes S3 and the Redis index agree again after a crash or after Redis lost its data (GalleryStore's
+ * write order tells which side is right). Everything is rebuilt by owner uid, read from the object keys
+ * and checked against the metadata's `owner_uid`: a new account that took an old username has a new
+ * uid and never sees the old images. metadata without index entry -> indexed again; index entry without metadata ->
  * removed with any objects left; PNG/thumbnail without metadata, older than the grace period and
  * not from a live job -> deleted; metadata whose PNG or thumbnail is gone -> removed entirely.
  * One replica sweeps at a time (a Redis lock); each repair re-reads its object first.
@@ -75,17 +78,17 @@ export class GallerySweepService implements OnApplicationBootstrap, OnApplicatio
     const found = await this.listObjects();
     for (const [filename, f] of found) {
       if (f.meta !== undefined && f.image !== undefined && f.thumbnail !== undefined) {
-        if (!(await this.store.index.get(filename)) && (await this.reindex(f.userId, filename))) report.reindexed++;
+        if (!(await this.store.index.get(filename)) && (await this.reindex(f.ownerUid, filename))) report.reindexed++;
       } else if (f.meta !== undefined) {
         // A listing is not a snapshot: a save may have finished between its pages, so look again.
-        if (await this.complete(f.userId, filename)) continue;
-        await this.removeAll(f.userId, filename);
+        if (await this.complete(f.ownerUid, filename)) continue;
+        await this.removeAll(f.ownerUid, filename);
         report.broken++;
       } else if (
         now - Math.max(f.image ?? 0, f.thumbnail ?? 0) >= this.env.GALLERY_SWEEP_GRACE_MS &&
         !(await this.isLive(jobIdOf(filename)))
       ) {
-        await this.store.objects.delete([galleryKeys.image(f.userId, filename), galleryKeys.thumbnail(f.userId, filename)]);
+        await this.store.objects.delete([galleryKeys.image(f.ownerUid, filename), galleryKeys.thumbnail(f.ownerUid, filename)]);
         report.strays++;
       }
     }
@@ -93,12 +96,12 @@ export class GallerySweepService implements OnApplicationBootstrap, OnApplicatio
       for (const filename of names.filter((n) => !found.get(n)?.meta)) {
         const record = await this.store.index.get(filename);
         // Saved after our listing? GalleryStore writes metadata before the index, so ask S3 again.
-        if (!record || (await this.store.objects.exists(galleryKeys.meta(record.user_id, filename)))) continue;
-        await this.removeAll(record.user_id, filename);
+        if (!record || (await this.store.objects.exists(galleryKeys.meta(record.owner_uid, filename)))) continue;
+        await this.removeAll(record.owner_uid, filename);
         report.dangling++;
       }
     }
-    for await (const key of this.store.index.userIndexKeys()) {
+    for await (const key of this.store.index.ownerIndexKeys()) {
       for (const filename of await this.store.index.danglingMembers(key)) {
         await this.store.index.removeMember(key, filename);
         report.members++;
@@ -113,7 +116,7 @@ export class GallerySweepService implements OnApplicationBootstrap, OnApplicatio
     for await (const o of this.store.objects.list(galleryKeys.root)) {
       const parsed = parseGalleryKey(o.key);
       if (!parsed) continue;
-      const entry = found.get(parsed.filename) ?? { userId: parsed.userId };
+      const entry = found.get(parsed.filename) ?? { ownerUid: parsed.ownerUid };
       entry[parsed.kind] = o.lastModified;
       found.set(parsed.filename, entry);
     }
@@ -121,19 +124,20 @@ export class GallerySweepService implements OnApplicationBootstrap, OnApplicatio
   }
 
   /** Re-reads the metadata: a delete running meanwhile removes it first, and then nothing is indexed. */
-  private async reindex(userId: string, filename: string): Promise<boolean> {
-    const record = await this.store.objects.readJson<GalleryRecord>(galleryKeys.meta(userId, filename));
-    if (!record || record.filename !== filename || record.user_id !== userId) return false;
+  private async reindex(ownerUid: string, filename: string): Promise<boolean> {
+    const record = await this.store.objects.readJson<GalleryRecord>(galleryKeys.meta(ownerUid, filename));
+    // The key decides the owner; metadata naming another (or none, as before uids) is not indexed.
+    if (!record || record.filename !== filename || record.owner_uid !== ownerUid) return false;
     await this.store.index.add(record);
     return true;
   }
 
-  private async complete(userId: string, filename: string): Promise<boolean> {
-    const keys = [galleryKeys.image(userId, filename), galleryKeys.thumbnail(userId, filename)];
+  private async complete(ownerUid: string, filename: string): Promise<boolean> {
+    const keys = [galleryKeys.image(ownerUid, filename), galleryKeys.thumbnail(ownerUid, filename)];
     return (await Promise.all(keys.map((k) => this.store.objects.exists(k)))).every(Boolean);
   }
 
-  private async removeAll(userId: string, filename: string): Promise<void> {
-    await this.store.delete({ user_id: userId, filename } as GalleryRecord);
+  private async removeAll(ownerUid: string, filename: string): Promise<void> {
+    await this.store.delete({ owner_uid: ownerUid, filename });
   }
 }

@@ -29,6 +29,7 @@ export class GalleryWriterService {
       const record: GalleryRecord = {
         filename: galleryFilename(jobId, i),
         user_id: data.user_id,
+        owner_uid: data.owner_uid,
         job_id: jobId,
         prompt: data.prompt,
         ...(data.negative_prompt ? { negative_prompt: data.negative_prompt } : {}),

@@ -6,10 +6,12 @@ import type { GenerationOutcome, ImageGenerationService } from '../providers/ima
 import { ImageJobFailure } from './image-job.errors';
 import { ImageJobProcessor } from './image-job.processor';
 
+const UID = '0190f5a2-7c1e-4b8a-9d3f-2a6b8c0d1e4f';
+
 /** Just the parts of a BullMQ job the processor touches. */
 function fakeJob(attemptsMade = 0, attemptsStarted = attemptsMade + 1) {
   const updates: ImageJobProgress[] = [];
-  const data: ImageJobData = { user_id: 'u', prompt: 'p', width: 64, height: 64, count: 1, seed: 3, requested_at: '' };
+  const data: ImageJobData = { user_id: 'u', owner_uid: UID, prompt: 'p', width: 64, height: 64, count: 1, seed: 3, requested_at: '' };
   return {
     id: 'img-1',
     data,
@@ -100,6 +102,21 @@ describe('ImageJobProcessor', () => {
       .catch((e) => e);
     expect(err).toBeInstanceOf(UnrecoverableError);
     expect(job.updates.at(-1)).toMatchObject({ stage: 'failed', status: 400 });
+  });
+
+  it.each([
+    ['no owner_uid (job data from before uids)', undefined],
+    ['a username where the uid belongs', 'alice'],
+  ])('%s: failed at once (400), nothing drawn or stored', async (_what, owner) => {
+    const job = fakeJob(0);
+    (job.data as { owner_uid?: string }).owner_uid = owner;
+    let drawn = false;
+    const err = await processor(async () => ((drawn = true), outcome))
+      .process(job as never)
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(UnrecoverableError);
+    expect(drawn).toBe(false);
+    expect(job.updates.at(-1)).toMatchObject({ stage: 'failed', status: 400, reason: expect.stringMatching(/owner_uid/) });
   });
 
   it('a storage error (not a provider verdict) is retried', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { MediaEnv } from '@nitro/config';
-import type { ImageJobData, ImageJobProgress, ImageJobResult } from '@nitro/contracts';
+import { ERROR_CODE, isUserUid, type ImageJobData, type ImageJobProgress, type ImageJobResult } from '@nitro/contracts';
 import { progressReporter } from '@nitro/media-store';
 import { getLogger } from '@nitro/observability';
 import { GalleryWriterService } from '../gallery/gallery-writer.service';
@@ -28,6 +28,9 @@ export class ImageJobProcessor {
   async process(job: ImageJob, signal: AbortSignal = new AbortController().signal): Promise<ImageJobResult> {
     const progress = progressReporter(job);
     try {
+      // Never draw what cannot be stored under its owner's uid (data from before uids, or a bad producer).
+      if (!isUserUid(job.data.owner_uid))
+        throw new ImageJobFailure(400, ERROR_CODE.VALIDATION_FAILED, 'owner_uid of the image job must be a user uid', false);
       await progress({ stage: 'generating', percent: 0 });
       const out = await this.generation.generate(
         job.data,

@@ -7,6 +7,8 @@ import { GeneratedImages, ImageProvider, ImageProviderError } from './image-prov
 import type { ImageProviderRegistry } from './image-provider.registry';
 import type { ProviderBackoffStore } from './provider-backoff.store';
 
+const UID = '0190f5a2-7c1e-4b8a-9d3f-2a6b8c0d1e4f';
+
 /** A provider whose behaviour the test scripts: an image, an error, or "not configured". */
 function fake(name: ImageProviderName, behaviour: 'ok' | 'missing' | ImageProviderError, ai = true): ImageProvider & { calls: number } {
   return {
@@ -38,7 +40,7 @@ class MemoryBackoff {
 }
 
 describe('ImageGenerationService (provider order and fallback)', () => {
-  const data: ImageJobData = { user_id: 'u', prompt: 'p', width: 64, height: 48, count: 2, seed: 1, requested_at: '' };
+  const data: ImageJobData = { user_id: 'u', owner_uid: UID, prompt: 'p', width: 64, height: 48, count: 2, seed: 1, requested_at: '' };
   const signal = new AbortController().signal;
   const setup = (providers: ImageProvider[], order = providers.map((p) => p.name)) => {
     const backoff = new MemoryBackoff();

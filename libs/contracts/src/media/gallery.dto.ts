@@ -6,7 +6,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
  */
 export interface GalleryRecord {
   filename: string;
+  /** The username at the time the image was made: informational only, never used for access. */
   user_id: string;
+  /** The owner's immutable uid (USER_UID_PATTERN): keys, index and every ownership check use this. */
+  owner_uid: string;
   job_id: string;
   prompt: string;
   negative_prompt?: string;

@@ -8,7 +8,10 @@ export type ImageJobStage = (typeof IMAGE_JOB_STAGES)[number];
 
 /** What BullMQ stores as the job's data (validated and completed by the gateway: seed and sizes are always set). */
 export interface ImageJobData {
+  /** The username that asked (canonical): shown back, never used to decide who owns the result. */
   user_id: string;
+  /** The owner's immutable uid (USER_UID_PATTERN): the gallery objects are written under it. */
+  owner_uid: string;
   prompt: string;
   negative_prompt?: string;
   style_preset?: ImageStylePreset;
