@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { cancellable } from '../streams/cancellable';
 import {
   CompletionCommand,
   DEFAULT_MODEL_ALIAS,
@@ -34,14 +35,9 @@ export class CompletionService {
   ) {}
 
   complete(raw: unknown): Observable<CompletionEvent> {
-    return new Observable<CompletionEvent>((subscriber) => {
-      const cancel = new AbortController();
-      const emit = (e: CompletionEvent) => !subscriber.closed && subscriber.next(e);
-      void this.run(raw, emit, cancel.signal)
-        .catch((err) => emit(errorEvent(err)))
-        .finally(() => subscriber.complete());
-      return () => cancel.abort(new Error('completion cancelled by the caller'));
-    });
+    return cancellable<CompletionEvent>('completion cancelled by the caller', (emit, signal) =>
+      this.run(raw, emit, signal).catch((err) => emit(errorEvent(err))),
+    );
   }
 
   private async run(raw: unknown, emit: (e: CompletionEvent) => void, signal: AbortSignal): Promise<void> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { cancellable } from '../../streams/cancellable';
 import { DEFAULT_MODEL_ALIAS, EmbedCommand, ERROR_CODE, type EmbedResult } from '@nitro/contracts';
 import { ServiceError, validateDto } from '@nitro/service-kit';
 import { ProviderError } from '../../providers/provider-error';
@@ -19,17 +20,11 @@ export class EmbeddingService {
   ) {}
 
   embed(raw: unknown): Observable<EmbedResult> {
-    return new Observable<EmbedResult>((subscriber) => {
-      const cancel = new AbortController();
-      this.run(raw, cancel.signal).then(
-        (r) => {
-          subscriber.next(r);
-          subscriber.complete();
-        },
-        (err) => subscriber.error(err instanceof ServiceError ? err.toPayload() : err),
-      );
-      return () => cancel.abort(new Error('embeddings cancelled by the caller'));
-    });
+    return cancellable<EmbedResult>(
+      'embeddings cancelled by the caller',
+      async (emit, signal) => emit(await this.run(raw, signal)),
+      (err) => (err instanceof ServiceError ? err.toPayload() : err),
+    );
   }
 
   private async run(raw: unknown, signal: AbortSignal): Promise<EmbedResult> {
