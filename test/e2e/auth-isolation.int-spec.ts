@@ -139,6 +139,8 @@ const ROWS: Row[] = [
   { route: 'POST /auth/users/{user_id}/disable', url: (c) => `/auth/users/${c.victim}/disable`, body: () => ({}), expect: 403 },
   { route: 'POST /auth/users/{user_id}/enable', url: (c) => `/auth/users/${c.victim}/enable`, body: () => ({}), expect: 403 },
   { route: 'PATCH /auth/settings', url: () => '/auth/settings', body: () => ({ registration_open: false }), expect: 403 },
+  { route: 'GET /admin/models/pull/{job_id}', url: () => '/admin/models/pull/pull-000000000000000000000000', expect: 403 },
+  { route: 'DELETE /admin/models/{name}', url: () => '/admin/models/stories260K.gguf', expect: 403 },
 ];
 
 /** Routes whose ids are not another user's data (the caller's own scope by construction). */
