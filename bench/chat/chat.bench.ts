@@ -1,64 +1,98 @@
 /**
- * Chat overhead benchmark (issue: foundation). A fake Ollama answers /api/chat after 20 ms; we call it
- * directly and through gateway -> Redis Streams -> ai-router -> Ollama adapter, and print the difference.
+ * The chat hot path against issue 17's targets, in one run: a fake Ollama that answers at once (called
+ * directly for the baseline), and the same request through gateway -> Redis Streams -> ai-router -> Ollama
+ * adapter on POST /chat (memory on) and POST /v1/chat/completions (stateless), non-stream and stream.
+ * Every measurement is repeated `runs` times and the median printed, with the load average.
  *
- *   pnpm build && node dist/bench/chat/chat.bench.js [seconds=10] [connections=64]
+ *   pnpm build && node dist/bench/chat/chat.bench.js [runs=3] [seconds=10] [connections=64] [requests=300]
  *
  * Load comes from wrk (C, little CPU) so the two cores go to the services. Needs Debian's wrk and redis-server.
+ * Per-hop timings of the same path: bench/chat/hops.bench.ts; CPU profiles: bench/chat/profile.bench.ts.
  */
+import { loadavg } from 'node:os';
 import { stopAllProcesses } from '@nitro/testing';
 import { startFakeOllamaStack } from '../support/fake-ollama-stack';
 import { series } from '../support/request-timing';
-import { rssMb, wrk } from '../support/wrk';
+import { cpuMs, rssMb, wrk } from '../support/wrk';
 
-const seconds = Number(process.argv[2] ?? 10);
-const connections = Number(process.argv[3] ?? 64);
+const [runs, seconds, connections, n] = [3, 10, 64, 300].map((d, i) => Number(process.argv[2 + i] ?? d));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
-  const stack = await startFakeOllamaStack(20);
+  const stack = await startFakeOllamaStack({ latencyMs: 0 });
   const { gateway: gw, aiRouter: ai } = stack;
-  await new Promise((r) => setTimeout(r, 1000));
+  await new Promise((r) => setTimeout(r, 2000));
   const idle = { gateway: rssMb(gw.pid), aiRouter: rssMb(ai.pid) };
+  const loads = [loadavg()[0]];
 
+  const messages = [{ role: 'user', content: 'hi' }];
   const direct = `${stack.ollamaUrl}/api/chat`;
-  const ollamaBody = (stream: boolean) => ({ model: 'phi3', stream, messages: [{ role: 'user', content: 'hi' }] });
+  const ollama = (stream: boolean) => ({ model: 'phi3', stream, messages });
   const chat = `${stack.gatewayUrl}/chat`;
   const chatBody = { message: 'hi', user_id: 'bench', session_id: 'b1' };
+  const v1 = `${stack.gatewayUrl}/v1/chat/completions`;
+  const v1Body = (stream: boolean) => ({ model: 'default', messages, stream });
 
-  const c1Direct = await series(300, direct, ollamaBody(false), 'total');
-  const c1Gateway = await series(300, chat, chatBody, 'total');
-  const ftDirect = await series(200, direct, ollamaBody(true), 'firstToken');
-  const ftGateway = await series(200, `${chat}/stream`, chatBody, 'firstToken');
-
-  const loadDirect = await wrk(direct, { body: ollamaBody(false), connections, seconds });
-  const loadGateway = await wrk(chat, { body: chatBody, connections, seconds });
-  const loadStream = await wrk(`${chat}/stream`, { body: chatBody, connections, seconds });
+  const m: Record<string, number[]> = {};
+  const add = (k: string, v: number) => (m[k] ??= []).push(v);
+  for (let r = 0; r < runs; r++) {
+    const d = await series(n, direct, ollama(false), 'total');
+    const c = await series(n, chat, chatBody, 'total');
+    const v = await series(n, v1, v1Body(false), 'total');
+    add('direct p50', d.p50);
+    add('/v1 added p50', v.p50 - d.p50);
+    add('/v1 added p99', v.p99 - d.p99);
+    add('/chat added p50', c.p50 - d.p50);
+    const fd = await series(n, direct, ollama(true), 'firstToken');
+    const fc = await series(n, `${chat}/stream`, chatBody, 'firstToken');
+    const fv = await series(n, v1, v1Body(true), 'firstToken');
+    add('/chat/stream first-token overhead p50', fc.p50 - fd.p50);
+    add('/v1 stream first-token overhead p50', fv.p50 - fd.p50);
+    for (const [name, url, body] of [
+      ['/v1', v1, v1Body(false)],
+      ['/chat', chat, chatBody],
+      ['/chat/stream', `${chat}/stream`, chatBody],
+    ] as const) {
+      const cpu = { gw: cpuMs(gw.pid), ai: cpuMs(ai.pid) };
+      const w = await wrk(url, { body, connections, seconds });
+      add(`${name} req/s`, w.rps);
+      add(`${name} errors`, w.errors);
+      add(`${name} CPU ms/req (gateway + ai-router)`, (cpuMs(gw.pid) - cpu.gw + cpuMs(ai.pid) - cpu.ai) / Math.max(1, w.requests));
+    }
+    loads.push(loadavg()[0]);
+  }
   const loaded = { gateway: rssMb(gw.pid), aiRouter: rssMb(ai.pid) };
-
-  const f = (n: number) => n.toFixed(2);
-  console.log(`\nchat overhead benchmark: fake Ollama with 20 ms latency, ${seconds}s per load run, wrk -c${connections}\n`);
-  console.log('| measurement | p50 ms | p99 ms | req/s | errors |');
-  console.log('|---|---|---|---|---|');
-  console.log(`| c=1 direct to Ollama (non-streaming) | ${f(c1Direct.p50)} | ${f(c1Direct.p99)} | | |`);
-  console.log(`| c=1 through gateway POST /chat | ${f(c1Gateway.p50)} | ${f(c1Gateway.p99)} | | |`);
-  console.log(`| **added latency at c=1** | **${f(c1Gateway.p50 - c1Direct.p50)}** | ${f(c1Gateway.p99 - c1Direct.p99)} | | |`);
-  console.log(`| first token direct (NDJSON) | ${f(ftDirect.p50)} | ${f(ftDirect.p99)} | | |`);
-  console.log(`| first token through gateway (SSE) | ${f(ftGateway.p50)} | ${f(ftGateway.p99)} | | |`);
-  console.log(`| **streaming first-token overhead** | **${f(ftGateway.p50 - ftDirect.p50)}** | ${f(ftGateway.p99 - ftDirect.p99)} | | |`);
-  console.log(
-    `| c=${connections} direct to Ollama | ${f(loadDirect.p50ms)} | ${f(loadDirect.p99ms)} | ${loadDirect.rps.toFixed(0)} | ${loadDirect.errors} |`,
-  );
-  console.log(
-    `| c=${connections} gateway POST /chat | ${f(loadGateway.p50ms)} | ${f(loadGateway.p99ms)} | **${loadGateway.rps.toFixed(0)}** | ${loadGateway.errors} |`,
-  );
-  console.log(
-    `| c=${connections} gateway POST /chat/stream | ${f(loadStream.p50ms)} | ${f(loadStream.p99ms)} | ${loadStream.rps.toFixed(0)} | ${loadStream.errors} |`,
-  );
-  console.log(
-    `\nRSS MB idle: gateway ${f(idle.gateway)}, ai-router ${f(idle.aiRouter)}; after load: gateway ${f(loaded.gateway)}, ai-router ${f(loaded.aiRouter)}`,
-  );
-
   await stack.stop();
+
+  const f = (k: string, digits = 2) => median(m[k]).toFixed(digits);
+  const all = (k: string, digits = 2) => m[k].map((x) => x.toFixed(digits)).join(', ');
+  console.log(
+    `\nchat hot path: fake Ollama answering at once; medians of ${runs} runs (${n} sequential requests, wrk -c${connections} ${seconds}s); ` +
+      `1-min load average during the runs: ${loads.map((l) => l.toFixed(2)).join(', ')}\n`,
+  );
+  console.log('| path | metric | target | median | runs |');
+  console.log('|---|---|---|---|---|');
+  const row = (path: string, metric: string, target: string, k: string, digits = 2) =>
+    console.log(`| ${path} | ${metric} | ${target} | **${f(k, digits)}** | ${all(k, digits)} |`);
+  row('POST /v1/chat/completions (stateless)', 'added latency vs direct, c=1, p50 ms', '≤ 0.5', '/v1 added p50');
+  row('POST /v1/chat/completions (stateless)', 'added latency vs direct, c=1, p99 ms', '≤ 3', '/v1 added p99');
+  row('POST /chat (memory on)', 'added latency vs direct, c=1, p50 ms', '≤ 1.0', '/chat added p50');
+  row('/v1/chat/completions non-stream', `req/s at c=${connections}`, '≥ 2,500', '/v1 req/s', 0);
+  row('/chat', `req/s at c=${connections}`, '≥ 2,000', '/chat req/s', 0);
+  row('/chat/stream', `req/s at c=${connections}`, '', '/chat/stream req/s', 0);
+  row('/chat/stream', 'first-token overhead vs direct, p50 ms', '≤ 1', '/chat/stream first-token overhead p50');
+  row('/v1 stream', 'first-token overhead vs direct, p50 ms', '≤ 1', '/v1 stream first-token overhead p50');
+  row('/v1', 'CPU ms per request, gateway + ai-router', '', '/v1 CPU ms/req (gateway + ai-router)', 3);
+  row('/chat', 'CPU ms per request, gateway + ai-router', '', '/chat CPU ms/req (gateway + ai-router)', 3);
+  console.log(
+    `| gateway | RSS MB idle / after the load | ≤ 120 / ≤ 160 | **${idle.gateway.toFixed(0)} / ${loaded.gateway.toFixed(0)}** | |`,
+  );
+  console.log(
+    `| ai-router | RSS MB idle / after the load | ≤ 120 / ≤ 160 | **${idle.aiRouter.toFixed(0)} / ${loaded.aiRouter.toFixed(0)}** | |`,
+  );
+  console.log(
+    `\ndirect to the fake Ollama, c=1 p50: ${f('direct p50', 3)} ms; errors in load runs: /v1 ${all('/v1 errors', 0)}, /chat ${all('/chat errors', 0)}, /chat/stream ${all('/chat/stream errors', 0)}`,
+  );
 }
 
 main()

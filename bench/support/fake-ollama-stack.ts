@@ -12,6 +12,8 @@ export interface FakeOllamaStack {
   ollamaUrl: string;
   /** http://127.0.0.1:<port> of the gateway. */
   gatewayUrl: string;
+  /** redis://127.0.0.1:<port> of the stack's own redis-server (INFO commandstats per request). */
+  redisUrl: string;
   gateway: ServiceProcess;
   aiRouter: ServiceProcess;
   /** Where `--cpu-prof` writes each service's `.cpuprofile` (when `cpuProfile` is set; written on exit). */
@@ -66,6 +68,7 @@ export async function startFakeOllamaStack(opts: FakeOllamaStackOptions | number
   return {
     ollamaUrl: `http://127.0.0.1:${ollamaPort}`,
     gatewayUrl: `http://127.0.0.1:${gwPort}`,
+    redisUrl: redis.url,
     gateway,
     aiRouter,
     profileDirs,

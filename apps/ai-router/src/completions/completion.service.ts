@@ -83,7 +83,7 @@ export class CompletionService {
     }
   }
 
-  /** `stream: false`: one provider request for the whole answer, then the same three events a short stream would give. */
+  /** `stream: false`: one provider request for the whole answer, one `done` event (with `text` and `fallbacks`) for it. */
   private async whole(
     cmd: CompletionCommand,
     req: ProviderRequest,
@@ -94,8 +94,6 @@ export class CompletionService {
     const routed = await this.router.generate(req, { provider, signal });
     const { result } = routed;
     const id = modelId(routed.provider, routed.model);
-    emit({ type: 'meta', model_id: id, provider: routed.provider, model: routed.model, fallbacks: routed.fallbacks });
-    if (result.text) emit({ type: 'token', text: result.text });
     if (cmd.session_id) await this.remember(cmd, result.text, routed.provider, routed.model);
     emit({
       type: 'done',
@@ -105,6 +103,8 @@ export class CompletionService {
       usage: result.usage,
       finish_reason: result.finishReason,
       ...(result.toolCalls ? { tool_calls: result.toolCalls } : {}),
+      text: result.text,
+      fallbacks: routed.fallbacks,
     });
   }
 

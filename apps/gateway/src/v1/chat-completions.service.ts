@@ -79,7 +79,9 @@ export class ChatCompletionsService {
         code: ERROR_CODE.INCOMPLETE_ANSWER,
         message: 'the answer ended without its final event',
       });
-    served ??= { provider: done.provider, model: done.model_id, fallbacks: [] };
+    // stream: false: the whole text and the fallbacks come in `done` (no meta or token events).
+    if (done.text !== undefined) text = done.text;
+    served ??= { provider: done.provider, model: done.model_id, fallbacks: done.fallbacks ?? [] };
     const body = {
       id: completionId(),
       object: 'chat.completion' as const,

@@ -122,7 +122,7 @@ export class CompletionCommand extends ModelCommand {
 
   /**
    * false: the caller wants the whole answer at once (OpenAI's non-stream request). ai-router then asks the
-   * provider for a whole answer and replies meta, one token with all the text, done: no packet per token.
+   * provider for a whole answer and replies with one `done` event carrying `text` and `fallbacks`: one packet.
    * Absent or true: tokens as they come.
    */
   @IsOptional()
@@ -135,7 +135,10 @@ export interface CompletionUsage {
   completion_tokens?: number;
 }
 
-/** chat.complete's answer: meta at the first token, tokens, then done; or one error. */
+/**
+ * chat.complete's answer: meta at the first token, tokens, then done; or one error. With `stream: false` only done
+ * (carrying `text` and `fallbacks`) or one error: one reply packet for the whole answer.
+ */
 export type CompletionEvent =
   | { type: 'meta'; model_id: string; provider: ProviderName; model: string; fallbacks: ProviderAttemptDto[] }
   | { type: 'token'; text: string }
@@ -147,5 +150,9 @@ export type CompletionEvent =
       usage: CompletionUsage;
       finish_reason: string;
       tool_calls?: CompletionToolCall[];
+      /** `stream: false` only: the whole answer (there were no token events). */
+      text?: string;
+      /** `stream: false` only: the providers tried before this one (there was no meta event). */
+      fallbacks?: ProviderAttemptDto[];
     }
   | { type: 'error'; status: number; code: string; message: string; param?: string };
