@@ -2,11 +2,21 @@ import { createServer, Server } from 'node:http';
 
 /**
  * An Ollama stand-in answering POST /api/chat in Ollama's documented format (JSON, or NDJSON when
- * "stream" is true) after a fixed latency, so the benchmark measures our overhead, not a model.
+ * "stream" is true) after a fixed latency, and POST /api/show (the model's context, asked once per
+ * model), so the benchmark measures our overhead, not a model.
  */
 export function startFakeOllama(port: number, latencyMs = 20): Promise<Server> {
   const words = ['Hello', ' from', ' the', ' benchmark', '.'];
   const server = createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/api/show') {
+      // Asked once per model by the provider (context budgeting); Ollama's documented shape, a 4,096-token num_ctx.
+      const show = {
+        parameters: 'num_ctx                        4096',
+        model_info: { 'general.architecture': 'llama', 'llama.context_length': 131072 },
+      };
+      req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(show)));
+      return;
+    }
     if (req.method !== 'POST' || !req.url?.startsWith('/api/chat')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;

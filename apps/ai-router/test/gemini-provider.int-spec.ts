@@ -1,5 +1,6 @@
 import { GeminiProvider } from '../src/providers/gemini.provider';
 import { ProviderChunk } from '../src/providers/chat-provider.interface';
+import { ContextTooLongError } from '../src/providers/provider-error';
 import { ChatStack, startChatStack } from './support/chat-stack';
 import { FakeGemini, startFakeGemini, THOUGHT_SIGNATURE } from './support/fake-gemini.server';
 import { FakeOllama, startFakeOllama } from './support/fake-ollama.server';
@@ -36,6 +37,7 @@ describe('Gemini adapter against a server speaking the generateContent REST API'
   beforeEach(() => {
     gemini.mode = 'ok';
     gemini.requests.length = 0;
+    gemini.gets.length = 0;
   });
 
   it('is not configured without a key', () => {
@@ -81,6 +83,20 @@ describe('Gemini adapter against a server speaking the generateContent REST API'
       message: expect.stringContaining('Resource has been exhausted'),
     });
     await expect(drain(provider.stream(req, signal()))).rejects.toMatchObject({ kind: 'rate_limited', status: 429 });
+  });
+
+  it("reads the model's limits once (models.get with the key), caps max_tokens to outputTokenLimit, refuses what cannot fit inputTokenLimit", async () => {
+    gemini.limits = { inputTokenLimit: 1_000, outputTokenLimit: 40 };
+    const fresh = new GeminiProvider({ apiKey: 'test-key', model: 'gemini-small', baseUrl: gemini.url, timeoutMs: 2_000 });
+    await fresh.generate(req, signal());
+    expect(gemini.requests[0].body.generationConfig).toMatchObject({ maxOutputTokens: 40 });
+    const err = await fresh.generate({ ...req, system: 'q'.repeat(6_000) }, signal()).catch((e) => e);
+    expect(err).toBeInstanceOf(ContextTooLongError);
+    expect(err).toMatchObject({ provider: 'gemini', contextSize: 1_000, message: expect.stringMatching(/inputTokenLimit.*tokens over/) });
+    await expect(drain(fresh.stream({ ...req, system: 'q'.repeat(6_000) }, signal()))).rejects.toBeInstanceOf(ContextTooLongError);
+    expect(gemini.gets).toEqual([{ model: 'gemini-small', apiKey: 'test-key' }]);
+    expect(gemini.requests).toHaveLength(1);
+    gemini.limits = { inputTokenLimit: 1_048_576, outputTokenLimit: 8_192 };
   });
 
   it('treats an SSE stream that ends without a finishReason as broken, not finished', async () => {

@@ -13,6 +13,9 @@ import {
   ToolConfig,
 } from '@google/generative-ai';
 import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult, ProviderToolCall, ProviderUsage } from './chat-provider.interface';
+import { budgetRequest } from './context-budget.util';
+import { ModelContextCache } from './model-context.cache';
+import { geminiContextLookup } from './model-context.lookups';
 import { kindForStatus, ProviderError } from './provider-error';
 
 export interface GeminiProviderOptions {
@@ -27,16 +30,19 @@ export interface GeminiProviderOptions {
  * Google Gemini through @google/generative-ai. Not configured without an API key. Tools: OpenAI
  * function tools become `tools: [{ functionDeclarations }]` (+ `toolConfig` from the tool choice),
  * `functionCall` parts come back as our tool calls, tool results go back as `functionResponse` parts.
+ * Every request is budgeted against the model's inputTokenLimit (models.get once per model; budgetRequest).
  */
 export class GeminiProvider implements ChatProvider {
   readonly name = 'gemini' as const;
   readonly timeoutMs: number;
   readonly supportsTools = true;
   private readonly sdk?: GoogleGenerativeAI;
+  private readonly contexts: ModelContextCache;
 
   constructor(private readonly opts: GeminiProviderOptions) {
     this.timeoutMs = opts.timeoutMs;
     if (opts.apiKey) this.sdk = new GoogleGenerativeAI(opts.apiKey);
+    this.contexts = new ModelContextCache(this.name, geminiContextLookup(opts.apiKey, opts.baseUrl));
   }
 
   unavailable(): string | null {
@@ -49,6 +55,7 @@ export class GeminiProvider implements ChatProvider {
 
   async generate(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResult> {
     try {
+      req = await this.budget(req, signal);
       const { response } = await this.model(req).generateContent({ contents: toContents(req), ...toolsOf(req) }, { signal });
       // A prompt blocked by safety settings comes back with no candidates, only promptFeedback.
       if (!response.candidates?.length)
@@ -69,6 +76,7 @@ export class GeminiProvider implements ChatProvider {
 
   async *stream(req: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
     try {
+      req = await this.budget(req, signal);
       const result = await this.model(req).generateContentStream({ contents: toContents(req), ...toolsOf(req) }, { signal });
       // The SDK also aggregates the stream into `response`; we never await it, so silence its rejection.
       result.response.catch(() => undefined);
@@ -96,6 +104,11 @@ export class GeminiProvider implements ChatProvider {
     } catch (err) {
       throw this.mapError(err);
     }
+  }
+
+  /** History trimmed to the model's context; ContextTooLongError when even the newest message does not fit. */
+  private async budget(req: ProviderRequest, signal: AbortSignal): Promise<ProviderRequest> {
+    return this.sdk ? budgetRequest(this.name, req, await this.contexts.get(this.modelFor(req), signal)) : req;
   }
 
   private model(req: ProviderRequest): GenerativeModel {

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { ChatResponse, Message, Ollama, Options, Tool, ToolCall } from 'ollama';
 import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult, ProviderToolCall } from './chat-provider.interface';
 import { outboundFetch, outboundFetchFunction } from '@nitro/service-kit';
+import { budgetRequest } from './context-budget.util';
+import { ModelContextCache } from './model-context.cache';
+import { ollamaContextLookup } from './model-context.lookups';
 import { kindForStatus, ProviderError } from './provider-error';
 
 /** A whole answer (NDJSON lines of a long stream included) stays far below this; more is a runaway server. */
@@ -13,14 +16,20 @@ export interface OllamaProviderOptions {
   timeoutMs: number;
 }
 
-/** Ollama through its official client. Always "configured": whether anything listens is learnt by trying. */
+/**
+ * Ollama through its official client. Always "configured": whether anything listens is learnt by trying.
+ * Every request is budgeted against the model's context (POST /api/show once per model, see
+ * ollamaContextOf; budgetRequest): history trimmed first, 400 CONTEXT_TOO_LONG when it cannot fit.
+ */
 export class OllamaProvider implements ChatProvider {
   readonly name = 'ollama' as const;
   readonly timeoutMs: number;
   readonly supportsTools = true;
+  private readonly contexts: ModelContextCache;
 
   constructor(private readonly opts: OllamaProviderOptions) {
     this.timeoutMs = opts.timeoutMs;
+    this.contexts = new ModelContextCache(this.name, ollamaContextLookup(opts.host));
   }
 
   unavailable(): string | null {
@@ -38,7 +47,7 @@ export class OllamaProvider implements ChatProvider {
    */
   async generate(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResult> {
     try {
-      const res = await this.chatOnce(req, signal);
+      const res = await this.chatOnce(await this.budget(req, signal), signal);
       const toolCalls = fromToolCalls(res.message?.tool_calls);
       return {
         text: res.message?.content ?? '',
@@ -55,7 +64,7 @@ export class OllamaProvider implements ChatProvider {
   async *stream(req: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
     let parts: AsyncIterable<ChatResponse>;
     try {
-      parts = await this.client(signal).chat({ ...this.body(req), stream: true });
+      parts = await this.client(signal).chat({ ...this.body(await this.budget(req, signal)), stream: true });
     } catch (err) {
       throw this.mapError(err);
     }
@@ -79,6 +88,11 @@ export class OllamaProvider implements ChatProvider {
     } catch (err) {
       throw this.mapError(err);
     }
+  }
+
+  /** The request with the history the model's context affords; ContextTooLongError when even the newest message does not fit. */
+  private async budget(req: ProviderRequest, signal: AbortSignal): Promise<ProviderRequest> {
+    return budgetRequest(this.name, req, await this.contexts.get(this.modelFor(req), signal));
   }
 
   /** @throws ProviderError for an HTTP error status (Ollama's body: `{"error": "..."}`), OutboundHttpError for the network. */

@@ -11,6 +11,10 @@ export interface FakeGemini {
   words: string[];
   /** The arguments of the function call answered when the request declares functions. */
   callArgs: Record<string, unknown>;
+  /** What GET /v1beta/models/{model} (models.get) reports. */
+  limits: { inputTokenLimit: number; outputTokenLimit: number };
+  /** Models read with models.get, in order, with the API key each request carried. */
+  gets: { model: string; apiKey?: string }[];
   close(): Promise<void>;
 }
 
@@ -27,9 +31,19 @@ export interface FakeGemini {
  * `toolConfig.functionCallingConfig.allowedFunctionNames` or else the first declared), finishReason
  * STOP; mode NONE answers text. A last turn with `functionResponse` parts is answered with text that
  * quotes them ("name: {response JSON}"), so a round trip shows the result reached the model.
+ *
+ * GET /v1beta/models/{model} (models.get) answers the Model resource: `name` ("models/…"), `version`,
+ * `displayName`, `inputTokenLimit`, `outputTokenLimit`, `supportedGenerationMethods`.
  */
 export async function startFakeGemini(words = ['Hi', ' from', ' fake', ' Gemini', '.']): Promise<FakeGemini> {
-  const state: Omit<FakeGemini, 'url' | 'close'> = { mode: 'ok', requests: [], words, callArgs: { city: 'Paris', unit: 'celsius' } };
+  const state: Omit<FakeGemini, 'url' | 'close'> = {
+    mode: 'ok',
+    requests: [],
+    words,
+    callArgs: { city: 'Paris', unit: 'celsius' },
+    limits: { inputTokenLimit: 1_048_576, outputTokenLimit: 8_192 },
+    gets: [],
+  };
   const server = createServer((req, res) => void handle(req, res, state));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -39,6 +53,14 @@ export async function startFakeGemini(words = ['Hi', ' from', ' fake', ' Gemini'
 async function handle(req: IncomingMessage, res: ServerResponse, state: Omit<FakeGemini, 'url' | 'close'>) {
   let raw = '';
   for await (const c of req) raw += c;
+  const get = /^\/v1beta\/models\/([\w.-]+)$/.exec(req.url ?? '');
+  if (req.method === 'GET' && get) {
+    state.gets.push({ model: get[1], apiKey: req.headers['x-goog-api-key'] as string | undefined });
+    const model = { name: `models/${get[1]}`, version: '001', displayName: get[1], ...state.limits };
+    return void res
+      .writeHead(200, { 'content-type': 'application/json; charset=UTF-8' })
+      .end(JSON.stringify({ ...model, supportedGenerationMethods: ['generateContent', 'countTokens'] }));
+  }
   const m = /^\/v1beta\/models\/([\w.-]+):(generateContent|streamGenerateContent)(\?alt=sse)?$/.exec(req.url ?? '');
   if (req.method !== 'POST' || !m) return error(res, 404, 'NOT_FOUND', `Method not found: ${req.url}`);
   const body = JSON.parse(raw || '{}');

@@ -7,9 +7,13 @@ export type OllamaMode = 'ok' | 'not_found' | 'server_error' | 'slow' | 'break';
 export interface FakeOllama {
   url: string;
   mode: OllamaMode;
-  /** Request bodies received, in order. */
+  /** /api/chat request bodies received, in order. */
   bodies: any[];
   words: string[];
+  /** What POST /api/show reports: `num_ctx` in `parameters` when set, `llama.context_length` in model_info. */
+  context: { num_ctx?: number; context_length: number };
+  /** Models asked about with POST /api/show, in order. */
+  shows: string[];
   close(): Promise<void>;
 }
 
@@ -17,10 +21,12 @@ export interface FakeOllama {
  * A stand-in for Ollama's POST /api/chat in its documented wire format: one JSON object when
  * "stream" is false, else NDJSON lines `{model, created_at, message:{role, content}, done:false}`
  * and a final `done:true` line with done_reason, prompt_eval_count and eval_count. Errors are
- * `{"error": "..."}` with the HTTP status, as Ollama sends them.
+ * `{"error": "..."}` with the HTTP status, as Ollama sends them. POST /api/show ("Show model information")
+ * answers `parameters` (the Modelfile's parameters as text, `num_ctx <n>` among them when set), `details`,
+ * `model_info` (`general.architecture`, `llama.context_length`) and `capabilities`.
  */
 export async function startFakeOllama(words = ['Hello', ' from', ' fake', ' Ollama', '.']): Promise<FakeOllama> {
-  const state: Omit<FakeOllama, 'url' | 'close'> = { mode: 'ok', bodies: [], words };
+  const state: Omit<FakeOllama, 'url' | 'close'> = { mode: 'ok', bodies: [], words, context: { context_length: 32_768 }, shows: [] };
   const server = createServer((req, res) => void handle(req, res, state));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -30,6 +36,7 @@ export async function startFakeOllama(words = ['Hello', ' from', ' fake', ' Olla
 async function handle(req: IncomingMessage, res: ServerResponse, state: Omit<FakeOllama, 'url' | 'close'>) {
   let raw = '';
   for await (const c of req) raw += c;
+  if (req.method === 'POST' && req.url === '/api/show') return show(res, JSON.parse(raw || '{}').model, state);
   if (req.method !== 'POST' || req.url !== '/api/chat') return json(res, 404, { error: '404 page not found' });
   const body = JSON.parse(raw || '{}');
   state.bodies.push(body);
@@ -66,6 +73,22 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Omit<Fak
     await new Promise((r) => setImmediate(r));
   }
   res.end(`${JSON.stringify(final)}\n`);
+}
+
+function show(res: ServerResponse, model: string, state: Omit<FakeOllama, 'url' | 'close'>) {
+  state.shows.push(model);
+  const { num_ctx, context_length } = state.context;
+  const parameters = [...(num_ctx ? [`num_ctx                        ${num_ctx}`] : []), 'stop                           "<|end|>"'].join(
+    '\n',
+  );
+  return json(res, 200, {
+    modelfile: `FROM ${model}`,
+    parameters,
+    template: '{{ .Prompt }}',
+    details: { format: 'gguf', family: 'llama', parameter_size: '3.8B', quantization_level: 'Q4_0' },
+    model_info: { 'general.architecture': 'llama', 'general.parameter_count': 3_821_079_552, 'llama.context_length': context_length },
+    capabilities: ['completion', 'tools'],
+  });
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {
