@@ -2,7 +2,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
-import { MEDIA_QUEUE_PREFIX, MediaQueue } from '@nitro/contracts';
+import { MEDIA_QUEUE_PREFIX, MediaQueue, USER_UID_PATTERN } from '@nitro/contracts';
 import { galleryKeys, galleryRedisKeys } from '@nitro/media-store';
 import { AUTH_KEYS } from '../../apps/gateway/src/auth/auth-keys.constants';
 import { renderProcedural } from '../../apps/media/src/providers/procedural.image-provider';
@@ -307,16 +307,16 @@ describe('after Redis loses its data, a new account with an old username inherit
     await p?.stop();
     await s3?.stop();
   });
+  const as =
+    (u: TestUser) =>
+    (path: string, init: RequestInit & { json?: unknown } = {}) =>
+      fetch(`${p.baseUrl}${path}`, {
+        ...init,
+        headers: { ...u.headers, ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+      });
 
   it('FLUSHDB, a new "alice" signs up, the sweep re-indexes: her gallery is empty and the old images are 404 to her', async () => {
-    const as =
-      (u: TestUser) =>
-      (path: string, init: RequestInit & { json?: unknown } = {}) =>
-        fetch(`${p.baseUrl}${path}`, {
-          ...init,
-          headers: { ...u.headers, ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}) },
-          body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
-        });
     const oldAlice = await p.createUser('alice');
     const made = await as(oldAlice)('/generate-image?wait=true', {
       method: 'POST',
@@ -362,6 +362,16 @@ describe('after Redis loses its data, a new account with an old username inherit
     const listed = await (await as(newAlice)('/gallery/alice')).json();
     expect(listed.items.map((i: { filename: string }) => i.filename)).toEqual([(await mine.json()).filename]);
     expect((await as(admin)(`/gallery/download/${filename}`)).status).toBe(200);
+  });
+
+  it('an account stored before uids gets one on first use, and keeps it', async () => {
+    const u = await p.createUser('before-uids');
+    await redis.hdel(AUTH_KEYS.user('before-uids'), 'uid');
+    expect((await as(u)('/gallery/before-uids')).status).toBe(200);
+    const uid = await uidOf(redis, 'before-uids');
+    expect(uid).toMatch(USER_UID_PATTERN);
+    expect((await as(u)('/gallery/before-uids')).status).toBe(200);
+    expect(await uidOf(redis, 'before-uids')).toBe(uid);
   });
 });
 
