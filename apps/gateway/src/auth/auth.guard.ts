@@ -15,8 +15,9 @@ import { ERROR_CODE } from '@nitro/contracts';
 
 /**
  * Global guard, in this order so a flood of bad credentials still spends its budget:
- * 1. read the credentials (a bad token is only an error on protected routes);
- * 2. rate limit per client IP and per user, shared by all gateway instances;
+ * 1. read the credentials (a bad token is only an error on protected routes) and, in the same round trip,
+ *    rate limit per client IP and per (claimed) user, shared by all gateway instances;
+ * 2. (the decision of 1 applies: 429 before anything else);
  * 3. refuse bodies that are neither JSON nor multipart on an upload route;
  * 4. 401 when a protected route has no valid caller.
  */
@@ -41,16 +42,22 @@ export class AuthGuard implements CanActivate {
       isAlwaysPublic(path) ||
       (!metricsPrivate && this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()]) === true);
 
-    const outcome = await timed('auth', () => this.authenticator.authenticate(req.headers.authorization));
+    // The account check and the rate-limit spend go out together (one write, one round trip on the
+    // auto-pipelined connection). The budget spent is the claimed user's: a JWT's signature or an API key's
+    // lookup names them, even if the account check then refuses (a revoked session still spends its budget).
+    const identity = await timed('auth', () => this.authenticator.identify(req.headers.authorization));
+    const cls = rateClassOf(req.method, path);
+    const [outcome, decision] = await Promise.all([
+      timed('auth', () => identity.check()),
+      cls ? timed('ratelimit', () => this.limits.consume(cls, identity.claimedId, req.ip)) : null,
+    ]);
     if (outcome.user) {
       req.user = outcome.user;
       const store = traceContext.get();
       if (store) store.userId = outcome.user.id;
     }
 
-    const cls = rateClassOf(req.method, path);
     if (cls) {
-      const decision = await timed('ratelimit', () => this.limits.consume(cls, outcome.user?.id, req.ip));
       if (decision) {
         applyRateLimitHeaders(reply, decision);
         if (!decision.allowed) throw tooManyRequests(cls, decision);
@@ -58,7 +65,7 @@ export class AuthGuard implements CanActivate {
         if (REFUND_INVALID.has(cls)) {
           let refunded = false;
           (req as { rateRefund?: () => Promise<void> }).rateRefund = () =>
-            refunded ? Promise.resolve() : ((refunded = true), this.limits.refund(cls, outcome.user?.id, req.ip));
+            refunded ? Promise.resolve() : ((refunded = true), this.limits.refund(cls, identity.claimedId, req.ip));
         }
       }
     }

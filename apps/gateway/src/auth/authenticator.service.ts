@@ -16,6 +16,33 @@ export interface AuthOutcome {
 }
 
 const BEARER = /^Bearer +([\x21-\x7e]{16,4096}) *$/i;
+
+/**
+ * Who a request's credentials claim to be, and the check that confirms it. `claimedId` (canonical, lower case)
+ * is set once a JWT's signature or an API key's lookup names a user; the account may still be refused by `check()`.
+ */
+export interface Identification {
+  claimedId?: string;
+  /** Reads the account (and the session of a JWT): one Redis round trip; no round trip without credentials. */
+  check(): Promise<AuthOutcome>;
+}
+
+const NOBODY: Identification = { check: async () => ({}) };
+const refused = (problem: string): Identification => ({ check: async () => ({ problem }) });
+
+/** Runs a Redis read of the authentication store; a failure is a 503 AUTH_UNAVAILABLE, never a 500 or a refusal. */
+async function guarded<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof ServiceUnavailableException) throw err;
+    getLogger().error({ reason: (err as Error).message }, 'authentication store unreachable');
+    throw new ServiceUnavailableException({
+      error: ERROR_CODE.AUTH_UNAVAILABLE,
+      message: 'cannot check credentials right now (Redis unreachable); retry shortly',
+    });
+  }
+}
 export const LOCAL_USER: AuthUser = { id: 'local', role: 'admin', via: 'disabled' };
 
 /**
@@ -32,26 +59,33 @@ export class Authenticator {
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
-  async authenticate(header: string | undefined): Promise<AuthOutcome> {
-    if (this.env.AUTH_DISABLED) return { user: LOCAL_USER };
-    if (header === undefined || header === '') return {};
+  /**
+   * Phase one: who the credentials claim to be. A JWT needs no Redis here (its signature is checked); an API key
+   * needs its lookup (one round trip). Phase two, `check()`, reads the account (and the session): one round trip,
+   * which the guard sends together with the rate-limit spend so both leave in one write (issue 17).
+   * @throws ServiceUnavailableException (AUTH_UNAVAILABLE) when Redis cannot be asked, here or in `check()`.
+   */
+  async identify(header: string | undefined): Promise<Identification> {
+    if (this.env.AUTH_DISABLED) return { claimedId: LOCAL_USER.id, check: async () => ({ user: LOCAL_USER }) };
+    if (header === undefined || header === '') return NOBODY;
     const m = BEARER.exec(header);
-    if (!m) return { problem: 'the Authorization header must be "Bearer <access token or API key>"' };
-    try {
-      return m[1].startsWith(API_KEY_PREFIX) ? await this.byApiKey(m[1]) : await this.byAccessToken(m[1]);
-    } catch (err) {
-      if (err instanceof ServiceUnavailableException) throw err;
-      getLogger().error({ reason: (err as Error).message }, 'authentication store unreachable');
-      throw new ServiceUnavailableException({
-        error: ERROR_CODE.AUTH_UNAVAILABLE,
-        message: 'cannot check credentials right now (Redis unreachable); retry shortly',
-      });
+    if (!m) return refused('the Authorization header must be "Bearer <access token or API key>"');
+    if (m[1].startsWith(API_KEY_PREFIX)) {
+      const found = await guarded(() => this.apiKeys.lookup(m[1]));
+      if (!found) return refused('the API key is invalid or was revoked');
+      return { claimedId: found.userLower, check: () => guarded(() => this.byApiKey(found)) };
     }
+    const claims = await guarded(() => this.tokens.verify(m[1]));
+    if (!claims) return refused('the access token is invalid or expired: sign in again or POST /auth/refresh');
+    return { claimedId: claims.sub.toLowerCase(), check: () => guarded(() => this.byAccessToken(claims)) };
   }
 
-  private async byAccessToken(token: string): Promise<AuthOutcome> {
-    const claims = await this.tokens.verify(token);
-    if (!claims) return { problem: 'the access token is invalid or expired: sign in again or POST /auth/refresh' };
+  /** Both phases: the caller, or why the credentials are refused. */
+  async authenticate(header: string | undefined): Promise<AuthOutcome> {
+    return (await this.identify(header)).check();
+  }
+
+  private async byAccessToken(claims: { sub: string; sid: string }): Promise<AuthOutcome> {
     const lower = claims.sub.toLowerCase();
     const res =
       (await this.redis
@@ -68,9 +102,7 @@ export class Authenticator {
     return { user: { ...checked.user!, via: 'jwt', sessionId: claims.sid } };
   }
 
-  private async byApiKey(key: string): Promise<AuthOutcome> {
-    const found = await this.apiKeys.lookup(key);
-    if (!found) return { problem: 'the API key is invalid or was revoked' };
+  private async byApiKey(found: { userLower: string; keyId: string }): Promise<AuthOutcome> {
     const [id, role, disabled] = await this.redis.hmget(AUTH_KEYS.user(found.userLower), 'id', 'role', 'disabled');
     const checked = this.account(id && found.userLower, role, disabled);
     if (checked.problem) return checked;
