@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { GatewayEnv } from '@nitro/config';
+import { GatewayEnv, redisTopology } from '@nitro/config';
 import { MODEL_QUEUE_PREFIX, ModelQueue, type ModelPullJobData, type ModelPullResult } from '@nitro/contracts';
 import { createBullmqConnection } from '@nitro/transport';
 
@@ -17,7 +17,7 @@ export const modelPullQueueProviders = [
     inject: [GatewayEnv],
     useFactory: (env: GatewayEnv): ModelPullQueue =>
       new Queue(ModelQueue.pulls, {
-        connection: createBullmqConnection(env.REDIS_URL, 'gateway', 'model-pulls'),
+        connection: createBullmqConnection(redisTopology(env), 'gateway', 'model-pulls'),
         prefix: MODEL_QUEUE_PREFIX,
       }),
   },
@@ -26,7 +26,7 @@ export const modelPullQueueProviders = [
     inject: [GatewayEnv],
     useFactory: (env: GatewayEnv): QueueEvents =>
       new QueueEvents(ModelQueue.pulls, {
-        connection: createBullmqConnection(env.REDIS_URL, 'gateway', 'model-pull-events'),
+        connection: createBullmqConnection(redisTopology(env), 'gateway', 'model-pull-events'),
         prefix: MODEL_QUEUE_PREFIX,
       }),
   },

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { MEDIA_QUEUE_PREFIX } from '../media/media.patterns';
 import { IsModelUri, MODEL_FILE_NAME_PATTERN } from './model-uri';
 
 /**
@@ -20,8 +19,8 @@ export enum ModelQueue {
   pulls = 'model-pulls',
 }
 
-/** Key prefix of the model queue: the one prefix of every BullMQ queue of ours (a Redis Cluster hash tag goes there). */
-export const MODEL_QUEUE_PREFIX = MEDIA_QUEUE_PREFIX;
+/** BullMQ key prefix of the model queue; a Redis Cluster hash tag like MEDIA_QUEUE_PREFIX (one slot per queue family). */
+export const MODEL_QUEUE_PREFIX = '{nitro:bull:models}';
 
 /** A pull job's id: `pull-` and 24 hex digits. */
 export const MODEL_PULL_JOB_ID_PATTERN = /^pull-[0-9a-f]{24}$/;

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AiRouterEnv } from '@nitro/config';
+import { AiRouterEnv, redisTopology } from '@nitro/config';
 import {
   MODEL_QUEUE_PREFIX,
   modelDownloadUrl,
@@ -47,7 +47,7 @@ export class ModelPullWorker implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     this.worker = new Worker<ModelPullJobData, ModelPullResult>(ModelQueue.pulls, (job, token) => this.process(job, token), {
-      connection: (this.connection = createBullmqConnection(this.env.REDIS_URL, 'ai-router', 'model-pulls')),
+      connection: (this.connection = createBullmqConnection(redisTopology(this.env), 'ai-router', 'model-pulls')),
       prefix: MODEL_QUEUE_PREFIX,
       name: `ai-router-${process.pid}`,
       concurrency: 2,
