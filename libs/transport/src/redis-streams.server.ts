@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { CustomTransportStrategy, Server, type MessageHandler, type WritePacket } from '@nestjs/microservices';
+import { CustomTransportStrategy, Server, type WritePacket } from '@nestjs/microservices';
 import { epochMs, traceContext, type TimingEntry } from '@nitro/observability';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AckBatcher } from './ack-batcher.util';
+import { HandlerCache } from './handler-cache.util';
 import { listenForCancels } from './cancel-listener.util';
 import { decodeRequest, encodeReply, type RequestEnvelope } from './packet.codec';
 import { createRedisConnection, isBusyGroupError, isNoGroupError, openConnection, type TransportRedis } from './redis-connection.factory';
@@ -62,8 +63,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
   private slotFreed?: () => void;
   private readonly acks: AckBatcher;
   private readonly untrackInFlight: () => void;
-  /** Wire pattern -> handler. Nest's lookup JSON.parses (and throws for) every plain string pattern. */
-  private readonly handlerCache = new Map<string, MessageHandler | null>();
+  private readonly handlers = new HandlerCache((pattern) => this.getHandlerByPattern(pattern));
 
   constructor(private readonly options: RedisStreamsServerOptions) {
     super();
@@ -220,7 +220,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
       // Nobody waits for this answer any more (the client has timed out): drop it.
       if (reclaimed) this.metrics.reclaimedEntries(this.options.service, 'expired');
       else
-        this.metrics.finished(this.options.service, this.handlerFor(req.pattern) ? req.pattern : 'unknown', 'expired', performance.now());
+        this.metrics.finished(this.options.service, this.handlers.get(req.pattern) ? req.pattern : 'unknown', 'expired', performance.now());
       return this.ack(entryId);
     }
     if (reclaimed) this.metrics.reclaimedEntries(this.options.service, 'handled');
@@ -241,7 +241,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
   }
 
   private async handleEventEntry(entryId: string, req: RequestEnvelope, ctx: RedisStreamsContext): Promise<void> {
-    this.begin(entryId, this.handlerFor(req.pattern) ? req.pattern : 'unknown', ctx);
+    this.begin(entryId, this.handlers.get(req.pattern) ? req.pattern : 'unknown', ctx);
     let outcome = 'ok';
     try {
       await this.handleEvent(req.pattern, { pattern: req.pattern, data: JSON.parse(req.data) }, ctx);
@@ -253,7 +253,7 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
   }
 
   private handleRequest(entryId: string, req: RequestEnvelope, ctx: RedisStreamsContext, timings?: TimingEntry[]): void {
-    const handler = this.handlerFor(req.pattern);
+    const handler = this.handlers.get(req.pattern);
     const startedAt = timings ? performance.now() : 0;
     this.begin(entryId, handler ? req.pattern : 'unknown', ctx);
     const replyTo = req.replyTo as string;
@@ -307,16 +307,6 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
       }
     };
     void Promise.resolve(this.onProcessingStartHook(this.transportId, ctx, run)).catch((err) => respond({ err, isDisposed: true }));
-  }
-
-  private handlerFor(pattern: string): MessageHandler | null {
-    let handler = this.handlerCache.get(pattern);
-    if (handler === undefined) {
-      handler = this.getHandlerByPattern(pattern);
-      if (this.handlerCache.size > 1_000) this.handlerCache.clear(); // junk patterns must not grow it forever
-      this.handlerCache.set(pattern, handler);
-    }
-    return handler;
   }
 
   private begin(entryId: string, pattern: string, ctx: RedisStreamsContext): void {
