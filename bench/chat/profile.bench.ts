@@ -3,7 +3,9 @@
  * `node --cpu-prof`, runs wrk against one route, stops both services (the profiles are written on exit)
  * and prints where self time went, by package and by function.
  *
- *   pnpm build && node dist/bench/chat/profile.bench.js [route=/chat|/chat/stream|/v1] [seconds=10] [connections=64]
+ *   pnpm build && node dist/bench/chat/profile.bench.js [route=/chat|/chat/stream|/v1] [seconds=10] [connections=64] [root]
+ *
+ * `root`: profile the services built in another checkout (e.g. a worktree of an earlier commit) for a before/after.
  *
  * The .cpuprofile files stay in the printed directory: open them in Chrome DevTools or speedscope for a flame graph.
  */
@@ -17,6 +19,7 @@ import { wrk } from '../support/wrk';
 const route = process.argv[2] ?? '/chat';
 const seconds = Number(process.argv[3] ?? 10);
 const connections = Number(process.argv[4] ?? 64);
+const root = process.argv[5];
 
 const messages = [{ role: 'user', content: 'hi' }];
 const ROUTES: Record<string, { path: string; body: unknown }> = {
@@ -28,7 +31,7 @@ const ROUTES: Record<string, { path: string; body: unknown }> = {
 async function main() {
   const target = ROUTES[route];
   if (!target) throw new Error(`route must be one of ${Object.keys(ROUTES).join(', ')}`);
-  const stack = await startFakeOllamaStack({ latencyMs: 0, cpuProfile: true, env: { LOG_LEVEL: 'warn' } });
+  const stack = await startFakeOllamaStack({ latencyMs: 0, cpuProfile: true, env: { LOG_LEVEL: 'warn' }, ...(root ? { root } : {}) });
   await new Promise((r) => setTimeout(r, 1000));
   // Warm up (JIT, connection pools), then profile only the measured load.
   await wrk(`${stack.gatewayUrl}${target.path}`, { body: target.body, connections, seconds: 2 });
