@@ -49,9 +49,9 @@ async function main() {
     }
     const s = summariseCpuProfile(join(dir, file), 20, fromUs);
     console.log(`## ${name} (${join(dir, file)}): ${s.totalMs.toFixed(0)} ms sampled, idle ${(s.idleShare * 100).toFixed(0)} %\n`);
-    console.log(profileTable('package / module', s.groups));
+    console.log(profileTable('package / module', s.groups, r.requests));
     console.log();
-    console.log(profileTable('function', s.functions));
+    console.log(profileTable('function', s.functions, r.requests));
     console.log();
   }
 }

@@ -73,9 +73,13 @@ export function summariseCpuProfile(file: string, top = 15, fromUs = 0): Profile
   return { totalMs: total / 1000, idleShare: idle / total, functions: rows(fn), groups: rows(grp) };
 }
 
-/** A markdown table of rows, shares as percentages of the whole profile. */
-export function profileTable(title: string, rows: ProfileRow[]): string {
-  const lines = [`| ${title} | self ms | share |`, '|---|---|---|'];
-  for (const r of rows) lines.push(`| \`${r.name}\` | ${r.ms.toFixed(0)} | ${(r.share * 100).toFixed(1)} % |`);
+/** A markdown table of rows, shares as percentages of the whole profile; with `requests`, also µs of CPU per request. */
+export function profileTable(title: string, rows: ProfileRow[], requests?: number): string {
+  const per = requests ? ' µs/request |' : '';
+  const lines = [`| ${title} | self ms | share |${per}`, `|---|---|---|${requests ? '---|' : ''}`];
+  for (const r of rows)
+    lines.push(
+      `| \`${r.name}\` | ${r.ms.toFixed(0)} | ${(r.share * 100).toFixed(1)} % |${requests ? ` ${((r.ms * 1000) / requests).toFixed(0)} |` : ''}`,
+    );
   return lines.join('\n');
 }
