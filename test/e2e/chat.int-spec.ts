@@ -20,6 +20,8 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
   afterAll(() => p?.stop());
 
   const send = (body: unknown) => p.request('/chat', { method: 'POST', json: body });
+  /** What the answers reported, to find again in the history. */
+  const reported: Record<string, { usage: unknown; finish_reason: string }> = {};
 
   it('answers from the local model when Ollama is unreachable, and says so', async () => {
     const res = await send({
@@ -36,6 +38,9 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
     expect(body.session_id).toBe('s1');
     expect(new Date(body.timestamp).toString()).not.toBe('Invalid Date');
     expect(body.fallbacks).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'ollama' })]));
+    expect(body.usage).toEqual({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) });
+    expect(body.usage.completion_tokens).toBeGreaterThan(0);
+    reported.s1 = { usage: body.usage, finish_reason: body.finish_reason };
   });
 
   it('streams tokens as Server-Sent Events, then done', async () => {
@@ -57,6 +62,7 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
       .join('');
     expect(done.response).toBe(joined);
     expect(done.ai_source).toBe('local');
+    reported.s2 = { usage: done.usage, finish_reason: done.finish_reason };
   });
 
   it('keeps history per session, lists sessions, and clears them', async () => {
@@ -64,6 +70,9 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
     expect(hist.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
     expect(hist.messages[0].content).toBe('Once upon a time');
     expect(hist.messages[1].ai_source).toBe('local');
+    // Token counts and the finish reason survive in the history (the PWA shows them after a reload).
+    expect(hist.messages[1]).toEqual(expect.objectContaining(reported.s1));
+    expect(hist.messages[0]).not.toHaveProperty('usage');
     const sessions = await (await p.request(`/chat/sessions/${p.userId}`)).json();
     expect(sessions.map((s: { session_id: string }) => s.session_id).sort()).toEqual(['s1', 's2']);
     const cleared = await p.request(`/chat/clear/${p.userId}?session_id=s1`, { method: 'DELETE' });
@@ -72,6 +81,8 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
     expect(after.messages).toEqual([]);
     const s2 = await (await p.request(`/chat/history/${p.userId}?session_id=s2`)).json();
     expect(s2.messages).toHaveLength(2);
+    expect(s2.messages[1]).toEqual(expect.objectContaining(reported.s2));
+    expect(reported.s2.usage).toEqual({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) });
   });
 
   it.each([

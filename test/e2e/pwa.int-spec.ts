@@ -91,7 +91,7 @@ describe('PWA in Chromium (whole platform)', () => {
     expect(new Set(lengths.filter((n) => n > 0)).size).toBeGreaterThan(2);
     const answer = (await page.textContent('.bubble.assistant .bubble-body'))!.trim();
     expect(answer.length).toBeGreaterThan(0);
-    expect(await page.textContent('.bubble.assistant .bubble-meta')).toMatch(/local \/ \S+/);
+    expect(await page.textContent('.bubble.assistant .bubble-meta')).toMatch(/local · \S+ · \d+ tokens/);
     await screenshot(page, '01-chat');
     await noSeriousA11y('chat');
 
@@ -100,6 +100,9 @@ describe('PWA in Chromium (whole platform)', () => {
     expect(await page.$$eval('.bubble', (els) => els.map((e) => e.classList.contains('user')))).toEqual([true, false]);
     expect((await page.textContent('.bubble.user .bubble-body'))!.trim()).toBe('Once upon a time there was a little dog');
     expect((await page.textContent('.bubble.assistant .bubble-body'))!.trim()).toBe(answer);
+    // Provider, model and token count are stored with the answer, not only shown live.
+    expect(await page.textContent('.bubble.assistant .bubble-meta')).toMatch(/local · \S+ · \d+ tokens/);
+    expect(await page.getAttribute('.bubble.assistant .bubble-meta .tokens', 'title')).toMatch(/\d+ in the prompt, \d+ in the answer/);
     expect(await page.$$eval('.conv-list li', (els) => els.length)).toBe(1);
   });
 

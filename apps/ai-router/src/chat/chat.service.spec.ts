@@ -72,6 +72,28 @@ describe('ChatService', () => {
     expect(stored[1]).toEqual(expect.objectContaining({ ai_model: 'ollama-model', ai_source: 'ollama', timestamp: res.timestamp }));
   });
 
+  it('keeps the token counts and finish reason on the stored answer, whole or streamed', async () => {
+    const { chat, memory } = setup();
+    await chat.send({ message: 'hi', user_id: 'u1', session_id: 'su' });
+    await events(chat.stream({ message: 'again', user_id: 'u1', session_id: 'su' }));
+    const answers = (memory.store.get('u1/su') ?? []).filter((m) => m.role === 'assistant');
+    expect(answers).toEqual([
+      expect.objectContaining({ usage: { prompt_tokens: 3, completion_tokens: 2 }, finish_reason: 'stop' }),
+      expect.objectContaining({ usage: { prompt_tokens: 3, completion_tokens: 2 }, finish_reason: 'stop' }),
+    ]);
+    // The question carries none of it.
+    expect(memory.store.get('u1/su')?.[0]).not.toHaveProperty('usage');
+  });
+
+  it('stores no usage for an answer broken off mid-stream', async () => {
+    const { chat, memory, ollama } = setup();
+    ollama.script = { chunks: ['Once', ' upon'], breakAfter: 1, breakWith: new TypeError('terminated') };
+    await events(chat.stream({ message: 'story', user_id: 'u1', session_id: 'sb' }));
+    const stored = memory.store.get('u1/sb') ?? [];
+    expect(stored[1]).toEqual(expect.objectContaining({ status: 'failed' }));
+    expect(stored[1]).not.toHaveProperty('usage');
+  });
+
   it('creates a session id when none is given', async () => {
     const { chat, memory } = setup();
     const res = await chat.send({ message: 'hi', user_id: 'u1' });

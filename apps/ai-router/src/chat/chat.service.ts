@@ -13,7 +13,7 @@ import {
 import { getLogger, timed } from '@nitro/observability';
 import { ServiceError, validateDto } from '@nitro/service-kit';
 import { ConversationRepository } from '../memory/conversation.repository';
-import { ProviderRequest } from '../providers/chat-provider.interface';
+import { ProviderRequest, type ProviderUsage } from '../providers/chat-provider.interface';
 import { ProviderError } from '../providers/provider-error';
 import { IncompleteStreamError, RouterService } from '../providers/router.service';
 import { newSessionId } from './session-id.util';
@@ -49,8 +49,8 @@ export class ChatService {
     const route = await this.models.routeFor(turn.cmd.options);
     const req = await this.request(turn, route.model);
     const routed = await timed('provider', () => this.router.generate(req, { provider: route.provider }));
-    const timestamp = await this.remember(turn, routed.result.text, routed.model, routed.provider);
     const { result } = routed;
+    const timestamp = await this.remember(turn, result.text, routed.model, routed.provider, 'complete', result);
     return {
       response: result.text,
       ai_model: routed.model,
@@ -124,7 +124,7 @@ export class ChatService {
           text += ev.text;
           emit({ type: 'token', text: ev.text });
         } else {
-          const timestamp = await this.remember(turn, text, ev.model, ev.provider, 'complete');
+          const timestamp = await this.remember(turn, text, ev.model, ev.provider, 'complete', ev);
           emit({
             type: 'done',
             response: text,
@@ -192,14 +192,19 @@ export class ChatService {
     };
   }
 
-  /** Writes the user's message and the answer with how the turn ended; returns the answer's timestamp. */
+  /**
+   * Writes the user's message and the answer with how the turn ended; returns the answer's timestamp.
+   * `done` (a complete turn): the provider's token counts and finish reason, kept on the answer so history can show them.
+   */
   private async remember(
     turn: Turn,
     answer: string,
     model: string,
     provider: ProviderName,
     status: TurnStatus = 'complete',
+    done?: { usage?: ProviderUsage; finishReason?: string },
   ): Promise<string> {
+    const usage = storedUsage(done?.usage);
     const timestamp = new Date().toISOString();
     if (turn.cmd.ephemeral) return timestamp;
     await timed('memory-write', () =>
@@ -212,6 +217,8 @@ export class ChatService {
           ai_model: model,
           ai_source: provider,
           ...(status !== 'complete' ? { status } : {}),
+          ...(usage ? { usage } : {}),
+          ...(done?.finishReason ? { finish_reason: done.finishReason } : {}),
         },
       ]),
     ).catch(memoryDown);
@@ -230,6 +237,15 @@ export class ChatService {
 
 function pick(p: { status: number; code: string; message: string }) {
   return { status: p.status, code: p.code, message: p.message };
+}
+
+/** Only the counts the provider reported (some vendors send none; a zero is still a count). */
+function storedUsage(u: ProviderUsage | undefined): ProviderUsage | undefined {
+  if (!u) return undefined;
+  const out: ProviderUsage = {};
+  if (Number.isFinite(u.prompt_tokens)) out.prompt_tokens = u.prompt_tokens;
+  if (Number.isFinite(u.completion_tokens)) out.completion_tokens = u.completion_tokens;
+  return Object.keys(out).length ? out : undefined;
 }
 
 function logStoreFailure(err: unknown): undefined {

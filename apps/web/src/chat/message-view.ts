@@ -3,7 +3,7 @@ import { icon, type IconName } from '../icons';
 import { renderMarkdown } from '../markdown';
 import type { ChatHistoryDto, ChatMessageDto } from '@nitro/contracts';
 
-export type Msg = Pick<ChatMessageDto, 'role' | 'content' | 'ai_model' | 'ai_source' | 'status'> & { timestamp?: string };
+export type Msg = Pick<ChatMessageDto, 'role' | 'content' | 'ai_model' | 'ai_source' | 'status' | 'usage'> & { timestamp?: string };
 export type BranchInfo = NonNullable<ChatHistoryDto['branches']>[string];
 
 export const STATUS_TEXT: Record<string, string> = {
@@ -65,10 +65,25 @@ function branchNav(position: number, info: BranchInfo, actions: MessageActions):
   );
 }
 
-/** The meta line of an answer: time, provider / model, how it ended. */
+/** "provider · model", as the meta line and the live answer show who is writing. */
+export const servedBy = (source?: string, model?: string): string => [source, model].filter(Boolean).join(' · ');
+
+/** "N tokens" (prompt and answer together) with the split in its tooltip; null when the provider counted nothing. */
+function tokensText(usage: Msg['usage']): HTMLElement | null {
+  const prompt = usage?.prompt_tokens;
+  const answer = usage?.completion_tokens;
+  if (prompt === undefined && answer === undefined) return null;
+  const total = (prompt ?? 0) + (answer ?? 0);
+  const split = [prompt !== undefined && `${prompt} in the prompt`, answer !== undefined && `${answer} in the answer`].filter(Boolean);
+  return h('span', { class: 'tokens', title: `Tokens: ${split.join(', ')}` }, `${total} token${total === 1 ? '' : 's'}`);
+}
+
+/** The meta line of an answer: time, provider · model · tokens, how it ended. */
 export function metaLine(meta: HTMLElement, m: Msg): void {
   meta.replaceChildren(formatTime(m.timestamp));
-  if (m.ai_source) meta.append(` · ${m.ai_source}${m.ai_model ? ` / ${m.ai_model}` : ''}`);
+  if (m.ai_source) meta.append(` · ${servedBy(m.ai_source, m.ai_model)}`);
+  const tokens = tokensText(m.usage);
+  if (tokens) meta.append(' · ', tokens);
   if (m.status && m.status !== 'complete') meta.append(h('span', { class: 'badge-warn' }, ` ${STATUS_TEXT[m.status] ?? m.status}`));
 }
 

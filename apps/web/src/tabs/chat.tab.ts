@@ -6,7 +6,7 @@ import { AnswerStream, pendingAnswer } from '../chat/answer-stream';
 import { chatApi } from '../chat/chat-api';
 import { ConversationList } from '../chat/conversation-list';
 import { download, fileName, toMarkdown } from '../chat/export';
-import { messageView, metaLine, type BranchInfo, type Msg } from '../chat/message-view';
+import { messageView, metaLine, servedBy, type BranchInfo, type Msg } from '../chat/message-view';
 import { modelPicker } from '../chat/model-picker';
 import { systemPrompt } from '../chat/system-prompt';
 import { icon } from '../icons';
@@ -266,7 +266,7 @@ export function chatTab(root: HTMLElement): void {
     let aborted = false;
     let duplicate = false;
     const stream = new AnswerStream((e) => {
-      if (e.event === 'meta') meta.textContent = `${e.data.ai_source} / ${e.data.ai_model}`;
+      if (e.event === 'meta') meta.textContent = servedBy(e.data.ai_source, e.data.ai_model);
       else if (e.event === 'token') {
         answer.content += e.data.text;
         const near = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
@@ -282,6 +282,7 @@ export function chatTab(root: HTMLElement): void {
           ai_source: e.data.ai_source || 'no provider',
           ai_model: e.data.ai_model,
           status: e.data.status,
+          usage: e.data.usage,
         });
       } else if (e.event === 'error') failed = e.data.message;
     }, controller.signal);

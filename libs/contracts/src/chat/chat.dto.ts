@@ -115,6 +115,14 @@ export class ChatRequestDto {
   stream?: boolean;
 }
 
+/** Token counts of one answer, as the provider reported them (either may be missing: not every vendor counts both). */
+export class ChatUsageDto {
+  @ApiPropertyOptional({ example: 42, description: 'Tokens of the prompt as the model saw it (system prompt, history, message).' })
+  prompt_tokens?: number;
+  @ApiPropertyOptional({ example: 128, description: 'Tokens generated for the answer.' })
+  completion_tokens?: number;
+}
+
 export class ChatResponseDto {
   @ApiProperty({ description: "The assistant's answer." })
   response!: string;
@@ -128,8 +136,8 @@ export class ChatResponseDto {
   session_id!: string;
   @ApiPropertyOptional({ type: [ProviderAttemptDto], description: 'Providers tried before this one, with the reason each was skipped.' })
   fallbacks?: ProviderAttemptDto[];
-  @ApiPropertyOptional({ description: 'Token counts where the provider reports them.' })
-  usage?: { prompt_tokens?: number; completion_tokens?: number };
+  @ApiPropertyOptional({ type: ChatUsageDto, description: 'Token counts where the provider reports them.' })
+  usage?: ChatUsageDto;
   @ApiPropertyOptional({ description: 'Why generation stopped: stop, length, or (a tracked turn ended early) stopped / incomplete.' })
   finish_reason?: string;
   @ApiPropertyOptional({
@@ -156,6 +164,13 @@ export class ChatMessageDto {
       'Assistant messages: how the turn ended. complete; stopped (Stop was pressed); incomplete (the reader left and did not come back); failed (the provider broke after some text). Absent means complete.',
   })
   status?: TurnStatus;
+  @ApiPropertyOptional({
+    type: ChatUsageDto,
+    description: 'Assistant messages of complete turns: token counts where the provider reported them (absent for older messages).',
+  })
+  usage?: ChatUsageDto;
+  @ApiPropertyOptional({ example: 'stop', description: 'Assistant messages of complete turns: why generation stopped (stop, length, …).' })
+  finish_reason?: string;
 }
 
 export class ChatHistoryDto {
