@@ -65,7 +65,7 @@ describe('image job survives its worker being killed (gateway + two media proces
     expect([...byFile.keys()].sort()).toEqual([`${job_id}-0.png`, `${job_id}-1.png`]);
     for (const [filename, kinds] of byFile) {
       expect([...kinds].sort()).toEqual(['image', 'meta', 'thumbnail']);
-      expect(await store.index.get(filename)).toMatchObject({ filename, user_id: p.userId, owner_uid: uid });
+      expect(await store.index.get(uid, filename)).toMatchObject({ filename, user_id: p.userId, owner_uid: uid });
       expect(await store.objects.exists(galleryKeys.image(uid, filename))).toBe(true);
     }
     const listed = await (await p.request(`/gallery/${p.userId}`)).json();

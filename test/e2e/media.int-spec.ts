@@ -212,7 +212,8 @@ describe('images and gallery end to end (gateway + media + s3rver)', () => {
     expect(await res.json()).toEqual({ filename, deleted: true });
     const keys = await listKeys(store());
     expect(keys.filter((k) => k.includes(filename.replace('.png', '')))).toEqual([]);
-    expect(await redis.exists(galleryRedisKeys.item(filename))).toBe(0);
+    expect(await redis.exists(galleryRedisKeys.item(uid, filename))).toBe(0);
+    expect(await redis.exists(galleryRedisKeys.ownerOf(filename))).toBe(0);
     expect(await redis.zscore(galleryRedisKeys.ownerIndex(uid), filename)).toBeNull();
     expect((await p.request(`/gallery/download/${filename}`)).status).toBe(404);
     expect((await p.request(`/gallery/${p.userId}/${filename}`, { method: 'DELETE' })).status).toBe(404);
@@ -338,12 +339,15 @@ describe('after Redis loses its data, a new account with an old username inherit
     expect(newUid).not.toBe(oldUid);
 
     // The repair sweep rebuilds the index from the objects, under the uid in their keys.
-    await waitFor(async () => (await redis.exists(galleryRedisKeys.item(filename))) === 1, {
+    await waitFor(async () => (await redis.exists(galleryRedisKeys.item(oldUid, filename))) === 1, {
       timeoutMs: 20_000,
       description: 'the sweep re-indexed the old image',
     });
-    expect(JSON.parse((await redis.get(galleryRedisKeys.item(filename)))!)).toMatchObject({ owner_uid: oldUid, user_id: 'alice' });
+    expect(JSON.parse((await redis.get(galleryRedisKeys.item(oldUid, filename)))!)).toMatchObject({ owner_uid: oldUid, user_id: 'alice' });
     expect(await redis.zcard(galleryRedisKeys.ownerIndex(oldUid))).toBe(1);
+    await waitFor(async () => (await redis.get(galleryRedisKeys.ownerOf(filename))) === oldUid, {
+      description: 'the owner pointer is back',
+    });
     expect(await redis.exists(galleryRedisKeys.ownerIndex(newUid))).toBe(0);
 
     const gallery = await as(newAlice)('/gallery/alice');

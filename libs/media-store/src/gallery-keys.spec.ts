@@ -1,4 +1,12 @@
-import { galleryFilename, galleryKeys, galleryRedisKeys, isGalleryFilename, jobIdOf, parseGalleryKey } from './gallery-keys';
+import {
+  galleryFilename,
+  galleryKeys,
+  galleryRedisKeys,
+  isGalleryFilename,
+  jobIdOf,
+  parseGalleryItemKey,
+  parseGalleryKey,
+} from './gallery-keys';
 
 describe('gallery names and keys', () => {
   const job = 'img-0123456789abcdef01234567';
@@ -28,7 +36,12 @@ describe('gallery names and keys', () => {
     expect(galleryKeys.image(uid, f)).toBe(`users/${uid}/images/${job}-1.png`);
     expect(galleryKeys.thumbnail(uid, f)).toBe(`users/${uid}/thumbs/${job}-1.webp`);
     expect(galleryKeys.meta(uid, f)).toBe(`users/${uid}/meta/${job}-1.json`);
-    expect(galleryRedisKeys.ownerIndex(uid)).toBe(`nitro:gallery:uid:${uid}`);
+    // One hash-tag slot per owner (Redis Cluster): the index and every item of one owner.
+    expect(galleryRedisKeys.ownerIndex(uid)).toBe(`nitro:gallery:{g:${uid}}:index`);
+    expect(galleryRedisKeys.item(uid, f)).toBe(`nitro:gallery:{g:${uid}}:item:${f}`);
+    expect(parseGalleryItemKey(galleryRedisKeys.item(uid, f))).toEqual({ ownerUid: uid, filename: f });
+    expect(parseGalleryItemKey(`nitro:gallery:{g:alice}:item:${f}`)).toBeNull();
+    expect(parseGalleryItemKey(galleryRedisKeys.ownerIndex(uid))).toBeNull();
     for (const [kind, key] of [
       ['image', galleryKeys.image(uid, f)],
       ['thumbnail', galleryKeys.thumbnail(uid, f)],
@@ -45,6 +58,7 @@ describe('gallery names and keys', () => {
       expect(() => galleryKeys.image(owner, f)).toThrow(/must be a user uid/);
       expect(() => galleryKeys.meta(owner, f)).toThrow(/must be a user uid/);
       expect(() => galleryRedisKeys.ownerIndex(owner)).toThrow(/must be a user uid/);
+      expect(() => galleryRedisKeys.item(owner, f)).toThrow(/must be a user uid/);
     }
   });
 

@@ -17,14 +17,29 @@ export const galleryKeys = {
   root: 'users/',
 } as const;
 
-/** Redis: a sorted set per owner uid (score = creation time, newest first) and one JSON record per image. */
+/**
+ * Redis (ADR 0009). Per owner uid, in one hash-tag slot `{g:<uid>}` so a Redis Cluster serves them from one
+ * node: a sorted set of file names (score = creation time, newest first) and one JSON record per image.
+ * The index and an item are written in one MULTI, and a page reads its records in one MGET; both need
+ * the same slot. Outside the tag: the owner pointer (file name -> owner uid, single-key reads, for the
+ * admin who downloads by file name alone) and the sweep lock.
+ */
 export const galleryRedisKeys = {
-  ownerIndex: (ownerUid: string) => `nitro:gallery:uid:${owner(ownerUid)}`,
-  item: (filename: string) => `nitro:gallery:item:${filename}`,
-  itemPattern: 'nitro:gallery:item:*',
-  ownerIndexPattern: 'nitro:gallery:uid:*',
+  ownerIndex: (ownerUid: string) => `nitro:gallery:{g:${owner(ownerUid)}}:index`,
+  item: (ownerUid: string, filename: string) => `nitro:gallery:{g:${owner(ownerUid)}}:item:${filename}`,
+  ownerOf: (filename: string) => `nitro:gallery:owner:${filename}`,
+  itemPattern: 'nitro:gallery:{g:*}:item:*',
+  ownerIndexPattern: 'nitro:gallery:{g:*}:index',
   sweepLock: 'nitro:gallery:sweep-lock',
 } as const;
+
+const ITEM_KEY = /^nitro:gallery:\{g:([^}]+)\}:item:(.+)$/;
+
+/** An item key back into its owner uid and file name (null for anything else). */
+export function parseGalleryItemKey(key: string): { ownerUid: string; filename: string } | null {
+  const m = ITEM_KEY.exec(key);
+  return m && isUserUid(m[1]) ? { ownerUid: m[1], filename: m[2] } : null;
+}
 
 export function isGalleryFilename(name: unknown): name is string {
   return typeof name === 'string' && GALLERY_FILENAME_PATTERN.test(name);

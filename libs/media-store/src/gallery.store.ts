@@ -31,10 +31,15 @@ export class GalleryStore {
     return this.index.page(ownerUid, offset, limit);
   }
 
-  /** The record of a name the service issued; null for anything else (never touches S3 for a bad name). */
-  async find(filename: string): Promise<GalleryRecord | null> {
+  /**
+   * The record of a name the service issued; null for anything else (never touches S3 for a bad name).
+   * With `ownerUid`, only that owner's gallery is asked (one slot; another owner's file is null);
+   * without, the owner comes from the file name's pointer (an admin's download by name alone).
+   */
+  async find(filename: string, ownerUid?: string): Promise<GalleryRecord | null> {
     if (!isGalleryFilename(filename)) return null;
-    return this.index.get(filename);
+    const owner = ownerUid ?? (await this.index.ownerOf(filename));
+    return owner ? this.index.get(owner, filename) : null;
   }
 
   open(record: GalleryRecord, variant: GalleryVariant): Promise<StoredObject | null> {

@@ -41,16 +41,19 @@ export class GalleryService {
 
   async remove(user: AuthUser, userId: string, filename: string): Promise<GalleryDeletedDto> {
     assertCanAccess(user, userId);
-    const [record, ownerUid] = await Promise.all([this.gallery.find(filename), this.uids.of(userId)]);
+    const ownerUid = await this.uids.of(userId);
+    const record = await this.gallery.find(filename, ownerUid);
     if (!record || record.owner_uid !== ownerUid) throw notFound(filename);
     await storage('deleting the image', () => this.gallery.delete(record));
     return { filename, deleted: true };
   }
 
   private async owned(filename: string, user: AuthUser): Promise<GalleryRecord> {
-    const record = await this.gallery.find(filename);
-    if (!record || !user) throw notFound(filename);
-    if (user.role !== 'admin' && record.owner_uid !== (await this.uids.of(user.id))) throw notFound(filename);
+    if (!user) throw notFound(filename);
+    // A user looks in their own gallery only (their slot); an admin follows the file's owner pointer.
+    const ownerUid = user.role === 'admin' ? undefined : await this.uids.of(user.id);
+    const record = await this.gallery.find(filename, ownerUid);
+    if (!record || (ownerUid && record.owner_uid !== ownerUid)) throw notFound(filename);
     return record;
   }
 }

@@ -78,7 +78,7 @@ export class GallerySweepService implements OnApplicationBootstrap, OnApplicatio
     const found = await this.listObjects();
     for (const [filename, f] of found) {
       if (f.meta !== undefined && f.image !== undefined && f.thumbnail !== undefined) {
-        if (!(await this.store.index.get(filename)) && (await this.reindex(f.ownerUid, filename))) report.reindexed++;
+        if (!(await this.store.index.isIndexed(f.ownerUid, filename)) && (await this.reindex(f.ownerUid, filename))) report.reindexed++;
       } else if (f.meta !== undefined) {
         // A listing is not a snapshot: a save may have finished between its pages, so look again.
         if (await this.complete(f.ownerUid, filename)) continue;
@@ -92,9 +92,9 @@ export class GallerySweepService implements OnApplicationBootstrap, OnApplicatio
         report.strays++;
       }
     }
-    for await (const names of this.store.index.allItems()) {
-      for (const filename of names.filter((n) => !found.get(n)?.meta)) {
-        const record = await this.store.index.get(filename);
+    for await (const items of this.store.index.allItems()) {
+      for (const { ownerUid, filename } of items.filter((i) => !found.get(i.filename)?.meta)) {
+        const record = await this.store.index.get(ownerUid, filename);
         // Saved after our listing? GalleryStore writes metadata before the index, so ask S3 again.
         if (!record || (await this.store.objects.exists(galleryKeys.meta(record.owner_uid, filename)))) continue;
         await this.removeAll(record.owner_uid, filename);
