@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@nitro/testing';
@@ -17,6 +17,8 @@ const MiB = 1024 * 1024;
 const BIG = Buffer.concat([Buffer.from('GGUF'), randomBytes(12 * MiB - 4)]);
 const HUGE = Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(17 * MiB)]);
 const MAX_BYTES = 16 * MiB;
+/** Another GGUF file under the test model's name (a new revision): what a replace installs. */
+const V2 = Buffer.concat([TEST_MODEL, Buffer.from('revision 2')]);
 
 /**
  * The admin's model management end to end: real gateway and ai-router processes, Redis, BullMQ,
@@ -38,6 +40,8 @@ describe('admin models: pull (BullMQ, SSE), list, chat with the pulled model, de
       '/m/big.gguf': BIG,
       '/m/huge.gguf': HUGE,
       '/m/page.gguf': Buffer.from('<html>sign in</html>'.repeat(100)),
+      '/v2/stories260K.gguf': V2,
+      '/login/stories260K.gguf': Buffer.from('<html>sign in</html>'.repeat(100)),
     });
     dir = mkdtempSync(join(tmpdir(), 'nitro-admin-models-'));
     p = await startPlatform({
@@ -189,6 +193,51 @@ describe('admin models: pull (BullMQ, SSE), list, chat with the pulled model, de
     expect((await asAdmin('/admin/models/stories260K', { method: 'DELETE' })).status).toBe(404);
   });
 
+  it('a pull of an installed file name: 409 MODEL_EXISTS unless replace; a failed replace leaves the file untouched; a replace unloads the old one', async () => {
+    copyFileSync(MODEL_PATH, join(dir, 'stories260K.gguf'));
+    expect((await p.request('/models?refresh=true')).status).toBe(200); // an operator's copy counts once the registry looks again
+    const installed = () => sha256(readFileSync(join(dir, 'stories260K.gguf')));
+    const chat = () =>
+      p.request('/chat', {
+        method: 'POST',
+        json: { message: 'Once', user_id: p.userId, options: { model: 'local/stories260K', temperature: 0, max_tokens: 4 } },
+      });
+    expect((await chat()).status).toBe(200); // loaded now
+
+    // Without replace, with or without a digest: refused before anything is fetched (no `done` for bytes never downloaded).
+    const before = server.requests.length;
+    for (const body of [{ model: server.url('/v2/stories260K.gguf') }, { model: server.url('/m/stories260K.gguf'), sha256: TEST_SHA }]) {
+      const r = await pull(body);
+      expect([r.status, r.body.error]).toEqual([409, 'MODEL_EXISTS']);
+      expect(r.body.message).toMatch(/stories260K\.gguf is already installed.*"replace": true/);
+    }
+    expect(server.requests.length).toBe(before);
+
+    // A replace that fails (digest, not GGUF, 404) keeps the installed file as it was, and it still answers.
+    for (const [body, failure] of [
+      [{ model: server.url('/v2/stories260K.gguf'), sha256: 'a'.repeat(64) }, 'digest_mismatch'],
+      [{ model: server.url('/login/stories260K.gguf') }, 'not_gguf'],
+      [{ model: server.url('/gone/stories260K.gguf') }, 'not_found'],
+    ] as const) {
+      const r = await pull({ ...body, replace: true });
+      expect(r.status).toBe(202);
+      const events = await follow(r.body.job_id);
+      expect(events[events.length - 1]).toMatchObject({ event: 'failed', data: { failure } });
+      expect([failure, installed()]).toEqual([failure, TEST_SHA]);
+    }
+    expect(incoming()).toEqual([]);
+    expect((await chat()).status).toBe(200);
+
+    // A replace that verifies: the old engine is unloaded and the new file is in place.
+    const r = await pull({ model: server.url('/v2/stories260K.gguf'), sha256: sha256(V2), replace: true });
+    const events = await follow(r.body.job_id);
+    expect(events[events.length - 1]).toMatchObject({ event: 'done', data: { sha256: sha256(V2), verified: true } });
+    expect(installed()).toBe(sha256(V2));
+    const list = await (await asAdmin('/admin/models')).json();
+    expect(list.models).toEqual([expect.objectContaining({ name: 'stories260K.gguf', sha256: sha256(V2), loaded: false })]);
+    expect((await asAdmin('/admin/models/stories260K.gguf', { method: 'DELETE' })).status).toBe(200);
+  });
+
   it.each([
     ['a file that is not GGUF', { model: '/m/page.gguf' }, 'not_gguf', /is not a GGUF file/],
     ['a file over MODEL_PULL_MAX_BYTES (declared size)', { model: '/m/huge.gguf' }, 'too_large', /over the limit of 16777216/],
@@ -226,8 +275,16 @@ describe('admin models: pull (BullMQ, SSE), list, chat with the pulled model, de
     );
     const listed = await (await asAdmin('/admin/models')).json();
     expect(listed.pulls).toEqual([expect.objectContaining({ job_id: jobId, state: 'downloading', total: BIG.length })]);
-    // A second pull of the same file is that job, not a second download.
-    expect((await pull({ model: server.url('/m/big.gguf') })).body).toMatchObject({ job_id: jobId, already_running: true });
+    // A second pull of the same source (URL and digest) is that job, not a second download.
+    expect((await pull({ model: server.url('/m/big.gguf'), sha256: sha256(BIG).toUpperCase() })).body).toMatchObject({
+      job_id: jobId,
+      already_running: true,
+    });
+    // Another source for the same file name while it runs (no digest, another host name, another hf revision) is refused.
+    for (const model of [server.url('/m/big.gguf'), 'hf:nitro-test/tiny/big.gguf#v2']) {
+      const other = await pull({ model, sha256: model.startsWith('hf:') ? sha256(BIG) : undefined });
+      expect([other.status, other.body.error, other.body.details?.job_id]).toEqual([409, 'MODEL_EXISTS', jobId]);
+    }
 
     await p.procs.get('ai-router')!.stop();
     server.setFault(undefined);

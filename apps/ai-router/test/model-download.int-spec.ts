@@ -90,6 +90,33 @@ describe('model download (node-llama-cpp downloader, local Range server)', () =>
     expect(notices.join()).toMatch(/has sha256 \w{64}, not 270cba1b\w+: replacing it/);
   });
 
+  it('a file already there stays untouched until the new one verified: a failed fetch (digest, 404, not GGUF) leaves it; without a digest it is refused', async () => {
+    const path = join(dir, 'stories260K.gguf');
+    writeFileSync(path, 'GGUF-an older revision');
+    for (const [over, code] of [
+      [{ sha256: 'a'.repeat(64) }, 'digest_mismatch'],
+      [{ url: server.url('/gone/stories260K.gguf') }, 'not_found'],
+      [{ url: server.url('/m/not-a-model.gguf'), fileName: 'stories260K.gguf' }, 'not_gguf'],
+    ] as const) {
+      await expect(fetchModel(over).run).rejects.toMatchObject({ code });
+      expect([code, readFileSync(path, 'utf8')]).toEqual([code, 'GGUF-an older revision']);
+    }
+    // Unverified (the admin's pull without sha256): a taken name is refused before any byte is fetched, unless replacing.
+    server.requests.length = 0;
+    await expect(fetchModel({ sha256: null, allowUnverified: true }).run).rejects.toMatchObject({ code: 'exists' });
+    expect(server.requests).toEqual([]);
+    const replaced: string[] = [];
+    const got = await fetchModel({
+      sha256: null,
+      allowUnverified: true,
+      replaceExisting: true,
+      beforeReplace: async (p) => void replaced.push(p),
+    }).run;
+    expect(got).toMatchObject({ alreadyPresent: false, sha256: TEST_SHA });
+    expect(replaced).toEqual([path]);
+    expect(incoming()).toEqual([]);
+  });
+
   // ipull's requests: our one-byte probe, its own info GET (headers only), then ranged GETs per 5 MB chunk on up to 3 connections.
   const transfer = (r: SeenRequest) => r.method === 'GET' && r.range !== undefined && r.range !== 'bytes=0-0';
   const transferBytes = () => server.requests.filter(transfer).reduce((n, r) => n + r.bytesSent, 0);

@@ -52,11 +52,16 @@ export class AdminModelsController {
     description:
       'Refused (the job ends `failed` with `failure`): a file that is not GGUF (`not_gguf`), larger than MODEL_PULL_MAX_BYTES (`too_large`), ' +
       'a sha256 that does not match (`digest_mismatch`; the partial file is removed), a URL that does not exist (`not_found`). ' +
-      'Network trouble is retried up to 3 attempts, resuming the partial file. When done the model is in GET /models and /v1/models as `local/<file name without .gguf>`.',
+      'Network trouble is retried up to 3 attempts, resuming the partial file. A failed pull leaves an installed file of that name untouched. When done the model is in GET /models and /v1/models as `local/<file name without .gguf>`.',
   })
   @ApiAcceptedResponse({ type: ModelPullAcceptedDto })
   @ApiBadRequestResponse({
     description: '`model` is neither hf:<user>/<repo>/<file>.gguf nor an http(s) URL of a .gguf file, or `sha256` is not 64 hex digits.',
+  })
+  @ApiConflictResponse({
+    description:
+      'MODEL_EXISTS: a file of that name is installed (send `replace: true`) or a pull from another source is writing it; ' +
+      'MODEL_IN_USE: a replace of a file that is generating an answer (or is LOCAL_MODEL_PATH).',
   })
   pull(@CurrentUser() user: AuthUser, @Body() dto: ModelPullRequestDto) {
     return this.models.pull(user, dto);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { randomBytes } from 'node:crypto';
 import type { Observable } from 'rxjs';
@@ -50,23 +50,60 @@ export class AdminModelsService {
     return { ...files, pulls };
   }
 
-  /** Queues a pull; a pull of the same file already queued or running is answered instead of a second one. */
+  /**
+   * Queues a pull. The same source (URI with its revision, and sha256) already queued or running is
+   * answered with that job; another source for the same file name while a pull runs is 409
+   * MODEL_EXISTS. A file of that name already there is 409 MODEL_EXISTS unless `replace`, and a
+   * replace of a file that is generating an answer (or is LOCAL_MODEL_PATH) is 409 MODEL_IN_USE.
+   */
   async pull(admin: AuthUser, dto: ModelPullRequestDto): Promise<ModelPullAcceptedDto> {
     assertAdmin(admin);
     const fileName = parseModelUri(dto.model)!.fileName; // the DTO validated it
-    const running = (await this.livePulls()).find((j) => j.data.file_name === fileName);
+    const sha256 = dto.sha256?.toLowerCase();
+    const source = sourceKey(dto.model, sha256);
+    const sameName = (await this.livePulls()).filter((j) => j.data.file_name === fileName);
+    const running = sameName.find((j) => sourceKey(j.data.model, j.data.sha256) === source);
     if (running) return accepted(running.id ?? '', fileName, (await pullStatusOf(running)).state, true);
+    if (sameName.length)
+      throw new ConflictException({
+        error: ERROR_CODE.MODEL_EXISTS,
+        message: `another pull (${sameName[0].id}, from ${sameName[0].data.model}) is writing ${fileName}; wait for it or delete the file after`,
+        details: { name: fileName, job_id: sameName[0].id },
+      });
+    await this.assertReplaceable(fileName, dto.replace === true);
     const jobId = `pull-${randomBytes(12).toString('hex')}`;
     const data: ModelPullJobData = {
       model: dto.model,
       file_name: fileName,
-      ...(dto.sha256 ? { sha256: dto.sha256.toLowerCase() } : {}),
+      ...(sha256 ? { sha256 } : {}),
+      ...(dto.replace ? { replace: true } : {}),
       requested_by: admin.id,
       requested_at: new Date().toISOString(),
     };
     await this.queue.add('pull', data, { jobId, attempts: PULL_ATTEMPTS, backoff: PULL_BACKOFF });
-    getLogger().info({ admin: admin.id, jobId, model: dto.model, file: fileName }, 'model pull queued');
+    getLogger().info({ admin: admin.id, jobId, model: dto.model, file: fileName, replace: !!dto.replace }, 'model pull queued');
     return accepted(jobId, fileName, 'queued', false);
+  }
+
+  private async assertReplaceable(fileName: string, replace: boolean): Promise<void> {
+    const files = await call<LocalModelFilesDto>(this.aiRouter, MODEL_ADMIN_PATTERNS.files, {});
+    const found = files.models.find((m) => m.name === fileName);
+    if (!found) return;
+    if (!replace)
+      throw new ConflictException({
+        error: ERROR_CODE.MODEL_EXISTS,
+        message: `${fileName} is already installed (sha256 ${found.sha256}); send "replace": true to replace it once the new file verified`,
+        details: { name: fileName, sha256: found.sha256 },
+      });
+    if (found.source === 'LOCAL_MODEL_PATH' || found.busy)
+      throw new ConflictException({
+        error: ERROR_CODE.MODEL_IN_USE,
+        message:
+          found.source === 'LOCAL_MODEL_PATH'
+            ? `${fileName} is LOCAL_MODEL_PATH (configuration, not managed here)`
+            : `${fileName} is generating an answer now; replace it when it is idle`,
+        details: { name: fileName },
+      });
   }
 
   async status(admin: AuthUser, jobId: string): Promise<ModelPullStatusDto> {
@@ -99,6 +136,13 @@ export class AdminModelsService {
 
 function accepted(jobId: string, fileName: string, state: ModelPullAcceptedDto['state'], already: boolean): ModelPullAcceptedDto {
   return { job_id: jobId, state, file_name: fileName, status_url: pullStatusUrl(jobId), already_running: already };
+}
+
+/** What makes two pulls the same: the URI (an hf: URI's revision defaults to main) and the digest. */
+function sourceKey(model: string, sha256?: string): string {
+  const parsed = parseModelUri(model);
+  const where = !parsed ? model : parsed.kind === 'url' ? parsed.url : `hf:${parsed.user}/${parsed.repo}/${parsed.path}#${parsed.revision}`;
+  return `${where} ${sha256?.toLowerCase() ?? ''}`;
 }
 
 function strip(s: ModelPullStatusDto & { seq: number }): ModelPullStatusDto {

@@ -51,6 +51,8 @@ export const ERROR_CATALOGUE = {
   MODEL_NOT_FOUND: 'The model id is not in the registry (GET /models); the message lists those that exist.',
   MODEL_UNAVAILABLE: 'The model exists but its provider cannot serve now; the message gives the reason.',
   MODEL_IN_USE: 'The model file is in use: generating an answer right now (try again when idle), or configured as LOCAL_MODEL_PATH.',
+  MODEL_EXISTS:
+    'A model file of that name is installed (send "replace": true to replace it) or another pull from a different source is writing it.',
   MODEL_PULL_FAILED: 'A model download was refused or failed; `failure` says why (not_gguf, too_large, digest_mismatch, not_found…).',
   TOOLS_NOT_SUPPORTED: 'Tool calls were sent to a model whose provider does not take them.',
   // --- the platform ---

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
 import { IsModelUri, MODEL_FILE_NAME_PATTERN } from './model-uri';
 
 /**
@@ -38,6 +38,8 @@ export const MODEL_PULL_FAILURES = [
   'too_large',
   'not_gguf',
   'digest_mismatch',
+  'exists',
+  'in_use',
   'bad_url',
   'no_digest',
   'cancelled',
@@ -66,6 +68,16 @@ export class ModelPullRequestDto {
   @IsString()
   @Matches(/^[0-9a-fA-F]{64}$/, { message: 'sha256 must be a sha256 digest: 64 hexadecimal digits' })
   sha256?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Replace a model file of the same name. Without it such a pull is refused (409 MODEL_EXISTS). The old file stays until the new one ' +
+      'downloaded and verified, then is unloaded and replaced in one rename; 409 MODEL_IN_USE while it is generating an answer.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'replace must be true or false' })
+  replace?: boolean;
 }
 
 /** What BullMQ stores as a pull job's data (set by the gateway). */
@@ -76,6 +88,8 @@ export interface ModelPullJobData {
   file_name: string;
   /** Lower-case, or absent (unverified pull). */
   sha256?: string;
+  /** The admin asked to replace a file of that name (else the worker refuses with `exists`). */
+  replace?: boolean;
   requested_by: string;
   requested_at: string;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { AiRouterEnv } from '@nitro/config';
 import {
   ERROR_CODE,
@@ -17,6 +17,7 @@ import { listModelFiles, modelsDirFrom } from '../../providers/local/model-file.
 import { ProviderRegistry } from '../../providers/provider-registry';
 import { effectiveDefaultModel, fileNameOf } from '../provisioning/default-model';
 import { sha256File } from '../provisioning/file-digest';
+import { ModelDownloadError } from '../provisioning/model-fetcher';
 import { ModelRegistry } from '../model-registry.service';
 
 /**
@@ -105,6 +106,17 @@ export class LocalModelFilesService {
     getLogger().info({ model: file, unloaded: unloaded === 'unloaded' }, 'local model file deleted');
     await this.registry.refresh();
     return { deleted: file, unloaded: unloaded === 'unloaded' };
+  }
+
+  /**
+   * Before a pull replaces the file at `path`: unloads its engine (the next request loads the new file).
+   * Throws ModelDownloadError `in_use` while it generates an answer, so the old file stays.
+   */
+  async unloadForReplace(path: string): Promise<void> {
+    const unloaded = (await this.local()?.unload(path)) ?? 'not_loaded';
+    if (unloaded === 'busy')
+      throw new ModelDownloadError('in_use', `${basename(path)} is generating an answer now; pull it again with replace when it is idle`);
+    this.digests.delete(path);
   }
 
   /** A digest already known (a pull just computed it), so the next listing does not read the file again. */

@@ -18,6 +18,8 @@ export type ModelDownloadErrorCode =
   | 'too_large'
   | 'not_gguf' // downloaded, but not a GGUF file (removed)
   | 'digest_mismatch' // downloaded, but the sha256 differs (removed)
+  | 'exists' // the file name is taken and the caller did not ask to replace it (nothing fetched)
+  | 'in_use' // verified, but the file it would replace is generating an answer (the new one is removed)
   | 'cancelled';
 
 export class ModelDownloadError extends Error {
@@ -48,9 +50,20 @@ export interface FetchModelOptions {
   sha256: string | null;
   /**
    * Without a digest, download anyway (the GGUF check still applies) and report the file's sha256:
-   * the admin's pull API, where the digest is optional. A file already in modelsDir is then kept as it is.
+   * the admin's pull API, where the digest is optional.
    */
   allowUnverified?: boolean;
+  /**
+   * What to do with a file of that name already in modelsDir that does not match `sha256` (or any file,
+   * without one): true replaces it once the new file verified; false refuses with `exists` before any
+   * download. Default: true with a digest (provisioning re-checks its pinned model), false without.
+   */
+  replaceExisting?: boolean;
+  /**
+   * Called after the new file verified, just before it replaces an existing one (one rename): unload
+   * the old file, or throw a ModelDownloadError (e.g. `in_use`) to keep it; the new file is then removed.
+   */
+  beforeReplace?(path: string): Promise<void>;
   /** Where verified models live (ai-router reads the first .gguf there). Partial files go to `<modelsDir>/.incoming/`. */
   modelsDir: string;
   /** Saved as; default: the URL's last path segment. Must end in .gguf. */
@@ -83,8 +96,8 @@ export const INCOMING_DIR = '.incoming';
 /**
  * Downloads one GGUF file with node-llama-cpp's downloader (ipull: parallel connections, retries
  * with Range after a dropped connection, a `.ipull` partial file that the next run resumes), then
- * checks the GGUF magic and the sha256 and only then moves it into `modelsDir`. A file that fails
- * a check is deleted. Every network step is bounded: `answerTimeoutMs` for answers,
+ * checks the GGUF magic and the sha256 and only then moves it into `modelsDir` (replacing a file of
+ * that name in one rename; a failed fetch leaves that file untouched). A file that fails a check is deleted. Every network step is bounded: `answerTimeoutMs` for answers,
  * `stallTimeoutMs` for a transfer that stops moving.
  */
 export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedModel> {
@@ -106,12 +119,16 @@ export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedM
     throw new ModelDownloadError('bad_url', `the file name "${fileName}" is not a plain .gguf name (from ${o.url})`);
 
   const finalPath = join(o.modelsDir, fileName);
+  // An existing file is never touched before the new one verified: a failed pull leaves it as it was.
   if (existsSync(finalPath)) {
     const actual = await sha256File(finalPath);
-    if (unverified) return { path: finalPath, sizeBytes: (await stat(finalPath)).size, sha256: actual, alreadyPresent: true };
-    if (actual === expected) return { path: finalPath, sizeBytes: (await stat(finalPath)).size, sha256: actual, alreadyPresent: true };
-    o.onNotice?.(`${finalPath} has sha256 ${actual}, not ${expected}: replacing it`);
-    await rm(finalPath, { force: true });
+    if (!unverified && actual === expected)
+      return { path: finalPath, sizeBytes: (await stat(finalPath)).size, sha256: actual, alreadyPresent: true };
+    if (!(o.replaceExisting ?? !unverified))
+      throw new ModelDownloadError('exists', `${fileName} is already in ${o.modelsDir} (sha256 ${actual}); ask to replace it`, {
+        sha256: actual,
+      });
+    o.onNotice?.(`${finalPath} has sha256 ${actual}${unverified ? '' : `, not ${expected}`}: replacing it once the new file verified`);
   }
 
   const probe = await probeUrl(o.url, o.answerTimeoutMs, o.signal);
@@ -148,6 +165,15 @@ export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedM
       { expected, actual },
     );
   }
+  if (existsSync(finalPath) && o.beforeReplace) {
+    try {
+      await o.beforeReplace(finalPath);
+    } catch (err) {
+      await removeDownload(incoming, fileName);
+      throw err;
+    }
+  }
+  // One rename on the same file system: readers see the old file or the new one, never a gap or a partial file.
   await rename(downloaded, finalPath);
   return { path: finalPath, sizeBytes, sha256: actual, alreadyPresent: false };
 }

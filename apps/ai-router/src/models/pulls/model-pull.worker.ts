@@ -81,6 +81,9 @@ export class ModelPullWorker implements OnApplicationBootstrap, OnApplicationShu
         url: modelDownloadUrl(parsed, this.env.MODEL_HF_ENDPOINT),
         sha256: job.data.sha256 ?? null,
         allowUnverified: true,
+        // The gateway refused a taken name without `replace` (409 MODEL_EXISTS); a file that appeared since is kept.
+        replaceExisting: job.data.replace === true,
+        beforeReplace: (path) => this.files.unloadForReplace(path),
         modelsDir: this.files.modelsDir,
         fileName: job.data.file_name,
         answerTimeoutMs: this.env.MODEL_DOWNLOAD_ANSWER_TIMEOUT_MS,
