@@ -63,20 +63,19 @@ redis_ping() { # url
 # (registration is open until the first admin closes it). HOST=0.0.0.0 lets other machines in.
 gateway_host() { echo "${HOST:-127.0.0.1}"; }
 
-# Chat needs a model. Keeps LOCAL_MODEL_PATH, else the first <dir>/*.gguf; with neither, fetches the default chat
-# model (apps/ai-router/src/models/provisioning/default-model.ts; NITRO_DEFAULT_MODEL_URL/_SHA256 override it,
-# NITRO_DOWNLOAD_MODEL=0 turns it off): progress bar, sha256 checked before use. Never stops or hangs a start:
-# the download has answer and stall timeouts, and a failure prints how to provide a model and which providers answer.
-# Exports LOCAL_MODEL_PATH when a model is there afterwards.
+# Chat needs a model. Nothing to do when the operator set LOCAL_MODEL_PATH or <dir> has a *.gguf; with neither, fetches
+# the default chat model (apps/ai-router/src/models/provisioning/default-model.ts; NITRO_DEFAULT_MODEL_URL/_SHA256
+# override it, NITRO_DOWNLOAD_MODEL=0 turns it off): progress bar, sha256 checked before use. Never stops or hangs a
+# start: the download has answer and stall timeouts, and a failure prints how to provide a model and which providers
+# answer. It exports nothing: ai-router serves every file in MODELS_DIR, and a LOCAL_MODEL_PATH set here would pin
+# (and forbid deleting) whichever file happened to sort first, e.g. one the admin pulled later.
 provision_model() { # models-dir
-  local dir="$1" found
+  local dir="$1"
   if [ -n "${LOCAL_MODEL_PATH:-}" ]; then return 0; fi
   mkdir -p "$dir"
   if [ -f "$ROOT/dist/apps/ai-router/src/model-download.js" ]; then
     node "$ROOT/dist/apps/ai-router/src/model-download.js" --dir "$dir" --if-missing-any \
       || log "model provisioning failed (see above): chat uses Ollama or Gemini if configured"
   fi
-  found=$(ls "$dir"/*.gguf 2>/dev/null | head -1 || true)
-  if [ -n "$found" ]; then export LOCAL_MODEL_PATH="$found"; fi
   return 0
 }

@@ -41,8 +41,8 @@ if [ -z "${S3_ENDPOINT:-}" ]; then
   fi
 fi
 
-# Chat: LOCAL_MODEL_PATH, else models/*.gguf, else the default chat model is downloaded now (NITRO_DOWNLOAD_MODEL=0: not).
-provision_model "$ROOT/models"
+# Chat: LOCAL_MODEL_PATH, else MODELS_DIR's *.gguf, else the default chat model is downloaded now (NITRO_DOWNLOAD_MODEL=0: not).
+provision_model "${MODELS_DIR:-$ROOT/models}"
 
 for svc in ai-router media voice search agents; do
   if [ -f "dist/apps/$svc/src/main.js" ]; then

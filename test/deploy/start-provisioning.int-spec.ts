@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@nitro/testing';
@@ -15,7 +15,8 @@ const TEST_SHA = createHash('sha256').update(TEST_MODEL).digest('hex');
  * The provisioning step of scripts/start.sh (`provision_model` in scripts/lib.sh, which runs the built
  * dist/apps/ai-router/src/model-download.js), with NITRO_DEFAULT_MODEL_URL/_SHA256 pointed at a local
  * Range server serving the test model; then chat through a started platform (gateway + ai-router
- * processes) with the LOCAL_MODEL_PATH it exported. Needs `pnpm build`.
+ * processes) serving that folder as MODELS_DIR. It exports no LOCAL_MODEL_PATH (that would pin the first file and make
+ * it undeletable). Needs `pnpm build`.
  */
 describe('scripts/start.sh: first start provisions the chat model', () => {
   let server: RangeFileServer;
@@ -62,7 +63,8 @@ describe('scripts/start.sh: first start provisions the chat model', () => {
     expect(r.out).toMatch(/model: licence /);
     expect(r.out).toMatch(new RegExp(`model: ready: .*stories260K\\.gguf \\(1\\.2 MB, .*sha256 ${TEST_SHA} verified\\)`));
     expect(r.out).toMatch(/100\.0% 1\.2\/1\.2 MB/); // the progress bar reached the end
-    expect(r.exported).toBe(join(dir, 'models', 'stories260K.gguf'));
+    expect(r.exported).toBe('');
+    expect(existsSync(join(dir, 'models', 'stories260K.gguf'))).toBe(true);
     expect(existsSync(join(dir, 'models', '.incoming', 'stories260K.gguf'))).toBe(false);
 
     // The second start finds it and downloads nothing.
@@ -72,15 +74,18 @@ describe('scripts/start.sh: first start provisions the chat model', () => {
       NITRO_DEFAULT_MODEL_SHA256: TEST_SHA,
     });
     expect(again.out).toMatch(/already there; nothing to download/);
-    expect(again.exported).toBe(r.exported);
+    expect(again.exported).toBe('');
     expect(server.requests).toEqual([]);
+    // An admin's pull landed next to it (named to sort first) before a restart: nothing pins it.
+    copyFileSync(join(dir, 'models', 'stories260K.gguf'), join(dir, 'models', 'a-pulled.gguf'));
+    expect((await provision({ NITRO_DOWNLOAD_MODEL: '0' })).exported).toBe('');
 
     let p: Platform | undefined;
     try {
       p = await startPlatform({
         services: ['ai-router'],
         env: { LOCAL_MODEL_PATH: r.exported },
-        appEnv: { 'ai-router': { AI_PROVIDERS: 'local', LOCAL_CONTEXT_SIZE: '512' } },
+        appEnv: { 'ai-router': { AI_PROVIDERS: 'local', LOCAL_CONTEXT_SIZE: '512', MODELS_DIR: join(dir, 'models') } },
       });
       const res = await p.request('/chat', {
         method: 'POST',
@@ -88,8 +93,16 @@ describe('scripts/start.sh: first start provisions the chat model', () => {
       });
       expect(res.status).toBe(200);
       const body = await res.json();
-      expect(body).toMatchObject({ ai_source: 'local', ai_model: 'stories260K' });
+      expect(body).toMatchObject({ ai_source: 'local', ai_model: 'a-pulled' }); // no LOCAL_MODEL_PATH: the first file by name
       expect(body.response.length).toBeGreaterThan(0);
+      // Both files are MODELS_DIR files the admin may delete (none became LOCAL_MODEL_PATH).
+      const admin = p.admin!.headers;
+      const list = await (await p.request('/admin/models', { headers: admin })).json();
+      expect(list.models.map((m: { name: string; source: string }) => [m.name, m.source])).toEqual([
+        ['a-pulled.gguf', 'MODELS_DIR'],
+        ['stories260K.gguf', 'MODELS_DIR'],
+      ]);
+      expect((await p.request('/admin/models/a-pulled.gguf', { method: 'DELETE', headers: admin })).status).toBe(200);
     } finally {
       await p?.stop();
     }
@@ -131,7 +144,7 @@ describe('scripts/start.sh: first start provisions the chat model', () => {
 
   it('start.sh provisions before it starts ai-router, with no opt-in flag', () => {
     const script = readFileSync(join(ROOT, 'scripts', 'start.sh'), 'utf8');
-    const at = script.indexOf('provision_model "$ROOT/models"');
+    const at = script.indexOf('provision_model "${MODELS_DIR:-$ROOT/models}"');
     expect(at).toBeGreaterThan(0);
     expect(at).toBeLessThan(script.indexOf('for svc in ai-router'));
     expect(script).not.toMatch(/NITRO_DOWNLOAD_MODEL:-0/);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { waitFor } from '@nitro/testing';
 import { LlamaEngine } from '../src/providers/local/llama-engine';
 import { LocalLlamaProvider } from '../src/providers/local/local-llama.provider';
+import { resolveModelFile } from '../src/providers/local/model-file.util';
 import { ProviderError } from '../src/providers/provider-error';
 import { MODEL_PATH } from './support/chat-stack';
 
@@ -85,5 +86,30 @@ describe('local provider: models of MODELS_DIR, load on first use, idle unload',
     const err = await provider.generate(req('gamma'), signal()).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ kind: 'client', status: 404, message: 'no local model "gamma"; local models: alpha, beta' });
+  });
+
+  it('a LOCAL_MODEL_PATH naming a missing file does not switch the provider off: the files of MODELS_DIR are served, the problem is reported', async () => {
+    const missing = join(dir, 'deleted-by-the-admin.gguf');
+    const p = new LocalLlamaProvider({ modelPath: missing, modelsDir: dir, contextSize: 256, threads: 1, timeoutMs: 20_000 });
+    try {
+      expect(p.unavailable()).toBeNull();
+      expect(p.files().map((f) => [f.name, f.source])).toEqual([
+        ['alpha', 'MODELS_DIR'],
+        ['beta', 'MODELS_DIR'],
+      ]);
+      expect(p.modelFor(req())).toBe('alpha');
+      expect((await p.generate(req(), signal())).model).toBe('alpha');
+      expect(resolveModelFile(missing, dir)).toEqual({
+        path: join(dir, 'alpha.gguf'),
+        problem: `LOCAL_MODEL_PATH=${missing} is not a file`,
+      });
+      const empty = mkdtempSync(join(tmpdir(), 'nitro-no-models-'));
+      expect(
+        new LocalLlamaProvider({ modelPath: missing, modelsDir: empty, contextSize: 256, threads: 1, timeoutMs: 1000 }).unavailable(),
+      ).toMatch(/LOCAL_MODEL_PATH=.*deleted-by-the-admin\.gguf is not a file and .* has no \.gguf file/);
+      rmSync(empty, { recursive: true, force: true });
+    } finally {
+      await p.dispose();
+    }
   });
 });

@@ -29,7 +29,7 @@ export async function providerSummary(env: SummaryEnv, modelsDir: string, probeT
       );
     } else {
       const { path, problem } = resolveModelFile(env.LOCAL_MODEL_PATH, modelsDir);
-      lines.push(path ? `local: ${path}` : `local: ${problem}`);
+      lines.push(path ? `local: ${path}${problem ? ` (${problem})` : ''}` : `local: ${problem}`);
     }
   }
   return lines;

@@ -40,6 +40,10 @@ export class LocalLlamaProvider implements ChatProvider {
 
   constructor(private readonly opts: LocalProviderOptions) {
     this.timeoutMs = opts.timeoutMs;
+    // A missing LOCAL_MODEL_PATH is reported, not fatal: the files of modelsDir are still served.
+    const { path, problem } = this.modelFile();
+    if (opts.modelPath && problem)
+      getLogger().warn({ LOCAL_MODEL_PATH: opts.modelPath, serving: path ?? null }, `local provider: ${problem}`);
     const idle = opts.idleUnloadMs ?? 0;
     if (idle > 0) {
       this.sweep = setInterval(() => void this.unloadIdle(idle), Math.max(50, Math.min(idle / 2, 30_000)));

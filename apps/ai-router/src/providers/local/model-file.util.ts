@@ -14,20 +14,29 @@ export function findRepoRoot(start: string = __dirname): string {
 
 export const MODELS_DIR = join(findRepoRoot(), 'models');
 
-/** LOCAL_MODEL_PATH when set (it must exist), else the first .gguf under <repo>/models/ by name. */
+/**
+ * The default model file: LOCAL_MODEL_PATH when set and a file, else the first .gguf in modelsDir by
+ * name. A LOCAL_MODEL_PATH that names no file is reported in `problem` but does not hide modelsDir:
+ * the other files are still served (a deleted or mistyped path must not switch the provider off).
+ */
 export function resolveModelFile(configured: string, modelsDir: string = MODELS_DIR): { path?: string; problem?: string } {
+  let missing: string | undefined;
   if (configured) {
     const path = resolve(configured);
-    if (!existsSync(path) || !statSync(path).isFile()) return { problem: `LOCAL_MODEL_PATH=${configured} is not a file` };
-    return { path };
+    if (existsSync(path) && statSync(path).isFile()) return { path };
+    missing = `LOCAL_MODEL_PATH=${configured} is not a file`;
   }
   const found = existsSync(modelsDir)
     ? readdirSync(modelsDir)
-        .filter((f) => f.toLowerCase().endsWith('.gguf'))
+        .filter((f) => !f.startsWith('.') && f.toLowerCase().endsWith('.gguf'))
         .sort()
     : [];
-  if (found.length) return { path: join(modelsDir, found[0]) };
-  return { problem: `no model: LOCAL_MODEL_PATH is unset and ${modelsDir} has no .gguf file` };
+  if (found.length) return { path: join(modelsDir, found[0]), ...(missing ? { problem: missing } : {}) };
+  return {
+    problem: missing
+      ? `${missing} and ${modelsDir} has no .gguf file`
+      : `no model: LOCAL_MODEL_PATH is unset and ${modelsDir} has no .gguf file`,
+  };
 }
 
 /** MODELS_DIR as configured (empty: <repo>/models). */
@@ -57,8 +66,9 @@ export function listModelFiles(configured: string, modelsDir: string = MODELS_DI
     const name = file.replace(/\.gguf$/i, '');
     if (!out.some((m) => m.name === name)) out.push({ path, file, name, source });
   };
-  const first = configured ? resolveModelFile(configured, modelsDir).path : undefined;
-  if (first) add(first, 'LOCAL_MODEL_PATH');
+  // Only the configured file itself (when it exists): resolveModelFile's fallback is a MODELS_DIR file like any other.
+  const configuredPath = configured ? resolve(configured) : undefined;
+  if (configuredPath && resolveModelFile(configured, modelsDir).path === configuredPath) add(configuredPath, 'LOCAL_MODEL_PATH');
   if (!existsSync(modelsDir)) return out;
   for (const file of readdirSync(modelsDir).sort()) {
     if (file.startsWith('.') || !file.toLowerCase().endsWith('.gguf')) continue;
