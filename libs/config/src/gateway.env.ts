@@ -192,6 +192,31 @@ export class GatewayEnv extends CommonEnv {
   @Max(3600)
   AGENTS_UPLOAD_TTL_S: number = 300;
 
+  // --- chat attachments (POST /chat/attachments) ---
+  /** Largest file for POST /chat/attachments, bytes (checked while streaming: 413). */
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  CHAT_ATTACHMENT_MAX_BYTES: number = 10 * 1024 * 1024;
+
+  /** Most text one attachment may hold after extraction, characters (code points; more is a 400 naming `file`). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  CHAT_ATTACHMENT_MAX_CHARS: number = 60_000;
+
+  /** Most attached text on one message, all its attachments together, characters (more is a 400 naming `attachments`). */
+  @IsInt()
+  @Min(1)
+  @Max(4_000_000)
+  CHAT_ATTACHMENTS_MAX_CHARS: number = 120_000;
+
+  /** An uploaded attachment can be sent with messages this long after upload, seconds (then attach it again). */
+  @IsInt()
+  @Min(60)
+  @Max(30 * 24 * 3600)
+  CHAT_ATTACHMENT_TTL_S: number = 24 * 3600;
+
   // --- security ---
   /** Browser origins allowed to call the API cross-origin, comma-separated (e.g. https://app.example.com). Empty: same origin only. */
   @Matches(/^(https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {

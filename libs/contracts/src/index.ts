@@ -9,6 +9,7 @@ export * from './chat/chat.patterns';
 export * from './chat/chat.dto';
 export * from './chat/chat-stream.dto';
 export * from './chat/chat-branch.dto';
+export * from './chat/chat-attachment.dto';
 export * from './search';
 export * from './agents';
 export * from './voice';

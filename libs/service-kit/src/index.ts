@@ -11,3 +11,4 @@ export * from './outbound-http';
 export * from './validate-dto.util';
 export * from './esm-import.util';
 export * from './file-type.util';
+export * from './text-decode.util';

@@ -94,6 +94,26 @@ describe('ChatService', () => {
     expect(stored[1]).not.toHaveProperty('usage');
   });
 
+  it("puts attached files' text before the message for the model and stores it with the question", async () => {
+    const { chat, memory, ollama } = setup();
+    const attachments = [{ name: 'a\n].txt', kind: 'text', text: 'alpha beta', truncated: true }];
+    await chat.send({ message: 'what is in it?', user_id: 'u1', session_id: 'sa', attachments });
+    const sent = ollama.requests[0].messages;
+    expect(sent[sent.length - 1].content).toBe('[Attached file: a .txt (cut short)]\nalpha beta\n[End of a .txt]\n\nwhat is in it?');
+    const [question] = memory.store.get('u1/sa') ?? [];
+    expect(question).toEqual(
+      expect.objectContaining({
+        content: 'what is in it?',
+        attachments: [{ name: 'a\n].txt', kind: 'text', chars: 10, truncated: true, text: 'alpha beta' }],
+      }),
+    );
+    await chat.send({ message: 'and again?', user_id: 'u1', session_id: 'sa' });
+    expect(ollama.requests[1].messages[0].content).toContain('alpha beta');
+    await expect(
+      chat.send({ message: 'x', user_id: 'u1', attachments: [{ name: 'i.png', kind: 'image', text: '' }] }),
+    ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/attachments\.0\.kind/) });
+  });
+
   it('creates a session id when none is given', async () => {
     const { chat, memory } = setup();
     const res = await chat.send({ message: 'hi', user_id: 'u1' });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Observable, of } from 'rxjs';
+import { cancellable } from '../streams/cancellable';
 import { AiRouterEnv } from '@nitro/config';
 import {
   ChatCommand,
@@ -12,12 +13,13 @@ import {
 } from '@nitro/contracts';
 import { getLogger, timed } from '@nitro/observability';
 import { ServiceError, validateDto } from '@nitro/service-kit';
-import { ConversationRepository } from '../memory/conversation.repository';
+import { ConversationRepository, type StoredMessage } from '../memory/conversation.repository';
 import { ProviderRequest, type ProviderUsage } from '../providers/chat-provider.interface';
 import { ProviderError } from '../providers/provider-error';
 import { IncompleteStreamError, RouterService } from '../providers/router.service';
 import { newSessionId } from './session-id.util';
 import { contextWindow } from './context-window.util';
+import { withAttachments } from './attachment-context.util';
 import type { AbortCause } from '../streams/generation';
 import { TrackedStreamService } from '../streams/tracked-stream.service';
 import { ModelRegistry } from '../models/model-registry.service';
@@ -88,16 +90,9 @@ export class ChatService {
         );
       });
     }
-    return new Observable<ChatStreamEvent>((subscriber) => {
-      const cancel = new AbortController();
-      void this.produce(
-        turn,
-        (e) => !subscriber.closed && subscriber.next(e),
-        cancel.signal,
-        () => undefined,
-      ).finally(() => subscriber.complete());
-      // The transport unsubscribes when the caller goes away: stop generating for nobody.
-      return () => cancel.abort(new Error('stream cancelled by the caller'));
+    // The transport unsubscribes when the caller goes away: stop generating for nobody.
+    return cancellable<ChatStreamEvent>('stream cancelled by the caller', async (emit, signal) => {
+      await this.produce(turn, emit, signal, () => undefined);
     });
   }
 
@@ -188,7 +183,7 @@ export class ChatService {
       model,
       temperature: o.temperature,
       maxTokens: o.max_tokens,
-      messages: [...history, { role: 'user', content: cmd.message }],
+      messages: [...history, { role: 'user', content: withAttachments(cmd.message, cmd.attachments) }],
     };
   }
 
@@ -209,7 +204,7 @@ export class ChatService {
     if (turn.cmd.ephemeral) return timestamp;
     await timed('memory-write', () =>
       this.memory.append(turn.cmd.user_id, turn.sessionId, [
-        { role: 'user', content: turn.cmd.message, timestamp: turn.receivedAt },
+        { role: 'user', content: turn.cmd.message, timestamp: turn.receivedAt, ...storedAttachments(turn.cmd.attachments) },
         {
           role: 'assistant',
           content: answer,
@@ -246,6 +241,20 @@ function storedUsage(u: ProviderUsage | undefined): ProviderUsage | undefined {
   if (Number.isFinite(u.prompt_tokens)) out.prompt_tokens = u.prompt_tokens;
   if (Number.isFinite(u.completion_tokens)) out.completion_tokens = u.completion_tokens;
   return Object.keys(out).length ? out : undefined;
+}
+
+/** The files' text is stored with the question (not only their names), so a later turn replays what the model saw. */
+function storedAttachments(list: ChatCommand['attachments']): Pick<StoredMessage, 'attachments'> {
+  if (!list?.length) return {};
+  return {
+    attachments: list.map((a) => ({
+      name: a.name,
+      kind: a.kind,
+      chars: a.chars ?? [...a.text].length,
+      ...(a.truncated ? { truncated: true } : {}),
+      text: a.text,
+    })),
+  };
 }
 
 function logStoreFailure(err: unknown): undefined {

@@ -23,6 +23,18 @@ describe('contextWindow', () => {
     expect(contextWindow(convo(10), 3, 1000).map((m) => m.content)).toEqual(['m8', 'm9']);
   });
 
+  it('replays a question with its attached text while it fits, and with a note naming the files once it does not', () => {
+    const attached: ChatMessageDto = {
+      ...msg('user', 'summarise'),
+      attachments: [{ name: 'notes.txt', kind: 'text', chars: 40, text: 'x'.repeat(40) }],
+    };
+    const history = [attached, msg('assistant', 'ok')];
+    const [full] = contextWindow(history, 10, 1000);
+    expect(full.content).toBe(`[Attached file: notes.txt]\n${'x'.repeat(40)}\n[End of notes.txt]\n\nsummarise`);
+    const [noted] = contextWindow(history, 10, 70);
+    expect(noted.content).toBe('[Earlier attached, not repeated here: notes.txt]\n\nsummarise');
+  });
+
   it('sends nothing when the limits are zero', () => {
     expect(contextWindow(convo(4), 0, 1000)).toEqual([]);
     expect(contextWindow(convo(4), 10, 0)).toEqual([]);

@@ -14,10 +14,10 @@ export interface UploadedFile {
 export const fileUpload: UploadReader<UploadedFile> = (req, env) => readUpload(req, env.AGENTS_MAX_UPLOAD_BYTES);
 
 /**
- * Reads the one file of a multipart request into memory, stopping at `maxBytes` (413). Every way
+ * Reads the one file of a multipart request into memory, stopping at `maxBytes` (413, naming `limitName`). Every way
  * of sending nothing useful is a 400 that says what to send.
  */
-export async function readUpload(req: FastifyRequest, maxBytes: number): Promise<UploadedFile> {
+export async function readUpload(req: FastifyRequest, maxBytes: number, limitName = 'AGENTS_MAX_UPLOAD_BYTES'): Promise<UploadedFile> {
   if (!req.isMultipart())
     throw new BadRequestException({
       error: ERROR_CODE.BAD_CONTENT_TYPE,
@@ -41,7 +41,7 @@ export async function readUpload(req: FastifyRequest, maxBytes: number): Promise
     if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
       throw new PayloadTooLargeException({
         error: ERROR_CODE.PAYLOAD_TOO_LARGE,
-        message: `file is larger than ${maxBytes} bytes (AGENTS_MAX_UPLOAD_BYTES)`,
+        message: `file is larger than ${maxBytes} bytes (${limitName})`,
       });
     throw err;
   }

@@ -18,5 +18,7 @@ import { AgentsService } from './agents.service';
       [GatewayEnv],
     ),
   ],
+  // Chat attachments read PDFs through the agents' file analyzer (apps/gateway/src/chat/attachments.service.ts).
+  exports: [AgentsService],
 })
 export class AgentsModule {}

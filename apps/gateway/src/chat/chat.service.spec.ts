@@ -6,6 +6,7 @@ import type { AiRouterClient } from '@nitro/transport';
 import type { AuthUser } from '../auth/auth-user';
 import { ChatService } from './chat.service';
 import type { ChatStreamsService } from './chat-streams.service';
+import type { AttachmentsService } from './attachments.service';
 
 const alice: AuthUser = { id: 'alice', role: 'user', via: 'jwt' };
 const admin: AuthUser = { id: 'root', role: 'admin', via: 'jwt' };
@@ -28,7 +29,10 @@ function setup() {
     }),
   } as unknown as ChatStreamsService;
   const env = loadConfig(GatewayEnv, { JWT_SECRET: 'x'.repeat(40), CHAT_MAX_MESSAGE_CHARS: '10' });
-  return { chat: new ChatService(aiRouter, env, streams), sent };
+  const attachments = {
+    resolve: async (u: AuthUser, ids: string[]) => ids.map((id) => ({ name: `${u.id}-${id}.txt`, kind: 'text', text: 'file text' })),
+  } as unknown as AttachmentsService;
+  return { chat: new ChatService(aiRouter, env, streams, attachments), sent };
 }
 
 const dto = (over: Partial<ChatRequestDto> = {}) => ({ message: 'hello', user_id: 'alice', ...over }) as ChatRequestDto;
@@ -62,6 +66,15 @@ describe('ChatService (gateway)', () => {
     const { chat, sent } = setup();
     await chat.send(alice, dto({ ephemeral: true }));
     expect(sent).toEqual([expect.objectContaining({ message: 'hello', ephemeral: true })]);
+  });
+
+  it("resolves attachments as the caller's own (an admin acting for alice sends the admin's files) on both paths", async () => {
+    const { chat, sent } = setup();
+    await chat.send(admin, dto({ attachments: ['a'] }));
+    await chat.open(alice, dto({ attachments: ['b', 'c'] }));
+    expect(sent.map((c) => c.attachments?.map((a) => a.name))).toEqual([['root-a.txt'], ['alice-b.txt', 'alice-c.txt']]);
+    await chat.send(alice, dto());
+    expect(sent[2]).not.toHaveProperty('attachments');
   });
 
   it('opens a tracked stream: the command to ai-router carries the stream_id', async () => {

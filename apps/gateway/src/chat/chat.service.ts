@@ -16,6 +16,7 @@ import { GatewayEnv } from '@nitro/config';
 import { AiRouterClient } from '@nitro/transport';
 import { assertCanAccess, type AuthUser } from '../auth/auth-user';
 import { ChatStreamsService, type OpenedStream } from './chat-streams.service';
+import { AttachmentsService } from './attachments.service';
 
 /**
  * Chat at the edge: the caller may act for `user_id` (its own, or any as admin), the configured
@@ -27,11 +28,13 @@ export class ChatService {
     private readonly aiRouter: AiRouterClient,
     private readonly env: GatewayEnv,
     private readonly streams: ChatStreamsService,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   /** One whole answer. @throws ForbiddenException when dto.user_id is not the caller's (admins may). */
   send(user: AuthUser, dto: ChatRequestDto): Promise<ChatResponseDto> {
-    return this.aiRouter.send(this.command(user, dto));
+    const cmd = this.command(user, dto);
+    return this.attach(user, dto, cmd).then((c) => this.aiRouter.send(c));
   }
 
   /**
@@ -39,7 +42,7 @@ export class ChatService {
    * then the events from ai-router; with an Idempotency-Key a repeated request gets the same turn.
    */
   async open(user: AuthUser, dto: ChatRequestDto, idempotencyKey?: string): Promise<OpenedStream> {
-    const cmd = this.command(user, dto);
+    const cmd = await this.attach(user, dto, this.command(user, dto));
     return this.streams.open(user, cmd.user_id, 'chat', idempotencyKey, (stream_id) => this.aiRouter.stream({ ...cmd, stream_id }));
   }
 
@@ -90,6 +93,14 @@ export class ChatService {
   selectBranch(user: AuthUser, user_id: string, session_id: string, dto: ChatBranchSelectDto): Promise<ChatHistoryDto> {
     assertCanAccess(user, user_id);
     return this.aiRouter.selectBranch({ user_id, session_id, index: dto.index, variant: dto.variant });
+  }
+
+  /**
+   * The caller's own attachments' text on the command, whoever's conversation this is (an admin chatting for a
+   * user attaches their own files). @throws 404 / 400 from AttachmentsService.resolve (unknown id, too much text).
+   */
+  private async attach(user: AuthUser, dto: ChatRequestDto, cmd: ChatCommand): Promise<ChatCommand> {
+    return dto.attachments?.length ? { ...cmd, attachments: await this.attachments.resolve(user, dto.attachments) } : cmd;
   }
 
   private command(user: AuthUser, dto: ChatRequestDto): ChatCommand {

@@ -1,9 +1,12 @@
 import { formatTime, h, toast } from '../dom';
 import { icon, type IconName } from '../icons';
 import { renderMarkdown } from '../markdown';
+import { attachmentChips } from './attachments';
 import type { ChatHistoryDto, ChatMessageDto } from '@nitro/contracts';
 
-export type Msg = Pick<ChatMessageDto, 'role' | 'content' | 'ai_model' | 'ai_source' | 'status' | 'usage'> & { timestamp?: string };
+export type Msg = Pick<ChatMessageDto, 'role' | 'content' | 'ai_model' | 'ai_source' | 'status' | 'usage' | 'attachments'> & {
+  timestamp?: string;
+};
 export type BranchInfo = NonNullable<ChatHistoryDto['branches']>[string];
 
 export const STATUS_TEXT: Record<string, string> = {
@@ -102,7 +105,8 @@ export function messageView(
   else body.textContent = m.content;
   const meta = h('div', { class: 'bubble-meta' });
   metaLine(meta, m);
-  const el = h('article', { class: `bubble ${m.role}`, 'aria-label': m.role === 'user' ? 'You' : 'Assistant' }, body, meta);
+  const files = m.attachments?.length ? attachmentChips(m.attachments) : null;
+  const el = h('article', { class: `bubble ${m.role}`, 'aria-label': m.role === 'user' ? 'You' : 'Assistant' }, files, body, meta);
   if (position === undefined || !ctx) return el;
   const { actions, branches } = ctx;
   const bar = h('div', { class: 'msg-actions' });

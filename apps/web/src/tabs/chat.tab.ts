@@ -3,6 +3,7 @@ import { clear, errorBox, h } from '../dom';
 import { renderMarkdown } from '../markdown';
 import { postSse, type SseEvent } from '../sse';
 import { AnswerStream, pendingAnswer } from '../chat/answer-stream';
+import { attachmentTray } from '../chat/attachments';
 import { chatApi } from '../chat/chat-api';
 import { ConversationList } from '../chat/conversation-list';
 import { download, fileName, toMarkdown } from '../chat/export';
@@ -49,14 +50,13 @@ export function chatTab(root: HTMLElement): void {
     { type: 'button', class: 'btn-secondary', id: 'chat-stop', hidden: true, onclick: () => void stopAnswer() },
     'Stop',
   );
-  const model = modelPicker();
-  const system = systemPrompt(user);
+  const [model, system, tray] = [modelPicker(), systemPrompt(user), attachmentTray()] as const;
   const form = h(
     'form',
     { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), void ask(input.value)) },
     input,
     h('div', { class: 'composer-actions' }, stop, send),
-    h('div', { class: 'composer-extras' }, model.el, system.el),
+    h('div', { class: 'composer-extras' }, tray.el, model.el, system.el),
   );
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
@@ -186,7 +186,7 @@ export function chatTab(root: HTMLElement): void {
     try {
       await chat.fork(sessionId, position, kind);
       draw(await chat.history(sessionId));
-      await ask(text ?? question.content);
+      await tray.reattach(question.attachments).then(() => ask(text ?? question.content));
     } catch (e) {
       log.append(errorBox((e as Error).message));
     }
@@ -217,7 +217,7 @@ export function chatTab(root: HTMLElement): void {
   async function ask(text: string) {
     if (!text.trim() || controller) return;
     input.value = '';
-    await opening;
+    await Promise.all([opening, tray.ready()]);
     log.querySelector('.empty-chat')?.remove();
     const options =
       model.value() || system.value()
@@ -228,7 +228,7 @@ export function chatTab(root: HTMLElement): void {
       (_s) => (handle) =>
         postSse(
           '/chat/stream',
-          { message: text, user_id: user, session_id: sessionId, options },
+          { message: text, user_id: user, session_id: sessionId, options, ...tray.payload() },
           (e) => {
             if (e.event === 'start') pendingAnswer.set({ streamId: e.data.stream_id, sessionId, message: text });
             handle(e);
@@ -236,8 +236,9 @@ export function chatTab(root: HTMLElement): void {
           controller!.signal,
         ),
     );
-    // A send that failed gives the text back, unless the person has typed something new meanwhile.
-    if (!ok && !input.value) input.value = text;
+    // A send that failed gives the text back (and keeps the files), unless the person has typed something new meanwhile.
+    if (ok) tray.clear();
+    else if (!input.value) input.value = text;
   }
 
   /**

@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -20,6 +23,7 @@ import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import { HasVisibleText, MaxChars } from '../common/text.validators';
 import { ProviderAttemptDto } from '../common/provider-attempt.dto';
 import { TURN_STATUSES, type TurnStatus } from './chat-stream.dto';
+import { ATTACHMENT_ID_PATTERN, ChatAttachmentTextDto, ChatMessageAttachmentDto, MAX_ATTACHMENTS_PER_MESSAGE } from './chat-attachment.dto';
 
 /** Default cap on one message; the gateway's config may lower it. */
 export const MAX_MESSAGE_CHARS = 32_000;
@@ -113,6 +117,21 @@ export class ChatRequestDto {
   @IsOptional()
   @IsBoolean()
   stream?: boolean;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_ATTACHMENTS_PER_MESSAGE,
+    example: ['aB3dE5fG7hJ9kL1mN3pQ5r'],
+    description:
+      "Ids from POST /chat/attachments (the caller's own; another's or an expired one is a 404). Their text goes to the model before the message and is stored with it; together at most CHAT_ATTACHMENTS_MAX_CHARS characters (400 naming attachments).",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ATTACHMENTS_PER_MESSAGE, { message: `attachments must hold at most ${MAX_ATTACHMENTS_PER_MESSAGE} ids` })
+  @ArrayUnique({ message: 'attachments must not repeat an id' })
+  @IsString({ each: true })
+  @Matches(ATTACHMENT_ID_PATTERN, { each: true, message: 'attachments must be ids from POST /chat/attachments' })
+  attachments?: string[];
 }
 
 /** Token counts of one answer, as the provider reported them (either may be missing: not every vendor counts both). */
@@ -171,6 +190,11 @@ export class ChatMessageDto {
   usage?: ChatUsageDto;
   @ApiPropertyOptional({ example: 'stop', description: 'Assistant messages of complete turns: why generation stopped (stop, length, …).' })
   finish_reason?: string;
+  @ApiPropertyOptional({
+    type: [ChatMessageAttachmentDto],
+    description: 'User messages: the files attached to it (POST /chat/attachments), with their text as the model saw it.',
+  })
+  attachments?: ChatMessageAttachmentDto[];
 }
 
 export class ChatHistoryDto {
@@ -264,6 +288,14 @@ export class ChatCommand extends UserConversationRef {
   @IsOptional()
   @IsUUID('all', { message: 'stream_id must be a UUID' })
   stream_id?: string;
+
+  /** Files' text to put before the message (resolved and capped by the gateway from ChatRequestDto.attachments). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ATTACHMENTS_PER_MESSAGE, { message: `attachments must hold at most ${MAX_ATTACHMENTS_PER_MESSAGE} files` })
+  @ValidateNested({ each: true })
+  @Type(() => ChatAttachmentTextDto)
+  attachments?: ChatAttachmentTextDto[];
 }
 
 /** chat.history / chat.clear / chat.sessions: a user, optionally one of their conversations. */

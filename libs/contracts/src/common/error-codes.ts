@@ -55,6 +55,7 @@ export const ERROR_CATALOGUE = {
     'A model file of that name is installed (send "replace": true to replace it) or another pull from a different source is writing it.',
   MODEL_PULL_FAILED: 'A model download was refused or failed; `failure` says why (not_gguf, too_large, digest_mismatch, not_found…).',
   TOOLS_NOT_SUPPORTED: 'Tool calls were sent to a model whose provider does not take them.',
+  IMAGES_NOT_SUPPORTED: 'An image was attached, but no chat provider here is given images (vision is not routed yet); send text or a PDF.',
   // --- the platform ---
   NO_PROVIDER_AVAILABLE: 'No provider could serve; the message lists those tried and what to configure.',
   PROVIDER_FAILED: 'The provider failed; for a stream, what was sent is stored marked "failed".',
