@@ -2,39 +2,32 @@ import { Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/com
 import { QueueEvents } from 'bullmq';
 import { Observable } from 'rxjs';
 import type { ImageJobEvent, ImageJobProgress } from '@nitro/contracts';
-import { getLogger } from '@nitro/observability';
+import { BullmqJobFollower, type JobTracker } from '@nitro/transport';
 import type { ImageJob } from './image-job-progress';
 import { eventOf, IMAGE_JOB_PRESENTER, snapshotOf, type ImageJobPresenter } from './image-job-state';
 import { IMAGE_QUEUE, IMAGE_QUEUE_EVENTS, type ImageQueue } from './image-queue';
 
-type RawEvent = { kind: 'progress'; data: ImageJobProgress } | { kind: 'finished' };
-type Listener = (e: RawEvent) => void;
-
 /**
- * Follows image jobs through BullMQ's event stream (QueueEvents). A follower first gets the job's
- * current state, so one who subscribes late still sees `done`; live events that arrived while
- * the state was read are held back and replayed, and anything not newer than what was already
- * sent (by the worker's `seq`) is dropped, so events reach the client in order.
+ * Follows image jobs through BullMQ's event stream (QueueEvents) with the shared BullmqJobFollower
+ * (libs/transport): a follower first gets the job's current state, so one who subscribes late still
+ * sees `done`; live events that arrived while the state was read are held back and replayed, and
+ * anything not newer than what was already sent (by the worker's `seq`) is dropped, so events reach
+ * the client in order. `completed` and `failed` re-read the job's final state.
  */
 @Injectable()
 export class ImageJobFollower implements OnModuleInit {
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly follower: BullmqJobFollower<ImageJobProgress>;
 
   constructor(
-    @Inject(IMAGE_QUEUE_EVENTS) private readonly events: QueueEvents,
+    @Inject(IMAGE_QUEUE_EVENTS) events: QueueEvents,
     @Inject(IMAGE_QUEUE) private readonly queue: ImageQueue,
     @Inject(IMAGE_JOB_PRESENTER) private readonly present: ImageJobPresenter,
-  ) {}
-
-  onModuleInit() {
-    this.events.on('progress', ({ jobId, data }) => this.dispatch(jobId, { kind: 'progress', data: data as ImageJobProgress }));
-    this.events.on('completed', ({ jobId }) => this.dispatch(jobId, { kind: 'finished' }));
-    this.events.on('failed', ({ jobId }) => this.dispatch(jobId, { kind: 'finished' }));
-    this.events.on('error', (err) => getLogger().warn({ err }, 'image queue events error'));
+  ) {
+    this.follower = new BullmqJobFollower(events, { label: 'image queue', stateEvents: ['completed', 'failed'] });
   }
 
-  private dispatch(jobId: string, e: RawEvent) {
-    for (const l of this.listeners.get(jobId) ?? []) l(e);
+  onModuleInit() {
+    this.follower.start();
   }
 
   /**
@@ -42,68 +35,40 @@ export class ImageJobFollower implements OnModuleInit {
    * NotFoundException when the job no longer exists. Callers check ownership first.
    */
   follow(jobId: string): Observable<ImageJobEvent> {
-    return new Observable<ImageJobEvent>((sub) => {
-      let lastSeq = -1;
-      let ended = false;
-      let chain = Promise.resolve();
-      const held: RawEvent[] = [];
-      let live = false;
-      const emitSnapshot = async () => {
+    return this.follower.follow(jobId, () => this.tracker(jobId));
+  }
+
+  /** One subscriber's view: the last `seq` it was sent. */
+  private tracker(jobId: string): JobTracker<ImageJobProgress, ImageJobEvent> {
+    let lastSeq = -1;
+    return {
+      snapshot: async () => {
         const job = (await this.queue.getJob(jobId)) as ImageJob | undefined;
         if (!job) throw new NotFoundException({ error: 'NOT_FOUND', message: `image job ${jobId} no longer exists` });
         const s = await snapshotOf(job, this.present);
         const terminal = s.stage === 'done' || s.stage === 'failed';
-        if (!terminal && s.seq <= lastSeq && lastSeq >= 0) return;
+        if (!terminal && s.seq <= lastSeq && lastSeq >= 0) return [];
         lastSeq = Math.max(lastSeq, s.seq);
-        sub.next(eventOf(s));
-        if (terminal) finish();
-      };
-      const handle = async (e: RawEvent) => {
-        if (ended) return;
-        if (e.kind === 'finished') return emitSnapshot();
-        const seq = e.data.seq ?? 0;
+        return [eventOf(s)];
+      },
+      progress: (d) => {
+        const seq = d.seq ?? 0;
         // The failure itself is reported by the 'failed' event, with the job's final state.
-        if (seq <= lastSeq || e.data.stage === 'failed' || e.data.stage === 'done') return;
+        if (seq <= lastSeq || d.stage === 'failed' || d.stage === 'done') return [];
         lastSeq = seq;
-        const { stage, percent, provider, reason } = e.data;
-        sub.next({
-          type: 'progress',
-          job_id: jobId,
-          stage,
-          ...(percent !== undefined ? { percent } : {}),
-          ...(provider ? { provider } : {}),
-          ...(reason ? { reason } : {}),
-        });
-      };
-      const enqueue = (e: RawEvent) => {
-        chain = chain.then(() => handle(e)).catch((err) => fail(err));
-      };
-      const listener: Listener = (e) => (live ? enqueue(e) : held.push(e));
-      const set = this.listeners.get(jobId) ?? new Set<Listener>();
-      set.add(listener);
-      this.listeners.set(jobId, set);
-      const finish = () => {
-        if (ended) return;
-        ended = true;
-        sub.complete();
-      };
-      const fail = (err: unknown) => {
-        if (ended) return;
-        ended = true;
-        sub.error(err);
-      };
-      // Listen first, then read the state: nothing falls between the two.
-      chain = emitSnapshot()
-        .then(() => {
-          live = true;
-          held.splice(0).forEach(enqueue);
-        })
-        .catch(fail);
-      return () => {
-        ended = true;
-        set.delete(listener);
-        if (!set.size) this.listeners.delete(jobId);
-      };
-    });
+        const { stage, percent, provider, reason } = d;
+        return [
+          {
+            type: 'progress',
+            job_id: jobId,
+            stage,
+            ...(percent !== undefined ? { percent } : {}),
+            ...(provider ? { provider } : {}),
+            ...(reason ? { reason } : {}),
+          },
+        ];
+      },
+      isFinal: (e) => e.type === 'done' || e.type === 'failed',
+    };
   }
 }

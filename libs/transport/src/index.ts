@@ -17,4 +17,5 @@ export {
 export * from './clients/ai-router.client';
 export * from './claim-check';
 export * from './bullmq-connection';
+export * from './bullmq-job-follower.util';
 export * from './redis-client.factory';
