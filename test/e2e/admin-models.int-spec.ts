@@ -104,6 +104,50 @@ describe('admin models: pull (BullMQ, SSE), list, chat with the pulled model, de
     expect(list).toMatchObject({ models_dir: dir, models: [], pulls: [] });
   });
 
+  it('with no model, chat answers 503 NO_PROVIDER_AVAILABLE: plainly and with no server details to a user, in full to the admin', async () => {
+    const plain = 'No chat model is available on this server yet. Ask your administrator to add one.';
+    const leaks = new RegExp(
+      [dir, 'OLLAMA_HOST', 'ECONNREFUSED', 'LOCAL_MODEL_PATH', 'model-download', 'pnpm'].map((w) => w.replace(/[./]/g, '\\$&')).join('|'),
+    );
+    const chat = { message: 'Hello', user_id: p.userId };
+    const asUser = await p.request('/chat', { method: 'POST', json: chat });
+    expect(asUser.status).toBe(503);
+    const userBody = await asUser.json();
+    expect(userBody).toMatchObject({ error: 'NO_PROVIDER_AVAILABLE', message: plain });
+    expect(userBody.details).toBeUndefined();
+
+    const stream = await p.request('/chat/stream', { method: 'POST', json: chat });
+    const streamText = stream.headers.get('content-type')?.includes('text/event-stream')
+      ? JSON.stringify((await readSse(stream)).filter((e) => e.event === 'error'))
+      : await stream.text();
+    expect(streamText).toContain(plain);
+    expect(streamText).not.toMatch(leaks);
+
+    for (const stream of [false, true]) {
+      const v1 = await p.request('/v1/chat/completions', {
+        method: 'POST',
+        json: { model: 'local/anything', messages: [{ role: 'user', content: 'Hi' }], stream },
+      });
+      const text = await v1.text();
+      expect([stream, v1.status]).toEqual([stream, 503]);
+      expect(JSON.parse(text)).toEqual({
+        error: {
+          message: expect.stringMatching(/^That model cannot answer on this server now\. Ask your administrator/),
+          type: 'server_error',
+          param: 'model',
+          code: 'model_unavailable',
+        },
+      });
+      expect(text).not.toMatch(leaks);
+    }
+
+    const asAdmin_ = await asAdmin('/chat', { method: 'POST', json: { ...chat, user_id: p.admin!.id } });
+    expect(asAdmin_.status).toBe(503);
+    const adminBody = await asAdmin_.json();
+    expect(adminBody.message).toMatch(/Tried: local \(.*\)\..*POST \/admin\/models\/pull or the PWA's Download/);
+    expect(adminBody.details.tried).toEqual([expect.objectContaining({ provider: 'local' })]);
+  });
+
   it.each([
     ['an ftp URI', { model: 'ftp://example.org/x.gguf' }, /^model must be "hf:/],
     ['a URL that is not a .gguf file', { model: 'https://example.org/x.bin' }, /^model must be/],

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from
 import type { FastifyReply } from 'fastify';
 import { isRpcErrorPayload, ERROR_CODE } from '@nitro/contracts';
 import { getLogger, traceContext } from '@nitro/observability';
+import { callerOf, errorForCaller } from './no-provider.redact';
 
 /** Transport failures by error code (set by the transport lib) -> what the caller can act on. */
 const TRANSPORT_STATUS: Record<string, number> = {
@@ -103,7 +104,7 @@ function fastifyError(err: { code?: string; statusCode: number; message?: string
 export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost) {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = toErrorBody(exception);
+    const body = errorForCaller(toErrorBody(exception), callerOf(host.switchToHttp().getRequest()));
     if (reply.sent || reply.raw.headersSent) return; // an SSE stream reports its own errors as events
     // A request refused as invalid gives back the budget it spent (set by the auth guard for the classes that refund).
     if (body.statusCode === 400 || body.statusCode === 413 || body.statusCode === 415)

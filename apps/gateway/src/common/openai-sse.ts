@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Observable, Subscription } from 'rxjs';
 import { toErrorBody } from './http-error.filter';
+import { callerOf, errorForCaller } from './no-provider.redact';
 import { toOpenAiError } from '../v1/openai-error';
 
 export interface OpenAiSseOptions<T> {
@@ -52,7 +53,7 @@ export function sendOpenAiSse<T extends object>(reply: FastifyReply, source: Obs
       raw.write(`data: ${JSON.stringify(item)}\n\n`);
     },
     error: (err) => {
-      const body = toErrorBody(err);
+      const body = errorForCaller(toErrorBody(err), callerOf(reply.request));
       if (!started) {
         const headers: Record<string, string> = { ...hookHeaders(reply), 'Content-Type': 'application/json; charset=utf-8' };
         const retry = (err as { retryAfter?: number })?.retryAfter;

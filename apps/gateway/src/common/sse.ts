@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { Observable, Subscription } from 'rxjs';
 import { toErrorBody } from './http-error.filter';
+import { callerOf, errorForCaller } from './no-provider.redact';
 import { serverTimingOf } from '../bootstrap/request-context.hook';
 
 /** Options of one SSE response. */
@@ -57,9 +58,11 @@ export function sendSse<T extends { type?: string; id?: number }>(reply: Fastify
     sub?.unsubscribe();
   });
   sub = source.subscribe({
-    next: (item) => write(item.type ?? 'message', item),
+    // A stored chat stream carries ai-router's error events as items: they are redacted for the caller too.
+    next: (item) =>
+      write(item.type ?? 'message', item.type === 'error' ? (errorForCaller(item as never, callerOf(reply.request)) as T) : item),
     error: (err) => {
-      const body = toErrorBody(err);
+      const body = errorForCaller(toErrorBody(err), callerOf(reply.request));
       write('error', {
         type: 'error',
         id: lastId + 1,

@@ -1,0 +1,35 @@
+import { ERROR_CODE } from '@nitro/contracts';
+import type { ErrorBody } from './http-error.filter';
+
+/** What a user (not the admin) reads when no chat provider can answer: plain words, nothing about the server. */
+export const NO_MODEL_MESSAGE = 'No chat model is available on this server yet. Ask your administrator to add one.';
+/** The errors whose message describes the server's providers (paths, hosts, connection errors), and what a user reads instead. */
+const PLAIN: Partial<Record<string, string>> = {
+  [ERROR_CODE.NO_PROVIDER_AVAILABLE]: NO_MODEL_MESSAGE,
+  [ERROR_CODE.MODEL_UNAVAILABLE]: 'That model cannot answer on this server now. Ask your administrator, or choose another model.',
+};
+const ADMIN_HINT = " To add a local model: POST /admin/models/pull or the PWA's Download.";
+
+/** An error as the gateway answers it (ErrorBody: `error`) or as an SSE `error` event carries it (`code`). */
+type ErrorLike = Pick<ErrorBody, 'message' | 'details'> & { error?: string; code?: string };
+
+/**
+ * NO_PROVIDER_AVAILABLE (and MODEL_UNAVAILABLE) as the caller may read it. ai-router's message and `details.tried` name
+ * absolute paths, OLLAMA_HOST, connection errors and operator commands: the admin keeps them (plus
+ * how to add a model); anyone else gets NO_MODEL_MESSAGE and no details. Other errors pass unchanged.
+ */
+export function errorForCaller<T extends ErrorLike>(body: T, caller?: { role?: string }): T {
+  const plain = PLAIN[body.error ?? body.code ?? ''];
+  if (!plain) return body;
+  if (caller?.role === 'admin') {
+    const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
+    return { ...body, message: message.includes('/admin/models/pull') ? message : `${message}${ADMIN_HINT}` };
+  }
+  const { details: _details, ...rest } = body;
+  return { ...rest, message: plain } as T;
+}
+
+/** The caller the auth guard put on the request (undefined on public routes). */
+export function callerOf(request: unknown): { role?: string } | undefined {
+  return (request as { user?: { role?: string } } | undefined)?.user;
+}
