@@ -94,6 +94,21 @@ describe('admin models: pull (BullMQ, SSE), list, chat with the pulled model, de
     const userPull = await p.request('/admin/models/pull', { method: 'POST', json: { model: server.url('/m/stories260K.gguf') } });
     expect(userPull.status).toBe(403);
     expect((await p.request('/admin/models/stories260K.gguf', { method: 'DELETE' })).status).toBe(403);
+    // Whatever the body or path: the admin check comes before validation (a 400 would describe the route's input).
+    const refused: [string, RequestInit & { json?: unknown }][] = [
+      ['/admin/models/pull', { method: 'POST', json: { model: 'ftp://example.org/x.gguf' } }],
+      ['/admin/models/pull', { method: 'POST', json: {} }],
+      ['/admin/models/pull', { method: 'POST', json: { model: server.url('/m/stories260K.gguf'), path: '/etc' } }],
+      ['/admin/models/..%2F..%2Fetc%2Fpasswd', { method: 'DELETE' }],
+      ['/admin/models/pull/not-a-job', {}],
+      ['/auth/settings', { method: 'PATCH', json: { registration_open: 'yes' } }],
+      ['/auth/users?limit=-1', {}],
+      ['/auth/users/..%2Fx/disable', { method: 'POST' }],
+    ];
+    for (const [path, init] of refused) {
+      const res = await p.request(path, init);
+      expect([path, res.status, (await res.json()).error]).toEqual([path, 403, 'FORBIDDEN']);
+    }
   });
 
   it('starts with no chat model: GET /models says local is unavailable, the list is empty', async () => {

@@ -21,6 +21,7 @@ import {
   ModelPullRequestDto,
   ModelPullStatusDto,
 } from '@nitro/contracts';
+import { AdminOnly } from '../auth/admin.guard';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { sendSse } from '../common/sse';
 import { PullJobIdParam } from './admin-models.dto';
@@ -29,7 +30,8 @@ import { AdminModelsService } from './admin-models.service';
 @ApiTags('admin')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'No valid token or API key.' })
-@ApiForbiddenResponse({ description: 'Not the admin.' })
+@ApiForbiddenResponse({ description: 'Not the admin (checked before the body and path are validated).' })
+@AdminOnly()
 @Controller('admin/models')
 export class AdminModelsController {
   constructor(private readonly models: AdminModelsService) {}

@@ -8,6 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { AdminOnly } from '../auth/admin.guard';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { UserIdParam } from '../common/user-id.param';
 import { AdminUserDto, SettingsDto, UpdateSettingsDto, UserListQueryDto } from './users.dto';
@@ -15,7 +16,8 @@ import { UsersService } from './users.service';
 
 @ApiTags('admin')
 @ApiBearerAuth()
-@ApiForbiddenResponse({ description: 'Not the admin.' })
+@ApiForbiddenResponse({ description: 'Not the admin (checked before the body and path are validated).' })
+@AdminOnly()
 @Controller('auth')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
