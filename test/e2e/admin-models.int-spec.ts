@@ -319,6 +319,16 @@ describe('admin models: pull (BullMQ, SSE), list, chat with the pulled model, de
     expect(incoming().filter((f) => !f.startsWith('big.gguf'))).toEqual([]);
   });
 
+  it('refuses to fetch from link-local / cloud metadata addresses (169.254.169.254): the pull ends failed, nothing fetched', async () => {
+    const accepted = await pull({ model: 'http://169.254.169.254/latest/meta-data.gguf' });
+    expect(accepted.status).toBe(202);
+    const events = await follow(accepted.body.job_id);
+    expect(events[events.length - 1]).toMatchObject({
+      event: 'failed',
+      data: { failure: 'blocked_address', reason: expect.stringMatching(/169\.254\.169\.254 is 169\.254\.169\.254, a link-local address/) },
+    });
+  });
+
   it('a restart of ai-router mid-pull resumes the partial file (Range past the first chunk) and finishes', async () => {
     const transfer = (r: SeenRequest) => r.path === '/m/big.gguf' && r.method === 'GET' && r.range !== undefined && r.range !== 'bytes=0-0';
     // The first 5 MB chunk arrives whole; every later chunk stalls after 1 MB (until the restart).

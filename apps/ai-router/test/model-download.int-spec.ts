@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AiRouterEnv, loadConfig } from '@nitro/config';
 import { freePort } from '@nitro/testing';
 import { RangeFileServer, SeenRequest, startRangeFileServer } from './support/range-file-server';
+import { blockedAddressReason } from '../src/models/provisioning/address-guard';
 import { DEFAULT_CHAT_MODEL } from '../src/models/provisioning/default-model';
 import {
   DownloadProgress,
@@ -115,6 +118,32 @@ describe('model download (node-llama-cpp downloader, local Range server)', () =>
     expect(got).toMatchObject({ alreadyPresent: false, sha256: TEST_SHA });
     expect(replaced).toEqual([path]);
     expect(incoming()).toEqual([]);
+  });
+
+  it('refuseLinkLocal: link-local / metadata hosts are refused, also behind a redirect; a loopback redirect is followed', async () => {
+    const redirects = createServer((req, res) => {
+      const to = req.url === '/to-metadata.gguf' ? 'http://169.254.169.254/latest/x.gguf' : server.url('/m/stories260K.gguf');
+      res.writeHead(302, { location: to }).end();
+    });
+    await new Promise<void>((r) => redirects.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(redirects.address() as AddressInfo).port}`;
+    try {
+      for (const url of ['http://169.254.169.254/latest/x.gguf', 'http://[fe80::1]/x.gguf', `${base}/to-metadata.gguf`]) {
+        const err = await fetchModel({ url, fileName: 'x.gguf', refuseLinkLocal: true }).run.catch((e) => e);
+        expect([url, err.code, err.message]).toEqual([
+          url,
+          'blocked_address',
+          expect.stringMatching(/link-local.*model pulls do not fetch from there/),
+        ]);
+      }
+      const got = await fetchModel({ url: `${base}/mirror.gguf`, fileName: 'stories260K.gguf', refuseLinkLocal: true }).run;
+      expect(got).toMatchObject({ sha256: TEST_SHA, alreadyPresent: false });
+      expect(blockedAddressReason('::ffff:169.254.169.254')).toMatch(/link-local/);
+      expect(blockedAddressReason('fd00:ec2::254')).toMatch(/metadata/);
+      expect(['127.0.0.1', '::1', '10.0.0.5', '192.168.1.2', 'fd12::1'].map(blockedAddressReason)).toEqual([null, null, null, null, null]);
+    } finally {
+      redirects.close();
+    }
   });
 
   // ipull's requests: our one-byte probe, its own info GET (headers only), then ranged GETs per 5 MB chunk on up to 3 connections.

@@ -40,6 +40,7 @@ export const MODEL_PULL_FAILURES = [
   'digest_mismatch',
   'exists',
   'in_use',
+  'blocked_address',
   'bad_url',
   'no_digest',
   'cancelled',

@@ -3,6 +3,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importEsm } from '../../providers/local/esm-import.util';
 import type { NodeLlamaCpp } from '../../providers/local/llama-engine';
+import { refusedHost } from './address-guard';
 import { fileNameOf } from './default-model';
 import { isGguf, sha256File } from './file-digest';
 
@@ -19,6 +20,7 @@ export type ModelDownloadErrorCode =
   | 'not_gguf' // downloaded, but not a GGUF file (removed)
   | 'digest_mismatch' // downloaded, but the sha256 differs (removed)
   | 'exists' // the file name is taken and the caller did not ask to replace it (nothing fetched)
+  | 'blocked_address' // the host (or a redirect) is link-local / cloud metadata, refused when refuseLinkLocal
   | 'in_use' // verified, but the file it would replace is generating an answer (the new one is removed)
   | 'cancelled';
 
@@ -64,6 +66,12 @@ export interface FetchModelOptions {
    * the old file, or throw a ModelDownloadError (e.g. `in_use`) to keep it; the new file is then removed.
    */
   beforeReplace?(path: string): Promise<void>;
+  /**
+   * Refuse hosts (and redirect targets) that resolve to link-local or cloud metadata addresses
+   * (address-guard.ts): the admin's pull API, where a URL comes from a request. Redirects are then
+   * followed by the probe, each hop checked, and the downloader is given the final URL.
+   */
+  refuseLinkLocal?: boolean;
   /** Where verified models live (ai-router reads the first .gguf there). Partial files go to `<modelsDir>/.incoming/`. */
   modelsDir: string;
   /** Saved as; default: the URL's last path segment. Must end in .gguf. */
@@ -131,7 +139,7 @@ export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedM
     o.onNotice?.(`${finalPath} has sha256 ${actual}${unverified ? '' : `, not ${expected}`}: replacing it once the new file verified`);
   }
 
-  const probe = await probeUrl(o.url, o.answerTimeoutMs, o.signal);
+  const probe = await probeUrl(o.url, o.answerTimeoutMs, o.signal, o.refuseLinkLocal);
   if (o.maxBytes && probe.totalBytes > o.maxBytes) {
     throw new ModelDownloadError('too_large', `${o.url} is ${probe.totalBytes} bytes, over the limit of ${o.maxBytes}`, {
       totalBytes: probe.totalBytes,
@@ -144,7 +152,7 @@ export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedM
   if (existsSync(join(incoming, `${fileName}.ipull`))) o.onNotice?.(`resuming the partial download in ${incoming}`);
   let downloaded: string;
   try {
-    downloaded = await download(o, incoming, fileName, probe.totalBytes);
+    downloaded = await download({ ...o, url: probe.url }, incoming, fileName, probe.totalBytes);
   } catch (err) {
     // Bytes past the limit are not worth keeping for a resume.
     if (err instanceof ModelDownloadError && err.code === 'too_large') await removeDownload(incoming, fileName);
@@ -179,17 +187,31 @@ export async function fetchVerifiedModel(o: FetchModelOptions): Promise<FetchedM
 }
 
 /** A one-byte ranged GET: the size, whether Range works, and clear errors (404, timeout, offline) before the downloader starts. */
-async function probeUrl(url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ totalBytes: number; rangeSupport: boolean }> {
-  const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
+async function probeUrl(
+  url: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  guard = false,
+): Promise<{ url: string; totalBytes: number; rangeSupport: boolean }> {
+  const signals = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]);
   let res: Response;
-  try {
-    res = await fetch(url, {
-      headers: { Range: 'bytes=0-0', 'Accept-Encoding': 'identity' },
-      signal: AbortSignal.any(signals),
-      redirect: 'follow',
-    });
-  } catch (err) {
-    throw networkError(err, url, timeoutMs, signal);
+  for (let hops = 0; ; hops++) {
+    const refused = guard ? await refusedHost(url) : null;
+    if (refused) throw new ModelDownloadError('blocked_address', refused);
+    try {
+      res = await fetch(url, {
+        headers: { Range: 'bytes=0-0', 'Accept-Encoding': 'identity' },
+        signal: signals,
+        redirect: guard ? 'manual' : 'follow',
+      });
+    } catch (err) {
+      throw networkError(err, url, timeoutMs, signal);
+    }
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (!guard || !location) break;
+    await res.body?.cancel().catch(() => undefined);
+    if (hops >= 10) throw new ModelDownloadError('http_status', `${url} redirects more than 10 times`, { status: res.status });
+    url = new URL(location, url).href;
   }
   await res.body?.cancel().catch(() => undefined);
   if (res.status === 404 || res.status === 410)
@@ -202,7 +224,7 @@ async function probeUrl(url: string, timeoutMs: number, signal?: AbortSignal): P
     );
   const range = /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '');
   const totalBytes = res.status === 206 && range ? Number(range[1]) : Number(res.headers.get('content-length') ?? 0);
-  return { totalBytes, rangeSupport: res.status === 206 };
+  return { url, totalBytes, rangeSupport: res.status === 206 };
 }
 
 function networkError(err: unknown, url: string, timeoutMs: number, signal?: AbortSignal): ModelDownloadError {

@@ -84,6 +84,8 @@ export class ModelPullWorker implements OnApplicationBootstrap, OnApplicationShu
         // The gateway refused a taken name without `replace` (409 MODEL_EXISTS); a file that appeared since is kept.
         replaceExisting: job.data.replace === true,
         beforeReplace: (path) => this.files.unloadForReplace(path),
+        // A URL from a request: never the cloud metadata service (loopback mirrors stay allowed; docs/security.md).
+        refuseLinkLocal: true,
         modelsDir: this.files.modelsDir,
         fileName: job.data.file_name,
         answerTimeoutMs: this.env.MODEL_DOWNLOAD_ANSWER_TIMEOUT_MS,
