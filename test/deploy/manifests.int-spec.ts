@@ -356,6 +356,9 @@ describe('docker-compose.yml', () => {
     const declared = new Set(envKeys(app));
     expect(keys.filter((k) => !declared.has(k))).toEqual([]);
     expect(keys).toEqual(expect.arrayContaining(['REDIS_URL', app === 'gateway' ? 'PORT' : 'HTTP_PORT']));
+    // The Redis topology reaches every service from .env (Cluster, Sentinel, password, TLS), empty = the default.
+    for (const k of ['REDIS_CLUSTER_NODES', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_PASSWORD', 'REDIS_TLS', 'REDIS_TLS_CA_FILE'])
+      expect([k, compose.services[app].environment[k]]).toEqual([k, `\${${k}:-}`]);
   });
 
   it('no container gets a shared env file: each secret reaches only the services whose config declares it', () => {
