@@ -50,7 +50,8 @@ export function modelNotice(onReady: () => void): HTMLElement {
         button.disabled = true;
         apiJson<ModelPullAcceptedDto>('/admin/models/pull', {
           method: 'POST',
-          json: { model: rec.model, ...(rec.sha256 ? { sha256: rec.sha256 } : {}) },
+          // A file of that name that cannot answer is replaced (only once the new one verified); without replace: 409 MODEL_EXISTS.
+          json: { model: rec.model, ...(rec.sha256 ? { sha256: rec.sha256 } : {}), ...(rec.present ? { replace: true } : {}) },
         }).then(
           (job) => follow(job.job_id, job.file_name),
           (e: Error) => ((button.disabled = false), body.append(errorBox(e.message))),
