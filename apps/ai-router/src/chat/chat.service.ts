@@ -30,6 +30,8 @@ interface Turn {
   /** The id was just generated: there is no history to read. */
   isNew: boolean;
   receivedAt: string;
+  /** The stored context, when its read was started early (a tracked stream reads it while it is claimed). */
+  history?: Promise<StoredMessage[]>;
 }
 
 /**
@@ -80,6 +82,10 @@ export class ChatService {
     }
     const streamId = turn.cmd.stream_id;
     if (streamId) {
+      // Read the context while the stream is being claimed: both leave together (one round trip, not two). A read
+      // for a stream that turns out to be taken is wasted, nothing else; its failure is reported where it is awaited.
+      turn.history = this.readHistory(turn);
+      turn.history.catch(() => undefined);
       return this.tracked.open(streamId, turn.cmd.user_id, 'chat', async (gen) => {
         gen.emit({ type: 'start', stream_id: streamId, session_id: turn.sessionId });
         return this.produce(
@@ -168,14 +174,16 @@ export class ChatService {
     return { cmd, sessionId: cmd.session_id ?? newSessionId(), isNew: !cmd.session_id, receivedAt: new Date().toISOString() };
   }
 
+  /** The conversation's recent messages (none for a new or ephemeral turn). */
+  private readHistory(turn: Turn): Promise<StoredMessage[]> {
+    const { cmd } = turn;
+    if (cmd.ephemeral || turn.isNew || !this.env.CHAT_CONTEXT_MESSAGES) return Promise.resolve([]);
+    return timed('memory-read', () => this.memory.messages(cmd.user_id, turn.sessionId, this.env.CHAT_CONTEXT_MESSAGES));
+  }
+
   private async request(turn: Turn, model: string | undefined): Promise<ProviderRequest> {
     const { cmd } = turn;
-    const stored =
-      cmd.ephemeral || turn.isNew || !this.env.CHAT_CONTEXT_MESSAGES
-        ? []
-        : await timed('memory-read', () => this.memory.messages(cmd.user_id, turn.sessionId, this.env.CHAT_CONTEXT_MESSAGES)).catch(
-            memoryDown,
-          );
+    const stored = await (turn.history ?? this.readHistory(turn)).catch(memoryDown);
     const history = contextWindow(stored, this.env.CHAT_CONTEXT_MESSAGES, this.env.CHAT_CONTEXT_CHARS);
     const o = cmd.options ?? {};
     return {
