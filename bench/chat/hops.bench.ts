@@ -4,7 +4,10 @@
  * `Server-Timing` entry are printed next to the client-side latency and a direct call to the fake Ollama,
  * with the Redis commands each request costs (INFO commandstats before and after, divided by the count).
  *
- *   pnpm build && node dist/bench/chat/hops.bench.js [requests=300]
+ *   pnpm build && node dist/bench/chat/hops.bench.js [requests=300] [root]
+ *
+ * `root`: run another checkout's build (an earlier commit has no Server-Timing: only the client column and the
+ * Redis command counts are printed for it).
  */
 import { Agent, request } from 'node:http';
 import { Redis } from 'ioredis';
@@ -13,6 +16,7 @@ import { startFakeOllamaStack } from '../support/fake-ollama-stack';
 import { percentile } from '../support/wrk';
 
 const n = Number(process.argv[2] ?? 300);
+const root = process.argv[3];
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
 /** One POST: client-side ms and the parsed Server-Timing entries (name -> ms). */
@@ -86,7 +90,7 @@ async function commandsPerRequest(redis: Redis, url: string, body: unknown, coun
 }
 
 async function main() {
-  const stack = await startFakeOllamaStack({ latencyMs: 0, env: { SERVER_TIMING: 'all' } });
+  const stack = await startFakeOllamaStack({ latencyMs: 0, env: { SERVER_TIMING: 'all' }, ...(root ? { root } : {}) });
   const messages = [{ role: 'user', content: 'hi' }];
   const chatBody = { message: 'hi', user_id: 'bench', session_id: 'hops' };
   const v1Body = { model: 'default', messages };
