@@ -15,8 +15,8 @@ import { Platform, readSse, startPlatform } from '../support/platform';
  * real gateway and ai-router processes (two of each on the cluster), the real local model.
  * Covered: sign-up and sign-in, chat with history, a streamed answer, a per-user rate limit shared by
  * two gateways, and a primary killed under a conversation: chat works again within 10 s, the history
- * is intact, and each request is handled by exactly one ai-router replica. Not covered here: image
- * jobs and scheduled tasks on a cluster (their key layout is in the ADR).
+ * is intact, and each request is handled by exactly one ai-router replica. Image jobs, the gallery and
+ * scheduled tasks on a cluster: redis-cluster-jobs.int-spec.ts.
  */
 const CHAT = { temperature: 0, max_tokens: 12 };
 const RATE_LIMIT_DEFAULT = 30;
