@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { axeAudit, launchBrowser, screenshot, type TestBrowser } from '../support/browser';
 import { Platform, startPlatform } from '../support/platform';
@@ -73,6 +74,8 @@ describe('PWA: chat attachments in Chromium', () => {
     expect((await page.textContent('.bubble.user .bubble-body'))!.trim()).toBe('What is in the file?');
     expect((await page.textContent('.bubble.user .chips'))!.trim()).toBe('notes.txt');
     await noSeriousA11y('question with a file');
+    const [md] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Markdown' }).click()]);
+    expect(readFileSync((await md.path())!, 'utf8')).toMatch(/## You · \S+\n\nAttached: notes\.txt\n\nWhat is in the file\?/);
     await page.setViewportSize({ width: 390, height: 844 });
     await attach('notes.txt', 'text/plain', Buffer.from('again'));
     await page.waitForSelector('.composer .chip');

@@ -11,7 +11,10 @@ export function toMarkdown(title: string, hist: ChatHistoryDto): string {
         : m.role === 'assistant'
           ? `Assistant${m.ai_source ? ` (${m.ai_source}${m.ai_model ? ` / ${m.ai_model}` : ''})` : ''}`
           : 'System';
-    parts.push(`## ${who}${m.timestamp ? ` · ${m.timestamp}` : ''}`, '', m.content, '');
+    parts.push(`## ${who}${m.timestamp ? ` · ${m.timestamp}` : ''}`, '');
+    // The files' text stays in the JSON export; the Markdown names them.
+    if (m.attachments?.length) parts.push(`Attached: ${m.attachments.map((a) => a.name).join(', ')}`, '');
+    parts.push(m.content, '');
   }
   return parts.join('\n');
 }
