@@ -20,13 +20,24 @@ type ErrorLike = Pick<ErrorBody, 'message' | 'details'> & { error?: string; code
  */
 export function errorForCaller<T extends ErrorLike>(body: T, caller?: { role?: string }): T {
   const plain = PLAIN[body.error ?? body.code ?? ''];
-  if (!plain) return body;
+  if (!plain || !aboutChatModels(body)) return body;
   if (caller?.role === 'admin') {
     const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
     return { ...body, message: message.includes('/admin/models/pull') ? message : `${message}${ADMIN_HINT}` };
   }
   const { details: _details, ...rest } = body;
   return { ...rest, message: plain } as T;
+}
+
+/**
+ * NO_PROVIDER_AVAILABLE is also what search (no web/video search provider) and voice answer; their messages speak
+ * of their own providers and the PWA turns them into "Web search isn't set up…". Only ai-router's chat routing
+ * ("No chat provider could answer…") is about chat models. MODEL_UNAVAILABLE always is.
+ */
+function aboutChatModels(body: ErrorLike): boolean {
+  if ((body.error ?? body.code) !== ERROR_CODE.NO_PROVIDER_AVAILABLE) return true;
+  const message = Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? '');
+  return /^No chat provider could answer/.test(message);
 }
 
 /** The caller the auth guard put on the request (undefined on public routes). */

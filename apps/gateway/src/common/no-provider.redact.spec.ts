@@ -1,0 +1,31 @@
+import { errorForCaller, NO_MODEL_MESSAGE } from './no-provider.redact';
+
+describe('errorForCaller', () => {
+  const chat = {
+    statusCode: 503,
+    error: 'NO_PROVIDER_AVAILABLE',
+    message: 'No chat provider could answer. Tried: local (LOCAL_MODEL_PATH=/srv/models/x.gguf is not a file). Configure …',
+    details: { tried: [{ provider: 'local', reason: 'not a file' }] },
+  };
+
+  it("gives a user the plain sentence and none of the server's details", () => {
+    expect(errorForCaller(chat, { role: 'user' })).toEqual({ statusCode: 503, error: 'NO_PROVIDER_AVAILABLE', message: NO_MODEL_MESSAGE });
+  });
+
+  it('keeps the detail for the admin and says how to add a model', () => {
+    const out = errorForCaller(chat, { role: 'admin' });
+    expect(out.details).toEqual(chat.details);
+    expect(out.message).toMatch(/LOCAL_MODEL_PATH.*POST \/admin\/models\/pull/s);
+  });
+
+  it("leaves search's and voice's NO_PROVIDER_AVAILABLE alone (their messages are about their own providers)", () => {
+    const search = {
+      statusCode: 503,
+      error: 'NO_PROVIDER_AVAILABLE',
+      message: 'no web search provider could answer; tried: searxng (set SEARXNG_URL)',
+    };
+    expect(errorForCaller(search, { role: 'user' })).toBe(search);
+    const event = { code: 'NO_PROVIDER_AVAILABLE', message: 'no video search provider could answer; tried: searxng' };
+    expect(errorForCaller(event, undefined)).toBe(event);
+  });
+});
