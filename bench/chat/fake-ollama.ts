@@ -37,7 +37,8 @@ export function startFakeOllama(port: number, latencyMs = 20): Promise<Server> {
         prompt_eval_count: 10,
         eval_count: words.length,
       };
-      setTimeout(() => {
+      // latencyMs 0 answers at once: setTimeout(fn, 0) would add Node's 1 ms minimum to every baseline.
+      const answer = () => {
         if (body.stream === false) {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ ...final, message: { role: 'assistant', content: words.join('') } }));
@@ -47,7 +48,9 @@ export function startFakeOllama(port: number, latencyMs = 20): Promise<Server> {
         for (const w of words)
           res.write(JSON.stringify({ model, created_at, message: { role: 'assistant', content: w }, done: false }) + '\n');
         res.end(JSON.stringify(final) + '\n');
-      }, latencyMs);
+      };
+      if (latencyMs > 0) setTimeout(answer, latencyMs);
+      else answer();
     });
   });
   server.keepAliveTimeout = 60_000;
