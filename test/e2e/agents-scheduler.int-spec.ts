@@ -1,5 +1,5 @@
 import { waitFor } from '@nitro/testing';
-import { Platform, startPlatform } from '../support/platform';
+import { metricSum, Platform, startPlatform } from '../support/platform';
 
 jest.setTimeout(180_000);
 
@@ -45,15 +45,7 @@ describe('agents: task scheduler (gateway + agents replicas, real Redis and Bull
       description: `${n} runs of ${id}`,
     });
 
-  /** Sum of a counter's samples on one replica's /metrics (0 when it has none yet). */
-  const metric = async (proc: string, name: string): Promise<number> => {
-    const port = (p.procs.get(proc) as unknown as { port: number }).port;
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    return text
-      .split('\n')
-      .filter((l) => l.startsWith(name))
-      .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-  };
+  const metric = (proc: string, name: string) => metricSum(p, proc, name);
 
   it('a task every second runs at least twice, and each run keeps its result', async () => {
     const res = await schedule({ name: 'every second', cron: '* * * * * *', ...CODE });

@@ -9,7 +9,7 @@ import { AUTH_KEYS } from '../../apps/gateway/src/auth/auth-keys.constants';
 import { GallerySweepService } from '../../apps/media/src/gallery/gallery-sweep.service';
 import { picture } from '../../apps/media/test/support/fake-vendor';
 import { galleryStoreFor, listKeys, LocalS3, startLocalS3 } from '../../apps/media/test/support/local-s3';
-import { Platform, readSse, startPlatform } from '../support/platform';
+import { metricSum, Platform, readSse, startPlatform } from '../support/platform';
 
 /**
  * Image jobs, the gallery and scheduled tasks on a real Redis Cluster (issue 21, docs/adr/0009-redis-cluster.md):
@@ -148,14 +148,7 @@ describe('images, gallery and scheduled tasks on Redis Cluster (3 primaries, 3 r
   }, 60_000);
 
   it('a task every second runs once per tick across two agents replicas', async () => {
-    const metric = async (proc: string, name: string): Promise<number> => {
-      const port = (p.procs.get(proc) as unknown as { port: number }).port;
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      return text
-        .split('\n')
-        .filter((l) => l.startsWith(name))
-        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-    };
+    const metric = (proc: string, name: string) => metricSum(p, proc, name);
     const code = { task: 'analyze_code', data: { code: 'print(1)\n', language: 'python' } };
     const res = await p.request(`/agent/tasks/${p.userId}`, { method: 'POST', json: { name: 'tick', cron: '* * * * * *', ...code } });
     expect(res.status).toBe(201);

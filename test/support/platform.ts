@@ -258,3 +258,13 @@ export function signTestJwt(
 export function decodeJwt(token: string): Record<string, any> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 }
+
+/** Sum of a counter's samples on one started app's /metrics, by process name (0 when it has none yet). */
+export async function metricSum(p: Platform, proc: string, name: string): Promise<number> {
+  const port = (p.procs.get(proc) as unknown as { port: number }).port;
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
