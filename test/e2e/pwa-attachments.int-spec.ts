@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { axeAudit, launchBrowser, screenshot, type TestBrowser } from '../support/browser';
+import { expectNoSeriousA11y, launchBrowser, screenshot, type TestBrowser } from '../support/browser';
 import { Platform, startPlatform } from '../support/platform';
 
 /**
@@ -28,7 +28,7 @@ describe('PWA: chat attachments in Chromium', () => {
     await p?.stop();
   });
 
-  const noSeriousA11y = async (name: string) => expect({ name, violations: await axeAudit(page) }).toEqual({ name, violations: [] });
+  const noSeriousA11y = (name: string) => expectNoSeriousA11y(page, name);
   const attach = async (name: string, mimeType: string, buffer: Buffer) => {
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Attach file' }).click()]);
     await chooser.setFiles({ name, mimeType, buffer });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { axeAudit, launchBrowser, screenshot, type TestBrowser } from '../support/browser';
+import { expectNoSeriousA11y, launchBrowser, screenshot, type TestBrowser } from '../support/browser';
 import { Platform, startPlatform } from '../support/platform';
 
 /**
@@ -34,7 +34,7 @@ describe('PWA chat product in Chromium', () => {
     await p?.stop();
   });
 
-  const noSeriousA11y = async (name: string) => expect({ name, violations: await axeAudit(page) }).toEqual({ name, violations: [] });
+  const noSeriousA11y = (name: string) => expectNoSeriousA11y(page, name);
   const button = (name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
   const ask = async (text: string) => {
     await page.fill('#chat-input', text);

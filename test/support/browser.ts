@@ -138,3 +138,8 @@ export async function stubExternalMedia(context: BrowserContext): Promise<void> 
     }),
   );
 }
+
+/** Asserts axe finds no serious or critical violation on the page as it is now; `name` says which screen failed. */
+export async function expectNoSeriousA11y(page: Page, name: string): Promise<void> {
+  expect({ name, violations: await axeAudit(page) }).toEqual({ name, violations: [] });
+}
