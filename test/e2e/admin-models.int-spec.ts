@@ -147,7 +147,7 @@ describe('admin models: pull (BullMQ, SSE), list, chat with the pulled model, de
       expect([stream, v1.status]).toEqual([stream, 503]);
       expect(JSON.parse(text)).toEqual({
         error: {
-          message: expect.stringMatching(/^That model cannot answer on this server now\. Ask your administrator/),
+          message: expect.stringMatching(/local is unavailable\. Ask your administrator, or choose another model\.$/),
           type: 'server_error',
           param: 'model',
           code: 'model_unavailable',

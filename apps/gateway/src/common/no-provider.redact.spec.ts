@@ -28,4 +28,18 @@ describe('errorForCaller', () => {
     const event = { code: 'NO_PROVIDER_AVAILABLE', message: 'no video search provider could answer; tried: searxng' };
     expect(errorForCaller(event, undefined)).toBe(event);
   });
+
+  it('keeps which model and provider is unavailable for a user, not the reason', () => {
+    const body = {
+      statusCode: 503,
+      error: 'MODEL_UNAVAILABLE',
+      message: 'The model `ollama/phi3` cannot be served: ollama is unavailable (127.0.0.1:11434: connection refused).',
+      details: { model: 'ollama/phi3', reason: '127.0.0.1:11434: connection refused' },
+    };
+    expect(errorForCaller(body, { role: 'user' })).toEqual({
+      statusCode: 503,
+      error: 'MODEL_UNAVAILABLE',
+      message: 'The model `ollama/phi3` cannot be served: ollama is unavailable. Ask your administrator, or choose another model.',
+    });
+  });
 });

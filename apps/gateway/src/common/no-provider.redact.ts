@@ -4,10 +4,21 @@ import type { ErrorBody } from './http-error.filter';
 /** What a user (not the admin) reads when no chat provider can answer: plain words, nothing about the server. */
 export const NO_MODEL_MESSAGE = 'No chat model is available on this server yet. Ask your administrator to add one.';
 /** The errors whose message describes the server's providers (paths, hosts, connection errors), and what a user reads instead. */
-const PLAIN: Partial<Record<string, string>> = {
-  [ERROR_CODE.NO_PROVIDER_AVAILABLE]: NO_MODEL_MESSAGE,
-  [ERROR_CODE.MODEL_UNAVAILABLE]: 'That model cannot answer on this server now. Ask your administrator, or choose another model.',
+const PLAIN: Partial<Record<string, (message: string) => string>> = {
+  [ERROR_CODE.NO_PROVIDER_AVAILABLE]: () => NO_MODEL_MESSAGE,
+  [ERROR_CODE.MODEL_UNAVAILABLE]: modelUnavailableForUser,
 };
+
+/**
+ * ai-router's MODEL_UNAVAILABLE names the model and its provider, then the reason (paths, hosts, connection errors):
+ * "The model `ollama/phi3` cannot be served: ollama is unavailable (127.0.0.1:11434: connection refused)." A user
+ * keeps the sentence up to "unavailable"/"available" (which model, which provider: what an OpenAI client shows),
+ * not the reason.
+ */
+function modelUnavailableForUser(message: string): string {
+  const head = /^(.*?\b(?:unavailable|available))\b/.exec(message)?.[1] ?? 'That model cannot answer on this server now';
+  return `${head}. Ask your administrator, or choose another model.`;
+}
 const ADMIN_HINT = " To add a local model: POST /admin/models/pull or the PWA's Download.";
 
 /** An error as the gateway answers it (ErrorBody: `error`) or as an SSE `error` event carries it (`code`). */
@@ -26,7 +37,7 @@ export function errorForCaller<T extends ErrorLike>(body: T, caller?: { role?: s
     return { ...body, message: message.includes('/admin/models/pull') ? message : `${message}${ADMIN_HINT}` };
   }
   const { details: _details, ...rest } = body;
-  return { ...rest, message: plain } as T;
+  return { ...rest, message: plain(Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? '')) } as T;
 }
 
 /**
