@@ -26,6 +26,24 @@ export async function redisCli(port: number, ...args: string[]): Promise<string>
   return stdout;
 }
 
+/**
+ * Waits until every replica of the primary at `port` has acknowledged all of its replication stream
+ * (`INFO replication`: each `slaveN:…offset=` reaches `master_repl_offset`). A `WAIT` from a fresh
+ * redis-cli guarantees nothing (it only covers that client's own writes), so a failover test uses this
+ * before it kills a primary. @throws when the replicas have not caught up within `timeoutMs`.
+ */
+export async function waitForReplicas(port: number, timeoutMs = 5_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const info = await redisCli(port, 'info', 'replication');
+      const master = Number(/master_repl_offset:(\d+)/.exec(info)?.[1] ?? NaN);
+      const replicas = [...info.matchAll(/slave\d+:[^\n]*offset=(\d+)/g)].map((m) => Number(m[1]));
+      return replicas.length > 0 && replicas.every((o) => o >= master);
+    },
+    { timeoutMs, description: `the replicas of 127.0.0.1:${port} to catch up` },
+  );
+}
+
 function launch(dir: string, port: number, args: string[]): { child: ChildProcess; node: RedisNode } {
   // No RDB/AOF: a killed node loses what it held, like the replicas-only durability the ADR describes.
   const child = spawn(
