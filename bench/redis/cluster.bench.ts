@@ -7,8 +7,7 @@
  *
  *   pnpm build && node dist/bench/redis/cluster.bench.js [seconds=10] [connections=64] [sequential=2000]
  *
- * Needs Debian's wrk and redis-server. Written and compiled; not run yet (the machine was being measured by
- * someone else): the numbers belong in docs/performance.md with this command once measured on a quiet machine.
+ * Needs Debian's wrk and redis-server. Numbers: docs/performance.md ("Redis Cluster versus one Redis").
  */
 import 'reflect-metadata';
 import { join } from 'node:path';
