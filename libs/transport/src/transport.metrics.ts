@@ -75,7 +75,6 @@ export class TransportMetrics {
     const readers = inFlightReaders.get(key) ?? [];
     readers.push(read);
     inFlightReaders.set(key, readers);
-    void this.inFlight; // created with its collect hook
     return () => {
       const i = readers.indexOf(read);
       if (i >= 0) readers.splice(i, 1);
