@@ -172,7 +172,9 @@ export async function startRedisSentinel(name = 'nitro'): Promise<RedisSentinelH
         `dir ${dir}`,
         `sentinel monitor ${name} 127.0.0.1 ${pPort} 2`,
         `sentinel down-after-milliseconds ${name} 1000`,
-        `sentinel failover-timeout ${name} 5000`,
+        // A failed leader election (split vote) is retried after 2 × failover-timeout (Redis docs):
+        // with 5000 a CI run lost 10 s to it; 2000 retries after 4 s. Promotion itself takes milliseconds here.
+        `sentinel failover-timeout ${name} 2000`,
         `sentinel parallel-syncs ${name} 1`,
         '',
       ].join('\n'),
