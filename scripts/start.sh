@@ -27,7 +27,9 @@ trap cleanup EXIT INT TERM
 if ! redis_ping "$REDIS_URL"; then
   log "no Redis at $REDIS_URL: starting redis-server (AOF in .data/redis)"
   port=$(node -e 'console.log(new URL(process.argv[1]).port||6379)' "$REDIS_URL")
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$ROOT/.data/redis" --appendonly yes --save '' --daemonize no > .data/logs/redis.log 2>&1 &
+  # In a session of its own (setsid): Ctrl-C or a signal to this script's process group must not stop Redis before
+  # the services (they would spend their whole shutdown timeout reconnecting); cleanup stops it last.
+  setsid redis-server --port "$port" --bind 127.0.0.1 --dir "$ROOT/.data/redis" --appendonly yes --save '' --daemonize no > .data/logs/redis.log 2>&1 &
   infra+=($!)
   for _ in $(seq 1 50); do redis_ping "$REDIS_URL" && break; sleep 0.1; done
 fi
@@ -36,7 +38,7 @@ if [ -z "${S3_ENDPOINT:-}" ]; then
   export S3_ENDPOINT="http://127.0.0.1:9000" S3_ACCESS_KEY_ID="${S3_ACCESS_KEY_ID:-S3RVER}" S3_SECRET_ACCESS_KEY="${S3_SECRET_ACCESS_KEY:-S3RVER}"
   if [ -f dist/apps/media/src/dev/s3rver.main.js ]; then
     log "no S3_ENDPOINT: starting a local S3-compatible server on $S3_ENDPOINT (data in .data/s3)"
-    S3RVER_DIR="$ROOT/.data/s3" node dist/apps/media/src/dev/s3rver.main.js > .data/logs/s3rver.log 2>&1 &
+    S3RVER_DIR="$ROOT/.data/s3" setsid node dist/apps/media/src/dev/s3rver.main.js > .data/logs/s3rver.log 2>&1 &
     infra+=($!)
   fi
 fi
@@ -52,9 +54,9 @@ for svc in ai-router media voice search agents; do
 done
 export HOST="$(gateway_host)"
 if [ "$HOST" = "127.0.0.1" ] || [ "$HOST" = "::1" ] || [ "$HOST" = "localhost" ]; then
-  log "gateway on http://127.0.0.1:${PORT:-8000} (Swagger UI at /docs), this machine only: set HOST=0.0.0.0 to accept other machines; service logs in .data/logs/"
+  log "gateway on http://127.0.0.1:${PORT:-8000} (Swagger UI at /docs), this machine only: set HOST=0.0.0.0 to accept other machines; the gateway logs here, the other services in .data/logs/"
 else
-  log "gateway listening on $HOST:${PORT:-8000} (Swagger UI at /docs): reachable from other machines, and registration is open until an admin closes it; service logs in .data/logs/"
+  log "gateway listening on $HOST:${PORT:-8000} (Swagger UI at /docs): reachable from other machines, and registration is open until an admin closes it; the gateway logs here, the other services in .data/logs/"
 fi
 node dist/apps/gateway/src/main.js &
 pids+=($!)

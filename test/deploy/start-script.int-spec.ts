@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -57,5 +57,33 @@ describe('scripts/start.sh stop (issue 14: a service left behind by a stopped st
     expect(script).toMatch(/STOP_WAIT_S=\$\(\( \$\{SHUTDOWN_TIMEOUT_MS:-10000\} \/ 1000 \+ 5 \)\)/);
     expect(script.indexOf('stop_pids "$STOP_WAIT_S" "${pids[@]}"')).toBeLessThan(script.indexOf('stop_pids 5 "${infra[@]}"'));
     expect(script).toMatch(/redis-server[^\n]*&\n\s*infra\+=\(\$!\)/);
+  });
+
+  it("Ctrl-C (a signal to start.sh's process group) reaches the services but not Redis and S3, which cleanup stops last", async () => {
+    // A fresh tester's SIGTERM to the group stopped Redis first: every service then spent its whole shutdown timeout.
+    const script = readFileSync(join(ROOT, 'scripts', 'start.sh'), 'utf8');
+    expect(script).toMatch(/setsid redis-server /);
+    expect(script).toMatch(/setsid node dist\/apps\/media\/src\/dev\/s3rver\.main\.js/);
+    // The same pattern, run: a setsid'd child keeps running through a signal to the group; a plain one does not.
+    const group = spawn('bash', ['-c', 'setsid sleep 30 & infra=$!; sleep 30 & svc=$!; sleep 0.3; echo "$infra $svc"; wait'], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const [infra, svc] = (await new Promise<string>((resolve) => group.stdout.once('data', (d) => resolve(String(d)))))
+      .trim()
+      .split(' ')
+      .map(Number);
+    // Running, not a zombie waiting to be reaped (its parent, bash, died too).
+    const alive = (pid: number) => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    process.kill(-(group.pid as number), 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    expect([alive(infra), alive(svc)]).toEqual([true, false]);
+    process.kill(infra, 'SIGTERM');
   });
 });
