@@ -16,7 +16,7 @@ export interface FakeOllamaStack {
   redisUrl: string;
   gateway: ServiceProcess;
   aiRouter: ServiceProcess;
-  /** Where `--cpu-prof` writes each service's `.cpuprofile` (when `cpuProfile` is set; written on exit). */
+  /** Where `--cpu-prof` writes each service's `.cpuprofile` (when `cpuProfile` is set; written on exit), or the heap sampler its `.heapprofile`. */
   profileDirs: { gateway: string; aiRouter: string };
   stop(): Promise<void>;
 }
@@ -31,13 +31,24 @@ export interface FakeOllamaStackOptions {
   root?: string;
   /** Run both services under `node --cpu-prof`, each writing to its own directory ({@link FakeOllamaStack.profileDirs}). */
   cpuProfile?: boolean;
+  /** Preload `heap-sampler.js` in both services: SIGWINCH starts allocation sampling, the next one writes the profile. */
+  heapSampling?: boolean;
 }
 
 /** Starts the stack the chat and /v1 overhead benches measure (auth and rate limits off unless `env` says otherwise). */
 export async function startFakeOllamaStack(opts: FakeOllamaStackOptions | number = {}): Promise<FakeOllamaStack> {
-  const { latencyMs = 0, env: extra = {}, cpuProfile = false, root = ROOT } = typeof opts === 'number' ? { latencyMs: opts } : opts;
+  const {
+    latencyMs = 0,
+    env: extra = {},
+    cpuProfile = false,
+    heapSampling = false,
+    root = ROOT,
+  } = typeof opts === 'number' ? { latencyMs: opts } : opts;
   const profileDirs = { gateway: mkdtempSync(join(tmpdir(), 'prof-gateway-')), aiRouter: mkdtempSync(join(tmpdir(), 'prof-ai-router-')) };
-  const prof = (dir: string): string[] => (cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+  const prof = (dir: string): string[] => [
+    ...(cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []),
+    ...(heapSampling ? ['--require', join(__dirname, 'heap-sampler.js')] : []),
+  ];
   const redis = await startRedisServer();
   const ollamaPort = await freePort();
   const fake = await startFakeOllama(ollamaPort, latencyMs);
@@ -54,14 +65,14 @@ export async function startFakeOllamaStack(opts: FakeOllamaStackOptions | number
   const aiRouter = await spawnService({
     name: 'bench-ai-router',
     script: join(root, 'dist/apps/ai-router/src/main.js'),
-    env: { ...env, HTTP_PORT: String(aiPort) },
+    env: { ...env, HTTP_PORT: String(aiPort), NITRO_HEAP_SAMPLE_DIR: profileDirs.aiRouter },
     nodeArgs: prof(profileDirs.aiRouter),
     readyUrl: `http://127.0.0.1:${aiPort}/health`,
   });
   const gateway = await spawnService({
     name: 'bench-gateway',
     script: join(root, 'dist/apps/gateway/src/main.js'),
-    env: { ...env, PORT: String(gwPort), HOST: '127.0.0.1' },
+    env: { ...env, PORT: String(gwPort), HOST: '127.0.0.1', NITRO_HEAP_SAMPLE_DIR: profileDirs.gateway },
     nodeArgs: prof(profileDirs.gateway),
     readyUrl: `http://127.0.0.1:${gwPort}/health`,
   });

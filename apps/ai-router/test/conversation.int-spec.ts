@@ -45,6 +45,20 @@ describe('ConversationRepository (real Redis)', () => {
     expect((await repo.messages('u', 's', 1)).map((m) => m.content)).toEqual(['answer 2']);
   });
 
+  it('writes a turn once per transport request: a redelivery of the same request adds nothing', async () => {
+    const delivery = { requestKey: 'nitro:rep:host:1:ab|7', ttlSeconds: 90 };
+    expect(await repo.append('u', 's', turn(0), Date.now(), delivery)).toBe(2);
+    expect(await repo.append('u', 's', turn(0), Date.now(), delivery)).toBe(2);
+    // Another request (the same counter from another client instance) is another turn.
+    expect(await repo.append('u', 's', turn(1), Date.now(), { requestKey: 'nitro:rep:host:2:cd|7', ttlSeconds: 90 })).toBe(4);
+    expect(await repo.append('u', 's', turn(2))).toBe(4); // no delivery: always written (trimmed to the cap)
+    expect((await repo.messages('u', 's', 100)).map((m) => m.content)).toEqual(['question 1', 'answer 1', 'question 2', 'answer 2']);
+    const markers = await redis.keys(`${prefix}{u:u}:delivered:*`);
+    expect(markers).toHaveLength(2);
+    for (const key of markers) expect(await redis.ttl(key)).toBeGreaterThan(80);
+    expect(markers.join()).not.toContain('host'); // hashed: the client's host name is not spelled out in key names
+  });
+
   it('sets the idle TTL on every key of the conversation, refreshed on write', async () => {
     await repo.append('u', 's', turn(0));
     await redis.expire(`${prefix}{u:u}:s:s`, 10);

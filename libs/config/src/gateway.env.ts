@@ -211,6 +211,15 @@ export class GatewayEnv extends CommonEnv {
   @Max(4_000_000)
   CHAT_ATTACHMENTS_MAX_CHARS: number = 120_000;
 
+  /**
+   * Largest image for POST /chat/attachments, bytes (PNG, JPEG, WebP, GIF; more is a 400 naming `file`). Kept in Redis
+   * as base64 for CHAT_ATTACHMENT_TTL_S and sent to the model with the message; also bounded by CHAT_ATTACHMENT_MAX_BYTES.
+   */
+  @IsInt()
+  @Min(1024)
+  @Max(32 * 1024 * 1024)
+  CHAT_ATTACHMENT_MAX_IMAGE_BYTES: number = 5 * 1024 * 1024;
+
   /** An uploaded attachment can be sent with messages this long after upload, seconds (then attach it again). */
   @IsInt()
   @Min(60)

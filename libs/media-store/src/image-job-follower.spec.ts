@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { firstValueFrom, toArray } from 'rxjs';
-import type { QueueEvents } from 'bullmq';
 import type { ImageJobEvent, ImageJobProgress, ImageJobResult } from '@nitro/contracts';
 import { ImageJobFollower } from './image-job-follower';
 import type { ImageJobPresenter } from './image-job-state';
-import type { ImageQueue } from './image-queue';
+import type { ImageQueueEventsHandle, ImageQueueHandle } from './image-queue';
 
 /** The gateway's URLs, as its presenter builds them (apps/gateway/src/media/image-urls.ts). */
 const present: ImageJobPresenter = {
@@ -79,8 +78,9 @@ describe('ImageJobFollower (ordered replay + live events)', () => {
         return id === job.id ? job : undefined;
       },
     };
-    svc = new ImageJobFollower(events as unknown as QueueEvents, queue as unknown as ImageQueue, present);
-    svc.onModuleInit();
+    // The lazy handles as the module provides them, already made.
+    const handle = <T>(value: unknown) => ({ get: async () => value }) as unknown as T;
+    svc = new ImageJobFollower(handle<ImageQueueEventsHandle>(events), handle<ImageQueueHandle>(queue), present);
   });
 
   const progress = (p: ImageJobProgress) => events.emit('progress', { jobId: 'img-1', data: p });

@@ -1,33 +1,29 @@
-import { Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
-import { QueueEvents } from 'bullmq';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import type { ImageJobEvent, ImageJobProgress } from '@nitro/contracts';
 import { BullmqJobFollower, type JobTracker } from '@nitro/transport';
 import type { ImageJob } from './image-job-progress';
 import { eventOf, IMAGE_JOB_PRESENTER, snapshotOf, type ImageJobPresenter } from './image-job-state';
-import { IMAGE_QUEUE, IMAGE_QUEUE_EVENTS, type ImageQueue } from './image-queue';
+import { IMAGE_QUEUE, IMAGE_QUEUE_EVENTS, type ImageQueueEventsHandle, type ImageQueueHandle } from './image-queue';
 
 /**
  * Follows image jobs through BullMQ's event stream (QueueEvents) with the shared BullmqJobFollower
  * (libs/transport): a follower first gets the job's current state, so one who subscribes late still
  * sees `done`; live events that arrived while the state was read are held back and replayed, and
  * anything not newer than what was already sent (by the worker's `seq`) is dropped, so events reach
- * the client in order. `completed` and `failed` re-read the job's final state.
+ * the client in order. `completed` and `failed` re-read the job's final state. The reader is made on
+ * the first follow (it then delivers every event written after it was made: openQueueEvents).
  */
 @Injectable()
-export class ImageJobFollower implements OnModuleInit {
+export class ImageJobFollower {
   private readonly follower: BullmqJobFollower<ImageJobProgress>;
 
   constructor(
-    @Inject(IMAGE_QUEUE_EVENTS) events: QueueEvents,
-    @Inject(IMAGE_QUEUE) private readonly queue: ImageQueue,
+    @Inject(IMAGE_QUEUE_EVENTS) events: ImageQueueEventsHandle,
+    @Inject(IMAGE_QUEUE) private readonly queue: ImageQueueHandle,
     @Inject(IMAGE_JOB_PRESENTER) private readonly present: ImageJobPresenter,
   ) {
-    this.follower = new BullmqJobFollower(events, { label: 'image queue', stateEvents: ['completed', 'failed'] });
-  }
-
-  onModuleInit() {
-    this.follower.start();
+    this.follower = new BullmqJobFollower(() => events.get(), { label: 'image queue', stateEvents: ['completed', 'failed'] });
   }
 
   /**
@@ -43,7 +39,7 @@ export class ImageJobFollower implements OnModuleInit {
     let lastSeq = -1;
     return {
       snapshot: async () => {
-        const job = (await this.queue.getJob(jobId)) as ImageJob | undefined;
+        const job = (await (await this.queue.get()).getJob(jobId)) as ImageJob | undefined;
         if (!job) throw new NotFoundException({ error: 'NOT_FOUND', message: `image job ${jobId} no longer exists` });
         const s = await snapshotOf(job, this.present);
         const terminal = s.stage === 'done' || s.stage === 'failed';

@@ -6,8 +6,8 @@ import { GalleryObjectsRepository } from './gallery-objects.repository';
 import { GalleryStore } from './gallery.store';
 import { ImageJobFollower } from './image-job-follower';
 import { IMAGE_JOB_PRESENTER, type ImageJobPresenter } from './image-job-state';
-import { createImageQueue, createImageQueueEvents, IMAGE_QUEUE, IMAGE_QUEUE_EVENTS, MediaQueueLifecycle } from './image-queue';
-import { createS3Client, type S3Settings } from './s3-client.factory';
+import { IMAGE_QUEUE, IMAGE_QUEUE_EVENTS, imageQueueEventsHandle, imageQueueHandle, MediaQueueLifecycle } from './image-queue';
+import { lazyS3Client, type S3Settings } from './s3-client.factory';
 
 export const GALLERY_STORE = Symbol('GALLERY_STORE');
 
@@ -28,7 +28,7 @@ export interface MediaStoreOptions {
 /** The gallery store from a service's env and Redis client (also used by tests and the readiness check). */
 export function buildGalleryStore(env: S3Settings, redis: Redis): GalleryStore {
   return new GalleryStore(
-    new GalleryObjectsRepository(createS3Client(env), env.S3_BUCKET, env.S3_TIMEOUT_MS),
+    new GalleryObjectsRepository(lazyS3Client(env), env.S3_BUCKET, env.S3_TIMEOUT_MS),
     new GalleryIndexRepository(redis),
   );
 }
@@ -36,7 +36,9 @@ export function buildGalleryStore(env: S3Settings, redis: Redis): GalleryStore {
 /**
  * Media knowledge in one module, for the media service and the gateway alike: GALLERY_STORE (S3
  * objects + Redis index, ADR 0003 §4), IMAGE_QUEUE on its own BullMQ connection, and with `follow`
- * IMAGE_QUEUE_EVENTS and ImageJobFollower. Queue and events close with the application.
+ * IMAGE_QUEUE_EVENTS and ImageJobFollower. BullMQ, the S3 SDK and their connections are made on
+ * first use (issue 17: a gateway serving only chat never loads them); queue and events close with
+ * the application if they were made.
  */
 @Module({})
 export class MediaStoreModule {
@@ -47,7 +49,7 @@ export class MediaStoreModule {
         inject: [opts.env, opts.redis],
         useFactory: (env: MediaStoreEnv, redis: Redis) => buildGalleryStore(env, redis),
       },
-      { provide: IMAGE_QUEUE, inject: [opts.env], useFactory: (env: MediaStoreEnv) => createImageQueue(redisTopology(env), opts.owner) },
+      { provide: IMAGE_QUEUE, inject: [opts.env], useFactory: (env: MediaStoreEnv) => imageQueueHandle(redisTopology(env), opts.owner) },
       MediaQueueLifecycle,
     ];
     const exported: (InjectionToken | Provider)[] = [GALLERY_STORE, IMAGE_QUEUE];
@@ -56,7 +58,7 @@ export class MediaStoreModule {
         {
           provide: IMAGE_QUEUE_EVENTS,
           inject: [opts.env],
-          useFactory: (env: MediaStoreEnv) => createImageQueueEvents(redisTopology(env), opts.owner),
+          useFactory: (env: MediaStoreEnv) => imageQueueEventsHandle(redisTopology(env), opts.owner),
         },
         { provide: IMAGE_JOB_PRESENTER, useValue: opts.follow.presenter },
         ImageJobFollower,

@@ -6,12 +6,14 @@ import { createLogger, initMetrics, PinoNestLogger } from '@nitro/observability'
 import { RedisStreamsServer } from '@nitro/transport';
 import { AllRpcExceptionsFilter } from './rpc-exception.filter';
 import { installShutdownDeadline } from './shutdown-deadline';
+import { applyV8HeapTuning } from './v8-heap';
 
 /**
  * Starts a Nitro service (`module`: its root module class or `AppModule.register(env)`): its message handlers on the Redis Streams transport and a small HTTP
  * server for /health, /health/ready and /metrics. Prints one `"msg":"ready"` JSON line when up.
  */
 export async function bootstrapService(service: string, module: Type<unknown> | DynamicModule, env: ServiceEnv): Promise<INestApplication> {
+  applyV8HeapTuning(env);
   const logger = createLogger(service, env.LOG_LEVEL);
   initMetrics(service);
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: new PinoNestLogger(logger) });

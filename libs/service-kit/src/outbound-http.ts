@@ -2,6 +2,7 @@ import { Agent as HttpAgent, IncomingMessage, request as httpRequest, type Reque
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { Deadline } from './deadline';
 import { networkReason, parseRetryAfter, urlHost } from './outbound-http.util';
 
 /**
@@ -81,11 +82,10 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
  * `too_large` past `maxBytes` (unless overLimit is 'truncate').
  */
 export async function outboundFetch(req: OutboundRequest): Promise<OutboundAnswer> {
-  const deadline = AbortSignal.timeout(req.timeoutMs);
-  const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
+  const deadline = new Deadline(req.timeoutMs, req.signal);
   let current = new URL(req.url);
   try {
-    const { res, url } = await open(req, signal);
+    const { res, url } = await open(req, deadline.signal);
     current = url;
     try {
       req.onHeaders?.(res.statusCode ?? 502, toHeaders(res));
@@ -105,6 +105,8 @@ export async function outboundFetch(req: OutboundRequest): Promise<OutboundAnswe
   } catch (err) {
     if (err instanceof Refusal) throw err.refusal;
     throw describe(err, req, current, deadline);
+  } finally {
+    deadline.dispose();
   }
 }
 
@@ -124,8 +126,7 @@ class Refusal {
 export function outboundFetchFunction(opts: { signal?: AbortSignal; timeoutMs: number; maxBytes: number }): typeof fetch {
   return async (input, init = {}) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-    const headerWait = AbortSignal.timeout(opts.timeoutMs);
-    const signals = [headerWait, opts.signal, init.signal ?? undefined].filter((s): s is AbortSignal => !!s);
+    const headerWait = new Deadline(opts.timeoutMs, opts.signal, init.signal ?? undefined);
     const req: OutboundRequest = {
       url,
       method: init.method,
@@ -137,20 +138,23 @@ export function outboundFetchFunction(opts: { signal?: AbortSignal; timeoutMs: n
       maxRedirects: init.redirect === 'manual' ? 0 : undefined,
     };
     try {
-      const { res, url: answered } = await open(req, AbortSignal.any(signals));
-      const bodySignals = [opts.signal, init.signal ?? undefined].filter((s): s is AbortSignal => !!s);
+      const { res, url: answered } = await open(req, headerWait.signal);
+      headerWait.dispose();
       const body = decoded(res).pipe(capped(req, answered));
-      if (bodySignals.length) {
-        const all = AbortSignal.any(bodySignals);
-        const stop = () => body.destroy(all.reason);
-        all.addEventListener('abort', stop, { once: true });
-        body.once('close', () => all.removeEventListener('abort', stop));
+      // The body is bounded by the callers' signals only (a stream may take longer than the header wait).
+      for (const signal of [opts.signal, init.signal]) {
+        if (!signal) continue;
+        const stop = () => body.destroy(signal.reason);
+        if (signal.aborted) stop();
+        signal.addEventListener('abort', stop, { once: true });
+        body.once('close', () => signal.removeEventListener('abort', stop));
       }
       const status = res.statusCode ?? 502;
       // A null-body status must not carry a stream (the Response constructor throws).
       const web = status === 204 || status === 304 ? null : (Readable.toWeb(body) as ReadableStream<Uint8Array>);
       return new Response(web, { status, statusText: res.statusMessage, headers: toHeaders(res) });
     } catch (err) {
+      headerWait.dispose();
       const aborted = [opts.signal, init.signal].find((s) => s?.aborted);
       throw aborted ? aborted.reason : describe(err, { ...req, signal: undefined }, url, headerWait);
     }
@@ -289,10 +293,10 @@ async function readBody(res: IncomingMessage, req: OutboundRequest, url: URL): P
 }
 
 /** Any failure of the exchange in the neutral vocabulary; the deadline is checked before the caller's signal. */
-function describe(err: unknown, req: OutboundRequest, url: URL, deadline: AbortSignal): OutboundHttpError {
+function describe(err: unknown, req: OutboundRequest, url: URL, deadline: Deadline): OutboundHttpError {
   if (err instanceof OutboundHttpError) return err;
   const host = url.host;
-  if (deadline.aborted)
+  if (deadline.timedOut)
     return new OutboundHttpError('timeout', `no answer from ${host} within ${req.timeoutMs} ms`, host, undefined, undefined, err);
   if (req.signal?.aborted)
     return new OutboundHttpError('cancelled', `request to ${host} cancelled by the caller`, host, undefined, undefined, err);

@@ -1,4 +1,4 @@
-import { IsInt, IsString, Max, validateSync } from 'class-validator';
+import { getMetadataStorage, IsInt, IsString, Max, validateSync } from 'class-validator';
 import { registerDecorator } from 'class-validator';
 import { memoizeValidationMetadata } from './validation-metadata-cache';
 
@@ -36,5 +36,21 @@ describe('memoizeValidationMetadata', () => {
       validator: { validate: (v: unknown) => typeof v === 'string' && v.length < 2 },
     });
     expect(validateSync(Object.assign(new Child(), { name: 'abc', n: 1 })).map((e) => e.property)).toEqual(['name']);
+  });
+
+  it('hands out one frozen list per class and one frozen grouping of it (no allocation per validation)', () => {
+    const storage = getMetadataStorage();
+    const a = storage.getTargetValidationMetadatas(Child, '', false, false);
+    const b = storage.getTargetValidationMetadatas(Child, '', false, false);
+    expect(a).toBe(b);
+    expect(Object.isFrozen(a)).toBe(true);
+    const grouped = storage.groupByPropertyName(a);
+    expect(storage.groupByPropertyName(b)).toBe(grouped);
+    expect(Object.keys(grouped).sort()).toEqual(['n', 'name']);
+    expect(Object.isFrozen(grouped.n)).toBe(true);
+    // A list the cache did not hand out is grouped afresh, and left writable for its caller.
+    const own = [...a];
+    expect(storage.groupByPropertyName(own)).not.toBe(grouped);
+    expect(Object.isFrozen(storage.groupByPropertyName(own).n)).toBe(false);
   });
 });

@@ -48,22 +48,39 @@ type Hint<P> = { kind: 'progress'; data: P } | { kind: 'state' };
  * - Errors (a snapshot that throws, a job gone) end the stream with that error; unsubscribing (or
  *   the end) removes the listener and the timer. Reader `error`s are logged, not sent: BullMQ
  *   reconnects by itself.
- * `start()` registers the reader's listeners once (a module's onModuleInit); the owner closes the reader.
+ * The reader may be given lazily (a function, e.g. a LazyResource's get): it is then asked for on the
+ * first `follow()` (or `start()`), and every follower's state read waits until it is listening.
+ * The owner closes the reader.
  */
 export class BullmqJobFollower<P> {
   private readonly listeners = new Map<string, Set<(h: Hint<P>) => void>>();
+  private listening?: Promise<void>;
 
   constructor(
-    private readonly events: QueueEvents,
+    private readonly events: QueueEvents | (() => Promise<QueueEvents>),
     private readonly opts: JobFollowerOptions,
   ) {}
 
-  /** Registers the fan-out listeners on the reader; call once. */
-  start(): void {
-    this.events.on('progress', ({ jobId, data }) => this.dispatch(jobId, { kind: 'progress', data: data as P }));
-    for (const name of this.opts.stateEvents)
-      this.events.on(name, ({ jobId }: { jobId: string }) => this.dispatch(jobId, { kind: 'state' }));
-    this.events.on('error', (err) => getLogger().warn({ err }, `${this.opts.label} events error`));
+  /**
+   * Registers the fan-out listeners on the reader, once (later calls share the first); follow()
+   * calls it. Rejects when the reader cannot be had (then the next call tries again).
+   */
+  start(): Promise<void> {
+    if (!this.listening) {
+      const events = this.events;
+      const attempt = (typeof events === 'function' ? events() : Promise.resolve(events)).then((e) => this.listen(e));
+      this.listening = attempt;
+      attempt.catch(() => {
+        if (this.listening === attempt) this.listening = undefined;
+      });
+    }
+    return this.listening;
+  }
+
+  private listen(events: QueueEvents): void {
+    events.on('progress', ({ jobId, data }) => this.dispatch(jobId, { kind: 'progress', data: data as P }));
+    for (const name of this.opts.stateEvents) events.on(name, ({ jobId }: { jobId: string }) => this.dispatch(jobId, { kind: 'state' }));
+    events.on('error', (err) => getLogger().warn({ err }, `${this.opts.label} events error`));
   }
 
   private dispatch(jobId: string, h: Hint<P>): void {
@@ -75,7 +92,8 @@ export class BullmqJobFollower<P> {
     return new Observable<Out>((sub) => {
       const t = track();
       let ended = false;
-      let chain = Promise.resolve();
+      // Nothing is handled before the reader listens (a reader made now starts at this moment).
+      let chain = this.start();
       const finish = () => {
         if (ended) return;
         ended = true;

@@ -19,3 +19,5 @@ export * from './claim-check';
 export * from './bullmq-connection';
 export * from './bullmq-job-follower.util';
 export * from './redis-client.factory';
+export * from './bullmq-objects.util';
+export * from './lazy-resource.util';

@@ -229,6 +229,8 @@ export class RedisStreamsServer extends Server<Record<string, Listener>> impleme
       traceId: req.traceId,
       messageId: entryId,
       requestId: req.id,
+      replyTo: req.replyTo,
+      deadline: req.deadline,
       consumer: this.consumer,
       reclaimed,
     });

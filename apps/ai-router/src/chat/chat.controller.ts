@@ -1,6 +1,8 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { CHAT_PATTERNS } from '@nitro/contracts';
+import type { RedisStreamsContext } from '@nitro/transport';
+import { deliveryOf } from '../memory/delivery.util';
 import { ConversationService } from '../memory/conversation.service';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { ChatService } from './chat.service';
@@ -15,13 +17,13 @@ export class ChatController {
   ) {}
 
   @MessagePattern(CHAT_PATTERNS.send)
-  send(@Payload() cmd: unknown) {
-    return this.chat.send(cmd);
+  send(@Payload() cmd: unknown, @Ctx() ctx: RedisStreamsContext) {
+    return this.chat.send(cmd, deliveryOf(ctx));
   }
 
   @MessagePattern(CHAT_PATTERNS.stream)
-  stream(@Payload() cmd: unknown) {
-    return this.chat.stream(cmd);
+  stream(@Payload() cmd: unknown, @Ctx() ctx: RedisStreamsContext) {
+    return this.chat.stream(cmd, deliveryOf(ctx));
   }
 
   @MessagePattern(CHAT_PATTERNS.history)

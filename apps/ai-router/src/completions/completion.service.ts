@@ -11,7 +11,7 @@ import {
 } from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
 import { ServiceError, validateDto } from '@nitro/service-kit';
-import { ConversationRepository } from '../memory/conversation.repository';
+import { ConversationRepository, type Delivery } from '../memory/conversation.repository';
 import type { ProviderMessage, ProviderRequest } from '../providers/chat-provider.interface';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { IncompleteStreamError, RouterService } from '../providers/router.service';
@@ -34,29 +34,33 @@ export class CompletionService {
     private readonly memory: ConversationRepository,
   ) {}
 
-  complete(raw: unknown): Observable<CompletionEvent> {
+  /** `delivery`: the transport request, so a redelivered one does not store its turn twice (deliveryOf). */
+  complete(raw: unknown, delivery?: Delivery): Observable<CompletionEvent> {
     return cancellable<CompletionEvent>('completion cancelled by the caller', (emit, signal) =>
-      this.run(raw, emit, signal).catch((err) => emit(errorEvent(err))),
+      this.run(raw, emit, signal, delivery).catch((err) => emit(errorEvent(err))),
     );
   }
 
-  private async run(raw: unknown, emit: (e: CompletionEvent) => void, signal: AbortSignal): Promise<void> {
+  private async run(raw: unknown, emit: (e: CompletionEvent) => void, signal: AbortSignal, delivery?: Delivery): Promise<void> {
     const cmd = validateDto(CompletionCommand, raw);
     const target = cmd.model && cmd.model !== DEFAULT_MODEL_ALIAS ? await this.models.resolve(cmd.model) : undefined;
     const req = toProviderRequest(cmd, target?.model);
-    if (req.tools?.length || req.messages.some((m) => m.role === 'tool' || m.toolCalls?.length)) {
+    // The field that brought tools in: `tools`, else the first message carrying a tool call or a tool result.
+    const toolMessage = cmd.messages.findIndex((m) => m.role === 'tool' || m.tool_calls?.length);
+    if (req.tools?.length || toolMessage >= 0) {
       const provider = target && this.providers.get(target.provider);
       if (!provider?.supportsTools) {
+        const param = req.tools?.length ? 'tools' : `messages[${toolMessage}]`;
         const which = target ? `\`${cmd.model}\` (${target.provider})` : 'the default routing order';
         throw new ServiceError(
           400,
           ERROR_CODE.TOOLS_NOT_SUPPORTED,
           `Tool calls are not supported by ${which}; choose an ollama/… or gemini/… model (GET /v1/models lists those with "tools").`,
-          { param: 'tools' },
+          { param },
         );
       }
     }
-    if (cmd.stream === false) return this.whole(cmd, req, target?.provider, emit, signal);
+    if (cmd.stream === false) return this.whole(cmd, req, target?.provider, emit, signal, delivery);
     let text = '';
     let meta: { provider: ProviderName; model: string } | undefined;
     for await (const ev of this.router.stream(req, { provider: target?.provider, signal })) {
@@ -67,7 +71,7 @@ export class CompletionService {
         text += ev.text;
         emit({ type: 'token', text: ev.text });
       } else {
-        if (cmd.session_id) await this.remember(cmd, text, ev.provider, ev.model);
+        if (cmd.session_id) await this.remember(cmd, text, ev.provider, ev.model, delivery);
         const id = modelId(ev.provider, meta?.model ?? ev.model);
         emit({
           type: 'done',
@@ -90,11 +94,12 @@ export class CompletionService {
     provider: ProviderName | undefined,
     emit: (e: CompletionEvent) => void,
     signal: AbortSignal,
+    delivery?: Delivery,
   ): Promise<void> {
     const routed = await this.router.generate(req, { provider, signal });
     const { result } = routed;
     const id = modelId(routed.provider, routed.model);
-    if (cmd.session_id) await this.remember(cmd, result.text, routed.provider, routed.model);
+    if (cmd.session_id) await this.remember(cmd, result.text, routed.provider, routed.model, delivery);
     emit({
       type: 'done',
       model_id: id,
@@ -109,17 +114,29 @@ export class CompletionService {
   }
 
   /** Opt-in memory (x-nitro-session-id): the newest user message and the answer, as a chat turn. */
-  private async remember(cmd: CompletionCommand, answer: string, provider: ProviderName, model: string): Promise<void> {
+  private async remember(
+    cmd: CompletionCommand,
+    answer: string,
+    provider: ProviderName,
+    model: string,
+    delivery?: Delivery,
+  ): Promise<void> {
     const user = [...cmd.messages].reverse().find((m) => m.role === 'user');
     const now = new Date().toISOString();
-    await this.memory.append(cmd.user_id, cmd.session_id as string, [
-      ...(user ? [{ role: 'user' as const, content: user.content, timestamp: now }] : []),
-      { role: 'assistant' as const, content: answer, timestamp: now, ai_model: model, ai_source: provider },
-    ]);
+    await this.memory.append(
+      cmd.user_id,
+      cmd.session_id as string,
+      [
+        ...(user ? [{ role: 'user' as const, content: user.content, timestamp: now }] : []),
+        { role: 'assistant' as const, content: answer, timestamp: now, ai_model: model, ai_source: provider },
+      ],
+      Date.now(),
+      delivery,
+    );
   }
 }
 
-/** System messages become the system prompt (joined); the rest keep their order. */
+/** System messages become the system prompt (joined); the rest keep their order (a user message's images with it). */
 export function toProviderRequest(cmd: CompletionCommand, model?: string): ProviderRequest {
   const system = cmd.messages.filter((m) => m.role === 'system').map((m) => m.content);
   const messages = cmd.messages
@@ -129,6 +146,7 @@ export function toProviderRequest(cmd: CompletionCommand, model?: string): Provi
       content: m.content,
       ...(m.tool_calls?.length ? { toolCalls: m.tool_calls } : {}),
       ...(m.tool_call_id ? { toolCallId: m.tool_call_id } : {}),
+      ...(m.images?.length ? { images: m.images.map(({ mime, data }) => ({ mime, data })) } : {}),
     }));
   if (!messages.length)
     throw new ServiceError(400, ERROR_CODE.VALIDATION_FAILED, 'messages must contain at least one user message', { param: 'messages' });

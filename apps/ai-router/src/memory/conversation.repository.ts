@@ -24,6 +24,15 @@ const TITLE_GRAPHEMES = 80;
 
 export type StoredMessage = ChatMessageDto;
 
+/**
+ * The transport request a write belongs to: `requestKey` from `RedisStreamsContext.getRequestKey()`, and how long
+ * (seconds) that request can still be delivered again, i.e. until its deadline, with a margin.
+ */
+export interface Delivery {
+  requestKey: string;
+  ttlSeconds: number;
+}
+
 export interface ConversationOptions {
   /** Key prefix; every key lives under it (default nitro:chat:). */
   prefix: string;
@@ -48,11 +57,24 @@ export class ConversationRepository {
     private readonly opts: ConversationOptions,
   ) {}
 
-  /** Appends messages (oldest first), trims to the cap, refreshes TTLs. Returns the stored count. */
-  async append(userId: string, sessionId: string, messages: StoredMessage[], now = Date.now()): Promise<number> {
+  /**
+   * Appends messages (oldest first), trims to the cap, refreshes TTLs. Returns the stored count.
+   * With `delivery` (the transport request that carries this turn) the messages are written once per request: a
+   * redelivered request (ADR 0001: at-least-once) writes nothing and gets the count as it is.
+   */
+  async append(userId: string, sessionId: string, messages: StoredMessage[], now = Date.now(), delivery?: Delivery): Promise<number> {
     const title = cutGraphemes(visibleText(messages.find((m) => m.role === 'user')?.content ?? ''), TITLE_GRAPHEMES);
     const keys = [this.list(userId, sessionId), this.sessions(userId), this.titles(userId), this.forks(userId, sessionId)];
-    const args = [this.opts.ttlSeconds, this.opts.maxStored, now, sessionId, title, ...messages.map((m) => JSON.stringify(m))];
+    if (delivery) keys.push(this.delivery(userId, delivery.requestKey));
+    const args = [
+      this.opts.ttlSeconds,
+      this.opts.maxStored,
+      now,
+      sessionId,
+      title,
+      delivery?.ttlSeconds ?? 0,
+      ...messages.map((m) => JSON.stringify(m)),
+    ];
     const n = Number(await this.run(APPEND_SCRIPT, keys, args));
     // The chat.stats counters are a summary that may lag (the lists are the truth): off the reply's path, one round trip
     // fewer per turn. Sent on the same connection, so this replica's next command sees them.
@@ -79,7 +101,10 @@ export class ConversationRepository {
     return true;
   }
 
-  /** Sets messages[index..] aside as an alternative (conversation.scripts.ts); the alternatives' count, 0 when there is no message at index. */
+  /**
+   * Sets messages[index..] aside as an alternative (conversation.scripts.ts); the alternatives' count, 0 when there is no
+   * message at index, -1 when it is not a user message.
+   */
   async fork(userId: string, sessionId: string, index: number, kind: ForkKind): Promise<number> {
     return Number(
       await this.run(FORK_SCRIPT, [this.list(userId, sessionId), this.forks(userId, sessionId)], [index, kind, this.opts.ttlSeconds]),
@@ -142,17 +167,22 @@ export class ConversationRepository {
     if (!ids.length) return [];
     const pipe = this.redis.pipeline();
     for (const { id } of ids) pipe.llen(this.list(userId, id));
+    // A conversation whose shown version is empty (a Regenerate at its first question whose answer never came) still
+    // has its other versions: it stays listed, so it can be opened and switched back.
+    for (const { id } of ids) pipe.exists(this.forks(userId, id));
     pipe.hmget(this.titles(userId), ...ids.map((s) => s.id));
     const res = (await pipe.exec()) ?? [];
-    const titles = (res[ids.length]?.[1] as (string | null)[]) ?? [];
+    const titles = (res[2 * ids.length]?.[1] as (string | null)[]) ?? [];
     return ids
       .map(({ id, at }, i) => ({
         session_id: id,
         message_count: Number(res[i]?.[1] ?? 0),
+        versions: Number(res[ids.length + i]?.[1] ?? 0),
         updated_at: new Date(at).toISOString(),
         ...(titles[i] ? { title: titles[i] as string } : {}),
       }))
-      .filter((s) => s.message_count > 0);
+      .filter((s) => s.message_count > 0 || s.versions > 0)
+      .map(({ versions: _versions, ...s }) => s);
   }
 
   /** Deletes the given sessions, or all of the user's. Returns how many messages were removed. */
@@ -213,6 +243,10 @@ export class ConversationRepository {
     return [this.key('{chat-stats}:active'), this.key('{chat-stats}:counts'), this.key('{chat-stats}:total')];
   }
   // A user's keys share the hash tag {u:<user>}: the scripts above touch one Redis Cluster slot.
+  /** A request that wrote a turn (hashed: request keys hold the client's host name). */
+  private delivery(userId: string, requestKey: string): string {
+    return this.key(`{u:${userId}}:delivered:${createHash('sha256').update(requestKey).digest('base64url').slice(0, 22)}`);
+  }
   private list(userId: string, sessionId: string): string {
     return this.key(`{u:${userId}}:s:${sessionId}`);
   }

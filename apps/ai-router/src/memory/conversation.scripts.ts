@@ -6,11 +6,14 @@
  */
 
 /**
- * KEYS: list, sessions, titles, forks (one user's slot). ARGV: ttl_s, cap, now_ms, session, title, msg... Returns the stored count.
- * The forks hash (alternatives) lives as long as its conversation: its TTL is refreshed here, in the same round trip.
+ * KEYS: list, sessions, titles, forks[, delivery] (one user's slot). ARGV: ttl_s, cap, now_ms, session, title, delivery_ttl_s,
+ * msg... Returns the stored count. The forks hash (alternatives) lives as long as its conversation: its TTL is refreshed
+ * here, in the same round trip. With a delivery key the write happens once per request: a second delivery of the same
+ * request (the transport is at-least-once, ADR 0001) finds the key set and writes nothing.
  */
 export const APPEND_SCRIPT = `
-local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 6))
+if KEYS[5] and not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[6]) then return redis.call('LLEN', KEYS[1]) end
+local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 7))
 local cap = tonumber(ARGV[2])
 if n > cap then
   redis.call('LTRIM', KEYS[1], -cap, -1)
@@ -95,10 +98,15 @@ local function take_tail(list, forks, i)
 end
 `;
 
-/** KEYS: list, forks. ARGV: index, kind, ttl_s (kind 'edit' wins over 'regenerate' at one position). Sets messages[index..] aside; returns the alternatives' count (0: nothing there). */
+/**
+ * KEYS: list, forks. ARGV: index, kind, ttl_s (kind 'edit' wins over 'regenerate' at one position). Sets messages[index..]
+ * aside; returns the alternatives' count (0: nothing there; -1: the message there is not the user's).
+ */
 export const FORK_SCRIPT = `${TAKE_TAIL}
 local i = tonumber(ARGV[1])
 if i >= redis.call('LLEN', KEYS[1]) then return 0 end
+-- Alternatives start at a question: forking at an answer would hide the rest with no way back in the app.
+if cjson.decode(redis.call('LINDEX', KEYS[1], i)).role ~= 'user' then return -1 end
 local raw = redis.call('HGET', KEYS[2], ARGV[1])
 local e
 if raw then e = cjson.decode(raw) else e = { v = { false }, a = 1, k = ARGV[2] } end
@@ -112,7 +120,10 @@ redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
 return #e.v
 `;
 
-/** KEYS: list, forks. ARGV: index, variant (0-based), ttl_s. Shows another alternative; returns 1, or 0 when there is none such. */
+/**
+ * KEYS: list, forks. ARGV: index, variant (0-based), ttl_s. Shows another alternative; returns 1, or 0 when there is none such.
+ * An empty version being left (nothing was stored in it) is dropped, and with one version left the position has no alternatives.
+ */
 export const SELECT_SCRIPT = `${TAKE_TAIL}
 local raw = redis.call('HGET', KEYS[2], ARGV[1])
 if not raw then return 0 end
@@ -121,13 +132,20 @@ local k = tonumber(ARGV[2]) + 1
 if k < 1 or k > #e.v then return 0 end
 if k == e.a then return 1 end
 local i = tonumber(ARGV[1])
-e.v[e.a] = take_tail(KEYS[1], KEYS[2], i)
+local left = take_tail(KEYS[1], KEYS[2], i)
 local target = e.v[k]
+if #left.m == 0 and next(left.f) == nil then
+  -- The version being left holds nothing (a Regenerate or Edit whose answer failed): drop it, not keep an empty alternative.
+  table.remove(e.v, e.a)
+  if k > e.a then k = k - 1 end
+else
+  e.v[e.a] = left
+end
 e.v[k] = false
 e.a = k
 if #target.m > 0 then redis.call('RPUSH', KEYS[1], unpack(target.m)) end
 for pos, entry in pairs(target.f) do redis.call('HSET', KEYS[2], pos, cjson.encode(entry)) end
-redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(e))
+if #e.v > 1 then redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(e)) else redis.call('HDEL', KEYS[2], ARGV[1]) end
 local ttl = tonumber(ARGV[3])
 redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('EXPIRE', KEYS[2], ttl)

@@ -44,6 +44,12 @@ export class ConversationService {
     const c = validateDto(ChatForkCommand, raw);
     const count = await this.repo.fork(c.user_id, c.session_id, c.index, c.kind ?? 'regenerate');
     if (!count) throw new ServiceError(404, ERROR_CODE.NOT_FOUND, `there is no message at index ${c.index} in this conversation`);
+    if (count < 0)
+      throw new ServiceError(
+        400,
+        ERROR_CODE.VALIDATION_FAILED,
+        `index must point at a question (a user message); message ${c.index} is an answer: fork at the question before it`,
+      );
     return { index: c.index, count };
   }
 

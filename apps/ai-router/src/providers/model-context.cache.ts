@@ -10,8 +10,12 @@ export interface ModelContext {
   source: string;
 }
 
-/** Asks the vendor once; resolves null when it does not say (then nothing is budgeted), rejects on any failure. */
-export type ModelContextLookup = (model: string, signal: AbortSignal) => Promise<ModelContext | null>;
+/**
+ * Asks the vendor once; resolves null when it does not say (then nothing is budgeted), rejects on any failure.
+ * `T` is what is learnt: the context (the default), or more from the same call (Ollama's /api/show: context and
+ * capabilities, OllamaModelFacts).
+ */
+export type ModelContextLookup<T = ModelContext> = (model: string, signal: AbortSignal) => Promise<T | null>;
 
 /** How long a known context is trusted (an Ollama model can be re-created under its name with another num_ctx). */
 const KNOWN_TTL_MS = 10 * 60_000;
@@ -26,16 +30,16 @@ export const CONTEXT_LOOKUP_TIMEOUT_MS = 3_000;
  * budgeting for that request (the vendor still refuses what cannot fit), never an error for the caller.
  * A lookup cut short by the caller's own cancellation is not remembered.
  */
-export class ModelContextCache {
-  private readonly entries = new Map<string, { until: number; value: Promise<ModelContext | null> }>();
+export class ModelContextCache<T = ModelContext> {
+  private readonly entries = new Map<string, { until: number; value: Promise<T | null> }>();
 
   constructor(
     private readonly provider: string,
-    private readonly lookup: ModelContextLookup,
+    private readonly lookup: ModelContextLookup<T>,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(model: string, signal: AbortSignal): Promise<ModelContext | null> {
+  async get(model: string, signal: AbortSignal): Promise<T | null> {
     const hit = this.entries.get(model);
     if (hit && hit.until > this.now()) return hit.value;
     const value = this.lookup(model, signal).then(
@@ -47,7 +51,10 @@ export class ModelContextCache {
         if (signal.aborted) this.entries.delete(model);
         else {
           this.remember(model, value, UNKNOWN_TTL_MS);
-          getLogger().warn({ provider: this.provider, model, reason: (err as Error)?.message }, 'model context unknown: not budgeted');
+          getLogger().warn(
+            { provider: this.provider, model, reason: (err as Error)?.message },
+            'model context unknown: not budgeted (and, for Ollama, taken as not reading images)',
+          );
         }
         return null;
       },
@@ -57,7 +64,7 @@ export class ModelContextCache {
     return value;
   }
 
-  private remember(model: string, value: Promise<ModelContext | null>, ttlMs: number): void {
+  private remember(model: string, value: Promise<T | null>, ttlMs: number): void {
     if (this.entries.get(model)?.value === value) this.entries.set(model, { until: this.now() + ttlMs, value });
   }
 }

@@ -11,13 +11,24 @@ export interface OllamaShow {
   parameters?: string;
   /** GGUF metadata: `general.architecture` and `<arch>.context_length` (the context the model was trained for). */
   model_info?: Record<string, unknown>;
+  /** What the model can do (Ollama 0.6.4+): e.g. `["completion", "vision", "tools"]`; "vision" means it reads `images`. */
+  capabilities?: unknown;
+}
+
+/** What one POST /api/show tells the Ollama adapter about a model. */
+export interface OllamaModelFacts {
+  /** The context to budget against; null when /api/show does not say. */
+  context: ModelContext | null;
+  /** `capabilities` lists "vision": the model reads a message's `images`. */
+  vision: boolean;
 }
 
 /**
- * Ollama: POST {host}/api/show `{ "model": … }` (one call per model, cached by ModelContextCache).
- * Rejects on a network failure or a status other than 200; the cache turns that into "unknown".
+ * Ollama: POST {host}/api/show `{ "model": … }` (one call per model, cached by ModelContextCache, bounded by
+ * CONTEXT_LOOKUP_TIMEOUT_MS): the context and whether it reads images. Rejects on a network failure or a status
+ * other than 200; the cache turns that into "unknown" (no budgeting, no images).
  */
-export function ollamaContextLookup(host: string): ModelContextLookup {
+export function ollamaShowLookup(host: string): ModelContextLookup<OllamaModelFacts> {
   return async (model, signal) => {
     const res = await outboundFetch({
       url: `${host.replace(/\/+$/, '')}/api/show`,
@@ -29,8 +40,14 @@ export function ollamaContextLookup(host: string): ModelContextLookup {
       maxBytes: MAX_SHOW_BYTES,
     });
     if (res.status !== 200) throw new Error(`HTTP ${res.status} from /api/show`);
-    return ollamaContextOf(JSON.parse(res.text()) as OllamaShow);
+    const show = JSON.parse(res.text()) as OllamaShow;
+    return { context: ollamaContextOf(show), vision: ollamaVisionOf(show) };
   };
+}
+
+/** Whether /api/show's `capabilities` lists "vision" (https://github.com/ollama/ollama/blob/main/docs/api.md#show-model-information). */
+export function ollamaVisionOf(show: OllamaShow): boolean {
+  return Array.isArray(show.capabilities) && show.capabilities.includes('vision');
 }
 
 /**

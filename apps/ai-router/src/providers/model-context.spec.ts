@@ -1,5 +1,5 @@
 import { ModelContext, ModelContextCache } from './model-context.cache';
-import { ollamaContextOf } from './model-context.lookups';
+import { ollamaContextOf, ollamaVisionOf } from './model-context.lookups';
 
 describe('ollamaContextOf (POST /api/show)', () => {
   it('num_ctx in the parameters wins (Ollama runs with exactly that)', () => {
@@ -18,6 +18,15 @@ describe('ollamaContextOf (POST /api/show)', () => {
     expect(ollamaContextOf({ model_info: { 'gemma3.context_length': 8192 } })?.contextSize).toBe(8192);
     expect(ollamaContextOf({ parameters: 'stop "x"', model_info: { 'general.architecture': 'llama' } })).toBeNull();
     expect(ollamaContextOf({})).toBeNull();
+  });
+});
+
+describe('ollamaVisionOf (POST /api/show capabilities)', () => {
+  it('is true only when capabilities lists "vision"', () => {
+    expect(ollamaVisionOf({ capabilities: ['completion', 'vision'] })).toBe(true);
+    expect(ollamaVisionOf({ capabilities: ['completion', 'tools'] })).toBe(false);
+    expect(ollamaVisionOf({ capabilities: 'vision' })).toBe(false);
+    expect(ollamaVisionOf({})).toBe(false);
   });
 });
 

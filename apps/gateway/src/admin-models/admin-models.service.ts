@@ -1,4 +1,4 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { randomBytes } from 'node:crypto';
 import type { Observable } from 'rxjs';
@@ -19,8 +19,8 @@ import {
 import { getLogger } from '@nitro/observability';
 import { AuthUser, assertAdmin } from '../auth/auth-user';
 import { call } from '../services/service-call';
-import { MODEL_PULL_QUEUE, type ModelPullQueue } from './model-pull-queue';
-import { pullStatusOf, pullStatusUrl, type ModelPullJob } from './model-pull-status';
+import { MODEL_PULL_QUEUE, type ModelPullQueueHandle } from './model-pull-queue';
+import { pullStatusOf, pullStatusUrl, pullNotFound, readPullStatus, type ModelPullJob } from './model-pull-status';
 import { ModelPullFollower } from './model-pull.follower';
 
 const LIVE_STATES = ['active', 'waiting', 'delayed', 'prioritized'] as const;
@@ -37,7 +37,7 @@ const PULL_BACKOFF = { type: 'exponential', delay: 5_000 } as const;
 export class AdminModelsService {
   constructor(
     @Inject(AI_ROUTER_CLIENT) private readonly aiRouter: ClientProxy,
-    @Inject(MODEL_PULL_QUEUE) private readonly queue: ModelPullQueue,
+    @Inject(MODEL_PULL_QUEUE) private readonly queue: ModelPullQueueHandle,
     private readonly follower: ModelPullFollower,
   ) {}
 
@@ -80,7 +80,7 @@ export class AdminModelsService {
       requested_by: admin.id,
       requested_at: new Date().toISOString(),
     };
-    await this.queue.add('pull', data, { jobId, attempts: PULL_ATTEMPTS, backoff: PULL_BACKOFF });
+    await (await this.queue.get()).add('pull', data, { jobId, attempts: PULL_ATTEMPTS, backoff: PULL_BACKOFF });
     getLogger().info({ admin: admin.id, jobId, model: dto.model, file: fileName, replace: !!dto.replace }, 'model pull queued');
     return accepted(jobId, fileName, 'queued', false);
   }
@@ -108,7 +108,10 @@ export class AdminModelsService {
 
   async status(admin: AuthUser, jobId: string): Promise<ModelPullStatusDto> {
     assertAdmin(admin);
-    return strip(await pullStatusOf(await this.job(jobId)));
+    await this.job(jobId);
+    const status = await readPullStatus(await this.queue.get(), jobId);
+    if (!status) throw pullNotFound(jobId);
+    return strip(status);
   }
 
   async follow(admin: AuthUser, jobId: string): Promise<Observable<ModelPullEvent>> {
@@ -123,14 +126,13 @@ export class AdminModelsService {
   }
 
   private async job(jobId: string): Promise<ModelPullJob> {
-    const job = (await this.queue.getJob(jobId)) as ModelPullJob | undefined;
-    if (!job)
-      throw new NotFoundException({ error: ERROR_CODE.NOT_FOUND, message: `no model pull ${jobId} (finished pulls are kept for a day)` });
+    const job = (await (await this.queue.get()).getJob(jobId)) as ModelPullJob | undefined;
+    if (!job) throw pullNotFound(jobId);
     return job;
   }
 
   private async livePulls(): Promise<ModelPullJob[]> {
-    return (await this.queue.getJobs([...LIVE_STATES], 0, 99)).filter((j): j is ModelPullJob => !!j);
+    return (await (await this.queue.get()).getJobs([...LIVE_STATES], 0, 99)).filter((j): j is ModelPullJob => !!j);
   }
 }
 

@@ -1,10 +1,9 @@
-import { Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
-import type { QueueEvents } from 'bullmq';
+import { Inject, Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { ERROR_CODE, type ModelPullEvent, type ModelPullProgress, type ModelPullStatusDto } from '@nitro/contracts';
+import { type ModelPullEvent, type ModelPullProgress, type ModelPullStatusDto } from '@nitro/contracts';
 import { BullmqJobFollower, type JobTracker } from '@nitro/transport';
-import { MODEL_PULL_EVENTS, MODEL_PULL_QUEUE, type ModelPullQueue } from './model-pull-queue';
-import { pullStatusOf, type ModelPullJob } from './model-pull-status';
+import { MODEL_PULL_EVENTS, MODEL_PULL_QUEUE, type ModelPullEventsHandle, type ModelPullQueueHandle } from './model-pull-queue';
+import { pullNotFound, readPullStatus } from './model-pull-status';
 
 /** The job's state is read again this often while following, in case an event was missed (a reconnect). */
 const RESYNC_MS = 5_000;
@@ -16,24 +15,21 @@ type Status = ModelPullStatusDto & { seq: number };
  * the current state first (a late follower still sees the end), then live `progress` in order (by the
  * worker's `seq`), then `done` or `failed` from the job's final state, read again on `completed`,
  * `failed`, `active`, `waiting` and every RESYNC_MS. Events are hints, the job's state is the truth.
+ * The reader is made on the first pull followed.
  */
 @Injectable()
-export class ModelPullFollower implements OnModuleInit {
+export class ModelPullFollower {
   private readonly follower: BullmqJobFollower<ModelPullProgress>;
 
   constructor(
-    @Inject(MODEL_PULL_EVENTS) events: QueueEvents,
-    @Inject(MODEL_PULL_QUEUE) private readonly queue: ModelPullQueue,
+    @Inject(MODEL_PULL_EVENTS) events: ModelPullEventsHandle,
+    @Inject(MODEL_PULL_QUEUE) private readonly queue: ModelPullQueueHandle,
   ) {
-    this.follower = new BullmqJobFollower(events, {
+    this.follower = new BullmqJobFollower(() => events.get(), {
       label: 'model pull',
       stateEvents: ['completed', 'failed', 'active', 'waiting'],
       resyncMs: RESYNC_MS,
     });
-  }
-
-  onModuleInit(): void {
-    this.follower.start();
   }
 
   /** Events of one pull until done or failed (then it completes); a 404 error when the job does not exist. */
@@ -53,13 +49,9 @@ export class ModelPullFollower implements OnModuleInit {
     };
     return {
       snapshot: async () => {
-        const job = (await this.queue.getJob(jobId)) as ModelPullJob | undefined;
-        if (!job)
-          throw new NotFoundException({
-            error: ERROR_CODE.NOT_FOUND,
-            message: `no model pull ${jobId} (finished pulls are kept for a day)`,
-          });
-        return emit(await pullStatusOf(job));
+        const status = await readPullStatus(await this.queue.get(), jobId);
+        if (!status) throw pullNotFound(jobId);
+        return emit(status);
       },
       progress: (d) => {
         // The end is reported from the job's final state (with its result), on `completed` / `failed`.

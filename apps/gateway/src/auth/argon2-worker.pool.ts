@@ -11,14 +11,21 @@ export interface Argon2Params {
   hashLength: number;
 }
 
+/** ms a hashing thread stays without work before it ends (and its memory is returned). */
+const IDLE_THREAD_MS = 60_000;
+
 type Outcome = { hash: Uint8Array } | { error: string };
 
 /**
  * argon2id runs in WebAssembly (hash-wasm; the native `argon2` package segfaults on this
  * machine) and takes 0.1-0.5 s of CPU per hash: on the main thread it would freeze every other
- * request and SSE stream meanwhile. piscina (ADR 0007) keeps `size` threads, hands each hash to an
- * idle one, and replaces a thread that died. A hash past `timeoutMs` is aborted: its thread is
+ * request and SSE stream meanwhile. piscina (ADR 0007) runs up to `size` threads, hands each hash to
+ * an idle one, and replaces a thread that died. A hash past `timeoutMs` is aborted: its thread is
  * terminated (WebAssembly cannot be interrupted otherwise) and a fresh one takes its place.
+ * Threads start on the first hash and end after IDLE_THREAD_MS without one: an idle thread holds its
+ * own V8 heap plus argon2's WebAssembly memory (19 MiB, ARGON2_PARAMS; never returned), about
+ * 10-20 MB of the gateway's RSS each, for sign-ins that are rare next to chat requests. Starting one
+ * adds ~30 ms to the first sign-in after a quiet minute.
  */
 export class Argon2WorkerPool {
   private readonly pool: Piscina;
@@ -31,7 +38,12 @@ export class Argon2WorkerPool {
     private readonly timeoutMs = 20_000,
     private readonly maxPending = 64,
   ) {
-    this.pool = new Piscina({ filename: join(__dirname, 'argon2.worker.js'), minThreads: size, maxThreads: size, idleTimeout: Infinity });
+    this.pool = new Piscina({
+      filename: join(__dirname, 'argon2.worker.js'),
+      minThreads: 0,
+      maxThreads: size,
+      idleTimeout: IDLE_THREAD_MS,
+    });
   }
 
   async hash(password: string, salt: Uint8Array, params: Argon2Params): Promise<Uint8Array> {

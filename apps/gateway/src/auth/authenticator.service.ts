@@ -15,7 +15,7 @@ export interface AuthOutcome {
   problem?: string;
 }
 
-const BEARER = /^Bearer +([\x21-\x7e]{16,4096}) *$/i;
+const BEARER = /^Bearer +([\x21-\x7e]{1,4096}) *$/i;
 
 /**
  * Who a request's credentials claim to be, and the check that confirms it. `claimedId` (canonical, lower case)

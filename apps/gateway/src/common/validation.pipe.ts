@@ -1,5 +1,6 @@
 import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
-import { flattenValidationErrors } from '@nitro/service-kit';
+import { flattenValidationErrors, passesValidation } from '@nitro/service-kit';
+import type { ValidationError, ValidatorOptions } from 'class-validator';
 import { ERROR_CODE } from '@nitro/contracts';
 
 /** A JSON body that is an array, a string or null is refused as a whole before field checks. */
@@ -14,6 +15,12 @@ class BodyValidationPipe extends ValidationPipe {
       throw new BadRequestException({ error: ERROR_CODE.VALIDATION_FAILED, message: 'body must be a JSON object' });
     }
     return super.transform(value, metadata);
+  }
+
+  /** A body that passes needs no class-validator run (its error objects cost ~30 µs per request); one that may not gets it, for the 400's wording. */
+  protected override validate(object: object, validatorOptions?: ValidatorOptions): Promise<ValidationError[]> | ValidationError[] {
+    if (passesValidation(object)) return [];
+    return super.validate(object, validatorOptions);
   }
 }
 

@@ -20,7 +20,7 @@ import {
 import { AuthUser, assertCanAccess } from '../auth/auth-user';
 import { UserUids } from '../users/user-uids.service';
 import { call } from '../services/service-call';
-import { IMAGE_QUEUE, ImageJobFollower, snapshotOf, type ImageJob, type ImageQueue } from '@nitro/media-store';
+import { IMAGE_QUEUE, ImageJobFollower, snapshotOf, type ImageJob, type ImageQueueHandle } from '@nitro/media-store';
 import { imageJobPresenter, imageUrls } from './image-urls';
 
 /** Redis calls on the request path fail fast instead of holding the client while Redis is away. */
@@ -35,7 +35,7 @@ const REDIS_DEADLINE_MS = 5_000;
 @Injectable()
 export class ImageJobsService {
   constructor(
-    @Inject(IMAGE_QUEUE) private readonly queue: ImageQueue,
+    @Inject(IMAGE_QUEUE) private readonly queue: ImageQueueHandle,
     @Inject(MEDIA_CLIENT) private readonly media: ClientProxy,
     private readonly events: ImageJobFollower,
     private readonly env: GatewayEnv,
@@ -67,7 +67,9 @@ export class ImageJobsService {
     };
     const jobId = `img-${randomBytes(12).toString('hex')}`;
     await deadline(
-      this.queue.add('generate', data, { jobId, attempts: IMAGE_JOB_ATTEMPTS_CEILING, backoff: { type: IMAGE_JOB_BACKOFF } }),
+      this.queue
+        .get()
+        .then((q) => q.add('generate', data, { jobId, attempts: IMAGE_JOB_ATTEMPTS_CEILING, backoff: { type: IMAGE_JOB_BACKOFF } })),
       'enqueueing the image job',
     );
     const accepted: ImageJobAcceptedDto = {
@@ -106,14 +108,20 @@ export class ImageJobsService {
 
   /** Another user's job is answered exactly like a job that does not exist. */
   private async owned(jobId: string, user: AuthUser): Promise<ImageJob> {
-    const job = (await deadline(this.queue.getJob(jobId), 'reading the image job')) as ImageJob | undefined;
+    const job = (await deadline(
+      this.queue.get().then((q) => q.getJob(jobId)),
+      'reading the image job',
+    )) as ImageJob | undefined;
     const mine = !!job && !!user && (user.role === 'admin' || job.data.owner_uid === (await this.uids.of(user.id)));
     if (!mine) throw new NotFoundException({ error: 'NOT_FOUND', message: `no image job ${jobId} (finished jobs are kept for a day)` });
     return job!;
   }
 
   private async assertCapacity(): Promise<void> {
-    const waiting = await deadline(this.queue.getWaitingCount(), 'reading the queue length');
+    const waiting = await deadline(
+      this.queue.get().then((q) => q.getWaitingCount()),
+      'reading the queue length',
+    );
     if (waiting >= this.env.IMAGE_MAX_WAITING_JOBS) {
       throw new HttpException(
         {

@@ -1,7 +1,7 @@
 import { Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { MediaEnv } from '@nitro/config';
-import { createS3Client, GalleryObjectsRepository } from '@nitro/media-store';
+import { GalleryObjectsRepository, lazyS3Client } from '@nitro/media-store';
 import { ReadinessCheck, READINESS_CHECKS } from '@nitro/observability';
 import { REDIS_CLIENT } from '@nitro/service-kit';
 
@@ -10,7 +10,7 @@ export const mediaReadiness: Provider = {
   provide: READINESS_CHECKS,
   inject: [REDIS_CLIENT, MediaEnv],
   useFactory: (redis: Redis, env: MediaEnv): ReadinessCheck[] => {
-    const objects = new GalleryObjectsRepository(createS3Client(env), env.S3_BUCKET, Math.min(env.S3_TIMEOUT_MS, 2_000));
+    const objects = new GalleryObjectsRepository(lazyS3Client(env), env.S3_BUCKET, Math.min(env.S3_TIMEOUT_MS, 2_000));
     return [
       { name: 'redis', check: () => redis.ping() },
       { name: 's3', check: () => objects.ping() },

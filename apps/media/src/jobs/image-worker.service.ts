@@ -3,7 +3,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { MediaEnv, redisTopology } from '@nitro/config';
 import { IMAGE_JOB_BACKOFF, MEDIA_QUEUE_PREFIX, MediaQueue, type ImageJobData, type ImageJobResult } from '@nitro/contracts';
-import { GALLERY_STORE, GalleryStore, IMAGE_QUEUE, type ImageQueue } from '@nitro/media-store';
+import { GALLERY_STORE, GalleryStore, IMAGE_QUEUE, type ImageQueueHandle } from '@nitro/media-store';
 import { createBullmqConnection } from '@nitro/transport';
 import { getLogger } from '@nitro/observability';
 import { imageMetrics } from '../media.metrics';
@@ -31,7 +31,7 @@ export class ImageWorkerService implements OnApplicationBootstrap, OnApplication
     private readonly processor: ImageJobProcessor,
     @Inject(GALLERY_STORE) private readonly store: GalleryStore,
     // The queue (and its connection) is @nitro/media-store's, closed by its MediaQueueLifecycle.
-    @Inject(IMAGE_QUEUE) private readonly queue: ImageQueue,
+    @Inject(IMAGE_QUEUE) private readonly queue: ImageQueueHandle,
   ) {}
 
   onApplicationBootstrap() {
@@ -43,7 +43,7 @@ export class ImageWorkerService implements OnApplicationBootstrap, OnApplication
 
   /** For the gallery sweep: a job that may still write objects. */
   async isLive(jobId: string): Promise<boolean> {
-    const state = await this.queue.getJobState(jobId);
+    const state = await (await this.queue.get()).getJobState(jobId);
     return ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'].includes(state);
   }
 
@@ -85,7 +85,10 @@ export class ImageWorkerService implements OnApplicationBootstrap, OnApplication
   }
 
   private async reportDepth(): Promise<void> {
-    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => null);
+    const counts = await this.queue
+      .get()
+      .then((q) => q.getJobCounts('waiting', 'active', 'delayed', 'failed'))
+      .catch(() => null);
     for (const [state, n] of Object.entries(counts ?? {})) imageMetrics.queueDepth.set({ state }, n);
   }
 

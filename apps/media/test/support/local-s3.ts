@@ -54,7 +54,7 @@ export async function startLocalS3(bucket = `gallery-${process.pid}-${Date.now()
 }
 
 export function galleryStoreFor(s3: LocalS3, redis: Redis): GalleryStore {
-  return new GalleryStore(new GalleryObjectsRepository(s3.client, s3.bucket, 10_000), new GalleryIndexRepository(redis));
+  return new GalleryStore(new GalleryObjectsRepository(async () => s3.client, s3.bucket, 10_000), new GalleryIndexRepository(redis));
 }
 
 /** Every key in the bucket (test assertions: what is really stored). */

@@ -31,6 +31,8 @@ export class ReviewPool implements OnModuleInit, OnModuleDestroy {
     this.pool = new Piscina({
       filename: WORKER,
       execArgv: EXEC_ARGV,
+      // One worker stays (about 240 MB with the engines). Ending idle workers was tried (issue 17): the process
+      // kept their memory anyway (RSS 390-530 MB after reviews), and cold starts under load stalled the event loop.
       minThreads: 1,
       maxThreads: env.CODE_REVIEW_WORKERS,
       idleTimeout: 5 * 60_000,
