@@ -114,12 +114,31 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
     const u = await p.createUser('changer', 'first password 1');
     const other = await p.login('changer', 'first password 1');
     const key = (await (await post(p.baseUrl, '/auth/api-keys', { name: 'stays' }, u.headers)).json()).key;
-    expect(
-      (await post(p.baseUrl, '/auth/password', { current_password: 'not it at all', new_password: 'second password 2' }, u.headers)).status,
-    ).toBe(401);
+    // A wrong current password is bad input (400 naming the field), not a failed authentication: the session stays.
+    const wrong = await post(
+      p.baseUrl,
+      '/auth/password',
+      { current_password: 'not it at all', new_password: 'second password 2' },
+      u.headers,
+    );
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({
+      error: 'CURRENT_PASSWORD_WRONG',
+      message: 'current_password is wrong',
+      details: { param: 'current_password' },
+    });
+    expect((await me(p.baseUrl, u.headers)).status).toBe(200);
     expect(
       (await post(p.baseUrl, '/auth/password', { current_password: 'first password 1', new_password: 'short' }, u.headers)).status,
     ).toBe(400);
+    const same = await post(
+      p.baseUrl,
+      '/auth/password',
+      { current_password: 'first password 1', new_password: 'first password 1' },
+      u.headers,
+    );
+    expect([same.status, (await same.json()).details]).toEqual([400, { param: 'new_password' }]);
+    expect((await me(p.baseUrl, u.headers)).status).toBe(200);
     expect(
       (await post(p.baseUrl, '/auth/password', { current_password: 'first password 1', new_password: 'second password 2' }, bearer(key)))
         .status,
@@ -133,6 +152,28 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
     expect((await post(p.baseUrl, '/auth/login', { username: 'changer', password: 'first password 1' })).status).toBe(401);
     expect((await post(p.baseUrl, '/auth/login', { username: 'changer', password: 'second password 2' })).status).toBe(200);
     expect((await me(b, bearer(key))).status).toBe(200);
+  });
+
+  it('wrong current passwords count toward the sign-in throttle: past the free ones a 429, even for the right one; the session stays', async () => {
+    const u = await p.createUser('guesser', 'the real password 1');
+    const statuses: number[] = [];
+    // LOGIN_MAX_FAILURES_PER_ACCOUNT (5) free failures, then this account and address wait 1 s, 2 s, …
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (await post(p.baseUrl, '/auth/password', { current_password: `guess ${i} wrong`, new_password: 'mine now 12345' }, u.headers))
+          .status,
+      );
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+    const right = await post(
+      p.baseUrl,
+      '/auth/password',
+      { current_password: 'the real password 1', new_password: 'mine now 12345' },
+      u.headers,
+    );
+    expect(right.status).toBe(429);
+    expect(await right.json()).toMatchObject({ error: 'TOO_MANY_LOGIN_ATTEMPTS' });
+    expect(right.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await me(b, u.headers)).status).toBe(200);
   });
 
   describe('API keys', () => {
@@ -170,6 +211,12 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
       expect((await me(p.baseUrl, bearer(`nitro_${'A'.repeat(43)}`))).status).toBe(401);
       expect((await fetch(`${p.baseUrl}/auth/api-keys/..%2F..%2Fetc`, { method: 'DELETE', headers: other.headers })).status).toBe(400);
       expect((await me(p.baseUrl, bearer('nitro_'))).status).toBe(401);
+      // A short token is still a Bearer token: the answer says the key or token is wrong, not the header's format.
+      const short = await me(p.baseUrl, bearer('nitro_bogus'));
+      expect([short.status, (await short.json()).message]).toEqual([401, 'the API key is invalid or was revoked']);
+      const notJwt = await me(p.baseUrl, bearer('abc'));
+      expect((await notJwt.json()).message).toMatch(/access token is invalid or expired/);
+      expect((await (await me(p.baseUrl, { authorization: 'Basic abc' })).json()).message).toMatch(/must be "Bearer/);
     });
   });
 

@@ -3,18 +3,10 @@
  * Every generated request is malformed or aimed at someone else's data, so none of them may
  * legitimately change stored data.
  */
+import { seededRandom } from '@nitro/testing';
 
-/** Deterministic PRNG (mulberry32): a failing case can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG: a failing case can be replayed from its seed. */
+export const rng = seededRandom;
 
 export interface Operation {
   method: string;

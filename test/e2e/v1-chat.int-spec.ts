@@ -61,9 +61,14 @@ describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
         }),
       ]),
     );
+    // A user reads why in plain words; the admin reads ai-router's reason (host, connection error).
     const ollama = body.models.find((m: { provider: string }) => m.provider === 'ollama');
-    expect(ollama).toMatchObject({ available: false, reason: expect.stringMatching(/unreachable|refused/) });
+    expect(ollama).toMatchObject({ available: false, reason: 'Unavailable right now. Ask your administrator if it stays so.' });
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|refused|OLLAMA_HOST/);
     expect(body.providers).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'ollama', available: false })]));
+    const asAdmin = await (await fetch(`${p.baseUrl}/models`, { headers: p.admin!.headers })).json();
+    const forAdmin = asAdmin.models.find((m: { provider: string }) => m.provider === 'ollama');
+    expect(forAdmin).toMatchObject({ available: false, reason: expect.stringMatching(/unreachable|refused/) });
   });
 
   it('non-stream and stream give the same greedy text, with usage, and say who served', async () => {
@@ -156,29 +161,74 @@ describe('/v1 with the openai SDK (gateway + ai-router + local model)', () => {
     const n2 = await client.chat.completions.create({ ...ask, n: 2 }).catch((e: unknown) => e);
     expect(n2).toBeInstanceOf(OpenAI.BadRequestError);
     expect((n2 as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('n');
+    // OpenAI's own default is `n: null` (SDKs may send it): the same as leaving it out.
+    expect((await client.chat.completions.create({ ...ask, n: null })).choices).toHaveLength(1);
+    // OpenAI's ranges and shapes, each refusal naming its field as `param` (a fresh tester found these accepted, or param null).
+    for (const [extra, param] of [
+      [{ frequency_penalty: 5 }, 'frequency_penalty'],
+      [{ stream_options: { include_usage: 'yes' } }, 'stream_options.include_usage'],
+      [{ model: '' }, 'model'],
+      [{ foo: 1 }, 'foo'],
+    ] as const) {
+      const bad = await client.chat.completions.create({ ...ask, ...extra } as never).catch((e: unknown) => e);
+      expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((bad as InstanceType<typeof OpenAI.BadRequestError>).param).toBe(param);
+    }
 
     const tools = await client.chat.completions
       .create({ ...ask, tools: [{ type: 'function', function: { name: 'now', parameters: { type: 'object', properties: {} } } }] })
       .catch((e: unknown) => e);
     expect(tools).toBeInstanceOf(OpenAI.BadRequestError);
     expect((tools as Error).message).toMatch(/Tool calls are not supported/);
+    expect((tools as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('tools');
+    // Tool-call history without `tools`: the refusal names the message that carries it, not a `tools` never sent.
+    const history = await client.chat.completions
+      .create({
+        ...ask,
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+          { role: 'tool', tool_call_id: 'c1', content: 'ok' },
+          { role: 'user', content: 'go' },
+        ],
+      })
+      .catch((e: unknown) => e);
+    expect(history).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((history as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('messages[2]');
   });
 
-  it('native POST /chat: options.model takes registry ids (404 naming the id and the list, 503 with the reason), user_id defaults to the caller', async () => {
+  it('native POST /chat: options.model takes registry ids (404 naming options.model, the id and the list, 503 with the reason), user_id defaults to the caller', async () => {
     const ok = await p.request('/chat', {
       method: 'POST',
       json: { message: 'Once upon a time', options: { model: LOCAL, temperature: 0, max_tokens: 8 } },
     });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ ai_source: 'local', ai_model: 'stories260K', fallbacks: [] });
-    const unknown = await p.request('/chat', { method: 'POST', json: { message: 'hi', options: { model: 'local/nope' } } });
-    expect(unknown.status).toBe(404);
-    const notFound = await unknown.json();
-    expect(notFound).toMatchObject({
-      error: 'MODEL_NOT_FOUND',
-      message: expect.stringContaining('The model `local/nope` does not exist. Models: '),
+    // An unknown model of a known provider, and an id whose provider is not one of ours: a 404 at once,
+    // not a 503 NO_PROVIDER_AVAILABLE after every provider was tried.
+    for (const id of ['local/nope', 'nope/nope']) {
+      const unknown = await p.request('/chat', { method: 'POST', json: { message: 'hi', options: { model: id } } });
+      expect(unknown.status).toBe(404);
+      const notFound = await unknown.json();
+      expect(notFound).toMatchObject({
+        error: 'MODEL_NOT_FOUND',
+        message: expect.stringContaining(`options.model: the model \`${id}\` does not exist. Models: `),
+        details: { param: 'options.model' },
+      });
+      expect(notFound.message).toContain(LOCAL);
+      const streamed = await p.request('/chat/stream', { method: 'POST', json: { message: 'hi', options: { model: id } } });
+      const events = await streamed.text();
+      expect(events).toMatch(/event: error\ndata: .*"status":404,"code":"MODEL_NOT_FOUND","message":"options\.model: the model/);
+      expect(events).not.toMatch(/event: (meta|token|done)\n/);
+    }
+    // The same id on /v1 is OpenAI's 404 naming `model`.
+    const v1 = await p.request('/v1/chat/completions', {
+      method: 'POST',
+      json: { model: 'nope/nope', messages: [{ role: 'user', content: 'hi' }] },
     });
-    expect(notFound.message).toContain(LOCAL);
+    expect(v1.status).toBe(404);
+    expect((await v1.json()).error).toMatchObject({ code: 'model_not_found', param: 'model' });
     const down = await p.request('/chat/stream', { method: 'POST', json: { message: 'hi', options: { model: 'ollama/phi3' } } });
     expect(await down.text()).toMatch(/"status":503,"code":"MODEL_UNAVAILABLE".*ollama/);
     // The Swagger example, as a new user tries it: no user_id, no provider.

@@ -124,5 +124,10 @@ describe('/v1 tool calls on gemini/<model> (openai SDK, fake Gemini REST)', () =
       .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
     expect((bad as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('tool_choice');
+    // Without tools too: a bad value is not silently ignored (a fresh tester got a 200 for "bogus").
+    const alone = await client.chat.completions
+      .create({ model: MODEL, messages: question, tool_choice: 'bogus' as never })
+      .catch((e: unknown) => e);
+    expect((alone as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('tool_choice');
   });
 });

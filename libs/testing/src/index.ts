@@ -4,3 +4,4 @@ export * from './redis-server.util';
 export * from './spawn-service.util';
 export { stopAllProcesses } from './process-registry.util';
 export * from './redis-cluster.harness';
+export * from './seeded-random.util';

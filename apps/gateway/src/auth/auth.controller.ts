@@ -84,8 +84,15 @@ export class AuthController {
     summary: 'Change your password (current_password required). Every session ends, this one too: sign in again. API keys keep working.',
   })
   @ApiNoContentResponse({ description: 'Changed.' })
-  @ApiUnauthorizedResponse({ description: 'current_password is wrong.' })
-  @ApiForbiddenResponse({ description: 'Called with an API key.' })
+  @ApiBadRequestResponse({
+    description:
+      'current_password is wrong (CURRENT_PASSWORD_WRONG, details.param "current_password"; the session stays valid), a field is invalid, or new_password equals the current one (VALIDATION_FAILED; the message names the field).',
+  })
+  @ApiUnauthorizedResponse({ description: 'No valid access token.' })
+  @ApiForbiddenResponse({ description: 'Called with an API key (SESSION_REQUIRED).' })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many wrong passwords for this account or address (counted with failed sign-ins); Retry-After says when to retry.',
+  })
   changePassword(@Body() dto: ChangePasswordDto, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest) {
     return this.auth.changePassword(user, dto, req.ip);
   }

@@ -125,7 +125,14 @@ export class AuthService implements OnApplicationBootstrap {
       });
   }
 
-  /** Needs the current password (a stolen session alone cannot take the account); every session ends, this one included. */
+  /**
+   * Needs the current password (a stolen session alone cannot take the account); every session ends, this one included.
+   * @throws BadRequestException CURRENT_PASSWORD_WRONG (details.param `current_password`) for a wrong current password:
+   *   bad input, not a failed authentication of the request (a 401 would make clients refresh and sign out). It counts
+   *   toward the sign-in throttle like a failed sign-in; over it, 429 TOO_MANY_LOGIN_ATTEMPTS.
+   * @throws ForbiddenException SESSION_REQUIRED when called with an API key.
+   * @throws BadRequestException VALIDATION_FAILED (details.param `new_password`) when the new password is the current one.
+   */
   async changePassword(user: AuthUser, dto: ChangePasswordDto, ip: string): Promise<void> {
     if (user.via !== 'jwt')
       throw new ForbiddenException({
@@ -136,8 +143,18 @@ export class AuthService implements OnApplicationBootstrap {
     const rec = await this.users.find(user.id);
     if (!rec || !(await this.hasher.verify(dto.current_password, rec.passwordHash))) {
       await this.throttle.recordFailure(user.id, ip);
-      throw new UnauthorizedException({ error: ERROR_CODE.INVALID_CREDENTIALS, message: 'current_password is wrong' });
+      throw new BadRequestException({
+        error: ERROR_CODE.CURRENT_PASSWORD_WRONG,
+        message: 'current_password is wrong',
+        details: { param: 'current_password' },
+      });
     }
+    if (dto.new_password === dto.current_password)
+      throw new BadRequestException({
+        error: ERROR_CODE.VALIDATION_FAILED,
+        message: 'new_password must differ from the current password',
+        details: { param: 'new_password' },
+      });
     await this.users.setPasswordHash(rec.id, await this.hasher.hash(dto.new_password));
     await this.sessions.revokeAll(rec.id);
     getLogger().info({ user: rec.id }, 'password changed: every session revoked');

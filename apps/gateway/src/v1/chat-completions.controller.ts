@@ -22,7 +22,8 @@ export class ChatCompletionsController {
     description:
       'The body and answers are OpenAI\'s (https://platform.openai.com/docs/api-reference/chat). `model` is an id from GET /v1/models or "default" (local-first routing with fallback). ' +
       'Headers x-nitro-provider, x-nitro-model and x-nitro-fallbacks (JSON) say who answered. Stateless: nothing is stored unless x-nitro-session-id names a conversation. ' +
-      'With "stream": true, `data:` chunks then `data: [DONE]`; closing the connection stops generation at once.',
+      'With "stream": true, `data:` chunks then `data: [DONE]`; closing the connection stops generation at once. ' +
+      'Images: `image_url` parts with base64 data URLs on user messages (see `messages`); a remote URL is a 400 (not fetched: SSRF).',
   })
   @ApiBody({
     type: ChatCompletionRequestDto,

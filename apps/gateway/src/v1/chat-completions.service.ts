@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { concatMap, Observable } from 'rxjs';
 import { GatewayEnv } from '@nitro/config';
 import {
@@ -148,20 +148,22 @@ export class ChatCompletionsService {
   }
 
   private command(user: AuthUser, dto: ChatCompletionRequestDto, sessionId: string | undefined): CompletionCommand {
-    if (dto.n !== undefined && dto.n !== 1) throw invalid('n', 'n must be 1: one choice per request is supported');
+    if (dto.n !== undefined && dto.n !== null && dto.n !== 1) throw invalid('n', 'n must be 1: one choice per request is supported');
     if (sessionId !== undefined && !ID_PATTERN.test(sessionId))
       throw invalid('x-nitro-session-id', 'the x-nitro-session-id header must be 1-64 letters, digits, "-" or "_"');
     const noTools = dto.tool_choice === 'none';
+    // Checked even without tools (a bad value is a 400 either way); a valid one is then unused.
+    const choice = noTools ? {} : toolChoice(dto.tool_choice);
     const maxTokens = dto.max_completion_tokens ?? dto.max_tokens;
     return {
       user_id: user.id,
       model: dto.model,
-      messages: toCompletionMessages(dto.messages, this.env.CHAT_MAX_MESSAGE_CHARS),
+      messages: toCompletionMessages(dto.messages, this.env.CHAT_MAX_MESSAGE_CHARS, this.env.CHAT_ATTACHMENT_MAX_IMAGE_BYTES),
       ...(dto.temperature !== undefined ? { temperature: dto.temperature } : {}),
       ...(dto.top_p !== undefined ? { top_p: dto.top_p } : {}),
       ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
       ...(toStop(dto.stop) ? { stop: toStop(dto.stop) } : {}),
-      ...(dto.tools?.length && !noTools ? { tools: dto.tools, ...toolChoice(dto.tool_choice) } : {}),
+      ...(dto.tools?.length && !noTools ? { tools: dto.tools, ...choice } : {}),
       ...(sessionId ? { session_id: sessionId } : {}),
     };
   }
@@ -193,8 +195,9 @@ function eventError(e: Extract<CompletionEvent, { type: 'error' }>) {
   return { status: e.status, code: e.code, message: e.message, ...(e.param ? { details: { param: e.param } } : {}) };
 }
 
+/** `chatcmpl-` and 32 hex digits. randomUUID draws from a buffered pool; randomBytes(12) was a CSPRNG call per request (~8 µs). */
 function completionId(): string {
-  return `chatcmpl-${randomBytes(12).toString('hex')}`;
+  return `chatcmpl-${randomUUID().replaceAll('-', '')}`;
 }
 
 function usageOf(u: CompletionUsage): OpenAiUsage {

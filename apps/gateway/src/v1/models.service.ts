@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { ERROR_CODE, type ModelInfoDto, type ModelListDto } from '@nitro/contracts';
 import { AiRouterClient } from '@nitro/transport';
 import type { AuthUser } from '../auth/auth-user';
+import { modelReasonForUser } from '../common/no-provider.redact';
 
 export interface OpenAiModel {
   id: string;
@@ -15,8 +16,12 @@ export interface OpenAiModel {
 export class ModelsService {
   constructor(private readonly aiRouter: AiRouterClient) {}
 
-  list(_user: AuthUser, refresh = false): Promise<ModelListDto> {
-    return this.aiRouter.models(refresh);
+  /** The registry; a user who is not the admin reads each `reason` in plain words (no paths, hosts or variables). */
+  async list(user: AuthUser, refresh = false): Promise<ModelListDto> {
+    const list = await this.aiRouter.models(refresh);
+    if (user.role === 'admin') return list;
+    const plain = <T extends { reason?: string }>(x: T): T => (x.reason ? { ...x, reason: modelReasonForUser(x.reason) } : x);
+    return { ...list, models: list.models.map(plain), providers: list.providers.map(plain) };
   }
 
   /** Only models that can serve now: a client picks from this list. */

@@ -30,6 +30,9 @@ function paramOf(body: ErrorBody): string | null {
   if (body.error === 'MODEL_NOT_FOUND' || body.error === 'MODEL_UNAVAILABLE') return 'model';
   if (body.statusCode !== 400 && body.statusCode !== 413) return null;
   const first = (Array.isArray(body.message) ? body.message[0] : body.message)?.match(/^(?:property )?([a-z_][\w.[\]]*)\b/)?.[1];
+  // A validation message always starts with the field's path (flattenValidationErrors), an unknown one too
+  // ("property foo should not exist"); only a refusal of the whole body names none.
+  if (body.error === 'VALIDATION_FAILED' && first && first !== 'body') return first;
   return first &&
     /^(model|messages|temperature|top_p|max_tokens|max_completion_tokens|stop|stream|stream_options|n|user|tools|tool_choice|input|encoding_format|dimensions|prompt|size|response_format|voice|speed|file|language|quality|style|seed|[a-z_]+\[\d+\].*)/.test(
       first,

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -13,17 +12,17 @@ import {
   IsUUID,
   Matches,
   Max,
-  MaxLength,
   Min,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
-import { HasVisibleText, MaxChars } from '../common/text.validators';
+import { HasVisibleText, MaxChars, ModelName } from '../common/text.validators';
 import { ProviderAttemptDto } from '../common/provider-attempt.dto';
 import { TURN_STATUSES, type TurnStatus } from './chat-stream.dto';
 import { ATTACHMENT_ID_PATTERN, ChatAttachmentTextDto, ChatMessageAttachmentDto, MAX_ATTACHMENTS_PER_MESSAGE } from './chat-attachment.dto';
+import { ChatImageDto, ChatImages } from './chat-image.dto';
+import { NestedObject, NestedObjects } from '../common/nested.validators';
 
 /** Default cap on one message; the gateway's config may lower it. */
 export const MAX_MESSAGE_CHARS = 32_000;
@@ -53,11 +52,10 @@ export class ChatOptionsDto {
   @ApiPropertyOptional({
     maxLength: 256,
     description:
-      'A model id from GET /models (`<provider>/<model>`: only that model, no fallback; 404 when unknown, 503 when unavailable), or with `provider` that provider\'s own model name (e.g. "phi3").',
+      'A model id from GET /models (`<provider>/<model>`: only that model, no fallback; 404 MODEL_NOT_FOUND naming options.model when unknown, also when the part before `/` is not one of our providers; 503 MODEL_UNAVAILABLE when it cannot serve now), or with `provider` that provider\'s own model name (e.g. "phi3"). A bare name without `/` and without `provider` is tried under that name in the routing order.',
   })
   @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @ModelName(256)
   model?: string;
 
   @ApiPropertyOptional({ maxLength: 4000, description: 'A system prompt for this request (characters are Unicode code points).' })
@@ -102,8 +100,7 @@ export class ChatRequestDto {
 
   @ApiPropertyOptional({ type: ChatOptionsDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => ChatOptionsDto)
+  @NestedObject(() => ChatOptionsDto)
   options?: ChatOptionsDto;
 
   @ApiPropertyOptional({
@@ -123,7 +120,9 @@ export class ChatRequestDto {
     maxItems: MAX_ATTACHMENTS_PER_MESSAGE,
     example: ['aB3dE5fG7hJ9kL1mN3pQ5r'],
     description:
-      "Ids from POST /chat/attachments (the caller's own; another's or an expired one is a 404). Their text goes to the model before the message and is stored with it; together at most CHAT_ATTACHMENTS_MAX_CHARS characters (400 naming attachments).",
+      "Ids from POST /chat/attachments (the caller's own; another's or an expired one is a 404). Their text goes to the model before the message and is stored with it; together at most CHAT_ATTACHMENTS_MAX_CHARS characters (400 naming attachments). " +
+      'Images go with this message to a model that reads them (an Ollama model whose /api/show lists "vision", or Gemini); providers that cannot are skipped, and when none can the answer is 400 IMAGES_NOT_SUPPORTED. ' +
+      "History keeps an image's name, not its bytes: later messages do not send it again.",
   })
   @IsOptional()
   @IsArray()
@@ -272,8 +271,7 @@ export class ChatCommand extends UserConversationRef {
   message!: string;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => ChatOptionsDto)
+  @NestedObject(() => ChatOptionsDto)
   options?: ChatOptionsDto;
 
   @IsOptional()
@@ -293,9 +291,15 @@ export class ChatCommand extends UserConversationRef {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_ATTACHMENTS_PER_MESSAGE, { message: `attachments must hold at most ${MAX_ATTACHMENTS_PER_MESSAGE} files` })
-  @ValidateNested({ each: true })
-  @Type(() => ChatAttachmentTextDto)
+  @NestedObjects(() => ChatAttachmentTextDto)
   attachments?: ChatAttachmentTextDto[];
+
+  /**
+   * Images for this message (resolved by the gateway from image attachments): they go on the last user message
+   * to a provider that reads images; only their names are stored (with `attachments` in history), never the bytes.
+   */
+  @ChatImages()
+  images?: ChatImageDto[];
 }
 
 /** chat.history / chat.clear / chat.sessions: a user, optionally one of their conversations. */

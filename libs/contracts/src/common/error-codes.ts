@@ -30,6 +30,8 @@ export const ERROR_CATALOGUE = {
   PDF_ENCRYPTED: 'The PDF is encrypted.',
   UPLOAD_EXPIRED: 'The upload expired before the service took it.',
   TASK_LIMIT: 'The user has as many scheduled tasks as allowed.',
+  CURRENT_PASSWORD_WRONG:
+    'POST /auth/password: current_password is not the account\'s password (400, details.param "current_password"; the session stays valid, the failure counts toward the sign-in throttle).',
   // --- who is asking ---
   UNAUTHENTICATED: 'No valid access token or API key.',
   INVALID_CREDENTIALS: 'Wrong username or password.',
@@ -55,7 +57,8 @@ export const ERROR_CATALOGUE = {
     'A model file of that name is installed (send "replace": true to replace it) or another pull from a different source is writing it.',
   MODEL_PULL_FAILED: 'A model download was refused or failed; `failure` says why (not_gguf, too_large, digest_mismatch, not_found…).',
   TOOLS_NOT_SUPPORTED: 'Tool calls were sent to a model whose provider does not take them.',
-  IMAGES_NOT_SUPPORTED: 'An image was attached, but no chat provider here is given images (vision is not routed yet); send text or a PDF.',
+  IMAGES_NOT_SUPPORTED:
+    'An image was sent, but none of this server\'s chat models can read images (an Ollama model with "vision", or Gemini); describe it in words, or attach text or a PDF.',
   // --- the platform ---
   NO_PROVIDER_AVAILABLE: 'No provider could serve; the message lists those tried and what to configure.',
   PROVIDER_FAILED: 'The provider failed; for a stream, what was sent is stored marked "failed".',

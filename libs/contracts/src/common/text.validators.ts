@@ -54,3 +54,22 @@ export function HasVisibleText(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/**
+ * A model name or id (`local/stories260K`, `phi3`, `tts-1`, `default`): a string with visible text, at most
+ * `max` characters. One rule and one message, so an empty `model` is refused by name instead of routed as if
+ * it were absent, and a missing one says what is expected.
+ */
+export function ModelName(max: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'modelName',
+      constraints: [max],
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && hasVisibleContent(value) && !exceedsCodePoints(value, max),
+        defaultMessage: buildMessage((each) => `${each}$property must be a model name of 1 to $constraint1 characters`, options),
+      },
+    },
+    options,
+  );
+}

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDivisibleBy, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsDivisibleBy, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import { HasVisibleText, MaxChars } from '../common/text.validators';
 import { IMAGE_LIMITS, IMAGE_PROVIDER_NAMES, IMAGE_STYLE_PRESETS, type ImageProviderName, type ImageStylePreset } from './media.patterns';
+import { NestedObject } from '../common/nested.validators';
 
 const { minSize, maxSize, sizeStep, maxCount, maxPromptChars, maxNegativePromptChars, maxSeed } = IMAGE_LIMITS;
 
@@ -79,7 +79,6 @@ export class GenerateImageDto {
 
   @ApiPropertyOptional({ type: ImageSettingsDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => ImageSettingsDto)
+  @NestedObject(() => ImageSettingsDto)
   settings?: ImageSettingsDto;
 }

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import { HasVisibleText, MaxChars } from '../common/text.validators';
 import {
@@ -16,6 +15,7 @@ import {
   WEB_SEARCH_PROVIDERS,
   WebSearchProviderName,
 } from './search.patterns';
+import { NestedObject } from '../common/nested.validators';
 
 /** Options both kinds of search share. */
 class CommonSearchOptionsDto {
@@ -103,16 +103,14 @@ class QueryAndUser {
 export class SearchRequestDto extends QueryAndUser {
   @ApiPropertyOptional({ type: SearchOptionsDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => SearchOptionsDto)
+  @NestedObject(() => SearchOptionsDto)
   options?: SearchOptionsDto;
 }
 
 export class VideoSearchRequestDto extends QueryAndUser {
   @ApiPropertyOptional({ type: VideoSearchOptionsDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => VideoSearchOptionsDto)
+  @NestedObject(() => VideoSearchOptionsDto)
   options?: VideoSearchOptionsDto;
 }
 

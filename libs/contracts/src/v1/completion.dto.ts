@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,12 +13,13 @@ import {
   Max,
   Min,
   ValidateBy,
-  ValidateNested,
 } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import type { ProviderAttemptDto } from '../common/provider-attempt.dto';
 import type { ProviderName } from '../chat/chat.dto';
 import { ModelCommand } from './models.dto';
+import { ChatImageDto, ChatImages } from '../chat/chat-image.dto';
+import { NestedObjects } from '../common/nested.validators';
 
 /** Roles a stateless completion takes (OpenAI's, `developer` folded into `system` by the gateway). */
 export const COMPLETION_ROLES = ['system', 'user', 'assistant', 'tool'] as const;
@@ -58,6 +58,10 @@ export class CompletionMessage {
   @IsOptional()
   @IsString()
   tool_call_id?: string;
+
+  /** User messages: images (OpenAI `image_url` parts with data URLs, decoded by the gateway) for a provider that reads them. */
+  @ChatImages()
+  images?: ChatImageDto[];
 }
 
 /**
@@ -70,8 +74,7 @@ export class CompletionCommand extends ModelCommand {
   @IsArray()
   @ArrayMinSize(1, { message: 'messages must contain at least one message' })
   @ArrayMaxSize(1000)
-  @ValidateNested({ each: true })
-  @Type(() => CompletionMessage)
+  @NestedObjects(() => CompletionMessage)
   messages!: CompletionMessage[];
 
   @IsOptional()

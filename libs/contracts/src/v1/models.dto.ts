@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
+import { ModelName } from '../common/text.validators';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import type { ProviderName } from '../chat/chat.dto';
 
@@ -22,7 +23,9 @@ export class ModelInfoDto {
   available!: boolean;
   @ApiPropertyOptional({
     example: 'unreachable: 127.0.0.1:11434: connection refused',
-    description: 'Why the model cannot be used now (absent when available).',
+    description:
+      'Why the model cannot be used now (absent when available). The admin reads the detail (hosts, paths, variables to set); ' +
+      'anyone else reads plain words ("Not set up on this server. Ask your administrator.").',
   })
   reason?: string;
   @ApiPropertyOptional({ example: 2048, description: 'Context window in tokens, when known.' })
@@ -37,7 +40,10 @@ export class ModelProviderStatusDto {
   provider!: ProviderName;
   @ApiProperty({ example: false })
   available!: boolean;
-  @ApiPropertyOptional({ example: 'unreachable: 127.0.0.1:11434: connection refused' })
+  @ApiPropertyOptional({
+    example: 'unreachable: 127.0.0.1:11434: connection refused',
+    description: 'As `reason` on a model: the detail for the admin, plain words for anyone else.',
+  })
   reason?: string;
 }
 
@@ -68,7 +74,6 @@ export class ModelCommand {
 
   /** A registry id `<provider>/<model>`; omitted: the routing order picks (local-first, fallback). */
   @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @ModelName(256)
   model?: string;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsIn, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ModelName } from '../common/text.validators';
 
 /** OpenAI's voice names: each speaks with the voice the gateway's OPENAI_VOICE_MAP gives it (TTS_DEFAULT_VOICE when left out). (platform.openai.com/docs/guides/text-to-speech), the newest last; @nitro/config's voice map reads this list. */
 export const OPENAI_VOICES = [
@@ -29,8 +30,7 @@ export class SpeechRequestDto {
     example: 'tts-1',
     description: 'tts-1, tts-1-hd, gpt-4o-mini-tts (the configured engines), or one of ours: flite, espeak, google.',
   })
-  @IsString()
-  @MaxLength(64)
+  @ModelName(64)
   model!: string;
 
   @ApiProperty({ example: 'The quick brown fox jumps over the lazy dog.', description: 'At most VOICE_MAX_TTS_CHARS characters.' })
@@ -68,8 +68,7 @@ export class SpeechRequestDto {
 
 /** Text fields of the multipart POST /v1/audio/transcriptions (the file is `file`). */
 export class TranscriptionFieldsDto {
-  @IsString()
-  @MaxLength(64)
+  @ModelName(64)
   model!: string;
 
   @IsOptional()

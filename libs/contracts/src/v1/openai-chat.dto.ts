@@ -15,6 +15,8 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { ModelName } from '../common/text.validators';
+import { NestedObject } from '../common/nested.validators';
 
 /** The `model` that lets the routing order choose (local-first with fallback): works on every install. */
 export const DEFAULT_MODEL_ALIAS = 'default';
@@ -24,9 +26,22 @@ const CHAT_EXAMPLE_MESSAGES = [
   { role: 'user', content: 'Say hello in five words.' },
 ];
 
+/** `stream_options` of a chat completion (https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options). */
+export class StreamOptionsDto {
+  @ApiPropertyOptional({ description: 'A last chunk with `usage` and no choices.' })
+  @IsOptional()
+  @IsBoolean()
+  include_usage?: boolean;
+
+  @ApiPropertyOptional({ description: 'Accepted, not used (the chunks carry no obfuscation field).' })
+  @IsOptional()
+  @IsBoolean()
+  include_obfuscation?: boolean;
+}
+
 /**
  * POST /v1/chat/completions, as OpenAI documents it. `messages` items are checked by the gateway
- * (roles, string or text-part content) so each refusal names `messages[i].<field>`. Parameters
+ * (roles, string or text-part content, data-URL image parts) so each refusal names `messages[i].<field>`. Parameters
  * OpenAI defines that we do not use (penalties, seed, logit_bias, response_format …) are accepted
  * and ignored; a parameter OpenAI does not define is a 400 naming it, as OpenAI answers.
  */
@@ -36,13 +51,17 @@ export class ChatCompletionRequestDto {
     maxLength: 256,
     description: 'A model id from GET /v1/models (`<provider>/<model>`), or "default" for the routing order (local-first, with fallback).',
   })
-  @IsString()
-  @MaxLength(256)
+  @ModelName(256)
   model!: string;
 
   @ApiProperty({
     example: CHAT_EXAMPLE_MESSAGES,
-    description: 'system / developer / user / assistant / tool messages; content a string or an array of text parts.',
+    description:
+      'system / developer / user / assistant / tool messages; content a string or an array of text parts. A user message may also carry ' +
+      '`{ "type": "image_url", "image_url": { "url": "data:image/png;base64,…" } }` parts (PNG, JPEG, WebP, GIF; at most 4 images per request, ' +
+      'each at most CHAT_ATTACHMENT_MAX_IMAGE_BYTES, and the whole body within BODY_LIMIT_CHAT): they go to a model that reads images ' +
+      '(an Ollama model with "vision", Gemini), else 400 IMAGES_NOT_SUPPORTED. Remote http(s) image URLs are refused (400 naming ' +
+      '`messages[i].content[j].image_url.url`): the server does not fetch addresses it is given (SSRF).',
     type: 'array',
     items: { type: 'object' },
   })
@@ -91,10 +110,14 @@ export class ChatCompletionRequestDto {
   @IsBoolean()
   stream?: boolean;
 
-  @ApiPropertyOptional({ example: { include_usage: true }, description: 'include_usage: a last chunk with `usage` and no choices.' })
+  @ApiPropertyOptional({
+    type: () => StreamOptionsDto,
+    example: { include_usage: true },
+    description: 'include_usage: a last chunk with `usage` and no choices.',
+  })
   @IsOptional()
-  @IsObject()
-  stream_options?: { include_usage?: boolean };
+  @NestedObject(() => StreamOptionsDto)
+  stream_options?: StreamOptionsDto;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1, description: 'Only 1 is supported.' })
   @IsOptional()
@@ -127,14 +150,30 @@ export class ChatCompletionRequestDto {
   tool_choice?: unknown;
 
   // Accepted for compatibility, not used.
-  @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsNumber() frequency_penalty?: number;
-  @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsNumber() presence_penalty?: number;
+  // OpenAI's ranges (https://platform.openai.com/docs/api-reference/chat/create): a value outside is refused there too.
+  @ApiPropertyOptional({ minimum: -2, maximum: 2, description: 'Accepted, not used.' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-2)
+  @Max(2)
+  frequency_penalty?: number;
+  @ApiPropertyOptional({ minimum: -2, maximum: 2, description: 'Accepted, not used.' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-2)
+  @Max(2)
+  presence_penalty?: number;
   @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsInt() seed?: number;
   @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsObject() logit_bias?: Record<string, number>;
   @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsObject() response_format?: Record<string, unknown>;
   @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsBoolean() parallel_tool_calls?: boolean;
   @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsBoolean() logprobs?: boolean;
-  @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsInt() top_logprobs?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 20, description: 'Accepted, not used.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  top_logprobs?: number;
   @ApiPropertyOptional({ description: 'Accepted, not used.' }) @IsOptional() @IsObject() metadata?: Record<string, string>;
   @ApiPropertyOptional({ description: 'Accepted, not used (nothing is stored unless x-nitro-session-id is sent).' })
   @IsOptional()
@@ -175,8 +214,7 @@ export class ImageGenerationRequestDto {
       'dall-e-2 / dall-e-3 / omitted: the configured image provider chain; or one of our providers (automatic1111, openai, stability, huggingface, procedural).',
   })
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @ModelName(64)
   model?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 4, example: 1 })

@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { ModelName } from '../common/text.validators';
 
 export class EmbeddingsRequestDto {
   @ApiProperty({
     example: 'default',
     description: 'A model id from GET /v1/models with the `embeddings` capability, or "default" (the first available one).',
   })
-  @IsString()
-  @MaxLength(256)
+  @ModelName(256)
   model!: string;
 
   @ApiProperty({ example: ['first text', 'second text'], oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] })

@@ -1,23 +1,9 @@
-import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { ChatStreamEvent } from '../chat/chat.dto';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import { AUDIO_OUTPUT_FORMATS, type AudioOutputFormat } from './voice-formats';
 import { LANGUAGE_PATTERN, VOICE_NAME_PATTERN, type TranscriptionDto } from './voice.dto';
+import { NestedObject } from '../common/nested.validators';
 
 const BLOB_ID = /^[A-Za-z0-9_-]{8,128}$/;
 
@@ -51,9 +37,7 @@ export class VoiceJob {
 }
 
 export class TranscribeCommand extends VoiceJob {
-  @IsObject({ message: 'audio must be an object with blob_id and bytes' })
-  @ValidateNested()
-  @Type(() => AudioUploadRef)
+  @NestedObject(() => AudioUploadRef, 'audio must be an object with blob_id and bytes')
   audio!: AudioUploadRef;
   @IsOptional()
   @Matches(LANGUAGE_PATTERN, { message: 'language must be a BCP-47 code such as en-US' })
@@ -77,9 +61,7 @@ export class SpeakCommand extends VoiceJob {
 }
 
 export class VoiceChatCommand extends VoiceJob {
-  @IsObject({ message: 'audio must be an object with blob_id and bytes' })
-  @ValidateNested()
-  @Type(() => AudioUploadRef)
+  @NestedObject(() => AudioUploadRef, 'audio must be an object with blob_id and bytes')
   audio!: AudioUploadRef;
   @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
   user_id!: string;
