@@ -114,7 +114,11 @@ describe('admin models: pull (BullMQ, SSE), list, chat with the pulled model, de
   it('starts with no chat model: GET /models says local is unavailable, the list is empty', async () => {
     const models = await (await p.request('/models')).json();
     expect(models.models.filter((m: { available: boolean }) => m.available)).toEqual([]);
-    expect(models.providers).toEqual([expect.objectContaining({ provider: 'local', available: false })]);
+    expect(models.providers).toEqual([
+      expect.objectContaining({ provider: 'local', available: false, reason: 'Not set up on this server. Ask your administrator.' }),
+    ]);
+    const forAdmin = await (await asAdmin('/models')).json();
+    expect(forAdmin.providers[0].reason).toMatch(/^not configured: .*LOCAL_MODEL_PATH/);
     const list = await (await asAdmin('/admin/models')).json();
     expect(list).toMatchObject({ models_dir: dir, models: [], pulls: [] });
   });

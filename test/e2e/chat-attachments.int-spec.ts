@@ -138,16 +138,21 @@ describe('chat attachments (gateway + ai-router + agents)', () => {
     expect(ollama.requests.length).toBe(before);
   });
 
-  it('refuses an executable with 415 naming the detected type, and an image with 400 IMAGES_NOT_SUPPORTED', async () => {
+  it('refuses an executable with 415 naming the detected type; an image is taken, but this Ollama model reads none: 400 IMAGES_NOT_SUPPORTED', async () => {
     const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(120, 1)]);
     const exe = await attach(elf, 'notes.txt');
     const exeBody = await exe.json();
     expect([exe.status, exeBody.error]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     expect(exeBody.message).toMatch(/file: "notes\.txt" is \S+ \(elf\)/);
-    const png = await attach(await pngWithExif(), 'photo.png');
-    const pngBody = await png.json();
-    expect([png.status, pngBody.error]).toEqual([400, 'IMAGES_NOT_SUPPORTED']);
-    expect(pngBody.message).toMatch(/image \(image\/png\).*not sent to the chat models/);
+    const png = await attachOk(await pngWithExif(), 'photo.png');
+    expect(png).toMatchObject({ name: 'photo.png', kind: 'image', mime: 'image/png' });
+    // The stand-in's /api/show lists no "vision" capability: ai-router skips it, and nothing else is configured.
+    const before = ollama.requests.length;
+    const res = await p.request('/chat', { method: 'POST', json: { message: 'What is this?', attachments: [png.attachment_id] } });
+    const body = await res.json();
+    expect([res.status, body.error]).toEqual([400, 'IMAGES_NOT_SUPPORTED']);
+    expect(body.message).toBe("None of this server's chat models can read images. Describe it in words, or attach text or a PDF.");
+    expect(ollama.requests.length).toBe(before);
   });
 
   it('over a cap is a 400 naming the field: `file` per attachment, `attachments` per message', async () => {

@@ -1,4 +1,7 @@
-import { freePort } from '@nitro/testing';
+import { Redis } from 'ioredis';
+import { CHAT_PATTERNS } from '@nitro/contracts';
+import { freePort, waitFor } from '@nitro/testing';
+import { replyStreamKey, requestStreamKey } from '@nitro/transport';
 import { Platform, readSse, startPlatform } from '../support/platform';
 
 /**
@@ -115,6 +118,40 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
     const after = await (await p.request(`/chat/history/${p.userId}?session_id=s2`)).json();
     expect(after).toEqual(before);
   });
+
+  it('stores a turn once when its request is delivered twice (at-least-once transport, ADR 0001)', async () => {
+    // The same request entry twice on ai-router's stream: what a reclaim after a lost XACK, or a client library
+    // re-sending a written command after a dropped connection, hands the replicas. Both deliveries are answered.
+    const redis = new Redis(p.redis.url);
+    try {
+      const replyTo = replyStreamKey(`e2e-redelivery-${Date.now()}`);
+      await redis.xadd(replyTo, '*', 'created', '1');
+      const data = JSON.stringify({ message: 'Twice told', user_id: p.userId, session_id: 'twice', options: { max_tokens: 8 } });
+      const fields = [
+        'pattern',
+        CHAT_PATTERNS.send,
+        'data',
+        data,
+        'deadline',
+        String(Date.now() + 30_000),
+        'traceId',
+        't',
+        'id',
+        '0',
+        'replyTo',
+        replyTo,
+      ];
+      for (let i = 0; i < 2; i++) await redis.xadd(requestStreamKey('ai-router'), '*', ...fields);
+      const finals = async () =>
+        (await redis.xrange(replyTo, '-', '+')).map(([, f]) => (f[0] === 'p' ? JSON.parse(f[1]) : {})).filter((r) => r.isDisposed);
+      await waitFor(async () => (await finals()).length === 2, { timeoutMs: 60_000, description: 'both deliveries answered' });
+      expect((await finals()).map((r) => r.err)).toEqual([undefined, undefined]);
+      const res = await p.request(`/chat/history/${p.userId}?session_id=twice`);
+      expect((await res.json()).messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+    } finally {
+      redis.disconnect();
+    }
+  }, 90_000);
 
   it('serves health, readiness, metrics and the OpenAPI document', async () => {
     expect((await fetch(`${p.baseUrl}/health`)).status).toBe(200);

@@ -1,32 +1,23 @@
 import { readFileSync } from 'node:fs';
+import { pngWithExif } from '../../apps/agents/test/fixtures/file-fixtures';
 import type { Page } from 'playwright-core';
-import { expectNoSeriousA11y, launchBrowser, screenshot, type TestBrowser } from '../support/browser';
-import { Platform, startPlatform } from '../support/platform';
+import { browserSuite, expectNoSeriousA11y, screenshot } from '../support/browser';
+import type { Platform } from '../support/platform';
 
 /**
  * Attachments in the chat composer, in Chromium against gateway + ai-router (local model): Attach file, a chip
  * per file with Remove, a refusal said beside the composer, the file shown on the question after the send and
- * after a reload; axe stays at 0 serious or critical violations, light and phone. What reaches the model is
- * checked in chat-attachments.int-spec.ts.
+ * after a reload; an image chip with its thumbnail, and the send refused in words for a person (the local model reads
+ * no images); axe stays at 0 serious or critical violations, light and phone. What reaches the model is checked in
+ * chat-attachments.int-spec.ts and chat-images.int-spec.ts.
  */
 jest.setTimeout(120_000);
 
 describe('PWA: chat attachments in Chromium', () => {
+  const suite = browserSuite();
   let p: Platform;
-  let b: TestBrowser;
   let page: Page;
-
-  beforeAll(async () => {
-    [p, b] = await Promise.all([
-      startPlatform({ services: ['ai-router'], appEnv: { 'ai-router': { AI_PROVIDERS: 'local' } } }),
-      launchBrowser(),
-    ]);
-    page = b.page;
-  }, 180_000);
-  afterAll(async () => {
-    await b?.close();
-    await p?.stop();
-  });
+  beforeAll(() => ({ p, page } = suite));
 
   const noSeriousA11y = (name: string) => expectNoSeriousA11y(page, name);
   const attach = async (name: string, mimeType: string, buffer: Buffer) => {
@@ -82,5 +73,28 @@ describe('PWA: chat attachments in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await screenshot(page, 'attachments-02-phone');
     await noSeriousA11y('phone composer with an attachment');
+  });
+
+  it('an image gets a chip with a thumbnail; with no model that reads images the send says so and gives the text back', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Remove notes.txt' }).click();
+    await attach('photo.png', 'image/png', await pngWithExif());
+    await page.waitForSelector('.composer .chip .chip-thumb');
+    expect(await composerChips()).toEqual(['Image · photo.png']);
+    expect(await page.getAttribute('.composer .chip .chip-thumb', 'src')).toMatch(/^blob:/);
+    await page.fill('#chat-input', 'What is in this picture?');
+    await page.keyboard.press('Enter');
+    const alert = page.locator('.bubble.assistant [role="alert"]').last();
+    await alert.waitFor({ timeout: 60_000 });
+    expect(await alert.textContent()).toContain(
+      "None of this server's chat models can read images. Describe it in words, or attach text or a PDF.",
+    );
+    expect(await alert.isVisible()).toBe(true);
+    // Sending the same message again cannot help: no Retry on a refusal of the message itself.
+    expect(await alert.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    expect(await page.inputValue('#chat-input')).toBe('What is in this picture?');
+    expect(await composerChips()).toEqual(['Image · photo.png']);
+    await screenshot(page, 'attachments-03-image-refused');
+    await noSeriousA11y('image chip and the refusal');
   });
 });

@@ -74,6 +74,18 @@ describe('PWA chat product in Chromium', () => {
     expect((await page.textContent('.bubble.user .bubble-body'))!.trim()).toBe('Once upon a time');
   });
 
+  it('a reload after the open conversation was deleted elsewhere opens the most recent one, not an empty one', async () => {
+    const other = await p.request('/chat', {
+      method: 'POST',
+      json: { message: 'There was a fox', user_id: p.userId, session_id: 'other' },
+    });
+    expect(other.status).toBe(200);
+    expect((await p.request(`/chat/sessions/${p.userId}/earlier`, { method: 'DELETE' })).status).toBe(200);
+    await page.reload();
+    await page.waitForSelector('.bubble.assistant');
+    expect((await page.textContent('.bubble.user .bubble-body'))!.trim()).toBe('There was a fox');
+  });
+
   it('one blinking cursor while an answer streams', async () => {
     await page.fill('#chat-input', 'The little dog went to the park');
     await page.keyboard.press('Enter');
@@ -115,6 +127,21 @@ describe('PWA chat product in Chromium', () => {
     await screenshot(page, '30-chat-error-in-view');
     await page.unroute('**/chat/history/**');
     await page.unroute('**/chat/stream');
+    await page.fill('#chat-input', '');
+  });
+
+  it('a message longer than the model reads: said for a person, no Retry, the text back', async () => {
+    await page.click('#new-chat');
+    await page.waitForSelector('.empty-chat');
+    const long = 'word '.repeat(5000).trim();
+    await page.fill('#chat-input', long);
+    await page.keyboard.press('Enter');
+    const alert = page.locator('.messages [role=alert]').last();
+    await alert.waitFor({ timeout: 60_000 });
+    expect(await alert.textContent()).toContain('This message is too long for the model to read at once.');
+    expect(await alert.textContent()).not.toMatch(/tokens|options\.system/);
+    expect(await alert.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    expect(await page.inputValue('#chat-input')).toBe(long);
     await page.fill('#chat-input', '');
   });
 
@@ -169,6 +196,15 @@ describe('PWA chat product in Chromium', () => {
   });
 
   it('Edit and resend makes a branch; the versions are navigable and survive a reload', async () => {
+    // Escape cancels an edit; a blank one is refused by the form, not sent.
+    await last('user').getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('textbox', { name: 'Edit message' }).press('Escape');
+    await page.getByRole('textbox', { name: 'Edit message' }).waitFor({ state: 'detached' });
+    await last('user').getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('textbox', { name: 'Edit message' }).fill('   ');
+    await button('Save and send').click();
+    expect(await page.getByRole('textbox', { name: 'Edit message' }).evaluate((el: HTMLTextAreaElement) => el.validity.valid)).toBe(false);
+    await button('Cancel').click();
     await last('user').getByRole('button', { name: 'Edit' }).click();
     await page.getByRole('textbox', { name: 'Edit message' }).fill('Once upon a time there was a bird');
     await button('Save and send').click();
@@ -186,6 +222,70 @@ describe('PWA chat product in Chromium', () => {
     expect((await history(await current())).branches).toEqual({ '0': { count: 3, active: 2, kind: 'edit' } });
   });
 
+  it('a Regenerate whose answer fails leaves the conversation as it was, with the error and Retry in view', async () => {
+    const session = await current();
+    const before = await history(session);
+    await page.route('**/chat/stream', (route) =>
+      route.fulfill({ status: 503, json: { statusCode: 503, error: 'NO_PROVIDER_AVAILABLE', message: 'No provider could answer.' } }),
+    );
+    await last('assistant').getByRole('button', { name: 'Regenerate' }).click();
+    const alert = page.locator('.messages [role=alert]').last();
+    await alert.waitFor();
+    await page.unroute('**/chat/stream');
+    // The version shown before is back, and no empty alternative was left behind.
+    await page.waitForSelector('.branch-nav[aria-label="Version 3 of 3"]');
+    const after = await history(session);
+    expect(after.branches).toEqual(before.branches);
+    expect(after.messages.map((m: { content: string }) => m.content)).toEqual(before.messages.map((m: { content: string }) => m.content));
+    expect(await alert.isVisible()).toBe(true);
+    expect(await alert.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+    expect(await page.inputValue('#chat-input')).toBe('');
+    await page.reload();
+    await page.waitForSelector('.branch-nav[aria-label="Version 3 of 3"]');
+    expect(await page.$$eval('.bubble', (els) => els.length)).toBe(2);
+  });
+
+  it('a Regenerate cut off before anything was stored (the page closed) can be undone after a reload', async () => {
+    const session = await current();
+    const before = await history(session);
+    // Offline between the fork and the answer: neither the stream nor the way back reaches the server.
+    await page.route('**/chat/stream', (route) => route.abort());
+    await page.route('**/branches', (route) => route.abort());
+    await last('assistant').getByRole('button', { name: 'Regenerate' }).click();
+    await page.locator('.messages [role=alert]').last().waitFor();
+    await page.unroute('**/chat/stream');
+    await page.unroute('**/branches');
+    await page.reload();
+    const notice = page.locator('.empty-version');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('Nothing was stored in this version');
+    await notice.getByRole('button', { name: 'Previous version' }).click();
+    await page.waitForSelector('.branch-nav[aria-label="Version 3 of 3"]');
+    expect((await history(session)).branches).toEqual(before.branches);
+    expect(await page.$$eval('.bubble', (els) => els.length)).toBe(2);
+  });
+
+  it('Regenerate leaves the composer alone: the draft text and its file stay, and are not sent', async () => {
+    const session = await current();
+    await page.fill('#chat-input', 'my draft text');
+    await page.setInputFiles('input[aria-label="File to attach"]', {
+      name: 'draft.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('a draft file'),
+    });
+    await button('Remove draft.txt').waitFor();
+    await last('assistant').getByRole('button', { name: 'Regenerate' }).click();
+    await page.waitForSelector('.branch-nav[aria-label="Version 4 of 4"]', { timeout: 60_000 });
+    await page.waitForSelector('.bubble.streaming', { state: 'detached', timeout: 60_000 });
+    expect(await page.inputValue('#chat-input')).toBe('my draft text');
+    expect(await button('Remove draft.txt').count()).toBe(1);
+    expect((await history(session)).messages[0].attachments).toBeUndefined();
+    await button('Remove draft.txt').click();
+    await page.fill('#chat-input', '');
+    await button('Previous version').click();
+    await page.waitForSelector('.branch-nav[aria-label="Version 3 of 4"]');
+  });
+
   it('Read aloud sends the answer to POST /voice/speak', async () => {
     const spoken = new Promise<string>(
       (resolve) =>
@@ -196,6 +296,49 @@ describe('PWA chat product in Chromium', () => {
     );
     await last('assistant').getByRole('button', { name: 'Read aloud' }).click();
     expect(await spoken).toBe((await history(await current())).messages[1].content);
+    await page.unroute('**/voice/speak');
+  });
+
+  it('Read aloud again while it plays stops it (no second request)', async () => {
+    // Two seconds of silence as a WAV: something the page can really play.
+    const rate = 8000;
+    const samples = rate * 2;
+    const wav = Buffer.alloc(44 + samples, 0x80);
+    wav.write('RIFF', 0);
+    wav.writeUInt32LE(36 + samples, 4);
+    wav.write('WAVEfmt ', 8);
+    wav.writeUInt32LE(16, 16);
+    wav.writeUInt16LE(1, 20);
+    wav.writeUInt16LE(1, 22);
+    wav.writeUInt32LE(rate, 24);
+    wav.writeUInt32LE(rate, 28);
+    wav.writeUInt16LE(1, 32);
+    wav.writeUInt16LE(8, 34);
+    wav.write('data', 36);
+    wav.writeUInt32LE(samples, 40);
+    let requests = 0;
+    await page.route('**/voice/speak', (route) => (requests++, route.fulfill({ status: 200, contentType: 'audio/wav', body: wav })));
+    await page.evaluate(() => {
+      const w = window as unknown as { audio: { plays: number; pauses: number } };
+      w.audio = { plays: 0, pauses: 0 };
+      const { play, pause } = HTMLMediaElement.prototype;
+      HTMLMediaElement.prototype.play = function () {
+        w.audio.plays++;
+        return play.call(this);
+      };
+      HTMLMediaElement.prototype.pause = function () {
+        w.audio.pauses++;
+        return pause.call(this);
+      };
+    });
+    const read = last('assistant').getByRole('button', { name: 'Read aloud' });
+    await read.click();
+    await page.waitForFunction(() => (window as unknown as { audio: { plays: number } }).audio.plays === 1);
+    await read.click();
+    await page.waitForFunction(() => (window as unknown as { audio: { pauses: number } }).audio.pauses >= 1);
+    await page.waitForTimeout(300);
+    expect(requests).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { audio: { plays: number } }).audio.plays)).toBe(1);
     await page.unroute('**/voice/speak');
   });
 
@@ -212,6 +355,13 @@ describe('PWA chat product in Chromium', () => {
     await button('Rename conversation Bird story').waitFor();
     const sessions = await (await p.request(`/chat/sessions/${p.userId}`)).json();
     expect(sessions.find((s: { session_id: string }) => s.session_id === session).title).toBe('Bird story');
+    // Escape cancels a rename: nothing is sent, the title stays.
+    await button('Rename conversation Bird story').click();
+    await page.getByRole('textbox', { name: 'Conversation title' }).fill('Typed then escaped');
+    await page.keyboard.press('Escape');
+    await button('Rename conversation Bird story').waitFor();
+    const kept = await (await p.request(`/chat/sessions/${p.userId}`)).json();
+    expect(kept.find((s: { session_id: string }) => s.session_id === session).title).toBe('Bird story');
 
     await page.getByRole('searchbox', { name: 'Search conversations' }).fill('bird');
     await page.waitForFunction(() => document.querySelectorAll('.conv-list li').length === 1);
@@ -313,12 +463,28 @@ describe('PWA chat product in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
     await noSeriousA11y('phone chat');
     await screenshot(page, '40-phone-chat');
+    // With motion on (the browser here runs with reduced motion), as most people have it: the drawer slides in, and
+    // focus moves into it (the page behind it is covered).
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
     await drawer.click();
     await page.waitForSelector('#new-chat', { state: 'visible' });
     expect(await drawer.getAttribute('aria-expanded')).toBe('true');
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-chat');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     await noSeriousA11y('phone drawer');
     await screenshot(page, '41-phone-drawer');
     await page.keyboard.press('Escape');
+    await page.waitForSelector('#new-chat', { state: 'hidden' });
+    // The drawer covers its toggle: it closes by its own button, and by a tap on the conversation beside it.
+    await drawer.click();
+    await page.waitForSelector('#new-chat', { state: 'visible' });
+    await button('Close conversations').click();
+    await page.waitForSelector('#new-chat', { state: 'hidden' });
+    expect(await drawer.getAttribute('aria-expanded')).toBe('false');
+    await drawer.click();
+    await page.waitForSelector('#new-chat', { state: 'visible' });
+    await page.mouse.click(370, 420);
     await page.waitForSelector('#new-chat', { state: 'hidden' });
     await page.click('#theme-toggle');
     await noSeriousA11y('phone chat (dark)');
@@ -347,6 +513,9 @@ describe('PWA chat product in Chromium', () => {
     expect((await call('POST', `${session}/fork`, { index: -1 })).status).toBe(400);
     expect((await call('POST', `${session}/fork`, { index: 0, kind: 'other' })).status).toBe(400);
     expect((await call('POST', `${session}/fork`, { index: 9999 })).status).toBe(404);
+    // Alternatives start at a question: an answer's position is refused, naming what to do.
+    const atAnswer = await call('POST', `${session}/fork`, { index: 1 });
+    expect([atAnswer.status, (await atAnswer.json()).message]).toEqual([400, expect.stringMatching(/^index must point at a question/)]);
     expect((await call('PUT', `${session}/branches`, { index: 0, variant: 1.5 })).status).toBe(400);
     expect((await call('PUT', `${session}/branches`, { index: 0, variant: 7 })).status).toBe(404);
   });

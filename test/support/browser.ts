@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startPlatform, type Platform, type PlatformOptions } from './platform';
 
 /** Where screenshots go (git-ignored); CI keeps the folder as an artifact. */
 export const SCREENSHOT_DIR = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
@@ -142,4 +143,31 @@ export async function stubExternalMedia(context: BrowserContext): Promise<void> 
 /** Asserts axe finds no serious or critical violation on the page as it is now; `name` says which screen failed. */
 export async function expectNoSeriousA11y(page: Page, name: string): Promise<void> {
   expect({ name, violations: await axeAudit(page) }).toEqual({ name, violations: [] });
+}
+
+/** The platform and Chromium of one browser suite, set by {@link browserSuite}'s beforeAll. */
+export interface BrowserSuite {
+  p: Platform;
+  b: TestBrowser;
+  page: Page;
+}
+
+/**
+ * The beforeAll / afterAll of a PWA suite: the platform as processes (`opts`, by default the gateway and
+ * ai-router on the local model) and Chromium, started together, stopped after the suite. Read the
+ * returned object's fields inside tests (they are set once beforeAll has run).
+ */
+export function browserSuite(
+  opts: PlatformOptions = { services: ['ai-router'], appEnv: { 'ai-router': { AI_PROVIDERS: 'local' } } },
+): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  beforeAll(async () => {
+    [suite.p, suite.b] = await Promise.all([startPlatform(opts), launchBrowser()]);
+    suite.page = suite.b.page;
+  }, 180_000);
+  afterAll(async () => {
+    await suite.b?.close();
+    await suite.p?.stop();
+  });
+  return suite;
 }

@@ -35,24 +35,28 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly code?: string,
+    /** The request field the error is about: the gateway's `details.param` (e.g. "current_password"), when it names one. */
+    readonly param?: string,
   ) {
     super(message);
   }
 }
 
-/** Turns the gateway's `{ statusCode, error, message }` into one sentence a person can act on. */
+/** Turns the gateway's `{ statusCode, error, message, details? }` into one sentence a person can act on. */
 export async function errorFrom(res: Response): Promise<ApiError> {
   let message = `${res.status} ${res.statusText}`;
   let code: string | undefined;
+  let param: string | undefined;
   try {
     const body = await res.json();
     message = Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? message);
     code = body.error;
+    if (typeof body.details?.param === 'string') param = body.details.param;
   } catch {
     /* not JSON */
   }
   if (res.status === 429) message = `Too many requests: ${message}. Try again in ${res.headers.get('retry-after') ?? 'a few'} seconds.`;
-  return new ApiError(res.status, message, code);
+  return new ApiError(res.status, message, code, param);
 }
 
 function authHeaders(): Record<string, string> {

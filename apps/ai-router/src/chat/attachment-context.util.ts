@@ -1,6 +1,6 @@
-import type { ChatAttachmentTextDto, ChatMessageDto } from '@nitro/contracts';
+import type { AttachmentKind, ChatAttachmentTextDto, ChatMessageDto } from '@nitro/contracts';
 
-type Attached = Pick<ChatAttachmentTextDto, 'name' | 'text'> & { truncated?: boolean };
+type Attached = Pick<ChatAttachmentTextDto, 'name' | 'text'> & { truncated?: boolean; kind?: AttachmentKind };
 
 /** A name that cannot close or forge the markers around it (newlines and brackets out). */
 const safeName = (name: string) => name.replace(/[\r\n[\]]+/g, ' ').trim() || 'attachment';
@@ -12,8 +12,11 @@ const safeName = (name: string) => name.replace(/[\r\n[\]]+/g, ' ').trim() || 'a
  */
 export function withAttachments(message: string, attachments: Attached[] | undefined): string {
   if (!attachments?.length) return message;
-  const files = attachments.map(
-    (a) => `[Attached file: ${safeName(a.name)}${a.truncated ? ' (cut short)' : ''}]\n${a.text}\n[End of ${safeName(a.name)}]`,
+  // A stored image has no bytes to replay: the model is told one was shown (it saw it on that turn, if at all).
+  const files = attachments.map((a) =>
+    a.kind === 'image'
+      ? `[Image shown earlier, not repeated here: ${safeName(a.name)}]`
+      : `[Attached file: ${safeName(a.name)}${a.truncated ? ' (cut short)' : ''}]\n${a.text}\n[End of ${safeName(a.name)}]`,
   );
   return `${files.join('\n\n')}\n\n${message}`;
 }

@@ -114,6 +114,37 @@ describe('ChatService', () => {
     ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/attachments\.0\.kind/) });
   });
 
+  it('sends images on the new message only; history keeps their names, not their bytes, and later turns say they were there', async () => {
+    const { chat, memory, ollama, local } = setup();
+    ollama.vision = true;
+    const images = [{ name: 'cat.png', mime: 'image/png', data: 'iVBORw0KGgo=' }];
+    const attachments = [{ name: 'n.txt', kind: 'text', text: 'note' }];
+    await chat.send({ message: 'what is this?', user_id: 'u1', session_id: 'si', images, attachments });
+    const sent = ollama.requests[0].messages;
+    expect(sent[sent.length - 1]).toEqual({
+      role: 'user',
+      content: '[Attached file: n.txt]\nnote\n[End of n.txt]\n\nwhat is this?',
+      images: [{ mime: 'image/png', data: 'iVBORw0KGgo=' }],
+    });
+    expect(memory.store.get('u1/si')?.[0].attachments).toEqual([
+      { name: 'n.txt', kind: 'text', chars: 4, text: 'note' },
+      { name: 'cat.png', kind: 'image', chars: 0, text: '' },
+    ]);
+    expect(JSON.stringify([...memory.store.values()])).not.toContain('iVBORw0KGgo');
+    ollama.vision = false; // the next turn has no images: any provider may serve it
+    await chat.send({ message: 'and now?', user_id: 'u1', session_id: 'si' });
+    const replay = ollama.requests[1].messages;
+    expect(replay.every((m) => !m.images)).toBe(true);
+    expect(replay[0].content).toBe(
+      '[Attached file: n.txt]\nnote\n[End of n.txt]\n\n[Image shown earlier, not repeated here: cat.png]\n\nwhat is this?',
+    );
+    expect(local.calls).toBe(0);
+    await expect(chat.send({ message: 'x', user_id: 'u1', images: [{ mime: 'image/bmp', data: 'Qk0=' }] })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/images\.0\.mime must be one of: image\/png/),
+    });
+  });
+
   it('creates a session id when none is given', async () => {
     const { chat, memory } = setup();
     const res = await chat.send({ message: 'hi', user_id: 'u1' });

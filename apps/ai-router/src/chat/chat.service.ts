@@ -13,7 +13,7 @@ import {
 } from '@nitro/contracts';
 import { getLogger, timed } from '@nitro/observability';
 import { ServiceError, validateDto } from '@nitro/service-kit';
-import { ConversationRepository, type StoredMessage } from '../memory/conversation.repository';
+import { ConversationRepository, type Delivery, type StoredMessage } from '../memory/conversation.repository';
 import { ProviderRequest, type ProviderUsage } from '../providers/chat-provider.interface';
 import { ProviderError } from '../providers/provider-error';
 import { IncompleteStreamError, RouterService } from '../providers/router.service';
@@ -32,6 +32,8 @@ interface Turn {
   receivedAt: string;
   /** The stored context, when its read was started early (a tracked stream reads it while it is claimed). */
   history?: Promise<StoredMessage[]>;
+  /** The transport request carrying the turn: a redelivery of it does not store the turn again. */
+  delivery?: Delivery;
 }
 
 /**
@@ -48,8 +50,9 @@ export class ChatService {
     private readonly models: ModelRegistry,
   ) {}
 
-  async send(raw: unknown): Promise<ChatResponseDto> {
-    const turn = this.begin(raw);
+  /** `delivery`: the transport request (deliveryOf), so a redelivered request does not store its turn twice. */
+  async send(raw: unknown, delivery?: Delivery): Promise<ChatResponseDto> {
+    const turn = this.begin(raw, delivery);
     const route = await this.models.routeFor(turn.cmd.options);
     const req = await this.request(turn, route.model);
     const routed = await timed('provider', () => this.router.generate(req, { provider: route.provider }));
@@ -73,10 +76,10 @@ export class ChatService {
    * never a silent end. With a `stream_id` the turn is tracked (TrackedStreamService): leaving
    * detaches instead of aborting. Without one (search, agents) leaving aborts at once.
    */
-  stream(raw: unknown): Observable<ChatStreamEvent> {
+  stream(raw: unknown, delivery?: Delivery): Observable<ChatStreamEvent> {
     let turn: Turn;
     try {
-      turn = this.begin(raw);
+      turn = this.begin(raw, delivery);
     } catch (err) {
       return of(this.errorEvent(err, false));
     }
@@ -169,9 +172,9 @@ export class ChatService {
     }
   }
 
-  private begin(raw: unknown): Turn {
+  private begin(raw: unknown, delivery?: Delivery): Turn {
     const cmd = validateDto(ChatCommand, raw);
-    return { cmd, sessionId: cmd.session_id ?? newSessionId(), isNew: !cmd.session_id, receivedAt: new Date().toISOString() };
+    return { cmd, sessionId: cmd.session_id ?? newSessionId(), isNew: !cmd.session_id, receivedAt: new Date().toISOString(), delivery };
   }
 
   /** The conversation's recent messages (none for a new or ephemeral turn). */
@@ -191,7 +194,15 @@ export class ChatService {
       model,
       temperature: o.temperature,
       maxTokens: o.max_tokens,
-      messages: [...history, { role: 'user', content: withAttachments(cmd.message, cmd.attachments) }],
+      // Images ride on this message only: history keeps their names, not their bytes, so older turns' images are not sent again.
+      messages: [
+        ...history,
+        {
+          role: 'user',
+          content: withAttachments(cmd.message, cmd.attachments),
+          ...(cmd.images?.length ? { images: cmd.images.map(({ mime, data }) => ({ mime, data })) } : {}),
+        },
+      ],
     };
   }
 
@@ -211,19 +222,25 @@ export class ChatService {
     const timestamp = new Date().toISOString();
     if (turn.cmd.ephemeral) return timestamp;
     await timed('memory-write', () =>
-      this.memory.append(turn.cmd.user_id, turn.sessionId, [
-        { role: 'user', content: turn.cmd.message, timestamp: turn.receivedAt, ...storedAttachments(turn.cmd.attachments) },
-        {
-          role: 'assistant',
-          content: answer,
-          timestamp,
-          ai_model: model,
-          ai_source: provider,
-          ...(status !== 'complete' ? { status } : {}),
-          ...(usage ? { usage } : {}),
-          ...(done?.finishReason ? { finish_reason: done.finishReason } : {}),
-        },
-      ]),
+      this.memory.append(
+        turn.cmd.user_id,
+        turn.sessionId,
+        [
+          { role: 'user', content: turn.cmd.message, timestamp: turn.receivedAt, ...storedAttachments(turn.cmd) },
+          {
+            role: 'assistant',
+            content: answer,
+            timestamp,
+            ai_model: model,
+            ai_source: provider,
+            ...(status !== 'complete' ? { status } : {}),
+            ...(usage ? { usage } : {}),
+            ...(done?.finishReason ? { finish_reason: done.finishReason } : {}),
+          },
+        ],
+        Date.now(),
+        turn.delivery,
+      ),
     ).catch(memoryDown);
     return timestamp;
   }
@@ -251,18 +268,20 @@ function storedUsage(u: ProviderUsage | undefined): ProviderUsage | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
-/** The files' text is stored with the question (not only their names), so a later turn replays what the model saw. */
-function storedAttachments(list: ChatCommand['attachments']): Pick<StoredMessage, 'attachments'> {
-  if (!list?.length) return {};
-  return {
-    attachments: list.map((a) => ({
-      name: a.name,
-      kind: a.kind,
-      chars: a.chars ?? [...a.text].length,
-      ...(a.truncated ? { truncated: true } : {}),
-      text: a.text,
-    })),
-  };
+/**
+ * The files' text is stored with the question (not only their names), so a later turn replays what the model saw.
+ * Images are stored by name only (kind image, no text): their bytes stay out of memory, and later turns say they were there.
+ */
+function storedAttachments(cmd: Pick<ChatCommand, 'attachments' | 'images'>): Pick<StoredMessage, 'attachments'> {
+  const texts = (cmd.attachments ?? []).map((a) => ({
+    name: a.name,
+    kind: a.kind,
+    chars: a.chars ?? [...a.text].length,
+    ...(a.truncated ? { truncated: true } : {}),
+    text: a.text,
+  }));
+  const images = (cmd.images ?? []).map((i) => ({ name: i.name || 'image', kind: 'image' as const, chars: 0, text: '' }));
+  return texts.length || images.length ? { attachments: [...texts, ...images] } : {};
 }
 
 function logStoreFailure(err: unknown): undefined {

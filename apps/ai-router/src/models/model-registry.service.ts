@@ -21,6 +21,17 @@ export interface ModelTarget {
   entry: ModelInfoDto;
 }
 
+/** The request field a model id came in: OpenAI's `model` (/v1) or native chat's `options.model`. */
+export type ModelParam = 'model' | 'options.model';
+
+/** Where each API lists the ids that exist (named in a 404). */
+const LIST_ROUTE: Record<ModelParam, string> = { model: 'GET /v1/models', 'options.model': 'GET /models' };
+
+/** How an error about a model id begins: /v1 keeps OpenAI's wording; native errors start with the field's name. */
+function lead(param: ModelParam, id: string): string {
+  return param === 'model' ? `The model \`${id}\`` : `${param}: the model \`${id}\``;
+}
+
 /** An unknown id triggers a refresh first, at most this often (a typo must not hammer Ollama). */
 const ON_DEMAND_MIN_GAP_MS = 2_000;
 
@@ -66,12 +77,15 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * A registry id to its provider and model. 404 MODEL_NOT_FOUND (listing the ids that exist) when
-   * unknown; 503 MODEL_UNAVAILABLE (naming the reason) when its provider cannot serve it now.
+   * unknown, also when its provider part is not one of ours (`nope/nope`); 503 MODEL_UNAVAILABLE
+   * (naming the reason) when its provider cannot serve it now; 400 when it lacks `need`. Every one
+   * names the request field in `details.param` (`model` for /v1, `options.model` for native chat).
    */
-  async resolve(id: string, need: ModelCapability = 'chat'): Promise<ModelTarget> {
+  async resolve(id: string, need: ModelCapability = 'chat', param: ModelParam = 'model'): Promise<ModelTarget> {
     const parsed = parseModelId(id);
     let entry = this.find(id);
-    if (!entry && parsed && Date.now() - this.refreshedAt > ON_DEMAND_MIN_GAP_MS) {
+    // Never listed yet: refresh whatever the id, so that a 404 lists the ids that exist (not "none").
+    if (!entry && (parsed || !this.refreshedAt) && Date.now() - this.refreshedAt > ON_DEMAND_MIN_GAP_MS) {
       await this.refresh();
       entry = this.find(id);
     }
@@ -81,27 +95,28 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
         throw new ServiceError(
           503,
           ERROR_CODE.MODEL_UNAVAILABLE,
-          `The model \`${id}\` cannot be served: ${parsed.provider} is unavailable (${down.reason}).`,
-          { model: id, reason: down.reason },
+          `${lead(param, id)} cannot be served: ${parsed.provider} is unavailable (${down.reason}).`,
+          { param, model: id, reason: down.reason },
         );
       throw new ServiceError(
         404,
         ERROR_CODE.MODEL_NOT_FOUND,
-        `The model \`${id}\` does not exist. Models: ${this.idsFor(need).join(', ') || 'none'} (GET /v1/models).`,
-        { model: id, models: this.idsFor(need) },
+        `${lead(param, id)} does not exist. Models: ${this.idsFor(need).join(', ') || 'none'} (${LIST_ROUTE[param]}).`,
+        { param, model: id, models: this.idsFor(need) },
       );
     }
     if (!entry.capabilities.includes(need)) {
       throw new ServiceError(
         400,
         ERROR_CODE.VALIDATION_FAILED,
-        `The model \`${id}\` does not support ${need}. Models that do: ${this.idsFor(need).join(', ') || 'none'}.`,
-        { param: 'model' },
+        `${lead(param, id)} does not support ${need}. Models that do: ${this.idsFor(need).join(', ') || 'none'}.`,
+        { param },
       );
     }
     const current = this.withCircuit(entry);
     if (!current.available)
-      throw new ServiceError(503, ERROR_CODE.MODEL_UNAVAILABLE, `The model \`${id}\` is unavailable: ${current.reason}.`, {
+      throw new ServiceError(503, ERROR_CODE.MODEL_UNAVAILABLE, `${lead(param, id)} is unavailable: ${current.reason}.`, {
+        param,
         model: id,
         reason: current.reason,
       });
@@ -109,12 +124,15 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Native chat's options: a registry id in `model` (without `provider`) pins that provider and
-   * model; anything else keeps the old meaning (provider + that provider's model name).
+   * Native chat's options: an id with a `/` in `model` (without `provider`) is a registry id: it pins
+   * that provider and model, and an id that is not in the registry (`local/nope`, or `nope/nope`
+   * whose provider is not one of ours) is a 404 MODEL_NOT_FOUND naming `options.model` instead of a
+   * 503 after every provider failed. A bare name (`phi3`), or any name with `provider`, keeps the old
+   * meaning: that provider's own model name (docs/adr/0008-openai-compatible-api.md).
    */
   async routeFor(options: { provider?: ProviderName; model?: string } | undefined): Promise<{ provider?: ProviderName; model?: string }> {
-    if (!options?.model || options.provider || !parseModelId(options.model)) return { provider: options?.provider, model: options?.model };
-    const target = await this.resolve(options.model);
+    if (!options?.model || options.provider || !options.model.includes('/')) return { provider: options?.provider, model: options?.model };
+    const target = await this.resolve(options.model, 'chat', 'options.model');
     return { provider: target.provider, model: target.model };
   }
 

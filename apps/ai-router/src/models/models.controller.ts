@@ -1,7 +1,9 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { MODEL_ADMIN_PATTERNS, MODEL_PATTERNS, ModelsQuery } from '@nitro/contracts';
 import { validateDto } from '@nitro/service-kit';
+import type { RedisStreamsContext } from '@nitro/transport';
+import { deliveryOf } from '../memory/delivery.util';
 import { CompletionService } from '../completions/completion.service';
 import { EmbeddingService } from './embeddings/embedding.service';
 import { LocalModelFilesService } from './local-files/local-model-files.service';
@@ -23,8 +25,8 @@ export class ModelsController {
   }
 
   @MessagePattern(MODEL_PATTERNS.complete)
-  complete(@Payload() cmd: unknown) {
-    return this.completions.complete(cmd);
+  complete(@Payload() cmd: unknown, @Ctx() ctx: RedisStreamsContext) {
+    return this.completions.complete(cmd, deliveryOf(ctx));
   }
 
   @MessagePattern(MODEL_PATTERNS.embed)

@@ -9,11 +9,22 @@ export interface ProviderToolCall {
   signature?: string;
 }
 
+/** An image on a user message: its type (PNG, JPEG, WebP, GIF) and its bytes as standard base64. */
+export interface ProviderImage {
+  mime: string;
+  data: string;
+}
+
 /** One turn of the conversation as every provider receives it (the system prompt is separate). */
 export interface ProviderMessage {
   /** 'tool' (a tool's result) only reaches providers with `supportsTools`. */
   role: 'user' | 'assistant' | 'tool';
   content: string;
+  /**
+   * User messages: images for the model to read. The router only hands a request with images to a provider whose
+   * supportsImages(model) is true: Ollama sends them as the message's `images`, Gemini as `inline_data` parts.
+   */
+  images?: ProviderImage[];
   /** An assistant turn that called tools. */
   toolCalls?: ProviderToolCall[];
   /** A tool result: the call it answers. */
@@ -76,6 +87,12 @@ export interface ChatProvider {
   readonly timeoutMs: number;
   /** Takes `tools` and answers with tool calls (Ollama, Gemini); others get a 400 before routing. */
   readonly supportsTools?: boolean;
+  /**
+   * Whether `model` reads images on messages (ProviderMessage.images). Asked by the router only for requests with
+   * images, after unavailable(); never rejects (an unknown answer is false), bounded by its own timeout. Absent: no.
+   * Ollama: its /api/show lists "vision" (cached per model); Gemini: yes; the local model: no.
+   */
+  supportsImages?(model: string, signal: AbortSignal): Promise<boolean>;
   /**
    * Why the provider cannot be used at all (no key, no model file), naming what to set
    * ("not configured: set GEMINI_API_KEY ..."), shown in fallbacks, 503s and chat.providers;

@@ -49,6 +49,11 @@ export class GeminiProvider implements ChatProvider {
     return this.sdk ? null : 'not configured: set GEMINI_API_KEY (and GEMINI_MODEL to choose the model)';
   }
 
+  /** Every Gemini model the API serves for generateContent reads images (https://ai.google.dev/gemini-api/docs/image-understanding). */
+  async supportsImages(): Promise<boolean> {
+    return true;
+  }
+
   modelFor(req: ProviderRequest): string {
     return req.model ?? this.opts.model;
   }
@@ -143,7 +148,9 @@ export class GeminiProvider implements ChatProvider {
  * Gemini wants user/model turns that alternate and start with the user. An assistant turn's tool
  * calls become `functionCall` parts (arguments as an object); a tool result becomes a
  * `functionResponse` part in a user turn, named after the call it answers (Gemini matches results
- * to calls by name and order, it has no call ids).
+ * to calls by name and order, it has no call ids). A message's images become inline data parts before its
+ * text (Google's advice for one image and a prompt), `inlineData: { mimeType, data }` as the SDK writes them:
+ * the REST docs' `inline_data: { mime_type, data }` is the same field (proto JSON takes either spelling).
  */
 export function toContents(req: ProviderRequest): Content[] {
   const out: Content[] = [];
@@ -156,6 +163,7 @@ export function toContents(req: ProviderRequest): Content[] {
       const name = (m.toolCallId && names.get(m.toolCallId)) || m.toolCallId || 'tool';
       parts.push({ functionResponse: { name, response: toolResponse(m.content) } });
     } else {
+      for (const img of m.images ?? []) parts.push({ inlineData: { mimeType: img.mime, data: img.data } });
       if (m.content || !m.toolCalls?.length) parts.push({ text: m.content });
       for (const c of m.toolCalls ?? []) {
         names.set(c.id, c.name);

@@ -4,7 +4,7 @@ import { ChatProvider, ProviderChunk, ProviderRequest, ProviderResult, ProviderT
 import { outboundFetch, outboundFetchFunction } from '@nitro/service-kit';
 import { budgetRequest } from './context-budget.util';
 import { ModelContextCache } from './model-context.cache';
-import { ollamaContextLookup } from './model-context.lookups';
+import { ollamaShowLookup, type OllamaModelFacts } from './model-context.lookups';
 import { kindForStatus, ProviderError } from './provider-error';
 
 /** A whole answer (NDJSON lines of a long stream included) stays far below this; more is a runaway server. */
@@ -20,16 +20,23 @@ export interface OllamaProviderOptions {
  * Ollama through its official client. Always "configured": whether anything listens is learnt by trying.
  * Every request is budgeted against the model's context (POST /api/show once per model, see
  * ollamaContextOf; budgetRequest): history trimmed first, 400 CONTEXT_TOO_LONG when it cannot fit.
+ * The same cached /api/show says whether the model reads images (`capabilities` has "vision"); images go as the
+ * message's `images: [<base64>]` (docs/api.md, "Chat request (with images)").
  */
 export class OllamaProvider implements ChatProvider {
   readonly name = 'ollama' as const;
   readonly timeoutMs: number;
   readonly supportsTools = true;
-  private readonly contexts: ModelContextCache;
+  private readonly facts: ModelContextCache<OllamaModelFacts>;
 
   constructor(private readonly opts: OllamaProviderOptions) {
     this.timeoutMs = opts.timeoutMs;
-    this.contexts = new ModelContextCache(this.name, ollamaContextLookup(opts.host));
+    this.facts = new ModelContextCache(this.name, ollamaShowLookup(opts.host));
+  }
+
+  /** /api/show's capabilities list "vision"; false when Ollama does not say or cannot be asked (within 3 s). */
+  async supportsImages(model: string, signal: AbortSignal): Promise<boolean> {
+    return (await this.facts.get(model, signal))?.vision ?? false;
   }
 
   unavailable(): string | null {
@@ -92,7 +99,7 @@ export class OllamaProvider implements ChatProvider {
 
   /** The request with the history the model's context affords; ContextTooLongError when even the newest message does not fit. */
   private async budget(req: ProviderRequest, signal: AbortSignal): Promise<ProviderRequest> {
-    return budgetRequest(this.name, req, await this.contexts.get(this.modelFor(req), signal));
+    return budgetRequest(this.name, req, (await this.facts.get(this.modelFor(req), signal))?.context ?? null);
   }
 
   /** @throws ProviderError for an HTTP error status (Ollama's body: `{"error": "..."}`), OutboundHttpError for the network. */
@@ -158,6 +165,7 @@ function toMessages(req: ProviderRequest): Message[] {
   const out = req.messages.map((m): Message => {
     for (const c of m.toolCalls ?? []) names.set(c.id, c.name);
     const msg: Message = { role: m.role, content: m.content };
+    if (m.images?.length) msg.images = m.images.map((i) => i.data);
     if (m.toolCalls?.length)
       msg.tool_calls = m.toolCalls.map((c) => ({ function: { name: c.name, arguments: parseArguments(c.arguments) } }));
     if (m.role === 'tool' && m.toolCallId && names.has(m.toolCallId)) msg.tool_name = names.get(m.toolCallId);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ERROR_CODES, ProviderName, type ProviderAttemptDto } from '@nitro/contracts';
+import { ERROR_CODE, ERROR_CODES, ProviderName, type ProviderAttemptDto } from '@nitro/contracts';
 import { getLogger } from '@nitro/observability';
 import { ServiceError } from '@nitro/service-kit';
 import { AttemptSignal } from './attempt-signal.util';
@@ -30,6 +30,17 @@ export type RouterEvent =
   | { type: 'token'; text: string }
   | { type: 'done'; provider: ProviderName; model: string; usage: ProviderUsage; finishReason: string; toolCalls?: ProviderToolCall[] };
 
+/** Whether the request carries images, and whether a provider whose model reads them was admitted. */
+interface ImageRouting {
+  needed: boolean;
+  readable: boolean;
+}
+
+/** For supportsImages when the caller gave no signal (the lookups bound themselves). */
+const NEVER = new AbortController().signal;
+
+const hasImages = (req: ProviderRequest) => req.messages.some((m) => !!m.images?.length);
+
 /** A stream that broke after tokens went out: no fallback is possible, the answer is incomplete. */
 export class IncompleteStreamError extends Error {
   constructor(
@@ -53,9 +64,10 @@ export class RouterService {
 
   async generate(req: ProviderRequest, opts: RouteOptions = {}): Promise<Routed> {
     const fallbacks: Fallback[] = [];
+    const images = { needed: hasImages(req), readable: false };
     let tooLong: ContextTooLongError | undefined;
     for (const provider of this.candidates(opts.provider)) {
-      if (!this.admit(provider, fallbacks, !!opts.provider)) continue;
+      if (!(await this.admit(provider, req, fallbacks, !!opts.provider, images, opts.signal))) continue;
       const attempt = new AttemptSignal(provider.timeoutMs, opts.signal);
       const started = performance.now();
       try {
@@ -71,15 +83,16 @@ export class RouterService {
         attempt.dispose();
       }
     }
-    throw this.noProvider(fallbacks, opts.provider, tooLong);
+    throw this.noProvider(fallbacks, opts.provider, tooLong, images);
   }
 
   /** Yields meta (at the first token), tokens, then done; throws ServiceError(503) or IncompleteStreamError. */
   async *stream(req: ProviderRequest, opts: RouteOptions = {}): AsyncGenerator<RouterEvent> {
     const fallbacks: Fallback[] = [];
+    const images = { needed: hasImages(req), readable: false };
     let tooLong: ContextTooLongError | undefined;
     for (const provider of this.candidates(opts.provider)) {
-      if (!this.admit(provider, fallbacks, !!opts.provider)) continue;
+      if (!(await this.admit(provider, req, fallbacks, !!opts.provider, images, opts.signal))) continue;
       const attempt = new AttemptSignal(provider.timeoutMs, opts.signal);
       const started = performance.now();
       const model = provider.modelFor(req);
@@ -128,7 +141,7 @@ export class RouterService {
         if (!finished) void iterator?.return?.()?.catch(() => undefined);
       }
     }
-    throw this.noProvider(fallbacks, opts.provider, tooLong);
+    throw this.noProvider(fallbacks, opts.provider, tooLong, images);
   }
 
   private candidates(forced?: ProviderName): ChatProvider[] {
@@ -138,13 +151,33 @@ export class RouterService {
     return [p];
   }
 
-  /** Skips (with a recorded reason) a provider that is not configured or whose circuit is open. */
-  private admit(provider: ChatProvider, fallbacks: Fallback[], forced: boolean): boolean {
+  /**
+   * Skips (with a recorded reason) a provider that is not configured, whose model cannot read the request's images
+   * (asked only when there are images; `images.readable` notes that one could), or whose circuit is open.
+   */
+  private async admit(
+    provider: ChatProvider,
+    req: ProviderRequest,
+    fallbacks: Fallback[],
+    forced: boolean,
+    images: ImageRouting,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
     const unavailable = provider.unavailable();
     if (unavailable) {
       fallbacks.push({ provider: provider.name, reason: unavailable });
       providerMetrics.fallbacks().inc({ provider: provider.name, reason: 'not_configured' });
       return false;
+    }
+    if (images.needed) {
+      const model = provider.modelFor(req);
+      const reads = await (provider.supportsImages?.(model, signal ?? NEVER) ?? Promise.resolve(false)).catch(() => false);
+      if (!reads) {
+        fallbacks.push({ provider: provider.name, reason: `images: the model "${model}" does not read images` });
+        providerMetrics.fallbacks().inc({ provider: provider.name, reason: 'no_vision' });
+        return false;
+      }
+      images.readable = true;
     }
     const breaker = this.registry.breaker(provider.name);
     // An explicit options.provider is tried even when its circuit is open: the caller asked for it.
@@ -199,7 +232,15 @@ export class RouterService {
     return new ProviderError(provider.name, 'unknown', (err as Error)?.message ?? String(err));
   }
 
-  private noProvider(fallbacks: Fallback[], forced?: ProviderName, tooLong?: ContextTooLongError): ServiceError {
+  private noProvider(fallbacks: Fallback[], forced?: ProviderName, tooLong?: ContextTooLongError, images?: ImageRouting): ServiceError {
+    // Images and no provider whose model reads them (not merely a failing one): the person's to change, 400.
+    if (images?.needed && !images.readable) {
+      const which = forced ? `The model chosen (${forced}) cannot read images` : "None of this server's chat models can read images";
+      return new ServiceError(400, ERROR_CODE.IMAGES_NOT_SUPPORTED, `${which}. Describe it in words, or attach text or a PDF.`, {
+        tried: fallbacks,
+        configure: ['an Ollama model whose /api/show lists "vision" (e.g. llava, gemma3) in OLLAMA_MODEL', 'GEMINI_API_KEY'],
+      });
+    }
     // A prompt too long for the providers that could have served it is the caller's to fix: 400, not 503.
     if (tooLong) {
       return new ServiceError(400, 'CONTEXT_TOO_LONG', `${tooLong.provider}: ${tooLong.message}`, {

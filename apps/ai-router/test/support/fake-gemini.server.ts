@@ -32,6 +32,8 @@ export interface FakeGemini {
  * STOP; mode NONE answers text. A last turn with `functionResponse` parts is answered with text that
  * quotes them ("name: {response JSON}"), so a round trip shows the result reached the model.
  *
+ * A last turn with inline image parts is answered "Saw <mime> <n> bytes" (ai.google.dev/gemini-api/docs/image-understanding).
+ *
  * GET /v1beta/models/{model} (models.get) answers the Model resource: `name` ("models/…"), `version`,
  * `displayName`, `inputTokenLimit`, `outputTokenLimit`, `supportedGenerationMethods`.
  */
@@ -89,18 +91,19 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: Omit<Fak
     if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(chunk('too late', true)));
     return;
   }
+  // Images in the last turn: the answer names what was seen, so a test reads that the bytes arrived whole.
+  const seen = imagesIn(body);
+  const words = seen ? [`Saw ${seen}`] : state.words;
   if (m[2] === 'generateContent')
-    return void res
-      .writeHead(200, { 'content-type': 'application/json; charset=UTF-8' })
-      .end(JSON.stringify(chunk(state.words.join(''), true)));
+    return void res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(chunk(words.join(''), true)));
   res.writeHead(200, { 'content-type': 'text/event-stream' });
-  for (const [i, w] of state.words.entries()) {
+  for (const [i, w] of words.entries()) {
     if (state.mode === 'break' && i === 2) {
       await new Promise((r) => setTimeout(r, 20));
       res.socket?.destroy();
       return;
     }
-    const last = i === state.words.length - 1 && state.mode !== 'no_finish';
+    const last = i === words.length - 1 && state.mode !== 'no_finish';
     res.write(`data: ${JSON.stringify(chunk(w, last))}\r\n\r\n`);
     await new Promise((r) => setImmediate(r));
   }
@@ -134,6 +137,19 @@ function functionResults(body: any): string | undefined {
     p.functionResponse ? [`${p.functionResponse.name}: ${JSON.stringify(p.functionResponse.response)}`] : [],
   );
   return results.length ? results.join('; ') : undefined;
+}
+
+/**
+ * The inline images of the last turn as "image/png 70 bytes, …" (undefined when none). The REST docs write the part as
+ * `inline_data: { mime_type, data }`, the SDK as `inlineData: { mimeType, data }`: proto JSON takes both, so does this.
+ */
+function imagesIn(body: any): string | undefined {
+  const parts: any[] = body.contents?.at(-1)?.parts ?? [];
+  const blobs = parts.flatMap((p) => {
+    const blob = p.inline_data ?? p.inlineData;
+    return blob ? [`${blob.mime_type ?? blob.mimeType} ${Buffer.from(String(blob.data), 'base64').length} bytes`] : [];
+  });
+  return blobs.length ? blobs.join(', ') : undefined;
 }
 
 function error(res: ServerResponse, code: number, status: string, message: string) {

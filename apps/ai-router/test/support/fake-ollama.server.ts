@@ -14,6 +14,8 @@ export interface FakeOllama {
   context: { num_ctx?: number; context_length: number };
   /** Models asked about with POST /api/show, in order. */
   shows: string[];
+  /** What POST /api/show lists in `capabilities` ("vision": the model reads a message's `images`). */
+  capabilities: string[];
   close(): Promise<void>;
 }
 
@@ -26,7 +28,14 @@ export interface FakeOllama {
  * `model_info` (`general.architecture`, `llama.context_length`) and `capabilities`.
  */
 export async function startFakeOllama(words = ['Hello', ' from', ' fake', ' Ollama', '.']): Promise<FakeOllama> {
-  const state: Omit<FakeOllama, 'url' | 'close'> = { mode: 'ok', bodies: [], words, context: { context_length: 32_768 }, shows: [] };
+  const state: Omit<FakeOllama, 'url' | 'close'> = {
+    mode: 'ok',
+    bodies: [],
+    words,
+    context: { context_length: 32_768 },
+    shows: [],
+    capabilities: ['completion', 'tools'],
+  };
   const server = createServer((req, res) => void handle(req, res, state));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -87,7 +96,7 @@ function show(res: ServerResponse, model: string, state: Omit<FakeOllama, 'url' 
     template: '{{ .Prompt }}',
     details: { format: 'gguf', family: 'llama', parameter_size: '3.8B', quantization_level: 'Q4_0' },
     model_info: { 'general.architecture': 'llama', 'general.parameter_count': 3_821_079_552, 'llama.context_length': context_length },
-    capabilities: ['completion', 'tools'],
+    capabilities: state.capabilities,
   });
 }
 

@@ -31,6 +31,13 @@ export class FakeProvider implements ChatProvider {
   unavailable(): string | null {
     return this.configured ? null : `not configured: configure ${this.name}`;
   }
+  /** Whether its models read images; the models asked about, in order. */
+  vision = false;
+  visionAsked: string[] = [];
+  async supportsImages(model: string): Promise<boolean> {
+    this.visionAsked.push(model);
+    return this.vision;
+  }
   modelFor(req: ProviderRequest): string {
     return req.model ?? `${this.name}-model`;
   }

@@ -1,12 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { chatAttachmentKey, type ChatAttachmentTextDto } from '@nitro/contracts';
+import { chatAttachmentKey, type ChatAttachmentTextDto, type ChatImageMime } from '@nitro/contracts';
 import { REDIS_CLIENT } from '@nitro/service-kit';
 
-/** An attachment as kept in Redis: its text and what the 201 said about it. */
-export type StoredAttachment = Required<ChatAttachmentTextDto>;
+/** A text or PDF attachment as kept in Redis: its text and what the 201 said about it. */
+export type StoredTextAttachment = Required<ChatAttachmentTextDto>;
 
-/** Extracted attachment text per user in Redis (chatAttachmentKey: one string of JSON, with the TTL set on write). */
+/** An image attachment as kept in Redis: its type (read from the bytes), its bytes as base64, and their count. */
+export interface StoredImageAttachment {
+  name: string;
+  kind: 'image';
+  mime: ChatImageMime;
+  /** Standard base64 of the file, padded. */
+  data: string;
+  bytes: number;
+}
+
+export type StoredAttachment = StoredTextAttachment | StoredImageAttachment;
+
+/**
+ * Attachments per user in Redis (chatAttachmentKey: one string of JSON, with the TTL set on write): extracted text,
+ * or an image's bytes as base64 (at most CHAT_ATTACHMENT_MAX_IMAGE_BYTES, so about 6.7 MB of JSON by default).
+ */
 @Injectable()
 export class AttachmentsRepository {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}

@@ -4,6 +4,7 @@ import {
   ApiBearerAuth,
   ApiForbiddenResponse,
   ApiHeader,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -39,7 +40,14 @@ export class ChatController {
   })
   @ApiOkResponse({ type: ChatResponseDto })
   @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it.' })
-  @ApiServiceUnavailableResponse({ description: 'No provider could answer; the message lists those tried and what to configure.' })
+  @ApiNotFoundResponse({
+    description:
+      'options.model is not a model id of GET /models (also when its provider part is not one of ours, e.g. "nope/nope"): MODEL_NOT_FOUND, details.param "options.model"; the message lists the ids that exist. On /chat/stream the same comes as an `error` event with status 404.',
+  })
+  @ApiServiceUnavailableResponse({
+    description:
+      'No provider could answer (NO_PROVIDER_AVAILABLE; the message lists those tried and what to configure), or the options.model asked for cannot serve now (MODEL_UNAVAILABLE).',
+  })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -125,7 +133,8 @@ export class ChatController {
     summary:
       'Regenerate or Edit: set the messages from `index` on aside as an alternative; the next message sent to this conversation continues from there.',
     description:
-      'Regenerate: fork at the question and send it again. Edit: fork at the question and send the edited one. The alternatives are listed in the history (`branches`).',
+      'Regenerate: fork at the question and send it again. Edit: fork at the question and send the edited one. The alternatives are listed in the history (`branches`). ' +
+      "`index` must be a question (a user message): an answer's position is a 400; past the end, a 404.",
   })
   fork(@Param() p: UserSessionParams, @Body() dto: ChatForkDto, @CurrentUser() user: AuthUser) {
     return this.chat.fork(user, p.user_id, p.session_id, dto);

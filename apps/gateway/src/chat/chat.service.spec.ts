@@ -30,7 +30,11 @@ function setup() {
   } as unknown as ChatStreamsService;
   const env = loadConfig(GatewayEnv, { JWT_SECRET: 'x'.repeat(40), CHAT_MAX_MESSAGE_CHARS: '10' });
   const attachments = {
-    resolve: async (u: AuthUser, ids: string[]) => ids.map((id) => ({ name: `${u.id}-${id}.txt`, kind: 'text', text: 'file text' })),
+    // Ids starting with "img" are images (as the repository would answer), the rest text.
+    resolve: async (u: AuthUser, ids: string[]) => ({
+      texts: ids.filter((id) => !id.startsWith('img')).map((id) => ({ name: `${u.id}-${id}.txt`, kind: 'text', text: 'file text' })),
+      images: ids.filter((id) => id.startsWith('img')).map((id) => ({ name: `${id}.png`, mime: 'image/png', data: 'iVBORw0KGgo=' })),
+    }),
   } as unknown as AttachmentsService;
   return { chat: new ChatService(aiRouter, env, streams, attachments), sent };
 }
@@ -75,6 +79,18 @@ describe('ChatService (gateway)', () => {
     expect(sent.map((c) => c.attachments?.map((a) => a.name))).toEqual([['root-a.txt'], ['alice-b.txt', 'alice-c.txt']]);
     await chat.send(alice, dto());
     expect(sent[2]).not.toHaveProperty('attachments');
+  });
+
+  it('puts image attachments on the command as images (with their names), text ones as attachments, neither when absent', async () => {
+    const { chat, sent } = setup();
+    await chat.open(alice, dto({ attachments: ['img1', 'b'] }));
+    await chat.send(alice, dto({ attachments: ['img2'] }));
+    expect(sent[0]).toMatchObject({
+      attachments: [{ name: 'alice-b.txt' }],
+      images: [{ name: 'img1.png', mime: 'image/png', data: 'iVBORw0KGgo=' }],
+    });
+    expect(sent[1].images).toEqual([{ name: 'img2.png', mime: 'image/png', data: 'iVBORw0KGgo=' }]);
+    expect(sent[1]).not.toHaveProperty('attachments');
   });
 
   it('opens a tracked stream: the command to ai-router carries the stream_id', async () => {

@@ -96,11 +96,14 @@ export class ChatService {
   }
 
   /**
-   * The caller's own attachments' text on the command, whoever's conversation this is (an admin chatting for a
-   * user attaches their own files). @throws 404 / 400 from AttachmentsService.resolve (unknown id, too much text).
+   * The caller's own attachments on the command, whoever's conversation this is (an admin chatting for a user
+   * attaches their own files): text as `attachments`, images as `images` (ai-router sends them with this message to
+   * a provider that reads images). @throws 404 / 400 from AttachmentsService.resolve (unknown id, too much text).
    */
   private async attach(user: AuthUser, dto: ChatRequestDto, cmd: ChatCommand): Promise<ChatCommand> {
-    return dto.attachments?.length ? { ...cmd, attachments: await this.attachments.resolve(user, dto.attachments) } : cmd;
+    if (!dto.attachments?.length) return cmd;
+    const { texts, images } = await this.attachments.resolve(user, dto.attachments);
+    return { ...cmd, ...(texts.length ? { attachments: texts } : {}), ...(images.length ? { images } : {}) };
   }
 
   private command(user: AuthUser, dto: ChatRequestDto): ChatCommand {

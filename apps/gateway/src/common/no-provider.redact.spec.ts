@@ -1,4 +1,4 @@
-import { errorForCaller, NO_MODEL_MESSAGE } from './no-provider.redact';
+import { errorForCaller, modelReasonForUser, NO_MODEL_MESSAGE } from './no-provider.redact';
 
 describe('errorForCaller', () => {
   const chat = {
@@ -41,5 +41,16 @@ describe('errorForCaller', () => {
       error: 'MODEL_UNAVAILABLE',
       message: 'The model `ollama/phi3` cannot be served: ollama is unavailable. Ask your administrator, or choose another model.',
     });
+  });
+});
+
+describe('modelReasonForUser', () => {
+  it('says which kind of problem and who fixes it, never the host, path or variable', () => {
+    expect(modelReasonForUser('not configured: set GEMINI_API_KEY (and GEMINI_MODEL to choose the model)')).toBe(
+      'Not set up on this server. Ask your administrator.',
+    );
+    const down = modelReasonForUser('unreachable: 127.0.0.1:11434: connection refused');
+    expect(down).toBe('Unavailable right now. Ask your administrator if it stays so.');
+    expect(down).not.toMatch(/127|refused/);
   });
 });

@@ -51,6 +51,17 @@ function aboutChatModels(body: ErrorLike): boolean {
   return /^No chat provider could answer/.test(message);
 }
 
+/**
+ * A model's or provider's `reason` in GET /models as a user (not the admin) reads it. ai-router's reasons name
+ * paths, hosts, connection errors and variables to set ("unreachable: 127.0.0.1:11434: connection refused",
+ * "not configured: set GEMINI_API_KEY …"): a user learns only which kind of problem it is and who can fix it.
+ */
+export function modelReasonForUser(reason: string): string {
+  return /^not configured/i.test(reason)
+    ? 'Not set up on this server. Ask your administrator.'
+    : 'Unavailable right now. Ask your administrator if it stays so.';
+}
+
 /** The caller the auth guard put on the request (undefined on public routes). */
 export function callerOf(request: unknown): { role?: string } | undefined {
   return (request as { user?: { role?: string } } | undefined)?.user;

@@ -3,20 +3,28 @@ import { errorBox, h } from '../dom';
 import { icon } from '../icons';
 import type { ChatAttachmentDto, ChatMessageAttachmentDto } from '@nitro/contracts';
 
-/** What the file picker offers; the server decides from the bytes anyway (415 / IMAGES_NOT_SUPPORTED otherwise). */
+/**
+ * What the file picker offers; the server decides from the bytes anyway (415 otherwise). Images go to a model that
+ * reads them when the message is sent (400 IMAGES_NOT_SUPPORTED, said like any failed send, when none can).
+ */
 const ACCEPT =
-  '.txt,.md,.markdown,.csv,.tsv,.json,.jsonl,.yaml,.yml,.xml,.html,.css,.log,.ini,.toml,.py,.js,.ts,.tsx,.jsx,.java,.c,.h,.cpp,.cs,.go,.rs,.rb,.php,.sh,.sql,.pdf,text/*,application/pdf,image/*';
+  '.txt,.md,.markdown,.csv,.tsv,.json,.jsonl,.yaml,.yml,.xml,.html,.css,.log,.ini,.toml,.py,.js,.ts,.tsx,.jsx,.java,.c,.h,.cpp,.cs,.go,.rs,.rb,.php,.sh,.sql,.pdf,text/*,application/pdf,' +
+  '.png,.jpg,.jpeg,.webp,.gif,image/png,image/jpeg,image/webp,image/gif';
 /** As MAX_ATTACHMENTS_PER_MESSAGE in contracts (a value import would pull class-validator into the first screen). */
 const MAX_FILES = 4;
 
-const size = (a: { chars: number; truncated?: boolean }) => `${a.chars.toLocaleString()} characters${a.truncated ? ', cut short' : ''}`;
+const size = (a: { kind: string; chars: number; truncated?: boolean; bytes?: number }) =>
+  a.kind === 'image'
+    ? `image${a.bytes ? `, ${Math.max(1, Math.round(a.bytes / 1024)).toLocaleString()} kB` : ''}`
+    : `${a.chars.toLocaleString()} characters${a.truncated ? ', cut short' : ''}`;
+const prefix = (kind: string) => (kind === 'pdf' ? 'PDF · ' : kind === 'image' ? 'Image · ' : '');
 
-/** The chips of a stored question's files (name, size), read-only. */
+/** The chips of a stored question's files (name, size), read-only; an image by its name (its bytes are not stored). */
 export function attachmentChips(list: ChatMessageAttachmentDto[]): HTMLElement {
   return h(
     'ul',
     { class: 'chips', 'aria-label': 'Attached files' },
-    ...list.map((a) => h('li', { class: 'chip', title: size(a) }, a.kind === 'pdf' ? 'PDF · ' : '', a.name)),
+    ...list.map((a) => h('li', { class: 'chip', title: size(a) }, prefix(a.kind), a.name)),
   );
 }
 
@@ -27,6 +35,15 @@ export function attachmentChips(list: ChatMessageAttachmentDto[]): HTMLElement {
  */
 export function attachmentTray() {
   let attached: ChatAttachmentDto[] = [];
+  /** Thumbnails of picked images (blob: URLs, allowed by the CSP's img-src), released when their chip goes. */
+  const thumbs = new Map<string, string>();
+  const release = (keep: ChatAttachmentDto[]) => {
+    for (const [id, url] of thumbs) {
+      if (keep.some((a) => a.attachment_id === id)) continue;
+      URL.revokeObjectURL(url);
+      thumbs.delete(id);
+    }
+  };
   let uploading: Promise<unknown> = Promise.resolve();
   const chips = h('ul', { class: 'chips', 'aria-label': 'Files to send', hidden: true });
   const status = h('div', { class: 'attach-status', 'aria-live': 'polite' });
@@ -38,7 +55,7 @@ export function attachmentTray() {
       class: 'btn-secondary',
       id: 'chat-attach',
       'aria-label': 'Attach file',
-      title: 'Attach file (text, code, CSV, JSON, PDF)',
+      title: 'Attach file (text, code, CSV, JSON, PDF, image)',
     },
     icon('paperclip', 16),
     'Attach',
@@ -51,6 +68,7 @@ export function attachmentTray() {
   });
 
   function draw() {
+    release(attached);
     chips.hidden = !attached.length;
     button.disabled = attached.length >= MAX_FILES;
     chips.replaceChildren(
@@ -58,7 +76,10 @@ export function attachmentTray() {
         h(
           'li',
           { class: 'chip', title: size(a) },
-          h('span', {}, a.kind === 'pdf' ? 'PDF · ' : '', a.name),
+          thumbs.has(a.attachment_id)
+            ? h('img', { class: 'chip-thumb', src: thumbs.get(a.attachment_id), alt: '', width: 20, height: 20 })
+            : '',
+          h('span', {}, prefix(a.kind), a.name),
           h(
             'button',
             {
@@ -66,7 +87,8 @@ export function attachmentTray() {
               class: 'link-btn',
               'aria-label': `Remove ${a.name}`,
               title: `Remove ${a.name}`,
-              onclick: () => ((attached = attached.filter((x) => x !== a)), draw(), button.focus()),
+              // Removing a file also clears what was said about the files (e.g. "At most 4 files…").
+              onclick: () => ((attached = attached.filter((x) => x !== a)), status.replaceChildren(), draw(), button.focus()),
             },
             icon('close', 14),
           ),
@@ -84,7 +106,9 @@ export function attachmentTray() {
       }
       status.replaceChildren(h('span', { class: 'muted small' }, `Reading ${file.name}…`));
       try {
-        attached.push(await upload(file));
+        const a = await upload(file);
+        if (a.kind === 'image') thumbs.set(a.attachment_id, URL.createObjectURL(file));
+        attached.push(a);
         status.replaceChildren();
       } catch (e) {
         // Said beside the composer in the server's words (415 names the type, 400 the limit), naming the file once.
@@ -112,11 +136,21 @@ export function attachmentTray() {
       status.replaceChildren();
       draw();
     },
-    /** Regenerate / Edit of a question that had files: their stored text is attached again (ids may have expired). */
-    async reattach(list: ChatMessageAttachmentDto[] | undefined) {
-      if (!list?.length) return;
-      attached = await Promise.all(list.map((a) => upload(new File([a.text], a.kind === 'pdf' ? `${a.name}.txt` : a.name))));
-      draw();
+    /**
+     * Regenerate / Edit of a question that had files: their stored text is uploaded again (ids may have expired)
+     * and returned as a request payload, leaving the composer's own files alone (they belong to the draft).
+     * Images are stored by name only, so they cannot be: the person is told to pick them again.
+     */
+    async reattach(list: ChatMessageAttachmentDto[] | undefined): Promise<{ attachments?: string[] }> {
+      const texts = (list ?? []).filter((a) => a.kind !== 'image');
+      const images = (list ?? []).filter((a) => a.kind === 'image');
+      if (images.length)
+        status.replaceChildren(
+          h('span', { class: 'muted small' }, `Images are not kept: attach ${images.map((a) => a.name).join(', ')} again to send them.`),
+        );
+      if (!texts.length) return {};
+      const again = await Promise.all(texts.map((a) => upload(new File([a.text], a.kind === 'pdf' ? `${a.name}.txt` : a.name))));
+      return { attachments: again.map((a) => a.attachment_id) };
     },
   };
 }

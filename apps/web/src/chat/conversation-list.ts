@@ -21,6 +21,8 @@ export interface ListHandlers {
   open(id: string): void;
   /** A conversation was deleted (the open one: the tab starts a new one). */
   removed(id: string): void;
+  /** A conversation was renamed (the open one: the tab's heading follows). */
+  renamed(id: string, title: string): void;
 }
 
 /**
@@ -105,12 +107,17 @@ export class ConversationList {
   private rename(li: HTMLElement, s: ChatSessionDto): void {
     const input = h('input', { type: 'text', 'aria-label': 'Conversation title', maxlength: 200, class: 'conv-rename' });
     input.value = s.title ?? '';
+    let finished = false;
     const done = async (save: boolean) => {
+      // Escape redraws the list, which takes the input away and fires its blur: that must not save after all.
+      if (finished) return;
+      finished = true;
       const title = input.value.trim();
       if (save && title && title !== s.title) {
         try {
           await this.chat.rename(s.session_id, title);
           s.title = title;
+          this.on.renamed(s.session_id, title);
         } catch (e) {
           toast(`Not renamed: ${(e as Error).message}`, 'error');
         }
@@ -123,7 +130,11 @@ export class ConversationList {
     };
     input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') void done(true);
-      else if (e.key === 'Escape') void done(false);
+      // Escape here cancels the rename only (on a phone it would also close the drawer around the list).
+      else if (e.key === 'Escape') {
+        e.stopPropagation();
+        void done(false);
+      }
     });
     input.addEventListener('blur', () => void done(true), { once: true });
     li.replaceChildren(input);

@@ -1,4 +1,5 @@
 import { h } from '../dom';
+import { icon } from '../icons';
 import type { ChatHistoryDto } from '@nitro/contracts';
 
 /** A conversation as Markdown: a heading, then each turn under who wrote it. */
@@ -31,4 +32,22 @@ export function download(name: string, type: string, text: string): void {
 
 export function fileName(title: string, ext: string): string {
   return `${(title.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'conversation').slice(0, 60)}.${ext}`;
+}
+
+/** The conversation downloaded as Markdown or as JSON (its title and GET /chat/history's answer). */
+export function exportConversation(kind: 'md' | 'json', title: string, hist: ChatHistoryDto): void {
+  if (kind === 'md') download(fileName(title, 'md'), 'text/markdown', toMarkdown(title, hist));
+  else download(fileName(title, 'json'), 'application/json', JSON.stringify({ title, ...hist }, null, 2));
+}
+
+/** **Export Markdown** and **Export JSON**: one icon, so each carries a short label (MD, JSON) where its text is hidden (phone). */
+export function exportButtons(onExport: (kind: 'md' | 'json') => void): [HTMLButtonElement, HTMLButtonElement] {
+  const button = (kind: 'md' | 'json', name: string, short: string) =>
+    h(
+      'button',
+      { type: 'button', class: 'btn-secondary', title: name, 'data-short': short, onclick: () => onExport(kind) },
+      icon('download', 16),
+      name,
+    );
+  return [button('md', 'Export Markdown', 'MD'), button('json', 'Export JSON', 'JSON')];
 }

@@ -35,6 +35,19 @@ export async function copyText(text: string, what = 'Copied'): Promise<void> {
   }
 }
 
+/**
+ * A version with nothing in it at the end of the conversation (a Regenerate or Edit whose answer never arrived,
+ * the page closed meanwhile): says so, with ‹ n/m › to go back to the others.
+ */
+export function emptyVersionNotice(position: number, info: BranchInfo, actions: MessageActions): HTMLElement {
+  return h(
+    'div',
+    { class: 'empty-version muted small' },
+    h('span', {}, 'Nothing was stored in this version: its answer did not arrive. '),
+    branchNav(position, info, actions),
+  );
+}
+
 /** ‹ 1/2 › between the alternatives at one position. */
 function branchNav(position: number, info: BranchInfo, actions: MessageActions): HTMLElement {
   const n = info.active + 1;
@@ -129,17 +142,32 @@ export function messageView(
 /** Edit a question where it is: Save and send (a new branch) or Cancel. */
 function editInPlace(el: HTMLElement, body: HTMLElement, text: string, send: (text: string) => void): void {
   if (el.querySelector('.edit-form')) return;
-  const area = h('textarea', { rows: 3, 'aria-label': 'Edit message', maxlength: 32000 });
+  // required: a blank edit is refused by the browser's own validation, not silently ignored.
+  const area = h('textarea', { rows: 3, 'aria-label': 'Edit message', maxlength: 32000, required: true });
   area.value = text;
+  const cancel = () => (form.remove(), (body.hidden = false));
+  area.addEventListener('keydown', (e) => e.key === 'Escape' && (e.stopPropagation(), cancel()));
   const form = h(
     'form',
-    { class: 'edit-form', onsubmit: (e: Event) => (e.preventDefault(), area.value.trim() && send(area.value)) },
+    {
+      class: 'edit-form',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        if (area.value.trim()) send(area.value);
+        else {
+          // Blank (spaces only) passes `required`: say it the same way, until the person types again.
+          area.setCustomValidity('Write the message, or Cancel.');
+          area.reportValidity();
+          area.addEventListener('input', () => area.setCustomValidity(''), { once: true });
+        }
+      },
+    },
     area,
     h(
       'div',
       { class: 'row' },
       h('button', { type: 'submit', class: 'btn-primary' }, 'Save and send'),
-      h('button', { type: 'button', class: 'btn-secondary', onclick: () => (form.remove(), (body.hidden = false)) }, 'Cancel'),
+      h('button', { type: 'button', class: 'btn-secondary', onclick: cancel }, 'Cancel'),
     ),
   );
   body.hidden = true;

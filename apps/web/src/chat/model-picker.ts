@@ -22,7 +22,8 @@ export function modelPicker(): { el: HTMLElement; value(): string } {
         if (!res.ok) return; // 404: no registry on this server; anything else: keep the default
         const list = (await res.json()) as ModelListDto;
         select.replaceChildren(select.options[0]);
-        for (const m of list.models ?? [])
+        // Embedding-only models (gemini/text-embedding-004) cannot chat: they are not offered here.
+        for (const m of (list.models ?? []).filter((m) => (m.capabilities ?? ['chat']).includes('chat')))
           select.append(
             h(
               'option',

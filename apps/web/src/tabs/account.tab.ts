@@ -1,5 +1,5 @@
-import { api, apiJson, currentSession, errorFrom, setSession } from '../api';
-import { busy, clear, errorBox, field, formatTime, h, toast } from '../dom';
+import { api, apiJson, ApiError, currentSession, errorFrom, setSession } from '../api';
+import { busy, clear, errorBox, field, formatTime, h, nextId, toast } from '../dom';
 import { copyText } from '../chat/message-view';
 
 interface ApiKey {
@@ -31,11 +31,47 @@ export function accountTab(root: HTMLElement, signal: AbortSignal): void {
   root.append(h('div', { class: 'account-grid' }, passwordCard(), keysCard(signal)));
 }
 
+/**
+ * A message under one form control, for a server error about that field: tied to it with aria-describedby and
+ * aria-invalid, read out (role alert), cleared when the person edits the field.
+ */
+function fieldError(control: HTMLInputElement): { el: HTMLElement; show(message: string): void; clear(): void } {
+  const el = h('small', { id: nextId('err'), class: 'field-error', role: 'alert' });
+  const clearIt = () => {
+    el.textContent = '';
+    control.removeAttribute('aria-invalid');
+  };
+  control.addEventListener('input', clearIt);
+  return {
+    el,
+    show(message) {
+      el.textContent = message;
+      control.setAttribute('aria-invalid', 'true');
+      control.focus();
+    },
+    clear: clearIt,
+  };
+}
+
+/**
+ * The field a 400 is about: `details.param` from the server (a wrong current password), else the first word of a
+ * validation message ("new_password must be longer than…").
+ */
+function fieldOf(err: ApiError): string | undefined {
+  if (err.param) return err.param;
+  return err.status === 400 ? /^([a-z_]+)\b/.exec(err.message)?.[1] : undefined;
+}
+
 function passwordCard(): HTMLElement {
   const current = h('input', { type: 'password', autocomplete: 'current-password', required: true });
   const next = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: 8, maxlength: 256 });
   const again = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: 8, maxlength: 256 });
   const status = h('p', { class: 'form-status', role: 'alert' });
+  // The server's message for a field, beside that field, with the field's label for its name.
+  const fields = new Map([
+    ['current_password', { label: 'Current password', error: fieldError(current) }],
+    ['new_password', { label: 'New password', error: fieldError(next) }],
+  ]);
   const go = h('button', { type: 'submit', class: 'btn-primary' }, 'Change password');
   const form = h(
     'form',
@@ -45,10 +81,17 @@ function passwordCard(): HTMLElement {
       onsubmit: (e: Event) => {
         e.preventDefault();
         status.textContent = '';
+        for (const f of fields.values()) f.error.clear();
         if (next.value !== again.value) return void (status.textContent = 'The new passwords do not match.');
         void busy(go, 'Changing…', async () => {
           const res = await api('/auth/password', { method: 'POST', json: { current_password: current.value, new_password: next.value } });
-          if (!res.ok) return void (status.textContent = (await errorFrom(res)).message);
+          if (!res.ok) {
+            const err = await errorFrom(res);
+            const name = fieldOf(err);
+            const f = name ? fields.get(name) : undefined;
+            if (!f) return void (status.textContent = err.message);
+            return f.error.show(err.message.replace(new RegExp(`^${name}\\b`), f.label));
+          }
           // Every session ends with a password change, this one too.
           toast('Password changed. Sign in with the new one.');
           setSession(null);
@@ -57,13 +100,24 @@ function passwordCard(): HTMLElement {
       },
     },
     h('h3', { id: 'pw-title' }, 'Change password'),
-    field('Current password', current),
-    field('New password', next, 'At least 8 characters. Every session ends: you sign in again (API keys keep working).'),
+    withError(field('Current password', current), fields.get('current_password')!.error.el),
+    withError(
+      field('New password', next, 'At least 8 characters. Every session ends: you sign in again (API keys keep working).'),
+      fields.get('new_password')!.error.el,
+    ),
     field('New password again', again),
     status,
     h('div', { class: 'row' }, go),
   );
   return form;
+}
+
+/** Puts a field's error under it and adds it to the control's description (after field() set the hint's). */
+function withError(fieldEl: HTMLElement, error: HTMLElement): HTMLElement {
+  const control = fieldEl.querySelector('input');
+  control?.setAttribute('aria-describedby', [control.getAttribute('aria-describedby'), error.id].filter(Boolean).join(' '));
+  fieldEl.append(error);
+  return fieldEl;
 }
 
 function keysCard(signal: AbortSignal): HTMLElement {
@@ -108,6 +162,11 @@ function keysCard(signal: AbortSignal): HTMLElement {
     if (!confirm(`Revoke "${k.name}"? Programs using it stop working at once.`)) return;
     const res = await api(`/auth/api-keys/${encodeURIComponent(k.id)}`, { method: 'DELETE' });
     if (!res.ok && res.status !== 404) return toast(`Not revoked: ${(await errorFrom(res)).message}`, 'error');
+    // The "copy this key now" box of a key just revoked would show a key that no longer works.
+    if (created.dataset.keyId === k.id) {
+      created.replaceChildren();
+      delete created.dataset.keyId;
+    }
     await load();
   }
   async function create() {
@@ -128,6 +187,7 @@ function keysCard(signal: AbortSignal): HTMLElement {
           ),
         ),
       );
+      created.dataset.keyId = k.id;
       name.value = '';
       await load();
     } catch (e) {
@@ -146,7 +206,16 @@ function keysCard(signal: AbortSignal): HTMLElement {
     ),
     h(
       'form',
-      { onsubmit: (e: Event) => (e.preventDefault(), name.value.trim() && void busy(go, 'Creating…', create)) },
+      {
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          if (name.value.trim()) return void busy(go, 'Creating…', create);
+          // Spaces pass `required`: say it the same way, until the person types again.
+          name.setCustomValidity('Give the key a name.');
+          name.reportValidity();
+          name.addEventListener('input', () => name.setCustomValidity(''), { once: true });
+        },
+      },
       h('div', { class: 'row' }, field('Key name', name), go),
     ),
     created,

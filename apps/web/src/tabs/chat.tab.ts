@@ -6,8 +6,10 @@ import { AnswerStream, pendingAnswer } from '../chat/answer-stream';
 import { attachmentTray } from '../chat/attachments';
 import { chatApi } from '../chat/chat-api';
 import { ConversationList } from '../chat/conversation-list';
-import { download, fileName, toMarkdown } from '../chat/export';
-import { messageView, metaLine, servedBy, type BranchInfo, type Msg } from '../chat/message-view';
+import { exportButtons, exportConversation } from '../chat/export';
+import { emptyVersionNotice, messageView, metaLine, servedBy, type BranchInfo, type Msg } from '../chat/message-view';
+import { forPerson, isFinalRefusal, type SendFailure } from '../chat/send-failure';
+import { conversationDrawer } from '../chat/drawer';
 import { modelPicker } from '../chat/model-picker';
 import { systemPrompt } from '../chat/system-prompt';
 import { icon } from '../icons';
@@ -69,6 +71,7 @@ export function chatTab(root: HTMLElement): void {
     current: () => sessionId,
     open: (id) => (closeDrawer(), void open(id)),
     removed: (id) => id === sessionId && void open(newId()),
+    renamed: (id, title) => id === sessionId && (heading.textContent = title),
   });
   const newChat = h(
     'button',
@@ -76,47 +79,11 @@ export function chatTab(root: HTMLElement): void {
     icon('plus'),
     'New chat',
   );
-  const sidebar = h('aside', { class: 'sidebar', id: 'chat-sidebar' }, newChat, list.el);
-  const drawer = h(
-    'button',
-    {
-      type: 'button',
-      class: 'btn-secondary drawer-btn',
-      'aria-controls': 'chat-sidebar',
-      'aria-expanded': 'false',
-      onclick: () => toggleDrawer(),
-    },
-    icon('menu'),
-    'Conversations',
-  );
+  const { sidebar, toggle: drawer, close: closeDrawer } = conversationDrawer(root, newChat, list.el);
   const heading = h('h2', { class: 'chat-title' }, 'New conversation');
-  const exportMd = h(
-    'button',
-    { type: 'button', class: 'btn-secondary', title: 'Export Markdown', onclick: () => void exportAs('md') },
-    icon('download', 16),
-    'Export Markdown',
-  );
-  const exportJson = h(
-    'button',
-    { type: 'button', class: 'btn-secondary', title: 'Export JSON', onclick: () => void exportAs('json') },
-    icon('download', 16),
-    'Export JSON',
-  );
+  const [exportMd, exportJson] = exportButtons((kind) => void exportAs(kind));
   const header = h('div', { class: 'chat-head' }, drawer, heading, h('div', { class: 'chat-head-actions' }, exportMd, exportJson));
   root.append(h('section', { class: 'chat-layout' }, sidebar, h('div', { class: 'chat-main' }, header, log, form)));
-
-  function toggleDrawer(open = drawer.getAttribute('aria-expanded') !== 'true') {
-    drawer.setAttribute('aria-expanded', String(open));
-    sidebar.classList.toggle('open', open);
-    if (open) newChat.focus();
-  }
-  function closeDrawer() {
-    if (drawer.getAttribute('aria-expanded') === 'true') toggleDrawer(false);
-  }
-  sidebar.addEventListener(
-    'keydown',
-    (e) => e.key === 'Escape' && drawer.getAttribute('aria-expanded') === 'true' && (toggleDrawer(false), drawer.focus()),
-  );
 
   const actions = {
     regenerate: (position: number) => void rebranch(position, 'regenerate'),
@@ -126,12 +93,16 @@ export function chatTab(root: HTMLElement): void {
   };
 
   /** Draws the stored conversation with its actions and alternatives. */
-  function draw(hist: ChatHistoryDto) {
+  /** `ownSend`: a Regenerate / Edit is about to fill the version at the end, so it is not "empty". */
+  function draw(hist: ChatHistoryDto, ownSend = false) {
     shownHistory = hist;
     clear(log);
     const offset = hist.offset ?? 0;
     const branches: Record<string, BranchInfo> = hist.branches ?? {};
     hist.messages.forEach((m, i) => log.append(messageView(m, offset + i, { actions, branches, previous: hist.messages[i - 1] })));
+    const end = offset + hist.messages.length;
+    if (branches[end] && !ownSend && pendingAnswer.get()?.sessionId !== sessionId)
+      log.append(emptyVersionNotice(end, branches[end], actions));
     heading.textContent =
       list.title(sessionId) ??
       (hist.messages.length ? (hist.messages.find((m) => m.role === 'user')?.content.slice(0, 80) ?? 'Conversation') : 'New conversation');
@@ -143,6 +114,8 @@ export function chatTab(root: HTMLElement): void {
   }
 
   async function load(id: string) {
+    // Files attached in one conversation are not sent in another: switching drops them.
+    if (id !== sessionId) tray.clear();
     sessionId = id;
     system.use(id);
     localStorage.setItem(CURRENT(user), id);
@@ -157,7 +130,7 @@ export function chatTab(root: HTMLElement): void {
         void follow(pending.message, resume, hist.messages);
         return void list.refresh().then(() => (heading.textContent = list.title(sessionId) ?? heading.textContent));
       }
-      if (!hist.messages.length)
+      if (!hist.messages.length && !hist.branches?.[String(hist.offset ?? 0)])
         log.append(
           h(
             'div',
@@ -178,15 +151,28 @@ export function chatTab(root: HTMLElement): void {
     if (shownHistory && !controller) heading.textContent = list.title(sessionId) ?? heading.textContent;
   }
 
-  /** Regenerate (the same question again) or Edit (another one): the old turn stays as an alternative. */
+  /**
+   * Regenerate (the same question again) or Edit (another one): the old turn stays as an alternative. The fork
+   * happens first; if the new answer then fails, the version shown before comes back (the server drops the empty
+   * one) and the error says so beside it, with Retry doing the whole Regenerate / Edit again.
+   */
   async function rebranch(position: number, kind: 'regenerate' | 'edit', text?: string) {
     if (controller || !shownHistory) return;
     const question = shownHistory.messages[position - (shownHistory.offset ?? 0)];
     if (!question) return;
+    const shownBefore = shownHistory.branches?.[String(position)]?.active ?? 0;
+    const content = text ?? question.content;
     try {
       await chat.fork(sessionId, position, kind);
-      draw(await chat.history(sessionId));
-      await tray.reattach(question.attachments).then(() => ask(text ?? question.content));
+      draw(await chat.history(sessionId), true);
+      // The question's own files go with it; the composer (a draft being typed, its files) is left as it is.
+      const files = await tray.reattach(question.attachments);
+      await ask(content, {
+        files,
+        giveTextBack: kind === 'edit',
+        retry: () => void rebranch(position, kind, content),
+        restore: async () => draw(await chat.select(sessionId, position, shownBefore)),
+      });
     } catch (e) {
       log.append(errorBox((e as Error).message));
     }
@@ -203,10 +189,7 @@ export function chatTab(root: HTMLElement): void {
   }
 
   async function exportAs(kind: 'md' | 'json') {
-    const hist = await chat.history(sessionId, 1000);
-    const title = list.title(sessionId) ?? heading.textContent ?? 'Conversation';
-    if (kind === 'md') download(fileName(title, 'md'), 'text/markdown', toMarkdown(title, hist));
-    else download(fileName(title, 'json'), 'application/json', JSON.stringify({ title, ...hist }, null, 2));
+    exportConversation(kind, list.title(sessionId) ?? heading.textContent ?? 'Conversation', await chat.history(sessionId, 1000));
   }
 
   async function stopAnswer() {
@@ -214,9 +197,10 @@ export function chatTab(root: HTMLElement): void {
     if (!(await running?.stop().catch(() => false))) controller?.abort();
   }
 
-  async function ask(text: string) {
+  async function ask(text: string, failure: SendFailure = {}) {
     if (!text.trim() || controller) return;
-    input.value = '';
+    const fromComposer = !failure.files;
+    if (fromComposer) input.value = '';
     await Promise.all([opening, tray.ready()]);
     log.querySelector('.empty-chat')?.remove();
     const options =
@@ -228,17 +212,19 @@ export function chatTab(root: HTMLElement): void {
       (_s) => (handle) =>
         postSse(
           '/chat/stream',
-          { message: text, user_id: user, session_id: sessionId, options, ...tray.payload() },
+          { message: text, user_id: user, session_id: sessionId, options, ...(failure.files ?? tray.payload()) },
           (e) => {
             if (e.event === 'start') pendingAnswer.set({ streamId: e.data.stream_id, sessionId, message: text });
             handle(e);
           },
           controller!.signal,
         ),
+      undefined,
+      failure,
     );
     // A send that failed gives the text back (and keeps the files), unless the person has typed something new meanwhile.
-    if (ok) tray.clear();
-    else if (!input.value) input.value = text;
+    if (ok && fromComposer) tray.clear();
+    else if (!ok && !input.value && failure.giveTextBack !== false) input.value = text;
   }
 
   /**
@@ -250,6 +236,7 @@ export function chatTab(root: HTMLElement): void {
     text: string,
     begin: (s: AnswerStream) => (handle: (e: SseEvent) => void) => Promise<void>,
     shown?: Msg[],
+    failure: SendFailure = {},
   ): Promise<boolean> {
     const question = messageView({ role: 'user', content: text, timestamp: new Date().toISOString() });
     log.append(question);
@@ -266,6 +253,7 @@ export function chatTab(root: HTMLElement): void {
     let failed: string | null = null;
     let aborted = false;
     let duplicate = false;
+    let final = false;
     const stream = new AnswerStream((e) => {
       if (e.event === 'meta') meta.textContent = servedBy(e.data.ai_source, e.data.ai_model);
       else if (e.event === 'token') {
@@ -285,7 +273,10 @@ export function chatTab(root: HTMLElement): void {
           status: e.data.status,
           usage: e.data.usage,
         });
-      } else if (e.event === 'error') failed = e.data.message;
+      } else if (e.event === 'error') {
+        failed = forPerson(e.data.code, e.data.message);
+        final = isFinalRefusal(e.data.status);
+      }
     }, controller.signal);
     running = stream;
     try {
@@ -294,7 +285,8 @@ export function chatTab(root: HTMLElement): void {
       aborted = (e as Error).name === 'AbortError';
       // The stream expired or is not ours any more: what it wrote is in the history already, if anything.
       duplicate = shown !== undefined && e instanceof ApiError && e.status === 404;
-      failed = aborted || duplicate ? null : (e as Error).message;
+      failed = aborted || duplicate ? null : forPerson((e as ApiError).code, (e as Error).message);
+      final = e instanceof ApiError && isFinalRefusal(e.status);
       if (aborted) meta.append(h('span', { class: 'badge-warn' }, ' stopped'));
     } finally {
       live.classList.remove('streaming');
@@ -322,18 +314,25 @@ export function chatTab(root: HTMLElement): void {
       return true;
     }
     void list.refresh();
-    const box = errorBox(failed, () => void ask(text));
-    live.append(box);
+    const box = errorBox(failed, final ? undefined : (failure.retry ?? (() => void ask(text))));
+    if (failure.restore) {
+      await failure.restore().catch(() => undefined);
+      log.append(box);
+    } else live.append(box);
     // In a long conversation the error would land below the fold: bring it into view.
     box.scrollIntoView({ block: 'nearest' });
     return false;
   }
 
   // After sign-in (nothing remembered for this user), open the most recent conversation.
-  if (remembered) void open(sessionId);
+  // The remembered one stays open if it still exists (or its first answer is still coming); one deleted elsewhere
+  // meanwhile gives way to the most recent, as after sign-in.
+  if (remembered && pendingAnswer.get()?.sessionId === sessionId) void open(sessionId);
   else
     void chat
       .sessions()
-      .then((sessions) => open(sessions[0]?.session_id ?? sessionId))
+      .then((sessions) =>
+        open(remembered && sessions.some((x) => x.session_id === remembered) ? remembered : (sessions[0]?.session_id ?? sessionId)),
+      )
       .catch(() => open(sessionId));
 }

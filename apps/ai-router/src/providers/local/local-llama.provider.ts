@@ -58,6 +58,11 @@ export class LocalLlamaProvider implements ChatProvider {
       : `not configured: ${problem ? `${problem}; ` : ''}set LOCAL_MODEL_PATH to a .gguf file, put one in models/, ${DOWNLOAD_HINT}`;
   }
 
+  /** The embedded text-only completion models (node-llama-cpp without a vision projector) read no images. */
+  async supportsImages(): Promise<boolean> {
+    return false;
+  }
+
   modelFor(req: ProviderRequest): string {
     if (req.model) return req.model.replace(/\.gguf$/i, '');
     const { path } = this.modelFile();
