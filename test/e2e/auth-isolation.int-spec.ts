@@ -63,6 +63,7 @@ const ROWS: Row[] = [
   { route: 'GET /chat/history/{user_id}', url: (c) => `/chat/history/${c.victim}?session_id=${c.sessionId}`, expect: 403 },
   { route: 'DELETE /chat/clear/{user_id}', url: (c) => `/chat/clear/${c.victim}`, expect: 403 },
   { route: 'GET /chat/sessions/{user_id}', url: (c) => `/chat/sessions/${c.victim}`, expect: 403 },
+  { route: 'GET /chat/sessions/{user_id}', url: (c) => `/chat/sessions/${c.victim}?q=hello`, expect: 403 },
   { route: 'DELETE /chat/sessions/{user_id}/{session_id}', url: (c) => `/chat/sessions/${c.victim}/${c.sessionId}`, expect: 403 },
   {
     route: 'PATCH /chat/sessions/{user_id}/{session_id}',

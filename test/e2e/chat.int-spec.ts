@@ -68,6 +68,25 @@ describe('chat end to end (gateway + ai-router + local model)', () => {
     reported.s2 = { usage: done.usage, finish_reason: done.finish_reason };
   });
 
+  it('searches conversations by message text (GET /chat/sessions?q=), case-insensitive, with a snippet', async () => {
+    const search = async (q: string) => p.request(`/chat/sessions/${p.userId}?q=${encodeURIComponent(q)}`);
+    const found = await (await search('UPON A')).json();
+    expect(found).toEqual([expect.objectContaining({ session_id: 's1', title: 'Once upon a time', snippet: 'Once upon a time' })]);
+    const dog = await (await search('little dog')).json();
+    expect(dog.map((s: { session_id: string }) => s.session_id)).toEqual(['s2']);
+    expect(await (await search('no such words anywhere')).json()).toEqual([]);
+    for (const [query, why] of [
+      ['q=', /q must contain visible text/],
+      ['q=%20%E2%80%8B', /q must contain visible text/],
+      [`q=${'x'.repeat(201)}`, /q must be at most 200 characters/],
+      ['q=a&q=b', /q must be a string/],
+    ] as const) {
+      const res = await p.request(`/chat/sessions/${p.userId}?${query}`);
+      expect(res.status).toBe(400);
+      expect(JSON.stringify((await res.json()).message)).toMatch(why);
+    }
+  });
+
   it('keeps history per session, lists sessions, and clears them', async () => {
     const hist = await (await p.request(`/chat/history/${p.userId}?session_id=s1`)).json();
     expect(hist.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);

@@ -342,7 +342,7 @@ describe('PWA chat product in Chromium', () => {
     await page.unroute('**/voice/speak');
   });
 
-  it('conversations: grouped by date, Rename, search filters the list, Export Markdown and JSON', async () => {
+  it('conversations: grouped by date, Rename, search over titles and messages, Export Markdown and JSON', async () => {
     const session = await current();
     expect(await page.getByRole('heading', { name: 'Today' }).count()).toBe(1);
     const title = (await (await p.request(`/chat/sessions/${p.userId}`)).json()).find(
@@ -367,6 +367,13 @@ describe('PWA chat product in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('.conv-list li').length === 1);
     await page.getByRole('searchbox', { name: 'Search conversations' }).fill('no such words at all');
     await page.getByText('No conversation matches.').waitFor();
+    // Message text, not only titles (GET /chat/sessions?q=): a phrase of the answer finds this conversation, marked in a snippet.
+    const answer = (await history(session)).messages[1].content as string;
+    const phrase = answer.trim().split(/\s+/).slice(0, 3).join(' ');
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill(phrase);
+    const mark = page.locator('.conv-list li', { has: button('Rename conversation Bird story') }).locator('.conv-snippet mark');
+    await mark.waitFor();
+    expect((await mark.textContent())?.toLowerCase()).toBe(phrase.toLowerCase());
     await page.getByRole('searchbox', { name: 'Search conversations' }).fill('');
     expect(await page.$$eval('.conv-list li', (els) => els.length)).toBeGreaterThan(1);
 

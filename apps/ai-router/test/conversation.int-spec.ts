@@ -80,6 +80,36 @@ describe('ConversationRepository (real Redis)', () => {
     expect(await repo.latestSession('nobody')).toBeUndefined();
   });
 
+  it("searches a user's conversations by title and message text: case-insensitive, literal, snippets, one user only", async () => {
+    await repo.append('u', 'birds', [
+      { role: 'user', content: 'Tell me about birds', timestamp: 't' },
+      {
+        role: 'assistant',
+        content: `${'word '.repeat(20)}The Robin (a.k.a. redbreast) sings at dawn.`,
+        timestamp: 't',
+        ai_model: 'm',
+        ai_source: 'local',
+      },
+    ]);
+    await repo.append('u', 'fish', turn(1));
+    await repo.rename('u', 'fish', 'Salmon notes');
+    await repo.append('other', 'birds', [{ role: 'user', content: 'robin robin', timestamp: 't' }]);
+    await redis.rpush(`${prefix}{u:u}:s:fish`, '{not json'); // a corrupt entry is skipped, not fatal
+
+    const robin = await repo.searchSessions('u', 'ROBIN');
+    expect(robin.map((s) => s.session_id)).toEqual(['birds']); // not the other user's
+    expect(robin[0].snippet).toMatch(/^….*The Robin \(a\.k\.a\. redbreast\) sings at dawn\.$/);
+    expect(robin[0].title).toBe('Tell me about birds');
+    // Literal: pattern characters match themselves only.
+    expect((await repo.searchSessions('u', 'a.k.a.')).map((s) => s.session_id)).toEqual(['birds']);
+    expect(await repo.searchSessions('u', 'a*k')).toEqual([]);
+    // A renamed conversation is found by its title (no snippet) and by its messages' text.
+    expect(await repo.searchSessions('u', 'salmon')).toEqual([expect.objectContaining({ session_id: 'fish', title: 'Salmon notes' })]);
+    expect((await repo.searchSessions('u', 'salmon'))[0].snippet).toBeUndefined();
+    expect((await repo.searchSessions('u', 'answer 1'))[0]).toMatchObject({ session_id: 'fish', snippet: 'answer 1' });
+    expect(await repo.searchSessions('nobody', 'robin')).toEqual([]);
+  });
+
   it('cuts titles by grapheme clusters and drops invisible code points (issue 14: 80 UTF-16 units ended in U+FFFD)', async () => {
     const family = '\u{1F468}\u200d\u{1F469}\u200d\u{1F467}';
     await repo.append('u', 'e', [{ role: 'user', content: `\u200b${'😀'.repeat(79)}${family}${family}`, timestamp: 't' }], Date.now());

@@ -18,6 +18,7 @@ import {
   STATS_NOTE_SCRIPT,
   STATS_SCRIPT,
 } from './conversation.scripts';
+import { literalMatcher, snippetAround } from './session-search.util';
 
 /** Conversation titles: the first user message, visible text only, cut to this many grapheme clusters. */
 const TITLE_GRAPHEMES = 80;
@@ -183,6 +184,33 @@ export class ConversationRepository {
       }))
       .filter((s) => s.message_count > 0 || s.versions > 0)
       .map(({ versions: _versions, ...s }) => s);
+  }
+
+  /**
+   * Live sessions whose title or a stored message's text (the shown version, not set-aside alternatives) contains `q`
+   * (literalMatcher: case-insensitive, Unicode-aware), most recent first. `snippet`: the first matching message around
+   * the match, when a message matched. Reads each live conversation whole: at most `maxStored` messages each.
+   */
+  async searchSessions(userId: string, q: string, now = Date.now()): Promise<ChatSessionDto[]> {
+    const sessions = await this.listSessions(userId, now);
+    if (!sessions.length) return [];
+    const re = literalMatcher(visibleText(q));
+    const pipe = this.redis.pipeline();
+    for (const s of sessions) pipe.lrange(this.list(userId, s.session_id), 0, -1);
+    const lists = (await pipe.exec()) ?? [];
+    return sessions.flatMap((s, i) => {
+      let snippet: string | undefined;
+      for (const raw of (lists[i]?.[1] as string[] | undefined) ?? []) {
+        try {
+          snippet = snippetAround(visibleText((JSON.parse(raw) as StoredMessage).content ?? ''), re);
+        } catch {
+          /* a corrupt entry is skipped, as in messages() */
+        }
+        if (snippet !== undefined) break;
+      }
+      if (snippet !== undefined) return [{ ...s, snippet }];
+      return s.title && re.test(s.title) ? [s] : [];
+    });
   }
 
   /** Deletes the given sessions, or all of the user's. Returns how many messages were removed. */

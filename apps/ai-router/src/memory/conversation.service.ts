@@ -6,6 +6,7 @@ import {
   ChatHistoryQuery,
   ChatSessionDto,
   ChatSessionRef,
+  ChatSessionsQuery,
   ChatSessionRenameCommand,
   ERROR_CODE,
 } from '@nitro/contracts';
@@ -72,8 +73,10 @@ export class ConversationService {
     return { cleared: await this.repo.deleteSessions(q.user_id, [q.session_id]) };
   }
 
+  /** The user's live conversations, most recent first; with `q`, only those that contain it (ChatSessionsQuery). */
   sessions(raw: unknown): Promise<ChatSessionDto[]> {
-    return this.repo.listSessions(validateDto(ChatHistoryQuery, raw, 'the query').user_id);
+    const q = validateDto(ChatSessionsQuery, raw, 'the query');
+    return q.q === undefined ? this.repo.listSessions(q.user_id) : this.repo.searchSessions(q.user_id, q.q);
   }
 
   stats(): Promise<{ sessions_active: number; total_messages: number }> {

@@ -24,7 +24,7 @@ import {
 import { sendSse } from '../common/sse';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { ChatService } from './chat.service';
-import { ClearQueryDto, HistoryQueryDto, UserIdParam, UserSessionParams } from './chat-query.dto';
+import { ClearQueryDto, HistoryQueryDto, SessionsQueryDto, UserIdParam, UserSessionParams } from './chat-query.dto';
 
 @ApiTags('chat')
 @ApiBearerAuth()
@@ -115,10 +115,12 @@ export class ChatController {
   }
 
   @Get('sessions/:user_id')
-  @ApiOperation({ summary: "The user's conversations, most recently used first." })
+  @ApiOperation({
+    summary: "The user's conversations, most recently used first; with `q`, only those whose title or a message contains it.",
+  })
   @ApiOkResponse({ type: [ChatSessionDto] })
-  sessions(@Param() p: UserIdParam, @CurrentUser() user: AuthUser) {
-    return this.chat.sessions(user, p.user_id);
+  sessions(@Param() p: UserIdParam, @Query() q: SessionsQueryDto, @CurrentUser() user: AuthUser) {
+    return this.chat.sessions(user, p.user_id, q.q);
   }
 
   @Patch('sessions/:user_id/:session_id')

@@ -61,9 +61,10 @@ export class ChatService {
     return this.aiRouter.clear({ user_id, session_id });
   }
 
-  sessions(user: AuthUser, user_id: string): Promise<ChatSessionDto[]> {
+  /** GET /chat/sessions/{user_id}: with `q`, only the conversations that contain it. @throws 403 for another user's (non-admin). */
+  sessions(user: AuthUser, user_id: string, q?: string): Promise<ChatSessionDto[]> {
     assertCanAccess(user, user_id);
-    return this.aiRouter.sessions({ user_id });
+    return this.aiRouter.sessions(q === undefined ? { user_id } : { user_id, q });
   }
 
   deleteSession(user: AuthUser, user_id: string, session_id: string): Promise<{ cleared: number }> {

@@ -6,7 +6,8 @@ export function chatApi(user: string) {
   const u = encodeURIComponent(user);
   const s = (id: string) => `/chat/sessions/${u}/${encodeURIComponent(id)}`;
   return {
-    sessions: () => apiJson<ChatSessionDto[]>(`/chat/sessions/${u}`),
+    /** With `q`: only the conversations whose title or a message contains it, each with a `snippet`. */
+    sessions: (q?: string) => apiJson<ChatSessionDto[]>(`/chat/sessions/${u}${q ? `?q=${encodeURIComponent(q)}` : ''}`),
     history: (id: string, limit?: number) =>
       apiJson<ChatHistoryDto>(`/chat/history/${u}?session_id=${encodeURIComponent(id)}${limit ? `&limit=${limit}` : ''}`),
     rename: (id: string, title: string) => apiJson<{ title: string }>(s(id), { method: 'PATCH', json: { title } }),

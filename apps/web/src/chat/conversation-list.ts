@@ -4,6 +4,20 @@ import type { ChatApi } from './chat-api';
 import type { ChatSessionDto } from '@nitro/contracts';
 
 const DAY = 86_400_000;
+/** Typing pauses this long (ms) before the messages are searched on the server. */
+const SEARCH_DEBOUNCE_MS = 250;
+
+/** `q` as a case-insensitive literal pattern (the server's rule: session-search.util.ts). */
+function literal(q: string): RegExp {
+  return new RegExp(q.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'), 'iu');
+}
+
+/** `text` with the first match of `re` in a <mark> (built from text nodes: a snippet never becomes HTML). */
+function marked(text: string, re: RegExp): (Node | string)[] {
+  const m = re.exec(text);
+  if (!m) return [text];
+  return [text.slice(0, m.index), h('mark', {}, m[0]), text.slice(m.index + m[0].length)];
+}
 const GROUPS = ['Today', 'Yesterday', 'Previous 7 days', 'Older'] as const;
 
 /** Today, Yesterday, Previous 7 days, Older: by the local calendar day of the last message. */
@@ -26,12 +40,16 @@ export interface ListHandlers {
 }
 
 /**
- * The conversation list: a search box over titles, groups by date, and per conversation Rename
- * (in place; Enter saves, Escape cancels) and Delete.
+ * The conversation list: a search box, groups by date, and per conversation Rename (in place; Enter
+ * saves, Escape cancels) and Delete. The search filters titles at once and, after a pause in typing,
+ * asks the server for conversations whose messages contain the text (shown with a snippet).
  */
 export class ConversationList {
   readonly el: HTMLElement;
   private sessions: ChatSessionDto[] = [];
+  /** The server's answer for the search text `q` (`error` when the search failed). */
+  private found?: { q: string; hits: ChatSessionDto[]; error?: string };
+  private searchTimer?: ReturnType<typeof setTimeout>;
   private readonly groups = h('div', { class: 'conv-groups' });
   private readonly search = h('input', {
     type: 'search',
@@ -44,19 +62,45 @@ export class ConversationList {
     private readonly chat: ChatApi,
     private readonly on: ListHandlers,
   ) {
-    this.search.addEventListener('input', () => this.draw());
+    this.search.addEventListener('input', () => this.searchChanged());
     this.el = h('nav', { class: 'conv-nav', 'aria-label': 'Conversations' }, this.search, this.groups);
   }
 
   async refresh(): Promise<ChatSessionDto[]> {
     try {
       this.sessions = await this.chat.sessions();
-      this.draw();
+      // The list changed (a message was sent, say): a search under way is asked again.
+      this.found = undefined;
+      this.searchChanged();
     } catch (e) {
       clear(this.groups);
       this.groups.append(errorBox((e as Error).message, () => void this.refresh()));
     }
     return this.sessions;
+  }
+
+  private searchChanged(): void {
+    clearTimeout(this.searchTimer);
+    this.draw();
+    const q = this.query();
+    if (q && this.found?.q !== q) this.searchTimer = setTimeout(() => void this.searchMessages(q), SEARCH_DEBOUNCE_MS);
+  }
+
+  private query(): string {
+    return this.search.value.trim();
+  }
+
+  private async searchMessages(q: string): Promise<void> {
+    let found: NonNullable<typeof this.found>;
+    try {
+      found = { q, hits: await this.chat.sessions(q) };
+    } catch (e) {
+      found = { q, hits: [], error: (e as Error).message };
+    }
+    // An answer for text that has since changed is dropped: the newer search draws.
+    if (this.query() !== q) return;
+    this.found = found;
+    this.draw();
   }
 
   title(id: string): string | undefined {
@@ -65,10 +109,23 @@ export class ConversationList {
 
   private draw(): void {
     clear(this.groups);
-    const q = this.search.value.trim().toLowerCase();
-    const shown = this.sessions.filter((s) => !q || (s.title ?? s.session_id).toLowerCase().includes(q));
+    const q = this.query();
+    const re = q ? literal(q) : undefined;
+    const found = q && this.found?.q === q ? this.found : undefined;
+    const hits = new Map((found?.hits ?? []).map((s) => [s.session_id, s]));
+    const shown = !re
+      ? this.sessions
+      : [
+          ...this.sessions.filter((s) => re.test(s.title ?? s.session_id) || hits.has(s.session_id)),
+          // Found by the server but not in the list yet (written since the last refresh).
+          ...[...hits.values()].filter((h) => !this.sessions.some((s) => s.session_id === h.session_id)),
+        ];
     if (!shown.length && this.sessions.length)
-      this.groups.append(h('p', { class: 'muted small', role: 'status' }, 'No conversation matches.'));
+      this.groups.append(
+        h('p', { class: 'muted small', role: 'status' }, q && !found ? 'Searching messages…' : 'No conversation matches.'),
+      );
+    if (found?.error)
+      this.groups.append(h('p', { class: 'muted small', role: 'status' }, `Titles only: searching messages failed (${found.error}).`));
     const now = new Date();
     for (const group of GROUPS) {
       const items = shown.filter((s) => dateGroup(s.updated_at, now) === group);
@@ -76,12 +133,17 @@ export class ConversationList {
       const id = `conv-group-${group.replace(/\W+/g, '-').toLowerCase()}`;
       this.groups.append(
         h('h2', { class: 'conv-group', id }, group),
-        h('ul', { class: 'conv-list', 'aria-labelledby': id }, ...items.map((s) => this.item(s))),
+        h(
+          'ul',
+          { class: 'conv-list', 'aria-labelledby': id },
+          ...items.map((s) => this.item(s, re && hits.get(s.session_id)?.snippet, re)),
+        ),
       );
     }
   }
 
-  private item(s: ChatSessionDto): HTMLElement {
+  /** One conversation; with a search, the snippet of the message that matched (unless the title already shows it). */
+  private item(s: ChatSessionDto, snippet?: string, re?: RegExp): HTMLElement {
     const name = s.title || s.session_id;
     const active = s.session_id === this.on.current();
     const li = h('li', { class: active ? 'active' : '' });
@@ -89,6 +151,7 @@ export class ConversationList {
       'button',
       { type: 'button', class: 'conv', 'aria-current': active ? 'true' : undefined, onclick: () => this.on.open(s.session_id) },
       name,
+      snippet && re && !re.test(name) ? h('span', { class: 'conv-snippet' }, ...marked(snippet, re)) : null,
     );
     const rename = h(
       'button',

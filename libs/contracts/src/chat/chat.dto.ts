@@ -221,6 +221,12 @@ export class ChatSessionDto {
   updated_at!: string;
   @ApiPropertyOptional({ description: 'First user message, cut to 80 characters.' })
   title?: string;
+  @ApiPropertyOptional({
+    description:
+      'Only with `q`: the first message (in the shown version) whose text contains it, cut to about 100 characters around the match; ' +
+      'absent when only the title matched.',
+  })
+  snippet?: string;
 }
 
 /**
@@ -309,6 +315,25 @@ export class ChatHistoryQuery extends UserConversationRef {
   @Min(1, { message: 'limit must be an integer from 1 to 1000' })
   @Max(1000, { message: 'limit must be an integer from 1 to 1000' })
   limit?: number;
+}
+
+/** Longest conversation search text `q` (Unicode code points). */
+export const MAX_SESSION_SEARCH_CHARS = 200;
+
+/**
+ * chat.sessions: a user's conversations; with `q`, only those whose title or a message's text contains it
+ * (case-insensitive, Unicode-aware), each with a `snippet` of the first matching message.
+ */
+export class ChatSessionsQuery {
+  @IsString()
+  @Matches(ID_PATTERN, { message: `user_id ${ID_MESSAGE}` })
+  user_id!: string;
+
+  @IsOptional()
+  @IsString({ message: 'q must be a string' })
+  @HasVisibleText()
+  @MaxChars(MAX_SESSION_SEARCH_CHARS)
+  q?: string;
 }
 
 /** chat.session.delete: one conversation of a user (both ids required). */

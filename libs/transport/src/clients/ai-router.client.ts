@@ -14,6 +14,7 @@ import {
   type ChatResponseDto,
   type ChatSessionDto,
   type ChatSessionRef,
+  type ChatSessionsQuery,
   type ChatStreamEvent,
   MODEL_PATTERNS,
   type CompletionCommand,
@@ -51,7 +52,8 @@ export class AiRouterClient {
     return firstValueFrom(this.client.send<{ cleared: number }>(CHAT_PATTERNS.clear, q));
   }
 
-  sessions(q: Pick<ChatHistoryQuery, 'user_id'>): Promise<ChatSessionDto[]> {
+  /** chat.sessions: the user's conversations, or with `q` those that contain it (ChatSessionsQuery). */
+  sessions(q: ChatSessionsQuery): Promise<ChatSessionDto[]> {
     return firstValueFrom(this.client.send<ChatSessionDto[]>(CHAT_PATTERNS.sessions, q));
   }
 
