@@ -19,5 +19,6 @@ export * from './claim-check';
 export * from './bullmq-connection';
 export * from './bullmq-job-follower.util';
 export * from './redis-client.factory';
+export * from './redis-errors.util';
 export * from './bullmq-objects.util';
 export * from './lazy-resource.util';

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from
 import type { FastifyReply } from 'fastify';
 import { isRpcErrorPayload, ERROR_CODE } from '@nitro/contracts';
 import { getLogger, traceContext } from '@nitro/observability';
+import { isRedisUnavailable } from '@nitro/transport';
 import { callerOf, errorForCaller } from './no-provider.redact';
 
 /** Transport failures by error code (set by the transport lib) -> what the caller can act on. */
@@ -73,6 +74,16 @@ export function toErrorBody(exception: unknown): ErrorBody {
       statusCode: 400,
       error: ERROR_CODE.MALFORMED_MULTIPART,
       message: `upload body is not valid multipart/form-data: ${err.message}`,
+      trace_id,
+    };
+  }
+  // Redis unreachable, timed out or failing over, met by any route (BullMQ, the gallery, conversations): retry shortly.
+  if (isRedisUnavailable(exception)) {
+    getLogger().warn({ reason: (exception as Error).message }, 'Redis unavailable');
+    return {
+      statusCode: 503,
+      error: ERROR_CODE.REDIS_UNAVAILABLE,
+      message: 'storage (Redis) is not answering right now; retry shortly',
       trace_id,
     };
   }
