@@ -179,7 +179,10 @@ describe('hostile input by class (issue 14)', () => {
     it('a message far over the context is refused with the count, quickly (20,000 emoji)', async () => {
       const plain = await hit('/chat', { method: 'POST', json: { message: '🦜'.repeat(20_000), user_id: p.userId } });
       expect(plain.status).toBe(400);
-      expect(plain.body).toMatchObject({ error: 'CONTEXT_TOO_LONG', message: expect.stringMatching(/tokens over/) });
+      expect(plain.body).toMatchObject({
+        error: 'CONTEXT_TOO_LONG',
+        message: expect.stringMatching(/tokens over; shorten the message or the system prompt/),
+      });
       // Streamed: the stream has started (start event), so the refusal is its error event, with nothing stored.
       const res = await fetch(`${p.baseUrl}/chat/stream`, {
         method: 'POST',

@@ -62,7 +62,7 @@ export function budgetRequest(provider: string, req: ProviderRequest, context: M
     const message =
       `the prompt (system prompt + message) is about ${err.promptTokens} tokens (estimated) and the model's context is ` +
       `${err.contextSize} (${context.source}) with at least ${err.answerTokens} kept for the answer: ${err.overBy} tokens over; ` +
-      'shorten the message or options.system';
+      'shorten the message or the system prompt (options.system on /chat, the system message on /v1)';
     throw new ContextTooLongError(provider, message, err.overBy, err.contextSize);
   }
 }

@@ -36,7 +36,7 @@ export class ContextOverflow extends Error {
     const over = promptTokens + answerTokens - contextSize;
     super(
       `the prompt (system prompt + message) is ${promptTokens} tokens and the model's context is ${contextSize} with at least ${answerTokens} kept for the answer: ` +
-        `${over} tokens over; shorten the message or options.system`,
+        `${over} tokens over; shorten the message or the system prompt (options.system on /chat, the system message on /v1)`,
     );
     this.name = 'ContextOverflow';
   }
