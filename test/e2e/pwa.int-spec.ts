@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { startLocalS3, type LocalS3 } from '../../apps/media/test/support/local-s3';
 import { fakeProviderEnv, startFakeProviders, type FakeProviders } from '../../apps/search/test/support/fake-providers';
@@ -71,6 +72,22 @@ describe('PWA in Chromium (whole platform)', () => {
     await page.click('#auth-login');
     await page.waitForSelector('#chat-input');
     expect(await page.textContent('#whoami')).toBe(p.user!.id);
+  });
+
+  it('first screen (sign-in, then the chat tab) loads at most 60 kB of JS, gzip (issue 18 budget)', async () => {
+    // What this page fetched of our bundle: the entry script and every chunk it imported so far.
+    const scripts: string[] = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((r) => new URL(r.name).pathname)
+        .filter((path) => /^\/assets\/.+\.js$/.test(path)),
+    );
+    expect(scripts.length).toBeGreaterThan(1); // the entry and the chat tab's chunk at least
+    const dist = join(__dirname, '..', '..', 'dist', 'apps', 'web', 'assets');
+    const bytes = [...new Set(scripts)].reduce((sum, path) => sum + gzipSync(readFileSync(join(dist, basename(path)))).length, 0);
+    expect(bytes).toBeLessThanOrEqual(60_000);
+    // Loaded only when needed: no highlighter and no KaTeX before a code block or a formula.
+    expect(scripts.join(' ')).not.toMatch(/highlight|katex/i);
   });
 
   it('chat: tokens stream into the page, provider and model are shown, and the history survives a reload', async () => {
