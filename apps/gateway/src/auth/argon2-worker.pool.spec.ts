@@ -31,6 +31,9 @@ describe('Argon2WorkerPool (piscina)', () => {
   it('answers HASH_WORKER_EXITED when the thread dies mid-hash, and BUSY past the queue limit', async () => {
     const pool = new Argon2WorkerPool(1, 20_000, 1);
     try {
+      // A thread already up takes the slow hash at once. Threads start on demand: under load the first one could still be
+      // starting 100 ms later, and terminating it before the hash reached it only starts another (seen on a busy machine).
+      expect((await pool.hash('pw', salt, FAST)).length).toBe(16);
       const running = pool.hash('pw', salt, SLOW).catch(codeOf);
       await expect(pool.hash('pw', salt, FAST).catch(codeOf)).resolves.toBe('BUSY');
       const threads = (pool as unknown as { pool: { threads: { terminate(): Promise<number> }[] } }).pool.threads;
