@@ -180,12 +180,12 @@ describe('PWA chat product in Chromium', () => {
 
     await last('assistant').getByRole('button', { name: 'Regenerate' }).click();
     await page.waitForSelector('.branch-nav[aria-label="Answer 2 of 2"]', { timeout: 60_000 });
-    expect((await history(session)).branches).toEqual({ '0': { count: 2, active: 1, kind: 'regenerate' } });
+    // Answers are kept at the answer's position (1), so an Edit of the question later keeps them with it.
+    expect((await history(session)).branches).toEqual({ '1': { count: 2, active: 1, kind: 'regenerate' } });
     await button('Previous answer').click();
     await page.waitForSelector('.branch-nav[aria-label="Answer 1 of 2"]');
-    expect(await last('assistant').locator('.bubble-body').textContent()).toBe(
-      (await last('assistant').locator('.bubble-body').textContent()) ?? '',
-    );
+    await last('assistant').getByRole('button', { name: 'Copy', exact: true }).click();
+    expect(await clipboard()).toBe(first);
     expect((await history(session)).messages[1].content).toBe(first);
     await page.reload();
     await page.waitForSelector('.branch-nav[aria-label="Answer 1 of 2"]');
@@ -206,20 +206,23 @@ describe('PWA chat product in Chromium', () => {
     expect(await page.getByRole('textbox', { name: 'Edit message' }).evaluate((el: HTMLTextAreaElement) => el.validity.valid)).toBe(false);
     await button('Cancel').click();
     await last('user').getByRole('button', { name: 'Edit' }).click();
+    expect(await last('user').getByRole('button', { name: 'Edit' }).isVisible()).toBe(false); // hidden while editing
     await page.getByRole('textbox', { name: 'Edit message' }).fill('Once upon a time there was a bird');
-    await button('Save and send').click();
-    // Regenerate and Edit at one question share its alternatives: two answers to "cat", then "bird".
-    await page.waitForSelector('.branch-nav[aria-label="Version 3 of 3"]', { timeout: 60_000 });
+    await page.getByRole('textbox', { name: 'Edit message' }).press('Enter'); // as in the composer
+    // The question has two versions, "cat" and "bird"; "cat" keeps its two answers (a tester saw 3/3 with the answers lost).
+    await page.waitForSelector('.branch-nav[aria-label="Version 2 of 2"]', { timeout: 60_000 });
     expect((await last('user').locator('.bubble-body').textContent())!.trim()).toBe('Once upon a time there was a bird');
+    expect(await page.locator('.branch-nav[aria-label^="Answer"]').count()).toBe(0);
     await button('Previous version').click();
-    await page.waitForSelector('.branch-nav[aria-label="Version 2 of 3"]');
+    await page.waitForSelector('.branch-nav[aria-label="Version 1 of 2"]');
     expect((await last('user').locator('.bubble-body').textContent())!.trim()).toBe('Once upon a time there was a cat');
     await page.reload();
-    await page.waitForSelector('.branch-nav[aria-label="Version 2 of 3"]');
+    await page.waitForSelector('.branch-nav[aria-label="Version 1 of 2"]');
+    await page.waitForSelector('.branch-nav[aria-label="Answer 2 of 2"]');
     await button('Next version').click();
-    await page.waitForSelector('.branch-nav[aria-label="Version 3 of 3"]');
+    await page.waitForSelector('.branch-nav[aria-label="Version 2 of 2"]');
     expect((await last('user').locator('.bubble-body').textContent())!.trim()).toBe('Once upon a time there was a bird');
-    expect((await history(await current())).branches).toEqual({ '0': { count: 3, active: 2, kind: 'edit' } });
+    expect((await history(await current())).branches).toEqual({ '0': { count: 2, active: 1, kind: 'edit' } });
   });
 
   it('a Regenerate whose answer fails leaves the conversation as it was, with the error and Retry in view', async () => {
@@ -233,7 +236,7 @@ describe('PWA chat product in Chromium', () => {
     await alert.waitFor();
     await page.unroute('**/chat/stream');
     // The version shown before is back, and no empty alternative was left behind.
-    await page.waitForSelector('.branch-nav[aria-label="Version 3 of 3"]');
+    await page.waitForSelector('.branch-nav[aria-label="Version 2 of 2"]');
     const after = await history(session);
     expect(after.branches).toEqual(before.branches);
     expect(after.messages.map((m: { content: string }) => m.content)).toEqual(before.messages.map((m: { content: string }) => m.content));
@@ -241,7 +244,7 @@ describe('PWA chat product in Chromium', () => {
     expect(await alert.getByRole('button', { name: 'Retry' }).count()).toBe(1);
     expect(await page.inputValue('#chat-input')).toBe('');
     await page.reload();
-    await page.waitForSelector('.branch-nav[aria-label="Version 3 of 3"]');
+    await page.waitForSelector('.branch-nav[aria-label="Version 2 of 2"]');
     expect(await page.$$eval('.bubble', (els) => els.length)).toBe(2);
   });
 
@@ -259,8 +262,8 @@ describe('PWA chat product in Chromium', () => {
     const notice = page.locator('.empty-version');
     await notice.waitFor();
     expect(await notice.textContent()).toContain('Nothing was stored in this version');
-    await notice.getByRole('button', { name: 'Previous version' }).click();
-    await page.waitForSelector('.branch-nav[aria-label="Version 3 of 3"]');
+    await notice.getByRole('button', { name: 'Previous answer' }).click();
+    await page.waitForSelector('.branch-nav[aria-label="Version 2 of 2"]');
     expect((await history(session)).branches).toEqual(before.branches);
     expect(await page.$$eval('.bubble', (els) => els.length)).toBe(2);
   });
@@ -275,15 +278,15 @@ describe('PWA chat product in Chromium', () => {
     });
     await button('Remove draft.txt').waitFor();
     await last('assistant').getByRole('button', { name: 'Regenerate' }).click();
-    await page.waitForSelector('.branch-nav[aria-label="Version 4 of 4"]', { timeout: 60_000 });
+    await page.waitForSelector('.branch-nav[aria-label="Answer 2 of 2"]', { timeout: 60_000 });
     await page.waitForSelector('.bubble.streaming', { state: 'detached', timeout: 60_000 });
     expect(await page.inputValue('#chat-input')).toBe('my draft text');
     expect(await button('Remove draft.txt').count()).toBe(1);
     expect((await history(session)).messages[0].attachments).toBeUndefined();
     await button('Remove draft.txt').click();
     await page.fill('#chat-input', '');
-    await button('Previous version').click();
-    await page.waitForSelector('.branch-nav[aria-label="Version 3 of 4"]');
+    await button('Previous answer').click();
+    await page.waitForSelector('.branch-nav[aria-label="Answer 1 of 2"]');
   });
 
   it('Read aloud sends the answer to POST /voice/speak', async () => {
@@ -332,13 +335,29 @@ describe('PWA chat product in Chromium', () => {
       };
     });
     const read = last('assistant').getByRole('button', { name: 'Read aloud' });
+    expect(await read.getAttribute('aria-pressed')).toBe('false');
     await read.click();
     await page.waitForFunction(() => (window as unknown as { audio: { plays: number } }).audio.plays === 1);
+    expect(await read.getAttribute('aria-pressed')).toBe('true'); // the button shows it is reading
     await read.click();
     await page.waitForFunction(() => (window as unknown as { audio: { pauses: number } }).audio.pauses >= 1);
     await page.waitForTimeout(300);
     expect(requests).toBe(1);
     expect(await page.evaluate(() => (window as unknown as { audio: { plays: number } }).audio.plays)).toBe(1);
+    expect(await read.getAttribute('aria-pressed')).toBe('false');
+
+    // A double click while the audio is still on its way (a tester heard two clips that would not stop): the second
+    // click stops the first, nothing plays.
+    await page.unroute('**/voice/speak');
+    await page.route('**/voice/speak', async (route) => {
+      requests++;
+      await new Promise((r) => setTimeout(r, 500));
+      await route.fulfill({ status: 200, contentType: 'audio/wav', body: wav }).catch(() => undefined);
+    });
+    await read.dblclick();
+    await page.waitForTimeout(1200);
+    expect(await page.evaluate(() => (window as unknown as { audio: { plays: number } }).audio.plays)).toBe(1);
+    expect(await read.getAttribute('aria-pressed')).toBe('false');
     await page.unroute('**/voice/speak');
   });
 
@@ -363,8 +382,15 @@ describe('PWA chat product in Chromium', () => {
     const kept = await (await p.request(`/chat/sessions/${p.userId}`)).json();
     expect(kept.find((s: { session_id: string }) => s.session_id === session).title).toBe('Bird story');
 
-    await page.getByRole('searchbox', { name: 'Search conversations' }).fill('bird');
+    const searchbox = page.getByRole('searchbox', { name: 'Search conversations' });
+    await searchbox.fill('bird');
     await page.waitForFunction(() => document.querySelectorAll('.conv-list li').length === 1);
+    expect(await page.locator('.conv mark').first().textContent()).toBe('Bird'); // a title match is marked too
+    // The box holds what the server accepts (200 code points), so a long paste is not a raw 400.
+    await searchbox.fill('x'.repeat(250));
+    expect((await searchbox.inputValue()).length).toBe(200);
+    await page.getByText('No conversation matches.').waitFor();
+    expect(await page.getByText(/searching messages failed/).count()).toBe(0);
     await page.getByRole('searchbox', { name: 'Search conversations' }).fill('no such words at all');
     await page.getByText('No conversation matches.').waitFor();
     // Message text, not only titles (GET /chat/sessions?q=): a phrase of the answer finds this conversation, marked in a snippet.
@@ -374,6 +400,18 @@ describe('PWA chat product in Chromium', () => {
     const mark = page.locator('.conv-list li', { has: button('Rename conversation Bird story') }).locator('.conv-snippet mark');
     await mark.waitFor();
     expect((await mark.textContent())?.toLowerCase()).toBe(phrase.toLowerCase());
+    // A match at the end of a long answer is in view in the snippet, not cut off behind an ellipsis.
+    const late = [...answer.trim().split('\n').pop()!].slice(-15).join('').trim();
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill(late);
+    const item = page.locator('.conv-list li', { has: button('Rename conversation Bird story') });
+    await item.locator('.conv-snippet mark').waitFor();
+    expect((await item.locator('.conv-snippet mark').textContent())?.toLowerCase()).toBe(late.toLowerCase());
+    const [box, markBox] = await Promise.all([
+      item.locator('.conv-snippet').boundingBox(),
+      item.locator('.conv-snippet mark').boundingBox(),
+    ]);
+    expect(markBox!.x + markBox!.width).toBeLessThanOrEqual(box!.x + box!.width + 1);
+    expect(markBox!.y + markBox!.height).toBeLessThanOrEqual(box!.y + box!.height + 1);
     await page.getByRole('searchbox', { name: 'Search conversations' }).fill('');
     expect(await page.$$eval('.conv-list li', (els) => els.length)).toBeGreaterThan(1);
 

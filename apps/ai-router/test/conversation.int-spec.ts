@@ -155,4 +155,85 @@ describe('ConversationRepository (real Redis)', () => {
     await redis.script('FLUSH');
     expect(await repo.append('u', 's', turn(1))).toBe(4);
   });
+
+  describe('branches (Regenerate, Edit)', () => {
+    const say = (q: string, a: string): ChatMessageDto[] => [
+      { role: 'user', content: q, timestamp: '2026-01-01T00:00:00.000Z' },
+      { role: 'assistant', content: a, timestamp: '2026-01-01T00:00:00.000Z' },
+    ];
+    const shown = async () => (await repo.messages('u', 's', 100)).map((m) => m.content);
+    beforeEach(() => {
+      repo = new ConversationRepository(redis, { prefix, ttlSeconds: 3600, maxStored: 100 });
+    });
+
+    it('Regenerate keeps answers at the answer, Edit versions at the question: Regenerate then Edit nests, not mixes', async () => {
+      await repo.append('u', 's', say('red kite', 'red 1'));
+      expect(await repo.fork('u', 's', 0, 'regenerate')).toBe(2);
+      await repo.append('u', 's', say('red kite', 'red 2'));
+      expect(await repo.branches('u', 's')).toEqual({ '1': { count: 2, active: 1, kind: 'regenerate' } });
+
+      expect(await repo.fork('u', 's', 0, 'edit')).toBe(2);
+      await repo.append('u', 's', say('blue kite', 'blue 1'));
+      // The question has two versions; the red version's two answers went aside with it.
+      expect(await repo.branches('u', 's')).toEqual({ '0': { count: 2, active: 1, kind: 'edit' } });
+      expect(await shown()).toEqual(['blue kite', 'blue 1']);
+
+      expect(await repo.selectBranch('u', 's', 0, 0)).toBe(true);
+      expect(await shown()).toEqual(['red kite', 'red 2']);
+      expect(await repo.branches('u', 's')).toEqual({
+        '0': { count: 2, active: 0, kind: 'edit' },
+        '1': { count: 2, active: 1, kind: 'regenerate' },
+      });
+      expect(await repo.selectBranch('u', 's', 1, 0)).toBe(true);
+      expect(await shown()).toEqual(['red kite', 'red 1']);
+
+      // Back to blue and regenerate there: blue gets its own answers, red keeps its own.
+      expect(await repo.selectBranch('u', 's', 0, 1)).toBe(true);
+      expect(await repo.fork('u', 's', 0, 'regenerate')).toBe(2);
+      await repo.append('u', 's', say('blue kite', 'blue 2'));
+      expect(await repo.branches('u', 's')).toEqual({
+        '0': { count: 2, active: 1, kind: 'edit' },
+        '1': { count: 2, active: 1, kind: 'regenerate' },
+      });
+      expect(await repo.selectBranch('u', 's', 0, 0)).toBe(true);
+      expect(await shown()).toEqual(['red kite', 'red 1']);
+      expect((await repo.branches('u', 's'))['1']).toEqual({ count: 2, active: 0, kind: 'regenerate' });
+      expect(await repo.selectBranch('u', 's', 0, 1)).toBe(true);
+      expect(await shown()).toEqual(['blue kite', 'blue 2']);
+    });
+
+    it('branches further down go aside with the version they belong to', async () => {
+      await repo.append('u', 's', [...say('q0', 'a0'), ...say('q1', 'a1')]);
+      expect(await repo.fork('u', 's', 2, 'regenerate')).toBe(2);
+      await repo.append('u', 's', say('q1', 'a1 again'));
+      expect(await repo.fork('u', 's', 0, 'edit')).toBe(2);
+      await repo.append('u', 's', say('other q0', 'other a0'));
+      expect(await repo.branches('u', 's')).toEqual({ '0': { count: 2, active: 1, kind: 'edit' } });
+      expect(await repo.selectBranch('u', 's', 0, 0)).toBe(true);
+      expect(await shown()).toEqual(['q0', 'a0', 'q1', 'a1 again']);
+      expect((await repo.branches('u', 's'))['3']).toEqual({ count: 2, active: 1, kind: 'regenerate' });
+    });
+
+    it('a Regenerate whose answer never came is dropped when the person goes back; forks at an answer are refused', async () => {
+      await repo.append('u', 's', say('q', 'a'));
+      expect(await repo.fork('u', 's', 1, 'regenerate')).toBe(-1);
+      expect(await repo.fork('u', 's', 5, 'regenerate')).toBe(0);
+      expect(await repo.fork('u', 's', 0, 'regenerate')).toBe(2);
+      expect(await shown()).toEqual([]);
+      expect((await repo.listSessions('u')).map((x) => x.session_id)).toEqual(['s']); // listed while it has versions
+      expect(await repo.selectBranch('u', 's', 1, 2)).toBe(false);
+      expect(await repo.selectBranch('u', 's', 1, 0)).toBe(true);
+      expect(await shown()).toEqual(['q', 'a']);
+      expect(await repo.branches('u', 's')).toEqual({});
+    });
+
+    it('an entry stored before Regenerate had its own field still switches, as versions of its question', async () => {
+      await repo.append('u', 's', say('new q', 'new a'));
+      const old = { m: say('old q', 'old a').map((m) => JSON.stringify(m)), f: {} };
+      await redis.hset(`${prefix}{u:u}:s:s:forks`, '0', JSON.stringify({ v: [old, false], a: 2, k: 'regenerate' }));
+      expect(await repo.branches('u', 's')).toEqual({ '0': { count: 2, active: 1, kind: 'edit' } });
+      expect(await repo.selectBranch('u', 's', 0, 0)).toBe(true);
+      expect(await shown()).toEqual(['old q', 'old a']);
+    });
+  });
 });

@@ -103,8 +103,9 @@ export class ConversationRepository {
   }
 
   /**
-   * Sets messages[index..] aside as an alternative (conversation.scripts.ts); the alternatives' count, 0 when there is no
-   * message at index, -1 when it is not a user message.
+   * Sets messages[index..] aside as an alternative (conversation.scripts.ts): kept at `index` for an edit (versions of the
+   * question), at `index + 1` for a regenerate (answers to it; each version of a question keeps its own). Returns the
+   * alternatives' count there, 0 when there is no message at index, -1 when it is not a user message.
    */
   async fork(userId: string, sessionId: string, index: number, kind: ForkKind): Promise<number> {
     return Number(
@@ -112,7 +113,7 @@ export class ConversationRepository {
     );
   }
 
-  /** Shows alternative `variant` (0-based) at `index`; false when there is none such. */
+  /** Shows alternative `variant` (0-based) of the entry at `index` (a key of branches()); false when there is none such. */
   async selectBranch(userId: string, sessionId: string, index: number, variant: number): Promise<boolean> {
     return (
       Number(
@@ -131,8 +132,9 @@ export class ConversationRepository {
     const out: Record<string, ChatBranchInfoDto> = {};
     for (const [pos, raw] of Object.entries(all)) {
       try {
-        const e = JSON.parse(raw) as { v: unknown[]; a: number; k?: ForkKind };
-        out[pos] = { count: e.v.length, active: e.a - 1, kind: e.k === 'edit' ? 'edit' : 'regenerate' };
+        const e = JSON.parse(raw) as { v: unknown[]; a: number; k?: ForkKind; b?: number };
+        // An entry without `b` (from before Regenerate had its own field) holds versions of the question at its position.
+        out[pos] = { count: e.v.length, active: e.a - 1, kind: e.k === 'regenerate' && e.b !== undefined ? 'regenerate' : 'edit' };
       } catch {
         /* a corrupt entry hides its alternatives, not the conversation */
       }

@@ -79,50 +79,59 @@ return { redis.call('ZCARD', KEYS[1]), tonumber(redis.call('GET', KEYS[3]) or '0
 /*
  * Branches (Regenerate, Edit). The conversation list always holds the branch being shown, so the
  * model's context is read from it as before; the alternatives live in a hash beside it, one field
- * per position `i`: { v: [tail | false …], a: <1-based index of the one shown, whose slot is false>,
- * k: kind }. A tail is { m: [raw message JSON…], f: { [pos > i]: entry } }: the messages from i on
- * and the alternatives further down that belong to them, so switching restores nested branches too.
+ * per position: { v: [tail | false …], a: <1-based index of the one shown, whose slot is false>,
+ * k: kind, b: where the tails begin }. Edit keeps versions of the question at the question's
+ * position i; Regenerate keeps answers to it at the answer's position i + 1, so each version of a
+ * question keeps its own answers (the question's entry sets aside the answer's with the rest).
+ * Both kinds' tails begin at the question (b = i), as the question is sent again. A tail is
+ * { m: [raw message JSON…], f: { [pos > field]: entry } }: the messages from b on and the
+ * alternatives further down that belong to them, so switching restores nested branches too.
+ * Entries without b (before Regenerate had its own field) begin at their field: versions of a question.
  */
 const TAKE_TAIL = `
-local function take_tail(list, forks, i)
-  local tail = { m = redis.call('LRANGE', list, i, -1), f = {} }
+local function take_tail(list, forks, from, above)
+  local tail = { m = redis.call('LRANGE', list, from, -1), f = {} }
   local all = redis.call('HGETALL', forks)
   for x = 1, #all, 2 do
-    if tonumber(all[x]) > i then
+    local pos = tonumber(all[x])
+    if pos and pos > above then
       tail.f[all[x]] = cjson.decode(all[x + 1])
       redis.call('HDEL', forks, all[x])
     end
   end
-  if i == 0 then redis.call('DEL', list) else redis.call('LTRIM', list, 0, i - 1) end
+  if from == 0 then redis.call('DEL', list) else redis.call('LTRIM', list, 0, from - 1) end
   return tail
 end
 `;
 
 /**
- * KEYS: list, forks. ARGV: index, kind, ttl_s (kind 'edit' wins over 'regenerate' at one position). Sets messages[index..]
- * aside; returns the alternatives' count (0: nothing there; -1: the message there is not the user's).
+ * KEYS: list, forks. ARGV: index (the question), kind, ttl_s. Sets messages[index..] aside as an alternative at index (edit)
+ * or index + 1 (regenerate); returns the alternatives' count (0: nothing there; -1: the message there is not the user's).
  */
 export const FORK_SCRIPT = `${TAKE_TAIL}
 local i = tonumber(ARGV[1])
 if i >= redis.call('LLEN', KEYS[1]) then return 0 end
 -- Alternatives start at a question: forking at an answer would hide the rest with no way back in the app.
 if cjson.decode(redis.call('LINDEX', KEYS[1], i)).role ~= 'user' then return -1 end
-local raw = redis.call('HGET', KEYS[2], ARGV[1])
+local at = i
+if ARGV[2] ~= 'edit' then at = i + 1 end
+local raw = redis.call('HGET', KEYS[2], tostring(at))
 local e
-if raw then e = cjson.decode(raw) else e = { v = { false }, a = 1, k = ARGV[2] } end
--- Regenerate and Edit at one question share its alternatives; once one is an edit, they are versions of the question.
+if raw then e = cjson.decode(raw) else e = { v = { false }, a = 1, k = ARGV[2], b = i } end
+-- An entry from before Regenerate had its own field may hold both kinds: once one is an edit, they are versions.
 if ARGV[2] == 'edit' then e.k = 'edit' end
-e.v[e.a] = take_tail(KEYS[1], KEYS[2], i)
+e.v[e.a] = take_tail(KEYS[1], KEYS[2], i, at)
 table.insert(e.v, false)
 e.a = #e.v
-redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(e))
+redis.call('HSET', KEYS[2], tostring(at), cjson.encode(e))
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
 return #e.v
 `;
 
 /**
- * KEYS: list, forks. ARGV: index, variant (0-based), ttl_s. Shows another alternative; returns 1, or 0 when there is none such.
- * An empty version being left (nothing was stored in it) is dropped, and with one version left the position has no alternatives.
+ * KEYS: list, forks. ARGV: index (a field of the forks hash: a branches key), variant (0-based), ttl_s. Shows another
+ * alternative; returns 1, or 0 when there is none such. An empty version being left (nothing was stored in it) is
+ * dropped, and with one version left the position has no alternatives.
  */
 export const SELECT_SCRIPT = `${TAKE_TAIL}
 local raw = redis.call('HGET', KEYS[2], ARGV[1])
@@ -131,8 +140,8 @@ local e = cjson.decode(raw)
 local k = tonumber(ARGV[2]) + 1
 if k < 1 or k > #e.v then return 0 end
 if k == e.a then return 1 end
-local i = tonumber(ARGV[1])
-local left = take_tail(KEYS[1], KEYS[2], i)
+local at = tonumber(ARGV[1])
+local left = take_tail(KEYS[1], KEYS[2], tonumber(e.b or at), at)
 local target = e.v[k]
 if #left.m == 0 and next(left.f) == nil then
   -- The version being left holds nothing (a Regenerate or Edit whose answer failed): drop it, not keep an empty alternative.

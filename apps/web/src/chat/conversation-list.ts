@@ -12,11 +12,26 @@ function literal(q: string): RegExp {
   return new RegExp(q.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'), 'iu');
 }
 
-/** `text` with the first match of `re` in a <mark> (built from text nodes: a snippet never becomes HTML). */
-function marked(text: string, re: RegExp): (Node | string)[] {
+/** The server's limit on a search (MAX_SESSION_SEARCH_CHARS in contracts), in code points: the box holds no more. */
+const MAX_SEARCH_CHARS = 200;
+/** Characters (code points) of a snippet kept before its match, so the match is in view in a narrow list. */
+const LEAD_CHARS = 20;
+
+/**
+ * `text` with the first match of `re` in a <mark> (built from text nodes: a snippet never becomes HTML). With `lead`,
+ * at most that many code points before the match are kept (from a word start, "…" in front).
+ */
+function marked(text: string, re: RegExp, lead?: number): (Node | string)[] {
   const m = re.exec(text);
   if (!m) return [text];
-  return [text.slice(0, m.index), h('mark', {}, m[0]), text.slice(m.index + m[0].length)];
+  let before = text.slice(0, m.index);
+  const chars = [...before];
+  if (lead !== undefined && chars.length > lead) {
+    const tail = chars.slice(-lead).join('');
+    const word = tail.search(/\s\S/u);
+    before = `…${word >= 0 ? tail.slice(word + 1) : tail}`;
+  }
+  return [before, h('mark', {}, m[0]), text.slice(m.index + m[0].length)];
 }
 const GROUPS = ['Today', 'Yesterday', 'Previous 7 days', 'Older'] as const;
 
@@ -56,6 +71,7 @@ export class ConversationList {
     'aria-label': 'Search conversations',
     placeholder: 'Search conversations',
     autocomplete: 'off',
+    maxlength: MAX_SEARCH_CHARS,
   });
 
   constructor(
@@ -83,7 +99,9 @@ export class ConversationList {
     clearTimeout(this.searchTimer);
     this.draw();
     const q = this.query();
-    if (q && this.found?.q !== q) this.searchTimer = setTimeout(() => void this.searchMessages(q), SEARCH_DEBOUNCE_MS);
+    // maxlength counts UTF-16 units; the server counts code points, so anything the box holds is within its limit.
+    if (q && [...q].length <= MAX_SEARCH_CHARS && this.found?.q !== q)
+      this.searchTimer = setTimeout(() => void this.searchMessages(q), SEARCH_DEBOUNCE_MS);
   }
 
   private query(): string {
@@ -150,8 +168,8 @@ export class ConversationList {
     const open = h(
       'button',
       { type: 'button', class: 'conv', 'aria-current': active ? 'true' : undefined, onclick: () => this.on.open(s.session_id) },
-      name,
-      snippet && re && !re.test(name) ? h('span', { class: 'conv-snippet' }, ...marked(snippet, re)) : null,
+      ...(re ? marked(name, re) : [name]),
+      snippet && re && !re.test(name) ? h('span', { class: 'conv-snippet' }, ...marked(snippet, re, LEAD_CHARS)) : null,
     );
     const rename = h(
       'button',

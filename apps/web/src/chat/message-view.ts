@@ -20,7 +20,8 @@ export interface MessageActions {
   regenerate(position: number): void;
   edit(position: number, text: string): void;
   select(position: number, variant: number): void;
-  readAloud(text: string): void;
+  /** `state`: told true when reading starts, false when it ends or is stopped. */
+  readAloud(text: string, state: (speaking: boolean) => void): void;
 }
 
 const action = (name: string, iconName: IconName, onclick: () => void) =>
@@ -124,11 +125,19 @@ export function messageView(
   const { actions, branches } = ctx;
   const bar = h('div', { class: 'msg-actions' });
   if (m.role === 'assistant') {
-    const fork = ctx.previous?.role === 'user' ? branches[String(position - 1)] : undefined;
-    if (fork && fork.kind !== 'edit') bar.append(branchNav(position - 1, fork, actions));
+    const fork = branches[String(position)];
+    if (fork?.kind === 'regenerate') bar.append(branchNav(position, fork, actions));
     bar.append(action('Copy', 'copy', () => void copyText(m.content)));
     if (ctx.previous?.role === 'user') bar.append(action('Regenerate', 'refresh', () => actions.regenerate(position - 1)));
-    bar.append(action('Read aloud', 'speaker', () => actions.readAloud(m.content)));
+    // A toggle: pressed while the answer is being read (fetched or playing); pressing it again stops.
+    const read = action('Read aloud', 'speaker', () =>
+      actions.readAloud(
+        m.content,
+        (on) => (read.setAttribute('aria-pressed', String(on)), (read.title = on ? 'Stop reading' : 'Read aloud')),
+      ),
+    );
+    read.setAttribute('aria-pressed', 'false');
+    bar.append(read);
   } else if (m.role === 'user') {
     const fork = branches[String(position)];
     if (fork?.kind === 'edit') bar.append(branchNav(position, fork, actions));
@@ -139,14 +148,30 @@ export function messageView(
   return el;
 }
 
-/** Edit a question where it is: Save and send (a new branch) or Cancel. */
+/**
+ * Edit a question where it is: Save and send (a new branch) or Cancel. Keys as in the composer: Enter sends,
+ * Shift+Enter starts a new line; Escape cancels. The message's own actions are hidden meanwhile.
+ */
 function editInPlace(el: HTMLElement, body: HTMLElement, text: string, send: (text: string) => void): void {
   if (el.querySelector('.edit-form')) return;
+  const bar = el.querySelector<HTMLElement>('.msg-actions');
   // required: a blank edit is refused by the browser's own validation, not silently ignored.
   const area = h('textarea', { rows: 3, 'aria-label': 'Edit message', maxlength: 32000, required: true });
   area.value = text;
-  const cancel = () => (form.remove(), (body.hidden = false));
-  area.addEventListener('keydown', (e) => e.key === 'Escape' && (e.stopPropagation(), cancel()));
+  const cancel = () => {
+    form.remove();
+    body.hidden = false;
+    if (bar) bar.hidden = false;
+  };
+  area.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      cancel();
+    } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
   const form = h(
     'form',
     {
@@ -171,6 +196,7 @@ function editInPlace(el: HTMLElement, body: HTMLElement, text: string, send: (te
     ),
   );
   body.hidden = true;
+  if (bar) bar.hidden = true;
   body.after(form);
   area.focus();
 }

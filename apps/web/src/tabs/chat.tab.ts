@@ -1,5 +1,5 @@
 import { ApiError, currentSession } from '../api';
-import { clear, errorBox, h } from '../dom';
+import { clear, errorBox, h, toast } from '../dom';
 import { renderMarkdown } from '../markdown';
 import { postSse, type SseEvent } from '../sse';
 import { AnswerStream, pendingAnswer } from '../chat/answer-stream';
@@ -15,6 +15,9 @@ import { systemPrompt } from '../chat/system-prompt';
 import { icon } from '../icons';
 import { speakText } from './speak';
 import type { ChatHistoryDto } from '@nitro/contracts';
+
+/** The composer's limit (the server's MAX_MESSAGE_CHARS is in code points; the browser's maxlength counts UTF-16 units, so within it). */
+const MAX_MESSAGE_UNITS = 32_000;
 
 /** The open conversation, per user (so signing in as someone else does not open a stranger's id). */
 const CURRENT = (user: string) => `nitro.chat.session.${user}`;
@@ -44,7 +47,7 @@ export function chatTab(root: HTMLElement): void {
     rows: 3,
     placeholder: 'Ask anything… (Enter to send, Shift+Enter for a new line)',
     'aria-label': 'Message',
-    maxlength: 32000,
+    maxlength: MAX_MESSAGE_UNITS,
   });
   const send = h('button', { type: 'submit', class: 'btn-primary', id: 'chat-send' }, 'Send');
   const stop = h(
@@ -60,8 +63,15 @@ export function chatTab(root: HTMLElement): void {
     h('div', { class: 'composer-actions' }, stop, send),
     h('div', { class: 'composer-extras' }, tray.el, model.el, system.el),
   );
+  // maxlength cuts a long paste without a word: say so, and where a long text goes instead.
+  input.addEventListener('paste', (e) => {
+    const pasted = e.clipboardData?.getData('text') ?? '';
+    const room = MAX_MESSAGE_UNITS - input.value.length + (input.selectionEnd - input.selectionStart);
+    if (pasted.length > room)
+      toast('A message holds up to 32,000 characters, so the paste was cut. Attach a long text as a file instead.', 'error');
+  });
   input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.shiftKey) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       form.requestSubmit();
     }
@@ -89,7 +99,7 @@ export function chatTab(root: HTMLElement): void {
     regenerate: (position: number) => void rebranch(position, 'regenerate'),
     edit: (position: number, text: string) => void rebranch(position, 'edit', text),
     select: (position: number, variant: number) => void selectBranch(position, variant),
-    readAloud: (text: string) => void speakText(text),
+    readAloud: (text: string, state: (speaking: boolean) => void) => void speakText(text, state),
   };
 
   /** Draws the stored conversation with its actions and alternatives. */
@@ -100,9 +110,10 @@ export function chatTab(root: HTMLElement): void {
     const offset = hist.offset ?? 0;
     const branches: Record<string, BranchInfo> = hist.branches ?? {};
     hist.messages.forEach((m, i) => log.append(messageView(m, offset + i, { actions, branches, previous: hist.messages[i - 1] })));
+    // An empty version at the end: a Regenerate's answers are kept one past its question, an Edit's versions at it.
     const end = offset + hist.messages.length;
-    if (branches[end] && !ownSend && pendingAnswer.get()?.sessionId !== sessionId)
-      log.append(emptyVersionNotice(end, branches[end], actions));
+    const at = branches[end + 1]?.kind === 'regenerate' ? end + 1 : end;
+    if (branches[at] && !ownSend && pendingAnswer.get()?.sessionId !== sessionId) log.append(emptyVersionNotice(at, branches[at], actions));
     heading.textContent =
       list.title(sessionId) ??
       (hist.messages.length ? (hist.messages.find((m) => m.role === 'user')?.content.slice(0, 80) ?? 'Conversation') : 'New conversation');
@@ -130,7 +141,7 @@ export function chatTab(root: HTMLElement): void {
         void follow(pending.message, resume, hist.messages);
         return void list.refresh().then(() => (heading.textContent = list.title(sessionId) ?? heading.textContent));
       }
-      if (!hist.messages.length && !hist.branches?.[String(hist.offset ?? 0)])
+      if (!hist.messages.length && !Object.keys(hist.branches ?? {}).length)
         log.append(
           h(
             'div',
@@ -160,7 +171,9 @@ export function chatTab(root: HTMLElement): void {
     if (controller || !shownHistory) return;
     const question = shownHistory.messages[position - (shownHistory.offset ?? 0)];
     if (!question) return;
-    const shownBefore = shownHistory.branches?.[String(position)]?.active ?? 0;
+    // Edit's versions are kept at the question, Regenerate's answers at the answer after it.
+    const at = kind === 'edit' ? position : position + 1;
+    const shownBefore = shownHistory.branches?.[String(at)]?.active ?? 0;
     const content = text ?? question.content;
     try {
       await chat.fork(sessionId, position, kind);
@@ -171,7 +184,7 @@ export function chatTab(root: HTMLElement): void {
         files,
         giveTextBack: kind === 'edit',
         retry: () => void rebranch(position, kind, content),
-        restore: async () => draw(await chat.select(sessionId, position, shownBefore)),
+        restore: async () => draw(await chat.select(sessionId, at, shownBefore)),
       });
     } catch (e) {
       log.append(errorBox((e as Error).message));

@@ -29,7 +29,9 @@ export class ChatSessionPatchDto {
 /**
  * POST /chat/sessions/{user_id}/{session_id}/fork: set the messages from `index` on aside as an
  * alternative (Regenerate: `index` is the question; Edit: the question being edited), so the next
- * message sent continues the conversation from there. The set-aside part stays navigable.
+ * message sent continues the conversation from there. The set-aside part stays navigable: an edit's
+ * versions at `branches[index]`, a regenerate's answers at `branches[index + 1]` (the answer's position;
+ * each version of a question keeps its own answers).
  */
 export class ChatForkDto {
   @ApiProperty({ minimum: 0, description: 'Position of the user message the new branch replaces (0 = the first message).' })
@@ -46,7 +48,7 @@ export class ChatForkDto {
 
 /** PUT /chat/sessions/{user_id}/{session_id}/branches: show alternative `variant` at position `index`. */
 export class ChatBranchSelectDto {
-  @ApiProperty({ minimum: 0 })
+  @ApiProperty({ minimum: 0, description: 'A key of `branches`: the question for Edit versions, the answer for Regenerate answers.' })
   @IsInt({ message: POSITION_MESSAGE })
   @Min(0, { message: POSITION_MESSAGE })
   @Max(MAX_POSITION, { message: POSITION_MESSAGE })

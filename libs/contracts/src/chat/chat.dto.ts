@@ -207,7 +207,7 @@ export class ChatHistoryDto {
   offset?: number;
   @ApiPropertyOptional({
     description:
-      'Alternatives (Regenerate, Edit) by absolute message position: { count, active, kind }; see PUT /chat/sessions/{user_id}/{session_id}/branches.',
+      "Alternatives by absolute message position: { count, active, kind }. Edit: versions of the question, at its position; Regenerate: answers, at the answer's position (each version of a question has its own). See PUT /chat/sessions/{user_id}/{session_id}/branches.",
   })
   branches?: Record<string, { count: number; active: number; kind: 'regenerate' | 'edit' }>;
 }
