@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisTopology } from '@nitro/config';
+import { reconnectAfterUnaskedEnd } from './redis-revive.util';
 
 /**
  * Where to connect: a redis:// URL (single node, as in tests and `pnpm start`) or the topology
@@ -52,7 +53,9 @@ export function createRedisClient(endpoint: RedisEndpoint, opts: RedisClientOpti
   const retry = opts.retryStrategy ?? ((times: number) => Math.min(times * 100, 2_000));
   const offline = opts.enableOfflineQueue ?? true;
   if (topology.kind === 'single') {
-    return new Redis(topology.url, { ...common, retryStrategy: retry, enableOfflineQueue: offline });
+    const client = new Redis(topology.url, { ...common, retryStrategy: retry, enableOfflineQueue: offline });
+    reconnectAfterUnaskedEnd(client, retry(1));
+    return client;
   }
   const tls: ConnectionOptions | undefined = topology.tls ? { ...(topology.tls.ca ? { ca: topology.tls.ca } : {}) } : undefined;
   const auth = {
@@ -61,7 +64,7 @@ export function createRedisClient(endpoint: RedisEndpoint, opts: RedisClientOpti
     ...(tls ? { tls } : {}),
   };
   if (topology.kind === 'sentinel') {
-    return new Redis({
+    const client = new Redis({
       ...common,
       ...auth,
       sentinels: topology.sentinels,
@@ -75,6 +78,9 @@ export function createRedisClient(endpoint: RedisEndpoint, opts: RedisClientOpti
       sentinelRetryStrategy: retry,
       enableOfflineQueue: offline,
     });
+    // A failover can end the client for good in ioredis 6 (redis-revive.util.ts): connect it again.
+    reconnectAfterUnaskedEnd(client, retry(1));
+    return client;
   }
   const clusterOptions: ClusterOptions = {
     redisOptions: { ...common, ...auth },
@@ -106,7 +112,9 @@ export function duplicateRedis(redis: Redis, name: string): Redis {
       redisOptions: { ...cluster.options.redisOptions, connectionName: name },
     }) as unknown as Redis;
   }
-  return redis.duplicate({ connectionName: name });
+  const copy = redis.duplicate({ connectionName: name });
+  reconnectAfterUnaskedEnd(copy, 100);
+  return copy;
 }
 
 /**
