@@ -164,6 +164,8 @@ describe('PWA chat product in Chromium', () => {
   });
 
   const last = (role: 'user' | 'assistant') => page.locator(`.bubble.${role}`).last();
+  /** The last stored message of a role (drawn with its position; not a live one being sent). */
+  const stored = (role: 'user' | 'assistant') => page.locator(`.bubble.${role}[data-position]`).last();
   const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
   const history = async (session: string) =>
     (await p.request(`/chat/history/${p.userId}?session_id=${encodeURIComponent(session)}`)).json();
@@ -184,6 +186,8 @@ describe('PWA chat product in Chromium', () => {
     expect((await history(session)).branches).toEqual({ '1': { count: 2, active: 1, kind: 'regenerate' } });
     await button('Previous answer').click();
     await page.waitForSelector('.branch-nav[aria-label="Answer 1 of 2"]');
+    // The view is drawn again: the focus stays on the arrows (the one still enabled), for the keyboard.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Next answer');
     await last('assistant').getByRole('button', { name: 'Copy', exact: true }).click();
     expect(await clipboard()).toBe(first);
     expect((await history(session)).messages[1].content).toBe(first);
@@ -200,6 +204,7 @@ describe('PWA chat product in Chromium', () => {
     await last('user').getByRole('button', { name: 'Edit' }).click();
     await page.getByRole('textbox', { name: 'Edit message' }).press('Escape');
     await page.getByRole('textbox', { name: 'Edit message' }).waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Edit'); // focus back on Edit
     await last('user').getByRole('button', { name: 'Edit' }).click();
     await page.getByRole('textbox', { name: 'Edit message' }).fill('   ');
     await button('Save and send').click();
@@ -246,6 +251,55 @@ describe('PWA chat product in Chromium', () => {
     await page.reload();
     await page.waitForSelector('.branch-nav[aria-label="Version 2 of 2"]');
     expect(await page.$$eval('.bubble', (els) => els.length)).toBe(2);
+  });
+
+  it('a failed Edit puts its text back in its edit box (not the composer); branching waits for an answer being written', async () => {
+    const session = await current();
+    const before = await history(session);
+    await page.route('**/chat/stream', (route) =>
+      route.fulfill({ status: 503, json: { statusCode: 503, error: 'NO_PROVIDER_AVAILABLE', message: 'No provider could answer.' } }),
+    );
+    await stored('user').getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('textbox', { name: 'Edit message' }).fill('an edit that fails');
+    await page.getByRole('textbox', { name: 'Edit message' }).press('Enter');
+    await page.locator('.messages [role=alert]').last().waitFor();
+    expect(await page.getByRole('textbox', { name: 'Edit message' }).inputValue()).toBe('an edit that fails');
+    expect(await page.inputValue('#chat-input')).toBe('');
+    expect((await history(session)).branches).toEqual(before.branches);
+    await button('Cancel').click();
+
+    // While an answer is on its way, Regenerate says why it does nothing.
+    await page.unroute('**/chat/stream');
+    await page.route('**/chat/stream', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.fulfill({ status: 503, json: { statusCode: 503, error: 'NO_PROVIDER_AVAILABLE', message: 'No provider could answer.' } });
+    });
+    await page.fill('#chat-input', 'a question that waits');
+    await page.keyboard.press('Enter');
+    await stored('assistant').getByRole('button', { name: 'Regenerate' }).click();
+    await page.getByText('An answer is being written: wait for it to finish, or Stop it.').waitFor();
+    await page.waitForFunction(() => (document.querySelector('#chat-input') as HTMLTextAreaElement).value === 'a question that waits');
+    await page.unroute('**/chat/stream');
+    await page.fill('#chat-input', '');
+    expect((await history(session)).branches).toEqual(before.branches);
+    await page.reload(); // the failed send's bubbles go; the stored conversation is drawn
+    await stored('assistant').waitFor();
+  });
+
+  it('a paste longer than a message holds is cut with a word, in the composer and in an edit box', async () => {
+    const paste = (selector: string) =>
+      page.$eval(selector, (el) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', 'x'.repeat(33_000));
+        el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      });
+    await paste('#chat-input');
+    await page.getByText(/A message holds up to 32,000 characters, so the paste was cut\. Attach a long text/).waitFor();
+    await stored('user').getByRole('button', { name: 'Edit' }).click();
+    await page.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.remove()));
+    await paste('.edit-form textarea');
+    await page.getByText('A message holds up to 32,000 characters, so the paste was cut.', { exact: true }).waitFor();
+    await button('Cancel').click();
   });
 
   it('a Regenerate cut off before anything was stored (the page closed) can be undone after a reload', async () => {
@@ -358,6 +412,15 @@ describe('PWA chat product in Chromium', () => {
     await page.waitForTimeout(1200);
     expect(await page.evaluate(() => (window as unknown as { audio: { plays: number } }).audio.plays)).toBe(1);
     expect(await read.getAttribute('aria-pressed')).toBe('false');
+
+    // Leaving the tab stops the reading (its button is gone with the tab).
+    await read.click();
+    await page.waitForFunction(() => (window as unknown as { audio: { plays: number } }).audio.plays === 2);
+    const pauses = await page.evaluate(() => (window as unknown as { audio: { pauses: number } }).audio.pauses);
+    await page.click('#tab-images');
+    await page.waitForFunction((n) => (window as unknown as { audio: { pauses: number } }).audio.pauses > n, pauses);
+    await page.click('#tab-chat');
+    await last('assistant').waitFor();
     await page.unroute('**/voice/speak');
   });
 
@@ -454,6 +517,8 @@ describe('PWA chat product in Chromium', () => {
           messages: [
             { role: 'user', content: 'show me' },
             { role: 'assistant', content: answer, ai_source: 'local', ai_model: 'm' },
+            { role: 'user', content: 'and stop' },
+            { role: 'assistant', content: '', status: 'stopped', ai_source: 'local', ai_model: 'm' },
           ],
         },
       }),
@@ -469,6 +534,8 @@ describe('PWA chat product in Chromium', () => {
     await page.waitForSelector('.math .katex');
     expect(await page.$$eval('.math', (els) => els.length)).toBe(2);
     expect(await page.textContent('.bubble.assistant .bubble-body')).toContain('$5 and $6 stay text');
+    // An answer stopped before its first word says so, rather than an empty bubble.
+    expect(await last('assistant').locator('.bubble-body').textContent()).toBe('Stopped before any text was written.');
     await screenshot(page, '33-chat-markdown');
     await noSeriousA11y('markdown');
     await page.click('#theme-toggle');

@@ -2,6 +2,7 @@ import { formatTime, h, toast } from '../dom';
 import { icon, type IconName } from '../icons';
 import { renderMarkdown } from '../markdown';
 import { attachmentChips } from './attachments';
+import { warnWhenPasteCut } from './paste-limit';
 import type { ChatHistoryDto, ChatMessageDto } from '@nitro/contracts';
 
 export type Msg = Pick<ChatMessageDto, 'role' | 'content' | 'ai_model' | 'ai_source' | 'status' | 'usage' | 'attachments'> & {
@@ -22,6 +23,8 @@ export interface MessageActions {
   select(position: number, variant: number): void;
   /** `state`: told true when reading starts, false when it ends or is stopped. */
   readAloud(text: string, state: (speaking: boolean) => void): void;
+  /** Whether `text` is being read now; if so `state` is told when it ends (a button drawn again takes over). */
+  reading(text: string, state: (speaking: boolean) => void): boolean;
 }
 
 const action = (name: string, iconName: IconName, onclick: () => void) =>
@@ -115,13 +118,16 @@ export function messageView(
   ctx?: { actions: MessageActions; branches: Record<string, BranchInfo>; previous?: Msg },
 ): HTMLElement {
   const body = h('div', { class: 'bubble-body' });
-  if (m.role === 'assistant') body.append(renderMarkdown(m.content));
+  if (m.role === 'assistant' && !m.content.trim())
+    body.append(h('p', { class: 'muted' }, m.status === 'stopped' ? 'Stopped before any text was written.' : 'No text.'));
+  else if (m.role === 'assistant') body.append(renderMarkdown(m.content));
   else body.textContent = m.content;
   const meta = h('div', { class: 'bubble-meta' });
   metaLine(meta, m);
   const files = m.attachments?.length ? attachmentChips(m.attachments) : null;
   const el = h('article', { class: `bubble ${m.role}`, 'aria-label': m.role === 'user' ? 'You' : 'Assistant' }, files, body, meta);
   if (position === undefined || !ctx) return el;
+  el.dataset.position = String(position);
   const { actions, branches } = ctx;
   const bar = h('div', { class: 'msg-actions' });
   if (m.role === 'assistant') {
@@ -130,13 +136,9 @@ export function messageView(
     bar.append(action('Copy', 'copy', () => void copyText(m.content)));
     if (ctx.previous?.role === 'user') bar.append(action('Regenerate', 'refresh', () => actions.regenerate(position - 1)));
     // A toggle: pressed while the answer is being read (fetched or playing); pressing it again stops.
-    const read = action('Read aloud', 'speaker', () =>
-      actions.readAloud(
-        m.content,
-        (on) => (read.setAttribute('aria-pressed', String(on)), (read.title = on ? 'Stop reading' : 'Read aloud')),
-      ),
-    );
-    read.setAttribute('aria-pressed', 'false');
+    const setRead = (on: boolean) => (read.setAttribute('aria-pressed', String(on)), (read.title = on ? 'Stop reading' : 'Read aloud'));
+    const read = action('Read aloud', 'speaker', () => actions.readAloud(m.content, setRead));
+    read.setAttribute('aria-pressed', String(actions.reading(m.content, setRead)));
     bar.append(read);
   } else if (m.role === 'user') {
     const fork = branches[String(position)];
@@ -158,10 +160,12 @@ function editInPlace(el: HTMLElement, body: HTMLElement, text: string, send: (te
   // required: a blank edit is refused by the browser's own validation, not silently ignored.
   const area = h('textarea', { rows: 3, 'aria-label': 'Edit message', maxlength: 32000, required: true });
   area.value = text;
+  warnWhenPasteCut(area);
   const cancel = () => {
     form.remove();
     body.hidden = false;
     if (bar) bar.hidden = false;
+    bar?.querySelector<HTMLButtonElement>('button[aria-label="Edit"]')?.focus();
   };
   area.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') {

@@ -1,5 +1,6 @@
 import { ApiError, currentSession } from '../api';
 import { clear, errorBox, h, toast } from '../dom';
+import { warnWhenPasteCut } from '../chat/paste-limit';
 import { renderMarkdown } from '../markdown';
 import { postSse, type SseEvent } from '../sse';
 import { AnswerStream, pendingAnswer } from '../chat/answer-stream';
@@ -13,7 +14,7 @@ import { conversationDrawer } from '../chat/drawer';
 import { modelPicker } from '../chat/model-picker';
 import { systemPrompt } from '../chat/system-prompt';
 import { icon } from '../icons';
-import { speakText } from './speak';
+import { followReading, speakText, stopReading } from './speak';
 import type { ChatHistoryDto } from '@nitro/contracts';
 
 /** The composer's limit (the server's MAX_MESSAGE_CHARS is in code points; the browser's maxlength counts UTF-16 units, so within it). */
@@ -29,7 +30,9 @@ const newId = () => `c-${Date.now().toString(36)}-${Math.random().toString(36).s
  * Leaving the tab or reloading does not cancel an answer being written: it goes on on the server
  * and the page picks it up again (resume with Last-Event-ID); Stop stops it on the server.
  */
-export function chatTab(root: HTMLElement): void {
+export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
+  // Leaving the tab stops a reading: its button would be gone, with nothing left to stop it.
+  signal?.addEventListener('abort', stopReading, { once: true });
   const user = currentSession()!.userId;
   const chat = chatApi(user);
   const remembered = localStorage.getItem(CURRENT(user));
@@ -63,13 +66,7 @@ export function chatTab(root: HTMLElement): void {
     h('div', { class: 'composer-actions' }, stop, send),
     h('div', { class: 'composer-extras' }, tray.el, model.el, system.el),
   );
-  // maxlength cuts a long paste without a word: say so, and where a long text goes instead.
-  input.addEventListener('paste', (e) => {
-    const pasted = e.clipboardData?.getData('text') ?? '';
-    const room = MAX_MESSAGE_UNITS - input.value.length + (input.selectionEnd - input.selectionStart);
-    if (pasted.length > room)
-      toast('A message holds up to 32,000 characters, so the paste was cut. Attach a long text as a file instead.', 'error');
-  });
+  warnWhenPasteCut(input, 'Attach a long text as a file instead.');
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -100,6 +97,7 @@ export function chatTab(root: HTMLElement): void {
     edit: (position: number, text: string) => void rebranch(position, 'edit', text),
     select: (position: number, variant: number) => void selectBranch(position, variant),
     readAloud: (text: string, state: (speaking: boolean) => void) => void speakText(text, state),
+    reading: followReading,
   };
 
   /** Draws the stored conversation with its actions and alternatives. */
@@ -168,7 +166,8 @@ export function chatTab(root: HTMLElement): void {
    * one) and the error says so beside it, with Retry doing the whole Regenerate / Edit again.
    */
   async function rebranch(position: number, kind: 'regenerate' | 'edit', text?: string) {
-    if (controller || !shownHistory) return;
+    if (controller) return busyNotice();
+    if (!shownHistory) return;
     const question = shownHistory.messages[position - (shownHistory.offset ?? 0)];
     if (!question) return;
     // Edit's versions are kept at the question, Regenerate's answers at the answer after it.
@@ -182,20 +181,44 @@ export function chatTab(root: HTMLElement): void {
       const files = await tray.reattach(question.attachments);
       await ask(content, {
         files,
-        giveTextBack: kind === 'edit',
+        // A failed Edit's text goes back into its edit box, not the composer (sent from there it would be a new message).
+        giveTextBack: false,
         retry: () => void rebranch(position, kind, content),
-        restore: async () => draw(await chat.select(sessionId, at, shownBefore)),
+        restore: async () => {
+          draw(await chat.select(sessionId, at, shownBefore));
+          if (kind === 'edit') editAgain(position, content);
+        },
       });
     } catch (e) {
       log.append(errorBox((e as Error).message));
     }
   }
 
+  /** An answer is being written: the conversation cannot branch under it. */
+  function busyNotice() {
+    toast('An answer is being written: wait for it to finish, or Stop it.', 'error');
+  }
+
+  /** The message at an absolute position, as drawn. */
+  const drawn = (position: number) => log.querySelector<HTMLElement>(`[data-position="${position}"]`);
+
+  /** Opens the question's edit box again with the text that was being sent. */
+  function editAgain(position: number, text: string) {
+    drawn(position)?.querySelector<HTMLButtonElement>('button[aria-label="Edit"]')?.click();
+    const area = drawn(position)?.querySelector<HTMLTextAreaElement>('.edit-form textarea');
+    if (area) area.value = text;
+  }
+
   async function selectBranch(position: number, variant: number) {
-    if (controller) return;
+    if (controller) return busyNotice();
+    const towards = variant < (shownHistory?.branches?.[String(position)]?.active ?? 0) ? 'Previous' : 'Next';
     try {
       draw(await chat.select(sessionId, position, variant));
-      log.querySelector<HTMLElement>('.branch-nav button:not(:disabled)')?.closest('article')?.scrollIntoView({ block: 'nearest' });
+      // The message whose ‹ › was used stays in view with the focus on the same arrow (the other one at the end).
+      const nav = drawn(position)?.querySelector('.branch-nav') ?? log.querySelector('.empty-version .branch-nav');
+      const arrows = [...(nav?.querySelectorAll<HTMLButtonElement>('button:not(:disabled)') ?? [])];
+      (arrows.find((b) => b.getAttribute('aria-label')?.startsWith(towards)) ?? arrows[0])?.focus();
+      nav?.closest('article, .empty-version')?.scrollIntoView({ block: 'nearest' });
     } catch (e) {
       log.append(errorBox((e as Error).message));
     }

@@ -13,7 +13,7 @@ interface Reading {
 let reading: Reading | null = null;
 
 /** Stops what is being read, whether its audio is still being fetched or already playing. */
-function stopReading(): void {
+export function stopReading(): void {
   const r = reading;
   if (!r) return;
   reading = null;
@@ -50,4 +50,11 @@ export async function speakText(text: string, state: (speaking: boolean) => void
     const name = (err as Error).name;
     if (name !== 'NotAllowedError' && name !== 'AbortError') toast(`Could not read aloud: ${(err as Error).message}`, 'error');
   }
+}
+
+/** Whether `text` is being read (fetched or playing); if so, `state(false)` is what its end now tells (a redrawn button). */
+export function followReading(text: string, state: (speaking: boolean) => void): boolean {
+  if (reading?.text !== text) return false;
+  reading.done = () => state(false);
+  return true;
 }
