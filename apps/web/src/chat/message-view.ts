@@ -204,3 +204,39 @@ function editInPlace(el: HTMLElement, body: HTMLElement, text: string, send: (te
   body.after(form);
   area.focus();
 }
+
+/** An empty conversation's greeting. */
+export function welcome(): HTMLElement {
+  return h(
+    'div',
+    { class: 'empty-chat' },
+    h('h2', {}, 'What shall we talk about?'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Answers stream in as they are written, with the provider and model that wrote them. Shift+Enter starts a new line.',
+    ),
+  );
+}
+
+/** The message drawn at an absolute position in the log (messageView's data-position). */
+const drawnAt = (log: HTMLElement, position: number) => log.querySelector<HTMLElement>(`[data-position="${position}"]`);
+
+/**
+ * After ‹ › redrew the log: the message whose arrows were used comes into view with the focus on the arrow pointing
+ * `towards` (the other one when that end was reached), as a keyboard user left it.
+ */
+export function focusBranchNav(log: HTMLElement, position: number, towards: 'Previous' | 'Next'): void {
+  const nav = drawnAt(log, position)?.querySelector('.branch-nav') ?? log.querySelector('.empty-version .branch-nav');
+  const arrows = [...(nav?.querySelectorAll<HTMLButtonElement>('button:not(:disabled)') ?? [])];
+  (arrows.find((b) => b.getAttribute('aria-label')?.startsWith(towards)) ?? arrows[0])?.focus();
+  nav?.closest('article, .empty-version')?.scrollIntoView({ block: 'nearest' });
+}
+
+/** Opens the edit box of the question at `position` again, holding `text` (a failed Edit's). */
+export function reopenEdit(log: HTMLElement, position: number, text: string): void {
+  const el = drawnAt(log, position);
+  el?.querySelector<HTMLButtonElement>('button[aria-label="Edit"]')?.click();
+  const area = el?.querySelector<HTMLTextAreaElement>('.edit-form textarea');
+  if (area) area.value = text;
+}

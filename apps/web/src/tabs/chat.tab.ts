@@ -8,7 +8,17 @@ import { attachmentTray } from '../chat/attachments';
 import { chatApi } from '../chat/chat-api';
 import { ConversationList } from '../chat/conversation-list';
 import { exportButtons, exportConversation } from '../chat/export';
-import { emptyVersionNotice, messageView, metaLine, servedBy, type BranchInfo, type Msg } from '../chat/message-view';
+import {
+  emptyVersionNotice,
+  focusBranchNav,
+  messageView,
+  metaLine,
+  reopenEdit,
+  servedBy,
+  welcome,
+  type BranchInfo,
+  type Msg,
+} from '../chat/message-view';
 import { forPerson, isFinalRefusal, type SendFailure } from '../chat/send-failure';
 import { conversationDrawer } from '../chat/drawer';
 import { modelPicker } from '../chat/model-picker';
@@ -139,19 +149,7 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
         void follow(pending.message, resume, hist.messages);
         return void list.refresh().then(() => (heading.textContent = list.title(sessionId) ?? heading.textContent));
       }
-      if (!hist.messages.length && !Object.keys(hist.branches ?? {}).length)
-        log.append(
-          h(
-            'div',
-            { class: 'empty-chat' },
-            h('h2', {}, 'What shall we talk about?'),
-            h(
-              'p',
-              { class: 'muted' },
-              'Answers stream in as they are written, with the provider and model that wrote them. Shift+Enter starts a new line.',
-            ),
-          ),
-        );
+      if (!hist.messages.length && !Object.keys(hist.branches ?? {}).length) log.append(welcome());
       log.scrollTop = log.scrollHeight;
     } catch (e) {
       log.append(errorBox((e as Error).message, () => open(id)));
@@ -186,7 +184,7 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
         retry: () => void rebranch(position, kind, content),
         restore: async () => {
           draw(await chat.select(sessionId, at, shownBefore));
-          if (kind === 'edit') editAgain(position, content);
+          if (kind === 'edit') reopenEdit(log, position, content);
         },
       });
     } catch (e) {
@@ -195,30 +193,14 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
   }
 
   /** An answer is being written: the conversation cannot branch under it. */
-  function busyNotice() {
-    toast('An answer is being written: wait for it to finish, or Stop it.', 'error');
-  }
-
-  /** The message at an absolute position, as drawn. */
-  const drawn = (position: number) => log.querySelector<HTMLElement>(`[data-position="${position}"]`);
-
-  /** Opens the question's edit box again with the text that was being sent. */
-  function editAgain(position: number, text: string) {
-    drawn(position)?.querySelector<HTMLButtonElement>('button[aria-label="Edit"]')?.click();
-    const area = drawn(position)?.querySelector<HTMLTextAreaElement>('.edit-form textarea');
-    if (area) area.value = text;
-  }
+  const busyNotice = () => toast('An answer is being written: wait for it to finish, or Stop it.', 'error');
 
   async function selectBranch(position: number, variant: number) {
     if (controller) return busyNotice();
     const towards = variant < (shownHistory?.branches?.[String(position)]?.active ?? 0) ? 'Previous' : 'Next';
     try {
       draw(await chat.select(sessionId, position, variant));
-      // The message whose ‹ › was used stays in view with the focus on the same arrow (the other one at the end).
-      const nav = drawn(position)?.querySelector('.branch-nav') ?? log.querySelector('.empty-version .branch-nav');
-      const arrows = [...(nav?.querySelectorAll<HTMLButtonElement>('button:not(:disabled)') ?? [])];
-      (arrows.find((b) => b.getAttribute('aria-label')?.startsWith(towards)) ?? arrows[0])?.focus();
-      nav?.closest('article, .empty-version')?.scrollIntoView({ block: 'nearest' });
+      focusBranchNav(log, position, towards);
     } catch (e) {
       log.append(errorBox((e as Error).message));
     }
