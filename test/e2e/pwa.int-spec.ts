@@ -156,6 +156,29 @@ describe('PWA in Chromium (whole platform)', () => {
     expect((await page.textContent('.bubble.assistant .bubble-body'))!.trim()).toBe(resumed);
   });
 
+  it('chat: opening another conversation mid-answer leaves it writing; it is listed, and picked up when opened again', async () => {
+    await startAnswer('The big cat sat on the mat');
+    const conv = (title: string) => page.locator('.conv-list button.conv', { hasText: title });
+    // Listed while its first answer is still being written (it is stored when the answer ends).
+    await conv('The big cat sat on the mat').waitFor();
+    await conv('The little dog went to the park').click();
+    await page.waitForSelector('.bubble.assistant:not(.streaming)');
+    // Stop and Send belong to the conversation on screen: nothing is being written here.
+    expect(await page.isHidden('#chat-stop')).toBe(true);
+    expect(await page.isEnabled('#chat-send')).toBe(true);
+    expect(await page.textContent('.bubble.user .bubble-body')).toContain('The little dog went to the park');
+    await conv('The big cat sat on the mat').click();
+    await page.waitForFunction(() => document.querySelector('.bubble.user .bubble-body')?.textContent?.includes('The big cat'));
+    await page.waitForSelector('.bubble.assistant:not(.streaming)', { timeout: 60_000 });
+    expect(await page.textContent('.bubble.assistant .bubble-meta')).not.toMatch(/stopped|incomplete|failed/);
+    const answer = (await page.textContent('.bubble.assistant .bubble-body'))!.trim();
+    expect(answer.length).toBeGreaterThan(0);
+    await page.reload();
+    await page.waitForSelector('.bubble.assistant');
+    expect(await page.$$eval('.bubble', (els) => els.map((e) => e.classList.contains('user')))).toEqual([true, false]);
+    expect((await page.textContent('.bubble.assistant .bubble-body'))!.trim()).toBe(answer);
+  });
+
   it('a model answer containing HTML renders as text: no <img>, no script ran (streamed and from history)', async () => {
     const evil = 'Look: <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=2</script> [link](javascript:window.__pwned=3)';
     const tokens = evil.match(/.{1,7}/g)!;

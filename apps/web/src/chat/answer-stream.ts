@@ -7,6 +7,8 @@ export interface PendingAnswer {
   sessionId: string;
   /** The question, shown again while the answer is resumed (it is stored with the answer, at the end). */
   message: string;
+  /** Whose it is: the browser may be shared, and the conversation list shows a pending one by its question. */
+  userId?: string;
 }
 
 const PENDING = 'nitro.chat.pending';
@@ -25,6 +27,11 @@ export const pendingAnswer = {
   },
   clear(): void {
     localStorage.removeItem(PENDING);
+  },
+  /** The pending answer if it is `userId`'s (the browser may be shared by several people). */
+  of(userId: string): PendingAnswer | null {
+    const p = this.get();
+    return p?.userId === userId ? p : null;
   },
 };
 

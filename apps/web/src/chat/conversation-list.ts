@@ -1,5 +1,6 @@
 import { clear, errorBox, h, toast } from '../dom';
 import { icon } from '../icons';
+import type { PendingAnswer } from './answer-stream';
 import type { ChatApi } from './chat-api';
 import type { ChatSessionDto } from '@nitro/contracts';
 
@@ -47,6 +48,8 @@ export function dateGroup(iso: string, now = new Date()): (typeof GROUPS)[number
 
 export interface ListHandlers {
   current(): string;
+  /** This user's answer still being written, if any (its conversation is stored only when the answer ends). */
+  pending(): PendingAnswer | null;
   open(id: string): void;
   /** A conversation was deleted (the open one: the tab starts a new one). */
   removed(id: string): void;
@@ -84,7 +87,7 @@ export class ConversationList {
 
   async refresh(): Promise<ChatSessionDto[]> {
     try {
-      this.sessions = await this.chat.sessions();
+      this.sessions = this.withPending(await this.chat.sessions());
       // The list changed (a message was sent, say): a search under way is asked again.
       this.found = undefined;
       this.searchChanged();
@@ -93,6 +96,17 @@ export class ConversationList {
       this.groups.append(errorBox((e as Error).message, () => void this.refresh()));
     }
     return this.sessions;
+  }
+
+  /**
+   * A conversation whose first answer is still being written is not stored yet: it is listed anyway (titled by its
+   * question, as the server will), so it can be opened again after another one was.
+   */
+  private withPending(sessions: ChatSessionDto[]): ChatSessionDto[] {
+    const p = this.on.pending();
+    if (!p || sessions.some((s) => s.session_id === p.sessionId)) return sessions;
+    const title = [...p.message.trim()].slice(0, 80).join('');
+    return [{ session_id: p.sessionId, title, message_count: 0, updated_at: new Date().toISOString() }, ...sessions];
   }
 
   private searchChanged(): void {

@@ -1,6 +1,6 @@
 import { ApiError, currentSession } from '../api';
 import { clear, errorBox, h, toast } from '../dom';
-import { warnWhenPasteCut } from '../chat/paste-limit';
+import { composer } from '../chat/composer';
 import { renderMarkdown } from '../markdown';
 import { postSse, type SseEvent } from '../sse';
 import { AnswerStream, pendingAnswer } from '../chat/answer-stream';
@@ -27,9 +27,6 @@ import { icon } from '../icons';
 import { followReading, speakText, stopReading } from './speak';
 import type { ChatHistoryDto } from '@nitro/contracts';
 
-/** The composer's limit (the server's MAX_MESSAGE_CHARS is in code points; the browser's maxlength counts UTF-16 units, so within it). */
-const MAX_MESSAGE_UNITS = 32_000;
-
 /** The open conversation, per user (so signing in as someone else does not open a stranger's id). */
 const CURRENT = (user: string) => `nitro.chat.session.${user}`;
 const newId = () => `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -55,37 +52,15 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
   let opening: Promise<void> = Promise.resolve();
 
   const log = h('div', { class: 'messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
-  const input = h('textarea', {
-    id: 'chat-input',
-    rows: 3,
-    placeholder: 'Ask anything… (Enter to send, Shift+Enter for a new line)',
-    'aria-label': 'Message',
-    maxlength: MAX_MESSAGE_UNITS,
-  });
-  const send = h('button', { type: 'submit', class: 'btn-primary', id: 'chat-send' }, 'Send');
-  const stop = h(
-    'button',
-    { type: 'button', class: 'btn-secondary', id: 'chat-stop', hidden: true, onclick: () => void stopAnswer() },
-    'Stop',
-  );
   const [model, system, tray] = [modelPicker(), systemPrompt(user), attachmentTray()] as const;
-  const form = h(
-    'form',
-    { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), void ask(input.value)) },
-    input,
-    h('div', { class: 'composer-actions' }, stop, send),
-    h('div', { class: 'composer-extras' }, tray.el, model.el, system.el),
-  );
-  warnWhenPasteCut(input, 'Attach a long text as a file instead.');
-  input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-      e.preventDefault();
-      form.requestSubmit();
-    }
+  const { form, input, send, stop } = composer([tray.el, model.el, system.el], {
+    send: (text) => void ask(text),
+    stop: () => void stopAnswer(),
   });
 
   const list = new ConversationList(chat, {
     current: () => sessionId,
+    pending: () => pendingAnswer.of(user),
     open: (id) => (closeDrawer(), void open(id)),
     removed: (id) => id === sessionId && void open(newId()),
     renamed: (id, title) => id === sessionId && (heading.textContent = title),
@@ -135,6 +110,9 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
   async function load(id: string) {
     // Files attached in one conversation are not sent in another: switching drops them.
     if (id !== sessionId) tray.clear();
+    // An answer being written goes on on the server (as when the tab is left): this page stops following it, and the
+    // conversation, listed meanwhile, picks it up when opened again (pendingAnswer). Stop here would stop another's.
+    if (id !== sessionId) controller?.abort();
     sessionId = id;
     system.use(id);
     localStorage.setItem(CURRENT(user), id);
@@ -221,6 +199,7 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
     if (fromComposer) input.value = '';
     await Promise.all([opening, tray.ready()]);
     log.querySelector('.empty-chat')?.remove();
+    const at = sessionId;
     const options =
       model.value() || system.value()
         ? { ...(model.value() ? { model: model.value() } : {}), ...(system.value() ? { system: system.value() } : {}) }
@@ -230,9 +209,9 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
       (_s) => (handle) =>
         postSse(
           '/chat/stream',
-          { message: text, user_id: user, session_id: sessionId, options, ...(failure.files ?? tray.payload()) },
+          { message: text, user_id: user, session_id: at, options, ...(failure.files ?? tray.payload()) },
           (e) => {
-            if (e.event === 'start') pendingAnswer.set({ streamId: e.data.stream_id, sessionId, message: text });
+            if (e.event === 'start') pendingAnswer.set({ streamId: e.data.stream_id, sessionId: at, message: text, userId: user });
             handle(e);
           },
           controller!.signal,
@@ -240,6 +219,7 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
       undefined,
       failure,
     );
+    if (sessionId !== at) return; // another conversation is open now: its composer is not this send's
     // A send that failed gives the text back (and keeps the files), unless the person has typed something new meanwhile.
     if (ok && fromComposer) tray.clear();
     else if (!ok && !input.value && failure.giveTextBack !== false) input.value = text;
@@ -256,6 +236,7 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
     shown?: Msg[],
     failure: SendFailure = {},
   ): Promise<boolean> {
+    const startedIn = sessionId;
     const question = messageView({ role: 'user', content: text, timestamp: new Date().toISOString() });
     log.append(question);
     const answer: Msg = { role: 'assistant', content: '' };
@@ -314,6 +295,7 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
       stop.hidden = true;
     }
     if (stream.finished || duplicate || (failed && !stream.streamId)) pendingAnswer.clear();
+    if (sessionId !== startedIn) return true; // another conversation was opened: nothing of this one is on screen
     if (duplicate) {
       question.remove();
       live.remove();
