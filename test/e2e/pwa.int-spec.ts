@@ -132,7 +132,9 @@ describe('PWA in Chromium (whole platform)', () => {
 
   it('chat: Stop stops the answer on the server, and after a reload it still reads "stopped"', async () => {
     await startAnswer('Once upon a time');
-    await page.click('#chat-stop');
+    // The server's answer to Stop, so a failure says which side it was (a stop that arrived after the end reads "complete").
+    const [stopped] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/stop')), page.click('#chat-stop')]);
+    expect({ http: stopped.status(), status: (await stopped.json()).status }).toEqual({ http: 200, status: 'stopped' });
     await page.waitForSelector('.bubble.assistant:not(.streaming)');
     expect(await page.textContent('.bubble.assistant .bubble-meta')).toMatch(/stopped/);
     const shown = (await page.textContent('.bubble.assistant .bubble-body'))!.trim();

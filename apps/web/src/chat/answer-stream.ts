@@ -1,4 +1,4 @@
-import { api, ApiError } from '../api';
+import { api, ApiError, errorFrom } from '../api';
 import { getSse, type SseEvent } from '../sse';
 
 /** The unfinished answer of this browser, kept across reloads (localStorage). */
@@ -83,10 +83,15 @@ export class AnswerStream {
   }
 
   /** Asks the server to stop; false when the stream is not known yet (the caller then drops the connection). */
+  /**
+   * Asks the server to stop; the answer then ends with `done` (status "stopped", or its own status when it had
+   * already ended). False when there is nothing to stop there yet (no `start` event). @throws ApiError when refused.
+   */
   async stop(): Promise<boolean> {
     if (!this.streamId) return false;
     const res = await api(`/chat/streams/${encodeURIComponent(this.streamId)}/stop`, { method: 'POST' });
-    return res.ok;
+    if (!res.ok) throw await errorFrom(res);
+    return true;
   }
 
   adopt(streamId: string): void {

@@ -189,8 +189,11 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
   }
 
   async function stopAnswer() {
-    // Stopped on the server: the answer ends with `done` (status "stopped") and is stored so.
-    if (!(await running?.stop().catch(() => false))) controller?.abort();
+    // Stopped on the server: the answer ends with `done` (status "stopped") and is stored so. Before the server named
+    // the stream there is nothing to stop there: this page stops following. A refused stop is said, not faked locally
+    // (the answer would read "stopped" here and complete after a reload).
+    const asked = await running?.stop().catch((e: Error) => (toast(`Could not stop the answer: ${e.message}`, 'error'), true));
+    if (!asked) controller?.abort();
   }
 
   async function ask(text: string, failure: SendFailure = {}) {
