@@ -98,6 +98,10 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
     expect((await me(b, bearer(ta.access_token))).status).toBe(401);
   });
 
+  /** POST /auth/password on `base` with the current and the new password. */
+  const changePassword = (base: string, current: string, next: string, headers: Record<string, string>) =>
+    post(base, '/auth/password', { current_password: current, new_password: next }, headers);
+
   it('logout ends the session at once on both instances (access and refresh token)', async () => {
     const u = await p.login('tester', p.user!.password);
     expect((await me(b, u.headers)).status).toBe(200);
@@ -115,12 +119,7 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
     const other = await p.login('changer', 'first password 1');
     const key = (await (await post(p.baseUrl, '/auth/api-keys', { name: 'stays' }, u.headers)).json()).key;
     // A wrong current password is bad input (400 naming the field), not a failed authentication: the session stays.
-    const wrong = await post(
-      p.baseUrl,
-      '/auth/password',
-      { current_password: 'not it at all', new_password: 'second password 2' },
-      u.headers,
-    );
+    const wrong = await changePassword(p.baseUrl, 'not it at all', 'second password 2', u.headers);
     expect(wrong.status).toBe(400);
     expect(await wrong.json()).toMatchObject({
       error: 'CURRENT_PASSWORD_WRONG',
@@ -128,24 +127,12 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
       details: { param: 'current_password' },
     });
     expect((await me(p.baseUrl, u.headers)).status).toBe(200);
-    expect(
-      (await post(p.baseUrl, '/auth/password', { current_password: 'first password 1', new_password: 'short' }, u.headers)).status,
-    ).toBe(400);
-    const same = await post(
-      p.baseUrl,
-      '/auth/password',
-      { current_password: 'first password 1', new_password: 'first password 1' },
-      u.headers,
-    );
+    expect((await changePassword(p.baseUrl, 'first password 1', 'short', u.headers)).status).toBe(400);
+    const same = await changePassword(p.baseUrl, 'first password 1', 'first password 1', u.headers);
     expect([same.status, (await same.json()).details]).toEqual([400, { param: 'new_password' }]);
     expect((await me(p.baseUrl, u.headers)).status).toBe(200);
-    expect(
-      (await post(p.baseUrl, '/auth/password', { current_password: 'first password 1', new_password: 'second password 2' }, bearer(key)))
-        .status,
-    ).toBe(403);
-    expect(
-      (await post(b, '/auth/password', { current_password: 'first password 1', new_password: 'second password 2' }, u.headers)).status,
-    ).toBe(204);
+    expect((await changePassword(p.baseUrl, 'first password 1', 'second password 2', bearer(key))).status).toBe(403);
+    expect((await changePassword(b, 'first password 1', 'second password 2', u.headers)).status).toBe(204);
     expect((await me(p.baseUrl, u.headers)).status).toBe(401);
     expect((await me(b, other.headers)).status).toBe(401);
     expect((await post(b, '/auth/refresh', { refresh_token: other.refreshToken })).status).toBe(401);
@@ -158,18 +145,9 @@ describe('auth: accounts, tokens, API keys, admin (two gateways, real Redis)', (
     const u = await p.createUser('guesser', 'the real password 1');
     const statuses: number[] = [];
     // LOGIN_MAX_FAILURES_PER_ACCOUNT (5) free failures, then this account and address wait 1 s, 2 s, …
-    for (let i = 0; i < 6; i++)
-      statuses.push(
-        (await post(p.baseUrl, '/auth/password', { current_password: `guess ${i} wrong`, new_password: 'mine now 12345' }, u.headers))
-          .status,
-      );
+    for (let i = 0; i < 6; i++) statuses.push((await changePassword(p.baseUrl, `guess ${i} wrong`, 'mine now 12345', u.headers)).status);
     expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
-    const right = await post(
-      p.baseUrl,
-      '/auth/password',
-      { current_password: 'the real password 1', new_password: 'mine now 12345' },
-      u.headers,
-    );
+    const right = await changePassword(p.baseUrl, 'the real password 1', 'mine now 12345', u.headers);
     expect(right.status).toBe(429);
     expect(await right.json()).toMatchObject({ error: 'TOO_MANY_LOGIN_ATTEMPTS' });
     expect(right.headers.get('retry-after')).toMatch(/^\d+$/);

@@ -130,6 +130,18 @@ describe('PWA in Chromium (whole platform)', () => {
     await page.waitForFunction(() => (document.querySelector('.bubble.assistant.streaming .bubble-body')?.textContent ?? '').length > 0);
   };
 
+  /** The answer on screen ends complete, and after a reload the conversation holds it once: one question, one answer. */
+  const completesAndIsStoredOnce = async () => {
+    await page.waitForSelector('.bubble.assistant:not(.streaming)', { timeout: 60_000 });
+    expect(await page.textContent('.bubble.assistant .bubble-meta')).not.toMatch(/stopped|incomplete|failed/);
+    const answer = (await page.textContent('.bubble.assistant .bubble-body'))!.trim();
+    expect(answer.length).toBeGreaterThan(0);
+    await page.reload();
+    await page.waitForSelector('.bubble.assistant');
+    expect(await page.$$eval('.bubble', (els) => els.map((e) => e.classList.contains('user')))).toEqual([true, false]);
+    expect((await page.textContent('.bubble.assistant .bubble-body'))!.trim()).toBe(answer);
+  };
+
   it('chat: Stop stops the answer on the server, and after a reload it still reads "stopped"', async () => {
     await startAnswer('Once upon a time');
     // The server's answer to Stop, so a failure says which side it was (a stop that arrived after the end reads "complete").
@@ -148,14 +160,7 @@ describe('PWA in Chromium (whole platform)', () => {
     await startAnswer('The little dog went to the park');
     await page.reload();
     await page.waitForSelector('.bubble.assistant.streaming');
-    await page.waitForSelector('.bubble.assistant:not(.streaming)', { timeout: 60_000 });
-    expect(await page.textContent('.bubble.assistant .bubble-meta')).not.toMatch(/stopped|incomplete|failed/);
-    const resumed = (await page.textContent('.bubble.assistant .bubble-body'))!.trim();
-    expect(resumed.length).toBeGreaterThan(0);
-    await page.reload();
-    await page.waitForSelector('.bubble.assistant');
-    expect(await page.$$eval('.bubble', (els) => els.map((e) => e.classList.contains('user')))).toEqual([true, false]);
-    expect((await page.textContent('.bubble.assistant .bubble-body'))!.trim()).toBe(resumed);
+    await completesAndIsStoredOnce();
   });
 
   it('chat: opening another conversation mid-answer leaves it writing; it is listed, and picked up when opened again', async () => {
@@ -171,14 +176,7 @@ describe('PWA in Chromium (whole platform)', () => {
     expect(await page.textContent('.bubble.user .bubble-body')).toContain('The little dog went to the park');
     await conv('The big cat sat on the mat').click();
     await page.waitForFunction(() => document.querySelector('.bubble.user .bubble-body')?.textContent?.includes('The big cat'));
-    await page.waitForSelector('.bubble.assistant:not(.streaming)', { timeout: 60_000 });
-    expect(await page.textContent('.bubble.assistant .bubble-meta')).not.toMatch(/stopped|incomplete|failed/);
-    const answer = (await page.textContent('.bubble.assistant .bubble-body'))!.trim();
-    expect(answer.length).toBeGreaterThan(0);
-    await page.reload();
-    await page.waitForSelector('.bubble.assistant');
-    expect(await page.$$eval('.bubble', (els) => els.map((e) => e.classList.contains('user')))).toEqual([true, false]);
-    expect((await page.textContent('.bubble.assistant .bubble-body'))!.trim()).toBe(answer);
+    await completesAndIsStoredOnce();
   });
 
   it('a model answer containing HTML renders as text: no <img>, no script ran (streamed and from history)', async () => {
