@@ -32,7 +32,15 @@ describe('PWA account screen: change password', () => {
 
     await page.getByLabel('Current password').fill('not my password at all');
     await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
-    await page.getByLabel('New password again').fill('a brand new passphrase');
+    // Two new passwords that differ: said beside the second, with every field kept as typed.
+    await page.getByLabel('New password again').fill('a brand new passphrasE');
+    await button('Change password').click();
+    const again = page.getByLabel('New password again');
+    await page.locator('.field', { has: again }).getByText('The new passwords do not match.', { exact: true }).waitFor();
+    expect(await again.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Current password').inputValue()).toBe('not my password at all');
+    expect(await page.getByLabel('New password', { exact: true }).inputValue()).toBe('a brand new passphrase');
+    await again.fill('a brand new passphrase');
     await button('Change password').click();
 
     // Beside the field (in its .field, in its description), the field marked invalid.

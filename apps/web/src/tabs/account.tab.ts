@@ -72,6 +72,8 @@ function passwordCard(): HTMLElement {
     ['current_password', { label: 'Current password', error: fieldError(current) }],
     ['new_password', { label: 'New password', error: fieldError(next) }],
   ]);
+  // The two new passwords differing is said beside the second one; nothing typed is cleared.
+  const mismatch = fieldError(again);
   const go = h('button', { type: 'submit', class: 'btn-primary' }, 'Change password');
   const form = h(
     'form',
@@ -82,7 +84,8 @@ function passwordCard(): HTMLElement {
         e.preventDefault();
         status.textContent = '';
         for (const f of fields.values()) f.error.clear();
-        if (next.value !== again.value) return void (status.textContent = 'The new passwords do not match.');
+        mismatch.clear();
+        if (next.value !== again.value) return mismatch.show('The new passwords do not match.');
         void busy(go, 'Changing…', async () => {
           const res = await api('/auth/password', { method: 'POST', json: { current_password: current.value, new_password: next.value } });
           if (!res.ok) {
@@ -105,7 +108,7 @@ function passwordCard(): HTMLElement {
       field('New password', next, 'At least 8 characters. Every session ends: you sign in again (API keys keep working).'),
       fields.get('new_password')!.error.el,
     ),
-    field('New password again', again),
+    withError(field('New password again', again), mismatch.el),
     status,
     h('div', { class: 'row' }, go),
   );
