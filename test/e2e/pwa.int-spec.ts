@@ -156,6 +156,25 @@ describe('PWA in Chromium (whole platform)', () => {
     expect((await page.textContent('.bubble.assistant .bubble-body'))!.trim()).toBe(shown);
   });
 
+  it('chat: Stop pressed before the server has named the stream still stops it there (sent as soon as it starts)', async () => {
+    // The request reaches the server a second late: Stop is pressed while the page waits for `start`.
+    await page.route('**/chat/stream', async (route) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      await route.continue();
+    });
+    await page.click('#new-chat');
+    await page.fill('#chat-input', 'A stop before the start');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.bubble.assistant.streaming');
+    const [stopped] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/stop')), page.click('#chat-stop')]);
+    expect(stopped.status()).toBe(200);
+    await page.unroute('**/chat/stream');
+    await page.waitForSelector('.bubble.assistant:not(.streaming)');
+    await page.reload();
+    await page.waitForSelector('.bubble.assistant');
+    expect(await page.textContent('.bubble.assistant .bubble-meta')).toMatch(/stopped/);
+  });
+
   it('chat: an answer still being written when the page reloads is picked up again, completes, and is stored once', async () => {
     await startAnswer('The little dog went to the park');
     await page.reload();
@@ -174,9 +193,38 @@ describe('PWA in Chromium (whole platform)', () => {
     expect(await page.isHidden('#chat-stop')).toBe(true);
     expect(await page.isEnabled('#chat-send')).toBe(true);
     expect(await page.textContent('.bubble.user .bubble-body')).toContain('The little dog went to the park');
+    // A message sent here meanwhile does not push the other conversation out of the list, nor its answer out of reach.
+    await page.fill('#chat-input', 'Then the dog ran home');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.bubble.assistant.streaming', { state: 'detached', timeout: 60_000 });
+    expect(await conv('The big cat sat on the mat').count()).toBe(1);
     await conv('The big cat sat on the mat').click();
     await page.waitForFunction(() => document.querySelector('.bubble.user .bubble-body')?.textContent?.includes('The big cat'));
     await completesAndIsStoredOnce();
+  });
+
+  it('chat: while an answer is written, an edit box keeps its text through the redraw at the end; one busy notice; aria-busy', async () => {
+    await page.route('**/chat/stream', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await page.fill('#chat-input', 'And then the cat slept');
+    await page.keyboard.press('Enter');
+    // Read once it is complete, not piece by piece.
+    await page.waitForSelector('.bubble.assistant.streaming[aria-busy="true"]');
+    await page.locator('.bubble.user[data-position]').first().getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('textbox', { name: 'Edit message' }).fill('my edit in progress');
+    const regenerate = page.locator('.bubble.assistant[data-position]').first().getByRole('button', { name: 'Regenerate' });
+    await regenerate.click();
+    await regenerate.click();
+    expect(await page.locator('.toast', { hasText: 'An answer is being written' }).count()).toBe(1);
+    await page.waitForSelector('.bubble.assistant.streaming', { state: 'detached', timeout: 60_000 });
+    await page.waitForSelector('.bubble.assistant[data-position="3"]'); // drawn again from the history
+    expect(await page.getByRole('textbox', { name: 'Edit message' }).inputValue()).toBe('my edit in progress');
+    expect(await page.$$eval('.bubble[aria-busy]', (els) => els.length)).toBe(0);
+    expect(await page.getAttribute('.messages', 'aria-live')).toBe('polite');
+    await page.unroute('**/chat/stream');
+    await page.getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('a model answer containing HTML renders as text: no <img>, no script ran (streamed and from history)', async () => {

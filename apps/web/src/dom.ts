@@ -83,6 +83,8 @@ export function formatBytes(n: number): string {
 export function toast(message: string, kind: 'info' | 'error' = 'info'): void {
   let region = document.getElementById('toasts');
   if (!region) document.body.append((region = h('div', { id: 'toasts', class: 'toasts', role: 'status', 'aria-live': 'polite' })));
+  // The same words again (a button pressed twice) replace the earlier toast rather than stack under it.
+  for (const t of region.querySelectorAll<HTMLElement>('.toast')) if (t.textContent === message) t.remove();
   const item = h('div', { class: `toast ${kind}` }, message);
   region.append(item);
   setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);

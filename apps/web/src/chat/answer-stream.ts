@@ -1,7 +1,7 @@
 import { api, ApiError, errorFrom } from '../api';
 import { getSse, type SseEvent } from '../sse';
 
-/** The unfinished answer of this browser, kept across reloads (localStorage). */
+/** An unfinished answer of this browser, kept across reloads (localStorage), one per conversation. */
 export interface PendingAnswer {
   streamId: string;
   sessionId: string;
@@ -9,29 +9,49 @@ export interface PendingAnswer {
   message: string;
   /** Whose it is: the browser may be shared, and the conversation list shows a pending one by its question. */
   userId?: string;
+  /** When it started (ms since the epoch): entries older than PENDING_MAX_AGE_MS are forgotten. */
+  at?: number;
 }
 
 const PENDING = 'nitro.chat.pending';
+/** Longer than any answer is kept resumable on the server; an entry this old is left to the history. */
+const PENDING_MAX_AGE_MS = 15 * 60_000;
 const RESUME_ATTEMPTS = 5;
 
+/** All pending answers (an earlier version kept one object: read as a list of one). */
+function readPending(): PendingAnswer[] {
+  try {
+    const raw = JSON.parse(localStorage.getItem(PENDING) ?? '[]') as PendingAnswer | PendingAnswer[] | null;
+    const all = Array.isArray(raw) ? raw : raw ? [raw] : [];
+    return all.filter((p) => p && typeof p.sessionId === 'string' && Date.now() - (p.at ?? Date.now()) < PENDING_MAX_AGE_MS);
+  } catch {
+    return [];
+  }
+}
+
+function writePending(all: PendingAnswer[]): void {
+  if (all.length) localStorage.setItem(PENDING, JSON.stringify(all));
+  else localStorage.removeItem(PENDING);
+}
+
+/**
+ * The answers still being written, by conversation: several can be under way (one sent, another conversation opened
+ * and a message sent there), and each conversation picks its own up when opened again.
+ */
 export const pendingAnswer = {
-  get(): PendingAnswer | null {
-    try {
-      return JSON.parse(localStorage.getItem(PENDING) ?? 'null') as PendingAnswer | null;
-    } catch {
-      return null;
-    }
+  /** The pending answer of conversation `sessionId`, if any. */
+  get(sessionId: string): PendingAnswer | null {
+    return readPending().find((p) => p.sessionId === sessionId) ?? null;
   },
   set(p: PendingAnswer): void {
-    localStorage.setItem(PENDING, JSON.stringify(p));
+    writePending([...readPending().filter((x) => x.sessionId !== p.sessionId), { ...p, at: p.at ?? Date.now() }]);
   },
-  clear(): void {
-    localStorage.removeItem(PENDING);
+  clear(sessionId: string): void {
+    writePending(readPending().filter((x) => x.sessionId !== sessionId));
   },
-  /** The pending answer if it is `userId`'s (the browser may be shared by several people). */
-  of(userId: string): PendingAnswer | null {
-    const p = this.get();
-    return p?.userId === userId ? p : null;
+  /** `userId`'s pending answers (the browser may be shared by several people). */
+  of(userId: string): PendingAnswer[] {
+    return readPending().filter((p) => p.userId === userId);
   },
 };
 
@@ -82,17 +102,22 @@ export class AnswerStream {
     );
   }
 
-  /** Asks the server to stop; false when the stream is not known yet (the caller then drops the connection). */
   /**
    * Asks the server to stop; the answer then ends with `done` (status "stopped", or its own status when it had
-   * already ended). False when there is nothing to stop there yet (no `start` event). @throws ApiError when refused.
+   * already ended). Before the `start` event names the stream, the stop is sent as soon as it does (a local cut
+   * would leave the server writing, to be stored "incomplete"). @throws ApiError when refused.
    */
-  async stop(): Promise<boolean> {
-    if (!this.streamId) return false;
+  async stop(): Promise<void> {
+    if (!this.streamId) {
+      this.stopWhenStarted = true;
+      return;
+    }
     const res = await api(`/chat/streams/${encodeURIComponent(this.streamId)}/stop`, { method: 'POST' });
     if (!res.ok) throw await errorFrom(res);
-    return true;
   }
+
+  /** Stop was pressed before the server named the stream. */
+  private stopWhenStarted = false;
 
   adopt(streamId: string): void {
     this.streamId = streamId;
@@ -104,7 +129,10 @@ export class AnswerStream {
       if (id <= this.lastId) return; // already shown (a replay overlapping what arrived live)
       this.lastId = id;
     }
-    if (e.event === 'start') this.streamId = e.data.stream_id;
+    if (e.event === 'start') {
+      this.streamId = e.data.stream_id;
+      if (this.stopWhenStarted) void this.stop().catch(() => undefined);
+    }
     if (e.event === 'done' || e.event === 'error') this.ended = true;
     this.onEvent(e);
   };

@@ -48,8 +48,8 @@ export function dateGroup(iso: string, now = new Date()): (typeof GROUPS)[number
 
 export interface ListHandlers {
   current(): string;
-  /** This user's answer still being written, if any (its conversation is stored only when the answer ends). */
-  pending(): PendingAnswer | null;
+  /** This user's answers still being written (a new conversation is stored only when its first answer ends). */
+  pending(): PendingAnswer[];
   open(id: string): void;
   /** A conversation was deleted (the open one: the tab starts a new one). */
   removed(id: string): void;
@@ -103,10 +103,20 @@ export class ConversationList {
    * question, as the server will), so it can be opened again after another one was.
    */
   private withPending(sessions: ChatSessionDto[]): ChatSessionDto[] {
-    const p = this.on.pending();
-    if (!p || sessions.some((s) => s.session_id === p.sessionId)) return sessions;
-    const title = [...p.message.trim()].slice(0, 80).join('');
-    return [{ session_id: p.sessionId, title, message_count: 0, updated_at: new Date().toISOString() }, ...sessions];
+    const missing = this.on.pending().filter((p) => !sessions.some((s) => s.session_id === p.sessionId));
+    const now = new Date().toISOString();
+    const unstored = missing.map((p) => ({
+      session_id: p.sessionId,
+      title: [...p.message.trim()].slice(0, 80).join(''),
+      message_count: 0,
+      updated_at: now,
+    }));
+    return [...unstored, ...sessions];
+  }
+
+  /** Whether conversation `id` is in the list. */
+  has(id: string): boolean {
+    return this.sessions.some((s) => s.session_id === id);
   }
 
   private searchChanged(): void {

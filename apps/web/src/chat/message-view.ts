@@ -118,7 +118,8 @@ export function messageView(
   ctx?: { actions: MessageActions; branches: Record<string, BranchInfo>; previous?: Msg },
 ): HTMLElement {
   const body = h('div', { class: 'bubble-body' });
-  if (m.role === 'assistant' && !m.content.trim())
+  // A stored answer with no text says why; a live one (no position) is about to be written.
+  if (m.role === 'assistant' && !m.content.trim() && position !== undefined)
     body.append(h('p', { class: 'muted' }, m.status === 'stopped' ? 'Stopped before any text was written.' : 'No text.'));
   else if (m.role === 'assistant') body.append(renderMarkdown(m.content));
   else body.textContent = m.content;
@@ -239,4 +240,21 @@ export function reopenEdit(log: HTMLElement, position: number, text: string): vo
   el?.querySelector<HTMLButtonElement>('button[aria-label="Edit"]')?.click();
   const area = el?.querySelector<HTMLTextAreaElement>('.edit-form textarea');
   if (area) area.value = text;
+}
+
+/** Runs `redraw` (which rebuilds the log), keeping an open edit box, with its text, on the message at its position. */
+export function keepingEdit(log: HTMLElement, redraw: () => void): void {
+  const area = log.querySelector<HTMLTextAreaElement>('.edit-form textarea');
+  const position = area?.closest<HTMLElement>('[data-position]')?.dataset.position;
+  redraw();
+  if (area && position !== undefined) reopenEdit(log, Number(position), area.value);
+}
+
+/**
+ * The log is a polite live region: drawn again whole (a conversation opened, an alternative shown), a screen reader
+ * would read every message. It is quiet while this task's changes are made and speaks again after them.
+ */
+export function quietly(log: HTMLElement): void {
+  log.setAttribute('aria-live', 'off');
+  setTimeout(() => log.setAttribute('aria-live', 'polite'), 0);
 }

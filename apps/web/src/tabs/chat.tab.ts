@@ -11,8 +11,10 @@ import { exportButtons, exportConversation } from '../chat/export';
 import {
   emptyVersionNotice,
   focusBranchNav,
+  keepingEdit,
   messageView,
   metaLine,
+  quietly,
   reopenEdit,
   servedBy,
   welcome,
@@ -62,7 +64,7 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
     current: () => sessionId,
     pending: () => pendingAnswer.of(user),
     open: (id) => (closeDrawer(), void open(id)),
-    removed: (id) => id === sessionId && void open(newId()),
+    removed: (id) => (pendingAnswer.clear(id), id === sessionId && void open(newId())),
     renamed: (id, title) => id === sessionId && (heading.textContent = title),
   });
   const newChat = h(
@@ -89,6 +91,7 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
   /** `ownSend`: a Regenerate / Edit is about to fill the version at the end, so it is not "empty". */
   function draw(hist: ChatHistoryDto, ownSend = false) {
     shownHistory = hist;
+    quietly(log);
     clear(log);
     const offset = hist.offset ?? 0;
     const branches: Record<string, BranchInfo> = hist.branches ?? {};
@@ -96,7 +99,7 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
     // An empty version at the end: a Regenerate's answers are kept one past its question, an Edit's versions at it.
     const end = offset + hist.messages.length;
     const at = branches[end + 1]?.kind === 'regenerate' ? end + 1 : end;
-    if (branches[at] && !ownSend && pendingAnswer.get()?.sessionId !== sessionId) log.append(emptyVersionNotice(at, branches[at], actions));
+    if (branches[at] && !ownSend && !pendingAnswer.get(sessionId)) log.append(emptyVersionNotice(at, branches[at], actions));
     heading.textContent =
       list.title(sessionId) ??
       (hist.messages.length ? (hist.messages.find((m) => m.role === 'user')?.content.slice(0, 80) ?? 'Conversation') : 'New conversation');
@@ -120,8 +123,8 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
     try {
       const hist = await chat.history(id);
       draw(hist);
-      const pending = pendingAnswer.get();
-      if (pending?.sessionId === id && !controller) {
+      const pending = pendingAnswer.get(id);
+      if (pending && !controller) {
         // An answer was being written when the page went away: pick it up from its start.
         const resume = (s: AnswerStream) => (s.adopt(pending.streamId), () => s.resume());
         void follow(pending.message, resume, hist.messages);
@@ -189,11 +192,9 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
   }
 
   async function stopAnswer() {
-    // Stopped on the server: the answer ends with `done` (status "stopped") and is stored so. Before the server named
-    // the stream there is nothing to stop there: this page stops following. A refused stop is said, not faked locally
-    // (the answer would read "stopped" here and complete after a reload).
-    const asked = await running?.stop().catch((e: Error) => (toast(`Could not stop the answer: ${e.message}`, 'error'), true));
-    if (!asked) controller?.abort();
+    // Stopped on the server: the answer ends with `done` (status "stopped") and is stored so. A refused stop is said,
+    // not faked here (the answer would read "stopped" here and complete after a reload).
+    await running?.stop().catch((e: Error) => toast(`Could not stop the answer: ${e.message}`, 'error'));
   }
 
   async function ask(text: string, failure: SendFailure = {}) {
@@ -214,7 +215,11 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
           '/chat/stream',
           { message: text, user_id: user, session_id: at, options, ...(failure.files ?? tray.payload()) },
           (e) => {
-            if (e.event === 'start') pendingAnswer.set({ streamId: e.data.stream_id, sessionId: at, message: text, userId: user });
+            if (e.event === 'start') {
+              pendingAnswer.set({ streamId: e.data.stream_id, sessionId: at, message: text, userId: user });
+              // A new conversation is listed at once (by its question), not when its first answer ends.
+              if (!list.has(at)) void list.refresh();
+            }
             handle(e);
           },
           controller!.signal,
@@ -245,6 +250,7 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
     const answer: Msg = { role: 'assistant', content: '' };
     const live = messageView(answer);
     live.classList.add('streaming');
+    live.setAttribute('aria-busy', 'true'); // read once it is complete, not every piece as it streams
     log.append(live);
     live.scrollIntoView({ block: 'end' });
     const body = live.querySelector<HTMLElement>('.bubble-body')!;
@@ -292,12 +298,13 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
       if (aborted) meta.append(h('span', { class: 'badge-warn' }, ' stopped'));
     } finally {
       live.classList.remove('streaming');
+      live.removeAttribute('aria-busy');
       controller = null;
       running = null;
       send.disabled = false;
       stop.hidden = true;
     }
-    if (stream.finished || duplicate || (failed && !stream.streamId)) pendingAnswer.clear();
+    if (stream.finished || duplicate || (failed && !stream.streamId)) pendingAnswer.clear(startedIn);
     if (sessionId !== startedIn) return true; // another conversation was opened: nothing of this one is on screen
     if (duplicate) {
       question.remove();
@@ -312,7 +319,8 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
         await list
           .refresh()
           .then(() => chat.history(sessionId))
-          .then((hist) => (draw(hist), (log.scrollTop = log.scrollHeight)))
+          // An edit box opened meanwhile (its text) survives the redraw.
+          .then((hist) => keepingEdit(log, () => (draw(hist), (log.scrollTop = log.scrollHeight))))
           .catch(() => undefined);
       return true;
     }
@@ -330,7 +338,7 @@ export function chatTab(root: HTMLElement, signal?: AbortSignal): void {
   // After sign-in (nothing remembered for this user), open the most recent conversation.
   // The remembered one stays open if it still exists (or its first answer is still coming); one deleted elsewhere
   // meanwhile gives way to the most recent, as after sign-in.
-  if (remembered && pendingAnswer.get()?.sessionId === sessionId) void open(sessionId);
+  if (remembered && pendingAnswer.get(sessionId)) void open(sessionId);
   else
     void chat
       .sessions()
