@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { expectNoSeriousA11y, launchBrowser, screenshot, type TestBrowser } from '../support/browser';
 import { Platform, startPlatform } from '../support/platform';
 
@@ -9,6 +9,10 @@ import { Platform, startPlatform } from '../support/platform';
  * its accessible name. One browser and page; the tests run in order and build on each other.
  */
 jest.setTimeout(120_000);
+
+/** A send's answer when no provider can serve it: the gateway's 503, as the page sees it. */
+const noProvider = (route: Route) =>
+  route.fulfill({ status: 503, json: { statusCode: 503, error: 'NO_PROVIDER_AVAILABLE', message: 'No provider could answer.' } });
 
 describe('PWA chat product in Chromium', () => {
   let p: Platform;
@@ -106,9 +110,7 @@ describe('PWA chat product in Chromium', () => {
       timestamp: new Date().toISOString(),
     }));
     await page.route('**/chat/history/**', (route) => route.fulfill({ json: { user_id: p.userId, session_id: 'long', messages } }));
-    await page.route('**/chat/stream', (route) =>
-      route.fulfill({ status: 503, json: { statusCode: 503, error: 'NO_PROVIDER_AVAILABLE', message: 'No provider could answer.' } }),
-    );
+    await page.route('**/chat/stream', noProvider);
     await page.reload();
     await page.waitForSelector('.bubble.assistant');
     await page.fill('#chat-input', 'are you there?');
@@ -233,9 +235,7 @@ describe('PWA chat product in Chromium', () => {
   it('a Regenerate whose answer fails leaves the conversation as it was, with the error and Retry in view', async () => {
     const session = await current();
     const before = await history(session);
-    await page.route('**/chat/stream', (route) =>
-      route.fulfill({ status: 503, json: { statusCode: 503, error: 'NO_PROVIDER_AVAILABLE', message: 'No provider could answer.' } }),
-    );
+    await page.route('**/chat/stream', noProvider);
     await last('assistant').getByRole('button', { name: 'Regenerate' }).click();
     const alert = page.locator('.messages [role=alert]').last();
     await alert.waitFor();
@@ -256,9 +256,7 @@ describe('PWA chat product in Chromium', () => {
   it('a failed Edit puts its text back in its edit box (not the composer); branching waits for an answer being written', async () => {
     const session = await current();
     const before = await history(session);
-    await page.route('**/chat/stream', (route) =>
-      route.fulfill({ status: 503, json: { statusCode: 503, error: 'NO_PROVIDER_AVAILABLE', message: 'No provider could answer.' } }),
-    );
+    await page.route('**/chat/stream', noProvider);
     await stored('user').getByRole('button', { name: 'Edit' }).click();
     await page.getByRole('textbox', { name: 'Edit message' }).fill('an edit that fails');
     await page.getByRole('textbox', { name: 'Edit message' }).press('Enter');
@@ -272,7 +270,7 @@ describe('PWA chat product in Chromium', () => {
     await page.unroute('**/chat/stream');
     await page.route('**/chat/stream', async (route) => {
       await new Promise((r) => setTimeout(r, 1500));
-      await route.fulfill({ status: 503, json: { statusCode: 503, error: 'NO_PROVIDER_AVAILABLE', message: 'No provider could answer.' } });
+      await noProvider(route);
     });
     await page.fill('#chat-input', 'a question that waits');
     await page.keyboard.press('Enter');

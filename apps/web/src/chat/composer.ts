@@ -29,11 +29,16 @@ export function composer(
     h('div', { class: 'composer-extras' }, ...extras),
   );
   warnWhenPasteCut(input, 'Attach a long text as a file instead.');
-  input.addEventListener('keydown', (e) => {
+  submitOnEnter(input, form);
+  return { form, input, send, stop };
+}
+
+/** Enter submits `form`; Shift+Enter starts a new line, and Enter that ends an IME composition does neither. */
+export function submitOnEnter(area: HTMLTextAreaElement, form: HTMLFormElement): void {
+  area.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       form.requestSubmit();
     }
   });
-  return { form, input, send, stop };
 }

@@ -26,7 +26,7 @@ function marked(text: string, re: RegExp, lead?: number): (Node | string)[] {
   const m = re.exec(text);
   if (!m) return [text];
   let before = text.slice(0, m.index);
-  const chars = [...before];
+  const chars = lead === undefined ? [] : [...before];
   if (lead !== undefined && chars.length > lead) {
     const tail = chars.slice(-lead).join('');
     const word = tail.search(/\s\S/u);

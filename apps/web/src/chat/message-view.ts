@@ -2,6 +2,7 @@ import { formatTime, h, toast } from '../dom';
 import { icon, type IconName } from '../icons';
 import { renderMarkdown } from '../markdown';
 import { attachmentChips } from './attachments';
+import { submitOnEnter } from './composer';
 import { warnWhenPasteCut } from './paste-limit';
 import type { ChatHistoryDto, ChatMessageDto } from '@nitro/contracts';
 
@@ -169,13 +170,9 @@ function editInPlace(el: HTMLElement, body: HTMLElement, text: string, send: (te
     bar?.querySelector<HTMLButtonElement>('button[aria-label="Edit"]')?.focus();
   };
   area.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') {
-      e.stopPropagation();
-      cancel();
-    } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-      e.preventDefault();
-      form.requestSubmit();
-    }
+    if (e.key !== 'Escape') return;
+    e.stopPropagation();
+    cancel();
   });
   const form = h(
     'form',
@@ -200,6 +197,7 @@ function editInPlace(el: HTMLElement, body: HTMLElement, text: string, send: (te
       h('button', { type: 'button', class: 'btn-secondary', onclick: cancel }, 'Cancel'),
     ),
   );
+  submitOnEnter(area, form);
   body.hidden = true;
   if (bar) bar.hidden = true;
   body.after(form);
